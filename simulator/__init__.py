@@ -1,0 +1,21 @@
+"""mlasim: how often would an abusive mutual-legal-assistance request get through?
+
+A discrete-event simulator of cross-border requests for electronic evidence under the 2024 UN
+cybercrime convention, flowing from requesting States through a requested State's screening
+pipeline. Safeguards (grounds for refusal, the discrimination clause, dual criminality, judicial
+orders, consultation) are configured in scenario files; every refusal cites its provision.
+
+Public API::
+
+    import simulator
+    scenario = simulator.load_scenario("scenarios/un-convention-baseline.toml")
+    result = simulator.run(scenario, replications=20, seed=1)
+    result["abuse_pass_through"]  # Estimate(mean, ci_low, ci_high, n)
+"""
+
+__version__ = "0.1.0"
+
+from simulator.experiment import RunResult, run
+from simulator.loader import ScenarioError, load_scenario, parse_scenario
+
+__all__ = ["RunResult", "ScenarioError", "__version__", "load_scenario", "parse_scenario", "run"]

@@ -1,0 +1,152 @@
+"""Probability distributions for durations and scores, sampled by inverse transform.
+
+Every duration in the model (how long a legal reviewer spends on a request, how long a requester
+takes to answer a query, how long a provider takes to produce data) and every score in [0, 1] (how
+well an abusive request is disguised, how strong the facts are) is drawn from one of these
+families. Each turns **one** uniform draw into a value through its quantile function. That single
+rule is what makes common random numbers work: two safeguard configurations that feed the same
+uniform to the same stage see the same service time, whatever parameters they use elsewhere, and a
+larger mean gives a larger draw for the same uniform (monotone coupling).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from attrs import field, frozen
+from scipy import special
+
+
+class Distribution(Protocol):
+    """What the model needs of a distribution."""
+
+    @property
+    def mean(self) -> float: ...
+
+    def quantile(self, u: float) -> float:
+        """The value below which a share ``u`` of draws fall (``u`` in [0, 1))."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+@frozen
+class Fixed:
+    value: float
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def quantile(self, u: float) -> float:
+        return self.value
+
+    def describe(self) -> str:
+        return f"fixed {self.value:g}"
+
+
+@frozen
+class Exponential:
+    mean: float
+
+    def quantile(self, u: float) -> float:
+        return -self.mean * math.log1p(-u)
+
+    def describe(self) -> str:
+        return f"exponential, mean {self.mean:g}"
+
+
+@frozen
+class Uniform:
+    low: float
+    high: float
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    def quantile(self, u: float) -> float:
+        return self.low + (self.high - self.low) * u
+
+    def describe(self) -> str:
+        return f"uniform {self.low:g}..{self.high:g}"
+
+
+@frozen
+class Triangular:
+    low: float
+    mode: float
+    high: float
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+    def quantile(self, u: float) -> float:
+        span = self.high - self.low
+        if span == 0:
+            return self.low
+        cut = (self.mode - self.low) / span
+        if u < cut:
+            return self.low + math.sqrt(u * span * (self.mode - self.low))
+        return self.high - math.sqrt((1 - u) * span * (self.high - self.mode))
+
+    def describe(self) -> str:
+        return f"triangular {self.low:g}/{self.mode:g}/{self.high:g}"
+
+
+@frozen
+class Lognormal:
+    """Lognormal given by the mean and standard deviation of the duration itself (not of its log)."""
+
+    mean: float
+    sd: float
+    _mu: float = field(init=False, repr=False, eq=False)
+    _sigma: float = field(init=False, repr=False, eq=False)
+
+    @_mu.default
+    def _log_mean(self) -> float:
+        return math.log(self.mean) - self._log_sd() ** 2 / 2
+
+    @_sigma.default
+    def _log_sd(self) -> float:
+        return math.sqrt(math.log1p((self.sd / self.mean) ** 2))
+
+    def quantile(self, u: float) -> float:
+        return math.exp(self._mu + self._sigma * float(special.ndtri(u)))
+
+    def describe(self) -> str:
+        return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
+
+
+@frozen
+class Beta:
+    """Beta(a, b) on [0, 1], for scores such as disguise quality or strength of facts."""
+
+    a: float
+    b: float
+
+    @property
+    def mean(self) -> float:
+        return self.a / (self.a + self.b)
+
+    def quantile(self, u: float) -> float:
+        value = float(special.betaincinv(self.a, self.b, u))
+        if math.isnan(value):  # the inversion underflows for u within a few ulps of 0
+            return 0.0
+        return value
+
+    def describe(self) -> str:
+        return f"beta({self.a:g}, {self.b:g}), mean {self.mean:.2f}"
+
+
+#: The families a scenario file may name, with the parameters each takes.
+FAMILIES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "fixed": (Fixed, ("value",)),
+    "exponential": (Exponential, ("mean",)),
+    "uniform": (Uniform, ("low", "high")),
+    "triangular": (Triangular, ("low", "mode", "high")),
+    "lognormal": (Lognormal, ("mean", "sd")),
+    "beta": (Beta, ("a", "b")),
+}

@@ -1,0 +1,90 @@
+"""Experiments: replications of a scenario, and their statistics.
+
+A *replication* is one independent run of the pipeline over the scenario's horizon, with its own
+random streams (:mod:`simulator.streams`) derived from the seed and the replication index. Running
+``n`` replications gives ``n`` values of every metric; :mod:`simulator.stats` turns them into means
+with confidence intervals. Replication ``r`` is the same however many replications are run, and in
+whatever order, so results do not depend on how the work is split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from simulator import __version__
+from simulator.pipeline import TraceHook, simulate
+from simulator.scenario import Scenario
+from simulator.stats import INTERVAL_NAME, Estimate, summarise
+from simulator.tally import HEADLINE_METRICS, metric_range
+
+
+def replicate(
+    scenario: Scenario, seed: int, replication: int, trace: tuple[int, TraceHook] | None = None
+) -> dict[str, float]:
+    """One replication's metrics (see :mod:`simulator.tally` for their definitions)."""
+    return simulate(scenario, seed, replication, trace).summary()
+
+
+@frozen
+class RunResult:
+    """Replications of one scenario: the per-replication rows and the estimates over them."""
+
+    scenario: Scenario
+    seed: int
+    rows: tuple[Mapping[str, float], ...]
+    estimates: Mapping[str, Estimate]
+
+    @property
+    def replications(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, metric: str) -> Estimate:
+        return self.estimates[metric]
+
+    def section(self, prefix: str) -> dict[str, Estimate]:
+        """Estimates whose name starts with ``prefix`` (``refusals.``, ``state.``, ``stage.``)."""
+        return {k: v for k, v in self.estimates.items() if k.startswith(prefix)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``mlasim run --format json`` prints."""
+        headline = {m.name for m in HEADLINE_METRICS}
+        return {
+            "scenario": self.scenario.name,
+            "file": self.scenario.source,
+            "seed": self.seed,
+            "replications": self.replications,
+            "version": __version__,
+            "interval": INTERVAL_NAME,
+            "metrics": {name: est.to_dict() for name, est in self.estimates.items() if name in headline},
+            "refusals": _nested(self.section("refusals.")),
+            "requesting_states": _nested(self.section("state.")),
+            "stages": _nested(self.section("stage.")),
+        }
+
+
+def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:
+    """``{"refusals.uncc-40-22.abusive": e}`` -> ``{"uncc-40-22": {"abusive": {...}}}``."""
+    nested: dict[str, dict[str, Any]] = {}
+    for name, est in estimates.items():
+        _, owner, metric = name.split(".", 2)
+        nested.setdefault(owner, {})[metric] = est.to_dict()
+    return nested
+
+
+def run(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+) -> RunResult:
+    """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed)."""
+    seed = scenario.seed if seed is None else seed
+    count = scenario.replications if replications is None else replications
+    rows = tuple(replicate(scenario, seed, r) for r in range(count))
+    return result_of(scenario, seed, rows)
+
+
+def result_of(scenario: Scenario, seed: int, rows: Sequence[Mapping[str, float]]) -> RunResult:
+    return RunResult(scenario=scenario, seed=seed, rows=tuple(rows), estimates=summarise(rows, metric_range))

@@ -1,0 +1,242 @@
+"""Reading untrusted TOML tables with precise, collected error messages.
+
+A scenario file is user input. Every problem in it should come back as one line naming the file,
+the dotted path of the field (``requesting_state[1].abuse.disguise.a``) and what is wrong, with a
+"did you mean" for misspelt keys and names. :class:`Table` wraps one TOML table: each accessor
+checks a value's type and range, records a :class:`Problem` when it is wrong and returns a harmless
+fallback so reading goes on and the user learns of every problem at once. Keys nobody asked for
+are reported by :meth:`Table.finish`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import math
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar
+
+from attrs import frozen
+
+E = TypeVar("E", bound=enum.Enum)
+_MISSING: Any = object()
+#: Pass as ``default`` to make a key required.
+REQUIRED: Any = _MISSING
+
+
+@frozen
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file (or a set of overrides) that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+    def one_line(self) -> str:
+        """The first problem, with a count of the others: what a command prints before exiting 2."""
+        first = str(self.problems[0])
+        rest = len(self.problems) - 1
+        if rest:
+            first += f" (and {rest} more problem{'s' if rest > 1 else ''}: see 'mlasim validate')"
+        return first
+
+
+def suggestion(word: str, choices: Collection[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _type_name(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+class Table:
+    """One TOML table being read, with its dotted path and the problem list it reports into."""
+
+    def __init__(self, data: Mapping[str, Any], path: str, file: str, problems: list[Problem]) -> None:
+        self.data = data
+        self.path = path
+        self.file = file
+        self.problems = problems
+        self.used: set[str] = set()
+
+    def where(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else key
+
+    def problem(self, key: str | int | None, message: str) -> None:
+        path = self.path if key is None else self.where(key)
+        self.problems.append(Problem(self.file, path, message))
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def _raw(self, key: str, default: Any) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is _MISSING:
+                self.problem(key, "is required")
+            return _MISSING
+        return self.data[key]
+
+    # --- scalars ----------------------------------------------------------------------------------
+    def text(self, key: str, default: Any = _MISSING) -> str:
+        value = self._raw(key, default)
+        if value is _MISSING:
+            return default if default is not _MISSING else ""
+        if not isinstance(value, str):
+            self.problem(key, f"must be a string, not {_type_name(value)}")
+            return ""
+        return value
+
+    def flag(self, key: str, default: Any = _MISSING) -> bool:
+        value = self._raw(key, default)
+        if value is _MISSING:
+            return bool(default) if default is not _MISSING else False
+        if not isinstance(value, bool):
+            self.problem(key, f"must be true or false, not {_type_name(value)}")
+            return False
+        return value
+
+    def number(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        positive: bool = False,
+        integer: bool = False,
+    ) -> float:
+        value = self._raw(key, default)
+        fallback = default if default is not _MISSING else (minimum or 1)
+        if value is _MISSING:
+            return fallback
+        kind = "an integer" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(key, f"must be {kind}, not {_type_name(value)}")
+            return fallback
+        if integer and not isinstance(value, int):
+            self.problem(key, f"must be {kind}, not {value!r}")
+            return fallback
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(key, f"must be a finite number, not {value}")
+            return fallback
+        if positive and value <= 0:
+            self.problem(key, f"must be greater than 0, not {value}")
+            return fallback
+        if minimum is not None and value < minimum:
+            self.problem(key, f"must be at least {minimum:g}, not {value}")
+            return fallback
+        if maximum is not None and value > maximum:
+            self.problem(key, f"must be at most {maximum:g}, not {value}")
+            return fallback
+        return value
+
+    def probability(self, key: str, default: Any = _MISSING) -> float:
+        """A number between 0 and 1."""
+        value = self.number(key, default)
+        if not 0.0 <= value <= 1.0:
+            self.problem(key, f"must be a probability between 0 and 1, not {value}")
+            return 0.0
+        return value
+
+    def choice(self, key: str, enum_type: type[E], default: Any = _MISSING) -> E:
+        value = self._raw(key, default)
+        if value is _MISSING:
+            return default if default is not _MISSING else next(iter(enum_type))
+        names = {member.name.lower(): member for member in enum_type}
+        names.update({str(member.value): member for member in enum_type})
+        if isinstance(value, str) and value in names:
+            return names[value]
+        allowed = [m.name.lower() for m in enum_type]
+        hint = suggestion(value, allowed) if isinstance(value, str) else ""
+        self.problem(key, f"must be one of {', '.join(allowed)}, not {value!r}{hint}")
+        return next(iter(enum_type))
+
+    def names(self, key: str, allowed: Collection[str], default: Any = _MISSING) -> tuple[str, ...]:
+        """An array of names, each one of ``allowed``."""
+        value = self._raw(key, default)
+        if value is _MISSING:
+            return tuple(default) if default is not _MISSING else ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, "must be an array of strings")
+            return ()
+        good = []
+        for i, name in enumerate(value):
+            if name in allowed:
+                good.append(name)
+            else:
+                self.problem(key, f"item {i}: unknown name {name!r}{suggestion(name, allowed)}")
+        return tuple(good)
+
+    # --- nested tables ----------------------------------------------------------------------------
+    def table(self, key: str, required: bool = False) -> Table:
+        value = self._raw(key, _MISSING if required else None)
+        if value is _MISSING or value is None:
+            return Table({}, self.where(key), self.file, self.problems)
+        if not isinstance(value, dict):
+            self.problem(key, f"must be a table, not {_type_name(value)}")
+            return Table({}, self.where(key), self.file, self.problems)
+        return Table(value, self.where(key), self.file, self.problems)
+
+    def tables(self, key: str, required: bool = False) -> list[Table]:
+        """An array of tables (``[[key]]``)."""
+        value = self._raw(key, _MISSING if required else None)
+        if value is _MISSING or value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem(key, "must be an array of tables ([[...]] entries)")
+            return []
+        if required and not value:
+            self.problem(key, "needs at least one entry")
+        where = self.where(key)
+        return [Table(item, f"{where}[{i}]", self.file, self.problems) for i, item in enumerate(value)]
+
+    def weights(self, key: str, allowed: Collection[str], default: Any = _MISSING) -> dict:
+        """A table of name = non-negative weight, names from ``allowed``, weights not all zero."""
+        sub = self._raw(key, default)
+        if sub is _MISSING:
+            return dict(default) if default is not _MISSING else {}
+        if not isinstance(sub, dict):
+            self.problem(key, f"must be a table of name = weight, not {_type_name(sub)}")
+            return {}
+        table = Table(sub, self.where(key), self.file, self.problems)
+        result = {}
+        for name in sub:
+            if name not in allowed:
+                table.problem(name, f"unknown name{suggestion(name, allowed)}")
+                table.used.add(name)
+                continue
+            result[name] = table.number(name, minimum=0)
+        if result and sum(result.values()) <= 0:
+            self.problem(key, "weights must not all be zero")
+            return {}
+        if not sub:
+            self.problem(key, "needs at least one name = weight entry")
+        return result
+
+    def finish(self) -> None:
+        """Report keys that were present but never read (misspellings, unsupported options)."""
+        known = self.used
+        for key in self.data:
+            if key not in known:
+                self.problem(key, f"unknown key{suggestion(key, known)}")

@@ -1,0 +1,81 @@
+"""Across-replication statistics: means with Student-t confidence intervals.
+
+Each replication of a scenario is one independent observation of every metric (its own requests,
+its own luck). The estimate of a metric is the mean over replications; its 95% confidence interval
+is the Student-t interval ``mean +/- t(0.975, n-1) x s / sqrt(n)`` over the replication values,
+where ``n`` counts the replications in which the metric was defined (a ratio with nothing to
+divide, such as abuse pass-through in a replication with no abusive request decided, is left out,
+and ``n`` says so). With fewer than two values there is no interval. An interval is clipped to
+the range the metric can take (a share lies in [0, 1], a count or a duration is never negative):
+the clipped interval covers the true value whenever the unclipped one does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from attrs import frozen
+from scipy import stats as scipy_stats
+
+CONFIDENCE = 0.95
+INTERVAL_NAME = "95% Student-t confidence interval over replication means"
+
+
+@frozen
+class Estimate:
+    """A metric's mean over replications with its confidence interval (NaN bounds when n < 2)."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        return (self.ci_high - self.ci_low) / 2
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        return {
+            "mean": _json_number(self.mean),
+            "ci_low": _json_number(self.ci_low),
+            "ci_high": _json_number(self.ci_high),
+            "n": self.n,
+        }
+
+
+def _json_number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+UNBOUNDED = (-math.inf, math.inf)
+
+
+def estimate(
+    values: Iterable[float],
+    confidence: float = CONFIDENCE,
+    bounds: tuple[float, float] = UNBOUNDED,
+) -> Estimate:
+    """Mean and Student-t interval of the defined (non-NaN) values, clipped to ``bounds``."""
+    data = [v for v in values if not math.isnan(v)]
+    n = len(data)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    mean = math.fsum(data) / n
+    if n < 2:
+        return Estimate(mean, math.nan, math.nan, n)
+    variance = math.fsum((v - mean) ** 2 for v in data) / (n - 1)
+    half = float(scipy_stats.t.ppf((1 + confidence) / 2, n - 1)) * math.sqrt(variance / n)
+    low, high = bounds
+    return Estimate(mean, max(low, mean - half), min(high, mean + half), n)
+
+
+def summarise(
+    rows: Sequence[Mapping[str, float]],
+    bounds: Callable[[str], tuple[float, float]] = lambda name: UNBOUNDED,
+) -> dict[str, Estimate]:
+    """Per metric, the estimate over replication rows (a metric missing from a row is undefined)."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return {name: estimate((row.get(name, math.nan) for row in rows), bounds=bounds(name)) for name in names}

@@ -1,0 +1,92 @@
+"""Fixtures: small scenarios built in code, so each test states exactly what it depends on."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from simulator.loader import parse_scenario
+from simulator.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+BASELINE = SCENARIOS / "un-convention-baseline.toml"
+
+settings.register_profile(
+    "mlasim", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+settings.load_profile("mlasim")
+
+OFF = {
+    "political_offence": False,
+    "data_protection": "off",
+    "postponement_rate": 0.0,
+    "scope_test": {"enabled": False},
+    "completeness": {"request_information": False, "information_rounds": 0, "refuse_nonconforming": False},
+    "dual_criminality": {"mode": "waived", "exempt_measures": []},
+    "discrimination": {"enabled": False},
+    "essential_interests": {"enabled": False},
+    "consultation": {"enabled": False, "rounds": 0},
+}
+
+
+def document(**overrides: Any) -> dict[str, Any]:
+    """A small valid scenario document: one stage, one requesting State, every safeguard off.
+
+    Keyword arguments replace top-level tables wholesale (``safeguards={...}``); use
+    :func:`deep_update` for finer changes.
+    """
+    doc: dict[str, Any] = {
+        "scenario": {"name": "test", "horizon_days": 200.0, "replications": 4, "seed": 7},
+        "requested_state": {"name": "requested"},
+        "stages": {
+            "execution": {"staff": 2, "service": {"distribution": "exponential", "mean": 1.0}},
+        },
+        "routes": {"default": ["execution"]},
+        "safeguards": copy.deepcopy(OFF),
+        "requesting_state": [
+            {
+                "id": "A",
+                "requests_per_year": 365.0,
+                "abusive_share": 0.2,
+                "rights_record": 0.8,
+                "measures": {"subscriber_info": 1.0},
+                "offences": {"computer_fraud": 1.0},
+                "response_days": {"distribution": "fixed", "value": 10.0},
+                "abuse": {
+                    "conducts": {"journalism": 1.0},
+                    "labels": {"extremism": 0.5, "computer_fraud": 0.5},
+                    "disguise": {"distribution": "beta", "a": 2.0, "b": 2.0},
+                },
+            }
+        ],
+    }
+    doc.update(copy.deepcopy(overrides))
+    return doc
+
+
+def deep_update(doc: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
+    """Set ``a.b.c`` (``requesting_state.0.x`` indexes arrays) in a copy of ``doc``."""
+    doc = copy.deepcopy(doc)
+    *parents, last = dotted.split(".")
+    node: Any = doc
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return doc
+
+
+def build(doc: dict[str, Any]) -> Scenario:
+    return parse_scenario(doc, "test.toml")
+
+
+@pytest.fixture
+def small_scenario() -> Scenario:
+    return build(document())

@@ -1,0 +1,72 @@
+"""The README's command examples print exactly what the README shows.
+
+Each example is a ``console`` block after an ``<!-- example: NAME -->`` marker, starting with
+``$ mlasim ...`` (optionally piped into ``head -n N``) and followed by the output. This test runs the
+command and compares. After a deliberate change of output, refresh the README with
+``python tests/test_readme.py --update``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+EXAMPLE = re.compile(
+    r"<!-- example: (?P<name>[\w-]+) -->\n```console\n\$ (?P<command>[^\n]+)\n(?P<output>.*?)```", re.S
+)
+
+
+def examples(text: str) -> list[re.Match]:
+    return list(EXAMPLE.finditer(text))
+
+
+def execute(command: str) -> str:
+    from simulator.cli import app
+
+    head = None
+    if "|" in command:
+        command, pipe = (part.strip() for part in command.split("|", 1))
+        head = int(shlex.split(pipe)[-1])
+    argv = shlex.split(command)
+    assert argv[0] == "mlasim"
+    result = CliRunner().invoke(app, argv[1:])
+    lines = result.output.splitlines()
+    if head is not None:
+        lines = lines[:head]
+    return "\n".join(lines) + "\n"
+
+
+def test_readme_has_examples():
+    names = {m["name"] for m in examples(README.read_text())}
+    assert {"run", "json", "validate", "run-broken", "explain"} <= names
+
+
+@pytest.mark.parametrize("match", examples(README.read_text()), ids=lambda m: m["name"])
+def test_example_output_is_current(match, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert execute(match["command"]) == match["output"]
+
+
+def update() -> None:
+    import os
+
+    os.chdir(ROOT)
+    text = README.read_text()
+    for match in reversed(examples(text)):
+        output = execute(match["command"])
+        block = f"<!-- example: {match['name']} -->\n```console\n$ {match['command']}\n{output}```"
+        text = text[: match.start()] + block + text[match.end() :]
+    README.write_text(text)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--update"]:
+        sys.path.insert(0, str(ROOT))
+        update()

@@ -1,0 +1,34 @@
+"""The public strategies generate what they promise."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from simulator.model import Measure
+from simulator.safeguards import JudicialStandard
+from tests.strategies import observations, safeguard_pairs
+
+ORDER = ["waived", "discretionary", "required"]
+
+
+@given(safeguard_pairs())
+def test_the_second_of_a_pair_is_at_least_as_strict(pair):
+    lax, strict = pair
+    assert ORDER.index(strict.dual_criminality.mode.value) >= ORDER.index(lax.dual_criminality.mode.value)
+    assert strict.dual_criminality.refusal_rate >= lax.dual_criminality.refusal_rate
+    assert strict.dual_criminality.exempt_measures <= lax.dual_criminality.exempt_measures
+    assert strict.discrimination.enabled >= lax.discrimination.enabled
+    assert strict.discrimination.evidence_threshold <= lax.discrimination.evidence_threshold
+    assert strict.discrimination.grounds >= lax.discrimination.grounds
+    assert strict.essential_interests.refusal_rate >= lax.essential_interests.refusal_rate
+    assert strict.political_offence >= lax.political_offence
+    for m in Measure:
+        assert strict.judicial_order.standard(m) >= lax.judicial_order.standard(m)
+    assert strict.consultation == lax.consultation and strict.postponement_rate == lax.postponement_rate
+    assert isinstance(strict.judicial_order.standard(Measure.INTERCEPTION), JudicialStandard)
+
+
+@given(observations())
+def test_an_unpenetrated_observation_reads_the_label(observation):
+    if not observation.disguise_penetrated:
+        assert observation.conduct_read_as == observation.submission.offence
