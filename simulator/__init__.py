@@ -11,11 +11,32 @@ Public API::
     scenario = simulator.load_scenario("scenarios/un-convention-baseline.toml")
     result = simulator.run(scenario, replications=20, seed=1)
     result["abuse_pass_through"]  # Estimate(mean, ci_low, ci_high, n)
+    strict = simulator.load_variant("scenarios/un-convention-baseline.toml", "dual-criminality-required")
+    comparison = simulator.compare([scenario, strict], replications=20)
+    comparison.to_pandas()
 """
 
 __version__ = "0.1.0"
 
+from simulator.comparison import Comparison, compare
+from simulator.designs import Design
 from simulator.experiment import RunResult, run
 from simulator.loader import ScenarioError, load_scenario, parse_scenario
+from simulator.overrides import load_variant
+from simulator.sweeps import SweepResult, resume, sweep
 
-__all__ = ["RunResult", "ScenarioError", "__version__", "load_scenario", "parse_scenario", "run"]
+__all__ = [
+    "Comparison",
+    "Design",
+    "RunResult",
+    "ScenarioError",
+    "SweepResult",
+    "__version__",
+    "compare",
+    "load_scenario",
+    "load_variant",
+    "parse_scenario",
+    "resume",
+    "run",
+    "sweep",
+]

@@ -1,27 +1,32 @@
-"""The ``mlasim`` command line: run scenarios, validate files, explain a request's fate.
+"""The ``mlasim`` command line: run, compare and sweep scenarios; validate files; explain a request.
 
-Presentation only: each command loads scenarios (:mod:`simulator.loader`), calls the experiment
-layer and prints through :mod:`simulator.report` or :mod:`simulator.trace`. A user error (bad
-file, bad value) prints one line naming the file, the field and the problem, and exits with
-status 2; no traceback. Output files are written atomically, so an interrupted or failed command
-never leaves a half-written file in place of a good one.
+Presentation only: each command loads scenarios (:mod:`simulator.loader`, :mod:`simulator.overrides`),
+calls the experiment layer and prints through the report modules. A user error (bad file, bad
+value, unreachable scheduler) prints one line naming the file, the field and the problem, and exits
+with status 2; no traceback. Output files are written atomically, so an interrupted or failed
+command never leaves a half-written file in place of a good one.
 """
 
 from __future__ import annotations
 
+import datetime
 import enum
 import json
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator import __version__, report
+from simulator import __version__, designs, report, report_comparison, sweeps
+from simulator.comparison import compare as compare_configurations
+from simulator.executors import BackendError, default_workers
 from simulator.experiment import run as run_experiment
 from simulator.loader import ScenarioError, load_scenario
+from simulator.overrides import OverrideError, check_file, load_variant, parse_value
 from simulator.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 app = typer.Typer(
@@ -44,10 +49,40 @@ class TraceFormat(enum.StrEnum):
     json = "json"
 
 
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="FILE")]
+Replications = Annotated[
+    int | None, typer.Option("--replications", "-n", min=1, help="Replications (default: the file's).")
+]
+Seed = Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
+Workers = Annotated[
+    int | None, typer.Option("--workers", "-w", min=1, help="Local worker processes (default: all cores).")
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster."
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
 def fail(message: str) -> typer.Exit:
     """Print one line to standard error; the caller raises the returned exit (status 2)."""
     typer.echo(f"mlasim: {message}", err=True)
     return typer.Exit(2)
+
+
+@contextmanager
+def user_errors():
+    """Turn the errors a user can cause into one line and exit status 2."""
+    try:
+        yield
+    except ScenarioError as error:
+        raise fail(error.one_line()) from None
+    except (BackendError, OverrideError) as error:
+        raise fail(str(error)) from None
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -67,6 +102,34 @@ def emit(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
+@contextmanager
+def progress_bar(description: str, quiet: bool):
+    """A rich progress bar on standard error; yields ``advance(steps, total)``."""
+    if quiet:
+        yield lambda steps, total=None: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        "remaining",
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(steps: int, total: int | None = None) -> None:
+            if total is not None:
+                bar.update(task, total=total)
+            bar.advance(task, steps)
+
+        yield advance
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"mlasim {__version__}")
@@ -76,8 +139,7 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool,
-        typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Simulate mutual legal assistance screening: how often do abusive requests get through?"""
@@ -85,37 +147,176 @@ def main_options(
 
 @app.command()
 def run(
-    file: Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="FILE")],
-    replications: Annotated[
-        int | None,
-        typer.Option("--replications", "-n", min=1, help="Replications (default: the file's)."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+    file: ScenarioFile,
+    replications: Replications = None,
+    seed: Seed = None,
+    output_format: Format = OutputFormat.table,
+    out: Out = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
-    try:
+    with user_errors():
         scenario = load_scenario(file)
-    except ScenarioError as error:
-        raise fail(error.one_line()) from None
-    result = run_experiment(scenario, replications=replications, seed=seed)
+        result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
     emit(report.FORMATTERS[output_format.value](result), out)
+
+
+@app.command()
+def compare(
+    files: Annotated[
+        list[Path], typer.Argument(help="Scenario files; the first is the baseline.", metavar="FILE...")
+    ],
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant", "-v", help="A [[variant]] of the single FILE to compare with it (repeatable)."
+        ),
+    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            "--precision",
+            min=0.0,
+            help="Add replications until the abuse pass-through difference's interval half-width "
+            "is at most this (0.01 = 1 point).",
+        ),
+    ] = None,
+    max_replications: Annotated[
+        int, typer.Option("--max-replications", min=2, help="Limit for --precision.")
+    ] = 500,
+    output_format: Format = OutputFormat.table,
+    out: Out = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+) -> None:
+    """Compare configurations on the same requests: paired differences, flipped outcomes."""
+    with user_errors():
+        if variant:
+            if len(files) != 1:
+                raise fail("--variant compares variants of one file; give a single FILE")
+            scenarios = [load_variant(files[0], None)] + [load_variant(files[0], v) for v in variant]
+            labels = [scenarios[0].name, *variant]
+        else:
+            if len(files) < 2:
+                raise fail("compare needs two or more files, or one file and --variant NAME")
+            scenarios = [load_variant(f, None) for f in files]
+            names = [s.name for s in scenarios]
+            labels = names if len(set(names)) == len(names) else [f.stem for f in files]
+        with progress_bar("replications", quiet) as advance:
+            comparison = compare_configurations(
+                scenarios,
+                labels,
+                replications,
+                seed,
+                workers or default_workers(),
+                scheduler,
+                precision,
+                max_replications,
+                progress=lambda n: advance(n),
+            )
+    emit(report_comparison.FORMATTERS[output_format.value](comparison), out)
+
+
+@app.command()
+def sweep(
+    file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grid", "-g", help="KEY=V1,V2,... : dotted key and its values (repeatable; full factorial)."
+        ),
+    ] = None,
+    lhs: Annotated[
+        int | None, typer.Option("--lhs", min=0, help="Latin-hypercube points over the ranges.")
+    ] = None,
+    ranges: Annotated[
+        list[str] | None, typer.Option("--range", help="KEY=LOW,HIGH : a range for --lhs (repeatable).")
+    ] = None,
+    variants: Annotated[
+        str | None, typer.Option("--variants", help="'all', or comma-separated [[variant]] names.")
+    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")] = 5,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-TIME).")
+    ] = None,
+    resume: Annotated[
+        Path | None, typer.Option("--resume", help="Finish the sweep in this run directory.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run a sweep of configurations into a resumable run directory of Parquet files."""
+    with user_errors():
+        if resume is None:
+            if file is None:
+                raise fail("sweep needs a FILE, or --resume DIR")
+            design = _design(file, grid or [], lhs, ranges or [], variants)
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+            directory = out or Path("runs") / f"{file.stem}-{stamp}"
+            sweeps.start(file, directory, design, replications, seed, batch)
+        else:
+            directory = resume
+            if not (directory / sweeps.MANIFEST).exists():
+                raise fail(f"{directory}: no {sweeps.MANIFEST}: not a sweep run directory")
+        with progress_bar("tasks", quiet) as advance:
+            result = sweeps.execute(directory, workers or default_workers(), scheduler, progress=advance)
+    summary = result.summary()
+    typer.echo(report.sweep_table(summary, result.manifest()))
+    typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
+
+
+def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], variants: str | None):
+    design, problems = designs.design_from_file(file)
+    if problems:
+        raise ScenarioError(problems)
+    grid_values = dict(design.grid)
+    for item in grid:
+        key, values = _key_values(item, "--grid")
+        grid_values[key] = [parse_value(v) for v in values.split(",")]
+    range_values = dict(design.ranges)
+    for item in ranges:
+        key, values = _key_values(item, "--range")
+        bounds = [parse_value(v) for v in values.split(",")]
+        if len(bounds) != 2 or not all(isinstance(b, int | float) for b in bounds) or bounds[0] > bounds[1]:
+            raise fail(f"--range {item}: give KEY=LOW,HIGH with LOW <= HIGH")
+        range_values[key] = tuple(bounds)
+    names = list(design.variants)
+    if variants == "all":
+        from simulator.loader import read_toml
+        from simulator.overrides import read_variants
+
+        names = [v.name for v in read_variants(read_toml(file), str(file))]
+    elif variants:
+        names = variants.split(",")
+    return designs.Design(grid_values, design.lhs if lhs is None else lhs, range_values, names)
+
+
+def _key_values(item: str, option: str) -> tuple[str, str]:
+    key, sep, values = item.partition("=")
+    if not sep or not key or not values:
+        raise fail(f"{option} {item}: give KEY=VALUE,VALUE,...")
+    return key.strip(), values
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE...")],
 ) -> None:
-    """Check scenario files: print 'ok' for each good one, every problem of each bad one."""
+    """Check scenario files (with their variants and sweep): print 'ok', or every problem."""
     bad = 0
     for file in files:
         try:
-            load_scenario(file)
+            check_file(file)
+            _, problems = designs.design_from_file(file)
+            if problems:
+                raise ScenarioError(problems)
         except ScenarioError as error:
             bad += 1
             for problem in error.problems:
@@ -128,26 +329,23 @@ def validate(
 
 @app.command("explain")
 def explain_command(
-    file: Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="FILE")],
+    file: ScenarioFile,
     request: Annotated[
         int, typer.Option("--request", "-r", min=0, help="Request id (arrival order, from 0).")
     ],
     replication: Annotated[int, typer.Option("--replication", min=0, help="Replication index.")] = 0,
-    seed: Annotated[
-        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")
-    ] = None,
+    seed: Seed = None,
     output_format: Annotated[
         TraceFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TraceFormat.text,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
-    try:
+    with user_errors():
         scenario = load_scenario(file)
-        trace = explain(scenario, request, replication, seed)
-    except ScenarioError as error:
-        raise fail(error.one_line()) from None
-    except UnknownRequest as error:
-        raise fail(f"{file}: --request: {error}") from None
+        try:
+            trace = explain(scenario, request, replication, seed)
+        except UnknownRequest as error:
+            raise fail(f"{file}: --request: {error}") from None
     if output_format is TraceFormat.json:
         typer.echo(json.dumps(trace_to_dict(trace), indent=2))
     else:

@@ -9,12 +9,14 @@ whatever order, so results do not depend on how the work is split.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
 
 from simulator import __version__
+from simulator.executors import backend, batches
 from simulator.pipeline import TraceHook, simulate
 from simulator.scenario import Scenario
 from simulator.stats import INTERVAL_NAME, Estimate, summarise
@@ -43,6 +45,20 @@ class RunResult:
 
     def __getitem__(self, metric: str) -> Estimate:
         return self.estimates[metric]
+
+    def to_pandas(self):
+        """One row per replication, one column per metric (pandas DataFrame)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(list(self.rows))
+        frame.insert(0, "replication", range(len(self.rows)))
+        return frame
+
+    def summary(self):
+        """One row per metric: mean, ci_low, ci_high, n (pandas DataFrame)."""
+        import pandas as pd
+
+        return pd.DataFrame([{"metric": name, **est.to_dict()} for name, est in self.estimates.items()])
 
     def section(self, prefix: str) -> dict[str, Estimate]:
         """Estimates whose name starts with ``prefix`` (``refusals.``, ``state.``, ``stage.``)."""
@@ -74,16 +90,35 @@ def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:
     return nested
 
 
+def replicate_batch(task: tuple[Scenario, int, tuple[int, ...]]) -> list[tuple[int, dict[str, float]]]:
+    """A task: several replications of one scenario (run wherever the backend puts it)."""
+    scenario, seed, replications = task
+    return [(r, replicate(scenario, seed, r)) for r in replications]
+
+
 def run(
     scenario: Scenario,
     replications: int | None = None,
     seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> RunResult:
-    """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed)."""
+    """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
+
+    ``workers`` > 1 uses a local process pool, ``scheduler`` a Dask cluster; the numbers are the same.
+    """
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
-    rows = tuple(replicate(scenario, seed, r) for r in range(count))
-    return result_of(scenario, seed, rows)
+    rows: dict[int, dict[str, float]] = {}
+    executor = backend(workers, scheduler)
+    try:
+        size = max(1, math.ceil(count / (4 * max(workers, 1))))
+        tasks = [(scenario, seed, reps) for reps in batches(range(count), size)]
+        for _, results in executor.map(replicate_batch, tasks):
+            rows.update(results)
+    finally:
+        executor.close()
+    return result_of(scenario, seed, [rows[r] for r in range(count)])
 
 
 def result_of(scenario: Scenario, seed: int, rows: Sequence[Mapping[str, float]]) -> RunResult:

@@ -47,7 +47,11 @@ from simulator.scenario import (
     Surge,
 )
 
-__all__ = ["ScenarioError", "load_scenario", "parse_scenario", "read_toml"]
+__all__ = ["EXPERIMENT_KEYS", "ScenarioError", "load_scenario", "parse_scenario", "read_toml"]
+
+#: Top-level tables of a scenario file that describe experiments on the scenario (variants, sweeps,
+#: properties), checked by the commands that use them, not part of the scenario itself.
+EXPERIMENT_KEYS = ("variant", "sweep", "property")
 
 STATE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 MEASURES = [m.value for m in Measure]
@@ -98,6 +102,7 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
     requested = _requested_state(root, safeguards)
     states = [_requesting_state(t) for t in root.tables("requesting_state", required=True)]
     _check_unique_ids(root, states)
+    root.used.update(EXPERIMENT_KEYS)
     root.finish()
     if problems:
         raise ScenarioError(problems)

@@ -249,12 +249,17 @@ class Pipeline:
 
 
 def simulate(
-    scenario: Scenario, seed: int, replication: int, trace: tuple[int, TraceHook] | None = None
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    trace: tuple[int, TraceHook] | None = None,
+    keep_outcomes: bool = False,
 ) -> Tally:
-    """Run one replication of ``scenario`` and return its tally."""
+    """Run one replication of ``scenario`` and return its tally (with per-request outcomes if asked)."""
     tally = Tally(
         scenario.warmup_days,
         (s.id for s in scenario.requesting_states),
         rules.enabled_provisions(scenario.requested_state.safeguards),
+        keep_outcomes=keep_outcomes,
     )
     return Pipeline(scenario, seed, replication, tally, trace).run()

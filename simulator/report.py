@@ -13,6 +13,8 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 
+import attrs
+
 from simulator import provisions
 from simulator.experiment import RunResult
 from simulator.stats import INTERVAL_NAME, Estimate
@@ -37,7 +39,7 @@ def format_estimate(est: Estimate, kind: str) -> str:
     return f"{mean} [{format_value(est.ci_low, kind)}, {format_value(est.ci_high, kind)}]"
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
+def text_table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
     rows = [list(r) for r in rows]
     widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
     lines = []
@@ -67,13 +69,13 @@ def as_table(result: RunResult) -> str:
         for spec in HEADLINE_METRICS
         if spec.name in result.estimates
     ]
-    lines += _table(("metric", "mean [95% CI]", "n"), headline)
+    lines += text_table(("metric", "mean [95% CI]", "n"), headline)
     refusals = _refusal_rows(result)
     if refusals:
         lines += ["", "Refusals by provision (mean per replication)"]
-        lines += _table(("provision", "abusive", "legitimate"), refusals)
+        lines += text_table(("provision", "abusive", "legitimate"), refusals)
     lines += ["", "By requesting State"]
-    lines += _table(
+    lines += text_table(
         ("State", "submitted", "abusive", "abuse pass-through", "legitimate refused"),
         _state_rows(result),
     )
@@ -84,7 +86,7 @@ def as_table(result: RunResult) -> str:
     ]
     if waits:
         lines += ["", "Mean wait for a reviewer (days)"]
-        lines += _table(("stage", "mean [95% CI]"), waits)
+        lines += text_table(("stage", "mean [95% CI]"), waits)
     return "\n".join(lines)
 
 
@@ -138,3 +140,34 @@ def _csv_number(value: float) -> str:
 
 
 FORMATTERS = {"table": as_table, "json": as_json, "csv": as_csv}
+
+SWEEP_COLUMNS = (
+    ("abuse_pass_through", "abuse pass-through", "share"),
+    ("legitimate_refusal_rate", "legitimate refused", "share"),
+    ("legitimate_days_median", "legitimate days (median)", "days"),
+)
+
+
+def sweep_table(summary, manifest: dict) -> str:
+    """The headline metrics of each configuration of a finished sweep (``summary``: a DataFrame)."""
+    lines = [
+        f"Sweep of {manifest['scenario']}: {len(manifest['configurations'])} configurations x "
+        f"{manifest['replications']} replications, seed {manifest['seed']}, backend {manifest['backend']}",
+        f"[low, high] = {INTERVAL_NAME}",
+        "",
+    ]
+    rows = []
+    for record in summary.to_dict("records"):
+        cells = [record["configuration"]]
+        for metric, _, kind in SWEEP_COLUMNS:
+            est = Estimate(*(_float(record.get(f"{metric}.{p}")) for p in ("mean", "ci_low", "ci_high")), 0)
+            cells.append(
+                format_estimate(attrs.evolve(est, n=int(_float(record.get(f"{metric}.n"), 0))), kind)
+            )
+        rows.append(cells)
+    lines += text_table(("configuration", *(label for _, label, _ in SWEEP_COLUMNS)), rows)
+    return "\n".join(lines)
+
+
+def _float(value, missing: float = math.nan) -> float:
+    return missing if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)

@@ -79,3 +79,25 @@ def summarise(
     for row in rows:
         names.update(dict.fromkeys(row))
     return {name: estimate((row.get(name, math.nan) for row in rows), bounds=bounds(name)) for name in names}
+
+
+def welch_half_width(a: Iterable[float], b: Iterable[float], confidence: float = CONFIDENCE) -> float:
+    """Half-width of the interval for mean(b) - mean(a) had the two samples been independent.
+
+    The Welch interval: what comparing two separate runs would give, to set beside the paired one.
+    """
+    xs = [v for v in a if not math.isnan(v)]
+    ys = [v for v in b if not math.isnan(v)]
+    if len(xs) < 2 or len(ys) < 2:
+        return math.nan
+    va = _variance(xs) / len(xs)
+    vb = _variance(ys) / len(ys)
+    if va + vb == 0:
+        return 0.0
+    df = (va + vb) ** 2 / (va**2 / (len(xs) - 1) + vb**2 / (len(ys) - 1))
+    return float(scipy_stats.t.ppf((1 + confidence) / 2, df)) * math.sqrt(va + vb)
+
+
+def _variance(values: list[float]) -> float:
+    mean = math.fsum(values) / len(values)
+    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)

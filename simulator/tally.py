@@ -26,6 +26,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable
+from typing import ClassVar
 
 from attrs import frozen
 
@@ -79,7 +80,13 @@ def _truth(abusive: bool) -> str:
 class Tally:
     """Running counts for one replication."""
 
-    def __init__(self, warmup_days: float, requesters: Iterable[str], provisions: Iterable[str]) -> None:
+    def __init__(
+        self,
+        warmup_days: float,
+        requesters: Iterable[str],
+        provisions: Iterable[str],
+        keep_outcomes: bool = False,
+    ) -> None:
         self.warmup_days = warmup_days
         self.requesters = tuple(requesters)
         self.provisions = tuple(sorted(provisions))
@@ -90,6 +97,8 @@ class Tally:
         self.waits: dict[Stage, list[float]] = {stage: [0.0, 0] for stage in Stage}
         self.in_system = 0
         self.arrivals = 0
+        # Per request (indexed by id), only when asked for: to pair requests across configurations.
+        self.outcomes = RequestOutcomes() if keep_outcomes else None
 
     def counts(self, request: Request) -> bool:
         return request.submitted_at >= self.warmup_days
@@ -97,8 +106,11 @@ class Tally:
     def arrived(self, request: Request) -> None:
         self.arrivals += 1
         self.in_system += 1
-        if self.counts(request):
+        counted = self.counts(request)
+        if counted:
             self.submitted[request.submission.requester, request.truth.abusive] += 1
+        if self.outcomes is not None:
+            self.outcomes.arrived(request, counted)
 
     def waited(self, request: Request, stage: Stage, days: float) -> None:
         if self.counts(request):
@@ -110,6 +122,8 @@ class Tally:
         self.in_system -= 1
         if not self.counts(request):
             return
+        if self.outcomes is not None:
+            self.outcomes.ended(request, outcome, provision)
         abusive = request.truth.abusive
         self.ended[request.submission.requester, abusive, outcome] += 1
         if outcome is Outcome.REFUSED:
@@ -169,6 +183,28 @@ class Tally:
             if n:
                 row[f"stage.{stage.value}.mean_wait_days"] = total / n
         return row
+
+
+class RequestOutcomes:
+    """Each counted request's truth, outcome and cited provision, in arrival order (compact arrays)."""
+
+    NOT_COUNTED: ClassVar[int] = -1
+    OUTCOME_CODE: ClassVar[dict[Outcome, int]] = {outcome: code for code, outcome in enumerate(Outcome)}
+
+    def __init__(self) -> None:
+        self.abusive = array("b")
+        self.outcome = array("b")
+        self.provision: list[str | None] = []
+
+    def arrived(self, request: Request, counted: bool) -> None:
+        assert request.id == len(self.outcome), "requests are numbered in arrival order"
+        self.abusive.append(request.truth.abusive)
+        self.outcome.append(self.OUTCOME_CODE[Outcome.PENDING] if counted else self.NOT_COUNTED)
+        self.provision.append(None)
+
+    def ended(self, request: Request, outcome: Outcome, provision: str | None) -> None:
+        self.outcome[request.id] = self.OUTCOME_CODE[outcome]
+        self.provision[request.id] = provision
 
 
 def _quantile(sorted_values: list[float], q: float) -> float:

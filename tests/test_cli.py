@@ -143,3 +143,84 @@ def test_main_exits_0_on_success_and_2_on_bad_file(capsys, tmp_path):
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and result.output.startswith("mlasim ")
+
+
+def test_compare_two_files_prints_paired_differences_and_flips():
+    result = invoke(
+        "compare", str(BASELINE), str(BASELINE.parent / "us-doj-scrutiny.toml"), "-n", "3", "-w", "1", "-q"
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "US DOJ scrutiny minus UN convention baseline (paired by replication)" in out
+    assert "excludes 0" in out and "unpaired" in out
+    assert "abusive: granted -> refused" in out and "18 U.S.C. 2703(a)/(b)" in out
+
+
+def test_compare_variants_of_one_file_as_json():
+    result = invoke(
+        "compare", str(BASELINE), "--variant", "dual-criminality-required", "-n", "3", "-w", "1", "-q",
+        "--format", "json",
+    )  # fmt: skip
+    doc = json.loads(result.output)
+    labels = [c["label"] for c in doc["configurations"]]
+    assert labels == ["UN convention baseline", "dual-criminality-required"]
+    assert doc["same_requests"] is True
+    diff = doc["configurations"][1]["difference"]["abuse_pass_through"]
+    assert set(diff) >= {"mean", "ci_low", "ci_high", "n", "excludes_zero", "unpaired_half_width"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", str(BASELINE)], "compare needs two or more files"),
+        (["compare", str(BASELINE), "--variant", "nope"], "no variant named 'nope'"),
+        (["compare", str(BASELINE), str(BASELINE), "--variant", "flooded"], "give a single FILE"),
+        (["sweep"], "sweep needs a FILE, or --resume DIR"),
+        (["sweep", str(BASELINE), "--grid", "safeguards.x"], "--grid safeguards.x: give KEY=VALUE"),
+        (["sweep", "--resume", "/nonexistent"], "not a sweep run directory"),
+    ],
+)
+def test_experiment_commands_reject_bad_requests_in_one_line(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_sweep_prints_each_configuration_and_writes_the_run_directory(tmp_path):
+    small = BASELINE.parent.parent / "tests" / "data" / "small-sweep.toml"
+    result = invoke("sweep", str(small), "--out", str(tmp_path / "run"), "-n", "2", "-w", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert "2 configurations x 2 replications" in result.output
+    assert "safeguards.dual_criminality.refusal_rate=0.2" in result.output
+    assert (tmp_path / "run" / "summary.parquet").exists()
+    again = invoke("sweep", str(small), "--out", str(tmp_path / "run"), "-q")
+    assert again.exit_code == 2 and "already holds a sweep" in again.output
+    resumed = invoke("sweep", "--resume", str(tmp_path / "run"), "-q", "-w", "1")
+    assert resumed.exit_code == 0 and "2 configurations" in resumed.output
+
+
+def test_sweep_latin_hypercube_and_variants(tmp_path):
+    small = BASELINE.parent.parent / "tests" / "data" / "small-sweep.toml"
+    result = invoke(
+        "sweep", str(small), "--out", str(tmp_path / "run"), "-n", "2", "-w", "1", "-q",
+        "--lhs", "3", "--variants", "all",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "6 configurations" in result.output  # 1 variant x 2 grid values x 3 LHS points
+    assert "variant=required" in result.output
+
+
+def test_validate_checks_variants_and_the_sweep_table(tmp_path):
+    broken = tmp_path / "v.toml"
+    broken.write_text(
+        BASELINE.read_text().replace(
+            '"safeguards.dual_criminality.mode" = "required"',
+            '"safeguards.dual_criminality.mod" = "required"',
+        )
+    )
+    result = invoke("validate", str(broken))
+    assert result.exit_code == 2
+    assert (
+        "(variant 'dual-criminality-required'): safeguards.dual_criminality.mod: unknown key" in result.output
+    )
