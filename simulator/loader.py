@@ -216,6 +216,7 @@ def _safeguards(t: Table) -> Safeguards:
     consultation = Consultation(
         enabled=cons.flag("enabled", True),
         rounds=int(cons.number("rounds", 1, minimum=0, integer=True)),
+        keep_findings=cons.flag("keep_findings", False),
     )
     ew = t.table("evidence_weights")
     weights = EvidenceWeights(

@@ -178,6 +178,7 @@ class History:
     information_requests: int = 0
     consultations: int = 0
     postponed: bool = False
+    findings: frozenset[str] = frozenset()  # grounds announced at consultations (provision ids)
 
 
 @frozen

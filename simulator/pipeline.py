@@ -1,17 +1,13 @@
 """The SimPy model of a requested State's screening pipeline (one replication).
 
-Requests arrive from each requesting State and walk the route their measure takes through the
-screening stages (by default intake -> legal review -> rights scrutiny -> judicial order ->
-execution). A stage with staff is a :class:`simpy.Resource`: requests queue first-come first-served
-for a reviewer, who spends a drawn service time on each. At the end of a stage the reviewer forms an
-observation (:func:`simulator.signals.observe`) and the decision core (:func:`simulator.rules.decide`)
-says what happens next. This module never applies a rule itself; it only moves requests in time:
-
-- ``REQUEST_INFORMATION`` and ``CONSULT`` send the request back to the requester, who answers after a
-  drawn delay (or abandons it: *withdrawn*) and resubmits it, amended, to intake: a new round;
-- ``POSTPONE`` holds execution for a drawn delay, then execution proceeds;
-- ``REFUSE`` and the grants end the request's life; requests still inside when the run stops are
-  *pending*.
+Requests arrive from each requesting State as Poisson processes. Each then lives the life told by
+:func:`simulator.lifecycle.life` (stages of its measure's route, queries and consultations sent back
+to the requester, postponements), and this module gives that life its time: a stage with staff is a
+:class:`simpy.Resource` where requests queue first-come first-served for a reviewer, who spends a
+drawn service time on each; waits for the requester and postponements pass simulated days. This
+module never applies a rule and never decides what happens next; it only moves requests in time
+and reports what happened to the :class:`~simulator.tally.Tally`. Requests still inside when the run
+stops are *pending*.
 
 **Load effect.** When a reviewer starts on a request while many others wait, review is rushed:
 thoroughness (see :class:`~simulator.scenario.LoadEffect`) shortens the service time and lowers the
@@ -28,36 +24,15 @@ import simpy
 
 from simulator import rules
 from simulator.distributions import Distribution
-from simulator.model import (
-    GRANT_VERDICTS,
-    History,
-    Outcome,
-    Request,
-    Stage,
-    Verdict,
-)
-from simulator.requesters import (
-    SLOTS_PER_REQUEST,
-    STAGE_INDEX,
-    RoundSlot,
-    amend_after_consultation,
-    answer_information_request,
-    arrival_times,
-    draw_request,
-    round_draws,
-    screening_draws,
-)
+from simulator.lifecycle import Decided, Resubmitted, Review, Wait, life
+from simulator.model import Request, Stage
+from simulator.requesters import SLOTS_PER_REQUEST, arrival_times, draw_request, round_draws
 from simulator.scenario import RequestingState, Scenario
-from simulator.signals import ReviewContext, observe
+from simulator.signals import ReviewContext
 from simulator.streams import stream
 from simulator.tally import Tally
 
 ATTRIBUTE_BATCH = 256
-OUTCOME_OF = {
-    Verdict.GRANT: Outcome.GRANTED,
-    Verdict.CONDITIONAL_GRANT: Outcome.CONDITIONALLY_GRANTED,
-    Verdict.REFUSE: Outcome.REFUSED,
-}
 
 #: Called with (request, event kind, details) for the one request being traced.
 TraceHook = Callable[[Request, str, dict], None]
@@ -79,7 +54,6 @@ class StagePlan:
     stage: Stage
     server: simpy.Resource | None  # None: no staff limit
     service: Distribution
-    service_slot: int  # which round draw gives this stage's service time
     rushed_under_load: bool  # the load effect applies here
 
 
@@ -108,14 +82,11 @@ class Pipeline:
                 stage,
                 simpy.Resource(self.env, capacity=config.staff) if config.staff > 0 else None,
                 config.service,
-                RoundSlot.SERVICE + STAGE_INDEX[stage],
                 self.load_effect.enabled and stage in self.load_effect.stages,
             )
             for stage, config in requested.stages.items()
         }
-        self.routes = {
-            measure: tuple(plans[stage] for stage in route) for measure, route in requested.routes.items()
-        }
+        self.plans = plans
         self.contexts = review_contexts(scenario)
         self.requesters = {s.id: s for s in scenario.requesting_states}
         self._next_id = 0
@@ -144,79 +115,63 @@ class Pipeline:
             row += 1
             request = draw_request(state, self._next_id, day, uniforms)
             self._next_id += 1
-            self.tally.arrived(request)
-            if request.id == self.trace_id:
-                self.trace_hook(request, "arrived", {"day": day})
-            self.env.process(self._lifecycle(request, uniforms))
+            self.submit(request, uniforms)
 
     # --- one request's life ---------------------------------------------------------------------
+    def submit(self, request: Request, uniforms: np.ndarray) -> None:
+        """A request reaches the central authority now: count it and start its life."""
+        self.tally.arrived(request)
+        if request.id == self.trace_id:
+            self.trace_hook(request, "arrived", {"day": self.env.now})
+        self.env.process(self._lifecycle(request, uniforms))
+
     def _lifecycle(self, request: Request, uniforms: np.ndarray) -> Iterator[simpy.Event]:
-        """Screening rounds until a grant, a refusal, or the requester gives up."""
-        state = self.requesters[request.submission.requester]
-        traced = request.id == self.trace_id
-        history = History()
-        round_index = 0
-        while True:
-            block = round_draws(uniforms, round_index)
-            decision = yield from self._screening_round(request, block, history, traced)
-            verdict = decision.verdict
-            if verdict in GRANT_VERDICTS or verdict is Verdict.REFUSE:
-                self._end(request, OUTCOME_OF[verdict], decision.provision, traced)
-                return
-            # Back to the requester: a query (Art 40(16)) or a consultation (Art 40(27)).
-            delay = state.response_days.quantile(block[RoundSlot.RESPONSE_DAYS])
-            yield self.env.timeout(delay)
-            if block[RoundSlot.RESPONSE] >= state.response_rate:
-                self._end(request, Outcome.WITHDRAWN, decision.provision, traced)
-                return
-            if verdict is Verdict.REQUEST_INFORMATION:
-                request = answer_information_request(request, state, block)
-                history = attrs.evolve(history, information_requests=history.information_requests + 1)
-            else:
-                request = amend_after_consultation(request, state, block)
-                history = attrs.evolve(history, consultations=history.consultations + 1)
-            if traced:
-                self.trace_hook(
-                    request, "resubmitted", {"day": self.env.now, "delay": delay, "after": verdict}
-                )
-            round_index += 1
-
-    def _screening_round(
-        self, request: Request, block: list[float], history: History, traced: bool
-    ) -> Iterator[simpy.Event]:
-        """One pass along the measure's route; returns the first decision that is not PROCEED."""
+        """Drive the request's :func:`~simulator.lifecycle.life` in simulated time."""
         env = self.env
-        context = self.contexts[request.submission.requester]
-        draws = screening_draws(block)
-        observation = None
-        for plan in self.routes[request.submission.measure]:
-            thoroughness = yield from self._serve(request, plan, block, traced)
-            if observation is None or observation.thoroughness != thoroughness:
-                observation = observe(request, context, thoroughness, draws)
-            decision = rules.decide(plan.stage, observation, self.safeguards, draws, history)
+        requester = self.requesters[request.submission.requester]
+        traced = request.id == self.trace_id
+        steps = life(
+            request,
+            requester,
+            self.scenario.requested_state,
+            self.contexts[requester.id],
+            lambda round_index: round_draws(uniforms, round_index),
+        )
+        reply = None
+        current = request
+        try:
+            while True:
+                command = steps.send(reply)
+                reply = None
+                current = command.request
+                kind = type(command)
+                if kind is Review:
+                    reply = yield from self._serve(command, traced)
+                elif kind is Wait:
+                    yield env.timeout(command.days)
+                    if traced and command.reason == "postponement":
+                        self.trace_hook(command.request, "postponed", {"day": env.now, "delay": command.days})
+                elif traced and kind is Decided:
+                    details = {
+                        "day": env.now,
+                        "observation": command.observation,
+                        "decision": command.decision,
+                    }
+                    self.trace_hook(command.request, "decided", details)
+                elif traced and kind is Resubmitted:
+                    details = {"day": env.now, "delay": command.delay, "after": command.after}
+                    self.trace_hook(command.request, "resubmitted", details)
+        except StopIteration as stop:
+            ending = stop.value
+            self.tally.ended_as(request, ending.outcome, ending.provision, env.now)
             if traced:
-                details = {"day": env.now, "observation": observation, "decision": decision}
-                self.trace_hook(request, "decided", details)
-            if decision.verdict is Verdict.POSTPONE:
-                delay = self.scenario.requested_state.postponement_days.quantile(
-                    block[RoundSlot.POSTPONEMENT_DAYS]
-                )
-                yield env.timeout(delay)
-                history = attrs.evolve(history, postponed=True)
-                decision = rules.decide(plan.stage, observation, self.safeguards, draws, history)
-                if traced:
-                    details = {"day": env.now, "delay": delay, "decision": decision}
-                    self.trace_hook(request, "resumed", details)
-            if decision.verdict is not Verdict.PROCEED:
-                return decision
-        raise AssertionError("a route ends with execution, which always decides")
+                self.trace_hook(current, "ended", {"day": env.now, "outcome": ending.outcome})
 
-    def _serve(
-        self, request: Request, plan: StagePlan, block: list[float], traced: bool
-    ) -> Iterator[simpy.Event]:
+    def _serve(self, review: Review, traced: bool) -> Iterator[simpy.Event]:
         """Queue for a reviewer at the stage and be reviewed; returns the review's thoroughness."""
         env = self.env
-        base = plan.service.quantile(block[plan.service_slot])
+        plan = self.plans[review.stage]
+        base = plan.service.quantile(review.service_draw)
         server = plan.server
         arrived = started = env.now
         queue_ahead, thoroughness = 0, 1.0
@@ -229,7 +184,7 @@ class Pipeline:
                 if plan.rushed_under_load:
                     thoroughness = self.load_effect.thoroughness(len(server.queue))
                 started = env.now
-                self.tally.waited(request, plan.stage, started - arrived)
+                self.tally.waited(review.request, plan.stage, started - arrived)
                 yield env.timeout(base * thoroughness)
         if traced:
             details = {
@@ -239,13 +194,8 @@ class Pipeline:
                 "queue_ahead": queue_ahead,
                 "thoroughness": thoroughness,
             }
-            self.trace_hook(request, "served", details)
+            self.trace_hook(review.request, "served", details)
         return thoroughness
-
-    def _end(self, request: Request, outcome: Outcome, provision: str | None, traced: bool) -> None:
-        self.tally.ended_as(request, outcome, provision, self.env.now)
-        if traced:
-            self.trace_hook(request, "ended", {"day": self.env.now, "outcome": outcome})
 
 
 def simulate(

@@ -41,6 +41,7 @@ class Provision:
     framework: str  # uncc | budapest | us
     optional: bool  # not part of the UN convention's own regime
     verified: bool  # citation checked against the adopted text
+    curable: bool  # an amended request can cure the ground (complete the file, stronger facts)
 
     def cite(self) -> str:
         """The citation as printed next to a decision, flagged when still unverified."""

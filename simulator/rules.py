@@ -39,6 +39,7 @@ from simulator.model import (
     Stage,
     Verdict,
 )
+from simulator.provisions import provision
 from simulator.safeguards import (
     STANDARD_BAR,
     DataProtectionMode,
@@ -261,6 +262,18 @@ def _consult_first(decision: Decision, safeguards: Safeguards, history: History)
     return Decision(Verdict.CONSULT, decision.stage, decision.provision, decision.reason)
 
 
+def kept_finding(stage: Stage, safeguards: Safeguards, history: History) -> Decision | None:
+    """With ``keep_findings``, an incurable ground announced at consultation stands at its stage."""
+    if not safeguards.consultation.keep_findings or not history.findings:
+        return None
+    enabled = enabled_provisions(safeguards)
+    for pid in sorted(history.findings):
+        entry = provision(pid)
+        if entry.stage == stage.value and not entry.curable and pid in enabled:
+            return _refuse(stage, pid, f"the ground announced at consultation stands ({entry.title})")
+    return None
+
+
 def decide(
     stage: Stage,
     observation: Observation,
@@ -269,6 +282,9 @@ def decide(
     history: History,
 ) -> Decision:
     """Apply one stage's rules in order; the first that finds something decides."""
+    kept = kept_finding(stage, safeguards, history)
+    if kept is not None:
+        return _consult_first(kept, safeguards, history)
     for rule in RULES[stage]:
         decision = rule.check(observation, safeguards, draws, history)
         if decision is not None:

@@ -132,6 +132,7 @@ class Consultation:
 
     enabled: bool = True
     rounds: int = 1
+    keep_findings: bool = False  # an incurable ground announced at consultation stands on resubmission
 
 
 @frozen

@@ -22,7 +22,7 @@ from simulator.scenario import Scenario
 
 @frozen
 class TraceEvent:
-    kind: str  # arrived | served | decided | resumed | resubmitted | ended
+    kind: str  # arrived | served | decided | postponed | resubmitted | ended
     request: Request  # the request as it stood at that moment (amendments change it)
     details: dict[str, Any]
 
@@ -156,9 +156,8 @@ def _event_lines(trace: Trace, event: TraceEvent) -> list[str]:
             lines.append(f"{' ' * 13}checked: {checked}")
         lines.append(f"{_day(d['day'])}  {_decision_text(decision)}")
         return lines
-    if event.kind == "resumed":
-        decision = _decision_text(d["decision"])
-        return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days: {decision}"]
+    if event.kind == "postponed":
+        return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days"]
     if event.kind == "resubmitted":
         sub = event.request.submission
         what = "answered the query" if d["after"] is Verdict.REQUEST_INFORMATION else "amended the request"
