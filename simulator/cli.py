@@ -25,8 +25,9 @@ from simulator import __version__, designs, report, report_comparison, sweeps
 from simulator.comparison import compare as compare_configurations
 from simulator.executors import BackendError, default_workers
 from simulator.experiment import run as run_experiment
-from simulator.loader import ScenarioError, load_scenario
+from simulator.loader import ScenarioError, load_scenario, read_toml
 from simulator.overrides import OverrideError, check_file, load_variant, parse_value
+from simulator.properties import read_properties
 from simulator.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 app = typer.Typer(
@@ -305,18 +306,68 @@ def _key_values(item: str, option: str) -> tuple[str, str]:
     return key.strip(), values
 
 
+class CheckFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def check(
+    file: ScenarioFile,
+    max_examples: Annotated[
+        int,
+        typer.Option(
+            "--max-examples",
+            min=1,
+            help="Requests to try per property, requesting State and measure (matching its 'given').",
+        ),
+    ] = 50,
+    seed: Annotated[int, typer.Option("--seed", "-s", min=0, help="Seed of the search (deterministic).")] = 0,
+    only: Annotated[
+        list[str] | None, typer.Option("--property", "-p", help="Check only this property (repeatable).")
+    ] = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.table,
+) -> None:
+    """Search for requests that break the file's properties (or the built-in ones); show the smallest.
+
+    Exit status 0 when every property holds, 1 when one is violated or inconclusive, 2 on bad input.
+    """
+    from simulator import report_check
+    from simulator.check import check as check_properties
+
+    with user_errors():
+        scenario = check_file(file)
+        properties = read_properties(read_toml(file), str(file), scenario)
+        if only:
+            known = {p.name for p in properties}
+            unknown = [name for name in only if name not in known]
+            if unknown:
+                raise fail(
+                    f"{file}: --property: no property {unknown[0]!r}; properties: {', '.join(sorted(known))}"
+                )
+            properties = [p for p in properties if p.name in only]
+    results = check_properties(scenario, properties, max_examples, seed)
+    formatter = report_check.as_json if output_format is CheckFormat.json else report_check.as_table
+    typer.echo(formatter(results, scenario, seed, max_examples))
+    if any(r.failed for r in results):
+        raise typer.Exit(1)
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE...")],
 ) -> None:
-    """Check scenario files (with their variants and sweep): print 'ok', or every problem."""
+    """Check scenario files (with their variants, sweep and properties): print 'ok', or every problem."""
     bad = 0
     for file in files:
         try:
-            check_file(file)
+            scenario = check_file(file)
             _, problems = designs.design_from_file(file)
             if problems:
                 raise ScenarioError(problems)
+            read_properties(read_toml(file), str(file), scenario)
         except ScenarioError as error:
             bad += 1
             for problem in error.problems:

@@ -204,12 +204,17 @@ def simulate(
     replication: int,
     trace: tuple[int, TraceHook] | None = None,
     keep_outcomes: bool = False,
+    tally: Tally | None = None,
 ) -> Tally:
-    """Run one replication of ``scenario`` and return its tally (with per-request outcomes if asked)."""
-    tally = Tally(
-        scenario.warmup_days,
-        (s.id for s in scenario.requesting_states),
-        rules.enabled_provisions(scenario.requested_state.safeguards),
-        keep_outcomes=keep_outcomes,
-    )
+    """Run one replication of ``scenario`` and return its tally (with per-request outcomes if asked).
+
+    ``tally`` replaces the default one, for callers that count more (it must be fresh).
+    """
+    if tally is None:
+        tally = Tally(
+            scenario.warmup_days,
+            (s.id for s in scenario.requesting_states),
+            rules.enabled_provisions(scenario.requested_state.safeguards),
+            keep_outcomes=keep_outcomes,
+        )
     return Pipeline(scenario, seed, replication, tally, trace).run()

@@ -154,7 +154,7 @@ def _event_lines(trace: Trace, event: TraceEvent) -> list[str]:
             lines.append(f"{' ' * 13}review thoroughness {d['observation'].thoroughness:.2f} (load)")
         if checked:
             lines.append(f"{' ' * 13}checked: {checked}")
-        lines.append(f"{_day(d['day'])}  {_decision_text(decision)}")
+        lines.append(f"{_day(d['day'])}  {decision_text(decision)}")
         return lines
     if event.kind == "postponed":
         return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days"]
@@ -170,7 +170,7 @@ def _event_lines(trace: Trace, event: TraceEvent) -> list[str]:
     return []
 
 
-def _decision_text(decision) -> str:
+def decision_text(decision) -> str:
     verdict = decision.verdict.value.replace("_", " ").upper()
     cited = f" [{provisions.cite(decision.provision)}]" if decision.provision else ""
     text = f"{decision.stage.value.replace('_', ' ')} -> {verdict}{cited}: {decision.reason}"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import tempfile
 
 import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from simulator.cli import app, main
+from simulator.strategies import scenario_documents
 from tests.conftest import BASELINE
 
 runner = CliRunner()
@@ -224,3 +231,97 @@ def test_validate_checks_variants_and_the_sweep_table(tmp_path):
     assert (
         "(variant 'dual-criminality-required'): safeguards.dual_criminality.mod: unknown key" in result.output
     )
+
+
+# --- scenario files fuzzed: never a traceback, a broken file is one line and exit 2 -------------
+
+JUNK = st.one_of(
+    st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8), st.booleans(),
+    st.lists(st.integers(), max_size=2), st.fixed_dictionaries({"x": st.integers()}),
+)  # fmt: skip
+
+
+def paths_of(node, prefix=()):
+    """Every (path, value) of a nested document: tables, arrays of tables and leaves."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for key, value in items:
+        yield (*prefix, key), value
+        yield from paths_of(value, (*prefix, key))
+
+
+@st.composite
+def broken_documents(draw):
+    doc = draw(scenario_documents())
+    path = draw(st.sampled_from(list(paths_of(doc))))[0]
+    *parents, last = path
+    node = doc
+    for key in parents:
+        node = node[key]
+    action = draw(st.sampled_from(["replace", "delete", "add"]))
+    if action == "delete":
+        del node[last]
+    elif action == "replace":
+        node[last] = draw(JUNK)
+    elif isinstance(node, dict):
+        node[draw(st.sampled_from(["extra", "mode", "stafff", "rounds"]))] = draw(JUNK)
+    return doc
+
+
+def run_cli(argv):
+    err, out = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        try:
+            main(argv)
+        except SystemExit as exited:
+            return exited.code, out.getvalue(), err.getvalue()
+    raise AssertionError("main() always exits")
+
+
+FUZZ_DIRECTORY = tempfile.TemporaryDirectory(prefix="mlasim-fuzz-")  # removed when the tests end
+
+
+def write(text: str | dict) -> str:
+    path = tempfile.mktemp(suffix=".toml", dir=FUZZ_DIRECTORY.name)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text if isinstance(text, str) else tomli_w.dumps(text))
+    return path
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenario_documents())
+def test_generated_valid_files_validate_and_run(document):
+    path = write(document)
+    code, out, err = run_cli(["validate", path])
+    assert code == 0 and out.strip().endswith(": ok"), err
+    code, out, err = run_cli(["run", path, "-n", "1", "-w", "1"])
+    assert code == 0, err
+    assert "abuse pass-through" in out
+
+
+@settings(max_examples=150, deadline=None)
+@given(broken_documents())
+def test_broken_files_fail_in_one_line_with_exit_2(document):
+    path = write(document)
+    code, _, err = run_cli(["validate", path])
+    assert code in (0, 2)
+    code, out, err = run_cli(["run", path, "-n", "1", "-w", "1"])
+    assert code in (0, 2)
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"mlasim: {path}"), err
+    else:
+        assert "abuse pass-through" in out
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_corrupted_text_never_gives_a_traceback(data):
+    text = BASELINE.read_text()
+    start = data.draw(st.integers(0, len(text) - 1))
+    junk = data.draw(st.text(max_size=6))
+    corrupted = text[:start] + junk + text[start + data.draw(st.integers(0, 10)) :]
+    path = write(corrupted)
+    code, _, err = run_cli(["validate", path])
+    assert code in (0, 2)
+    if code == 2:
+        assert all(line.startswith(path) for line in err.strip().splitlines())

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import math
 
+import attrs
+import numpy as np
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from simulator import rules
 from simulator.experiment import run
-from simulator.pipeline import simulate
+from simulator.model import Outcome
+from simulator.pipeline import Pipeline, simulate
+from simulator.requesters import SLOTS_PER_REQUEST
+from simulator.strategies import cases
+from simulator.tally import Tally
 from tests.conftest import build, deep_update, document
 
 
@@ -141,3 +151,97 @@ def test_postponement_delays_execution_by_the_drawn_time():
     always = simulate(build(deep_update(doc, "safeguards.postponement_rate", 1.0)), 1, 0).summary()
     assert never["legitimate_days_median"] == pytest.approx(1.0)
     assert always["legitimate_days_median"] == pytest.approx(31.0)
+
+
+# --- the pipeline as a state machine ---------------------------------------------------------------
+BUSY = document(
+    stages={
+        "intake": {"staff": 1, "service": {"distribution": "exponential", "mean": 0.5}},
+        "legal_review": {"staff": 1, "service": {"distribution": "exponential", "mean": 1.0}},
+        "rights_scrutiny": {"staff": 1, "service": {"distribution": "exponential", "mean": 1.0}},
+        "execution": {"staff": 0, "service": {"distribution": "exponential", "mean": 3.0}},
+    },
+    routes={"default": ["intake", "legal_review", "rights_scrutiny", "execution"]},
+    safeguards={
+        "postponement_rate": 0.3,
+        "completeness": {"request_information": True, "information_rounds": 1},
+        "dual_criminality": {"mode": "discretionary", "refusal_rate": 0.5},
+        "discrimination": {"enabled": True, "evidence_threshold": 0.6},
+        "consultation": {"enabled": True, "rounds": 1},
+    },
+    load_effect={"enabled": True, "stages": ["legal_review"], "queue_threshold": 1, "slope": 0.2},
+)
+BUSY = deep_update(BUSY, "requesting_state.0.documentation_complete", 0.5)
+BUSY = deep_update(BUSY, "requesting_state.0.response_rate", 0.8)
+BUSY_SCENARIO = build(BUSY)
+
+
+class AuditedTally(Tally):
+    """Checks, as requests end, what must hold of every single one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.endings: dict[int, tuple[Outcome, str | None, float]] = {}
+
+    def ended_as(self, request, outcome, provision, day):
+        assert request.id not in self.endings, "a request ends once: never both granted and refused"
+        assert day >= request.submitted_at
+        self.endings[request.id] = (outcome, provision, day)
+        super().ended_as(request, outcome, provision, day)
+
+
+class PipelineMachine(RuleBasedStateMachine):
+    """Requests arrive at chosen moments and the clock moves on; invariants hold at every step."""
+
+    @initialize()
+    def start(self):
+        enabled = rules.enabled_provisions(BUSY_SCENARIO.requested_state.safeguards)
+        self.tally = AuditedTally(0.0, ["A"], enabled)
+        self.pipeline = Pipeline(BUSY_SCENARIO, seed=1, replication=0, tally=self.tally)
+        self.enabled = enabled
+        self.next_id = 0
+        self.last_seen = 0.0
+
+    @rule(case=cases(BUSY_SCENARIO), seed=st.integers(min_value=0, max_value=2**32 - 1))
+    def a_request_arrives(self, case, seed):
+        uniforms = np.random.default_rng(seed).random(SLOTS_PER_REQUEST)
+        request = attrs.evolve(case.request, id=self.next_id, submitted_at=self.pipeline.env.now)
+        self.next_id += 1
+        self.pipeline.submit(request, uniforms)
+
+    @rule(days=st.floats(min_value=0.01, max_value=40.0))
+    def time_passes(self, days):
+        env = self.pipeline.env
+        env.run(until=env.now + days)
+
+    @invariant()
+    def time_never_runs_backwards(self):
+        assert self.pipeline.env.now >= self.last_seen
+        self.last_seen = self.pipeline.env.now
+
+    @invariant()
+    def counts_add_up(self):
+        assert self.tally.arrivals == self.next_id
+        assert self.tally.in_system == self.tally.arrivals - len(self.tally.endings)
+        row = self.tally.summary()
+        ended = sum(
+            row[f"{t}_{o}"] for t in ("abusive", "legitimate") for o in ("granted", "refused", "withdrawn")
+        )
+        assert ended == len(self.tally.endings)
+
+    @invariant()
+    def every_refusal_cites_an_enabled_provision(self):
+        for outcome, provision, _ in self.tally.endings.values():
+            if outcome is Outcome.REFUSED:
+                assert provision in self.enabled
+
+
+TestPipelineMachine = PipelineMachine.TestCase
+TestPipelineMachine.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
+
+
+def test_the_machine_sees_every_kind_of_ending():
+    """The state machine's scenario is busy enough to amend, postpone, refuse, grant and withdraw."""
+    row = simulate(build(deep_update(BUSY, "scenario.horizon_days", 400.0)), 1, 0).summary()
+    for key in ("abusive_granted", "abusive_refused", "legitimate_withdrawn", "legitimate_granted"):
+        assert row[key] > 0, key
