@@ -33,7 +33,17 @@ from hypothesis.errors import Unsatisfiable
 from simulator.catalogue import load as load_catalogue
 from simulator.model import Outcome, Request
 from simulator.pipeline import simulate
-from simulator.properties import HANDED_OVER, Case, Evaluation, Given, Property, evaluate, expand, run_case
+from simulator.properties import (
+    HANDED_OVER,
+    Case,
+    Evaluation,
+    Given,
+    Property,
+    evaluate,
+    expand,
+    first_observation,
+    run_case,
+)
 from simulator.requesters import ROUND_SLOTS, RoundSlot
 from simulator.rules import enabled_provisions
 from simulator.safeguards import Safeguards
@@ -237,8 +247,6 @@ def _monotonicity(scenario: Scenario, case: Case, strict: Safeguards) -> Counter
     )
     strict_outcome, strict_commands = run_case(case, stricter_scenario, first_pass_only=True)
     if base in ("refused", "consulted") and strict_outcome in HANDED_OVER:
-        from simulator.properties import first_observation
-
         observation = first_observation(case, scenario)
         why = f"refused under the scenario, {strict_outcome} under a stricter configuration"
         return Counterexample(

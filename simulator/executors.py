@@ -88,7 +88,7 @@ class DaskCluster:
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
         from dask.distributed import as_completed as dask_as_completed
 
-        futures = [self._client.submit(fn, task, pure=False) for task in tasks]
+        futures = self._client.map(fn, tasks, pure=False)  # one round trip for every task
         index = {future.key: i for i, future in enumerate(futures)}
         try:
             for future in dask_as_completed(futures):

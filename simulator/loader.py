@@ -179,50 +179,56 @@ def mix(table: Table, key: str, allowed: Any, default: Mapping[str, float] = REQ
 
 # --- safeguards ---------------------------------------------------------------------------------
 def _safeguards(t: Table) -> Safeguards:
+    """The [safeguards] tables; a key left out takes the convention-as-written default of Safeguards()."""
+    d = Safeguards()
     scope = t.table("scope_test")
     scope_test = ScopeTest(
-        enabled=scope.flag("enabled", True),
-        serious_crime_years=scope.number("serious_crime_years", 4.0, minimum=0),
+        enabled=scope.flag("enabled", d.scope_test.enabled),
+        serious_crime_years=scope.number("serious_crime_years", d.scope_test.serious_crime_years, minimum=0),
     )
     comp = t.table("completeness")
     completeness = Completeness(
-        request_information=comp.flag("request_information", True),
-        information_rounds=int(comp.number("information_rounds", 2, minimum=0, integer=True)),
-        refuse_nonconforming=comp.flag("refuse_nonconforming", True),
+        request_information=comp.flag("request_information", d.completeness.request_information),
+        information_rounds=int(
+            comp.number("information_rounds", d.completeness.information_rounds, minimum=0, integer=True)
+        ),
+        refuse_nonconforming=comp.flag("refuse_nonconforming", d.completeness.refuse_nonconforming),
     )
     dc = t.table("dual_criminality")
+    exempt = sorted(m.value for m in d.dual_criminality.exempt_measures)
     dual = DualCriminality(
-        mode=dc.choice("mode", DualCriminalityMode, DualCriminalityMode.DISCRETIONARY),
-        refusal_rate=dc.probability("refusal_rate", 0.5),
-        exempt_measures=frozenset(
-            Measure(m) for m in dc.names("exempt_measures", MEASURES, ["preservation"])
-        ),
+        mode=dc.choice("mode", DualCriminalityMode, d.dual_criminality.mode),
+        refusal_rate=dc.probability("refusal_rate", d.dual_criminality.refusal_rate),
+        exempt_measures=frozenset(Measure(m) for m in dc.names("exempt_measures", MEASURES, exempt)),
     )
     disc = t.table("discrimination")
     discrimination = Discrimination(
-        enabled=disc.flag("enabled", True),
-        evidence_threshold=disc.probability("evidence_threshold", 0.7),
-        grounds=frozenset(disc.names("grounds", PROTECTED_GROUNDS, sorted(Discrimination().grounds))),
+        enabled=disc.flag("enabled", d.discrimination.enabled),
+        evidence_threshold=disc.probability("evidence_threshold", d.discrimination.evidence_threshold),
+        grounds=frozenset(disc.names("grounds", PROTECTED_GROUNDS, sorted(d.discrimination.grounds))),
     )
     ei = t.table("essential_interests")
     essential = EssentialInterests(
-        enabled=ei.flag("enabled", False),
-        evidence_threshold=ei.probability("evidence_threshold", 0.8),
-        refusal_rate=ei.probability("refusal_rate", 0.5),
+        enabled=ei.flag("enabled", d.essential_interests.enabled),
+        evidence_threshold=ei.probability("evidence_threshold", d.essential_interests.evidence_threshold),
+        refusal_rate=ei.probability("refusal_rate", d.essential_interests.refusal_rate),
     )
     jo = t.table("judicial_order")
-    judicial = JudicialOrder(**{m: jo.choice(m, JudicialStandard, JudicialStandard.NONE) for m in MEASURES})
+    judicial = JudicialOrder(
+        **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure}
+    )
     cons = t.table("consultation")
     consultation = Consultation(
-        enabled=cons.flag("enabled", True),
-        rounds=int(cons.number("rounds", 1, minimum=0, integer=True)),
-        keep_findings=cons.flag("keep_findings", False),
+        enabled=cons.flag("enabled", d.consultation.enabled),
+        rounds=int(cons.number("rounds", d.consultation.rounds, minimum=0, integer=True)),
+        keep_findings=cons.flag("keep_findings", d.consultation.keep_findings),
     )
     ew = t.table("evidence_weights")
     weights = EvidenceWeights(
-        requester_record=ew.number("requester_record", 0.3, minimum=0),
-        target_recognised=ew.number("target_recognised", 0.3, minimum=0),
-        suspect_conduct=ew.number("suspect_conduct", 0.5, minimum=0),
+        **{
+            name: ew.number(name, getattr(d.evidence_weights, name), minimum=0)
+            for name in ("requester_record", "target_recognised", "suspect_conduct")
+        }
     )
     rounds = 1 + completeness.information_rounds + consultation.rounds
     if rounds > MAX_ROUNDS:
@@ -235,13 +241,13 @@ def _safeguards(t: Table) -> Safeguards:
         scope_test=scope_test,
         completeness=completeness,
         dual_criminality=dual,
-        political_offence=t.flag("political_offence", False),
-        data_protection=t.choice("data_protection", DataProtectionMode, DataProtectionMode.OFF),
+        political_offence=t.flag("political_offence", d.political_offence),
+        data_protection=t.choice("data_protection", DataProtectionMode, d.data_protection),
         discrimination=discrimination,
         essential_interests=essential,
         judicial_order=judicial,
         consultation=consultation,
-        postponement_rate=t.probability("postponement_rate", 0.0),
+        postponement_rate=t.probability("postponement_rate", d.postponement_rate),
         evidence_weights=weights,
     )
     for table in (scope, comp, dc, disc, ei, jo, cons, ew, t):

@@ -118,31 +118,9 @@ def test_cli_check_exit_codes_and_json(tmp_path):
                 "json",
             ],
         )
-        first = runner.invoke(
-            app,
-            [
-                "check",
-                str(BASELINE),
-                "--max-examples",
-                "30",
-                "--format",
-                "json",
-                "-p",
-                "recognised-lgbt-target-not-granted",
-            ],
-        )
-        second = runner.invoke(
-            app,
-            [
-                "check",
-                str(BASELINE),
-                "--max-examples",
-                "30",
-                "--format",
-                "json",
-                "-p",
-                "recognised-lgbt-target-not-granted",
-            ],
+        twice = ["check", str(BASELINE), "--max-examples", "15", "--format", "json"]
+        first, second = (
+            runner.invoke(app, [*twice, "-p", "recognised-lgbt-target-not-granted"]) for _ in "12"
         )
         bad = runner.invoke(app, ["check", str(BASELINE), "-p", "nope"])
         assert not (tmp_path / ".hypothesis").exists()  # no database in the user's directory
