@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from typer.testing import CliRunner
@@ -90,42 +89,28 @@ def test_a_probability_bound_is_judged_by_its_interval(baseline):
     assert check_property(baseline, bound(0.95)).status == "held"
 
 
-def test_cli_check_exit_codes_and_json(tmp_path):
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        violated = runner.invoke(
-            app,
-            [
-                "check",
-                str(BASELINE),
-                "--max-examples",
-                "30",
-                "-p",
-                "no_grant_on_substantial_persecution_grounds",
-            ],
-        )
-        held = runner.invoke(
-            app,
-            [
-                "check",
-                str(STRICT),
-                "--max-examples",
-                "30",
-                "-p",
-                "safeguard_monotonicity",
-                "--format",
-                "json",
-            ],
-        )
-        twice = ["check", str(BASELINE), "--max-examples", "15", "--format", "json"]
-        first, second = (
-            runner.invoke(app, [*twice, "-p", "recognised-lgbt-target-not-granted"]) for _ in "12"
-        )
-        bad = runner.invoke(app, ["check", str(BASELINE), "-p", "nope"])
-        assert not (tmp_path / ".hypothesis").exists()  # no database in the user's directory
-    finally:
-        os.chdir(cwd)
+def test_cli_check_exit_codes_and_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def check(*args):
+        return runner.invoke(app, ["check", *args])
+
+    violated = check(
+        str(BASELINE), "--max-examples", "30", "-p", "no_grant_on_substantial_persecution_grounds"
+    )
+    held = check(str(STRICT), "--max-examples", "30", "-p", "safeguard_monotonicity", "--format", "json")
+    twice = (
+        str(BASELINE),
+        "--max-examples",
+        "15",
+        "--format",
+        "json",
+        "-p",
+        "recognised-lgbt-target-not-granted",
+    )
+    first, second = check(*twice), check(*twice)
+    bad = check(str(BASELINE), "-p", "nope")
+    assert not (tmp_path / ".hypothesis").exists()  # no database in the user's directory
     assert violated.exit_code == 1
     assert "VIOLATED     no_grant_on_substantial_persecution_grounds" in violated.output
     assert (
