@@ -214,7 +214,11 @@ def _search_stratum(
     def test(drawn) -> None:
         case, strict, data = drawn
         case = attrs.evolve(case, rounds=_LazyRounds(data, case))
-        found = _monotonicity(scenario, case, strict) if strict is not None else _plain(scenario, prop, case)
+        found = (
+            _monotonicity(scenario, prop, case, strict)
+            if strict is not None
+            else _plain(scenario, prop, case)
+        )
         if found is None:
             reject()  # not a request the property is about: does not count as an example
         if state["failing"] is None:
@@ -239,8 +243,16 @@ def _plain(scenario: Scenario, prop: Property, case: Case) -> Counterexample | b
     return True if evaluation.holds else Counterexample(case, evaluation)
 
 
-def _monotonicity(scenario: Scenario, case: Case, strict: Safeguards) -> Counterexample | bool:
+def _monotonicity(
+    scenario: Scenario, prop: Property, case: Case, strict: Safeguards
+) -> Counterexample | bool | None:
     """A refusal (or announced refusal) under the scenario must not become a grant when stricter."""
+    given = prop.given
+    safeguards = scenario.requested_state.safeguards
+    if not given.matches_request(case.request):
+        return None
+    if given.about_signals and not given.matches_signals(first_observation(case, scenario), safeguards):
+        return None
     base, base_commands = run_case(case, scenario, first_pass_only=True)
     stricter_scenario = attrs.evolve(
         scenario, requested_state=attrs.evolve(scenario.requested_state, safeguards=strict)

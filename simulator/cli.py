@@ -84,6 +84,9 @@ def user_errors():
         raise fail(error.one_line()) from None
     except (BackendError, OverrideError) as error:
         raise fail(str(error)) from None
+    except OSError as error:  # a run directory or output path that cannot be written
+        where = error.filename or "output"
+        raise fail(f"{where}: {error.strerror or error}") from None
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -195,6 +198,8 @@ def compare(
     quiet: Quiet = False,
 ) -> None:
     """Compare configurations on the same requests: paired differences, flipped outcomes."""
+    if precision is not None and precision <= 0:
+        raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     with user_errors():
         if variant:
             if len(files) != 1:

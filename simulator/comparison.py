@@ -209,7 +209,7 @@ def compare(
     workers: int = 1,
     scheduler: str | None = None,
     precision: float | None = None,
-    max_replications: int = 1000,
+    max_replications: int = 500,
     progress: Callable[[int], None] | None = None,
 ) -> Comparison:
     """Run every configuration on the same requests; the first is the baseline.
@@ -240,14 +240,16 @@ def compare(
             flips = tuple(tuple(done[r][1][i] for r in range(upto)) for i in range(len(scenarios) - 1))
             return Comparison(labels, scenarios, seed, rows, flips)
 
-        comparison = extend(count)
+        if precision is not None and precision <= 0:
+            raise ValueError("precision must be a half-width greater than 0")
+        comparison = extend(max(count, 2) if precision is not None else count)
         if precision is None:
             return comparison
         while True:
-            width = max(
-                comparison.difference(i, PRECISION_METRIC).half_width for i in range(1, len(scenarios))
-            )
+            widths = [comparison.difference(i, PRECISION_METRIC).half_width for i in range(1, len(scenarios))]
+            width = math.nan if any(math.isnan(w) for w in widths) else max(widths)
             n = comparison.replications
+            # an undefined width (no abusive request decided in some replication) cannot shrink
             if width <= precision or n >= max_replications or math.isnan(width):
                 reached = width <= precision
                 return Comparison(

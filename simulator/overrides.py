@@ -11,9 +11,11 @@ names such a change, as dotted keys into the scenario document::
     "requesting_state.authoritarian.requests_per_year" = 1500
 
 A key addresses tables by name and arrays of tables by the ``id`` of an entry (or its index); the
-value replaces whatever was there. The same dotted keys are what ``mlasim sweep --grid`` varies. A
-variant is applied to the raw document and the result validated like any scenario file, so a bad
-override is reported with its path like any other mistake.
+value replaces whatever was there. Written without quotes, ``safeguards.dual_criminality.mode =
+"required"`` is a nested table to TOML; it is followed down to the value it sets, so it changes that
+one value, not the whole ``safeguards`` table (see :func:`flatten`). The same dotted keys are what
+``mlasim sweep --grid`` varies. A variant is applied to the raw document and the result validated
+like any scenario file, so a bad override is reported with its path like any other mistake.
 """
 
 from __future__ import annotations
@@ -88,6 +90,23 @@ def _entry_index(entries: list, key: str, where: str) -> int:
     )
 
 
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted keys and the values they set, from a ``set`` table however it was written.
+
+    ``"a.b.c" = 1`` (a quoted key) sets a whole value; ``a.b.c = 1`` or ``[variant.set.a.b]`` reach
+    the same place through nested tables, which are followed down to their values. A table reached
+    under a quoted dotted key, or a distribution (it has a ``distribution`` key), is a value.
+    """
+    result: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and "." not in key and "distribution" not in value:
+            result.update(flatten(value, path))
+        else:
+            result[path] = value
+    return result
+
+
 def with_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with every override applied, experiment tables removed."""
     result = {k: copy.deepcopy(v) for k, v in document.items() if k not in EXPERIMENT_KEYS}
@@ -108,7 +127,7 @@ def read_variants(document: Mapping[str, Any], source: str) -> list[Variant]:
         table.finish()
         if any(v.name == name for v in variants):
             table.problem("name", f"duplicate variant name {name!r}")
-        variants.append(Variant(name, description, dict(overrides)))
+        variants.append(Variant(name, description, flatten(overrides)))
     if problems:
         raise ScenarioError(problems)
     return variants

@@ -226,7 +226,8 @@ def check_postponement(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hist
 
 
 def grant(o: Observation, s: Safeguards, d: ScreeningDraws, h: History) -> Decision:
-    if s.data_protection is DataProtectionMode.CONDITIONS and not o.data_protection_adequate:
+    transfers = o.submission.measure is not Measure.PRESERVATION  # preservation hands nothing over
+    if transfers and s.data_protection is DataProtectionMode.CONDITIONS and not o.data_protection_adequate:
         return Decision(
             Verdict.CONDITIONAL_GRANT,
             Stage.EXECUTION,

@@ -40,6 +40,7 @@ from simulator.model import (
     Truth,
 )
 from simulator.properties import Case, Given
+from simulator.provisions import catalogue as provision_catalogue
 from simulator.requesters import RoundSlot, penalty_years
 from simulator.safeguards import (
     Completeness,
@@ -128,6 +129,7 @@ def histories() -> st.SearchStrategy[History]:
         information_requests=st.integers(min_value=0, max_value=3),
         consultations=st.integers(min_value=0, max_value=2),
         postponed=st.booleans(),
+        findings=st.frozensets(st.sampled_from(sorted(provision_catalogue()))),
     )
 
 

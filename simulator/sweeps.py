@@ -177,6 +177,23 @@ def start(
     return manifest
 
 
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """The manifest of a run directory, checked: readable, and written by this version of mlasim."""
+    where = str(directory / MANIFEST)
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        manifest["scenario_file"], manifest["configurations"], manifest["seed"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ScenarioError([Problem(where, "", f"is not a readable sweep manifest ({error})")]) from None
+    if manifest.get("version") != __version__:
+        message = (
+            f"was written by mlasim {manifest.get('version')}, this is {__version__}: results of two "
+            "versions would be mixed; resume with that version or start a new sweep"
+        )
+        raise ScenarioError([Problem(where, "version", message)])
+    return manifest
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -189,7 +206,7 @@ def execute(
 ) -> SweepResult:
     """Run every task of the sweep in ``directory`` not yet on disk, then write the result files."""
     directory = Path(directory)
-    manifest = json.loads((directory / MANIFEST).read_text())
+    manifest = read_manifest(directory)
     path = manifest["scenario_file"]
     if not Path(path).exists() or file_hash(path) != manifest["scenario_sha256"]:
         raise ScenarioError(

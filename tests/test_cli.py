@@ -185,6 +185,10 @@ def test_compare_variants_of_one_file_as_json():
         (["sweep"], "sweep needs a FILE, or --resume DIR"),
         (["sweep", str(BASELINE), "--grid", "safeguards.x"], "--grid safeguards.x: give KEY=VALUE"),
         (["sweep", "--resume", "/nonexistent"], "not a sweep run directory"),
+        (
+            ["compare", str(BASELINE), str(BASELINE), "--precision", "0"],
+            "--precision: must be a half-width greater than 0",
+        ),
     ],
 )
 def test_experiment_commands_reject_bad_requests_in_one_line(args, message):
@@ -325,3 +329,23 @@ def test_corrupted_text_never_gives_a_traceback(data):
     assert code in (0, 2)
     if code == 2:
         assert all(line.startswith(path) for line in err.strip().splitlines())
+
+
+def test_sweep_output_and_manifest_problems_are_one_line(tmp_path):
+    small = BASELINE.parent.parent / "tests" / "data" / "small-sweep.toml"
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a directory")
+    for out in (blocker, blocker / "sub"):
+        code, _, err = run_cli(["sweep", str(small), "--out", str(out), "-n", "1", "-w", "1", "-q"])
+        assert code == 2 and len(err.strip().splitlines()) == 1 and "afile" in err, err
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "manifest.json").write_text("{ broken")
+    code, _, err = run_cli(["sweep", "--resume", str(run), "-q"])
+    assert code == 2 and "is not a readable sweep manifest" in err and len(err.strip().splitlines()) == 1
+    (run / "manifest.json").write_text(json.dumps({
+        "scenario_file": str(small), "scenario_sha256": "x", "configurations": [], "seed": 1,
+        "replications": 1, "batch": 1, "version": "0.0.1",
+    }))  # fmt: skip
+    code, _, err = run_cli(["sweep", "--resume", str(run), "-q"])
+    assert code == 2 and "was written by mlasim 0.0.1" in err

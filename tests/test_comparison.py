@@ -114,3 +114,10 @@ def test_public_api_and_pandas():
     assert strict_row["difference"] == pytest.approx(comparison.difference(1, "abuse_pass_through").mean)
     doc = comparison.to_dict()
     assert doc["configurations"][1]["difference"]["abuse_pass_through"]["excludes_zero"] is True
+
+
+def test_precision_starts_from_two_replications_and_rejects_a_zero_target():
+    comparison = compare([small("waived"), small("discretionary")], replications=1, precision=0.05)
+    assert comparison.replications >= 2 and comparison.precision.reached
+    with pytest.raises(ValueError, match="greater than 0"):
+        compare([small("waived"), small("discretionary")], replications=2, precision=0.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import attrs
-import numpy as np
 
 from simulator.lifecycle import Decided, Resubmitted, Review, Wait, life, settle
 from simulator.loader import load_scenario
@@ -115,4 +114,3 @@ def test_settle_applies_the_thoroughness_to_every_review():
     )
     observed = [c.observation.thoroughness for c in commands if isinstance(c, Decided)]
     assert observed and set(observed) == {0.3}
-    assert np.all(uniforms >= 0)

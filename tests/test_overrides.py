@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.distributions import Fixed
 from simulator.loader import ScenarioError
+from simulator.model import Stage
 from simulator.overrides import (
     OverrideError,
     apply_override,
     check_file,
+    flatten,
     load_variant,
     parse_value,
     read_variants,
     with_overrides,
 )
 from simulator.safeguards import DualCriminalityMode
-from tests.conftest import BASELINE, document
+from tests.conftest import BASELINE, SCENARIOS, document
 
 
 def test_values_from_the_command_line_are_read_as_toml():
@@ -77,3 +80,26 @@ def test_a_variant_that_breaks_the_scenario_is_reported_with_its_name(tmp_path):
     assert str(caught.value.problems[0]).startswith(
         f"{path} (variant 'broken'): safeguards.dual_criminality.mode: must be one of"
     )
+
+
+def test_unquoted_dotted_keys_change_one_value_not_the_whole_table(tmp_path):
+    """TOML reads `a.b.c = 1` in [variant.set] as nested tables: only that value may change."""
+    path = tmp_path / "s.toml"
+    path.write_text(
+        (SCENARIOS / "no-safeguards.toml").read_text()
+        + '\n[[variant]]\nname = "dc"\n[variant.set]\nsafeguards.dual_criminality.mode = "required"\n'
+        + '"stages.intake.service" = { distribution = "fixed", value = 1.0 }\n'
+    )
+    base, variant = load_variant(path, None), load_variant(path, "dc")
+    assert variant.requested_state.safeguards.dual_criminality.mode is DualCriminalityMode.REQUIRED
+    assert variant.requested_state.safeguards.discrimination == base.requested_state.safeguards.discrimination
+    assert not variant.requested_state.safeguards.scope_test.enabled  # untouched, still off
+    assert variant.requested_state.stages[Stage.INTAKE].service == Fixed(1.0)  # a distribution is a value
+
+
+def test_flatten_follows_nested_tables_down_to_values():
+    assert flatten({"a": {"b": {"c": 1}}, "x.y": {"k": 2}, "d": {"distribution": "fixed", "value": 1}}) == {
+        "a.b.c": 1,
+        "x.y": {"k": 2},
+        "d": {"distribution": "fixed", "value": 1},
+    }

@@ -48,7 +48,7 @@ def test_the_fast_preservation_channel_breaks_the_persecution_property(baseline)
     preserved = evaluate(
         prop, case_of(baseline, "authoritarian", Measure.PRESERVATION, "extremism", JOURNALIST), baseline
     )
-    assert preserved.outcome == "conditionally_granted" and not preserved.holds
+    assert preserved.outcome == "granted" and not preserved.holds  # fast channel; nothing transferred yet
     content = evaluate(
         prop, case_of(baseline, "authoritarian", Measure.STORED_CONTENT, "extremism", JOURNALIST), baseline
     )

@@ -214,8 +214,9 @@ def test_sexual_orientation_is_outside_the_convention_grounds(observation, draws
 def test_data_protection_conditions_attach_to_the_grant(observation, draws):
     config = attrs.evolve(no_safeguards(), data_protection=DataProtectionMode.CONDITIONS)
     decision = rules.screen(observation, config, draws)
-    expected = Verdict.GRANT if observation.data_protection_adequate else Verdict.CONDITIONAL_GRANT
-    assert decision.verdict is expected
+    transfers = observation.submission.measure is not Measure.PRESERVATION  # preservation hands nothing over
+    conditional = transfers and not observation.data_protection_adequate
+    assert decision.verdict is (Verdict.CONDITIONAL_GRANT if conditional else Verdict.GRANT)
 
 
 def journalist_labelled_as_extremist() -> Observation:

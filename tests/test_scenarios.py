@@ -31,7 +31,8 @@ def test_the_issue_names_five_scenarios():
 def test_each_file_says_what_it_represents_and_what_it_rests_on(path):
     header = path.read_text().split("[scenario]")[0]
     assert header.startswith("# ")
-    assert "What it represents" in header or "represents" in header
+    assert "What it represents" in header
+    assert "ASSUMPTION" in header or "rest on" in header  # calibrated on a source, or said to be assumed
 
 
 def test_shipped_scenarios_differ_only_in_safeguards_and_staffing():

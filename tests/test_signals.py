@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hypothesis import given
-from hypothesis import strategies as st
 
 from simulator.model import Measure, Request, ScreeningDraws, Submission, Truth
 from simulator.signals import ReviewContext, observe
@@ -69,8 +68,7 @@ def test_the_ground_comes_from_the_person_when_recognised(draws):
     assert o.apparent_ground == ("political_opinion" if o.target_recognised else None)
 
 
-@given(st.floats(0.0, 0.99))
-def test_an_overt_speech_label_is_suspect_even_when_the_facts_are_believed(u):
+def test_an_overt_speech_label_is_suspect_even_when_the_facts_are_believed():
     draws = ScreeningDraws(see_through=0.999, target_recognition=0.999)
     o = observe(abusive(0.9, label="extremism"), CONTEXT, 1.0, draws)
     assert o.conduct_read_as == "extremism" and o.political_offence and o.suspect_conduct

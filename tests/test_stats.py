@@ -38,10 +38,11 @@ def test_intervals_are_clipped_to_the_metric_range():
     assert est.ci_high == 1.0 and est.ci_low < est.mean
 
 
-@given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=2, max_size=40))
-def test_the_interval_contains_the_mean(values):
-    est = estimate(values)
-    assert est.ci_low <= est.mean + 1e-9 and est.mean <= est.ci_high + 1e-9
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=2, max_size=40))
+def test_a_clipped_interval_stays_in_range_and_keeps_the_unclipped_bound_inside_it(values):
+    free, clipped = estimate(values), estimate(values, bounds=(0.0, 1.0))
+    assert 0.0 <= clipped.ci_low <= clipped.mean <= clipped.ci_high <= 1.0
+    assert clipped.ci_low == max(0.0, free.ci_low) and clipped.ci_high == min(1.0, free.ci_high)
 
 
 def test_coverage_is_close_to_95_percent():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.model import Measure
 from simulator.safeguards import JudicialStandard
-from tests.strategies import observations, safeguard_pairs
+from simulator.strategies import cases
+from tests.strategies import safeguard_pairs
 
 ORDER = ["waived", "discretionary", "required"]
 
@@ -28,7 +30,22 @@ def test_the_second_of_a_pair_is_at_least_as_strict(pair):
     assert isinstance(strict.judicial_order.standard(Measure.INTERCEPTION), JudicialStandard)
 
 
-@given(observations())
-def test_an_unpenetrated_observation_reads_the_label(observation):
-    if not observation.disguise_penetrated:
-        assert observation.conduct_read_as == observation.submission.offence
+@given(st.data())
+def test_cases_respect_the_given_filters(data):
+    from simulator.loader import load_scenario
+    from simulator.properties import Given
+    from tests.conftest import BASELINE
+
+    scenario = load_scenario(BASELINE)
+    given = Given(
+        abusive=True,
+        requester=frozenset({"hybrid"}),
+        measure=frozenset({"stored_content"}),
+        protected_ground=frozenset({"sexual_orientation"}),
+        documentation_complete=True,
+    )
+    case = data.draw(cases(scenario, given))
+    request = case.request
+    assert given.matches_request(request)
+    assert request.truth.conduct in scenario.requester("hybrid").abuse.conducts.names
+    assert request.submission.offence in scenario.requester("hybrid").abuse.labels.names
