@@ -49,7 +49,7 @@ from simulator.rules import enabled_provisions
 from simulator.safeguards import Safeguards
 from simulator.scenario import Scenario
 from simulator.stats import Estimate, estimate
-from simulator.strategies import can_match, cases, stricter
+from simulator.strategies import UNTIMED_SERVICE, can_match, cases, fine_unit, slot_value, stricter
 from simulator.tally import Tally
 
 
@@ -117,8 +117,6 @@ class _LazyBlock(Sequence):
     they shrink towards "not seen".
     """
 
-    _fine = st.integers(min_value=0, max_value=2**20 - 1).map(lambda i: i / 2**20)
-
     def __init__(self, data: st.DataObject, events: dict[int, float] | None = None) -> None:
         self.data = data
         self.events = events or {}
@@ -131,20 +129,18 @@ class _LazyBlock(Sequence):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(ROUND_SLOTS))]
         if index >= RoundSlot.SERVICE:
-            return 0.5  # service times play no part without a clock
+            return UNTIMED_SERVICE
         if index not in self.values:
             self.values[index] = self._draw(index)
         return self.values[index]
 
     def _draw(self, index: int) -> float:
-        value = self.data.draw(self._fine)
+        value = self.data.draw(fine_unit)
         if index in self.events:
             p = self.events[index]
             happens = self.data.draw(st.booleans())
             return value * p if happens else p + value * (1.0 - p)
-        if index == RoundSlot.POSTPONEMENT:
-            return 1.0 - value if value else 0.999
-        return value
+        return slot_value(index, value)
 
 
 class _LazyRounds:

@@ -26,7 +26,7 @@ import numpy as np
 from attrs import frozen
 
 from simulator import __version__
-from simulator.executors import backend, batches
+from simulator.executors import backend, batch_size, batches
 from simulator.experiment import RunResult, result_of
 from simulator.model import Outcome
 from simulator.pipeline import simulate
@@ -230,8 +230,7 @@ def compare(
 
         def extend(upto: int) -> Comparison:
             pending = [r for r in range(upto) if r not in done]
-            size = max(1, math.ceil(len(pending) / (4 * max(workers, 1))))
-            tasks = [(scenarios, seed, reps) for reps in batches(pending, size)]
+            tasks = [(scenarios, seed, reps) for reps in batches(pending, batch_size(len(pending), workers))]
             for _, results in executor.map(compare_batch, tasks):
                 done.update(results)
                 if progress:

@@ -16,6 +16,7 @@ numbers from 1 worker, 8 workers or a cluster.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -115,6 +116,11 @@ def backend(workers: int | None = None, scheduler: str | None = None) -> Backend
     if workers <= 1:
         return Serial()
     return ProcessPool(workers)
+
+
+def batch_size(replications: int, workers: int) -> int:
+    """Replications per task: about four tasks per worker, to balance load without much overhead."""
+    return max(1, math.ceil(replications / (4 * max(workers, 1))))
 
 
 def batches(replications: Sequence[int], size: int) -> list[tuple[int, ...]]:

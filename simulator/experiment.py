@@ -9,14 +9,13 @@ whatever order, so results do not depend on how the work is split.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
 
 from simulator import __version__
-from simulator.executors import backend, batches
+from simulator.executors import backend, batch_size, batches
 from simulator.pipeline import TraceHook, simulate
 from simulator.scenario import Scenario
 from simulator.stats import INTERVAL_NAME, Estimate, summarise
@@ -112,8 +111,7 @@ def run(
     rows: dict[int, dict[str, float]] = {}
     executor = backend(workers, scheduler)
     try:
-        size = max(1, math.ceil(count / (4 * max(workers, 1))))
-        tasks = [(scenario, seed, reps) for reps in batches(range(count), size)]
+        tasks = [(scenario, seed, reps) for reps in batches(range(count), batch_size(count, workers))]
         for _, results in executor.map(replicate_batch, tasks):
             rows.update(results)
     finally:

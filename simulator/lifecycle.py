@@ -147,14 +147,22 @@ def life(
         round_index += 1
 
 
-def settle(lifetime: Life, thoroughness: float = 1.0) -> tuple[Ending, list[Command]]:
-    """Drive a life instantly, every review at ``thoroughness``; return its ending and its commands."""
+def settle(
+    lifetime: Life, thoroughness: float = 1.0, until: Callable[[Command], bool] | None = None
+) -> tuple[Ending | None, list[Command]]:
+    """Drive a life instantly, every review at ``thoroughness``; return its ending and its commands.
+
+    With ``until``, stop after the first command it accepts (the ending is then None).
+    """
     commands: list[Command] = []
     reply = None
     try:
         while True:
             command = lifetime.send(reply)
             commands.append(command)
+            if until is not None and until(command):
+                lifetime.close()
+                return None, commands
             reply = thoroughness if isinstance(command, Review) else None
     except StopIteration as stop:
         return stop.value, commands

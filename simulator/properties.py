@@ -31,7 +31,7 @@ from attrs import frozen
 
 from simulator import rules
 from simulator.catalogue import load as load_catalogue
-from simulator.lifecycle import Decided, Review, life, settle
+from simulator.lifecycle import Decided, life, settle
 from simulator.model import PROTECTED_GROUNDS, Measure, Observation, Request, Verdict
 from simulator.reader import Problem, ScenarioError, Table, suggestion
 from simulator.requesters import screening_draws
@@ -183,15 +183,13 @@ def run_case(case: Case, scenario: Scenario, first_pass_only: bool) -> tuple[str
     if not first_pass_only:
         ending, commands = settle(steps, case.thoroughness)
         return ending.outcome.value, tuple(commands)
-    commands, reply = [], None
-    while True:  # drive the first round only, up to the first decisive stage
-        command = steps.send(reply)
-        commands.append(command)
-        reply = case.thoroughness if isinstance(command, Review) else None
-        decisive = isinstance(command, Decided) and command.decision.verdict not in _NOT_DECISIVE
-        if decisive:
-            steps.close()
-            return PASS_OUTCOMES[command.decision.verdict], tuple(commands)
+    # the first round only, up to the first decisive stage (a postponed execution goes on to decide)
+    _, commands = settle(steps, case.thoroughness, until=_decisive)
+    return PASS_OUTCOMES[commands[-1].decision.verdict], tuple(commands)
+
+
+def _decisive(command) -> bool:
+    return isinstance(command, Decided) and command.decision.verdict not in _NOT_DECISIVE
 
 
 def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | None:

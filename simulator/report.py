@@ -13,8 +13,6 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 
-import attrs
-
 from simulator import provisions
 from simulator.experiment import RunResult
 from simulator.stats import INTERVAL_NAME, Estimate
@@ -160,10 +158,9 @@ def sweep_table(summary, manifest: dict) -> str:
     for record in summary.to_dict("records"):
         cells = [record["configuration"]]
         for metric, _, kind in SWEEP_COLUMNS:
-            est = Estimate(*(_float(record.get(f"{metric}.{p}")) for p in ("mean", "ci_low", "ci_high")), 0)
-            cells.append(
-                format_estimate(attrs.evolve(est, n=int(_float(record.get(f"{metric}.n"), 0))), kind)
-            )
+            mean, low, high = (_float(record.get(f"{metric}.{p}")) for p in ("mean", "ci_low", "ci_high"))
+            n = int(_float(record.get(f"{metric}.n"), 0))
+            cells.append(format_estimate(Estimate(mean, low, high, n), kind))
         rows.append(cells)
     lines += text_table(("configuration", *(label for _, label, _ in SWEEP_COLUMNS)), rows)
     return "\n".join(lines)

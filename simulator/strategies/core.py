@@ -1,28 +1,6 @@
-"""Hypothesis strategies for mlasim's domain: requests, observations, draws, configurations, scenarios.
-
-These generate the inputs of the decision core so that properties of a safeguard configuration can
-be tested over the whole space of requests rather than a few hand-picked ones. The project's own
-tests use them, and so can users who want to state properties of their own::
-
-    from hypothesis import given
-    from simulator import rules, strategies
-
-    @given(strategies.observations(), strategies.safeguards(), strategies.screening_draws())
-    def test_every_refusal_cites_an_enabled_provision(observation, safeguards, draws):
-        decision = rules.screen(observation, safeguards, draws)
-        if decision.verdict in (Verdict.REFUSE, Verdict.CONSULT):
-            assert decision.provision in rules.enabled_provisions(safeguards)
-
-:func:`safeguard_pairs` draws two configurations of which the second is at least as strict as the
-first in every respect (the ordering documented in :mod:`simulator.safeguards`). :func:`cases`
-draws requests *within a scenario's space* (its requesting States, their measures, offences and
-abuse profiles) with the draws of each screening round: what ``mlasim check`` searches.
-:func:`scenario_documents` draws valid scenario files (as TOML-ready dictionaries).
-"""
+"""Hypothesis strategies for decisions and requests: the building blocks (see the package docstring)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -57,18 +35,6 @@ from simulator.safeguards import (
     ScopeTest,
 )
 from simulator.scenario import RequestingState, Scenario
-
-__all__ = [
-    "cases",
-    "histories",
-    "observations",
-    "round_draws",
-    "safeguard_pairs",
-    "safeguards",
-    "scenario_documents",
-    "screening_draws",
-    "submissions",
-]
 
 unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
 _catalogue = load_catalogue()
@@ -273,19 +239,27 @@ def can_match(scenario: Scenario, given: Given) -> bool:
 
 
 _RESOLUTION = 2**20
-_fine_unit = st.integers(min_value=0, max_value=_RESOLUTION - 1).map(lambda i: i / _RESOLUTION)
+fine_unit = st.integers(min_value=0, max_value=_RESOLUTION - 1).map(lambda i: i / _RESOLUTION)
+
+
+#: The uniform given to every service-time slot: service times play no part without a clock.
+UNTIMED_SERVICE = 0.5
+
+
+def slot_value(index: int, drawn: float) -> float:
+    """The uniform for round slot ``index`` from a drawn value, arranged so that shrinking towards 0
+    means "nothing unusual": 0 sees through a disguise, recognises a person, refuses at discretion and
+    answers a query, but does not postpone."""
+    if index == RoundSlot.POSTPONEMENT:
+        return 1.0 - drawn if drawn else 0.999
+    return drawn
 
 
 @st.composite
 def round_draws(draw: st.DrawFn) -> tuple[float, ...]:
-    """One screening round's uniforms (see :class:`~simulator.requesters.RoundSlot`), arranged so that
-    shrinking towards 0 means "nothing unusual": a draw of 0 sees through a disguise, recognises a
-    person, refuses at discretion and answers a query, but does not postpone."""
-    values = draw(st.lists(_fine_unit, min_size=RoundSlot.SERVICE, max_size=RoundSlot.SERVICE))
-    values[RoundSlot.POSTPONEMENT] = (
-        1.0 - values[RoundSlot.POSTPONEMENT] if values[RoundSlot.POSTPONEMENT] else 0.999
-    )
-    return (*values, *(0.5,) * len(Stage))  # service times play no part without a clock
+    """One screening round's uniforms (:class:`~simulator.requesters.RoundSlot`; see :func:`slot_value`)."""
+    values = draw(st.lists(fine_unit, min_size=RoundSlot.SERVICE, max_size=RoundSlot.SERVICE))
+    return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(Stage))
 
 
 @st.composite
@@ -306,131 +280,16 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
         gaps = 0 if given.documentation_complete else draw(st.integers(min_value=1, max_value=3))
     if abusive:
         conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
-        disguise = draw(_fine_unit)
+        disguise = draw(fine_unit)
         truth = Truth(True, conduct.id, conduct.ground, conduct.target, disguise, disguise)
     else:
         sensitive = draw(st.booleans()) if state.sensitive_target_share > 0 else False
         target = draw(st.sampled_from(state.sensitive_targets.names)) if sensitive else "ordinary"
-        truth = Truth(False, label, None, target, 0.0, draw(_fine_unit))
+        truth = Truth(False, label, None, target, 0.0, draw(fine_unit))
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
     effect = scenario.requested_state.load_effect
     floor = effect.floor if effect.enabled else 1.0
     # shrinks towards a full review (1.0); the load effect can lower it to its floor
-    thoroughness = 1.0 - draw(_fine_unit) * (1.0 - floor) if floor < 1 else 1.0
+    thoroughness = 1.0 - draw(fine_unit) * (1.0 - floor) if floor < 1 else 1.0
     blocks = tuple(draw(round_draws()) for _ in range(rounds))
     return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks)
-
-
-# --- whole scenario files -----------------------------------------------------------------------
-_STAGE_NAMES = [s.value for s in Stage]
-
-
-def _triangular(a: float, b: float, c: float) -> dict[str, Any]:
-    low, mode, high = sorted((a, b, c))
-    return {"distribution": "triangular", "low": low, "mode": mode, "high": high}
-
-
-def _durations() -> st.SearchStrategy[dict[str, Any]]:
-    positive = st.floats(min_value=0.05, max_value=20.0)
-    return st.one_of(
-        st.builds(lambda v: {"distribution": "fixed", "value": v}, positive),
-        st.builds(lambda m: {"distribution": "exponential", "mean": m}, positive),
-        st.builds(
-            lambda m, r: {"distribution": "lognormal", "mean": m, "sd": m * r}, positive, st.floats(0.1, 2.0)
-        ),
-        st.builds(_triangular, positive, positive, positive),
-    )
-
-
-def _weights(names: list[str]) -> st.SearchStrategy[dict[str, float]]:
-    return st.dictionaries(
-        st.sampled_from(names), st.floats(min_value=0.1, max_value=5.0), min_size=1, max_size=4
-    )
-
-
-@st.composite
-def _requesting_state(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    catalogue = load_catalogue()
-    share = draw(st.sampled_from([0.0, 0.05, 0.3, 1.0]))
-    state: dict[str, Any] = {
-        "id": f"S{index}",
-        "requests_per_year": draw(st.floats(min_value=0.0, max_value=600.0)),
-        "abusive_share": share,
-        "rights_record": draw(unit),
-        "data_protection_adequate": draw(st.booleans()),
-        "documentation_complete": draw(unit),
-        "response_rate": draw(unit),
-        "response_days": draw(_durations()),
-        "measures": draw(_weights([m.value for m in Measure])),
-        "offences": draw(_weights(sorted(catalogue.offences))),
-    }
-    if share > 0:
-        state["abuse"] = {
-            "conducts": draw(_weights(sorted(catalogue.conducts))),
-            "labels": draw(_weights(sorted(catalogue.offences))),
-            "disguise": {"distribution": "beta", "a": draw(st.floats(0.5, 5)), "b": draw(st.floats(0.5, 5))},
-            "relabel_rate": draw(unit),
-            "relabel_to": draw(_weights(sorted(catalogue.offences))),
-        }
-    if draw(st.booleans()):
-        start = draw(st.floats(min_value=0.0, max_value=50.0))
-        state["surge"] = [
-            {"start_day": start, "end_day": start + 10.0, "multiplier": draw(st.floats(0.0, 5.0))}
-        ]
-    return state
-
-
-@st.composite
-def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid scenario file as a TOML-ready dictionary: small, so a replication runs in moments."""
-    stages = [s for s in _STAGE_NAMES[:-1] if draw(st.booleans())] + ["execution"]
-    horizon = draw(st.floats(min_value=1.0, max_value=120.0))
-    config = draw(safeguards())
-    judicial = {m.value: config.judicial_order.standard(m).label for m in Measure}
-    return {
-        "scenario": {
-            "name": "generated",
-            "horizon_days": horizon,
-            "follow_up_days": draw(st.floats(min_value=0.0, max_value=60.0)),
-            "warmup_days": draw(st.floats(min_value=0.0, max_value=horizon / 2)),
-            "replications": draw(st.integers(min_value=1, max_value=3)),
-            "seed": draw(st.integers(min_value=0, max_value=2**32)),
-        },
-        "requested_state": {"name": "generated", "criminalises": draw(st.lists(offence_ids, max_size=2))},
-        "stages": {
-            name: {"staff": draw(st.integers(0, 4)), "service": draw(_durations())} for name in stages
-        },
-        "routes": {"default": stages},
-        "load_effect": {
-            "enabled": draw(st.booleans()),
-            "stages": stages[:-1],
-            "queue_threshold": draw(st.integers(0, 5)),
-        },
-        "safeguards": {
-            "political_offence": config.political_offence,
-            "data_protection": config.data_protection.value,
-            "postponement_rate": config.postponement_rate,
-            "scope_test": {"enabled": config.scope_test.enabled},
-            "completeness": {
-                "request_information": config.completeness.request_information,
-                "information_rounds": config.completeness.information_rounds,
-                "refuse_nonconforming": config.completeness.refuse_nonconforming,
-            },
-            "dual_criminality": {
-                "mode": config.dual_criminality.mode.value,
-                "refusal_rate": config.dual_criminality.refusal_rate,
-            },
-            "discrimination": {
-                "enabled": config.discrimination.enabled,
-                "evidence_threshold": config.discrimination.evidence_threshold,
-                "grounds": sorted(config.discrimination.grounds),
-            },
-            "judicial_order": judicial,
-            "consultation": {
-                "enabled": config.consultation.enabled,
-                "rounds": config.consultation.rounds,
-                "keep_findings": draw(st.booleans()),
-            },
-        },
-        "requesting_state": [draw(_requesting_state(i)) for i in range(draw(st.integers(1, 3)))],
-    }
