@@ -22,8 +22,8 @@ REFERENCE = ROOT / "scenarios" / "un-convention-baseline.toml"
 
 
 def main() -> None:
-    from simulator.designs import Design
-    from simulator.sweeps import sweep
+    from simulator.experiments.designs import Design
+    from simulator.experiments.sweeps import sweep
 
     thresholds = [round(0.3 + 0.03 * i, 2) for i in range(20)]
     design = Design(

@@ -36,7 +36,7 @@ def _rss_mib() -> float:
 
 
 def _stretched(size: int):
-    from simulator.loader import load_scenario
+    from simulator.files.loader import load_scenario
 
     scenario = load_scenario(REFERENCE)
     per_year = sum(s.requests_per_year for s in scenario.requesting_states)
@@ -44,7 +44,7 @@ def _stretched(size: int):
 
 
 def model_run(size: int, queue: multiprocessing.Queue) -> None:
-    from simulator.pipeline import simulate
+    from simulator.world.pipeline import simulate
 
     scenario = _stretched(size)
     before = _rss_mib()

@@ -18,12 +18,12 @@ Public API::
 
 __version__ = "0.1.0"
 
-from simulator.comparison import Comparison, compare
-from simulator.designs import Design
-from simulator.experiment import RunResult, run
-from simulator.loader import ScenarioError, load_scenario, parse_scenario
-from simulator.overrides import load_variant
-from simulator.sweeps import SweepResult, resume, sweep
+from simulator.experiments.comparison import Comparison, compare
+from simulator.experiments.designs import Design
+from simulator.experiments.run import RunResult, run
+from simulator.experiments.sweeps import SweepResult, resume, sweep
+from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
+from simulator.files.overrides import load_variant
 
 __all__ = [
     "Comparison",

@@ -1,10 +1,10 @@
 """The ``mlasim`` command line: run, compare and sweep scenarios; validate files; explain a request.
 
-Presentation only: each command loads scenarios (:mod:`simulator.loader`, :mod:`simulator.overrides`),
-calls the experiment layer and prints through the report modules. A user error (bad file, bad
-value, unreachable scheduler) prints one line naming the file, the field and the problem, and exits
-with status 2; no traceback. Output files are written atomically, so an interrupted or failed
-command never leaves a half-written file in place of a good one.
+Presentation only: each command loads scenarios (:mod:`simulator.files.loader`,
+:mod:`simulator.files.overrides`), calls the experiment layer and prints through the report
+modules. A user error (bad file, bad value, unreachable scheduler) prints one line naming the
+file, the field and the problem, and exits with status 2; no traceback. Output files are written
+atomically, so an interrupted or failed command never leaves a half-written file in place of a good one.
 """
 
 from __future__ import annotations
@@ -21,14 +21,17 @@ from typing import Annotated
 
 import typer
 
-from simulator import __version__, designs, report, report_comparison, sweeps
-from simulator.comparison import compare as compare_configurations
-from simulator.executors import BackendError, default_workers
-from simulator.experiment import run as run_experiment
-from simulator.loader import ScenarioError, load_scenario, read_toml
-from simulator.overrides import OverrideError, check_file, load_variant, parse_value
-from simulator.properties import read_properties
-from simulator.trace import UnknownRequest, explain, format_trace, trace_to_dict
+from simulator import __version__
+from simulator.checking.properties import read_properties
+from simulator.experiments import designs, sweeps
+from simulator.experiments.comparison import compare as compare_configurations
+from simulator.experiments.executors import BackendError, default_workers
+from simulator.experiments.run import run as run_experiment
+from simulator.files.loader import ScenarioError, load_scenario, read_toml
+from simulator.files.overrides import OverrideError, check_file, load_variant, parse_value
+from simulator.reporting import comparison as report_comparison
+from simulator.reporting import run as report
+from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 app = typer.Typer(
     name="mlasim",
@@ -295,8 +298,8 @@ def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], var
         range_values[key] = tuple(bounds)
     names = list(design.variants)
     if variants == "all":
-        from simulator.loader import read_toml
-        from simulator.overrides import read_variants
+        from simulator.files.loader import read_toml
+        from simulator.files.overrides import read_variants
 
         names = [v.name for v in read_variants(read_toml(file), str(file))]
     elif variants:
@@ -339,8 +342,8 @@ def check(
 
     Exit status 0 when every property holds, 1 when one is violated or inconclusive, 2 on bad input.
     """
-    from simulator import report_check
-    from simulator.check import check as check_properties
+    from simulator.checking.check import check as check_properties
+    from simulator.reporting import check as report_check
 
     with user_errors():
         scenario = check_file(file)

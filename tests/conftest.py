@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulator.loader import parse_scenario
-from simulator.scenario import Scenario
+from simulator.files.loader import parse_scenario
+from simulator.world.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -1,6 +1,9 @@
-"""Shared hypothesis strategies for the test-suite: the public ones of :mod:`simulator.strategies`."""
+"""Shared hypothesis strategies for the test-suite.
 
-from simulator.strategies import (  # noqa: F401
+They are the public ones of :mod:`simulator.checking.strategies`.
+"""
+
+from simulator.checking.strategies import (  # noqa: F401
     conduct_or_offence_ids,
     grounds,
     histories,

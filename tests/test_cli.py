@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from simulator.checking.strategies import scenario_documents
 from simulator.cli import app, main
-from simulator.strategies import scenario_documents
 from tests.conftest import BASELINE
 
 runner = CliRunner()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.experiment import run
-from simulator.loader import load_scenario
+from simulator.experiments.run import run
+from simulator.files.loader import load_scenario
 from tests.conftest import SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.toml"))
@@ -76,7 +76,7 @@ def test_stricter_safeguards_cost_legitimate_requests(results):
 
 
 def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
-    from simulator.rules import enabled_provisions
+    from simulator.domain.rules import enabled_provisions
 
     for path in FILES:
         scenario = load_scenario(path)

@@ -1,0 +1,312 @@
+"""``mlasim check``: search for a request that breaks a property, and show the simplest one.
+
+For each property of a scenario (:mod:`simulator.checking.properties`), and for each requesting State and
+measure it can be about, hypothesis generates requests within the scenario's space
+(:func:`simulator.checking.strategies.cases`: its offences, abuse profiles, any disguise, any reviewer luck,
+any thoroughness the load effect allows) and runs each through the decision core, in the
+property's scope. When one breaks the property, hypothesis
+*shrinks* it to the simplest request it can find that still does, and that request is reported with
+its decision trace and the provisions cited. ``monotonicity`` draws, besides the request, a stricter
+configuration (:func:`simulator.checking.strategies.stricter`). ``replications`` properties are not searched
+but estimated: the share of matching requests ending in the named outcomes over simulated
+replications, with its confidence interval, against the bound.
+
+The search is deterministic for a seed, and writes no hypothesis database.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+import attrs
+from attrs import frozen
+from hypothesis import HealthCheck, Phase, Verbosity, reject, settings
+from hypothesis import given as for_all
+from hypothesis import seed as with_seed
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.errors import Unsatisfiable
+
+from simulator.checking.properties import (
+    HANDED_OVER,
+    Case,
+    Evaluation,
+    Given,
+    Property,
+    evaluate,
+    expand,
+    first_observation,
+    run_case,
+)
+from simulator.checking.strategies import UNTIMED_SERVICE, can_match, cases, fine_unit, slot_value, stricter
+from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.model import Outcome, Request
+from simulator.domain.rules import enabled_provisions
+from simulator.domain.safeguards import Safeguards
+from simulator.experiments.stats import Estimate, estimate
+from simulator.world.pipeline import simulate
+from simulator.world.requesters import ROUND_SLOTS, RoundSlot
+from simulator.world.scenario import Scenario
+from simulator.world.tally import Tally
+
+
+@frozen
+class Counterexample:
+    case: Case
+    evaluation: Evaluation
+    stricter: Safeguards | None = None  # monotonicity: the stricter configuration
+    stricter_evaluation: Evaluation | None = None
+
+
+@frozen
+class PropertyResult:
+    property: Property
+    status: str  # held | violated | not_applicable | inconclusive
+    examples: int = 0
+    counterexample: Counterexample | None = None
+    estimate: Estimate | None = None
+    note: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("violated", "inconclusive")
+
+
+class _Violation(AssertionError):
+    pass
+
+
+@contextmanager
+def _private_storage():
+    """Keep hypothesis's files (example database, caches) out of the user's directory."""
+    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
+
+
+def _search(strategy, test, max_examples: int, seed: int) -> None:
+    run = settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        report_multiple_bugs=False,
+        # no "explain" phase: it costs more than the search and the trace explains the example
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    )(with_seed(seed)(for_all(strategy)(test)))
+    with _private_storage():
+        run()
+
+
+class _LazyBlock(Sequence):
+    """One round's draws, each drawn from hypothesis only when the life first reads it.
+
+    Draws shrink towards 0, which means "nothing unusual": every chance event happens but a
+    postponement. For the first round, whether the reviewer sees through the disguise and whether it
+    recognises the person are drawn as events with their probability for this request (``events``),
+    so that hypothesis can aim at a combination of signals instead of waiting for it by chance; there
+    they shrink towards "not seen".
+    """
+
+    def __init__(self, data: st.DataObject, events: dict[int, float] | None = None) -> None:
+        self.data = data
+        self.events = events or {}
+        self.values: dict[int, float] = {}
+
+    def __len__(self) -> int:
+        return ROUND_SLOTS
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(ROUND_SLOTS))]
+        if index >= RoundSlot.SERVICE:
+            return UNTIMED_SERVICE
+        if index not in self.values:
+            self.values[index] = self._draw(index)
+        return self.values[index]
+
+    def _draw(self, index: int) -> float:
+        value = self.data.draw(fine_unit)
+        if index in self.events:
+            p = self.events[index]
+            happens = self.data.draw(st.booleans())
+            return value * p if happens else p + value * (1.0 - p)
+        return slot_value(index, value)
+
+
+class _LazyRounds:
+    """Round draws drawn from hypothesis only when a round happens (most lives have one or two)."""
+
+    def __init__(self, data: st.DataObject, case: Case) -> None:
+        self.data = data
+        visibility = load_catalogue().targets[case.request.truth.target].visibility
+        self.first_events = {RoundSlot.TARGET_RECOGNITION: visibility * case.thoroughness}
+        if case.request.truth.conduct != case.request.submission.offence:
+            self.first_events[RoundSlot.SEE_THROUGH] = (1.0 - case.request.truth.disguise) * case.thoroughness
+        self.blocks: list[_LazyBlock] = []
+
+    def __call__(self, index: int) -> Sequence[float]:
+        while len(self.blocks) <= index:
+            self.blocks.append(_LazyBlock(self.data, None if self.blocks else self.first_events))
+        return self.blocks[index]
+
+
+def strata(scenario: Scenario, given: Given) -> list[Given]:
+    """``given`` narrowed to each (requesting State, measure) pair that can match it.
+
+    Each pair is searched with its own budget, so that no route through the pipeline (a fast channel
+    for preservation, a judicial standard for content) goes unexplored by chance.
+    """
+    narrowed = []
+    for state in scenario.requesting_states:
+        if given.requester is not None and state.id not in given.requester:
+            continue
+        for measure in state.measures.names:
+            if given.measure is not None and measure not in given.measure:
+                continue
+            one = attrs.evolve(given, requester=frozenset({state.id}), measure=frozenset({measure}))
+            if can_match(scenario, one):
+                narrowed.append(one)
+    return narrowed
+
+
+def check_property(
+    scenario: Scenario, prop: Property, max_examples: int = 50, seed: int = 0
+) -> PropertyResult:
+    """Search for a request (and, for monotonicity, a configuration) that breaks ``prop``.
+
+    Every (requesting State, measure) pair the property can be about is searched in turn with up to
+    ``max_examples`` matching requests; the first pair with a violation gives the counterexample.
+    """
+    if prop.scope == "replications":
+        return _estimate_probability(scenario, prop, seed)
+    tried = 0
+    for given in strata(scenario, prop.given):
+        count, failing = _search_stratum(scenario, prop, given, max_examples, seed)
+        tried += count
+        if failing is not None:
+            return PropertyResult(prop, "violated", tried, failing)
+    if tried == 0:
+        return PropertyResult(prop, "not_applicable", note="no request of this scenario matches its 'given'")
+    return PropertyResult(prop, "held", tried)
+
+
+def _search_stratum(
+    scenario: Scenario, prop: Property, given: Given, max_examples: int, seed: int
+) -> tuple[int, Counterexample | None]:
+    state = {"tried": 0, "failing": None}
+    extra = stricter(scenario.requested_state.safeguards) if prop.scope == "monotonicity" else st.none()
+    strategy = st.tuples(cases(scenario, given, rounds=0), extra, st.data())
+
+    def test(drawn) -> None:
+        case, strict, data = drawn
+        case = attrs.evolve(case, rounds=_LazyRounds(data, case))
+        found = (
+            _monotonicity(scenario, prop, case, strict)
+            if strict is not None
+            else _plain(scenario, prop, case)
+        )
+        if found is None:
+            reject()  # not a request the property is about: does not count as an example
+        if state["failing"] is None:
+            state["tried"] += 1
+        if isinstance(found, Counterexample):
+            state["failing"] = found
+            raise _Violation
+
+    try:
+        _search(strategy, test, max_examples, seed)
+    except _Violation:
+        return state["tried"], state["failing"]
+    except Unsatisfiable:
+        pass
+    return state["tried"], None
+
+
+def _plain(scenario: Scenario, prop: Property, case: Case) -> Counterexample | bool | None:
+    evaluation = evaluate(prop, case, scenario)
+    if evaluation is None:
+        return None
+    return True if evaluation.holds else Counterexample(case, evaluation)
+
+
+def _monotonicity(
+    scenario: Scenario, prop: Property, case: Case, strict: Safeguards
+) -> Counterexample | bool | None:
+    """A refusal (or announced refusal) under the scenario must not become a grant when stricter."""
+    given = prop.given
+    safeguards = scenario.requested_state.safeguards
+    if not given.matches_request(case.request):
+        return None
+    if given.about_signals and not given.matches_signals(first_observation(case, scenario), safeguards):
+        return None
+    base, base_commands = run_case(case, scenario, first_pass_only=True)
+    stricter_scenario = attrs.evolve(
+        scenario, requested_state=attrs.evolve(scenario.requested_state, safeguards=strict)
+    )
+    strict_outcome, strict_commands = run_case(case, stricter_scenario, first_pass_only=True)
+    if base in ("refused", "consulted") and strict_outcome in HANDED_OVER:
+        observation = first_observation(case, scenario)
+        why = f"refused under the scenario, {strict_outcome} under a stricter configuration"
+        return Counterexample(
+            case,
+            Evaluation(base, False, base_commands, observation, why),
+            strict,
+            Evaluation(strict_outcome, False, strict_commands, observation),
+        )
+    return True
+
+
+class _MatchingTally(Tally):
+    """A tally that also counts how requests a property is about ended."""
+
+    def __init__(self, prop: Property, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.prop = prop
+        self.matching = 0
+        self.hits = 0
+
+    def ended_as(self, request: Request, outcome: Outcome, provision: str | None, day: float) -> None:
+        super().ended_as(request, outcome, provision, day)
+        if self.counts(request) and self.prop.given.matches_request(request):
+            self.matching += 1
+            self.hits += outcome.value in expand(self.prop.expect.outcome_in)
+
+
+def _estimate_probability(scenario: Scenario, prop: Property, seed: int) -> PropertyResult:
+    shares = []
+    for replication in range(prop.expect.replications):
+        tally = _MatchingTally(
+            prop,
+            scenario.warmup_days,
+            [s.id for s in scenario.requesting_states],
+            enabled_provisions(scenario.requested_state.safeguards),
+        )
+        simulate(scenario, seed, replication, tally=tally)
+        shares.append(tally.hits / tally.matching if tally.matching else math.nan)
+    est = estimate(shares, bounds=(0.0, 1.0))
+    if est.n < 2:
+        return PropertyResult(
+            prop, "not_applicable", est.n, estimate=est, note="too few matching requests ended"
+        )
+    upper, lower = prop.expect.probability_at_most, prop.expect.probability_at_least
+    broken = (upper is not None and est.ci_low > upper) or (lower is not None and est.ci_high < lower)
+    shown = (upper is None or est.ci_high <= upper) and (lower is None or est.ci_low >= lower)
+    status = "violated" if broken else ("held" if shown else "inconclusive")
+    note = "" if status != "inconclusive" else "the interval straddles the bound: add replications"
+    return PropertyResult(prop, status, est.n, estimate=est, note=note)
+
+
+def check(
+    scenario: Scenario, properties: list[Property], max_examples: int = 50, seed: int = 0
+) -> list[PropertyResult]:
+    return [check_property(scenario, p, max_examples, seed) for p in properties]

@@ -1,0 +1,298 @@
+"""Hypothesis strategies for decisions and requests: the building blocks (see the package docstring)."""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import strategies as st
+
+from simulator.checking.properties import Case, Given
+from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.model import (
+    PROTECTED_GROUNDS,
+    History,
+    Measure,
+    Observation,
+    Request,
+    ScreeningDraws,
+    Stage,
+    Submission,
+    Truth,
+)
+from simulator.domain.provisions import catalogue as provision_catalogue
+from simulator.domain.safeguards import (
+    Completeness,
+    Consultation,
+    DataProtectionMode,
+    Discrimination,
+    DualCriminality,
+    DualCriminalityMode,
+    EssentialInterests,
+    EvidenceWeights,
+    JudicialOrder,
+    JudicialStandard,
+    Safeguards,
+    ScopeTest,
+)
+from simulator.world.requesters import RoundSlot, penalty_years
+from simulator.world.scenario import RequestingState, Scenario
+
+unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
+_catalogue = load_catalogue()
+offence_ids = st.sampled_from(sorted(_catalogue.offences))
+conduct_or_offence_ids = st.sampled_from(sorted(_catalogue.offences) + sorted(_catalogue.conducts))
+grounds = st.sampled_from(PROTECTED_GROUNDS)
+measures = st.sampled_from(list(Measure))
+
+
+def submissions(requester: str = "requester") -> st.SearchStrategy[Submission]:
+    """What a request can state on paper."""
+    return st.builds(
+        Submission,
+        requester=st.just(requester),
+        measure=measures,
+        offence=offence_ids,
+        penalty_years=st.floats(min_value=0, max_value=25, allow_nan=False),
+        documentation_gaps=st.integers(min_value=0, max_value=3),
+        amendments=st.integers(min_value=0, max_value=2),
+    )
+
+
+@st.composite
+def observations(draw: st.DrawFn, submission: st.SearchStrategy[Submission] | None = None) -> Observation:
+    """Any combination of signals a reviewer might perceive (internally consistent)."""
+    sub = draw(submissions() if submission is None else submission)
+    penetrated = draw(st.booleans())
+    read_as = draw(conduct_or_offence_ids) if penetrated else sub.offence
+    return Observation(
+        submission=sub,
+        requester_record=draw(unit),
+        data_protection_adequate=draw(st.booleans()),
+        conduct_read_as=read_as,
+        disguise_penetrated=penetrated,
+        dual_criminality=draw(st.booleans()),
+        political_offence=draw(st.booleans()),
+        target_recognised=draw(st.booleans()),
+        apparent_ground=draw(st.none() | grounds),
+        factual_basis=draw(unit),
+        thoroughness=draw(st.floats(min_value=0.0, max_value=1.0)),
+    )
+
+
+def screening_draws() -> st.SearchStrategy[ScreeningDraws]:
+    return st.builds(
+        ScreeningDraws,
+        see_through=unit,
+        target_recognition=unit,
+        dual_criminality=unit,
+        essential_interests=unit,
+        postponement=unit,
+    )
+
+
+def histories() -> st.SearchStrategy[History]:
+    return st.builds(
+        History,
+        information_requests=st.integers(min_value=0, max_value=3),
+        consultations=st.integers(min_value=0, max_value=2),
+        postponed=st.booleans(),
+        findings=st.frozensets(st.sampled_from(sorted(provision_catalogue()))),
+    )
+
+
+_standards = st.sampled_from(list(JudicialStandard))
+
+
+@st.composite
+def safeguards(draw: st.DrawFn) -> Safeguards:
+    """Any safeguard configuration."""
+    return Safeguards(
+        scope_test=ScopeTest(draw(st.booleans()), draw(st.sampled_from([2.0, 3.0, 4.0, 5.0, 10.0]))),
+        completeness=Completeness(
+            draw(st.booleans()), draw(st.integers(min_value=0, max_value=3)), draw(st.booleans())
+        ),
+        dual_criminality=DualCriminality(
+            draw(st.sampled_from(list(DualCriminalityMode))),
+            draw(unit),
+            frozenset(draw(st.sets(measures))),
+        ),
+        political_offence=draw(st.booleans()),
+        data_protection=draw(st.sampled_from(list(DataProtectionMode))),
+        discrimination=Discrimination(draw(st.booleans()), draw(unit), frozenset(draw(st.sets(grounds)))),
+        essential_interests=EssentialInterests(draw(st.booleans()), draw(unit), draw(unit)),
+        judicial_order=JudicialOrder(*(draw(_standards) for _ in Measure)),
+        consultation=Consultation(draw(st.booleans()), draw(st.integers(min_value=0, max_value=2))),
+        postponement_rate=draw(st.sampled_from([0.0, 0.05, 0.5])),
+        evidence_weights=EvidenceWeights(draw(unit), draw(unit), draw(unit)),
+    )
+
+
+_DC_ORDER = [DualCriminalityMode.WAIVED, DualCriminalityMode.DISCRETIONARY, DualCriminalityMode.REQUIRED]
+_DP_ORDER = [DataProtectionMode.OFF, DataProtectionMode.CONDITIONS, DataProtectionMode.REFUSE]
+
+
+@st.composite
+def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
+    """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged)."""
+
+    def at_least(value: float, top: float) -> float:
+        return draw(st.floats(min_value=value, max_value=top)) if value < top else value
+
+    def at_most(value: float) -> float:
+        return draw(st.floats(min_value=0.0, max_value=value)) if value > 0 else value
+
+    s = base
+    scope = ScopeTest(
+        s.scope_test.enabled or draw(st.booleans()),
+        at_least(s.scope_test.serious_crime_years, 25.0),
+    )
+    dc_mode = draw(st.sampled_from(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :]))
+    dual = DualCriminality(
+        dc_mode,
+        at_least(s.dual_criminality.refusal_rate, 1.0),
+        frozenset(m for m in sorted(s.dual_criminality.exempt_measures) if draw(st.booleans())),
+    )
+    disc = Discrimination(
+        s.discrimination.enabled or draw(st.booleans()),
+        at_most(s.discrimination.evidence_threshold),
+        s.discrimination.grounds | frozenset(draw(st.sets(grounds))),
+    )
+    essential = EssentialInterests(
+        s.essential_interests.enabled or draw(st.booleans()),
+        at_most(s.essential_interests.evidence_threshold),
+        at_least(s.essential_interests.refusal_rate, 1.0),
+    )
+    judicial = JudicialOrder(
+        *(
+            draw(st.sampled_from([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]))
+            for m in Measure
+        )
+    )
+    return attrs.evolve(
+        s,
+        scope_test=scope,
+        completeness=attrs.evolve(
+            s.completeness,
+            refuse_nonconforming=s.completeness.refuse_nonconforming or draw(st.booleans()),
+        ),
+        dual_criminality=dual,
+        political_offence=s.political_offence or draw(st.booleans()),
+        data_protection=draw(st.sampled_from(_DP_ORDER[_DP_ORDER.index(s.data_protection) :])),
+        discrimination=disc,
+        essential_interests=essential,
+        judicial_order=judicial,
+    )
+
+
+@st.composite
+def safeguard_pairs(draw: st.DrawFn) -> tuple[Safeguards, Safeguards]:
+    """(laxer, stricter): the second at least as strict as the first in every safeguard."""
+    base = draw(safeguards())
+    return base, draw(stricter(base))
+
+
+# --- requests within a scenario -----------------------------------------------------------------
+def _feasible(scenario: Scenario, given: Given) -> list[tuple[RequestingState, bool]]:
+    """(requesting State, abusive) pairs that can produce a request matching ``given``."""
+    options = []
+    for state in scenario.requesting_states:
+        if given.requester is not None and state.id not in given.requester:
+            continue
+        if not _allowed(state.measures.names, given.measure):
+            continue
+        for abusive in (False, True):
+            if given.abusive is not None and given.abusive != abusive:
+                continue
+            if abusive and (state.abuse is None or state.abusive_share <= 0):
+                continue
+            if not abusive and (state.abusive_share >= 1 or given.protected_ground is not None):
+                continue
+            if _labels(state, abusive, given) and _conducts(state, abusive, given):
+                options.append((state, abusive))
+    return options
+
+
+def _allowed(names, allowed) -> list[str]:
+    return [n for n in names if allowed is None or n in allowed]
+
+
+def _labels(state: RequestingState, abusive: bool, given: Given) -> list[str]:
+    names = state.abuse.labels.names if abusive else state.offences.names
+    labels = _allowed(names, given.offence)
+    if not abusive and given.conduct is not None:
+        labels = [label for label in labels if label in given.conduct]
+    return labels
+
+
+def _conducts(state: RequestingState, abusive: bool, given: Given) -> list[str]:
+    if not abusive:
+        return ["(the offence itself)"]
+    conducts = _allowed(state.abuse.conducts.names, given.conduct)
+    if given.protected_ground is not None:
+        catalogue = load_catalogue()
+        conducts = [c for c in conducts if catalogue.conducts[c].ground in given.protected_ground]
+    return conducts
+
+
+def can_match(scenario: Scenario, given: Given) -> bool:
+    """Whether the scenario can produce any request that ``given`` is about."""
+    return bool(_feasible(scenario, given))
+
+
+_RESOLUTION = 2**20
+fine_unit = st.integers(min_value=0, max_value=_RESOLUTION - 1).map(lambda i: i / _RESOLUTION)
+
+
+#: The uniform given to every service-time slot: service times play no part without a clock.
+UNTIMED_SERVICE = 0.5
+
+
+def slot_value(index: int, drawn: float) -> float:
+    """The uniform for round slot ``index`` from a drawn value, arranged so that shrinking towards 0
+    means "nothing unusual": 0 sees through a disguise, recognises a person, refuses at discretion and
+    answers a query, but does not postpone."""
+    if index == RoundSlot.POSTPONEMENT:
+        return 1.0 - drawn if drawn else 0.999
+    return drawn
+
+
+@st.composite
+def round_draws(draw: st.DrawFn) -> tuple[float, ...]:
+    """One screening round's uniforms.
+
+    See :class:`~simulator.world.requesters.RoundSlot` and :func:`slot_value`.
+    """
+    values = draw(st.lists(fine_unit, min_size=RoundSlot.SERVICE, max_size=RoundSlot.SERVICE))
+    return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(Stage))
+
+
+@st.composite
+def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, rounds: int = 1) -> Case:
+    """A request the scenario's requesting States could send, matching ``given`` by what it states
+    and its hidden truth, with the uniform draws of ``rounds`` screening rounds (0: none; the
+    caller supplies them, for example lazily with :func:`round_draws`)."""
+    given = given or Given()
+    options = _feasible(scenario, given)
+    if not options:
+        raise ValueError("no request of this scenario matches the given filters")
+    state, abusive = draw(st.sampled_from(options))
+    measure = Measure(draw(st.sampled_from(_allowed(state.measures.names, given.measure))))
+    label = draw(st.sampled_from(_labels(state, abusive, given)))
+    if given.documentation_complete is None:
+        gaps = draw(st.integers(min_value=0, max_value=3))
+    else:
+        gaps = 0 if given.documentation_complete else draw(st.integers(min_value=1, max_value=3))
+    if abusive:
+        conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
+        disguise = draw(fine_unit)
+        truth = Truth(True, conduct.id, conduct.ground, conduct.target, disguise, disguise)
+    else:
+        sensitive = draw(st.booleans()) if state.sensitive_target_share > 0 else False
+        target = draw(st.sampled_from(state.sensitive_targets.names)) if sensitive else "ordinary"
+        truth = Truth(False, label, None, target, 0.0, draw(fine_unit))
+    submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
+    effect = scenario.requested_state.load_effect
+    floor = effect.floor if effect.enabled else 1.0
+    # shrinks towards a full review (1.0); the load effect can lower it to its floor
+    thoroughness = 1.0 - draw(fine_unit) * (1.0 - floor) if floor < 1 else 1.0
+    blocks = tuple(draw(round_draws()) for _ in range(rounds))
+    return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks)

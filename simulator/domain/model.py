@@ -1,0 +1,198 @@
+"""The vocabulary of mutual legal assistance (MLA) screening, as plain data.
+
+A *requesting State* sends a *request* for electronic evidence to a *requested State*, whose central
+authority screens it in *stages* (intake, legal review, rights scrutiny, judicial order, execution).
+A request has two faces:
+
+- its :class:`Submission`, what is written on paper and all the requested State can read: the measure
+  sought, the offence as labelled by the requester, the penalty the requester's law attaches to it,
+  and how complete the documentation is;
+- its :class:`Truth`, hidden from the requested State: whether the request is *abusive* (its real
+  purpose is to persecute someone for protected conduct or identity), the conduct really behind it,
+  the protected ground engaged, the person targeted, how well the facts are disguised.
+
+At each stage the requested State forms an :class:`Observation` (signals drawn from the truth but
+noisy, see :mod:`simulator.domain.signals`) and the decision core (:mod:`simulator.domain.rules`)
+turns it into a :class:`Decision` that cites the provision it applies. The end of a request's life is an
+:class:`Outcome`.
+
+Everything here is frozen, slotted data; the logic lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+from attrs import frozen
+
+
+class Measure(enum.StrEnum):
+    """The investigative measure a request asks the requested State to take."""
+
+    SUBSCRIBER_INFO = "subscriber_info"
+    TRAFFIC_DATA = "traffic_data"
+    STORED_CONTENT = "stored_content"
+    REAL_TIME_TRAFFIC = "real_time_traffic"
+    INTERCEPTION = "interception"
+    PRESERVATION = "preservation"
+
+
+class Stage(enum.StrEnum):
+    """A screening stage of the requested State's pipeline, in the order a full request meets them."""
+
+    INTAKE = "intake"
+    LEGAL_REVIEW = "legal_review"
+    RIGHTS_SCRUTINY = "rights_scrutiny"
+    JUDICIAL_ORDER = "judicial_order"
+    EXECUTION = "execution"
+
+
+#: The route of a request that meets every stage.
+FULL_ROUTE: tuple[Stage, ...] = tuple(Stage)
+
+
+class Verdict(enum.StrEnum):
+    """What one stage decides about a request."""
+
+    PROCEED = "proceed"  # this stage finds no obstacle: on to the next stage
+    GRANT = "grant"  # data handed over
+    CONDITIONAL_GRANT = "conditional_grant"  # data handed over under conditions (Art 36)
+    REQUEST_INFORMATION = "request_information"  # back to the requester for more (Art 40(16))
+    CONSULT = "consult"  # a refusal announced for consultation first (Art 40(27))
+    POSTPONE = "postpone"  # execution deferred (Art 40(26))
+    REFUSE = "refuse"  # assistance refused on a cited ground
+
+
+GRANT_VERDICTS = frozenset({Verdict.GRANT, Verdict.CONDITIONAL_GRANT})
+
+
+class Outcome(enum.StrEnum):
+    """How a request's life ended (or that it had not ended when the simulation stopped)."""
+
+    GRANTED = "granted"
+    CONDITIONALLY_GRANTED = "conditionally_granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the requester did not answer a query or a consultation
+    PENDING = "pending"
+
+    @property
+    def data_handed_over(self) -> bool:
+        return self in (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
+
+
+#: Protected grounds a persecution can rest on. UNCC Art 40(22) lists the first seven only.
+PROTECTED_GROUNDS: tuple[str, ...] = (
+    "sex",
+    "race",
+    "language",
+    "religion",
+    "nationality",
+    "ethnic_origin",
+    "political_opinion",
+    "sexual_orientation",
+    "gender_identity",
+    "expression",
+)
+CONVENTION_GROUNDS: frozenset[str] = frozenset(PROTECTED_GROUNDS[:7])
+
+
+@frozen
+class Submission:
+    """What the request states on paper: everything the requested State can read directly."""
+
+    requester: str  # id of the requesting State
+    measure: Measure
+    offence: str  # the offence as labelled by the requester (catalogue id)
+    penalty_years: float  # maximum penalty for that offence in the requester's law
+    documentation_gaps: int  # required elements (Art 40(15)) missing; 0 = complete
+    amendments: int = 0  # how many times the requester amended the request
+
+
+@frozen
+class Truth:
+    """The hidden facts of a request. The decision core never reads these."""
+
+    abusive: bool
+    conduct: str  # the real conduct: an offence id (legitimate) or a protected conduct id (abusive)
+    protected_ground: str | None  # the ground an abusive request persecutes on; None if legitimate
+    target: str  # target profile id
+    disguise: float  # 0..1: how convincingly the facts are dressed as the labelled offence
+    factual_basis: float  # 0..1: strength of the facts offered (what a court would weigh)
+
+
+@frozen
+class Request:
+    """One MLA request: a numbered submission with its hidden truth."""
+
+    id: int
+    submitted_at: float  # simulation day of first submission
+    submission: Submission
+    truth: Truth
+
+    def amended(self, submission: Submission, truth: Truth) -> Request:
+        return attrs.evolve(self, submission=submission, truth=truth)
+
+
+@frozen
+class Observation:
+    """What a reviewer at one stage perceives of a request (see :mod:`simulator.domain.signals`)."""
+
+    submission: Submission
+    requester_record: float  # 0 (exemplary) .. 1 (systematic persecution): public knowledge
+    data_protection_adequate: bool  # requester's data-protection regime, as the requested State rates it
+    conduct_read_as: str  # the offence or conduct the reviewer reads the facts as showing
+    disguise_penetrated: bool  # the reviewer saw through fabricated facts
+    dual_criminality: bool  # the conduct read is a crime in the requested State's law
+    political_offence: bool  # the conduct read is political or politically connected
+    target_recognised: bool  # the reviewer recognised the person as someone at risk
+    apparent_ground: str | None  # the protected ground the signals point to, if any
+    factual_basis: float  # strength of the facts as the reviewer weighs them
+    thoroughness: float  # 0..1: how thorough the review was (drops under load)
+
+    @property
+    def suspect_conduct(self) -> bool:
+        """The facts show conduct a rights-respecting State would not punish, or a political offence."""
+        return self.political_offence or not self.dual_criminality
+
+
+@frozen
+class ScreeningDraws:
+    """Uniform(0, 1) draws for one pass of screening: explicit randomness for the pure core.
+
+    Each purpose has its own draw so that switching one safeguard on or off never shifts the draws
+    another rule sees (the basis of common random numbers and of the monotonicity property).
+    """
+
+    see_through: float = 0.5  # the reviewer penetrates the disguise when below (1 - disguise) x thoroughness
+    target_recognition: float = 0.5  # recognised when below visibility x thoroughness
+    dual_criminality: float = 0.5  # discretionary refusal when below the refusal rate
+    essential_interests: float = 0.5  # Art 40(21)(b) refusal when below its refusal rate
+    postponement: float = 0.5  # Art 40(26) postponement when below the postponement rate
+
+
+@frozen
+class History:
+    """How a request has moved so far: what the decision core needs to know about earlier rounds."""
+
+    information_requests: int = 0
+    consultations: int = 0
+    postponed: bool = False
+    findings: frozenset[str] = frozenset()  # grounds announced at consultations (provision ids)
+
+
+@frozen
+class Decision:
+    """A stage's verdict on a request, with the provision it rests on and a one-line reason.
+
+    For :attr:`Verdict.CONSULT` the provision is the refusal ground announced to the requester.
+    """
+
+    verdict: Verdict
+    stage: Stage
+    provision: str | None
+    reason: str
+
+    @property
+    def grants(self) -> bool:
+        return self.verdict in GRANT_VERDICTS

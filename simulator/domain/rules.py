@@ -1,0 +1,360 @@
+"""The decision core: pure functions that apply the provisions to what a reviewer observes.
+
+Each screening stage applies an ordered list of :class:`Rule`\\ s. A rule reads an
+:class:`~simulator.domain.model.Observation` (never the hidden truth), the requested State's
+:class:`~simulator.domain.safeguards.Safeguards`, explicit uniform draws and the request's
+:class:`~simulator.domain.model.History`, and either finds nothing (``None``) or returns a
+:class:`~simulator.domain.model.Decision` citing its provision. The first rule that finds something decides
+the stage; if none does, the request proceeds. No SimPy, no I/O, no hidden state: the SimPy
+pipeline calls :func:`decide` at the end of each stage and the property tests call it directly.
+
+Stages and their rules, in order:
+
+- intake: form and content (ask for more under Art 40(16); refuse under 40(21)(a));
+- legal review: scope (Arts 35(1)(c), 2(h)), political offence (Budapest 27(4)(a)), dual
+  criminality (40(9); never for preservation, Art 42), data protection (Art 36);
+- rights scrutiny: discrimination clause (40(22)), essential interests (40(21)(b));
+- judicial order: the domestic standard for the measure (US 18 U.S.C. 2703), or no such measure
+  at all (40(21)(c));
+- execution: postponement (40(26)), then the grant, under Art 36 conditions where they apply.
+
+Consultation (40(27)) wraps every refusal: while consultation rounds remain, a refusal is announced
+as ``CONSULT`` so the requester can amend and resubmit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from attrs import frozen
+
+from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.model import (
+    FULL_ROUTE,
+    Decision,
+    History,
+    Measure,
+    Observation,
+    ScreeningDraws,
+    Stage,
+    Verdict,
+)
+from simulator.domain.provisions import provision
+from simulator.domain.safeguards import (
+    STANDARD_BAR,
+    DataProtectionMode,
+    DualCriminalityMode,
+    JudicialStandard,
+    Safeguards,
+)
+
+Check = Callable[[Observation, Safeguards, ScreeningDraws, History], Decision | None]
+
+#: Provision a failed judicial standard cites.
+STANDARD_PROVISION: dict[JudicialStandard, str] = {
+    JudicialStandard.SUBPOENA: "us-2703-c-2",
+    JudicialStandard.ARTICULABLE_FACTS: "us-2703-d",
+    JudicialStandard.PROBABLE_CAUSE: "us-2703-a",
+    JudicialStandard.UNAVAILABLE: "uncc-40-21-c",
+}
+
+
+@frozen
+class Rule:
+    """One check applied at one stage, with the provisions it can cite."""
+
+    provisions: tuple[str, ...]
+    stage: Stage
+    check: Check
+
+
+def _refuse(stage: Stage, provision: str, reason: str) -> Decision:
+    return Decision(Verdict.REFUSE, stage, provision, reason)
+
+
+def persecution_evidence(observation: Observation, safeguards: Safeguards) -> float:
+    """How strong the grounds to believe a request persecutes, as the reviewer weighs them (0..1)."""
+    weights = safeguards.evidence_weights
+    score = weights.requester_record * observation.requester_record
+    if observation.target_recognised:
+        score += weights.target_recognised
+    if observation.suspect_conduct:
+        score += weights.suspect_conduct
+    return min(score, 1.0)
+
+
+# --- intake -------------------------------------------------------------------------------------
+def check_completeness(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    gaps = o.submission.documentation_gaps
+    if gaps == 0:
+        return None
+    rule = s.completeness
+    if rule.request_information and h.information_requests < rule.information_rounds:
+        return Decision(
+            Verdict.REQUEST_INFORMATION,
+            Stage.INTAKE,
+            "uncc-40-16",
+            f"{gaps} required element(s) missing: more information requested",
+        )
+    if rule.refuse_nonconforming:
+        return _refuse(Stage.INTAKE, "uncc-40-21-a", f"{gaps} required element(s) still missing")
+    return None
+
+
+# --- legal review -------------------------------------------------------------------------------
+def check_scope(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    if not s.scope_test.enabled:
+        return None
+    sub = o.submission
+    if load_catalogue().offences[sub.offence].convention:
+        return None
+    if sub.penalty_years >= s.scope_test.serious_crime_years:
+        return None
+    return _refuse(
+        Stage.LEGAL_REVIEW,
+        "uncc-35-1-c",
+        f"'{sub.offence}' is no convention offence and its maximum penalty "
+        f"({sub.penalty_years:g} years) is below the serious-crime threshold "
+        f"({s.scope_test.serious_crime_years:g} years)",
+    )
+
+
+def check_political_offence(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    if s.political_offence and o.political_offence:
+        return _refuse(
+            Stage.LEGAL_REVIEW,
+            "budapest-27-4-a",
+            f"the facts show '{o.conduct_read_as}', a political or politically connected offence",
+        )
+    return None
+
+
+def check_dual_criminality(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    rule = s.dual_criminality
+    if o.dual_criminality or rule.mode is DualCriminalityMode.WAIVED:
+        return None
+    if o.submission.measure in rule.exempt_measures:
+        return None
+    if rule.mode is DualCriminalityMode.DISCRETIONARY and d.dual_criminality >= rule.refusal_rate:
+        return None
+    return _refuse(
+        Stage.LEGAL_REVIEW,
+        "uncc-40-9",
+        f"the conduct read from the facts ('{o.conduct_read_as}') is no crime in the requested "
+        f"State ({rule.mode.value} dual criminality)",
+    )
+
+
+def check_data_protection(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    if s.data_protection is not DataProtectionMode.REFUSE or o.data_protection_adequate:
+        return None
+    if o.submission.measure is Measure.PRESERVATION:
+        return None  # preservation transfers nothing
+    return _refuse(
+        Stage.LEGAL_REVIEW,
+        "uncc-36",
+        "the requesting State's data-protection regime is inadequate for a transfer",
+    )
+
+
+# --- rights scrutiny ----------------------------------------------------------------------------
+def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    rule = s.discrimination
+    if not rule.enabled or o.apparent_ground not in rule.grounds:
+        return None
+    evidence = persecution_evidence(o, s)
+    if evidence < rule.evidence_threshold:
+        return None
+    return _refuse(
+        Stage.RIGHTS_SCRUTINY,
+        "uncc-40-22",
+        f"substantial grounds ({evidence:.2f} >= {rule.evidence_threshold:.2f}) to believe the "
+        f"request aims at the person's {o.apparent_ground.replace('_', ' ')}",
+    )
+
+
+def check_essential_interests(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    rule = s.essential_interests
+    if not rule.enabled:
+        return None
+    evidence = persecution_evidence(o, s)
+    if evidence < rule.evidence_threshold or d.essential_interests >= rule.refusal_rate:
+        return None
+    ground = (o.apparent_ground or "unidentified ground").replace("_", " ")
+    return _refuse(
+        Stage.RIGHTS_SCRUTINY,
+        "uncc-40-21-b",
+        f"persecution risk ({evidence:.2f} >= {rule.evidence_threshold:.2f}, {ground}) "
+        "prejudices the requested State's ordre public",
+    )
+
+
+# --- judicial order -----------------------------------------------------------------------------
+def check_judicial_standard(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    measure = o.submission.measure
+    standard = s.judicial_order.standard(measure)
+    if standard is JudicialStandard.NONE:
+        return None
+    provision = STANDARD_PROVISION[standard]
+    if standard is JudicialStandard.UNAVAILABLE:
+        return _refuse(
+            Stage.JUDICIAL_ORDER,
+            provision,
+            f"the requested State's law offers no {measure.value.replace('_', ' ')} for this case",
+        )
+    bar = STANDARD_BAR[standard]
+    if o.factual_basis >= bar:
+        return None
+    return _refuse(
+        Stage.JUDICIAL_ORDER,
+        provision,
+        f"facts ({o.factual_basis:.2f}) fall short of the {standard.label.replace('_', ' ')} "
+        f"standard ({bar:.2f})",
+    )
+
+
+# --- execution ----------------------------------------------------------------------------------
+def check_postponement(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    if h.postponed or d.postponement >= s.postponement_rate:
+        return None
+    return Decision(
+        Verdict.POSTPONE,
+        Stage.EXECUTION,
+        "uncc-40-26",
+        "execution would interfere with a domestic investigation: postponed",
+    )
+
+
+def grant(o: Observation, s: Safeguards, d: ScreeningDraws, h: History) -> Decision:
+    transfers = o.submission.measure is not Measure.PRESERVATION  # preservation hands nothing over
+    if transfers and s.data_protection is DataProtectionMode.CONDITIONS and not o.data_protection_adequate:
+        return Decision(
+            Verdict.CONDITIONAL_GRANT,
+            Stage.EXECUTION,
+            "uncc-36",
+            "data handed over on data-protection conditions",
+        )
+    return Decision(Verdict.GRANT, Stage.EXECUTION, None, "data handed over")
+
+
+RULES: dict[Stage, tuple[Rule, ...]] = {
+    Stage.INTAKE: (Rule(("uncc-40-16", "uncc-40-21-a"), Stage.INTAKE, check_completeness),),
+    Stage.LEGAL_REVIEW: (
+        Rule(("uncc-35-1-c",), Stage.LEGAL_REVIEW, check_scope),
+        Rule(("budapest-27-4-a",), Stage.LEGAL_REVIEW, check_political_offence),
+        Rule(("uncc-40-9", "uncc-42"), Stage.LEGAL_REVIEW, check_dual_criminality),
+        Rule(("uncc-36",), Stage.LEGAL_REVIEW, check_data_protection),
+    ),
+    Stage.RIGHTS_SCRUTINY: (
+        Rule(("uncc-40-22",), Stage.RIGHTS_SCRUTINY, check_discrimination),
+        Rule(("uncc-40-21-b",), Stage.RIGHTS_SCRUTINY, check_essential_interests),
+    ),
+    Stage.JUDICIAL_ORDER: (
+        Rule(tuple(STANDARD_PROVISION.values()), Stage.JUDICIAL_ORDER, check_judicial_standard),
+    ),
+    Stage.EXECUTION: (Rule(("uncc-40-26", "uncc-36"), Stage.EXECUTION, check_postponement),),
+}
+
+
+def _consult_first(decision: Decision, safeguards: Safeguards, history: History) -> Decision:
+    rule = safeguards.consultation
+    if not rule.enabled or history.consultations >= rule.rounds:
+        return decision
+    return Decision(Verdict.CONSULT, decision.stage, decision.provision, decision.reason)
+
+
+def kept_finding(stage: Stage, safeguards: Safeguards, history: History) -> Decision | None:
+    """With ``keep_findings``, an incurable ground announced at consultation stands at its stage."""
+    if not safeguards.consultation.keep_findings or not history.findings:
+        return None
+    enabled = enabled_provisions(safeguards)
+    for pid in sorted(history.findings):
+        entry = provision(pid)
+        if entry.stage == stage.value and not entry.curable and pid in enabled:
+            return _refuse(stage, pid, f"the ground announced at consultation stands ({entry.title})")
+    return None
+
+
+def decide(
+    stage: Stage,
+    observation: Observation,
+    safeguards: Safeguards,
+    draws: ScreeningDraws,
+    history: History,
+) -> Decision:
+    """Apply one stage's rules in order; the first that finds something decides."""
+    kept = kept_finding(stage, safeguards, history)
+    if kept is not None:
+        return _consult_first(kept, safeguards, history)
+    for rule in RULES[stage]:
+        decision = rule.check(observation, safeguards, draws, history)
+        if decision is not None:
+            if decision.verdict is Verdict.REFUSE:
+                return _consult_first(decision, safeguards, history)
+            return decision
+    if stage is Stage.EXECUTION:
+        return grant(observation, safeguards, draws, history)
+    return Decision(Verdict.PROCEED, stage, None, "no ground applies")
+
+
+def screen(
+    observation: Observation,
+    safeguards: Safeguards,
+    draws: ScreeningDraws,
+    history: History | None = None,
+    route: Iterable[Stage] = FULL_ROUTE,
+) -> Decision:
+    """One pass through a route: the first decision that is not ``PROCEED``.
+
+    This is the whole pipeline's logic without queues or time: what happens to a request read as
+    ``observation`` at every stage. A route must end with execution.
+    """
+    history = history or History()
+    decision = Decision(Verdict.PROCEED, Stage.INTAKE, None, "empty route")
+    for stage in route:
+        decision = decide(stage, observation, safeguards, draws, history)
+        if decision.verdict is not Verdict.PROCEED:
+            return decision
+    return decision
+
+
+def enabled_provisions(safeguards: Safeguards) -> frozenset[str]:
+    """Provisions a request can be refused (or consulted) on under this configuration."""
+    s = safeguards
+    enabled = set()
+    if s.completeness.refuse_nonconforming:
+        enabled.add("uncc-40-21-a")
+    if s.scope_test.enabled:
+        enabled.add("uncc-35-1-c")
+    if s.political_offence:
+        enabled.add("budapest-27-4-a")
+    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED:
+        enabled.add("uncc-40-9")
+    if s.data_protection is DataProtectionMode.REFUSE:
+        enabled.add("uncc-36")
+    if s.discrimination.enabled:
+        enabled.add("uncc-40-22")
+    if s.essential_interests.enabled:
+        enabled.add("uncc-40-21-b")
+    for measure in Measure:
+        standard = s.judicial_order.standard(measure)
+        if standard is not JudicialStandard.NONE:
+            enabled.add(STANDARD_PROVISION[standard])
+    return frozenset(enabled)
+
+
+def active_provisions(safeguards: Safeguards) -> frozenset[str]:
+    """Every provision this configuration applies: refusal grounds plus active procedures."""
+    s = safeguards
+    active = set(enabled_provisions(s))
+    if s.completeness.request_information:
+        active.add("uncc-40-16")
+    if s.consultation.enabled:
+        active.add("uncc-40-27")
+    if s.postponement_rate > 0:
+        active.add("uncc-40-26")
+    if s.data_protection is not DataProtectionMode.OFF:
+        active.add("uncc-36")
+    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED and s.dual_criminality.exempt_measures:
+        active.add("uncc-42")
+    return frozenset(active)

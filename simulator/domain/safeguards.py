@@ -1,0 +1,168 @@
+"""The requested State's safeguard configuration: which grounds it applies and how strictly.
+
+The UN convention leaves most safeguards to the requested State's choice: its refusal grounds are
+permissive ("may refuse"), dual criminality is optional, the discrimination clause needs
+"substantial grounds", judicial review is required only "as appropriate". A :class:`Safeguards`
+value records one State's choices. It is plain data; :mod:`simulator.domain.rules` applies it.
+
+Strictness has a direction. A configuration is *at least as strict* as another when every ground
+the other applies it applies too, with a bar no higher and a refusal rate no lower; the decision
+core guarantees that a stricter configuration never grants what a laxer one refused for the same
+draws (tested as a property).
+"""
+
+from __future__ import annotations
+
+import enum
+
+from attrs import field, frozen
+
+from simulator.domain.model import CONVENTION_GROUNDS, Measure
+
+
+class DualCriminalityMode(enum.StrEnum):
+    """How the requested State treats conduct that is no crime in its own law (UNCC Art 40(9))."""
+
+    REQUIRED = "required"  # always refuse (the Budapest and critics' view of a cornerstone)
+    DISCRETIONARY = "discretionary"  # may refuse: refuses a set share of such requests
+    WAIVED = "waived"  # never refuses on this ground
+
+
+class JudicialStandard(enum.IntEnum):
+    """The order a requested State's court needs before a provider hands over data, by strictness."""
+
+    NONE = 0  # executed on the central authority's say-so
+    SUBPOENA = 1  # relevance (US basic subscriber information, 18 U.S.C. 2703(c)(2))
+    ARTICULABLE_FACTS = 2  # specific and articulable facts (US non-content, 18 U.S.C. 2703(d))
+    PROBABLE_CAUSE = 3  # probable-cause warrant (US content, 18 U.S.C. 2703(a)/(b))
+    UNAVAILABLE = 4  # domestic law offers no such measure for this case (UNCC Art 40(21)(c))
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+#: Strength of facts (0..1) each standard demands, a modelling assumption: relevance is a low bar,
+#: probable cause a high one. The provision a failed standard cites is in :mod:`simulator.domain.rules`.
+STANDARD_BAR: dict[JudicialStandard, float] = {
+    JudicialStandard.NONE: 0.0,
+    JudicialStandard.SUBPOENA: 0.1,
+    JudicialStandard.ARTICULABLE_FACTS: 0.35,
+    JudicialStandard.PROBABLE_CAUSE: 0.6,
+}
+
+
+class DataProtectionMode(enum.StrEnum):
+    """What the requested State does when the requester's data-protection regime is inadequate (Art 36)."""
+
+    OFF = "off"
+    CONDITIONS = "conditions"  # grant under conditions on the use of the data
+    REFUSE = "refuse"  # refuse to transfer personal data
+
+
+@frozen
+class ScopeTest:
+    """UNCC Arts 35(1)(c), 23(2) with 2(h): convention offence, or serious crime of at least N years."""
+
+    enabled: bool = True
+    serious_crime_years: float = 4.0
+
+
+@frozen
+class Completeness:
+    """Form and content of requests (Art 40(14)-(15)); asking for more (40(16)); refusing (40(21)(a))."""
+
+    request_information: bool = True
+    information_rounds: int = 2
+    refuse_nonconforming: bool = True
+
+
+@frozen
+class DualCriminality:
+    mode: DualCriminalityMode = DualCriminalityMode.DISCRETIONARY
+    refusal_rate: float = 0.5  # share refused when the mode is discretionary
+    exempt_measures: frozenset[Measure] = frozenset({Measure.PRESERVATION})  # Art 42
+
+
+@frozen
+class Discrimination:
+    """UNCC Art 40(22): refuse on substantial grounds to believe the request persecutes on a listed ground."""
+
+    enabled: bool = True
+    evidence_threshold: float = 0.7  # how strong "substantial grounds" must be, 0..1
+    grounds: frozenset[str] = CONVENTION_GROUNDS
+
+
+@frozen
+class EssentialInterests:
+    """UNCC Art 40(21)(b) used against persecution risks on any ground, at the State's discretion."""
+
+    enabled: bool = False
+    evidence_threshold: float = 0.8
+    refusal_rate: float = 0.5
+
+
+@frozen
+class EvidenceWeights:
+    """How a rights reviewer weighs signals into "grounds to believe" a request persecutes (0..1)."""
+
+    requester_record: float = 0.3
+    target_recognised: float = 0.3
+    suspect_conduct: float = 0.5
+
+
+@frozen
+class JudicialOrder:
+    """The judicial standard per measure."""
+
+    subscriber_info: JudicialStandard = JudicialStandard.NONE
+    traffic_data: JudicialStandard = JudicialStandard.NONE
+    stored_content: JudicialStandard = JudicialStandard.NONE
+    real_time_traffic: JudicialStandard = JudicialStandard.NONE
+    interception: JudicialStandard = JudicialStandard.NONE
+    preservation: JudicialStandard = JudicialStandard.NONE
+
+    def standard(self, measure: Measure) -> JudicialStandard:
+        return getattr(self, measure.value)
+
+
+@frozen
+class Consultation:
+    """UNCC Art 40(27): consult the requester before refusing; it may amend and resubmit."""
+
+    enabled: bool = True
+    rounds: int = 1
+    keep_findings: bool = False  # an incurable ground announced at consultation stands on resubmission
+
+
+@frozen
+class Safeguards:
+    """One requested State's complete safeguard configuration."""
+
+    scope_test: ScopeTest = field(factory=ScopeTest)
+    completeness: Completeness = field(factory=Completeness)
+    dual_criminality: DualCriminality = field(factory=DualCriminality)
+    political_offence: bool = False  # Budapest Art 27(4)(a)-style ground
+    data_protection: DataProtectionMode = DataProtectionMode.OFF
+    discrimination: Discrimination = field(factory=Discrimination)
+    essential_interests: EssentialInterests = field(factory=EssentialInterests)
+    judicial_order: JudicialOrder = field(factory=JudicialOrder)
+    consultation: Consultation = field(factory=Consultation)
+    postponement_rate: float = 0.0  # share of executions that would disturb a domestic case
+    evidence_weights: EvidenceWeights = field(factory=EvidenceWeights)
+
+
+def no_safeguards() -> Safeguards:
+    """Every safeguard off: the requested State executes whatever arrives."""
+    return Safeguards(
+        scope_test=ScopeTest(enabled=False),
+        completeness=Completeness(request_information=False, refuse_nonconforming=False),
+        dual_criminality=DualCriminality(mode=DualCriminalityMode.WAIVED),
+        political_offence=False,
+        data_protection=DataProtectionMode.OFF,
+        discrimination=Discrimination(enabled=False),
+        essential_interests=EssentialInterests(enabled=False),
+        judicial_order=JudicialOrder(),
+        consultation=Consultation(enabled=False),
+        postponement_rate=0.0,
+    )

@@ -1,0 +1,261 @@
+"""Comparing safeguard configurations on the same requests (common random numbers).
+
+The question is comparative: if the requested State adds safeguard X, how much less abuse gets
+through, and what does it cost legitimate requests? Two separate runs answer it badly, because the
+noise between runs swamps the effect. Here every configuration's replication ``r`` sees the same
+requests (same arrival times, same hidden truths, same disguises, same reviewer luck: see
+:mod:`simulator.world.requesters`), so
+
+- the difference of a metric is computed *per replication* and its interval is the Student-t interval
+  of those paired differences, usually far narrower than the interval of two independent runs (the
+  unpaired Welch half-width is reported beside it);
+- requests can be matched one to one, and those whose outcome *flipped* (granted under the baseline,
+  refused under the alternative, or the reverse) counted with the provision responsible.
+
+The first configuration is the baseline. With ``precision``, replications are added until the
+interval of the abuse pass-through difference is narrow enough (or a maximum is reached).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from attrs import frozen
+
+from simulator import __version__
+from simulator.domain.model import Outcome
+from simulator.experiments.executors import backend, batch_size, batches
+from simulator.experiments.run import RunResult, result_of
+from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
+from simulator.world.pipeline import simulate
+from simulator.world.scenario import Scenario
+from simulator.world.tally import HEADLINE_METRICS, RequestOutcomes, metric_range
+
+#: Metrics compared (the headline rates and durations; counts follow from them).
+COMPARED = tuple(m for m in HEADLINE_METRICS if m.kind != "count" or m.name == "backlog_at_end")
+PRECISION_METRIC = "abuse_pass_through"
+
+_GRANTED = {RequestOutcomes.OUTCOME_CODE[o] for o in (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)}
+_REFUSED = RequestOutcomes.OUTCOME_CODE[Outcome.REFUSED]
+
+
+def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] | None:
+    """Requests granted under one configuration and refused under the other, by provision.
+
+    Keys: ``abusive.granted_to_refused`` (with ``.<provision>`` the alternative's refusal ground),
+    ``abusive.refused_to_granted`` (with ``.<provision>`` the ground the baseline had used), and the
+    same for ``legitimate``. None when the two runs did not see the same requests.
+    """
+    if len(base.outcome) != len(other.outcome) or base.abusive != other.abusive:
+        return None
+    a = np.frombuffer(base.outcome, dtype=np.int8)
+    b = np.frombuffer(other.outcome, dtype=np.int8)
+    abusive = np.frombuffer(base.abusive, dtype=np.int8).astype(bool)
+    granted_a, granted_b = np.isin(a, list(_GRANTED)), np.isin(b, list(_GRANTED))
+    row: dict[str, float] = {}
+    for truth, mask in (("abusive", abusive), ("legitimate", ~abusive)):
+        for direction, flipped, cited in (
+            ("granted_to_refused", granted_a & (b == _REFUSED) & mask, other.provision),
+            ("refused_to_granted", (a == _REFUSED) & granted_b & mask, base.provision),
+        ):
+            key = f"{truth}.{direction}"
+            row[key] = float(flipped.sum())
+            for index in np.flatnonzero(flipped):
+                name = f"{key}.{cited[index]}"
+                row[name] = row.get(name, 0.0) + 1.0
+    return row
+
+
+def compare_batch(task: tuple[tuple[Scenario, ...], int, tuple[int, ...]]) -> list[tuple[int, Any]]:
+    """A task: replications of every configuration, paired request by request."""
+    scenarios, seed, replications = task
+    results = []
+    for r in replications:
+        tallies = [simulate(s, seed, r, keep_outcomes=True) for s in scenarios]
+        rows = [t.summary() for t in tallies]
+        flips = [flip_row(tallies[0].outcomes, t.outcomes) for t in tallies[1:]]
+        results.append((r, (rows, flips)))
+    return results
+
+
+@frozen
+class Precision:
+    target: float
+    reached: bool
+    half_width: float
+
+
+@frozen
+class Comparison:
+    """Replications of several configurations of the same requests; the first is the baseline."""
+
+    labels: tuple[str, ...]
+    scenarios: tuple[Scenario, ...]
+    seed: int
+    rows: tuple[tuple[dict[str, float], ...], ...]  # [configuration][replication]
+    flips: tuple[tuple[dict[str, float] | None, ...], ...]  # [alternative][replication]
+    precision: Precision | None = None
+
+    @property
+    def replications(self) -> int:
+        return len(self.rows[0])
+
+    @property
+    def same_requests(self) -> bool:
+        return all(f is not None for per_alternative in self.flips for f in per_alternative)
+
+    def result(self, index: int) -> RunResult:
+        return result_of(self.scenarios[index], self.seed, self.rows[index])
+
+    def difference(self, index: int, metric: str) -> Estimate:
+        """Paired difference (configuration ``index`` minus the baseline), replication by replication."""
+        pairs = [
+            {metric: other.get(metric, math.nan) - base.get(metric, math.nan)}
+            for base, other in zip(self.rows[0], self.rows[index], strict=True)
+        ]
+        return summarise(pairs)[metric]
+
+    def unpaired_half_width(self, index: int, metric: str) -> float:
+        """What the difference's half-width would be from two independent runs (Welch)."""
+        return welch_half_width(
+            (row.get(metric, math.nan) for row in self.rows[0]),
+            (row.get(metric, math.nan) for row in self.rows[index]),
+        )
+
+    def flip_estimates(self, index: int) -> dict[str, Estimate]:
+        """Mean per replication (with interval) of each kind of flipped outcome, against the baseline."""
+        rows = [f for f in self.flips[index - 1] if f is not None]
+        if not rows:
+            return {}
+        keys = sorted({k for row in rows for k in row})
+        return summarise([{k: row.get(k, 0.0) for k in keys} for row in rows], metric_range)
+
+    def to_dict(self) -> dict[str, Any]:
+        configurations = []
+        for i, label in enumerate(self.labels):
+            entry: dict[str, Any] = {
+                "label": label,
+                "scenario": self.scenarios[i].name,
+                "file": self.scenarios[i].source,
+                "metrics": {m.name: self.result(i)[m.name].to_dict() for m in COMPARED},
+            }
+            if i:
+                entry["difference"] = {
+                    m.name: {
+                        **(d := self.difference(i, m.name)).to_dict(),
+                        "excludes_zero": excludes_zero(d),
+                        "unpaired_half_width": _number(self.unpaired_half_width(i, m.name)),
+                    }
+                    for m in COMPARED
+                }
+                entry["flipped"] = {k: e.to_dict() for k, e in self.flip_estimates(i).items()}
+            configurations.append(entry)
+        document: dict[str, Any] = {
+            "baseline": self.labels[0],
+            "seed": self.seed,
+            "replications": self.replications,
+            "same_requests": self.same_requests,
+            "version": __version__,
+            "interval": INTERVAL_NAME + "; differences paired by replication",
+            "configurations": configurations,
+        }
+        if self.precision is not None:
+            document["precision"] = {
+                "metric": PRECISION_METRIC,
+                "target_half_width": self.precision.target,
+                "reached": self.precision.reached,
+                "half_width": _number(self.precision.half_width),
+            }
+        return document
+
+    def to_pandas(self):
+        """One row per (configuration, metric): estimate, and the paired difference to the baseline."""
+        import pandas as pd
+
+        records = []
+        for i, label in enumerate(self.labels):
+            for spec in COMPARED:
+                est = self.result(i)[spec.name]
+                record = {"configuration": label, "metric": spec.name, **est.to_dict()}
+                if i:
+                    d = self.difference(i, spec.name)
+                    record |= {
+                        "difference": d.mean,
+                        "difference_ci_low": d.ci_low,
+                        "difference_ci_high": d.ci_high,
+                        "excludes_zero": excludes_zero(d),
+                        "unpaired_half_width": self.unpaired_half_width(i, spec.name),
+                    }
+                records.append(record)
+        return pd.DataFrame(records)
+
+
+def excludes_zero(est: Estimate) -> bool:
+    return est.n >= 2 and (est.ci_low > 0 or est.ci_high < 0)
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    labels: Sequence[str] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    precision: float | None = None,
+    max_replications: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Run every configuration on the same requests; the first is the baseline.
+
+    ``replications`` and ``seed`` default to the baseline's. With ``precision``, replications are
+    added until the paired interval of the abuse pass-through difference (the widest over the
+    alternatives) has at most that half-width, or ``max_replications`` is reached.
+    """
+    if len(scenarios) < 2:
+        raise ValueError("compare needs at least two configurations")
+    scenarios = tuple(scenarios)
+    labels = tuple(labels or (s.name for s in scenarios))
+    seed = scenarios[0].seed if seed is None else seed
+    count = scenarios[0].replications if replications is None else replications
+    done: dict[int, Any] = {}
+    executor = backend(workers, scheduler)
+    try:
+
+        def extend(upto: int) -> Comparison:
+            pending = [r for r in range(upto) if r not in done]
+            tasks = [(scenarios, seed, reps) for reps in batches(pending, batch_size(len(pending), workers))]
+            for _, results in executor.map(compare_batch, tasks):
+                done.update(results)
+                if progress:
+                    progress(len(results))
+            rows = tuple(tuple(done[r][0][i] for r in range(upto)) for i in range(len(scenarios)))
+            flips = tuple(tuple(done[r][1][i] for r in range(upto)) for i in range(len(scenarios) - 1))
+            return Comparison(labels, scenarios, seed, rows, flips)
+
+        if precision is not None and precision <= 0:
+            raise ValueError("precision must be a half-width greater than 0")
+        comparison = extend(max(count, 2) if precision is not None else count)
+        if precision is None:
+            return comparison
+        while True:
+            widths = [comparison.difference(i, PRECISION_METRIC).half_width for i in range(1, len(scenarios))]
+            width = math.nan if any(math.isnan(w) for w in widths) else max(widths)
+            n = comparison.replications
+            # an undefined width (no abusive request decided in some replication) cannot shrink
+            if width <= precision or n >= max_replications or math.isnan(width):
+                reached = width <= precision
+                return Comparison(
+                    labels, scenarios, seed, comparison.rows, comparison.flips,
+                    Precision(precision, reached, width),
+                )  # fmt: skip
+            needed = math.ceil(n * (width / precision) ** 2 * 1.1)
+            comparison = extend(min(max_replications, max(n + 2, needed)))
+    finally:
+        executor.close()

@@ -1,0 +1,111 @@
+"""Experimental designs for sweeps: which configurations to run.
+
+A configuration is a set of dotted-key overrides of a base scenario (see :mod:`simulator.files.overrides`).
+A sweep's configurations are the product of three designs, each defaulting to "no change":
+
+- a **grid**: listed values per dotted key, full factorial;
+- a **Latin hypercube** of ``lhs`` points over declared ``ranges`` (``scipy.stats.qmc``): each range
+  is cut into ``lhs`` equal strata and each stratum sampled once, so few points cover the space; a
+  range with integer ends (a staff count) gives integers;
+- the file's named **variants**.
+
+A scenario file can declare its sweep in a ``[sweep]`` table (``grid``, ``lhs``, ``ranges``,
+``variants``); the command line adds to it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+
+from simulator.files.loader import read_toml
+from simulator.files.overrides import read_variants
+from simulator.files.reader import Problem
+
+
+@frozen
+class Design:
+    """What to vary: grid values per dotted key, LHS points over ranges, and variant names."""
+
+    grid: Mapping[str, Sequence[Any]] = field(factory=dict)
+    lhs: int = 0
+    ranges: Mapping[str, tuple[float, float]] = field(factory=dict)
+    variants: Sequence[str] = ()
+
+    def points(self, seed: int) -> list[dict[str, Any]]:
+        """The configurations, each as dotted overrides (``variant`` names a variant)."""
+        grid = [
+            dict(zip(self.grid, values, strict=True)) for values in itertools.product(*self.grid.values())
+        ]
+        lhs = latin_hypercube(self.ranges, self.lhs, seed) if self.lhs else [{}]
+        variants = [{"variant": name} for name in self.variants] or [{}]
+        return [{**v, **g, **h} for v in variants for g in grid for h in lhs]
+
+
+def latin_hypercube(
+    ranges: Mapping[str, tuple[float, float]], points: int, seed: int
+) -> list[dict[str, Any]]:
+    """``points`` Latin-hypercube points over ``ranges``; a range with integer ends gives integers."""
+    from scipy.stats import qmc
+
+    names = sorted(ranges)
+    sample = qmc.LatinHypercube(d=len(names), seed=seed).random(points)
+    result = []
+    for row in sample:
+        point = {}
+        for name, u in zip(names, row, strict=True):
+            low, high = ranges[name]
+            if isinstance(low, int) and isinstance(high, int):
+                point[name] = min(high, low + int(u * (high - low + 1)))
+            else:
+                point[name] = low + u * (high - low)
+        result.append(point)
+    return result
+
+
+def design_from_file(path: str | Path) -> tuple[Design, list[Problem]]:
+    """The ``[sweep]`` table of a scenario file: ``grid``, ``lhs``, ``ranges``, ``variants``."""
+    document = read_toml(path)
+    table = document.get("sweep", {})
+    problems: list[Problem] = []
+    source = str(path)
+    if not isinstance(table, dict):
+        return Design(), [Problem(source, "sweep", "must be a table")]
+    unknown = set(table) - {"grid", "lhs", "ranges", "variants"}
+    problems += [Problem(source, f"sweep.{k}", "unknown key") for k in sorted(unknown)]
+    grid = table.get("grid", {})
+    if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
+        problems.append(
+            Problem(source, "sweep.grid", 'must map dotted keys to non-empty arrays: "a.b" = [1, 2]')
+        )
+        grid = {}
+    ranges = table.get("ranges", {})
+    if not isinstance(ranges, dict) or not all(_is_range(v) for v in ranges.values()):
+        problems.append(
+            Problem(source, "sweep.ranges", 'must map dotted keys to [low, high]: "a.b" = [0.2, 0.9]')
+        )
+        ranges = {}
+    lhs = table.get("lhs", 0)
+    if isinstance(lhs, bool) or not isinstance(lhs, int) or lhs < 0:
+        problems.append(Problem(source, "sweep.lhs", "must be a whole number of points"))
+        lhs = 0
+    variants = table.get("variants", [])
+    if variants == "all":
+        variants = [v.name for v in read_variants(document, source)]
+    if not isinstance(variants, list):
+        problems.append(Problem(source, "sweep.variants", 'must be an array of variant names, or "all"'))
+        variants = []
+    return Design(grid, lhs, {k: tuple(v) for k, v in ranges.items()}, variants), problems
+
+
+def _is_range(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and value[0] <= value[1]
+    )

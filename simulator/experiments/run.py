@@ -1,0 +1,123 @@
+"""Experiments: replications of a scenario, and their statistics.
+
+A *replication* is one independent run of the pipeline over the scenario's horizon, with its own
+random streams (:mod:`simulator.world.streams`) derived from the seed and the replication index.
+Running ``n`` replications gives ``n`` values of every metric; :mod:`simulator.experiments.stats`
+turns them into means with confidence intervals. Replication ``r`` is the same however many
+replications are run, and in whatever order, so results do not depend on how the work is split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from simulator import __version__
+from simulator.experiments.executors import backend, batch_size, batches
+from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
+from simulator.world.pipeline import TraceHook, simulate
+from simulator.world.scenario import Scenario
+from simulator.world.tally import HEADLINE_METRICS, metric_range
+
+
+def replicate(
+    scenario: Scenario, seed: int, replication: int, trace: tuple[int, TraceHook] | None = None
+) -> dict[str, float]:
+    """One replication's metrics (see :mod:`simulator.world.tally` for their definitions)."""
+    return simulate(scenario, seed, replication, trace).summary()
+
+
+@frozen
+class RunResult:
+    """Replications of one scenario: the per-replication rows and the estimates over them."""
+
+    scenario: Scenario
+    seed: int
+    rows: tuple[Mapping[str, float], ...]
+    estimates: Mapping[str, Estimate]
+
+    @property
+    def replications(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, metric: str) -> Estimate:
+        return self.estimates[metric]
+
+    def to_pandas(self):
+        """One row per replication, one column per metric (pandas DataFrame)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(list(self.rows))
+        frame.insert(0, "replication", range(len(self.rows)))
+        return frame
+
+    def summary(self):
+        """One row per metric: mean, ci_low, ci_high, n (pandas DataFrame)."""
+        import pandas as pd
+
+        return pd.DataFrame([{"metric": name, **est.to_dict()} for name, est in self.estimates.items()])
+
+    def section(self, prefix: str) -> dict[str, Estimate]:
+        """Estimates whose name starts with ``prefix`` (``refusals.``, ``state.``, ``stage.``)."""
+        return {k: v for k, v in self.estimates.items() if k.startswith(prefix)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``mlasim run --format json`` prints."""
+        headline = {m.name for m in HEADLINE_METRICS}
+        return {
+            "scenario": self.scenario.name,
+            "file": self.scenario.source,
+            "seed": self.seed,
+            "replications": self.replications,
+            "version": __version__,
+            "interval": INTERVAL_NAME,
+            "metrics": {name: est.to_dict() for name, est in self.estimates.items() if name in headline},
+            "refusals": _nested(self.section("refusals.")),
+            "requesting_states": _nested(self.section("state.")),
+            "stages": _nested(self.section("stage.")),
+        }
+
+
+def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:
+    """``{"refusals.uncc-40-22.abusive": e}`` -> ``{"uncc-40-22": {"abusive": {...}}}``."""
+    nested: dict[str, dict[str, Any]] = {}
+    for name, est in estimates.items():
+        _, owner, metric = name.split(".", 2)
+        nested.setdefault(owner, {})[metric] = est.to_dict()
+    return nested
+
+
+def replicate_batch(task: tuple[Scenario, int, tuple[int, ...]]) -> list[tuple[int, dict[str, float]]]:
+    """A task: several replications of one scenario (run wherever the backend puts it)."""
+    scenario, seed, replications = task
+    return [(r, replicate(scenario, seed, r)) for r in replications]
+
+
+def run(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> RunResult:
+    """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
+
+    ``workers`` > 1 uses a local process pool, ``scheduler`` a Dask cluster; the numbers are the same.
+    """
+    seed = scenario.seed if seed is None else seed
+    count = scenario.replications if replications is None else replications
+    rows: dict[int, dict[str, float]] = {}
+    executor = backend(workers, scheduler)
+    try:
+        tasks = [(scenario, seed, reps) for reps in batches(range(count), batch_size(count, workers))]
+        for _, results in executor.map(replicate_batch, tasks):
+            rows.update(results)
+    finally:
+        executor.close()
+    return result_of(scenario, seed, [rows[r] for r in range(count)])
+
+
+def result_of(scenario: Scenario, seed: int, rows: Sequence[Mapping[str, float]]) -> RunResult:
+    return RunResult(scenario=scenario, seed=seed, rows=tuple(rows), estimates=summarise(rows, metric_range))

@@ -1,0 +1,185 @@
+"""Configurations as overrides: dotted keys that change a base scenario.
+
+A policy question is usually "the same situation, with this one safeguard changed". A *variant*
+names such a change, as dotted keys into the scenario document::
+
+    [[variant]]
+    name = "dual-criminality-required"
+    description = "Art 40(9) as a mandatory ground"
+    [variant.set]
+    "safeguards.dual_criminality.mode" = "required"
+    "requesting_state.authoritarian.requests_per_year" = 1500
+
+A key addresses tables by name and arrays of tables by the ``id`` of an entry (or its index); the
+value replaces whatever was there. Written without quotes, ``safeguards.dual_criminality.mode =
+"required"`` is a nested table to TOML; it is followed down to the value it sets, so it changes that
+one value, not the whole ``safeguards`` table (see :func:`flatten`). The same dotted keys are what
+``mlasim sweep --grid`` varies. A variant is applied to the raw document and the result validated
+like any scenario file, so a bad override is reported with its path like any other mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from simulator.files.loader import EXPERIMENT_KEYS, parse_scenario, read_toml
+from simulator.files.reader import Problem, ScenarioError, Table, suggestion
+from simulator.world.scenario import Scenario
+
+
+@frozen
+class Variant:
+    name: str
+    description: str
+    overrides: Mapping[str, Any]  # dotted key -> value
+
+
+class OverrideError(ValueError):
+    """A dotted key that does not lead anywhere in the document."""
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value read as TOML (``0.5``, ``true``, ``[1, 2]``), else as a plain string."""
+    try:
+        return tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_override(document: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``dotted`` in ``document`` (in place), creating tables on the way where needed."""
+    parts = dotted.split(".")
+    if not all(parts):
+        raise OverrideError(f"'{dotted}' is not a dotted key")
+    node: Any = document
+    walked: list[str] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            node_index = _entry_index(node, part, ".".join(walked))
+            if last:
+                node[node_index] = value
+                return
+            node = node[node_index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+                return
+            node = node.setdefault(part, {})
+        else:
+            raise OverrideError(f"'{'.'.join(walked)}' is a value, not a table: cannot set '{dotted}'")
+        walked.append(part)
+
+
+def _entry_index(entries: list, key: str, where: str) -> int:
+    ids = [e.get("id") for e in entries if isinstance(e, dict)]
+    if key in ids:
+        return ids.index(key)
+    if key.isdigit() and int(key) < len(entries):
+        return int(key)
+    known = [str(i) for i in ids if i is not None]
+    raise OverrideError(
+        f"'{where}' has no entry '{key}'{suggestion(key, known)}; entries: {', '.join(known) or 'none'}"
+    )
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted keys and the values they set, from a ``set`` table however it was written.
+
+    ``"a.b.c" = 1`` (a quoted key) sets a whole value; ``a.b.c = 1`` or ``[variant.set.a.b]`` reach
+    the same place through nested tables, which are followed down to their values. A table reached
+    under a quoted dotted key, or a distribution (it has a ``distribution`` key), is a value.
+    """
+    result: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and "." not in key and "distribution" not in value:
+            result.update(flatten(value, path))
+        else:
+            result[path] = value
+    return result
+
+
+def with_overrides(document: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with every override applied, experiment tables removed."""
+    result = {k: copy.deepcopy(v) for k, v in document.items() if k not in EXPERIMENT_KEYS}
+    for dotted, value in overrides.items():
+        apply_override(result, dotted, value)
+    return result
+
+
+def read_variants(document: Mapping[str, Any], source: str) -> list[Variant]:
+    """The ``[[variant]]`` tables of a document, checked (names unique, overrides well formed)."""
+    problems: list[Problem] = []
+    root = Table({"variant": document.get("variant", [])}, "", source, problems)
+    variants = []
+    for table in root.tables("variant"):
+        name = table.text("name")
+        description = table.text("description", "")
+        overrides = table.table("set", required=True).data
+        table.finish()
+        if any(v.name == name for v in variants):
+            table.problem("name", f"duplicate variant name {name!r}")
+        variants.append(Variant(name, description, flatten(overrides)))
+    if problems:
+        raise ScenarioError(problems)
+    return variants
+
+
+def configured(
+    document: Mapping[str, Any], source: str, overrides: Mapping[str, Any], label: str
+) -> Scenario:
+    """Validate ``document`` with ``overrides`` applied; problems name the configuration ``label``."""
+    try:
+        changed = with_overrides(document, overrides)
+    except OverrideError as error:
+        raise ScenarioError([Problem(source, label, str(error))]) from None
+    return parse_scenario(changed, f"{source} ({label})" if label else source)
+
+
+def load_variant(path: str | Path, name: str | None) -> Scenario:
+    """The scenario in ``path`` (``name=None``) or one of its variants, validated."""
+    document = read_toml(path)
+    source = str(path)
+    base = parse_scenario(with_overrides(document, {}), source)
+    if name is None:
+        return base
+    variants = {v.name: v for v in read_variants(document, source)}
+    if name not in variants:
+        hint = suggestion(name, variants)
+        listed = ", ".join(variants) or "none"
+        raise ScenarioError(
+            [Problem(source, "variant", f"no variant named {name!r}{hint}; variants: {listed}")]
+        )
+    scenario = configured(document, source, variants[name].overrides, f"variant '{name}'")
+    return attrs.evolve(scenario, name=f"{base.name} / {name}")
+
+
+def check_file(path: str | Path) -> Scenario:
+    """Validate a file completely: the scenario, then each of its variants."""
+    document = read_toml(path)
+    source = str(path)
+    problems: list[Problem] = []
+    base = None
+    try:
+        base = parse_scenario(with_overrides(document, {}), source)
+    except ScenarioError as error:
+        problems += error.problems
+    try:
+        for variant in read_variants(document, source):
+            try:
+                configured(document, source, variant.overrides, f"variant '{variant.name}'")
+            except ScenarioError as error:
+                problems += error.problems
+    except ScenarioError as error:
+        problems += error.problems
+    if problems or base is None:
+        raise ScenarioError(problems)
+    return base

@@ -1,0 +1,195 @@
+"""Presenting ``mlasim check`` results: each property held or violated, and the smallest request
+that violates it, with its decision trace and the provisions cited."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from simulator import __version__
+from simulator.checking.check import Counterexample, PropertyResult
+from simulator.checking.properties import Case, Evaluation
+from simulator.domain import rules
+from simulator.domain.model import Verdict
+from simulator.domain.safeguards import Safeguards
+from simulator.reporting.run import format_estimate
+from simulator.reporting.trace import decision_text
+from simulator.world.lifecycle import Decided, Resubmitted, Wait
+from simulator.world.scenario import Scenario
+
+STATUS = {"held": "held", "violated": "VIOLATED", "not_applicable": "n/a", "inconclusive": "INCONCLUSIVE"}
+
+
+def _words(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def describe_case(case: Case, evaluation: Evaluation, scenario: Scenario) -> list[str]:
+    sub, truth = case.request.submission, case.request.truth
+    o = evaluation.observation
+    state = case.requester
+    documentation = (
+        "documentation complete"
+        if sub.documentation_gaps == 0
+        else f"{sub.documentation_gaps} element(s) missing"
+    )
+    truth_text = (
+        f"abusive: real conduct '{truth.conduct}' ({_words(truth.protected_ground)}), "
+        f"target {_words(truth.target)}, disguise {truth.disguise:.2f}"
+        if truth.abusive
+        else f"legitimate, target {_words(truth.target)}, strength of facts {truth.factual_basis:.2f}"
+    )
+    evidence = rules.persecution_evidence(o, scenario.requested_state.safeguards)
+    ground = f" ({_words(o.apparent_ground)})" if o.apparent_ground else ""
+    return [
+        f"request from {state.name} [{state.id}]: {_words(sub.measure.value)} for '{sub.offence}' "
+        f"(max penalty {sub.penalty_years:g} years), {documentation}",
+        f"hidden truth: {truth_text}",
+        f"first review at thoroughness {case.thoroughness:.2f}: facts read as '{o.conduct_read_as}'"
+        + (" (disguise seen through)" if o.disguise_penetrated else "")
+        + f"; person recognised as at risk: {'yes' if o.target_recognised else 'no'}"
+        + f"; grounds to believe persecution {evidence:.2f}{ground}",
+    ]
+
+
+def trace_lines(evaluation: Evaluation) -> list[str]:
+    lines = []
+    for command in evaluation.commands:
+        if isinstance(command, Decided) and (
+            command.decision.verdict is not Verdict.PROCEED or command.resumed
+        ):
+            lines.append(decision_text(command.decision))
+        elif isinstance(command, Decided):
+            lines.append(f"{_words(command.decision.stage.value)} -> proceed")
+        elif isinstance(command, Wait) and command.reason == "postponement":
+            lines.append(f"postponed {command.days:.0f} days")
+        elif isinstance(command, Resubmitted):
+            sub, truth = command.request.submission, command.request.truth
+            what = (
+                "answered the query"
+                if command.after is Verdict.REQUEST_INFORMATION
+                else "amended the request"
+            )
+            lines.append(
+                f"requester {what}: now '{sub.offence}', {sub.documentation_gaps} element(s) missing"
+                + (f", disguise {truth.disguise:.2f}" if truth.abusive else "")
+            )
+    lines.append(f"=> {evaluation.outcome}" + (f": {evaluation.why}" if evaluation.why else ""))
+    return lines
+
+
+def _stricter_lines(base: Safeguards, strict: Safeguards) -> list[str]:
+    changed = []
+    for name in ("scope_test", "completeness", "dual_criminality", "political_offence", "data_protection",
+                 "discrimination", "essential_interests", "judicial_order"):  # fmt: skip
+        if getattr(base, name) != getattr(strict, name):
+            changed.append(f"{name}: {getattr(strict, name)!r}")
+    return changed
+
+
+def counterexample_lines(example: Counterexample, scenario: Scenario) -> list[str]:
+    pad = "      "
+    lines = [f"{pad}{line}" for line in describe_case(example.case, example.evaluation, scenario)]
+    lines += [f"{pad}  {line}" for line in trace_lines(example.evaluation)]
+    if example.stricter is not None:
+        lines.append(f"{pad}under a stricter configuration that changes")
+        lines += [
+            f"{pad}  {line}"
+            for line in _stricter_lines(scenario.requested_state.safeguards, example.stricter)
+        ]
+        lines += [f"{pad}  {line}" for line in trace_lines(example.stricter_evaluation)]
+    return lines
+
+
+def as_table(results: list[PropertyResult], scenario: Scenario, seed: int, max_examples: int) -> str:
+    lines = [
+        f"{scenario.name}  ({scenario.source})",
+        f"properties searched with hypothesis: up to {max_examples} matching requests per property, "
+        f"requesting State and measure; seed {seed}",
+        "",
+    ]
+    for result in results:
+        prop = result.property
+        if result.estimate is not None:
+            detail = f"share {format_estimate(result.estimate, 'share')} over {result.examples} replications"
+        elif result.status == "violated":
+            detail = f"after {result.examples} example(s)"
+        elif result.status == "held":
+            detail = f"{result.examples} examples"
+        else:
+            detail = result.note
+        lines.append(f"{STATUS[result.status]:<12} {prop.name}  ({prop.scope}; {detail})")
+        if prop.description:
+            lines.append(f"             {prop.description}")
+        if result.note and result.status == "inconclusive":
+            lines.append(f"             {result.note}")
+        if result.counterexample is not None:
+            lines.append("    smallest counterexample found:")
+            lines += counterexample_lines(result.counterexample, scenario)
+        lines.append("")
+    counts = {s: sum(r.status == s for r in results) for s in STATUS}
+    lines.append(
+        f"{counts['held']} held, {counts['violated']} violated, {counts['inconclusive']} inconclusive, "
+        f"{counts['not_applicable']} not applicable"
+    )
+    return "\n".join(lines)
+
+
+def as_json(results: list[PropertyResult], scenario: Scenario, seed: int, max_examples: int) -> str:
+    def example(ex: Counterexample | None) -> dict[str, Any] | None:
+        if ex is None:
+            return None
+        request = ex.case.request
+        entry = {
+            "requester": ex.case.requester.id,
+            "submission": {
+                "measure": request.submission.measure.value,
+                "offence": request.submission.offence,
+                "penalty_years": request.submission.penalty_years,
+                "documentation_gaps": request.submission.documentation_gaps,
+            },
+            "truth": {
+                "abusive": request.truth.abusive,
+                "conduct": request.truth.conduct,
+                "protected_ground": request.truth.protected_ground,
+                "target": request.truth.target,
+                "disguise": request.truth.disguise,
+                "factual_basis": request.truth.factual_basis,
+            },
+            "thoroughness": ex.case.thoroughness,
+            "outcome": ex.evaluation.outcome,
+            "why": ex.evaluation.why,
+            "trace": trace_lines(ex.evaluation),
+            "provisions_cited": sorted(
+                {
+                    c.decision.provision
+                    for c in ex.evaluation.commands
+                    if isinstance(c, Decided) and c.decision.provision
+                }
+            ),
+        }
+        if ex.stricter is not None:
+            entry["stricter_trace"] = trace_lines(ex.stricter_evaluation)
+        return entry
+
+    document = {
+        "scenario": scenario.name,
+        "file": scenario.source,
+        "seed": seed,
+        "max_examples": max_examples,
+        "version": __version__,
+        "properties": [
+            {
+                "name": r.property.name,
+                "description": r.property.description,
+                "scope": r.property.scope,
+                "status": r.status,
+                "examples": r.examples,
+                "note": r.note,
+                "estimate": r.estimate.to_dict() if r.estimate is not None else None,
+                "counterexample": example(r.counterexample),
+            }
+            for r in results
+        ],
+    }
+    return json.dumps(document, indent=2)

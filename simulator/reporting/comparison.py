@@ -1,0 +1,142 @@
+"""Presenting a comparison: estimates side by side, paired differences, flipped outcomes.
+
+Differences of shares are printed in percentage points ("pts"), of durations in days. Beside each
+paired interval stands the half-width two independent runs would have given ("unpaired +/-"), so the
+gain from common random numbers is visible.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+from simulator.domain import provisions
+from simulator.experiments.comparison import COMPARED, Comparison, excludes_zero
+from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.reporting.run import format_estimate, format_value, text_table
+
+
+def _signed(value: float, kind: str) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if kind == "share":
+        return f"{100 * value:+.1f}"
+    return f"{value:+.1f}"
+
+
+def format_difference(est: Estimate, kind: str) -> str:
+    unit = " pts" if kind == "share" else (" days" if kind == "days" else "")
+    if est.n < 2:
+        return "n/a"
+    return f"{_signed(est.mean, kind)}{unit} [{_signed(est.ci_low, kind)}, {_signed(est.ci_high, kind)}]"
+
+
+def _unpaired(width: float, kind: str) -> str:
+    if math.isnan(width):
+        return "n/a"
+    return f"+/-{100 * width:.1f}" if kind == "share" else f"+/-{width:.1f}"
+
+
+def as_table(comparison: Comparison) -> str:
+    c = comparison
+    lines = [
+        f"Comparing {len(c.labels)} configurations on the same requests (common random numbers)",
+        f"{c.replications} replications, seed {c.seed}; baseline: {c.labels[0]}",
+        f"[low, high] = {INTERVAL_NAME}; differences are paired by replication",
+    ]
+    if not c.same_requests:
+        lines.append(
+            "note: the configurations do not see the same requests (their requesting States or "
+            "horizons differ); differences are still paired by replication, flips are not counted"
+        )
+    if c.precision is not None:
+        p = c.precision
+        state = "reached" if p.reached else "NOT reached"
+        lines.append(
+            f"precision: abuse pass-through difference half-width {100 * p.half_width:.2f} pts, "
+            f"target {100 * p.target:.2f} pts, {state} with {c.replications} replications"
+        )
+    lines.append("")
+    header = ("metric", *c.labels)
+    rows = [
+        (spec.label, *(format_estimate(c.result(i)[spec.name], spec.kind) for i in range(len(c.labels))))
+        for spec in COMPARED
+    ]
+    lines += text_table(header, rows)
+    for i in range(1, len(c.labels)):
+        lines += ["", f"{c.labels[i]} minus {c.labels[0]} (paired by replication)"]
+        diff_rows = []
+        for spec in COMPARED:
+            d = c.difference(i, spec.name)
+            diff_rows.append(
+                (
+                    spec.label,
+                    format_difference(d, spec.kind),
+                    "yes" if excludes_zero(d) else "no",
+                    _unpaired(c.unpaired_half_width(i, spec.name), spec.kind),
+                )
+            )
+        lines += text_table(("metric", "difference [95% CI]", "excludes 0", "unpaired"), diff_rows)
+        lines += _flip_lines(c, i)
+    return "\n".join(lines)
+
+
+def _flip_lines(c: Comparison, index: int) -> list[str]:
+    flips = c.flip_estimates(index)
+    if not flips:
+        return []
+    lines = ["", f"Outcomes that flipped, mean per replication ({c.labels[index]} vs {c.labels[0]})"]
+    rows = []
+    for truth in ("abusive", "legitimate"):
+        for direction, words, whose in (
+            ("granted_to_refused", "granted -> refused", "now refused under"),
+            ("refused_to_granted", "refused -> granted", "had been refused under"),
+        ):
+            key = f"{truth}.{direction}"
+            total = flips[key]
+            rows.append((f"{truth}: {words}", format_estimate(total, "count")))
+            for name, est in flips.items():
+                if name.startswith(key + ".") and est.mean > 0:
+                    pid = name[len(key) + 1 :]
+                    rows.append((f"    {whose} {provisions.cite(pid)}", format_value(est.mean, "count")))
+    lines += text_table(("requests", "mean [95% CI]"), rows)
+    return lines
+
+
+def as_json(comparison: Comparison) -> str:
+    return json.dumps(comparison.to_dict(), indent=2, allow_nan=False)
+
+
+def as_csv(comparison: Comparison) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "configuration",
+            "metric",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "n",
+            "diff_mean",
+            "diff_ci_low",
+            "diff_ci_high",
+        ]
+    )
+    for i, label in enumerate(comparison.labels):
+        for spec in COMPARED:
+            est = comparison.result(i)[spec.name]
+            diff = comparison.difference(i, spec.name) if i else None
+            values = [est.mean, est.ci_low, est.ci_high]
+            extra = [diff.mean, diff.ci_low, diff.ci_high] if diff else [math.nan] * 3
+            writer.writerow([label, spec.name, *(_csv(v) for v in values), est.n, *(_csv(v) for v in extra)])
+    return buffer.getvalue()
+
+
+def _csv(value: float) -> str:
+    return "" if math.isnan(value) else repr(value)
+
+
+FORMATTERS = {"table": as_table, "json": as_json, "csv": as_csv}

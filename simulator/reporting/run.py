@@ -1,0 +1,170 @@
+"""Presenting results: the text table, JSON and CSV that ``mlasim run`` prints.
+
+Every number is shown with its confidence interval and the number of replications behind it;
+every refusal count with the provision's citation. Presentation only: the numbers come from
+:class:`~simulator.experiments.run.RunResult`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+from simulator.domain import provisions
+from simulator.experiments.run import RunResult
+from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.world.tally import HEADLINE_METRICS
+
+
+def format_value(value: float, kind: str) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if kind == "share":
+        return f"{100 * value:.1f}%"
+    if kind == "days":
+        return f"{value:.1f}"
+    return f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def format_estimate(est: Estimate, kind: str) -> str:
+    """``31.2% [28.1%, 34.3%]``; without an interval when fewer than two replications had a value."""
+    mean = format_value(est.mean, kind)
+    if math.isnan(est.ci_low):
+        return mean if est.n else "n/a"
+    return f"{mean} [{format_value(est.ci_low, kind)}, {format_value(est.ci_high, kind)}]"
+
+
+def text_table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
+    rows = [list(r) for r in rows]
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
+    lines = []
+    for i, row in enumerate([list(header), *rows]):
+        cells = [
+            str(c).ljust(w) if j == 0 else str(c).rjust(w)
+            for j, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append(indent + "  ".join(cells).rstrip())
+        if i == 0:
+            lines.append(indent + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def as_table(result: RunResult) -> str:
+    scenario = result.scenario
+    lines = [
+        f"{scenario.name}  ({scenario.source})",
+        f"{result.replications} replications, seed {result.seed}; "
+        f"arrivals over {scenario.horizon_days:g} days, follow-up {scenario.follow_up_days:g} days, "
+        f"warm-up {scenario.warmup_days:g} days",
+        f"[low, high] = {INTERVAL_NAME}",
+        "",
+    ]
+    headline = [
+        (spec.label, format_estimate(result[spec.name], spec.kind), str(result[spec.name].n))
+        for spec in HEADLINE_METRICS
+        if spec.name in result.estimates
+    ]
+    lines += text_table(("metric", "mean [95% CI]", "n"), headline)
+    refusals = _refusal_rows(result)
+    if refusals:
+        lines += ["", "Refusals by provision (mean per replication)"]
+        lines += text_table(("provision", "abusive", "legitimate"), refusals)
+    lines += ["", "By requesting State"]
+    lines += text_table(
+        ("State", "submitted", "abusive", "abuse pass-through", "legitimate refused"),
+        _state_rows(result),
+    )
+    waits = [
+        (stage, format_estimate(est, "days"))
+        for name, est in result.section("stage.").items()
+        for stage in [name.split(".")[1]]
+    ]
+    if waits:
+        lines += ["", "Mean wait for a reviewer (days)"]
+        lines += text_table(("stage", "mean [95% CI]"), waits)
+    return "\n".join(lines)
+
+
+def _refusal_rows(result: RunResult) -> list[tuple[str, str, str]]:
+    rows = []
+    seen = sorted({name.split(".")[1] for name in result.section("refusals.")})
+    for pid in seen:
+        abusive = result[f"refusals.{pid}.abusive"]
+        legitimate = result[f"refusals.{pid}.legitimate"]
+        if abusive.mean == 0 and legitimate.mean == 0:
+            continue
+        label = f"{provisions.cite(pid)}  {provisions.provision(pid).title}"
+        rows.append((label, format_estimate(abusive, "count"), format_estimate(legitimate, "count")))
+    return rows
+
+
+def _state_rows(result: RunResult) -> list[tuple[str, ...]]:
+    rows = []
+    for state in result.scenario.requesting_states:
+        prefix = f"state.{state.id}."
+        rows.append(
+            (
+                state.id,
+                format_value(result[prefix + "submitted"].mean, "count"),
+                format_value(result[prefix + "abusive_submitted"].mean, "count"),
+                format_estimate(result[prefix + "abuse_pass_through"], "share"),
+                format_estimate(result[prefix + "legitimate_refusal_rate"], "share"),
+            )
+        )
+    return rows
+
+
+def as_json(result: RunResult) -> str:
+    document = result.to_dict()
+    for pid, entry in document["refusals"].items():
+        entry["citation"] = provisions.cite(pid)
+    return json.dumps(document, indent=2, allow_nan=False)
+
+
+def as_csv(result: RunResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["metric", "mean", "ci_low", "ci_high", "n"])
+    for name, est in result.estimates.items():
+        writer.writerow([name, *(_csv_number(v) for v in (est.mean, est.ci_low, est.ci_high)), est.n])
+    return buffer.getvalue()
+
+
+def _csv_number(value: float) -> str:
+    return "" if math.isnan(value) else repr(value)
+
+
+FORMATTERS = {"table": as_table, "json": as_json, "csv": as_csv}
+
+SWEEP_COLUMNS = (
+    ("abuse_pass_through", "abuse pass-through", "share"),
+    ("legitimate_refusal_rate", "legitimate refused", "share"),
+    ("legitimate_days_median", "legitimate days (median)", "days"),
+)
+
+
+def sweep_table(summary, manifest: dict) -> str:
+    """The headline metrics of each configuration of a finished sweep (``summary``: a DataFrame)."""
+    lines = [
+        f"Sweep of {manifest['scenario']}: {len(manifest['configurations'])} configurations x "
+        f"{manifest['replications']} replications, seed {manifest['seed']}, backend {manifest['backend']}",
+        f"[low, high] = {INTERVAL_NAME}",
+        "",
+    ]
+    rows = []
+    for record in summary.to_dict("records"):
+        cells = [record["configuration"]]
+        for metric, _, kind in SWEEP_COLUMNS:
+            mean, low, high = (_float(record.get(f"{metric}.{p}")) for p in ("mean", "ci_low", "ci_high"))
+            n = int(_float(record.get(f"{metric}.n"), 0))
+            cells.append(format_estimate(Estimate(mean, low, high, n), kind))
+        rows.append(cells)
+    lines += text_table(("configuration", *(label for _, label, _ in SWEEP_COLUMNS)), rows)
+    return "\n".join(lines)
+
+
+def _float(value, missing: float = math.nan) -> float:
+    return missing if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)

@@ -1,0 +1,177 @@
+"""One request's life, from first submission to grant, refusal or withdrawal, without the clock.
+
+A request goes through screening rounds. In each round it meets the stages of its measure's route;
+at the end of each stage the reviewer observes it (:func:`simulator.domain.signals.observe`) and the
+decision core decides (:func:`simulator.domain.rules.decide`). A query for more information (Art 40(16))
+or a consultation before refusal (Art 40(27)) sends it back to the requester, who answers after a
+delay (or abandons it) and resubmits it amended: the next round. A postponement (Art 40(26)) holds
+execution for a while.
+
+:func:`life` is that story as a generator of commands. It never looks at a clock and never applies
+a rule itself. Whoever drives it decides what the commands mean:
+
+- the SimPy pipeline (:mod:`simulator.world.pipeline`) makes a :class:`Review` queue for a reviewer and
+  take service time, and a :class:`Wait` pass simulated days;
+- :func:`settle` drives it instantly, every review at a given thoroughness: this is what
+  ``mlasim check`` uses to test properties of a configuration over whole lives of requests.
+
+Both therefore follow exactly the same flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from simulator.domain import rules
+from simulator.domain.model import (
+    GRANT_VERDICTS,
+    Decision,
+    History,
+    Observation,
+    Outcome,
+    Request,
+    Stage,
+    Verdict,
+)
+from simulator.domain.signals import ReviewContext, observe
+from simulator.world.requesters import (
+    STAGE_INDEX,
+    RoundSlot,
+    amend_after_consultation,
+    answer_information_request,
+    screening_draws,
+)
+from simulator.world.scenario import RequestedState, RequestingState
+
+OUTCOME_OF = {
+    Verdict.GRANT: Outcome.GRANTED,
+    Verdict.CONDITIONAL_GRANT: Outcome.CONDITIONALLY_GRANTED,
+    Verdict.REFUSE: Outcome.REFUSED,
+}
+
+
+@frozen
+class Review:
+    """Have a reviewer at ``stage`` take the request; the driver sends back the review's thoroughness."""
+
+    request: Request
+    stage: Stage
+    service_draw: float  # the uniform that fixes this review's service time
+
+
+@frozen
+class Decided:
+    """A stage's decision (after a postponement, ``resumed`` is true)."""
+
+    request: Request
+    observation: Observation
+    decision: Decision
+    resumed: bool = False
+
+
+@frozen
+class Wait:
+    """Let ``days`` pass: a postponement, or the requester preparing its answer."""
+
+    request: Request
+    days: float
+    reason: str  # postponement | response
+
+
+@frozen
+class Resubmitted:
+    """The requester answered (``after`` the verdict that sent the request back): a new round."""
+
+    request: Request
+    delay: float
+    after: Verdict
+
+
+@frozen
+class Ending:
+    outcome: Outcome
+    provision: str | None  # the provision cited by the last decision
+
+
+Command = Review | Decided | Wait | Resubmitted
+Life = Generator[Command, Any, Ending]
+
+
+def life(
+    request: Request,
+    requester: RequestingState,
+    requested: RequestedState,
+    context: ReviewContext,
+    draws_for_round: Callable[[int], list[float]],
+) -> Life:
+    """The life of ``request``; ``draws_for_round(r)`` gives round ``r``'s uniforms (see RoundSlot)."""
+    safeguards = requested.safeguards
+    history = History()
+    round_index = 0
+    while True:
+        block = draws_for_round(round_index)
+        draws = screening_draws(block)
+        observation = None
+        decision = None
+        for stage in requested.routes[request.submission.measure]:
+            thoroughness = yield Review(request, stage, block[RoundSlot.SERVICE + STAGE_INDEX[stage]])
+            if observation is None or observation.thoroughness != thoroughness:
+                observation = observe(request, context, thoroughness, draws)
+            decision = rules.decide(stage, observation, safeguards, draws, history)
+            yield Decided(request, observation, decision)
+            if decision.verdict is Verdict.POSTPONE:
+                yield Wait(
+                    request,
+                    requested.postponement_days.quantile(block[RoundSlot.POSTPONEMENT_DAYS]),
+                    "postponement",
+                )
+                history = attrs.evolve(history, postponed=True)
+                decision = rules.decide(stage, observation, safeguards, draws, history)
+                yield Decided(request, observation, decision, resumed=True)
+            if decision.verdict is not Verdict.PROCEED:
+                break
+        verdict = decision.verdict
+        if verdict in GRANT_VERDICTS or verdict is Verdict.REFUSE:
+            return Ending(OUTCOME_OF[verdict], decision.provision)
+        # Back to the requester: a query (Art 40(16)) or a consultation (Art 40(27)).
+        delay = requester.response_days.quantile(block[RoundSlot.RESPONSE_DAYS])
+        yield Wait(request, delay, "response")
+        if block[RoundSlot.RESPONSE] >= requester.response_rate:
+            return Ending(Outcome.WITHDRAWN, decision.provision)
+        if verdict is Verdict.REQUEST_INFORMATION:
+            request = answer_information_request(request, requester, block)
+            history = attrs.evolve(history, information_requests=history.information_requests + 1)
+        else:
+            request = amend_after_consultation(request, requester, block)
+            history = attrs.evolve(
+                history,
+                consultations=history.consultations + 1,
+                findings=history.findings | {decision.provision},
+            )
+        yield Resubmitted(request, delay, verdict)
+        round_index += 1
+
+
+def settle(
+    lifetime: Life, thoroughness: float = 1.0, until: Callable[[Command], bool] | None = None
+) -> tuple[Ending | None, list[Command]]:
+    """Drive a life instantly, every review at ``thoroughness``; return its ending and its commands.
+
+    With ``until``, stop after the first command it accepts (the ending is then None).
+    """
+    commands: list[Command] = []
+    reply = None
+    try:
+        while True:
+            command = lifetime.send(reply)
+            commands.append(command)
+            if until is not None and until(command):
+                lifetime.close()
+                return None, commands
+            reply = thoroughness if isinstance(command, Review) else None
+    except StopIteration as stop:
+        return stop.value, commands

@@ -1,0 +1,220 @@
+"""The SimPy model of a requested State's screening pipeline (one replication).
+
+Requests arrive from each requesting State as Poisson processes. Each then lives the life told by
+:func:`simulator.world.lifecycle.life` (stages of its measure's route, queries and consultations sent back
+to the requester, postponements), and this module gives that life its time: a stage with staff is a
+:class:`simpy.Resource` where requests queue first-come first-served for a reviewer, who spends a
+drawn service time on each; waits for the requester and postponements pass simulated days. This
+module never applies a rule and never decides what happens next; it only moves requests in time
+and reports what happened to the :class:`~simulator.world.tally.Tally`. Requests still inside when the run
+stops are *pending*.
+
+**Load effect.** When a reviewer starts on a request while many others wait, review is rushed:
+thoroughness (see :class:`~simulator.world.scenario.LoadEffect`) shortens the service time and lowers the
+chance of seeing through a disguise or recognising a person at risk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import attrs
+import numpy as np
+import simpy
+
+from simulator.domain import rules
+from simulator.domain.model import Request, Stage
+from simulator.domain.signals import ReviewContext
+from simulator.world.distributions import Distribution
+from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait, life
+from simulator.world.requesters import SLOTS_PER_REQUEST, arrival_times, draw_request, round_draws
+from simulator.world.scenario import RequestingState, Scenario
+from simulator.world.streams import stream
+from simulator.world.tally import Tally
+
+ATTRIBUTE_BATCH = 256
+
+#: Called with (request, event kind, details) for the one request being traced.
+TraceHook = Callable[[Request, str, dict], None]
+
+
+def review_contexts(scenario: Scenario) -> dict[str, ReviewContext]:
+    """What the requested State brings to reading each requesting State's requests."""
+    criminalised = scenario.requested_state.criminalised
+    return {
+        s.id: ReviewContext(s.rights_record, s.data_protection_adequate, criminalised)
+        for s in scenario.requesting_states
+    }
+
+
+@attrs.frozen
+class StagePlan:
+    """What the pipeline needs to move a request through one stage, worked out once."""
+
+    stage: Stage
+    server: simpy.Resource | None  # None: no staff limit
+    service: Distribution
+    rushed_under_load: bool  # the load effect applies here
+
+
+class Pipeline:
+    """One replication: SimPy environment, staffed stages, arrivals and request lifecycles."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int,
+        tally: Tally,
+        trace: tuple[int, TraceHook] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.replication = replication
+        self.tally = tally
+        self.trace_id, self.trace_hook = trace if trace else (-1, None)
+        self.env = simpy.Environment()
+        requested = scenario.requested_state
+        self.safeguards = requested.safeguards
+        self.load_effect = requested.load_effect
+        plans = {
+            stage: StagePlan(
+                stage,
+                simpy.Resource(self.env, capacity=config.staff) if config.staff > 0 else None,
+                config.service,
+                self.load_effect.enabled and stage in self.load_effect.stages,
+            )
+            for stage, config in requested.stages.items()
+        }
+        self.plans = plans
+        self.contexts = review_contexts(scenario)
+        self.requesters = {s.id: s for s in scenario.requesting_states}
+        self._next_id = 0
+
+    def run(self) -> Tally:
+        for state in self.scenario.requesting_states:
+            self.env.process(self._arrivals(state))
+        self.env.run(until=self.scenario.end_day)
+        return self.tally
+
+    # --- arrivals -------------------------------------------------------------------------------
+    def _arrivals(self, state: RequestingState) -> Iterator[simpy.Event]:
+        times = arrival_times(
+            state,
+            self.scenario.horizon_days,
+            stream(self.seed, self.replication, "arrivals", state.id),
+        )
+        attributes = stream(self.seed, self.replication, "requests", state.id)
+        batch: np.ndarray = np.empty((0, SLOTS_PER_REQUEST))
+        row = 0
+        for day in times:
+            yield self.env.timeout(day - self.env.now)
+            if row == len(batch):
+                batch, row = attributes.random((ATTRIBUTE_BATCH, SLOTS_PER_REQUEST)), 0
+            uniforms = batch[row]
+            row += 1
+            request = draw_request(state, self._next_id, day, uniforms)
+            self._next_id += 1
+            self.submit(request, uniforms)
+
+    # --- one request's life ---------------------------------------------------------------------
+    def submit(self, request: Request, uniforms: np.ndarray) -> None:
+        """A request reaches the central authority now: count it and start its life."""
+        self.tally.arrived(request)
+        if request.id == self.trace_id:
+            self.trace_hook(request, "arrived", {"day": self.env.now})
+        self.env.process(self._lifecycle(request, uniforms))
+
+    def _lifecycle(self, request: Request, uniforms: np.ndarray) -> Iterator[simpy.Event]:
+        """Drive the request's :func:`~simulator.world.lifecycle.life` in simulated time."""
+        env = self.env
+        requester = self.requesters[request.submission.requester]
+        traced = request.id == self.trace_id
+        steps = life(
+            request,
+            requester,
+            self.scenario.requested_state,
+            self.contexts[requester.id],
+            lambda round_index: round_draws(uniforms, round_index),
+        )
+        reply = None
+        current = request
+        try:
+            while True:
+                command = steps.send(reply)
+                reply = None
+                current = command.request
+                kind = type(command)
+                if kind is Review:
+                    reply = yield from self._serve(command, traced)
+                elif kind is Wait:
+                    yield env.timeout(command.days)
+                    if traced and command.reason == "postponement":
+                        self.trace_hook(command.request, "postponed", {"day": env.now, "delay": command.days})
+                elif traced and kind is Decided:
+                    details = {
+                        "day": env.now,
+                        "observation": command.observation,
+                        "decision": command.decision,
+                    }
+                    self.trace_hook(command.request, "decided", details)
+                elif traced and kind is Resubmitted:
+                    details = {"day": env.now, "delay": command.delay, "after": command.after}
+                    self.trace_hook(command.request, "resubmitted", details)
+        except StopIteration as stop:
+            ending = stop.value
+            self.tally.ended_as(request, ending.outcome, ending.provision, env.now)
+            if traced:
+                self.trace_hook(current, "ended", {"day": env.now, "outcome": ending.outcome})
+
+    def _serve(self, review: Review, traced: bool) -> Iterator[simpy.Event]:
+        """Queue for a reviewer at the stage and be reviewed; returns the review's thoroughness."""
+        env = self.env
+        plan = self.plans[review.stage]
+        base = plan.service.quantile(review.service_draw)
+        server = plan.server
+        arrived = started = env.now
+        queue_ahead, thoroughness = 0, 1.0
+        if server is None:
+            yield env.timeout(base)
+        else:
+            queue_ahead = len(server.queue)
+            with server.request() as slot:
+                yield slot
+                if plan.rushed_under_load:
+                    thoroughness = self.load_effect.thoroughness(len(server.queue))
+                started = env.now
+                self.tally.waited(review.request, plan.stage, started - arrived)
+                yield env.timeout(base * thoroughness)
+        if traced:
+            details = {
+                "stage": plan.stage,
+                "arrived": arrived,
+                "started": started,
+                "queue_ahead": queue_ahead,
+                "thoroughness": thoroughness,
+            }
+            self.trace_hook(review.request, "served", details)
+        return thoroughness
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    trace: tuple[int, TraceHook] | None = None,
+    keep_outcomes: bool = False,
+    tally: Tally | None = None,
+) -> Tally:
+    """Run one replication of ``scenario`` and return its tally (with per-request outcomes if asked).
+
+    ``tally`` replaces the default one, for callers that count more (it must be fresh).
+    """
+    if tally is None:
+        tally = Tally(
+            scenario.warmup_days,
+            (s.id for s in scenario.requesting_states),
+            rules.enabled_provisions(scenario.requested_state.safeguards),
+            keep_outcomes=keep_outcomes,
+        )
+    return Pipeline(scenario, seed, replication, tally, trace).run()

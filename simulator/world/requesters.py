@@ -1,0 +1,185 @@
+"""The requesting side: when requests arrive, what they contain, and how requesters amend them.
+
+Requests from each requesting State arrive as a Poisson process whose yearly rate can surge for a
+while (a flood of requests, deliberate or not). Arrival times come from inverting the cumulative
+rate, so one stream of unit exponential gaps gives the same arrivals whatever the safeguards.
+
+Each request owns a fixed vector of uniform draws (:data:`SLOTS_PER_REQUEST`): its attributes
+(abusive or not, measure, offence, disguise...) and, for every screening round, the draws its
+reviewers and its requester use. Tying draws to the request rather than to the order of events is
+what gives *common random numbers*: two safeguard configurations run with the same seed see the same
+requests, with the same hidden truths, reviewed with the same luck.
+
+An abusive request is protected conduct (say journalism) under a label (say "terrorism") with a
+disguise score. When a consultation (Art 40(27)) reveals why it would be refused, an abusive
+requester may relabel it and fabricate better facts; a legitimate requester completes its file and
+strengthens its facts.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Iterator
+
+import attrs
+import numpy as np
+
+from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.model import Measure, Request, ScreeningDraws, Stage, Submission, Truth
+from simulator.world.scenario import RequestingState
+
+DAYS_PER_YEAR = 365.0
+MAX_DOCUMENTATION_GAPS = 3
+
+
+class Slot(enum.IntEnum):
+    """Uniform draws that fix a request's attributes."""
+
+    ABUSIVE = 0
+    MEASURE = 1
+    LABEL = 2
+    CONDUCT = 3
+    DISGUISE = 4
+    COMPLETE = 5
+    GAPS = 6
+    FACTUAL_BASIS = 7
+    SENSITIVE = 8
+    SENSITIVE_TARGET = 9
+
+
+class RoundSlot(enum.IntEnum):
+    """Uniform draws used in one screening round (first submission, or one resubmission)."""
+
+    SEE_THROUGH = 0
+    TARGET_RECOGNITION = 1
+    DUAL_CRIMINALITY = 2
+    ESSENTIAL_INTERESTS = 3
+    POSTPONEMENT = 4
+    POSTPONEMENT_DAYS = 5
+    RESPONSE = 6
+    RESPONSE_DAYS = 7
+    AMENDMENT = 8
+    RELABEL = 9
+    RELABEL_TO = 10
+    SERVICE = 11  # one per stage, in Stage order: 11..15
+
+
+MAX_ROUNDS = 8
+ROUND_SLOTS = RoundSlot.SERVICE + len(Stage)
+SLOTS_PER_REQUEST = len(Slot) + MAX_ROUNDS * ROUND_SLOTS
+STAGE_INDEX = {stage: i for i, stage in enumerate(Stage)}
+
+
+def round_draws(uniforms: np.ndarray, round_index: int) -> list[float]:
+    """The uniforms of one screening round, as a plain list indexed by :class:`RoundSlot`."""
+    start = len(Slot) + round_index * ROUND_SLOTS
+    return uniforms[start : start + ROUND_SLOTS].tolist()
+
+
+def screening_draws(block: list[float]) -> ScreeningDraws:
+    """The decision core's draws for one round."""
+    return ScreeningDraws(
+        see_through=block[RoundSlot.SEE_THROUGH],
+        target_recognition=block[RoundSlot.TARGET_RECOGNITION],
+        dual_criminality=block[RoundSlot.DUAL_CRIMINALITY],
+        essential_interests=block[RoundSlot.ESSENTIAL_INTERESTS],
+        postponement=block[RoundSlot.POSTPONEMENT],
+    )
+
+
+def arrival_times(state: RequestingState, horizon_days: float, rng: np.random.Generator) -> Iterator[float]:
+    """Arrival days in [0, horizon) of a Poisson process with piecewise-constant rate (surges)."""
+    base = state.requests_per_year / DAYS_PER_YEAR
+    if base <= 0:
+        return
+    # Breakpoints where the rate changes, and the rate on each piece.
+    points = sorted({0.0, horizon_days, *(p for s in state.surges for p in (s.start_day, s.end_day))})
+    points = [p for p in points if 0.0 <= p <= horizon_days]
+    pieces = []
+    for start, end in itertools.pairwise(points):
+        multiplier = 1.0
+        for surge in state.surges:
+            if surge.start_day <= start < surge.end_day:
+                multiplier *= surge.multiplier
+        pieces.append((start, end, base * multiplier))
+    cumulative = 0.0  # integrated rate up to the current time
+    target = rng.exponential()
+    for start, end, rate in pieces:
+        piece_mass = rate * (end - start)
+        while target < cumulative + piece_mass:
+            yield start + (target - cumulative) / rate
+            target += rng.exponential()
+        cumulative += piece_mass
+
+
+def draw_request(state: RequestingState, request_id: int, day: float, uniforms: np.ndarray) -> Request:
+    """Build one request of ``state`` from its own uniform draws."""
+    u = uniforms[: len(Slot)].tolist()
+    catalogue = load_catalogue()
+    measure = Measure(state.measures.pick(u[Slot.MEASURE]))
+    complete = u[Slot.COMPLETE] < state.documentation_complete
+    gaps = 0 if complete else 1 + int(u[Slot.GAPS] * MAX_DOCUMENTATION_GAPS)
+    if state.abuse is not None and u[Slot.ABUSIVE] < state.abusive_share:
+        abuse = state.abuse
+        conduct = catalogue.conducts[abuse.conducts.pick(u[Slot.CONDUCT])]
+        label = abuse.labels.pick(u[Slot.LABEL])
+        disguise = abuse.disguise.quantile(u[Slot.DISGUISE])
+        truth = Truth(
+            abusive=True,
+            conduct=conduct.id,
+            protected_ground=conduct.ground,
+            target=conduct.target,
+            disguise=disguise,
+            factual_basis=disguise,
+        )
+    else:
+        label = state.offences.pick(u[Slot.LABEL])
+        sensitive = u[Slot.SENSITIVE] < state.sensitive_target_share
+        truth = Truth(
+            abusive=False,
+            conduct=label,
+            protected_ground=None,
+            target=state.sensitive_targets.pick(u[Slot.SENSITIVE_TARGET]) if sensitive else "ordinary",
+            disguise=0.0,
+            factual_basis=state.factual_basis.quantile(u[Slot.FACTUAL_BASIS]),
+        )
+    submission = Submission(
+        requester=state.id,
+        measure=measure,
+        offence=label,
+        penalty_years=penalty_years(state, label),
+        documentation_gaps=gaps,
+    )
+    return Request(id=request_id, submitted_at=day, submission=submission, truth=truth)
+
+
+def penalty_years(state: RequestingState, offence: str) -> float:
+    """The maximum penalty the requester's law attaches to an offence."""
+    if offence in state.penalties:
+        return state.penalties[offence]
+    return load_catalogue().offences[offence].penalty_years
+
+
+def answer_information_request(request: Request, state: RequestingState, block: list[float]) -> Request:
+    """The requester's answer to a request for more information (Art 40(16))."""
+    fixed = block[RoundSlot.AMENDMENT] < state.information_fix_rate
+    gaps = 0 if fixed else request.submission.documentation_gaps
+    submission = attrs.evolve(request.submission, documentation_gaps=gaps)
+    return request.amended(submission, request.truth)
+
+
+def amend_after_consultation(request: Request, state: RequestingState, block: list[float]) -> Request:
+    """The requester's amended resubmission after a consultation before refusal (Art 40(27))."""
+    submission, truth = request.submission, request.truth
+    submission = attrs.evolve(submission, documentation_gaps=0, amendments=submission.amendments + 1)
+    if not truth.abusive:
+        basis = min(1.0, truth.factual_basis + state.amendment_gain)
+        return request.amended(submission, attrs.evolve(truth, factual_basis=basis))
+    abuse = state.abuse
+    if abuse.relabel_to is not None and block[RoundSlot.RELABEL] < abuse.relabel_rate:
+        label = abuse.relabel_to.pick(block[RoundSlot.RELABEL_TO])
+        submission = attrs.evolve(submission, offence=label, penalty_years=penalty_years(state, label))
+    disguise = min(1.0, truth.disguise + abuse.disguise_gain)
+    truth = attrs.evolve(truth, disguise=disguise, factual_basis=disguise)
+    return request.amended(submission, truth)

@@ -1,0 +1,139 @@
+"""mlasim check: searching for the simplest request that breaks a property."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator.checking.check import check_property
+from simulator.checking.properties import Expect, Given, Property, library
+from simulator.cli import app
+from simulator.files.loader import load_scenario
+from tests.conftest import BASELINE, SCENARIOS
+
+runner = CliRunner()
+STRICT = SCENARIOS / "strict-rights-review.toml"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(BASELINE)
+
+
+def test_the_convention_as_written_violates_the_persecution_property_with_a_small_example(baseline):
+    result = check_property(baseline, library()["no_grant_on_substantial_persecution_grounds"], 40, seed=0)
+    assert result.status == "violated"
+    example = result.counterexample
+    assert example.case.request.truth.abusive
+    assert example.evaluation.outcome in ("granted", "conditionally_granted")
+    # shrunk: no missing documents, no disguise, a full review
+    assert example.case.request.submission.documentation_gaps == 0
+    assert example.case.request.truth.disguise == 0.0 and example.case.thoroughness == 1.0
+
+
+def test_the_strict_configuration_holds_both_persecution_properties():
+    strict = load_scenario(STRICT)
+    routes = 3 * 6  # requesting States x measures, each searched in turn
+    for name in ("no_grant_on_substantial_persecution_grounds", "persecution_grounds_survive_consultation"):
+        result = check_property(strict, library()[name], 40, seed=0)
+        assert result.status == "held" and result.examples == 40 * routes, name
+
+
+def test_consultation_without_memory_is_a_loophole(baseline):
+    """Political persecution the clause would catch gets through only by relabelling after consultation."""
+    from simulator.checking.properties import read_properties
+    from simulator.files.loader import read_toml
+
+    properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
+    result = check_property(baseline, properties["political-persecution-survives-consultation"], 30, seed=0)
+    assert result.status == "violated"
+    commands = result.counterexample.evaluation.commands
+    verdicts = [c.decision.verdict.value for c in commands if hasattr(c, "decision")]
+    assert "consult" in verdicts and verdicts[-1] == "grant"
+    assert any(type(c).__name__ == "Resubmitted" for c in commands)
+    strict = load_scenario(STRICT)
+    assert (
+        check_property(strict, properties["political-persecution-survives-consultation"], 30).status == "held"
+    )
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_refusal_cites_an_enabled_provision_in_every_shipped_scenario(path):
+    scenario = load_scenario(path)
+    for name in ("every_refusal_cites_an_enabled_provision", "safeguard_monotonicity"):
+        assert check_property(scenario, library()[name], 25, seed=1).status == "held", name
+
+
+def test_a_property_no_request_can_match_is_not_applicable(baseline):
+    prop = Property(
+        "none",
+        "",
+        "decision",
+        Given(requester=frozenset({"partner"}), measure=frozenset({"none"})),
+        Expect(outcome_in=frozenset({"granted"})),
+    )
+    assert check_property(baseline, prop, 10).status == "not_applicable"
+
+
+def test_a_probability_bound_is_judged_by_its_interval(baseline):
+    def bound(at_most):
+        expect = Expect(outcome_in=frozenset({"handed_over"}), probability_at_most=at_most, replications=3)
+        return Property(
+            "p", "", "replications", Given(abusive=True, requester=frozenset({"authoritarian"})), expect
+        )
+
+    violated = check_property(baseline, bound(0.3))
+    assert violated.status == "violated" and violated.estimate.ci_low > 0.3
+    assert check_property(baseline, bound(0.95)).status == "held"
+
+
+def test_cli_check_exit_codes_and_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def check(*args):
+        return runner.invoke(app, ["check", *args])
+
+    violated = check(
+        str(BASELINE), "--max-examples", "30", "-p", "no_grant_on_substantial_persecution_grounds"
+    )
+    held = check(str(STRICT), "--max-examples", "30", "-p", "safeguard_monotonicity", "--format", "json")
+    twice = (
+        str(BASELINE),
+        "--max-examples",
+        "15",
+        "--format",
+        "json",
+        "-p",
+        "recognised-lgbt-target-not-granted",
+    )
+    first, second = check(*twice), check(*twice)
+    bad = check(str(BASELINE), "-p", "nope")
+    assert not (tmp_path / ".hypothesis").exists()  # no database in the user's directory
+    assert violated.exit_code == 1
+    assert "VIOLATED     no_grant_on_substantial_persecution_grounds" in violated.output
+    assert "smallest counterexample found:" in violated.output and "=> " in violated.output
+    assert held.exit_code == 0 and json.loads(held.output)["properties"][0]["status"] == "held"
+    assert first.output == second.output  # deterministic for a seed
+    doc = json.loads(first.output)
+    example = doc["properties"][0]["counterexample"]
+    assert example["truth"]["protected_ground"] == "sexual_orientation"
+    assert example["trace"][-1].startswith("=> ")
+    assert bad.exit_code == 2 and "no property 'nope'" in bad.output
+
+
+def test_cli_check_counterexample_cites_provisions():
+    result = runner.invoke(
+        app,
+        ["check", str(BASELINE), "--max-examples", "20", "-p", "political-persecution-survives-consultation"],
+    )
+    assert result.exit_code == 1
+    assert "CONSULT [UNCC Art 40(9)" in result.output and "UNCC Art 40(27)" in result.output
+    assert "requester amended the request" in result.output
+
+
+def test_monotonicity_is_searched_only_over_the_requests_given(baseline):
+    prop = Property("m", "", "monotonicity", Given(requester=frozenset({"partner"})), Expect())
+    result = check_property(baseline, prop, 10)
+    assert result.status == "held" and result.examples == 10 * 6  # partner's six measures only

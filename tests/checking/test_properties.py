@@ -1,0 +1,129 @@
+"""Properties: reading them from files and the built-in library, deciding one request against one."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.checking.properties import Case, Given, evaluate, library, read_properties
+from simulator.domain.model import Measure, Request, Submission, Truth
+from simulator.files.loader import load_scenario, read_toml
+from simulator.files.reader import ScenarioError
+from simulator.world.requesters import ROUND_SLOTS, RoundSlot
+from tests.conftest import BASELINE
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(BASELINE)
+
+
+def case_of(
+    scenario, requester: str, measure: Measure, offence: str, truth: Truth, gaps: int = 0, draw: float = 0.0
+):
+    state = scenario.requester(requester)
+    block = [draw] * ROUND_SLOTS
+    block[RoundSlot.POSTPONEMENT] = 0.99  # not postponed
+    submission = Submission(requester, measure, offence, 8.0, gaps)
+    return Case(Request(0, 0.0, submission, truth), state, 1.0, (tuple(block),) * 4)
+
+
+JOURNALIST = Truth(True, "journalism", "political_opinion", "journalist", 0.0, 0.0)
+LEGITIMATE = Truth(False, "computer_fraud", None, "ordinary", 0.0, 0.9)
+
+
+def test_the_library_holds_the_five_named_properties():
+    assert set(library()) == {
+        "no_grant_on_substantial_persecution_grounds",
+        "persecution_grounds_survive_consultation",
+        "complete_convention_offence_requests_not_refused",
+        "every_refusal_cites_an_enabled_provision",
+        "safeguard_monotonicity",
+    }
+    convention = library()["complete_convention_offence_requests_not_refused"].given.offence
+    assert "computer_fraud" in convention and "terrorism" not in convention
+
+
+def test_the_fast_preservation_channel_breaks_the_persecution_property(baseline):
+    prop = library()["no_grant_on_substantial_persecution_grounds"]
+    preserved = evaluate(
+        prop, case_of(baseline, "authoritarian", Measure.PRESERVATION, "extremism", JOURNALIST), baseline
+    )
+    assert preserved.outcome == "granted" and not preserved.holds  # fast channel; nothing transferred yet
+    content = evaluate(
+        prop, case_of(baseline, "authoritarian", Measure.STORED_CONTENT, "extremism", JOURNALIST), baseline
+    )
+    assert content.outcome == "consulted" and content.holds  # Art 40(9), discretion draw 0 < 0.5
+
+
+def test_a_property_ignores_requests_it_is_not_about(baseline):
+    prop = library()["no_grant_on_substantial_persecution_grounds"]
+    assert (
+        evaluate(
+            prop, case_of(baseline, "partner", Measure.STORED_CONTENT, "computer_fraud", LEGITIMATE), baseline
+        )
+        is None
+    )
+    unseen = case_of(baseline, "partner", Measure.STORED_CONTENT, "computer_fraud", JOURNALIST, draw=0.999)
+    assert evaluate(prop, unseen, baseline) is None  # nothing perceived: evidence 0.03 < 0.7
+
+
+def test_given_filters_on_truth_and_statement():
+    request = Request(0, 0.0, Submission("A", Measure.TRAFFIC_DATA, "extremism", 6.0, 1), JOURNALIST)
+    assert Given(abusive=True, protected_ground=frozenset({"political_opinion"})).matches_request(request)
+    assert not Given(documentation_complete=True).matches_request(request)
+    assert not Given(measure=frozenset({"stored_content"})).matches_request(request)
+    assert Given(requester=frozenset({"A"}), conduct=frozenset({"journalism"})).matches_request(request)
+
+
+def test_properties_in_a_file_are_read_with_the_library(baseline):
+    properties = read_properties(read_toml(BASELINE), str(BASELINE), baseline)
+    names = [p.name for p in properties]
+    assert names[:5] == list(library())
+    assert "recognised-lgbt-target-not-granted" in names
+    probability = properties[-1]
+    assert probability.scope == "replications" and probability.expect.probability_at_most == 0.5
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            {"use": "no_grant_on_persecution"},
+            "property[0].use: no built-in property 'no_grant_on_persecution'",
+        ),
+        (
+            {"name": "x", "scope": "decisions", "expect": {"outcome_in": ["granted"]}},
+            "property[0].scope: must be one of",
+        ),
+        (
+            {"name": "x", "given": {"requester": ["nowhere"]}, "expect": {"outcome_in": ["granted"]}},
+            "property[0].given.requester: item 0: unknown name 'nowhere'",
+        ),
+        (
+            {"name": "x", "expect": {"outcome_in": ["grant"]}},
+            "property[0].expect.outcome_in: item 0: unknown name 'grant' (did you mean 'granted'?)",
+        ),
+        ({"name": "x", "expect": {}}, "property[0].expect: says nothing"),
+        (
+            {
+                "name": "x",
+                "scope": "replications",
+                "given": {"min_evidence": 0.5},
+                "expect": {"outcome_in": ["granted"], "probability_at_most": 0.1},
+            },
+            "signals (min_evidence",
+        ),
+        (
+            {"name": "x", "expect": {"outcome_in": ["granted"], "probability_at_most": 0.1}},
+            "a probability bound goes with scope",
+        ),
+        (
+            {"name": "x", "given": {"abusve": True}, "expect": {"outcome_in": ["granted"]}},
+            "property[0].given.abusve: unknown key (did you mean 'abusive'?)",
+        ),
+    ],
+)
+def test_bad_property_tables_are_named_precisely(baseline, table, message):
+    with pytest.raises(ScenarioError) as caught:
+        read_properties({"property": [table]}, "f.toml", baseline)
+    assert any(message in str(p) for p in caught.value.problems), caught.value.problems

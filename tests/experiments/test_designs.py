@@ -1,0 +1,41 @@
+"""Sweep designs: full-factorial grids, Latin hypercubes, variants, and the [sweep] table."""
+
+from __future__ import annotations
+
+from simulator.experiments.designs import Design, design_from_file, latin_hypercube
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "data" / "small-sweep.toml"
+
+
+def test_a_grid_is_full_factorial_and_variants_multiply_it():
+    design = Design(grid={"a.b": [1, 2, 3], "c.d": ["x", "y"]}, variants=["v1", "v2"])
+    points = design.points(seed=1)
+    assert len(points) == 12
+    assert points[0] == {"variant": "v1", "a.b": 1, "c.d": "x"}
+    assert len({tuple(sorted(p.items())) for p in points}) == 12
+
+
+def test_latin_hypercube_stratifies_each_range_and_keeps_integers_whole():
+    points = latin_hypercube({"x": (0.0, 1.0), "n": (1, 4)}, 8, seed=3)
+    xs = sorted(p["x"] for p in points)
+    assert all(i / 8 <= x < (i + 1) / 8 for i, x in enumerate(xs))  # one point per stratum
+    assert {p["n"] for p in points} <= {1, 2, 3, 4} and all(isinstance(p["n"], int) for p in points)
+    assert latin_hypercube({"x": (0.0, 1.0)}, 5, seed=3) == latin_hypercube({"x": (0.0, 1.0)}, 5, seed=3)
+
+
+def test_the_file_can_declare_its_sweep():
+    design, problems = design_from_file(SMALL)
+    assert problems == []
+    assert design.grid == {"safeguards.dual_criminality.refusal_rate": [0.2, 0.8]}
+    assert design.ranges["stages.legal_review.staff"] == (1, 4)
+
+
+def test_a_malformed_sweep_table_is_reported(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SMALL.read_text().replace("ranges = {", "lhs = -1\nrange = {"))
+    _, problems = design_from_file(path)
+    assert [str(p) for p in problems] == [
+        f"{path}: sweep.range: unknown key",
+        f"{path}: sweep.lhs: must be a whole number of points",
+    ]

@@ -1,0 +1,42 @@
+"""Replications: reproducible for a seed, different across seeds, independent of how many are run."""
+
+from __future__ import annotations
+
+import json
+
+from simulator.experiments.run import replicate, run
+from simulator.reporting import run as report
+from tests.conftest import build, document
+
+
+def test_same_scenario_and_seed_give_identical_json(small_scenario):
+    first = report.as_json(run(small_scenario, replications=3, seed=11))
+    second = report.as_json(run(small_scenario, replications=3, seed=11))
+    assert first == second
+
+
+def test_different_seeds_give_different_numbers(small_scenario):
+    a = json.loads(report.as_json(run(small_scenario, replications=3, seed=11)))
+    b = json.loads(report.as_json(run(small_scenario, replications=3, seed=12)))
+    assert a["metrics"] != b["metrics"]
+
+
+def test_replication_r_does_not_depend_on_how_many_are_run(small_scenario):
+    three = run(small_scenario, replications=3, seed=4)
+    assert replicate(small_scenario, 4, 2) == three.rows[2]
+    assert run(small_scenario, replications=5, seed=4).rows[:3] == three.rows
+
+
+def test_defaults_come_from_the_file():
+    scenario = build(document())
+    result = run(scenario)
+    assert (result.seed, result.replications) == (7, 4)
+
+
+def test_result_document_separates_headline_refusals_states_and_stages(small_scenario):
+    doc = run(small_scenario, replications=2).to_dict()
+    assert {"abuse_pass_through", "legitimate_days_median"} <= set(doc["metrics"])
+    assert set(doc["requesting_states"]) == {"A"}
+    assert "abuse_pass_through" in doc["requesting_states"]["A"]
+    assert set(doc["stages"]) == {"execution"}
+    assert doc["refusals"] == {}  # every safeguard off: nothing can be refused

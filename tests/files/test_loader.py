@@ -1,0 +1,189 @@
+"""Scenario files: valid ones become Scenario objects, every problem is named with its field path."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.domain.model import Measure, Stage
+from simulator.domain.safeguards import DualCriminalityMode, JudicialStandard
+from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
+from simulator.world.distributions import Beta, Lognormal
+from tests.conftest import BASELINE, build, deep_update, document
+
+
+def problems_of(doc: dict) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(doc, "broken.toml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_baseline_file_becomes_a_frozen_scenario():
+    scenario = load_scenario(BASELINE)
+    assert scenario.name == "UN convention baseline"
+    assert [s.id for s in scenario.requesting_states] == ["partner", "hybrid", "authoritarian"]
+    requested = scenario.requested_state
+    assert requested.stages[Stage.LEGAL_REVIEW].staff == 10
+    assert requested.stages[Stage.LEGAL_REVIEW].service == Lognormal(1.0, 0.6)
+    assert requested.routes[Measure.PRESERVATION] == (Stage.INTAKE, Stage.EXECUTION)
+    assert requested.routes[Measure.STORED_CONTENT][-1] is Stage.EXECUTION
+    assert requested.safeguards.dual_criminality.mode is DualCriminalityMode.DISCRETIONARY
+    assert requested.safeguards.judicial_order.stored_content is JudicialStandard.NONE
+    assert scenario.requester("authoritarian").abuse.disguise == Beta(2, 2)
+    assert "extremism" not in requested.criminalised and "computer_fraud" in requested.criminalised
+
+
+def test_shares_of_a_mix_are_normalised():
+    doc = deep_update(document(), "requesting_state.0.measures", {"subscriber_info": 3, "traffic_data": 1})
+    shares = build(doc).requesting_states[0].measures.shares()
+    assert shares == pytest.approx({"subscriber_info": 0.75, "traffic_data": 0.25})
+
+
+@pytest.mark.parametrize(
+    ("dotted", "value", "expected"),
+    [
+        (
+            "safeguards.dual_criminallity",
+            {},
+            "broken.toml: safeguards.dual_criminallity: unknown key (did you mean 'dual_criminality'?)",
+        ),
+        (
+            "requesting_state.0.abusive_share",
+            1.5,
+            "broken.toml: requesting_state[0].abusive_share: must be a probability between 0 and 1, not 1.5",
+        ),
+        (
+            "requesting_state.0.requests_per_year",
+            -5,
+            "broken.toml: requesting_state[0].requests_per_year: must be at least 0, not -5",
+        ),
+        (
+            "requesting_state.0.rights_record",
+            "high",
+            "broken.toml: requesting_state[0].rights_record: must be a number, not a string",
+        ),
+        ("scenario.replications", 2.5, "broken.toml: scenario.replications: must be an integer, not 2.5"),
+        (
+            "safeguards.dual_criminality",
+            {"mode": "mandatory"},
+            "broken.toml: safeguards.dual_criminality.mode: must be one of required, discretionary, waived, not 'mandatory'",
+        ),
+        (
+            "safeguards.judicial_order",
+            {"stored_content": "probable"},
+            "broken.toml: safeguards.judicial_order.stored_content: must be one of none, subpoena, articulable_facts, probable_cause, unavailable, not 'probable' (did you mean 'probable_cause'?)",
+        ),
+        (
+            "requesting_state.0.offences",
+            {"computer_frad": 1},
+            "broken.toml: requesting_state[0].offences.computer_frad: unknown name (did you mean 'computer_fraud'?)",
+        ),
+        (
+            "requesting_state.0.abuse.disguise",
+            {"distribution": "beta", "a": 0, "b": 1},
+            "broken.toml: requesting_state[0].abuse.disguise.a: must be greater than 0",
+        ),
+        (
+            "requesting_state.0.abuse.disguise",
+            {"distribution": "exponential", "mean": 1},
+            "broken.toml: requesting_state[0].abuse.disguise.distribution: exponential is unbounded; a score needs values in [0, 1]",
+        ),
+        (
+            "requesting_state.0.response_days",
+            {"distribution": "lognormall", "mean": 1},
+            "broken.toml: requesting_state[0].response_days.distribution: unknown distribution 'lognormall' (did you mean 'lognormal'?); one of fixed, exponential, uniform, triangular, lognormal, beta",
+        ),
+        (
+            "stages.execution.service",
+            {"distribution": "triangular", "low": 5, "mode": 1, "high": 9},
+            "broken.toml: stages.execution.service.mode: must lie between low and high",
+        ),
+        (
+            "routes.default",
+            ["execution", "intake"],
+            "broken.toml: routes.default: a route must end with 'execution'",
+        ),
+        (
+            "routes.default",
+            ["legal_review", "execution"],
+            "broken.toml: routes.default: uses stage(s) with no [stages.*] table: legal_review",
+        ),
+        (
+            "safeguards.discrimination",
+            {"grounds": ["political_opinoin"]},
+            "broken.toml: safeguards.discrimination.grounds: item 0: unknown name 'political_opinoin' (did you mean 'political_opinion'?)",
+        ),
+        (
+            "scenario.warmup_days",
+            500,
+            "broken.toml: scenario.warmup_days: must be shorter than horizon_days (200)",
+        ),
+        (
+            "safeguards.completeness",
+            {"information_rounds": 9},
+            "broken.toml: safeguards: completeness.information_rounds + consultation.rounds must be at most 7, not 9",
+        ),
+        (
+            "requesting_state.0.surge",
+            [{"start_day": 50, "end_day": 20, "multiplier": 3}],
+            "broken.toml: requesting_state[0].surge[0].end_day: must come after start_day (50)",
+        ),
+    ],
+)
+def test_each_problem_names_the_file_the_field_and_what_is_wrong(dotted, value, expected):
+    assert expected in problems_of(deep_update(document(), dotted, value))
+
+
+def test_every_problem_is_reported_at_once():
+    doc = deep_update(document(), "scenario.seed", -1)
+    doc = deep_update(doc, "requesting_state.0.abusive_share", 2)
+    doc = deep_update(doc, "safeguards.politcal_offence", True)
+    found = problems_of(doc)
+    assert len(found) == 3
+    assert any("scenario.seed: must be at least 0" in p for p in found)
+
+
+def test_missing_required_sections_are_named():
+    doc = document()
+    del doc["requesting_state"]
+    del doc["stages"]
+    found = problems_of(doc)
+    assert "broken.toml: stages: is required" in found
+    assert "broken.toml: requesting_state: is required" in found
+
+
+def test_an_abusive_share_needs_an_abuse_profile():
+    doc = document()
+    del doc["requesting_state"][0]["abuse"]
+    assert "broken.toml: requesting_state[0].abuse: is required" in problems_of(doc)
+
+
+def test_duplicate_requesting_state_ids_are_refused():
+    doc = document()
+    doc["requesting_state"].append(dict(doc["requesting_state"][0]))
+    assert "broken.toml: requesting_state[1].id: duplicate id 'A'" in problems_of(doc)
+
+
+def test_files_that_cannot_be_read_give_one_problem(tmp_path):
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(ScenarioError, match=r"missing\.toml: no such file"):
+        load_scenario(missing)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\nname = 1\n")
+    with pytest.raises(ScenarioError, match=r"bad.toml: is not valid TOML: .*line 1"):
+        load_scenario(bad)
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ScenarioError, match="is not UTF-8 text"):
+        load_scenario(binary)
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load_scenario(tmp_path)
+
+
+def test_one_line_summarises_the_rest():
+    doc = deep_update(document(), "scenario.seed", -1)
+    doc = deep_update(doc, "scenario.replications", 0)
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(doc, "x.toml")
+    line = caught.value.one_line()
+    assert "\n" not in line
+    assert line.endswith("(and 1 more problem: see 'mlasim validate')")

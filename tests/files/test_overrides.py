@@ -1,0 +1,105 @@
+"""Dotted-key overrides and named variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.domain.model import Stage
+from simulator.domain.safeguards import DualCriminalityMode
+from simulator.files.loader import ScenarioError
+from simulator.files.overrides import (
+    OverrideError,
+    apply_override,
+    check_file,
+    flatten,
+    load_variant,
+    parse_value,
+    read_variants,
+    with_overrides,
+)
+from simulator.world.distributions import Fixed
+from tests.conftest import BASELINE, SCENARIOS, document
+
+
+def test_values_from_the_command_line_are_read_as_toml():
+    assert parse_value("0.5") == 0.5 and parse_value("3") == 3 and parse_value("true") is True
+    assert parse_value("required") == "required" and parse_value("[1, 2]") == [1, 2]
+
+
+def test_dotted_keys_reach_tables_and_requesting_states_by_id_or_index():
+    doc = document()
+    apply_override(doc, "safeguards.dual_criminality.mode", "required")
+    apply_override(doc, "requesting_state.A.abusive_share", 0.5)
+    apply_override(doc, "requesting_state.0.rights_record", 0.1)
+    assert doc["safeguards"]["dual_criminality"]["mode"] == "required"
+    assert doc["requesting_state"][0]["abusive_share"] == 0.5
+    assert doc["requesting_state"][0]["rights_record"] == 0.1
+
+
+def test_bad_paths_say_where_they_stop():
+    doc = document()
+    with pytest.raises(OverrideError, match=r"'requesting_state' has no entry 'B'; entries: A"):
+        apply_override(doc, "requesting_state.B.abusive_share", 0.5)
+    with pytest.raises(OverrideError, match=r"'scenario\.name' is a value, not a table"):
+        apply_override(doc, "scenario.name.x", 1)
+
+
+def test_overrides_leave_the_original_alone_and_drop_experiment_tables():
+    doc = {**document(), "variant": [{"name": "x", "set": {}}]}
+    changed = with_overrides(doc, {"scenario.seed": 99})
+    assert changed["scenario"]["seed"] == 99 and doc["scenario"]["seed"] == 7
+    assert "variant" not in changed
+
+
+def test_the_baseline_file_declares_variants():
+    from simulator.files.loader import read_toml
+
+    names = [v.name for v in read_variants(read_toml(BASELINE), str(BASELINE))]
+    assert "dual-criminality-required" in names and "flooded" in names
+    strict = load_variant(BASELINE, "dual-criminality-required")
+    assert strict.requested_state.safeguards.dual_criminality.mode is DualCriminalityMode.REQUIRED
+    assert strict.name == "UN convention baseline / dual-criminality-required"
+    assert load_variant(BASELINE, None).requested_state.safeguards.dual_criminality.mode is (
+        DualCriminalityMode.DISCRETIONARY
+    )
+
+
+def test_an_unknown_variant_is_named_with_a_suggestion():
+    with pytest.raises(ScenarioError, match="no variant named 'flood' \\(did you mean 'flooded'\\?\\)"):
+        load_variant(BASELINE, "flood")
+
+
+def test_a_variant_that_breaks_the_scenario_is_reported_with_its_name(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        BASELINE.read_text()
+        + '\n[[variant]]\nname = "broken"\n[variant.set]\n"safeguards.dual_criminality.mode" = "always"\n'
+    )
+    with pytest.raises(ScenarioError) as caught:
+        check_file(path)
+    assert str(caught.value.problems[0]).startswith(
+        f"{path} (variant 'broken'): safeguards.dual_criminality.mode: must be one of"
+    )
+
+
+def test_unquoted_dotted_keys_change_one_value_not_the_whole_table(tmp_path):
+    """TOML reads `a.b.c = 1` in [variant.set] as nested tables: only that value may change."""
+    path = tmp_path / "s.toml"
+    path.write_text(
+        (SCENARIOS / "no-safeguards.toml").read_text()
+        + '\n[[variant]]\nname = "dc"\n[variant.set]\nsafeguards.dual_criminality.mode = "required"\n'
+        + '"stages.intake.service" = { distribution = "fixed", value = 1.0 }\n'
+    )
+    base, variant = load_variant(path, None), load_variant(path, "dc")
+    assert variant.requested_state.safeguards.dual_criminality.mode is DualCriminalityMode.REQUIRED
+    assert variant.requested_state.safeguards.discrimination == base.requested_state.safeguards.discrimination
+    assert not variant.requested_state.safeguards.scope_test.enabled  # untouched, still off
+    assert variant.requested_state.stages[Stage.INTAKE].service == Fixed(1.0)  # a distribution is a value
+
+
+def test_flatten_follows_nested_tables_down_to_values():
+    assert flatten({"a": {"b": {"c": 1}}, "x.y": {"k": 2}, "d": {"distribution": "fixed", "value": 1}}) == {
+        "a.b.c": 1,
+        "x.y": {"k": 2},
+        "d": {"distribution": "fixed", "value": 1},
+    }

@@ -1,0 +1,43 @@
+"""Presenting check results: status lines, counterexample traces with citations, JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from simulator.checking.check import check_property
+from simulator.checking.properties import library, read_properties
+from simulator.files.loader import load_scenario, read_toml
+from simulator.reporting.check import as_json, as_table
+from tests.conftest import BASELINE
+
+
+@pytest.fixture(scope="module")
+def results():
+    scenario = load_scenario(BASELINE)
+    properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), scenario)}
+    chosen = [properties["political-persecution-survives-consultation"], library()["safeguard_monotonicity"]]
+    return scenario, [check_property(scenario, p, 10, seed=0) for p in chosen]
+
+
+def test_table_shows_status_trace_and_totals(results):
+    scenario, found = results
+    text = as_table(found, scenario, 0, 10)
+    assert "VIOLATED     political-persecution-survives-consultation" in text
+    assert "held         safeguard_monotonicity" in text
+    assert "smallest counterexample found:" in text
+    assert "hidden truth: abusive:" in text and "grounds to believe persecution" in text
+    assert "CONSULT [UNCC Art" in text and "requester amended the request" in text
+    assert text.splitlines()[-1] == "1 held, 1 violated, 0 inconclusive, 0 not applicable"
+
+
+def test_json_lists_provisions_cited(results):
+    scenario, found = results
+    doc = json.loads(as_json(found, scenario, 0, 10))
+    violated = doc["properties"][0]
+    assert violated["status"] == "violated"
+    example = violated["counterexample"]
+    assert example["truth"]["abusive"] is True and example["outcome"] in ("granted", "conditionally_granted")
+    assert example["provisions_cited"] and all(isinstance(p, str) for p in example["provisions_cited"])
+    assert doc["properties"][1]["counterexample"] is None

@@ -1,0 +1,86 @@
+"""The requesting side: arrival process, request attributes, amendments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulator.world.requesters import (
+    SLOTS_PER_REQUEST,
+    RoundSlot,
+    Slot,
+    amend_after_consultation,
+    answer_information_request,
+    arrival_times,
+    draw_request,
+)
+from simulator.world.scenario import Surge
+from tests.conftest import build, deep_update, document
+
+
+@pytest.fixture
+def state():
+    doc = deep_update(document(), "requesting_state.0.abuse.relabel_to", {"terrorism": 1.0})
+    doc = deep_update(doc, "requesting_state.0.abuse.relabel_rate", 1.0)
+    return build(doc).requesting_states[0]
+
+
+def test_arrivals_are_poisson_with_the_yearly_rate(state):
+    counts = [len(list(arrival_times(state, 100.0, np.random.default_rng(i)))) for i in range(400)]
+    assert np.mean(counts) == pytest.approx(100.0, abs=4 * 10 / 20)  # mean 100, sd 10, 400 runs
+    assert np.var(counts) == pytest.approx(100.0, rel=0.2)  # Poisson: variance = mean
+
+
+def test_a_surge_multiplies_the_rate_during_its_window(state):
+    import attrs
+
+    surged = attrs.evolve(state, surges=(Surge(20.0, 40.0, 5.0),))
+    times = np.concatenate([list(arrival_times(surged, 100.0, np.random.default_rng(i))) for i in range(200)])
+    inside = ((times >= 20) & (times < 40)).sum() / 200
+    outside = ((times < 20) | (times >= 40)).sum() / 200
+    assert inside == pytest.approx(100.0, rel=0.08)  # 20 days x 1/day x 5
+    assert outside == pytest.approx(80.0, rel=0.08)
+    assert np.all(np.diff(list(arrival_times(surged, 100.0, np.random.default_rng(1)))) > 0)
+
+
+def test_request_attributes_follow_their_uniforms(state):
+    u = np.full(SLOTS_PER_REQUEST, 0.5)
+    u[Slot.ABUSIVE] = 0.1  # below the abusive share 0.2
+    u[Slot.LABEL] = 0.9  # second label of {extremism: .5, computer_fraud: .5}
+    request = draw_request(state, 7, 3.0, u)
+    assert request.truth.abusive and request.truth.conduct == "journalism"
+    assert request.truth.protected_ground == "political_opinion" and request.truth.target == "journalist"
+    assert request.submission.offence == "computer_fraud"
+    assert request.truth.disguise == pytest.approx(0.5)  # median of beta(2, 2)
+    u[Slot.ABUSIVE] = 0.3
+    legitimate = draw_request(state, 8, 3.0, u)
+    assert not legitimate.truth.abusive and legitimate.truth.conduct == legitimate.submission.offence
+
+
+def test_abusive_share_is_respected(state):
+    rng = np.random.default_rng(5)
+    abusive = [draw_request(state, i, 0.0, rng.random(SLOTS_PER_REQUEST)).truth.abusive for i in range(4000)]
+    assert np.mean(abusive) == pytest.approx(0.2, abs=0.02)
+
+
+def test_an_abusive_requester_relabels_and_sharpens_its_disguise_after_consultation(state):
+    u = np.full(SLOTS_PER_REQUEST, 0.5)
+    u[Slot.ABUSIVE] = 0.0
+    request = draw_request(state, 1, 0.0, u)
+    block = [0.0] * (RoundSlot.SERVICE + 5)
+    amended = amend_after_consultation(request, state, block)
+    assert amended.submission.offence == "terrorism" and amended.submission.amendments == 1
+    assert amended.truth.disguise == pytest.approx(request.truth.disguise + 0.2)
+    assert amended.truth.conduct == request.truth.conduct  # the truth behind it does not change
+
+
+def test_a_legitimate_requester_completes_its_file_and_strengthens_its_facts(state):
+    u = np.full(SLOTS_PER_REQUEST, 0.9)
+    u[Slot.COMPLETE] = 0.99  # incomplete
+    request = draw_request(state, 1, 0.0, u)
+    assert request.submission.documentation_gaps > 0
+    block = [0.0] * (RoundSlot.SERVICE + 5)
+    answered = answer_information_request(request, state, block)
+    assert answered.submission.documentation_gaps == 0
+    amended = amend_after_consultation(request, state, block)
+    assert amended.truth.factual_basis == pytest.approx(min(1.0, request.truth.factual_basis + 0.15))

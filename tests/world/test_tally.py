@@ -1,0 +1,79 @@
+"""Per-replication statistics: definitions of the headline metrics."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from simulator.domain.model import Measure, Outcome, Request, Stage, Submission, Truth
+from simulator.world.tally import Tally, metric_range
+
+
+def request(rid: int, abusive: bool, day: float = 10.0, state: str = "A") -> Request:
+    return Request(
+        rid,
+        day,
+        Submission(state, Measure.SUBSCRIBER_INFO, "computer_fraud", 8.0, 0),
+        Truth(abusive, "computer_fraud", None, "ordinary", 0.0, 0.5),
+    )
+
+
+def test_pass_through_is_granted_over_decided_and_pending_is_reported_apart():
+    tally = Tally(0.0, ["A"], ["uncc-40-22"])
+    requests = [request(i, abusive=True) for i in range(6)]
+    for r in requests:
+        tally.arrived(r)
+    tally.ended_as(requests[0], Outcome.GRANTED, None, 20.0)
+    tally.ended_as(requests[1], Outcome.CONDITIONALLY_GRANTED, "uncc-36", 20.0)
+    tally.ended_as(requests[2], Outcome.REFUSED, "uncc-40-22", 20.0)
+    tally.ended_as(requests[3], Outcome.WITHDRAWN, "uncc-40-16", 20.0)
+    row = tally.summary()
+    assert row["abuse_pass_through"] == pytest.approx(2 / 3)
+    assert row["abusive_pending_share"] == pytest.approx(2 / 6)
+    assert row["abusive_withdrawn_share"] == pytest.approx(1 / 6)
+    assert row["refusals.uncc-40-22.abusive"] == 1 and row["refusals.uncc-40-22.legitimate"] == 0
+    assert row["backlog_at_end"] == 2
+    assert math.isnan(row["legitimate_refusal_rate"])  # no legitimate request decided
+
+
+def test_days_to_decision_count_legitimate_grants_and_refusals_only():
+    tally = Tally(0.0, ["A"], [])
+    for i, (outcome, end) in enumerate(
+        [(Outcome.GRANTED, 20.0), (Outcome.REFUSED, 40.0), (Outcome.WITHDRAWN, 99.0), (Outcome.GRANTED, 60.0)]
+    ):
+        r = request(i, abusive=False)
+        tally.arrived(r)
+        tally.ended_as(r, outcome, "uncc-40-9" if outcome is Outcome.REFUSED else None, end)
+    row = tally.summary()
+    assert row["legitimate_days_median"] == pytest.approx(30.0)  # 10, 30, 50 days
+    assert row["legitimate_days_p90"] == pytest.approx(46.0)
+    assert row["legitimate_refusal_rate"] == pytest.approx(1 / 3)
+
+
+def test_warm_up_requests_are_not_counted_but_occupy_the_pipeline():
+    tally = Tally(50.0, ["A"], [])
+    early = request(1, abusive=True, day=10.0)
+    tally.arrived(early)
+    tally.waited(early, Stage.INTAKE, 3.0)
+    row = tally.summary()
+    assert row["abusive_submitted"] == 0 and row["backlog_at_end"] == 1
+    assert "stage.intake.mean_wait_days" not in row
+
+
+def test_per_state_breakdown():
+    tally = Tally(0.0, ["A", "B"], [])
+    a, b = request(1, True, state="A"), request(2, True, state="B")
+    for r in (a, b):
+        tally.arrived(r)
+    tally.ended_as(a, Outcome.GRANTED, None, 11.0)
+    tally.ended_as(b, Outcome.REFUSED, "uncc-40-22", 11.0)
+    row = tally.summary()
+    assert row["state.A.abuse_pass_through"] == 1.0 and row["state.B.abuse_pass_through"] == 0.0
+    assert row["refusals.uncc-40-22.abusive"] == 1  # cited though not declared: never hidden
+
+
+def test_metric_ranges():
+    assert metric_range("abuse_pass_through") == (0.0, 1.0)
+    assert metric_range("state.A.legitimate_refusal_rate") == (0.0, 1.0)
+    assert metric_range("legitimate_days_median") == (0.0, math.inf)
