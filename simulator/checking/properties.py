@@ -15,8 +15,8 @@ as
   provision, or a bound on a probability.
 
 Properties live in ``[[property]]`` tables of a scenario file or in the built-in library
-(``data/properties.toml``). :func:`evaluate` decides one request against one property; the search
-for a violating request is :mod:`simulator.checking.check`'s.
+(``simulator/domain/data/properties.toml``). :func:`evaluate` decides one request against one
+property; the search for a violating request is :mod:`simulator.checking.check`'s.
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ def read_property(t: Table, library: Mapping[str, Property], requesters: list[st
 
 @functools.cache
 def library() -> dict[str, Property]:
-    """The built-in properties (``data/properties.toml``)."""
+    """The built-in properties (``simulator/domain/data/properties.toml``)."""
     raw = tomllib.loads(
         resources.files("simulator.domain").joinpath("data/properties.toml").read_text("utf-8")
     )
