@@ -1,0 +1,62 @@
+"""``mlasim check``: search for requests that break a configuration's properties."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from simulator.checking.properties import read_properties
+from simulator.cli.common import ScenarioFile, app, fail, user_errors
+from simulator.files.loader import read_toml
+from simulator.files.overrides import check_file
+
+
+class CheckFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def check(
+    file: ScenarioFile,
+    max_examples: Annotated[
+        int,
+        typer.Option(
+            "--max-examples",
+            min=1,
+            help="Requests to try per property, requesting State and measure (matching its 'given').",
+        ),
+    ] = 50,
+    seed: Annotated[int, typer.Option("--seed", "-s", min=0, help="Seed of the search (deterministic).")] = 0,
+    only: Annotated[
+        list[str] | None, typer.Option("--property", "-p", help="Check only this property (repeatable).")
+    ] = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.table,
+) -> None:
+    """Search for requests that break the file's properties (or the built-in ones); show the smallest.
+
+    Exit status 0 when every property holds, 1 when one is violated or inconclusive, 2 on bad input.
+    """
+    from simulator.checking.check import check as check_properties
+    from simulator.reporting import check as report_check
+
+    with user_errors():
+        scenario = check_file(file)
+        properties = read_properties(read_toml(file), str(file), scenario)
+        if only:
+            known = {p.name for p in properties}
+            unknown = [name for name in only if name not in known]
+            if unknown:
+                raise fail(
+                    f"{file}: --property: no property {unknown[0]!r}; properties: {', '.join(sorted(known))}"
+                )
+            properties = [p for p in properties if p.name in only]
+    results = check_properties(scenario, properties, max_examples, seed)
+    formatter = report_check.as_json if output_format is CheckFormat.json else report_check.as_table
+    typer.echo(formatter(results, scenario, seed, max_examples))
+    if any(r.failed for r in results):
+        raise typer.Exit(1)
