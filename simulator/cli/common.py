@@ -1,16 +1,17 @@
 """What every command shares: the typer app, option types, one-line errors, atomic output, progress.
 
-A user error (bad file, bad value, unreachable scheduler) prints one line naming the file, the field
-and the problem, and exits with status 2; no traceback. Output files are written atomically, so an
-interrupted or failed command never leaves a half-written file in place of a good one.
+A user error (bad file, bad value, unreachable scheduler, an output path that must not be replaced)
+prints one line naming the file, the field and the problem, and exits with status 2; no traceback.
+Output files are written atomically (:mod:`simulator.files.output`), so an interrupted or failed
+command never leaves a half-written file in place of a good one, and never replaces a link, a pipe,
+a device or a read-only file. Ctrl-C ends a command with one line saying what was kept and how to
+go on. Help texts are plain text, so ``[[variant]]`` reads as written.
 """
 
 from __future__ import annotations
 
 import enum
-import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ import typer
 from simulator import __version__
 from simulator.experiments.executors import BackendError
 from simulator.files.loader import ScenarioError
+from simulator.files.output import OutputError, write_text
 from simulator.files.overrides import OverrideError
 
 app = typer.Typer(
@@ -28,6 +30,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: "[[variant]]" is text, not markup, and flags show no <bool>
 )
 
 
@@ -74,7 +77,7 @@ def user_errors():
         yield
     except ScenarioError as error:
         raise fail(error.one_line()) from None
-    except (BackendError, OverrideError) as error:
+    except (BackendError, OverrideError, OutputError) as error:
         raise fail(str(error)) from None
     except OSError as error:  # a run directory or output path that cannot be written
         where = error.filename or "output"
@@ -82,20 +85,36 @@ def user_errors():
 
 
 def emit(text: str, out: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``out`` (a temporary file renamed into place)."""
+    """Print ``text``, or write it atomically to ``out`` (see :mod:`simulator.files.output`)."""
     if out is None:
         typer.echo(text)
         return
-    out = Path(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, out)
+        write_text(out, text if text.endswith("\n") else text + "\n")
+    except OutputError as error:
+        raise fail(str(error)) from None
     except OSError as error:
-        raise fail(f"{out}: cannot write: {error.strerror}") from None
+        raise fail(f"{out}: cannot write: {error.strerror or error}") from None
     typer.echo(f"wrote {out}", err=True)
+
+
+def note(line: str) -> None:
+    """A one-line remark on standard error that is not an error (a task file recomputed...)."""
+    typer.echo(f"mlasim: note: {line}", err=True)
+
+
+#: What Ctrl-C should tell the user about the command under way (set by :func:`on_interrupt`).
+_interrupt_hint: list[str] = []
+
+
+@contextmanager
+def on_interrupt(hint: str):
+    """While the block runs, Ctrl-C ends the command with ``interrupted; <hint>``."""
+    _interrupt_hint.append(hint)
+    try:
+        yield
+    finally:
+        _interrupt_hint.pop()
 
 
 @contextmanager
@@ -153,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"{command}: {error.format_message()} (see '{command} --help')", err=True)
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        typer.echo("mlasim: interrupted", err=True)
+        hint = f"; {_interrupt_hint[-1]}" if _interrupt_hint else ""
+        typer.echo(f"mlasim: interrupted{hint}", err=True)
         sys.exit(130)
     sys.exit(status if isinstance(status, int) else 0)
