@@ -21,7 +21,7 @@ import typer
 from simulator import __version__
 from simulator.experiments.executors import BackendError
 from simulator.files.loader import ScenarioError
-from simulator.files.output import OutputError, write_text
+from simulator.files.output import OutputError, target_problem, write_text
 from simulator.files.overrides import OverrideError
 
 app = typer.Typer(
@@ -96,6 +96,13 @@ def emit(text: str, out: Path | None) -> None:
     except OSError as error:
         raise fail(f"{out}: cannot write: {error.strerror or error}") from None
     typer.echo(f"wrote {out}", err=True)
+
+
+def check_out(out: Path | None) -> None:
+    """Refuse an ``--out`` path that must not be replaced before any work is done (one line, exit 2)."""
+    problem = target_problem(out) if out is not None else None
+    if problem:
+        raise fail(f"{out}: {problem}")
 
 
 def note(line: str) -> None:

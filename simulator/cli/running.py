@@ -20,6 +20,7 @@ from simulator.cli.common import (
     TraceFormat,
     Workers,
     app,
+    check_out,
     emit,
     fail,
     user_errors,
@@ -44,6 +45,7 @@ def run(
     scheduler: Scheduler = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
+    check_out(out)
     with user_errors():
         scenario = load_scenario(file)
         result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
