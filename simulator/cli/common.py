@@ -11,6 +11,7 @@ go on. Help texts are plain text, so ``[[variant]]`` reads as written.
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,18 +111,24 @@ def note(line: str) -> None:
     typer.echo(f"mlasim: note: {line}", err=True)
 
 
-#: What Ctrl-C should tell the user about the command under way (set by :func:`on_interrupt`).
+#: What Ctrl-C told the command under way should be said (set by :func:`on_interrupt`).
 _interrupt_hint: list[str] = []
 
 
 @contextmanager
 def on_interrupt(hint: str):
-    """While the block runs, Ctrl-C ends the command with ``interrupted; <hint>``."""
-    _interrupt_hint.append(hint)
+    """If Ctrl-C stops the block, the command ends with ``mlasim: interrupted; <hint>``."""
     try:
         yield
-    finally:
-        _interrupt_hint.pop()
+    except KeyboardInterrupt:
+        _interrupt_hint.append(hint)
+        raise
+
+
+def _interrupted() -> None:
+    hint = f"; {_interrupt_hint[-1]}" if _interrupt_hint else ""
+    typer.echo(f"mlasim: interrupted{hint}", err=True)
+    sys.exit(130)
 
 
 @contextmanager
@@ -179,7 +186,17 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"{command}: {error.format_message()} (see '{command} --help')", err=True)
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        hint = f"; {_interrupt_hint[-1]}" if _interrupt_hint else ""
-        typer.echo(f"mlasim: interrupted{hint}", err=True)
-        sys.exit(130)
+        _interrupted()
+    except Exception as error:  # a bug, not a user error: still one line, unless asked for the traceback
+        if os.environ.get("MLASIM_DEBUG"):
+            raise
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        typer.echo(
+            f"mlasim: internal error {type(error).__name__}: {detail} (please report it; "
+            "MLASIM_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(2)
+    if status == 130:  # typer turns Ctrl-C into exit status 130
+        _interrupted()
     sys.exit(status if isinstance(status, int) else 0)

@@ -23,6 +23,7 @@ from simulator.cli.common import (
     check_out,
     emit,
     fail,
+    on_interrupt,
     user_errors,
 )
 from simulator.experiments import designs
@@ -46,7 +47,10 @@ def run(
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     check_out(out)
-    with user_errors():
+    with (
+        user_errors(),
+        on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
+    ):
         scenario = load_scenario(file)
         result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
     emit(report.FORMATTERS[output_format.value](result), out)

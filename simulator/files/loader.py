@@ -331,8 +331,11 @@ def _requesting_state(t: Table) -> RequestingState:
     catalogue = load_catalogue()
     offences, conducts, targets = catalogue.offences, catalogue.conducts, catalogue.targets
     state_id = t.text("id")
-    if state_id and not STATE_ID.match(state_id):
-        t.problem("id", "must be letters, digits, '-' or '_' (it names the State in outputs)")
+    if isinstance(t.data.get("id"), str) and not STATE_ID.match(state_id):
+        t.problem(
+            "id",
+            "must be a non-empty identifier: letters, digits, '-' or '_' (it names the State in outputs)",
+        )
     abusive_share = t.probability("abusive_share", 0.0)
     abuse = None
     if t.has("abuse") or abusive_share > 0:
