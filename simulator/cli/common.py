@@ -63,6 +63,13 @@ Scheduler = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+AllowLarge = Annotated[
+    bool,
+    typer.Option(
+        "--allow-large",
+        help="Accept scenarios of more than a million requests per replication (slow, large).",
+    ),
+]
 
 
 def fail(message: str) -> typer.Exit:
@@ -133,8 +140,8 @@ def _interrupted() -> None:
 
 @contextmanager
 def progress_bar(description: str, quiet: bool):
-    """A rich progress bar on standard error; yields ``advance(steps, total)``."""
-    if quiet:
+    """A rich progress bar on standard error, if it is a terminal; yields ``advance(steps, total)``."""
+    if quiet or not sys.stderr.isatty():
         yield lambda steps, total=None: None
         return
     from rich.console import Console

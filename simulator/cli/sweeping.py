@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import (
+    AllowLarge,
     Quiet,
     Replications,
     Scheduler,
@@ -23,6 +24,7 @@ from simulator.cli.common import (
 )
 from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
+from simulator.files.limits import allowing_large
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import parse_value
 from simulator.reporting import run as report
@@ -69,9 +71,10 @@ def sweep(
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    allow_large: AllowLarge = False,
 ) -> None:
     """Run a sweep of configurations into a resumable run directory of Parquet files."""
-    with user_errors():
+    with user_errors(), allowing_large(allow_large):
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
@@ -89,7 +92,7 @@ def sweep(
             if ignored:
                 raise fail(
                     f"--resume takes the sweep's settings from {resume / sweeps.MANIFEST}: "
-                    f"drop {', '.join(ignored)} (only --workers, --scheduler and --quiet apply)"
+                    f"drop {', '.join(ignored)} (only --workers, --scheduler, --quiet, --allow-large apply)"
                 )
             directory = resume
             if not (directory / sweeps.MANIFEST).exists():

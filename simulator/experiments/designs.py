@@ -29,7 +29,7 @@ from attrs import field, frozen
 
 from simulator.files.loader import read_toml
 from simulator.files.overrides import read_variants
-from simulator.files.reader import Problem, ScenarioError
+from simulator.files.reader import Problem
 
 #: Scenario keys that are settings of the whole sweep, never design factors.
 RUN_SETTINGS = {
@@ -87,13 +87,6 @@ def run_setting_problems(design: Design, source: str, where: str = "sweep") -> l
                 message = f"{key} is not a design factor: {RUN_SETTINGS[key]}"
                 problems.append(Problem(source, f"{where}.{kind}", message))
     return problems
-
-
-def check_design(design: Design, source: str) -> None:
-    """Raise ScenarioError if the design varies a run setting."""
-    problems = run_setting_problems(design, source)
-    if problems:
-        raise ScenarioError(problems)
 
 
 def design_from_file(path: str | Path) -> tuple[Design, list[Problem]]:

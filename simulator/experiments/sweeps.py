@@ -35,12 +35,13 @@ import pyarrow.parquet as pq
 from attrs import frozen
 
 from simulator import __version__
-from simulator.experiments.designs import Design, check_design
+from simulator.experiments.designs import Design, run_setting_problems
 from simulator.experiments.executors import backend, batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
 from simulator.experiments.run import replicate
 from simulator.experiments.stats import summarise
 from simulator.experiments.taskfiles import NAME, identity, read_task, task_path, task_table, write_task
+from simulator.files.limits import allowing_large, large_allowed
 from simulator.files.loader import read_toml
 from simulator.files.output import make_directory, write_atomically, write_text
 from simulator.files.overrides import configured, read_variants
@@ -127,6 +128,21 @@ def _refuse_occupied(directory: Path, force: bool) -> None:
     raise ScenarioError([Problem(str(directory), "", message)])
 
 
+def design_problems(path: str | Path, design: Design, seed: int) -> list[Problem]:
+    """Every problem of a sweep's design: LHS without ranges, run settings varied, bad configurations."""
+    problems = run_setting_problems(design, str(path))
+    if design.lhs and not design.ranges:
+        message = "--lhs needs ranges to sample (--range or [sweep] ranges)"
+        problems.append(Problem(str(path), "sweep.ranges", message))
+    if problems:
+        return problems
+    try:
+        build_configurations(path, design.points(seed))
+    except ScenarioError as error:
+        return error.problems
+    return []
+
+
 def start(
     path: str | Path,
     directory: str | Path,
@@ -144,13 +160,10 @@ def start(
     _refuse_occupied(directory, force)
     base = configured(read_toml(path), str(path), {}, "")
     seed = base.seed if seed is None else seed
-    if design.lhs and not design.ranges:
-        raise ScenarioError(
-            [Problem(str(path), "sweep.ranges", "--lhs needs ranges to sample (--range or [sweep] ranges)")]
-        )
-    check_design(design, str(path))
+    problems = design_problems(path, design, seed)  # every configuration valid before anything runs
+    if problems:
+        raise ScenarioError(problems)
     points = design.points(seed)
-    build_configurations(path, points)  # every configuration valid before anything runs
     text = Path(path).read_bytes()
     manifest = {
         "scenario": base.name,
@@ -173,6 +186,7 @@ def start(
         "started": _now(),
         "finished": None,
         "backend": None,
+        "allow_large": large_allowed(),
     }
     make_directory(directory)
     write_atomically(directory / SCENARIO_COPY, lambda tmp: Path(tmp).write_bytes(text))
@@ -277,7 +291,8 @@ def execute(
     directory = Path(directory)
     manifest = read_manifest(directory)
     path = _scenario_file(directory, manifest)
-    scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]])
+    with allowing_large(manifest.get("allow_large", False) or large_allowed()):
+        scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]])
     seed, batch = manifest["seed"], manifest["batch"]
     plan = [
         (task_path(directory, i, reps), identity(manifest, i, scenario, reps), (i, scenario, seed, reps))
