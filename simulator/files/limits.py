@@ -71,7 +71,8 @@ def distribution_problems(cls: type, values: Mapping[str, float], score: bool) -
         distribution = cls(**values)
         draws = [distribution.quantile(u) for u in PROBES]
     except (ArithmeticError, ValueError) as error:
-        return [("", f"these parameters cannot be sampled ({error})")]
+        detail = error.args[-1] if error.args else type(error).__name__
+        return [("", f"these parameters cannot be sampled ({detail})")]
     if not all(math.isfinite(d) for d in draws):
         return [("", "these parameters give draws that are not finite numbers (the spread is too extreme)")]
     low, high = min(draws), max(draws)
@@ -112,12 +113,13 @@ def scenario_problems(
                 problems.append(
                     Problem(source, path, f"must be at most {MAX_MULTIPLIER:g}, not {surge.multiplier:g}")
                 )
-    if problems or _allow_large.get():
+    if _allow_large.get():
         return problems
-    expected = sum(expected_requests(s, horizon_days) for s in states)
+    expected = sum(expected_requests(s, min(horizon_days, MAX_DAYS)) for s in states)
     if not expected <= REQUEST_CEILING:
+        count = f"{expected:,.0f}" if expected < 1e12 else f"{expected:.2g}"
         message = (
-            f"about {expected:,.0f} requests per replication (yearly rates x horizon, surges included) is "
+            f"about {count} requests per replication (yearly rates x horizon, surges included) is "
             f"above the ceiling of {REQUEST_CEILING:,}: check requests_per_year, horizon_days and surges, "
             "or pass --allow-large"
         )
