@@ -1,8 +1,11 @@
 """What every command shares: the typer app, option types, one-line errors, atomic output, progress.
 
-A user error (bad file, bad value, unreachable scheduler) prints one line naming the file, the field
-and the problem, and exits with status 2; no traceback. Output files are written atomically, so an
-interrupted or failed command never leaves a half-written file in place of a good one.
+A user error (bad file, bad value, unreachable scheduler, an output path that must not be replaced)
+prints one line naming the file, the field and the problem, and exits with status 2; no traceback.
+Output files are written atomically (:mod:`simulator.files.output`), so an interrupted or failed
+command never leaves a half-written file in place of a good one, and never replaces a link, a pipe,
+a device or a read-only file. Ctrl-C ends a command with one line saying what was kept and how to
+go on. Help texts are plain text, so ``[[variant]]`` reads as written.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import enum
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +22,7 @@ import typer
 from simulator import __version__
 from simulator.experiments.executors import BackendError
 from simulator.files.loader import ScenarioError
+from simulator.files.output import OutputError, target_problem, write_text
 from simulator.files.overrides import OverrideError
 
 app = typer.Typer(
@@ -28,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: "[[variant]]" is text, not markup, and flags show no <bool>
 )
 
 
@@ -59,6 +63,13 @@ Scheduler = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+AllowLarge = Annotated[
+    bool,
+    typer.Option(
+        "--allow-large",
+        help="Accept scenarios of more than a million requests per replication (slow, large).",
+    ),
+]
 
 
 def fail(message: str) -> typer.Exit:
@@ -74,7 +85,7 @@ def user_errors():
         yield
     except ScenarioError as error:
         raise fail(error.one_line()) from None
-    except (BackendError, OverrideError) as error:
+    except (BackendError, OverrideError, OutputError) as error:
         raise fail(str(error)) from None
     except OSError as error:  # a run directory or output path that cannot be written
         where = error.filename or "output"
@@ -82,26 +93,55 @@ def user_errors():
 
 
 def emit(text: str, out: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``out`` (a temporary file renamed into place)."""
+    """Print ``text``, or write it atomically to ``out`` (see :mod:`simulator.files.output`)."""
     if out is None:
         typer.echo(text)
         return
-    out = Path(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, out)
+        write_text(out, text if text.endswith("\n") else text + "\n")
+    except OutputError as error:
+        raise fail(str(error)) from None
     except OSError as error:
-        raise fail(f"{out}: cannot write: {error.strerror}") from None
+        raise fail(f"{out}: cannot write: {error.strerror or error}") from None
     typer.echo(f"wrote {out}", err=True)
+
+
+def check_out(out: Path | None) -> None:
+    """Refuse an ``--out`` path that must not be replaced before any work is done (one line, exit 2)."""
+    problem = target_problem(out) if out is not None else None
+    if problem:
+        raise fail(f"{out}: {problem}")
+
+
+def note(line: str) -> None:
+    """A one-line remark on standard error that is not an error (a task file recomputed...)."""
+    typer.echo(f"mlasim: note: {line}", err=True)
+
+
+#: What Ctrl-C told the command under way should be said (set by :func:`on_interrupt`).
+_interrupt_hint: list[str] = []
+
+
+@contextmanager
+def on_interrupt(hint: str):
+    """If Ctrl-C stops the block, the command ends with ``mlasim: interrupted; <hint>``."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        _interrupt_hint.append(hint)
+        raise
+
+
+def _interrupted() -> None:
+    hint = f"; {_interrupt_hint[-1]}" if _interrupt_hint else ""
+    typer.echo(f"mlasim: interrupted{hint}", err=True)
+    sys.exit(130)
 
 
 @contextmanager
 def progress_bar(description: str, quiet: bool):
-    """A rich progress bar on standard error; yields ``advance(steps, total)``."""
-    if quiet:
+    """A rich progress bar on standard error, if it is a terminal; yields ``advance(steps, total)``."""
+    if quiet or not sys.stderr.isatty():
         yield lambda steps, total=None: None
         return
     from rich.console import Console
@@ -153,6 +193,17 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"{command}: {error.format_message()} (see '{command} --help')", err=True)
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        typer.echo("mlasim: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
+    except Exception as error:  # a bug, not a user error: still one line, unless asked for the traceback
+        if os.environ.get("MLASIM_DEBUG"):
+            raise
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        typer.echo(
+            f"mlasim: internal error {type(error).__name__}: {detail} (please report it; "
+            "MLASIM_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(2)
+    if status == 130:  # typer turns Ctrl-C into exit status 130
+        _interrupted()
     sys.exit(status if isinstance(status, int) else 0)

@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 
-from simulator.checking.properties import read_properties
+from simulator.checking.validation import file_problems
 from simulator.cli.common import (
+    AllowLarge,
     Format,
     Out,
     OutputFormat,
+    Quiet,
     Replications,
     ScenarioFile,
     Scheduler,
@@ -20,15 +22,17 @@ from simulator.cli.common import (
     TraceFormat,
     Workers,
     app,
+    check_out,
     emit,
     fail,
+    on_interrupt,
+    progress_bar,
     user_errors,
 )
-from simulator.experiments import designs
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
-from simulator.files.loader import ScenarioError, load_scenario, read_toml
-from simulator.files.overrides import check_file
+from simulator.files.limits import allowing_large
+from simulator.files.loader import load_scenario
 from simulator.reporting import run as report
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
@@ -42,33 +46,45 @@ def run(
     out: Out = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    allow_large: AllowLarge = False,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
-    with user_errors():
+    check_out(out)
+    with (
+        user_errors(),
+        on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
+        allowing_large(allow_large),
+    ):
         scenario = load_scenario(file)
-        result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
+        count = scenario.replications if replications is None else replications
+        with progress_bar("replications", quiet) as advance:
+            advance(0, count)
+            result = run_experiment(
+                scenario, replications, seed, workers or default_workers(), scheduler, progress=advance
+            )
+    if output_format is not OutputFormat.table:  # the table shows them beside the headline
+        for warning in result.warnings:
+            typer.echo(f"mlasim: warning: {warning}", err=True)
     emit(report.FORMATTERS[output_format.value](result), out)
 
 
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE...")],
+    allow_large: AllowLarge = False,
 ) -> None:
-    """Check scenario files (with their variants, sweep and properties): print 'ok', or every problem."""
+    """Check scenario files as every command would (scenario, variants, sweep, properties, limits)."""
     bad = 0
-    for file in files:
-        try:
-            scenario = check_file(file)
-            _, problems = designs.design_from_file(file)
+    with allowing_large(allow_large):
+        for file in files:
+            problems = file_problems(file)
             if problems:
-                raise ScenarioError(problems)
-            read_properties(read_toml(file), str(file), scenario)
-        except ScenarioError as error:
-            bad += 1
-            for problem in error.problems:
-                typer.echo(str(problem), err=True)
-        else:
-            typer.echo(f"{file}: ok")
+                bad += 1
+                for problem in problems:
+                    typer.echo(str(problem), err=True)
+            else:
+                typer.echo(f"{file}: ok")
     if bad:
         raise typer.Exit(2)
 
@@ -84,9 +100,10 @@ def explain_command(
     output_format: Annotated[
         TraceFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TraceFormat.text,
+    allow_large: AllowLarge = False,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
-    with user_errors():
+    with user_errors(), allowing_large(allow_large):
         scenario = load_scenario(file)
         try:
             trace = explain(scenario, request, replication, seed)

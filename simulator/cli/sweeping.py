@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import (
+    AllowLarge,
     Quiet,
     Replications,
     Scheduler,
@@ -16,11 +17,14 @@ from simulator.cli.common import (
     Workers,
     app,
     fail,
+    note,
+    on_interrupt,
     progress_bar,
     user_errors,
 )
 from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
+from simulator.files.limits import allowing_large
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import parse_value
 from simulator.reporting import run as report
@@ -51,27 +55,53 @@ def sweep(
         Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-TIME).")
     ] = None,
     resume: Annotated[
-        Path | None, typer.Option("--resume", help="Finish the sweep in this run directory.")
+        Path | None,
+        typer.Option(
+            "--resume", help="Finish the sweep in this run directory (its settings come from its manifest)."
+        ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Sweep into an --out directory that already holds files (its task files are checked "
+            "and recomputed unless they are this sweep's).",
+        ),
+    ] = False,
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    allow_large: AllowLarge = False,
 ) -> None:
     """Run a sweep of configurations into a resumable run directory of Parquet files."""
-    with user_errors():
+    with user_errors(), allowing_large(allow_large):
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
             design = _design(file, grid or [], lhs, ranges or [], variants)
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-{stamp}"
-            sweeps.start(file, directory, design, replications, seed, batch)
+            sweeps.start(file, directory, design, replications, seed, batch, force)
         else:
+            given = {
+                "FILE": file, "--grid": grid, "--lhs": lhs, "--range": ranges, "--variants": variants,
+                "--replications": replications, "--seed": seed, "--batch": batch != 5 or None,
+                "--out": out, "--force": force or None,
+            }  # fmt: skip
+            ignored = [name for name, value in given.items() if value]
+            if ignored:
+                raise fail(
+                    f"--resume takes the sweep's settings from {resume / sweeps.MANIFEST}: "
+                    f"drop {', '.join(ignored)} (only --workers, --scheduler, --quiet, --allow-large apply)"
+                )
             directory = resume
             if not (directory / sweeps.MANIFEST).exists():
                 raise fail(f"{directory}: no {sweeps.MANIFEST}: not a sweep run directory")
-        with progress_bar("tasks", quiet) as advance:
-            result = sweeps.execute(directory, workers or default_workers(), scheduler, progress=advance)
+        hint = f"the finished tasks are kept in {directory}: go on with 'mlasim sweep --resume {directory}'"
+        with on_interrupt(hint), progress_bar("tasks", quiet) as advance:
+            result = sweeps.execute(
+                directory, workers or default_workers(), scheduler, progress=advance, note=note
+            )
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")

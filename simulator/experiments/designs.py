@@ -9,6 +9,11 @@ A sweep's configurations are the product of three designs, each defaulting to "n
   range with integer ends (a staff count) gives integers;
 - the file's named **variants**.
 
+The seed and the number of replications are settings of the whole sweep, not design factors: every
+configuration runs the same replications with the same seed, so that configurations are compared on
+the same requests. A design that varies ``scenario.seed`` or ``scenario.replications`` is refused
+(use ``--seed`` / ``--replications``, or one sweep per seed).
+
 A scenario file can declare its sweep in a ``[sweep]`` table (``grid``, ``lhs``, ``ranges``,
 ``variants``); the command line adds to it.
 """
@@ -25,6 +30,12 @@ from attrs import field, frozen
 from simulator.files.loader import read_toml
 from simulator.files.overrides import read_variants
 from simulator.files.reader import Problem
+
+#: Scenario keys that are settings of the whole sweep, never design factors.
+RUN_SETTINGS = {
+    "scenario.seed": "every configuration runs the sweep's seed (--seed); run one sweep per seed",
+    "scenario.replications": "every configuration runs the sweep's replications (--replications)",
+}
 
 
 @frozen
@@ -67,6 +78,17 @@ def latin_hypercube(
     return result
 
 
+def run_setting_problems(design: Design, source: str, where: str = "sweep") -> list[Problem]:
+    """A problem for each run setting (seed, replications) the design tries to vary."""
+    problems = []
+    for kind, keys in (("grid", design.grid), ("ranges", design.ranges)):
+        for key in keys:
+            if key in RUN_SETTINGS:
+                message = f"{key} is not a design factor: {RUN_SETTINGS[key]}"
+                problems.append(Problem(source, f"{where}.{kind}", message))
+    return problems
+
+
 def design_from_file(path: str | Path) -> tuple[Design, list[Problem]]:
     """The ``[sweep]`` table of a scenario file: ``grid``, ``lhs``, ``ranges``, ``variants``."""
     document = read_toml(path)
@@ -99,7 +121,8 @@ def design_from_file(path: str | Path) -> tuple[Design, list[Problem]]:
     if not isinstance(variants, list):
         problems.append(Problem(source, "sweep.variants", 'must be an array of variant names, or "all"'))
         variants = []
-    return Design(grid, lhs, {k: tuple(v) for k, v in ranges.items()}, variants), problems
+    design = Design(grid, lhs, {k: tuple(v) for k, v in ranges.items()}, variants)
+    return design, problems + run_setting_problems(design, source)
 
 
 def _is_range(value: Any) -> bool:

@@ -5,11 +5,16 @@ random streams (:mod:`simulator.world.streams`) derived from the seed and the re
 Running ``n`` replications gives ``n`` values of every metric; :mod:`simulator.experiments.stats`
 turns them into means with confidence intervals. Replication ``r`` is the same however many
 replications are run, and in whatever order, so results do not depend on how the work is split.
+
+A result can be formally right and still say little: when most abusive requests are still pending
+at the end of the run (a saturated pipeline, a follow-up too short), the pass-through rests on the
+few decided ones. :attr:`RunResult.warnings` says so whenever more than :data:`PENDING_WARNING` of
+the abusive or legitimate requests are undecided, and every output shows the warning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
@@ -20,6 +25,9 @@ from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
 from simulator.world.pipeline import TraceHook, simulate
 from simulator.world.scenario import Scenario
 from simulator.world.tally import HEADLINE_METRICS, metric_range
+
+#: A share of requests still pending at the end of the run above which results carry a warning.
+PENDING_WARNING = 0.20
 
 
 def replicate(
@@ -63,6 +71,11 @@ class RunResult:
         """Estimates whose name starts with ``prefix`` (``refusals.``, ``state.``, ``stage.``)."""
         return {k: v for k, v in self.estimates.items() if k.startswith(prefix)}
 
+    @property
+    def warnings(self) -> list[str]:
+        """Why the headline figures may mislead (many requests still undecided), in words."""
+        return decided_share_warnings(self.estimates)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``mlasim run --format json`` prints."""
         headline = {m.name for m in HEADLINE_METRICS}
@@ -77,7 +90,35 @@ class RunResult:
             "refusals": _nested(self.section("refusals.")),
             "requesting_states": _nested(self.section("state.")),
             "stages": _nested(self.section("stage.")),
+            "warnings": self.warnings,
         }
+
+
+def decided_share_warnings(estimates: Mapping[str, Any]) -> list[str]:
+    """A warning for each kind of request (abusive, legitimate) of which too many are still pending.
+
+    ``estimates`` maps metric names to objects with a ``mean`` (an :class:`Estimate`, or a row of
+    per-configuration means).
+    """
+
+    def mean(name: str) -> float:
+        value = estimates.get(name)
+        value = getattr(value, "mean", value)
+        return float("nan") if value is None else float(value)
+
+    abusive = mean("abusive_pending_share")
+    submitted = mean("legitimate_submitted")
+    decided = mean("legitimate_granted") + mean("legitimate_refused") + mean("legitimate_withdrawn")
+    legitimate = (submitted - decided) / submitted if submitted > 0 else float("nan")
+    warnings = []
+    for kind, share in (("abusive", abusive), ("legitimate", legitimate)):
+        if share > PENDING_WARNING:
+            warnings.append(
+                f"{100 * share:.0f}% of {kind} requests are still pending when the run stops: the "
+                f"figures rest on the {100 * (1 - share):.0f}% decided (more staff, less volume or a "
+                "longer follow_up_days would tell more)"
+            )
+    return warnings
 
 
 def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:
@@ -101,10 +142,12 @@ def run(
     seed: int | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> RunResult:
     """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
 
     ``workers`` > 1 uses a local process pool, ``scheduler`` a Dask cluster; the numbers are the same.
+    ``progress`` is told how many replications each finished task ran.
     """
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
@@ -114,6 +157,8 @@ def run(
         tasks = [(scenario, seed, reps) for reps in batches(range(count), batch_size(count, workers))]
         for _, results in executor.map(replicate_batch, tasks):
             rows.update(results)
+            if progress:
+                progress(len(results))
     finally:
         executor.close()
     return result_of(scenario, seed, [rows[r] for r in range(count)])

@@ -7,13 +7,18 @@ compared on the same requests.
 The work is cut into tasks, each a batch of replications of one configuration, run by any backend
 (:mod:`simulator.experiments.executors`). A run directory holds::
 
-    manifest.json          what was asked (file hash, seed, version, design, configurations, backend)
-    tasks/*.parquet        one file per finished task, written atomically as it completes
+    manifest.json          what was asked (scenario fingerprints, seed, version, design, configurations,
+                           backend); paths in it are relative to the run directory, so it can be moved
+    scenario.toml          the scenario file as it was when the sweep started
+    tasks/*.parquet        one file per finished task, written atomically as it completes, with its
+                           identity in its metadata (:mod:`simulator.experiments.taskfiles`)
     replications.parquet   one row per (configuration, replication): parameters and metrics
     summary.parquet, summary.csv   per configuration: mean, ci_low, ci_high and n of every metric
 
-Killing the process loses at most the tasks in flight; ``resume`` runs the missing tasks and writes
-the same result files an uninterrupted run would have written.
+Killing the process loses at most the tasks in flight; ``resume`` checks every task file against the
+manifest, runs the tasks missing or unsound (empty, truncated, corrupt, another configuration's) and
+writes the same result files an uninterrupted run would have written. A directory that already
+holds files is not swept into unless asked to (``force``).
 """
 
 from __future__ import annotations
@@ -21,9 +26,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import math
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,21 +35,25 @@ import pyarrow.parquet as pq
 from attrs import frozen
 
 from simulator import __version__
-from simulator.experiments.designs import Design
+from simulator.experiments.designs import Design, run_setting_problems
 from simulator.experiments.executors import backend, batches
+from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
 from simulator.experiments.run import replicate
 from simulator.experiments.stats import summarise
+from simulator.experiments.taskfiles import NAME, identity, read_task, task_path, task_table, write_task
+from simulator.files.limits import allowing_large, large_allowed
 from simulator.files.loader import read_toml
+from simulator.files.output import make_directory, write_atomically, write_text
 from simulator.files.overrides import configured, read_variants
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.scenario import Scenario
 from simulator.world.tally import metric_range
 
 MANIFEST = "manifest.json"
-
-
-def file_hash(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+#: The copy of the scenario file a run directory keeps, so it can be resumed wherever it is moved.
+SCENARIO_COPY = "scenario.toml"
+#: At most this many task files are named one by one in the notes of a resume.
+NOTES = 10
 
 
 def _label(point: Mapping[str, Any]) -> str:
@@ -85,35 +91,6 @@ def run_task(task: tuple[int, Scenario, int, tuple[int, ...]]) -> tuple[int, lis
     return index, [(r, replicate(scenario, seed, r)) for r in replications]
 
 
-def _write_atomically(path: Path, write: Callable[[str], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _task_path(directory: Path, config: int, replications: Sequence[int]) -> Path:
-    return directory / "tasks" / f"c{config:05d}-r{replications[0]:06d}-{replications[-1]:06d}.parquet"
-
-
-def _task_table(config: int, results: list[tuple[int, dict]]) -> pa.Table:
-    metrics = sorted({k for _, row in results for k in row})
-    columns: dict[str, Any] = {
-        "config_index": pa.array([config] * len(results), pa.int32()),
-        "replication": pa.array([r for r, _ in results], pa.int32()),
-    }
-    for name in metrics:
-        # an undefined metric (a ratio with nothing to divide) is stored as null, not NaN
-        values = [row.get(name) for _, row in results]
-        columns[name] = pa.array([None if v is None or math.isnan(v) else v for v in values], pa.float64())
-    return pa.table(columns)
-
-
 @frozen
 class SweepResult:
     """A finished sweep's run directory and its tables."""
@@ -132,6 +109,40 @@ class SweepResult:
         return pq.read_table(self.directory / "summary.parquet").to_pandas()
 
 
+def _refuse_occupied(directory: Path, force: bool) -> None:
+    """A run directory must be new, empty, or (with ``force``) taken over knowingly."""
+    if directory.exists() and not directory.is_dir():
+        raise ScenarioError([Problem(str(directory), "", "exists and is not a directory")])
+    if force or not directory.exists() or not any(directory.iterdir()):
+        return
+    if (directory / MANIFEST).exists():
+        message = (
+            f"already holds a sweep: finish it with --resume {directory}, start over there with --force, "
+            "or choose another --out"
+        )
+    else:
+        message = (
+            "is not empty and holds no sweep manifest: choose another --out, or --force to start the "
+            "sweep there (task files found there are checked, and recomputed unless they are this sweep's)"
+        )
+    raise ScenarioError([Problem(str(directory), "", message)])
+
+
+def design_problems(path: str | Path, design: Design, seed: int) -> list[Problem]:
+    """Every problem of a sweep's design: LHS without ranges, run settings varied, bad configurations."""
+    problems = run_setting_problems(design, str(path))
+    if design.lhs and not design.ranges:
+        message = "--lhs needs ranges to sample (--range or [sweep] ranges)"
+        problems.append(Problem(str(path), "sweep.ranges", message))
+    if problems:
+        return problems
+    try:
+        build_configurations(path, design.points(seed))
+    except ScenarioError as error:
+        return error.problems
+    return []
+
+
 def start(
     path: str | Path,
     directory: str | Path,
@@ -139,29 +150,32 @@ def start(
     replications: int | None = None,
     seed: int | None = None,
     batch: int = 5,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Validate the sweep and write its manifest; nothing runs yet."""
+    """Validate the sweep and write its manifest and a copy of the scenario file; nothing runs yet.
+
+    A directory already holding files is refused unless ``force``.
+    """
     directory = Path(directory)
-    if (directory / MANIFEST).exists():
-        raise ScenarioError(
-            [Problem(str(directory), "", "already holds a sweep: use --resume, or another --out")]
-        )
+    _refuse_occupied(directory, force)
     base = configured(read_toml(path), str(path), {}, "")
     seed = base.seed if seed is None else seed
-    if design.lhs and not design.ranges:
-        raise ScenarioError(
-            [Problem(str(path), "sweep.ranges", "--lhs needs ranges to sample (--range or [sweep] ranges)")]
-        )
+    problems = design_problems(path, design, seed)  # every configuration valid before anything runs
+    if problems:
+        raise ScenarioError(problems)
     points = design.points(seed)
-    build_configurations(path, points)  # every configuration valid before anything runs
+    text = Path(path).read_bytes()
     manifest = {
         "scenario": base.name,
-        "scenario_file": str(Path(path).resolve()),
-        "scenario_sha256": file_hash(path),
+        "scenario_file": SCENARIO_COPY,
+        "scenario_origin": str(Path(path).resolve()),
+        "scenario_sha256": scenario_sha256(base),
+        "scenario_file_sha256": hashlib.sha256(text).hexdigest(),
         "seed": seed,
         "replications": base.replications if replications is None else replications,
         "batch": batch,
         "version": __version__,
+        "environment": environment(),
         "design": {
             "grid": dict(design.grid),
             "lhs": design.lhs,
@@ -172,8 +186,11 @@ def start(
         "started": _now(),
         "finished": None,
         "backend": None,
+        "allow_large": large_allowed(),
     }
-    _write_atomically(directory / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
+    make_directory(directory)
+    write_atomically(directory / SCENARIO_COPY, lambda tmp: Path(tmp).write_bytes(text))
+    write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
     return manifest
 
 
@@ -182,15 +199,27 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     where = str(directory / MANIFEST)
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-        manifest["scenario_file"], manifest["configurations"], manifest["seed"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        version = manifest.get("version")
+    except (OSError, ValueError, AttributeError) as error:
         raise ScenarioError([Problem(where, "", f"is not a readable sweep manifest ({error})")]) from None
-    if manifest.get("version") != __version__:
+    if version != __version__:
         message = (
-            f"was written by mlasim {manifest.get('version')}, this is {__version__}: results of two "
+            f"was written by mlasim {version}, this is {__version__}: results of two "
             "versions would be mixed; resume with that version or start a new sweep"
         )
         raise ScenarioError([Problem(where, "version", message)])
+    try:
+        for key in ("scenario_file", "scenario_file_sha256", "configurations", "seed", "replications"):
+            manifest[key]
+        int(manifest["batch"])
+        [c["parameters"] for c in manifest["configurations"]]
+    except (ValueError, KeyError, TypeError) as error:
+        message = f"is not a readable sweep manifest (missing or malformed: {error})"
+        raise ScenarioError([Problem(where, "", message)]) from None
+    for key in ("seed", "replications", "batch"):
+        value = manifest[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if key == "seed" else 1):
+            raise ScenarioError([Problem(where, key, f"must be a whole number, not {value!r}")])
     return manifest
 
 
@@ -198,48 +227,97 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
+def _scenario_file(directory: Path, manifest: Mapping[str, Any]) -> Path:
+    """The run directory's copy of the scenario file, unchanged since the sweep started."""
+    path = directory / manifest["scenario_file"]  # relative to the run directory (absolute in old ones)
+    if not path.is_file() or file_sha256(path) != manifest["scenario_file_sha256"]:
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    f"has changed or gone since the sweep in {directory} started; start a new sweep",
+                )
+            ]
+        )
+    return path
+
+
+def _verified(
+    directory: Path, plan: list[tuple[Path, dict, tuple]], note: Callable[[str], None]
+) -> tuple[dict[Path, pa.Table], list[tuple]]:
+    """The task files on disk that are sound and this sweep's, and the tasks still to run."""
+    done: dict[Path, pa.Table] = {}
+    todo, notes = [], []
+    for path, expected, task in plan:
+        table, why = read_task(path, expected)
+        if table is not None:
+            done[path] = table
+            continue
+        todo.append(task)
+        if why:
+            notes.append(f"{path} {why}: recomputing it")
+    tasks = directory / "tasks"
+    expected_paths = {path for path, _, _ in plan}
+    strays = sorted(p for p in tasks.glob("*") if NAME.match(p.name) and p not in expected_paths)
+    leftovers = sorted(tasks.glob(".c*.tmp"))  # temporary files of a process killed while writing
+    for stray in strays + leftovers:
+        stray.unlink(missing_ok=True)
+    if strays:
+        notes.append(
+            f"{tasks}: removed {len(strays)} task file(s) that are no task of this sweep "
+            "(another batch size or design)"
+        )
+    for line in notes[:NOTES]:
+        note(line)
+    if len(notes) > NOTES:
+        note(f"... and {len(notes) - NOTES} more task files recomputed for the same reasons")
+    return done, todo
+
+
 def execute(
     directory: str | Path,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> SweepResult:
-    """Run every task of the sweep in ``directory`` not yet on disk, then write the result files."""
+    """Run every task of the sweep in ``directory`` not yet soundly on disk, then write the result files.
+
+    Each task file on disk is checked against the manifest (:mod:`simulator.experiments.taskfiles`);
+    one that is missing, empty, truncated, corrupt or another configuration's is computed again, and
+    ``note`` is told why in one line.
+    """
     directory = Path(directory)
     manifest = read_manifest(directory)
-    path = manifest["scenario_file"]
-    if not Path(path).exists() or file_hash(path) != manifest["scenario_sha256"]:
-        raise ScenarioError(
-            [
-                Problem(
-                    path, "", f"has changed or gone since the sweep in {directory} started; start a new sweep"
-                )
-            ]
-        )
-    scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]])
+    path = _scenario_file(directory, manifest)
+    with allowing_large(manifest.get("allow_large", False) or large_allowed()):
+        scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]])
     seed, batch = manifest["seed"], manifest["batch"]
-    all_tasks = [
-        (i, scenario, seed, reps)
+    plan = [
+        (task_path(directory, i, reps), identity(manifest, i, scenario, reps), (i, scenario, seed, reps))
         for i, scenario in enumerate(scenarios)
         for reps in batches(range(manifest["replications"]), batch)
     ]
-    todo = [t for t in all_tasks if not _task_path(directory, t[0], t[3]).exists()]
+    done, todo = _verified(directory, plan, note or (lambda line: None))
+    expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
     if progress:
-        progress(len(all_tasks) - len(todo), len(all_tasks))
+        progress(len(done), len(plan))
     executor = backend(workers, scheduler)
     try:
         manifest["backend"] = executor.name
         for _, (config, results) in executor.map(run_task, todo):
-            table = _task_table(config, results)
-            target = _task_path(directory, config, [r for r, _ in results])
-            _write_atomically(target, lambda tmp, table=table: pq.write_table(table, tmp))
+            target, want = expected[(config, tuple(r for r, _ in results))]
+            table = task_table(config, results)
+            write_task(target, table, want)
+            done[target] = table
             if progress:
-                progress(1, len(all_tasks))
+                progress(1, len(plan))
     finally:
         executor.close()
-    _write_results(directory, manifest)
+    _write_results(directory, manifest, [done[path] for path, _, _ in plan])
     manifest["finished"] = _now()
-    _write_atomically(directory / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
+    write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
     return SweepResult(directory)
 
 
@@ -255,8 +333,8 @@ def _parameter_columns(configurations: list[dict]) -> dict[str, pa.Array]:
     return columns
 
 
-def _write_results(directory: Path, manifest: dict[str, Any]) -> None:
-    tables = [pq.read_table(p) for p in sorted((directory / "tasks").glob("c*.parquet"))]
+def _write_results(directory: Path, manifest: dict[str, Any], tables: list[pa.Table]) -> None:
+    """The result files, from exactly the sweep's task tables (never from whatever lies in tasks/)."""
     data = pa.concat_tables(tables, promote_options="default").sort_by(
         [("config_index", "ascending"), ("replication", "ascending")]
     )
@@ -273,10 +351,10 @@ def _write_results(directory: Path, manifest: dict[str, Any]) -> None:
             **{name: data.column(name) for name in metrics},
         }
     )
-    _write_atomically(directory / "replications.parquet", lambda tmp: pq.write_table(replications, tmp))
+    write_atomically(directory / "replications.parquet", lambda tmp: pq.write_table(replications, tmp))
     summary = _summary_table(data, metrics, configurations, parameters)
-    _write_atomically(directory / "summary.parquet", lambda tmp: pq.write_table(summary, tmp))
-    _write_atomically(directory / "summary.csv", lambda tmp: summary.to_pandas().to_csv(tmp, index=False))
+    write_atomically(directory / "summary.parquet", lambda tmp: pq.write_table(summary, tmp))
+    write_atomically(directory / "summary.csv", lambda tmp: summary.to_pandas().to_csv(tmp, index=False))
 
 
 def _summary_table(
@@ -324,11 +402,18 @@ def sweep(
     batch: int = 5,
     workers: int = 1,
     scheduler: str | None = None,
+    force: bool = False,
 ) -> SweepResult:
     """Start a sweep in ``directory`` and run it to the end (Python API)."""
-    start(path, directory, design, replications, seed, batch)
+    start(path, directory, design, replications, seed, batch, force)
     return execute(directory, workers, scheduler)
 
 
-def resume(directory: str | Path, workers: int = 1, scheduler: str | None = None) -> SweepResult:
-    return execute(directory, workers, scheduler)
+def resume(
+    directory: str | Path,
+    workers: int = 1,
+    scheduler: str | None = None,
+    note: Callable[[str], None] | None = None,
+) -> SweepResult:
+    """Finish the sweep in ``directory``: check its task files, run what is missing or unsound."""
+    return execute(directory, workers, scheduler, note=note)

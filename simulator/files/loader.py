@@ -32,6 +32,7 @@ from simulator.domain.safeguards import (
     Safeguards,
     ScopeTest,
 )
+from simulator.files.limits import distribution_problems, scenario_problems
 from simulator.files.reader import REQUIRED, Problem, ScenarioError, Table, suggestion
 from simulator.world.distributions import FAMILIES, Distribution, Exponential
 from simulator.world.requesters import MAX_ROUNDS
@@ -104,6 +105,7 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
     _check_unique_ids(root, states)
     root.used.update(EXPERIMENT_KEYS)
     root.finish()
+    problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, volume
     if problems:
         raise ScenarioError(problems)
     return Scenario(
@@ -147,7 +149,15 @@ def distribution(
     spec.finish()
     before = len(table.problems)
     _check_distribution(spec, family, values, score)
+    if len(table.problems) == before:
+        _check_numerical_sanity(spec, cls, values, score)
     return cls(**values) if len(table.problems) == before else fallback
+
+
+def _check_numerical_sanity(spec: Table, cls: type, values: dict[str, float], score: bool) -> None:
+    """Bounds and sampling sanity of a distribution (see :mod:`simulator.files.limits`)."""
+    for parameter, message in distribution_problems(cls, values, score):
+        spec.problem(parameter or None, message)
 
 
 def _check_distribution(spec: Table, family: str, v: dict[str, float], score: bool) -> None:
@@ -331,8 +341,11 @@ def _requesting_state(t: Table) -> RequestingState:
     catalogue = load_catalogue()
     offences, conducts, targets = catalogue.offences, catalogue.conducts, catalogue.targets
     state_id = t.text("id")
-    if state_id and not STATE_ID.match(state_id):
-        t.problem("id", "must be letters, digits, '-' or '_' (it names the State in outputs)")
+    if isinstance(t.data.get("id"), str) and not STATE_ID.match(state_id):
+        t.problem(
+            "id",
+            "must be a non-empty identifier: letters, digits, '-' or '_' (it names the State in outputs)",
+        )
     abusive_share = t.probability("abusive_share", 0.0)
     abuse = None
     if t.has("abuse") or abusive_share > 0:

@@ -230,6 +230,11 @@ class Table:
         if result and sum(result.values()) <= 0:
             self.problem(key, "weights must not all be zero")
             return {}
+        if not math.isfinite(sum(result.values())):
+            self.problem(
+                key, "weights are too large: their sum is not a finite number (use shares, e.g. 0.3)"
+            )
+            return {}
         if not sub:
             self.problem(key, "needs at least one name = weight entry")
         return result

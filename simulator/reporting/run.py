@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from simulator.domain import provisions
-from simulator.experiments.run import RunResult
+from simulator.experiments.run import PENDING_WARNING, RunResult, decided_share_warnings
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
 from simulator.world.tally import HEADLINE_METRICS
 
@@ -62,12 +62,18 @@ def as_table(result: RunResult) -> str:
         f"[low, high] = {INTERVAL_NAME}",
         "",
     ]
+    warnings = result.warnings
     headline = [
-        (spec.label, format_estimate(result[spec.name], spec.kind), str(result[spec.name].n))
+        (
+            spec.label + (" (!)" if warnings and spec.name == "abuse_pass_through" else ""),
+            format_estimate(result[spec.name], spec.kind),
+            str(result[spec.name].n),
+        )
         for spec in HEADLINE_METRICS
         if spec.name in result.estimates
     ]
     lines += text_table(("metric", "mean [95% CI]", "n"), headline)
+    lines += [f"  (!) warning: {warning}" for warning in warnings]
     refusals = _refusal_rows(result)
     if refusals:
         lines += ["", "Refusals by provision (mean per replication)"]
@@ -154,15 +160,23 @@ def sweep_table(summary, manifest: dict) -> str:
         f"[low, high] = {INTERVAL_NAME}",
         "",
     ]
-    rows = []
+    rows, warned = [], 0
     for record in summary.to_dict("records"):
-        cells = [record["configuration"]]
+        means = {name[: -len(".mean")]: value for name, value in record.items() if name.endswith(".mean")}
+        warning = bool(decided_share_warnings(means))
+        warned += warning
+        cells = [record["configuration"] + (" (!)" if warning else "")]
         for metric, _, kind in SWEEP_COLUMNS:
             mean, low, high = (_float(record.get(f"{metric}.{p}")) for p in ("mean", "ci_low", "ci_high"))
             n = int(_float(record.get(f"{metric}.n"), 0))
             cells.append(format_estimate(Estimate(mean, low, high, n), kind))
         rows.append(cells)
     lines += text_table(("configuration", *(label for _, label, _ in SWEEP_COLUMNS)), rows)
+    if warned:
+        lines.append(
+            f"  (!) warning: in {warned} configuration(s) more than {100 * PENDING_WARNING:.0f}% of the "
+            "abusive or legitimate requests are still pending when the run stops"
+        )
     return "\n".join(lines)
 
 

@@ -39,3 +39,15 @@ def test_a_malformed_sweep_table_is_reported(tmp_path):
         f"{path}: sweep.range: unknown key",
         f"{path}: sweep.lhs: must be a whole number of points",
     ]
+
+
+def test_run_settings_are_not_design_factors():
+    from simulator.experiments.designs import run_setting_problems
+
+    design = Design(grid={"scenario.seed": [1, 2]}, ranges={"scenario.replications": (2, 8)})
+    problems = run_setting_problems(design, "f.toml")
+    assert [(p.path, p.message.split(":")[0]) for p in problems] == [
+        ("sweep.grid", "scenario.seed is not a design factor"),
+        ("sweep.ranges", "scenario.replications is not a design factor"),
+    ]
+    assert run_setting_problems(Design(grid={"scenario.horizon_days": [100, 200]}), "f.toml") == []

@@ -40,3 +40,21 @@ def test_result_document_separates_headline_refusals_states_and_stages(small_sce
     assert "abuse_pass_through" in doc["requesting_states"]["A"]
     assert set(doc["stages"]) == {"execution"}
     assert doc["refusals"] == {}  # every safeguard off: nothing can be refused
+
+
+def test_progress_is_told_every_replication_once(small_scenario):
+    told: list[int] = []
+    run(small_scenario, replications=5, progress=told.append)
+    assert sum(told) == 5 and all(steps > 0 for steps in told)
+
+
+def test_a_saturated_run_warns_that_its_figures_rest_on_few_decided_requests():
+    saturated = build(
+        document(stages={"execution": {"staff": 1, "service": {"distribution": "fixed", "value": 5.0}}})
+    )
+    result = run(saturated, replications=2)
+    assert result["abusive_pending_share"].mean > 0.5
+    [abusive, legitimate] = result.warnings
+    assert "of abusive requests are still pending" in abusive and "legitimate" in legitimate
+    assert result.to_dict()["warnings"] == result.warnings
+    assert run(build(document()), replications=2).warnings == []

@@ -44,3 +44,30 @@ def test_table_cites_the_provisions_that_refused_and_skips_silent_ones():
 def test_csv_keeps_full_precision():
     text = as_csv(result_of(build(document()), 1, rows()))
     assert "abuse_pass_through,0.6," in text
+
+
+def test_sweep_table_marks_configurations_with_too_many_pending():
+    import pandas as pd
+
+    from simulator.reporting.run import sweep_table
+
+    def row(label: str, pending: float) -> dict:
+        return {
+            "configuration": label,
+            "abusive_pending_share.mean": pending,
+            "legitimate_submitted.mean": 100.0,
+            "legitimate_granted.mean": 95.0,
+            "legitimate_refused.mean": 0.0,
+            "legitimate_withdrawn.mean": 0.0,
+        }
+
+    manifest = {
+        "scenario": "s",
+        "configurations": [{}, {}],
+        "replications": 2,
+        "seed": 1,
+        "backend": "serial",
+    }
+    text = sweep_table(pd.DataFrame([row("calm", 0.05), row("swamped", 0.6)]), manifest)
+    assert "swamped (!)" in text and "calm (!)" not in text
+    assert "(!) warning: in 1 configuration(s) more than 20%" in text

@@ -1,0 +1,40 @@
+"""Validation: every check of every command, every problem in one pass."""
+
+from __future__ import annotations
+
+import tomli_w
+
+from simulator.checking.validation import file_problems
+from tests.conftest import BASELINE, ROOT, deep_update, document
+
+
+def test_good_files_have_no_problems():
+    assert file_problems(BASELINE) == []
+    assert file_problems(ROOT / "tests" / "data" / "small-sweep.toml") == []
+
+
+def test_problems_of_scenario_variants_and_sweep_come_together(tmp_path):
+    doc = deep_update(document(), "scenario.horizon_days", -1.0)
+    doc["variant"] = [{"name": "v", "set": {"safeguards.dual_criminality.mode": "sometimes"}}]
+    doc["sweep"] = {"grid": {"scenario.replications": [2, 8]}, "lhs": 3}
+    path = tmp_path / "s.toml"
+    path.write_text(tomli_w.dumps(doc))
+    paths = [p.path for p in file_problems(path)]
+    assert "scenario.horizon_days" in paths  # the scenario
+    assert "variant 'v'" in " ".join(str(p) for p in file_problems(path))  # a variant
+    assert "sweep.grid" in paths  # the sweep, in the same pass
+
+
+def test_configurations_of_the_sweep_are_checked_as_sweep_would(tmp_path):
+    doc = document()
+    doc["sweep"] = {"grid": {"stages.execution.staff": [1, -2]}}
+    path = tmp_path / "s.toml"
+    path.write_text(tomli_w.dumps(doc))
+    [problem] = file_problems(path)
+    assert "stages.execution.staff=-2" in problem.file and problem.path == "stages.execution.staff"
+
+
+def test_an_unreadable_file_is_one_problem(tmp_path):
+    (tmp_path / "bad.toml").write_bytes(b"\xff\xfe")
+    [problem] = file_problems(tmp_path / "bad.toml")
+    assert problem.message == "is not UTF-8 text"

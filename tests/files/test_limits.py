@@ -1,0 +1,89 @@
+"""Limits: numbers that would explode, hang or end in NaN are refused with their path."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from simulator.files.limits import (
+    MAX_DAYS,
+    REQUEST_CEILING,
+    allowing_large,
+    distribution_problems,
+    expected_requests,
+    large_allowed,
+    scenario_problems,
+)
+from simulator.files.loader import ScenarioError
+from simulator.world.distributions import Beta, Exponential, Fixed, Lognormal
+from simulator.world.scenario import Surge
+from tests.conftest import build, deep_update, document
+
+
+@pytest.mark.parametrize(
+    "cls, values, score, fragment",
+    [
+        (Lognormal, {"mean": 1e300, "sd": 1e300}, False, "must be at most 1e+09"),
+        (Lognormal, {"mean": 1e-300, "sd": 1.0}, False, "cannot be sampled"),
+        (Lognormal, {"mean": 5e-324, "sd": 1e9}, False, "not finite"),
+        (Lognormal, {"mean": 20.0, "sd": 1e6}, False, "draws durations up to"),
+        (Exponential, {"mean": 1e9}, False, "draws durations up to"),
+        (Fixed, {"value": 1.5}, True, "a score must lie in [0, 1]"),
+    ],
+)
+def test_unusable_distributions_are_named(cls, values, score, fragment):
+    problems = distribution_problems(cls, values, score)
+    assert problems and fragment in problems[0][1]
+
+
+@pytest.mark.parametrize(
+    "cls, values, score",
+    [
+        (Lognormal, {"mean": 20.0, "sd": 10.0}, False),
+        (Lognormal, {"mean": 1e-3, "sd": 1e-2}, False),
+        (Exponential, {"mean": 5e-324}, False),
+        (Beta, {"a": 2.0, "b": 5.0}, True),
+        (Fixed, {"value": 0.0}, False),
+    ],
+)
+def test_ordinary_and_tiny_distributions_pass(cls, values, score):
+    assert distribution_problems(cls, values, score) == []
+
+
+def test_expected_requests_integrate_the_rate_with_multiplying_surges():
+    state = build(document()).requesting_states[0]  # 365 a year: one a day
+    assert expected_requests(state, 100.0) == pytest.approx(100.0)
+    surged = state.__class__(**{**_fields(state), "surges": (Surge(10, 20, 3.0), Surge(15, 30, 2.0))})
+    # days 10-15 x3, 15-20 x6, 20-30 x2: 100 + 5*2 + 5*5 + 10*1
+    assert expected_requests(surged, 100.0) == pytest.approx(145.0)
+
+
+def _fields(state) -> dict:
+    import attrs
+
+    return {f.name: getattr(state, f.name) for f in attrs.fields(type(state))}
+
+
+def test_times_multipliers_and_volume_are_bounded():
+    states = build(document()).requesting_states
+    assert scenario_problems("f.toml", MAX_DAYS, MAX_DAYS, states) == []
+    [problem] = scenario_problems("f.toml", MAX_DAYS * 2, 0.0, states)
+    assert problem.path == "scenario.horizon_days"
+    big = deep_update(document(), "requesting_state.0.requests_per_year", REQUEST_CEILING * 365 / 100)
+    with pytest.raises(ScenarioError, match="--allow-large"):
+        build(deep_update(big, "scenario.horizon_days", 101.0))
+    assert not large_allowed()
+    with allowing_large():
+        assert large_allowed()
+        assert build(deep_update(big, "scenario.horizon_days", 101.0)).horizon_days == 101.0
+    assert not large_allowed()
+
+
+def test_weights_whose_sum_overflows_are_refused():
+    doc = deep_update(
+        document(), "requesting_state.0.offences", {"computer_fraud": 1.7e308, "extremism": 1.7e308}
+    )
+    with pytest.raises(ScenarioError, match=r"offences: weights are too large"):
+        build(doc)
+    assert math.isfinite(sum(build(document()).requesting_states[0].offences.cumulative))
