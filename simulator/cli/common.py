@@ -59,6 +59,12 @@ Scheduler = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="KEY=VALUE: change one value of the file, a dotted key as in a variant (repeatable)."
+    ),
+]
 
 
 def fail(message: str) -> typer.Exit:

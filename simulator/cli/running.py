@@ -17,6 +17,7 @@ from simulator.cli.common import (
     ScenarioFile,
     Scheduler,
     Seed,
+    Sets,
     TraceFormat,
     Workers,
     app,
@@ -27,8 +28,8 @@ from simulator.cli.common import (
 from simulator.experiments import designs
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
-from simulator.files.loader import ScenarioError, load_scenario, read_toml
-from simulator.files.overrides import check_file
+from simulator.files.loader import ScenarioError, read_toml
+from simulator.files.overrides import check_file, load_configuration, parse_assignments
 from simulator.reporting import run as report
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
@@ -42,10 +43,14 @@ def run(
     out: Out = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Run this [[variant]] of FILE (a+b combines).")
+    ] = None,
+    sets: Sets = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     with user_errors():
-        scenario = load_scenario(file)
+        scenario = load_configuration(file, variant, parse_assignments(sets or []))
         result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
     emit(report.FORMATTERS[output_format.value](result), out)
 
@@ -84,10 +89,15 @@ def explain_command(
     output_format: Annotated[
         TraceFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TraceFormat.text,
+    variant: Annotated[
+        str | None,
+        typer.Option("--variant", "-v", help="Replay under this [[variant]] of FILE (a+b combines)."),
+    ] = None,
+    sets: Sets = None,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
     with user_errors():
-        scenario = load_scenario(file)
+        scenario = load_configuration(file, variant, parse_assignments(sets or []))
         try:
             trace = explain(scenario, request, replication, seed)
         except UnknownRequest as error:

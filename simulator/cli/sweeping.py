@@ -13,6 +13,7 @@ from simulator.cli.common import (
     Replications,
     Scheduler,
     Seed,
+    Sets,
     Workers,
     app,
     fail,
@@ -22,7 +23,7 @@ from simulator.cli.common import (
 from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
 from simulator.files.loader import ScenarioError
-from simulator.files.overrides import parse_value
+from simulator.files.overrides import parse_assignments, parse_value, split_values
 from simulator.reporting import run as report
 
 
@@ -32,7 +33,10 @@ def sweep(
     grid: Annotated[
         list[str] | None,
         typer.Option(
-            "--grid", "-g", help="KEY=V1,V2,... : dotted key and its values (repeatable; full factorial)."
+            "--grid",
+            "-g",
+            help="KEY=V1,V2,... : dotted key and its values (repeatable; full factorial); "
+            "a value may be a list: KEY=[a,b],[c].",
         ),
     ] = None,
     lhs: Annotated[
@@ -56,13 +60,39 @@ def sweep(
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    sets: Sets = None,
+    file_sweep: Annotated[
+        bool | None,
+        typer.Option(
+            "--file-sweep/--no-file-sweep",
+            help="Add the file's [sweep] table to the command line's design, or never use it "
+            "(default: the file's [sweep] only when the command line gives no design).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the configurations and an estimate of the time; run nothing."),
+    ] = False,
 ) -> None:
-    """Run a sweep of configurations into a resumable run directory of Parquet files."""
+    """Run a sweep of configurations into a resumable run directory of Parquet files.
+
+    The design is the command line's (--grid, --lhs/--range, --variants, --set) or, when it gives
+    none, the file's [sweep] table; --file-sweep adds the file's table to the command line's.
+    """
     with user_errors():
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
-            design = _design(file, grid or [], lhs, ranges or [], variants)
+            design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep)
+            if dry_run:
+                from simulator.experiments import planning
+
+                the_plan = planning.plan(
+                    file, design, replications, seed, batch, workers or default_workers()
+                )
+                typer.echo(f"Sweep of {file} would run:")
+                typer.echo("\n".join(planning.describe(the_plan)))
+                return
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-{stamp}"
             sweeps.start(file, directory, design, replications, seed, batch)
@@ -77,22 +107,30 @@ def sweep(
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
 
 
-def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], variants: str | None):
+def _design(
+    file: Path,
+    grid: list[str],
+    lhs: int | None,
+    ranges: list[str],
+    variants: str | None,
+    sets: list[str],
+    file_sweep: bool | None,
+):
     design, problems = designs.design_from_file(file)
     if problems:
         raise ScenarioError(problems)
-    grid_values = dict(design.grid)
+    grid_values: dict = {key: [value] for key, value in parse_assignments(sets).items()}
     for item in grid:
         key, values = _key_values(item, "--grid")
-        grid_values[key] = [parse_value(v) for v in values.split(",")]
-    range_values = dict(design.ranges)
+        grid_values[key] = [parse_value(v) for v in split_values(values)]
+    range_values = {}
     for item in ranges:
         key, values = _key_values(item, "--range")
         bounds = [parse_value(v) for v in values.split(",")]
         if len(bounds) != 2 or not all(isinstance(b, int | float) for b in bounds) or bounds[0] > bounds[1]:
             raise fail(f"--range {item}: give KEY=LOW,HIGH with LOW <= HIGH")
         range_values[key] = tuple(bounds)
-    names = list(design.variants)
+    names = []
     if variants == "all":
         from simulator.files.loader import read_toml
         from simulator.files.overrides import read_variants
@@ -100,7 +138,8 @@ def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], var
         names = [v.name for v in read_variants(read_toml(file), str(file))]
     elif variants:
         names = variants.split(",")
-    return designs.Design(grid_values, design.lhs if lhs is None else lhs, range_values, names)
+    asked = designs.Design(grid_values, lhs or 0, range_values, names)
+    return designs.select_design(design, asked, file_sweep)
 
 
 def _key_values(item: str, option: str) -> tuple[str, str]:
