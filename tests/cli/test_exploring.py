@@ -1,0 +1,53 @@
+"""``mlasim sensitivity``, ``discover`` and ``frontier`` driven from the outside, as a user would."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from simulator.cli import app
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "data" / "small-sweep.toml"
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_sensitivity_prints_ranked_indices_and_resumes(tmp_path):
+    args = [
+        "sensitivity", SMALL, "--param", "safeguards.dual_criminality.refusal_rate=0,1",
+        "--param", "stages.legal_review.staff=1,4", "--method", "morris", "--samples", "2",
+        "-n", "2", "-w", "1", "-q", "--out", tmp_path / "run",
+    ]  # fmt: skip
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert "Sensitivity of abuse_pass_through: Morris (elementary effects), 2 trajectories" in result.output
+    assert "6 configurations x 2 replications on common random numbers" in result.output
+    resumed = invoke("sensitivity", "--resume", tmp_path / "run", "-w", "1", "-q", "--format", "json")
+    doc = json.loads(resumed.output)
+    assert doc["ranking"] == ["safeguards.dual_criminality.refusal_rate", "stages.legal_review.staff"]
+    assert doc["configurations"] == 6 and doc["replications"] == 2
+
+
+def test_sensitivity_errors_are_one_line_and_exit_2(tmp_path):
+    for args, message in (
+        (["--param", "a.b=1"], "--param a.b=1: give KEY=LOW,HIGH"),
+        (["--param", "safeguards.dual_criminality.refusal_rate=0,1"], "two or more --param"),
+        (
+            [
+                "--param",
+                "safeguards.dual_criminality.refusal_rate=0,1",
+                "--param",
+                "stages.legal_review.stafff=1,2",
+            ],
+            "stages.legal_review.stafff: unknown key (did you mean 'staff'?)",
+        ),
+    ):
+        result = invoke("sensitivity", SMALL, *args, "--out", tmp_path / "r", "-q")
+        assert result.exit_code == 2, result.output
+        [line] = result.output.strip().splitlines()
+        assert message in line
