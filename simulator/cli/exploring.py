@@ -96,3 +96,47 @@ def sensitivity(
         with progress_bar("tasks", quiet) as advance:
             result = sa.finish_study(directory, workers or default_workers(), scheduler, progress=advance)
     typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
+
+
+RunDirectory = Annotated[Path, typer.Argument(help="A sweep's run directory.", metavar="RUN_DIR")]
+
+
+@app.command()
+def discover(
+    directory: RunDirectory,
+    where: Annotated[
+        str,
+        typer.Option(
+            "--where",
+            help='The outcome to explain: "abuse_pass_through < 0.2 and legitimate_refusal_rate < 0.05".',
+        ),
+    ],
+    boxes: Annotated[int, typer.Option("--boxes", min=1, help="At most this many boxes.")] = 2,
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            "--min-coverage", min=0.0, max=1.0, help="Report the densest step with at least this coverage."
+        ),
+    ] = 0.8,
+    output_format: Format = TableFormat.table,
+) -> None:
+    """Scenario discovery: PRIM boxes of swept settings where a condition on the results holds."""
+    from simulator.experiments.conditions import parse_condition
+    from simulator.experiments.discovery import discover as find
+    from simulator.reporting import discovery as report_discovery
+
+    with user_errors():
+        _check_run_directory(directory)
+        result = find(directory, parse_condition(where), boxes, min_coverage)
+    typer.echo(report_discovery.FORMATTERS[output_format.value](result))
+
+
+def _check_run_directory(directory: Path) -> None:
+    from simulator.experiments.sweeps import MANIFEST
+
+    if not (directory / MANIFEST).exists():
+        raise fail(f"{directory}: no {MANIFEST}: not a sweep run directory")
+    if not (directory / "summary.parquet").exists():
+        raise fail(
+            f"{directory}: the sweep has not finished (no summary.parquet): mlasim sweep --resume {directory}"
+        )

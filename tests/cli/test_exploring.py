@@ -51,3 +51,30 @@ def test_sensitivity_errors_are_one_line_and_exit_2(tmp_path):
         assert result.exit_code == 2, result.output
         [line] = result.output.strip().splitlines()
         assert message in line
+
+
+def test_discover_prints_boxes_and_json_and_refuses_a_bad_directory(tmp_path):
+    grid = [
+        "--grid", "safeguards.dual_criminality.mode=discretionary,required",
+        "--grid", "safeguards.dual_criminality.refusal_rate=0.1,0.5,0.9",
+    ]  # fmt: skip
+    swept = invoke("sweep", SMALL, *grid, "-n", "2", "-w", "1", "-q", "--out", tmp_path / "run")
+    assert swept.exit_code == 0, swept.output
+    where = ["--where", "abuse_pass_through < 0.5", "--min-coverage", "0.7"]
+    table = invoke("discover", tmp_path / "run", *where)
+    assert table.exit_code == 0, table.output
+    assert "6 configurations (each the mean of its replications)" in table.output
+    assert "Box 1: coverage 75%, density 100%" in table.output
+    assert "peeling trajectory of box 1" in table.output
+    doc = json.loads(invoke("discover", tmp_path / "run", *where, "--format", "json").output)
+    assert doc["boxes"][0]["restrictions"] == [
+        {"setting": "safeguards.dual_criminality.mode", "values": ["required"]}
+    ]
+    for args, message in (
+        ([tmp_path / "nothing", "--where", "abuse_pass_through < 0.5"], "not a sweep run directory"),
+        ([tmp_path / "run", "--where", "abuse_pass_through == 0.5"], "write METRIC < NUMBER"),
+        ([tmp_path / "run", "--where", "abuse_pass_thru < 0.5"], "did you mean 'abuse_pass_through'"),
+    ):
+        result = invoke("discover", *args)
+        assert result.exit_code == 2 and message in result.output
+        assert len(result.output.strip().splitlines()) == 1
