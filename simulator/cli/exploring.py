@@ -140,3 +140,35 @@ def _check_run_directory(directory: Path) -> None:
         raise fail(
             f"{directory}: the sweep has not finished (no summary.parquet): mlasim sweep --resume {directory}"
         )
+
+
+@app.command("frontier")
+def frontier_command(
+    directory: RunDirectory,
+    objectives: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--objective",
+            help="A metric to minimise (repeatable; default: abuse_pass_through, legitimate_refusal_rate, "
+            "legitimate_days_median).",
+        ),
+    ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option("--budget", help='A condition to meet: "legitimate_refusal_rate <= 0.03".'),
+    ] = None,
+    least: Annotated[
+        str, typer.Option("--least", help="With --budget: the metric to minimise.")
+    ] = "abuse_pass_through",
+    output_format: Format = TableFormat.table,
+) -> None:
+    """The safeguard frontier of a sweep: configurations no other beats on abuse and legitimate cost."""
+    from simulator.experiments.conditions import parse_condition
+    from simulator.experiments.frontier import OBJECTIVES, frontier
+    from simulator.reporting import frontier as report_frontier
+
+    with user_errors():
+        _check_run_directory(directory)
+        condition = parse_condition(budget, "--budget") if budget else None
+        result = frontier(directory, objectives or OBJECTIVES, condition, least)
+    typer.echo(report_frontier.FORMATTERS[output_format.value](result))

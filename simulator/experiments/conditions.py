@@ -50,12 +50,17 @@ class Condition:
 
     def check(self, known: Collection[str], option: str) -> None:
         """Every metric is one of ``known``, or an error naming the nearest."""
-        for name in self.metrics:
-            if name not in known:
-                raise OverrideError(f"{option}: no metric {name!r}{suggestion(name, known)}")
+        check_metrics(self.metrics, known, option)
 
     def __str__(self) -> str:
         return " and ".join(str(c) for c in self.clauses)
+
+
+def check_metrics(names: Collection[str], known: Collection[str], option: str) -> None:
+    """Every name is one of ``known``, or a one-line error naming the nearest."""
+    for name in names:
+        if name not in known:
+            raise OverrideError(f"{option}: no metric {name!r}{suggestion(name, known)}")
 
 
 def parse_condition(text: str, option: str = "--where") -> Condition:

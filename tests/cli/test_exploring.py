@@ -78,3 +78,24 @@ def test_discover_prints_boxes_and_json_and_refuses_a_bad_directory(tmp_path):
         result = invoke("discover", *args)
         assert result.exit_code == 2 and message in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_frontier_prints_the_front_and_answers_a_budget(tmp_path):
+    grid = [
+        "--grid", "safeguards.dual_criminality.mode=discretionary,required",
+        "--grid", "safeguards.dual_criminality.refusal_rate=0.2,0.8",
+    ]  # fmt: skip
+    assert invoke("sweep", SMALL, *grid, "-n", "2", "-w", "1", "-q", "--out", tmp_path / "run").exit_code == 0
+    result = invoke("frontier", tmp_path / "run", "--budget", "legitimate_refusal_rate <= 0.03")
+    assert result.exit_code == 0, result.output
+    assert "configurations no other beats on abuse pass-through, legitimate refused" in result.output
+    assert "Budget: least abuse pass-through with legitimate_refusal_rate <= 0.03" in result.output
+    doc = json.loads(
+        invoke(
+            "frontier", tmp_path / "run", "--budget", "legitimate_refusal_rate <= 0.03", "-f", "json"
+        ).output
+    )
+    front = [c["metrics"]["abuse_pass_through"]["mean"] for c in doc["frontier"]]
+    assert doc["budget"]["best"]["metrics"]["abuse_pass_through"]["mean"] == min(front)
+    bad = invoke("frontier", tmp_path / "run", "--budget", "legitimate_refusal_rate <= 3%")
+    assert bad.exit_code == 2 and "write METRIC < NUMBER" in bad.output
