@@ -107,9 +107,15 @@ class Frontier:
 
 
 def configurations(directory: str | Path, metrics: Sequence[str]) -> list[Configuration]:
-    """A sweep's configurations with the estimates of ``metrics`` (from its summary)."""
+    """A sweep's configurations with the estimates of ``metrics`` (from its summary).
+
+    A configuration's label names only the settings the sweep varied (those set alike in every
+    configuration, by ``--set`` say, are left out; its ``parameters`` keep them all).
+    """
     result = SweepResult(Path(directory))
     parameters = {c["index"]: c["parameters"] for c in result.manifest()["configurations"]}
+    keys = dict.fromkeys(k for p in parameters.values() for k in p)
+    varied = [k for k in keys if len({repr(p.get(k)) for p in parameters.values()}) > 1]
     found = []
     for record in result.summary().sort_values("config_index").to_dict("records"):
         estimates = {
@@ -120,8 +126,14 @@ def configurations(directory: str | Path, metrics: Sequence[str]) -> list[Config
             for m in metrics
         }
         index = int(record["config_index"])
-        found.append(Configuration(index, record["configuration"], parameters.get(index, {}), estimates))
+        own = parameters.get(index, {})
+        label = ", ".join(f"{k}={_text(own.get(k))}" for k in varied) or record["configuration"]
+        found.append(Configuration(index, label, own, estimates))
     return found
+
+
+def _text(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _number(value: Any, missing: float = math.nan) -> float:

@@ -36,8 +36,10 @@ def as_table(f: Frontier) -> str:
     if f.undefined:
         lines.append(f"left out: {f.undefined} configuration(s) where an objective is undefined")
     lines.append("")
-    rows = [(c.label, *_cells(c, f.objectives)) for c in f.front]
-    lines += text_table(("configuration", *names), rows)
+    # the long label last, left-aligned, so the figures line up
+    table = text_table(("#", *names), [(str(i), *_cells(c, f.objectives)) for i, c in enumerate(f.front, 1)])
+    ends = ["configuration (the settings the sweep varied)", "-" * 13, *(c.label for c in f.front)]
+    lines += [f"{row.ljust(len(table[1]))}  {end}" for row, end in zip(table, ends, strict=True)]
     if f.budget is not None:
         b = f.budget
         lines += ["", f"Budget: least {LABELS.get(b.least, b.least)} with {b.condition}"]
