@@ -235,15 +235,23 @@ SMALL = BASELINE.parent.parent / "tests" / "data" / "small-sweep.toml"
         ["check", str(SMALL), "--max-examples", "1"],
         ["sweep", str(SMALL), "-n", "2", "-q", "--dry-run"],
         ["explain", str(SMALL), "--request", "0"],
+        [
+            "sensitivity",
+            str(SMALL),
+            "--param",
+            "stages.legal_review.staff=1,2",
+            "--param",
+            "scenario.seed=1,2",
+        ],
     ],
     ids=lambda c: c[0],
 )
 def test_a_misspelt_set_key_is_one_line_with_a_suggestion_and_exit_2(command):
     result = invoke(*command, "--set", "safeguards.dual_criminality.mdoe=required")
     assert result.exit_code == 2
-    [line] = result.output.strip().splitlines()
-    assert line.startswith(f"mlasim: {SMALL} (")  # (--set), or the sweep configuration's label
-    assert line.endswith("): safeguards.dual_criminality.mdoe: unknown key (did you mean 'mode'?)")
+    assert result.output.strip().splitlines() == [
+        f"mlasim: {SMALL} (--set): safeguards.dual_criminality.mdoe: unknown key (did you mean 'mode'?)"
+    ]
 
 
 def test_set_changes_the_run_and_variants_combine():
@@ -293,6 +301,9 @@ def test_the_file_sweep_only_when_asked_and_a_dry_run_that_runs_nothing(tmp_path
         "sweep", str(SMALL), "--no-file-sweep", "--set", "scenario.horizon_days=100", "-n", "2", "--dry-run"
     )
     assert "1 configurations" in none.output and "scenario.horizon_days=100" in none.output
+    what_if = invoke("sweep", str(SMALL), "--set", "scenario.horizon_days=100", "-n", "2", "--dry-run")
+    assert "2 configurations" in what_if.output  # --set is no design: the file's [sweep], changed
+    assert "scenario.horizon_days=100, safeguards.dual_criminality.refusal_rate=0.8" in what_if.output
 
 
 def test_validate_checks_variants_and_the_sweep_table(tmp_path):

@@ -33,9 +33,9 @@ def execute(command: str) -> str:
     from simulator.cli import app
 
     head = None
-    if "|" in command:
-        command, pipe = (part.strip() for part in command.split("|", 1))
-        head = int(shlex.split(pipe)[-1])
+    piped = re.search(r"\s\|\s*head -n (\d+)\s*$", command)  # a | inside quotes is an argument
+    if piped:
+        command, head = command[: piped.start()], int(piped[1])
     argv = shlex.split(command)
     assert argv[0] == "mlasim"
     result = CliRunner().invoke(app, argv[1:])

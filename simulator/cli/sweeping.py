@@ -23,7 +23,7 @@ from simulator.cli.common import (
 from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
 from simulator.files.loader import ScenarioError
-from simulator.files.overrides import parse_assignments, parse_value, split_values
+from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
 from simulator.reporting import run as report
 
 
@@ -119,7 +119,7 @@ def _design(
     design, problems = designs.design_from_file(file)
     if problems:
         raise ScenarioError(problems)
-    grid_values: dict = {key: [value] for key, value in parse_assignments(sets).items()}
+    grid_values: dict = {}
     for item in grid:
         key, values = _key_values(item, "--grid")
         grid_values[key] = [parse_value(v) for v in split_values(values)]
@@ -139,7 +139,13 @@ def _design(
     elif variants:
         names = variants.split(",")
     asked = designs.Design(grid_values, lhs or 0, range_values, names)
-    return designs.select_design(design, asked, file_sweep)
+    chosen = designs.select_design(design, asked, file_sweep)
+    # --set is a what-if, not a design: the same value in every configuration of the chosen design
+    changes = parse_assignments(sets)
+    if changes:
+        load_configuration(file, None, changes)  # a bad key: one problem, named as --set
+    fixed = {key: [value] for key, value in changes.items() if key not in chosen.grid}
+    return designs.Design({**fixed, **chosen.grid}, chosen.lhs, chosen.ranges, chosen.variants)
 
 
 def _key_values(item: str, option: str) -> tuple[str, str]:

@@ -36,7 +36,13 @@ from attrs import field, frozen
 
 from simulator.experiments import sweeps
 from simulator.files.loader import read_toml
-from simulator.files.overrides import OverrideError, configured, parse_value, split_values
+from simulator.files.overrides import (
+    OverrideError,
+    configured,
+    load_configuration,
+    parse_value,
+    split_values,
+)
 from simulator.files.reader import Problem, ScenarioError, suggestion
 from simulator.world.tally import Tally
 
@@ -315,6 +321,8 @@ def start_study(
 ) -> None:
     """Validate every configuration of the study and write its run directory's manifest."""
     check_metric(path, metric)
+    if study.fixed:
+        load_configuration(path, None, study.fixed)  # a bad --set key: one problem, named as --set
     manifest = sweeps.start(path, directory, study, replications, seed, batch)
     record = {"metric": metric, **study.to_dict(), "seed": manifest["seed"]}
     Path(directory, STUDY_FILE).write_text(json.dumps(record, indent=2))

@@ -53,6 +53,11 @@ def as_table(f: Frontier) -> str:
                 [(LABELS.get(m, m), format_estimate(b.best.estimates[m], kind(m))) for m in metrics],
                 indent="    ",
             )
+            values = ", ".join(
+                f"{c.metric} = {b.best.estimates[c.metric].mean:.6g} {c.op} {c.value:g}"
+                for c in b.condition.clauses
+            )
+            lines.append(f"  on the means: {values}")
             confidence = (
                 "the budget holds at the unfavourable end of the intervals too"
                 if b.holds_on_interval

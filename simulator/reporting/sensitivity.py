@@ -6,6 +6,7 @@ import json
 import math
 
 from simulator.experiments.sensitivity import StudyResult
+from simulator.reporting.frontier import kind
 from simulator.reporting.run import text_table
 
 
@@ -15,9 +16,12 @@ def _index(value: float, half: float) -> str:
     return f"{value:.2f} [{value - half:.2f}, {value + half:.2f}]"
 
 
-def _effect(value: float, half: float) -> str:
+def _effect(value: float, half: float, share: bool) -> str:
+    """mu*: in percentage points for a share, else in the metric's unit."""
     if math.isnan(value):
         return "n/a"
+    if share:
+        return f"{100 * value:.1f} pts [{100 * (value - half):.1f}, {100 * (value + half):.1f}]"
     return f"{value:.3g} [{value - half:.3g}, {value + half:.3g}]"
 
 
@@ -52,13 +56,14 @@ def as_table(result: StudyResult) -> str:
             for name in order
         ]
     else:
+        share = kind(result.metric) == "share"
         header = ("setting", "values", "mu* (mean |effect|)", "sigma")
         rows = [
             (
                 name,
                 ranges[name],
-                _effect(ind.mu_star[position[name]], ind.mu_star_conf[position[name]]),
-                f"{ind.sigma[position[name]]:.3g}",
+                _effect(ind.mu_star[position[name]], ind.mu_star_conf[position[name]], share),
+                _effect(ind.sigma[position[name]], 0.0, share).split(" [")[0],
             )
             for name in order
         ]
