@@ -215,11 +215,95 @@ def test_sweep_latin_hypercube_and_variants(tmp_path):
     small = BASELINE.parent.parent / "tests" / "data" / "small-sweep.toml"
     result = invoke(
         "sweep", str(small), "--out", str(tmp_path / "run"), "-n", "2", "-w", "1", "-q",
-        "--lhs", "3", "--variants", "all",
+        "--lhs", "3", "--variants", "all", "--file-sweep",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "6 configurations" in result.output  # 1 variant x 2 grid values x 3 LHS points
     assert "variant=required" in result.output
+
+
+# --- what-ifs: --set, --variant a+b, the file's [sweep] only when asked, --dry-run ----------------
+
+SMALL = BASELINE.parent.parent / "tests" / "data" / "small-sweep.toml"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", str(SMALL), "-n", "2"],
+        ["compare", str(SMALL), "--variant", "required", "-n", "2", "-q"],
+        ["check", str(SMALL), "--max-examples", "1"],
+        ["sweep", str(SMALL), "-n", "2", "-q", "--dry-run"],
+        ["explain", str(SMALL), "--request", "0"],
+        [
+            "sensitivity",
+            str(SMALL),
+            "--param",
+            "stages.legal_review.staff=1,2",
+            "--param",
+            "scenario.seed=1,2",
+        ],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_misspelt_set_key_is_one_line_with_a_suggestion_and_exit_2(command):
+    result = invoke(*command, "--set", "safeguards.dual_criminality.mdoe=required")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"mlasim: {SMALL} (--set): safeguards.dual_criminality.mdoe: unknown key (did you mean 'mode'?)"
+    ]
+
+
+def test_set_changes_the_run_and_variants_combine():
+    base = json.loads(invoke("run", str(SMALL), "-n", "2", "-w", "1", "-f", "json").output)
+    strict = invoke("run", str(SMALL), "-n", "2", "-w", "1", "-f", "json",
+                    "--set", "safeguards.dual_criminality.refusal_rate=1.0")  # fmt: skip
+    changed = json.loads(strict.output)
+    assert changed["scenario"] == "small sweep / safeguards.dual_criminality.refusal_rate=1.0"
+    assert changed["metrics"]["abuse_pass_through"]["mean"] < base["metrics"]["abuse_pass_through"]["mean"]
+    combined = invoke("run", str(SMALL), "-n", "2", "-w", "1", "--variant", "required+requird")
+    assert (
+        combined.exit_code == 2 and "no variant named 'requird' (did you mean 'required'?)" in combined.output
+    )
+
+
+def test_compare_json_lists_the_flipped_requests_that_explain_replays():
+    result = invoke("compare", str(SMALL), "--variant", "required", "-n", "2", "-w", "1", "-q", "-f", "json")
+    flipped = json.loads(result.output)["configurations"][1]["flipped_requests"]
+    assert flipped and {f["replication"] for f in flipped} == {0, 1}
+    first = flipped[0]
+    replay = [
+        "explain",
+        str(SMALL),
+        "--request",
+        str(first["request"]),
+        "--replication",
+        str(first["replication"]),
+    ]
+    assert "Outcome: GRANTED" in invoke(*replay).output
+    assert "Outcome: REFUSED" in invoke(*replay, "--variant", "required").output
+    table = invoke("compare", str(SMALL), "--variant", "required", "-n", "2", "-w", "1", "-q").output
+    assert f"abusive: granted -> refused: {first['replication']}/{first['request']}," in table
+
+
+def test_the_file_sweep_only_when_asked_and_a_dry_run_that_runs_nothing(tmp_path):
+    grid = ["--grid", 'safeguards.discrimination.grounds=["race"],["race","religion"]']
+    asked = invoke("sweep", str(SMALL), *grid, "-n", "2", "--dry-run", "--out", str(tmp_path / "r"))
+    assert asked.exit_code == 0, asked.output
+    assert "2 configurations x 2 replications" in asked.output
+    assert "safeguards.discrimination.grounds=['race', 'religion']" in asked.output
+    assert "estimate: about" in asked.output and not (tmp_path / "r").exists()
+    both = invoke("sweep", str(SMALL), *grid, "--file-sweep", "-n", "2", "--dry-run")
+    assert "4 configurations x 2 replications" in both.output
+    file_only = invoke("sweep", str(SMALL), "-n", "2", "--dry-run")
+    assert "2 configurations" in file_only.output and "refusal_rate=0.8" in file_only.output
+    none = invoke(
+        "sweep", str(SMALL), "--no-file-sweep", "--set", "scenario.horizon_days=100", "-n", "2", "--dry-run"
+    )
+    assert "1 configurations" in none.output and "scenario.horizon_days=100" in none.output
+    what_if = invoke("sweep", str(SMALL), "--set", "scenario.horizon_days=100", "-n", "2", "--dry-run")
+    assert "2 configurations" in what_if.output  # --set is no design: the file's [sweep], changed
+    assert "scenario.horizon_days=100, safeguards.dual_criminality.refusal_rate=0.8" in what_if.output
 
 
 def test_validate_checks_variants_and_the_sweep_table(tmp_path):

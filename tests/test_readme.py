@@ -2,7 +2,9 @@
 
 Each example is a ``console`` block after an ``<!-- example: NAME -->`` marker, starting with
 ``$ mlasim ...`` (optionally piped into ``head -n N``) and followed by the output. This test runs the
-command and compares. After a deliberate change of output, refresh the README with
+command and compares. A block may hold several commands, each ``$ mlasim ...`` line followed by its
+output; they run in order in the same directory (a sweep, then a command that reads its run
+directory). After a deliberate change of output, refresh the README with
 ``python tests/test_readme.py --update``.
 """
 
@@ -31,9 +33,9 @@ def execute(command: str) -> str:
     from simulator.cli import app
 
     head = None
-    if "|" in command:
-        command, pipe = (part.strip() for part in command.split("|", 1))
-        head = int(shlex.split(pipe)[-1])
+    piped = re.search(r"\s\|\s*head -n (\d+)\s*$", command)  # a | inside quotes is an argument
+    if piped:
+        command, head = command[: piped.start()], int(piped[1])
     argv = shlex.split(command)
     assert argv[0] == "mlasim"
     result = CliRunner().invoke(app, argv[1:])
@@ -55,10 +57,23 @@ def workspace(directory: Path) -> Path:
     return directory
 
 
+def steps(match: re.Match) -> list[tuple[str, str]]:
+    """The block's commands, each with the output shown after it."""
+    parts = re.split(r"^\$ ([^\n]+)\n", f"$ {match['command']}\n{match['output']}", flags=re.M)
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def render(match: re.Match) -> str:
+    """The block as the commands print it today."""
+    shown = "".join(f"$ {command}\n{execute(command)}" for command, _ in steps(match))
+    return f"<!-- example: {match['name']} -->\n```console\n{shown}```"
+
+
 @pytest.mark.parametrize("match", examples(README.read_text()), ids=lambda m: m["name"])
 def test_example_output_is_current(match, monkeypatch, tmp_path):
     monkeypatch.chdir(workspace(tmp_path))
-    assert execute(match["command"]) == match["output"]
+    for command, output in steps(match):
+        assert execute(command) == output, command
 
 
 def update() -> None:
@@ -68,9 +83,7 @@ def update() -> None:
     os.chdir(workspace(Path(tempfile.mkdtemp())))
     text = README.read_text()
     for match in reversed(examples(text)):
-        output = execute(match["command"])
-        block = f"<!-- example: {match['name']} -->\n```console\n$ {match['command']}\n{output}```"
-        text = text[: match.start()] + block + text[match.end() :]
+        text = text[: match.start()] + render(match) + text[match.end() :]
     README.write_text(text)
 
 

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from simulator.checking.properties import read_properties
-from simulator.cli.common import ScenarioFile, app, fail, user_errors
+from simulator.cli.common import ScenarioFile, Sets, app, fail, user_errors
 from simulator.files.loader import read_toml
-from simulator.files.overrides import check_file
+from simulator.files.overrides import check_file, load_configuration, parse_assignments
 
 
 class CheckFormat(enum.StrEnum):
@@ -36,6 +36,7 @@ def check(
     output_format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CheckFormat.table,
+    sets: Sets = None,
 ) -> None:
     """Search for requests that break the file's properties (or the built-in ones); show the smallest.
 
@@ -46,6 +47,8 @@ def check(
 
     with user_errors():
         scenario = check_file(file)
+        if sets:
+            scenario = load_configuration(file, None, parse_assignments(sets))
         properties = read_properties(read_toml(file), str(file), scenario)
         if only:
             known = {p.name for p in properties}

@@ -70,6 +70,12 @@ AllowLarge = Annotated[
         help="Accept scenarios of more than a million requests per replication (slow, large).",
     ),
 ]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="KEY=VALUE: change one value of the file, a dotted key as in a variant (repeatable)."
+    ),
+]
 
 
 def fail(message: str) -> typer.Exit:

@@ -15,6 +15,7 @@ from simulator.cli.common import (
     Replications,
     Scheduler,
     Seed,
+    Sets,
     Workers,
     app,
     emit,
@@ -24,7 +25,7 @@ from simulator.cli.common import (
 )
 from simulator.experiments.comparison import compare as compare_configurations
 from simulator.experiments.executors import default_workers
-from simulator.files.overrides import load_variant
+from simulator.files.overrides import load_configuration, parse_assignments
 from simulator.reporting import comparison as report_comparison
 
 
@@ -36,7 +37,9 @@ def compare(
     variant: Annotated[
         list[str] | None,
         typer.Option(
-            "--variant", "-v", help="A [[variant]] of the single FILE to compare with it (repeatable)."
+            "--variant",
+            "-v",
+            help="A [[variant]] of the single FILE to compare with it (repeatable; a+b combines two).",
         ),
     ] = None,
     replications: Replications = None,
@@ -58,20 +61,25 @@ def compare(
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    sets: Sets = None,
 ) -> None:
-    """Compare configurations on the same requests: paired differences, flipped outcomes."""
+    """Compare configurations on the same requests: paired differences, flipped outcomes.
+
+    --set changes every configuration (the baseline too), so the comparison is made in that what-if.
+    """
     if precision is not None and precision <= 0:
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     with user_errors():
+        changes = parse_assignments(sets or [])
         if variant:
             if len(files) != 1:
                 raise fail("--variant compares variants of one file; give a single FILE")
-            scenarios = [load_variant(files[0], None)] + [load_variant(files[0], v) for v in variant]
+            scenarios = [load_configuration(files[0], v, changes) for v in (None, *variant)]
             labels = [scenarios[0].name, *variant]
         else:
             if len(files) < 2:
                 raise fail("compare needs two or more files, or one file and --variant NAME")
-            scenarios = [load_variant(f, None) for f in files]
+            scenarios = [load_configuration(f, None, changes) for f in files]
             names = [s.name for s in scenarios]
             labels = names if len(set(names)) == len(names) else [f.stem for f in files]
         with progress_bar("replications", quiet) as advance:

@@ -19,6 +19,7 @@ from simulator.cli.common import (
     ScenarioFile,
     Scheduler,
     Seed,
+    Sets,
     TraceFormat,
     Workers,
     app,
@@ -32,7 +33,7 @@ from simulator.cli.common import (
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
 from simulator.files.limits import allowing_large
-from simulator.files.loader import load_scenario
+from simulator.files.overrides import load_configuration, parse_assignments
 from simulator.reporting import run as report
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
@@ -48,6 +49,10 @@ def run(
     scheduler: Scheduler = None,
     quiet: Quiet = False,
     allow_large: AllowLarge = False,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Run this [[variant]] of FILE (a+b combines).")
+    ] = None,
+    sets: Sets = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     check_out(out)
@@ -56,7 +61,7 @@ def run(
         on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
         allowing_large(allow_large),
     ):
-        scenario = load_scenario(file)
+        scenario = load_configuration(file, variant, parse_assignments(sets or []))
         count = scenario.replications if replications is None else replications
         with progress_bar("replications", quiet) as advance:
             advance(0, count)
@@ -101,10 +106,15 @@ def explain_command(
         TraceFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TraceFormat.text,
     allow_large: AllowLarge = False,
+    variant: Annotated[
+        str | None,
+        typer.Option("--variant", "-v", help="Replay under this [[variant]] of FILE (a+b combines)."),
+    ] = None,
+    sets: Sets = None,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
     with user_errors(), allowing_large(allow_large):
-        scenario = load_scenario(file)
+        scenario = load_configuration(file, variant, parse_assignments(sets or []))
         try:
             trace = explain(scenario, request, replication, seed)
         except UnknownRequest as error:

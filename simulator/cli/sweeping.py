@@ -14,6 +14,7 @@ from simulator.cli.common import (
     Replications,
     Scheduler,
     Seed,
+    Sets,
     Workers,
     app,
     fail,
@@ -26,7 +27,7 @@ from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
 from simulator.files.limits import allowing_large
 from simulator.files.loader import ScenarioError
-from simulator.files.overrides import parse_value
+from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
 from simulator.reporting import run as report
 
 
@@ -36,7 +37,10 @@ def sweep(
     grid: Annotated[
         list[str] | None,
         typer.Option(
-            "--grid", "-g", help="KEY=V1,V2,... : dotted key and its values (repeatable; full factorial)."
+            "--grid",
+            "-g",
+            help="KEY=V1,V2,... : dotted key and its values (repeatable; full factorial); "
+            "a value may be a list: KEY=[a,b],[c].",
         ),
     ] = None,
     lhs: Annotated[
@@ -72,13 +76,39 @@ def sweep(
     scheduler: Scheduler = None,
     quiet: Quiet = False,
     allow_large: AllowLarge = False,
+    sets: Sets = None,
+    file_sweep: Annotated[
+        bool | None,
+        typer.Option(
+            "--file-sweep/--no-file-sweep",
+            help="Add the file's [sweep] table to the command line's design, or never use it "
+            "(default: the file's [sweep] only when the command line gives no design).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the configurations and an estimate of the time; run nothing."),
+    ] = False,
 ) -> None:
-    """Run a sweep of configurations into a resumable run directory of Parquet files."""
+    """Run a sweep of configurations into a resumable run directory of Parquet files.
+
+    The design is the command line's (--grid, --lhs/--range, --variants, --set) or, when it gives
+    none, the file's [sweep] table; --file-sweep adds the file's table to the command line's.
+    """
     with user_errors(), allowing_large(allow_large):
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
-            design = _design(file, grid or [], lhs, ranges or [], variants)
+            design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep)
+            if dry_run:
+                from simulator.experiments import planning
+
+                the_plan = planning.plan(
+                    file, design, replications, seed, batch, workers or default_workers()
+                )
+                typer.echo(f"Sweep of {file} would run:")
+                typer.echo("\n".join(planning.describe(the_plan)))
+                return
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-{stamp}"
             sweeps.start(file, directory, design, replications, seed, batch, force)
@@ -86,7 +116,8 @@ def sweep(
             given = {
                 "FILE": file, "--grid": grid, "--lhs": lhs, "--range": ranges, "--variants": variants,
                 "--replications": replications, "--seed": seed, "--batch": batch != 5 or None,
-                "--out": out, "--force": force or None,
+                "--out": out, "--force": force or None, "--set": sets,
+                "--file-sweep": file_sweep is not None or None, "--dry-run": dry_run or None,
             }  # fmt: skip
             ignored = [name for name, value in given.items() if value]
             if ignored:
@@ -107,22 +138,30 @@ def sweep(
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
 
 
-def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], variants: str | None):
+def _design(
+    file: Path,
+    grid: list[str],
+    lhs: int | None,
+    ranges: list[str],
+    variants: str | None,
+    sets: list[str],
+    file_sweep: bool | None,
+):
     design, problems = designs.design_from_file(file)
     if problems:
         raise ScenarioError(problems)
-    grid_values = dict(design.grid)
+    grid_values: dict = {}
     for item in grid:
         key, values = _key_values(item, "--grid")
-        grid_values[key] = [parse_value(v) for v in values.split(",")]
-    range_values = dict(design.ranges)
+        grid_values[key] = [parse_value(v) for v in split_values(values)]
+    range_values = {}
     for item in ranges:
         key, values = _key_values(item, "--range")
         bounds = [parse_value(v) for v in values.split(",")]
         if len(bounds) != 2 or not all(isinstance(b, int | float) for b in bounds) or bounds[0] > bounds[1]:
             raise fail(f"--range {item}: give KEY=LOW,HIGH with LOW <= HIGH")
         range_values[key] = tuple(bounds)
-    names = list(design.variants)
+    names = []
     if variants == "all":
         from simulator.files.loader import read_toml
         from simulator.files.overrides import read_variants
@@ -130,7 +169,14 @@ def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], var
         names = [v.name for v in read_variants(read_toml(file), str(file))]
     elif variants:
         names = variants.split(",")
-    return designs.Design(grid_values, design.lhs if lhs is None else lhs, range_values, names)
+    asked = designs.Design(grid_values, lhs or 0, range_values, names)
+    chosen = designs.select_design(design, asked, file_sweep)
+    # --set is a what-if, not a design: the same value in every configuration of the chosen design
+    changes = parse_assignments(sets)
+    if changes:
+        load_configuration(file, None, changes)  # a bad key: one problem, named as --set
+    fixed = {key: [value] for key, value in changes.items() if key not in chosen.grid}
+    return designs.Design({**fixed, **chosen.grid}, chosen.lhs, chosen.ranges, chosen.variants)
 
 
 def _key_values(item: str, option: str) -> tuple[str, str]:

@@ -10,7 +10,8 @@ requests (same arrival times, same hidden truths, same disguises, same reviewer 
   of those paired differences, usually far narrower than the interval of two independent runs (the
   unpaired Welch half-width is reported beside it);
 - requests can be matched one to one, and those whose outcome *flipped* (granted under the baseline,
-  refused under the alternative, or the reverse) counted with the provision responsible.
+  refused under the alternative, or the reverse) counted with the provision responsible, and listed
+  by (replication, request id) so ``mlasim explain`` can replay each under either configuration.
 
 The first configuration is the baseline. With ``precision``, replications are added until the
 interval of the abuse pass-through difference is narrow enough (or a maximum is reached).
@@ -69,6 +70,46 @@ def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] 
     return row
 
 
+@frozen
+class FlippedRequest:
+    """One request whose outcome differs between the baseline and an alternative."""
+
+    replication: int
+    request: int  # id, in arrival order from 0, as `mlasim explain --request` takes it
+    abusive: bool
+    direction: str  # granted_to_refused | refused_to_granted
+    provision: str | None  # the refusal ground (the alternative's, or the baseline's it lost)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "replication": self.replication,
+            "request": self.request,
+            "abusive": self.abusive,
+            "direction": self.direction,
+            "provision": self.provision,
+        }
+
+
+def flipped_requests(
+    replication: int, base: RequestOutcomes, other: RequestOutcomes
+) -> tuple[FlippedRequest, ...]:
+    """The requests granted under one configuration and refused under the other, by id."""
+    if len(base.outcome) != len(other.outcome) or base.abusive != other.abusive:
+        return ()
+    a = np.frombuffer(base.outcome, dtype=np.int8)
+    b = np.frombuffer(other.outcome, dtype=np.int8)
+    granted_a, granted_b = np.isin(a, list(_GRANTED)), np.isin(b, list(_GRANTED))
+    found = []
+    for direction, flipped, cited in (
+        ("granted_to_refused", granted_a & (b == _REFUSED), other.provision),
+        ("refused_to_granted", (a == _REFUSED) & granted_b, base.provision),
+    ):
+        for index in np.flatnonzero(flipped):
+            i = int(index)
+            found.append(FlippedRequest(replication, i, bool(base.abusive[i]), direction, cited[i]))
+    return tuple(sorted(found, key=lambda f: f.request))
+
+
 def compare_batch(task: tuple[tuple[Scenario, ...], int, tuple[int, ...]]) -> list[tuple[int, Any]]:
     """A task: replications of every configuration, paired request by request."""
     scenarios, seed, replications = task
@@ -77,7 +118,8 @@ def compare_batch(task: tuple[tuple[Scenario, ...], int, tuple[int, ...]]) -> li
         tallies = [simulate(s, seed, r, keep_outcomes=True) for s in scenarios]
         rows = [t.summary() for t in tallies]
         flips = [flip_row(tallies[0].outcomes, t.outcomes) for t in tallies[1:]]
-        results.append((r, (rows, flips)))
+        ids = [flipped_requests(r, tallies[0].outcomes, t.outcomes) for t in tallies[1:]]
+        results.append((r, (rows, flips, ids)))
     return results
 
 
@@ -98,6 +140,8 @@ class Comparison:
     rows: tuple[tuple[dict[str, float], ...], ...]  # [configuration][replication]
     flips: tuple[tuple[dict[str, float] | None, ...], ...]  # [alternative][replication]
     precision: Precision | None = None
+    #: [alternative]: the flipped requests of every replication, by (replication, request id)
+    flipped: tuple[tuple[FlippedRequest, ...], ...] = ()
 
     @property
     def replications(self) -> int:
@@ -152,6 +196,8 @@ class Comparison:
                     for m in COMPARED
                 }
                 entry["flipped"] = {k: e.to_dict() for k, e in self.flip_estimates(i).items()}
+                if self.flipped:
+                    entry["flipped_requests"] = [f.to_dict() for f in self.flipped[i - 1]]
             configurations.append(entry)
         document: dict[str, Any] = {
             "baseline": self.labels[0],
@@ -237,7 +283,10 @@ def compare(
                     progress(len(results))
             rows = tuple(tuple(done[r][0][i] for r in range(upto)) for i in range(len(scenarios)))
             flips = tuple(tuple(done[r][1][i] for r in range(upto)) for i in range(len(scenarios) - 1))
-            return Comparison(labels, scenarios, seed, rows, flips)
+            ids = tuple(
+                tuple(f for r in range(upto) for f in done[r][2][i]) for i in range(len(scenarios) - 1)
+            )
+            return Comparison(labels, scenarios, seed, rows, flips, flipped=ids)
 
         if precision is not None and precision <= 0:
             raise ValueError("precision must be a half-width greater than 0")
@@ -253,7 +302,7 @@ def compare(
                 reached = width <= precision
                 return Comparison(
                     labels, scenarios, seed, comparison.rows, comparison.flips,
-                    Precision(precision, reached, width),
+                    Precision(precision, reached, width), comparison.flipped,
                 )  # fmt: skip
             needed = math.ceil(n * (width / precision) ** 2 * 1.1)
             comparison = extend(min(max_replications, max(n + 2, needed)))

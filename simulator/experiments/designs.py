@@ -15,7 +15,9 @@ the same requests. A design that varies ``scenario.seed`` or ``scenario.replicat
 (use ``--seed`` / ``--replications``, or one sweep per seed).
 
 A scenario file can declare its sweep in a ``[sweep]`` table (``grid``, ``lhs``, ``ranges``,
-``variants``); the command line adds to it.
+``variants``). It is the sweep when the command line asks for none; a design given on the command line
+replaces it, unless the file's table is asked for too (:func:`select_design`), so a sweep never runs
+configurations nobody asked for.
 """
 
 from __future__ import annotations
@@ -132,3 +134,25 @@ def _is_range(value: Any) -> bool:
         and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
         and value[0] <= value[1]
     )
+
+
+def select_design(file_design: Design, asked: Design, use_file: bool | None = None) -> Design:
+    """The design a sweep runs: the command line's (``asked``), the file's, or both.
+
+    ``use_file`` None: the file's ``[sweep]`` when the command line asks for nothing, else only what
+    it asks (with the file's ranges for ``--lhs`` when it gives none: ranges add no configuration by
+    themselves). True: the command line's design on top of the file's (grid keys and ranges of the
+    command line win). False: never the file's.
+    """
+    nothing_asked = not (asked.grid or asked.lhs or asked.ranges or asked.variants)
+    if use_file is None and nothing_asked:
+        return file_design
+    if use_file:
+        return Design(
+            {**file_design.grid, **asked.grid},
+            asked.lhs or file_design.lhs,
+            {**file_design.ranges, **asked.ranges},
+            list(asked.variants) or list(file_design.variants),
+        )
+    ranges = asked.ranges or (file_design.ranges if use_file is None and asked.lhs else {})
+    return Design(dict(asked.grid), asked.lhs, dict(ranges), list(asked.variants))

@@ -16,13 +16,17 @@ value replaces whatever was there. Written without quotes, ``safeguards.dual_cri
 one value, not the whole ``safeguards`` table (see :func:`flatten`). The same dotted keys are what
 ``mlasim sweep --grid`` varies. A variant is applied to the raw document and the result validated
 like any scenario file, so a bad override is reported with its path like any other mistake.
+
+What-ifs from the command line use the same keys: ``--set KEY=VALUE`` (:func:`parse_assignments`)
+changes one value on top of the file (and of any variant), and ``--variant a+b`` combines variants,
+applied left to right (a key set by both takes ``b``'s value; :func:`load_configuration`).
 """
 
 from __future__ import annotations
 
 import copy
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +55,41 @@ def parse_value(text: str) -> Any:
         return tomllib.loads(f"value = {text}")["value"]
     except tomllib.TOMLDecodeError:
         return text
+
+
+def split_values(text: str) -> list[str]:
+    """``0.2,0.8`` -> ``["0.2", "0.8"]``, splitting only at commas outside brackets and quotes.
+
+    So a list is one value: ``["sex","race"],["sex"]`` gives two values, each a list.
+    """
+    values, depth, quote, current = [], 0, "", []
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            values.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    values.append("".join(current))
+    return [v.strip() for v in values]
+
+
+def parse_assignments(items: Sequence[str], option: str = "--set") -> dict[str, Any]:
+    """``["a.b=1", "c=[1, 2]"]`` -> ``{"a.b": 1, "c": [1, 2]}`` (values read as TOML)."""
+    result: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise OverrideError(f"{option} {item}: give KEY=VALUE (a dotted key, as in a variant)")
+        result[key.strip()] = parse_value(value.strip())
+    return result
 
 
 def apply_override(document: dict[str, Any], dotted: str, value: Any) -> None:
@@ -145,21 +184,50 @@ def configured(
 
 
 def load_variant(path: str | Path, name: str | None) -> Scenario:
-    """The scenario in ``path`` (``name=None``) or one of its variants, validated."""
+    """The scenario in ``path`` (``name=None``) or one of its variants (``a+b`` combines), validated."""
+    return load_configuration(path, name)
+
+
+def load_configuration(
+    path: str | Path, variant: str | None = None, overrides: Mapping[str, Any] | None = None
+) -> Scenario:
+    """The scenario in ``path`` with ``variant`` (``a+b`` for several) and then ``overrides`` applied.
+
+    The name says what changed: ``base / a+b`` for variants, ``base / key=value`` for overrides.
+    """
     document = read_toml(path)
     source = str(path)
     base = parse_scenario(with_overrides(document, {}), source)
-    if name is None:
+    if variant is None and not overrides:
         return base
+    changes, labels = variant_overrides(document, source, variant), []
+    if variant is not None:
+        labels.append(variant)
+    if overrides:
+        changes = {**changes, **overrides}
+        labels += [f"{k}={v}" for k, v in overrides.items()]
+    where = f"variant '{variant}'" if variant is not None else ""
+    if overrides:
+        where = ", ".join([*([where] if where else []), "--set"])
+    scenario = configured(document, source, changes, where)
+    return attrs.evolve(scenario, name=f"{base.name} / {', '.join(labels)}")
+
+
+def variant_overrides(document: Mapping[str, Any], source: str, variant: str | None) -> dict[str, Any]:
+    """The overrides of ``variant`` (``a+b``: ``a``'s, then ``b``'s on top); none for ``None``."""
+    if variant is None:
+        return {}
     variants = {v.name: v for v in read_variants(document, source)}
-    if name not in variants:
-        hint = suggestion(name, variants)
-        listed = ", ".join(variants) or "none"
-        raise ScenarioError(
-            [Problem(source, "variant", f"no variant named {name!r}{hint}; variants: {listed}")]
-        )
-    scenario = configured(document, source, variants[name].overrides, f"variant '{name}'")
-    return attrs.evolve(scenario, name=f"{base.name} / {name}")
+    changes: dict[str, Any] = {}
+    for name in variant.split("+"):
+        if name not in variants:
+            hint = suggestion(name, variants)
+            listed = ", ".join(variants) or "none"
+            raise ScenarioError(
+                [Problem(source, "variant", f"no variant named {name!r}{hint}; variants: {listed}")]
+            )
+        changes.update(variants[name].overrides)
+    return changes
 
 
 def check_file(path: str | Path) -> Scenario:

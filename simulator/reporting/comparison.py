@@ -102,6 +102,36 @@ def _flip_lines(c: Comparison, index: int) -> list[str]:
                     pid = name[len(key) + 1 :]
                     rows.append((f"    {whose} {provisions.cite(pid)}", format_value(est.mean, "count")))
     lines += text_table(("requests", "mean [95% CI]"), rows)
+    return lines + _flipped_id_lines(c, index)
+
+
+#: How many flipped requests of each kind the table names (JSON lists them all).
+SHOWN_IDS = 4
+
+
+def _flipped_id_lines(c: Comparison, index: int) -> list[str]:
+    """A few flipped requests by (replication, id), to replay with ``mlasim explain``."""
+    if not c.flipped or not c.flipped[index - 1]:
+        return []
+    lines = ["", "Flipped requests (replication/id; all of them under 'flipped_requests' in --format json):"]
+    for truth in ("abusive", "legitimate"):
+        for direction, words in (
+            ("granted_to_refused", "granted -> refused"),
+            ("refused_to_granted", "refused -> granted"),
+        ):
+            found = [
+                f
+                for f in c.flipped[index - 1]
+                if f.abusive == (truth == "abusive") and f.direction == direction
+            ]
+            if found:
+                found.sort(key=lambda f: (f.replication, f.request))
+                shown = ", ".join(f"{f.replication}/{f.request}" for f in found[:SHOWN_IDS])
+                more = f", ... ({len(found)} in all)" if len(found) > SHOWN_IDS else ""
+                lines.append(f"  {truth}: {words}: {shown}{more}")
+    lines.append(
+        "  replay one: mlasim explain FILE --replication R --request ID [--variant NAME | --set KEY=VALUE]"
+    )
     return lines
 
 

@@ -121,3 +121,26 @@ def test_precision_starts_from_two_replications_and_rejects_a_zero_target():
     assert comparison.replications >= 2 and comparison.precision.reached
     with pytest.raises(ValueError, match="greater than 0"):
         compare([small("waived"), small("discretionary")], replications=2, precision=0.0)
+
+
+def test_flipped_requests_are_listed_by_replication_and_id_and_replay_as_listed():
+    from simulator.domain.model import Outcome
+    from simulator.reporting.trace import explain
+
+    lax, strict = small("discretionary"), small("required")
+    comparison = compare([lax, strict], replications=3)
+    flipped = comparison.flipped[0]
+    per_replication = [sum(1 for f in flipped if f.replication == r) for r in range(3)]
+    expected = [
+        row["abusive.granted_to_refused"] + row["abusive.refused_to_granted"] for row in comparison.flips[0]
+    ]
+    expected = [e + row["legitimate.granted_to_refused"] + row["legitimate.refused_to_granted"]
+                for e, row in zip(expected, comparison.flips[0], strict=True)]  # fmt: skip
+    assert per_replication == expected and sum(per_replication) > 0
+    first = flipped[0]
+    assert first.direction == "granted_to_refused" and first.provision == "uncc-40-9" and first.abusive
+    granted = {Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED}
+    assert explain(lax, first.request, first.replication).events[-1].details["outcome"] in granted
+    assert explain(strict, first.request, first.replication).events[-1].details["outcome"] is Outcome.REFUSED
+    listed = comparison.to_dict()["configurations"][1]["flipped_requests"]
+    assert listed[0] == first.to_dict() and len(listed) == len(flipped)

@@ -51,3 +51,19 @@ def test_run_settings_are_not_design_factors():
         ("sweep.ranges", "scenario.replications is not a design factor"),
     ]
     assert run_setting_problems(Design(grid={"scenario.horizon_days": [100, 200]}), "f.toml") == []
+
+
+def test_the_file_sweep_is_used_only_when_the_command_line_asks_for_nothing_or_for_it():
+    from simulator.experiments.designs import select_design
+
+    file_design, _ = design_from_file(SMALL)
+    asked = Design(grid={"safeguards.consultation.rounds": [0, 1]})
+    assert select_design(file_design, Design()) == file_design
+    only = select_design(file_design, asked)
+    assert only.grid == {"safeguards.consultation.rounds": [0, 1]} and len(only.points(1)) == 2
+    both = select_design(file_design, asked, use_file=True)
+    assert len(both.points(1)) == 4  # the file's two refusal rates x the two asked values
+    assert select_design(file_design, Design(), use_file=False).points(1) == [{}]
+    # --lhs without --range samples the file's ranges (ranges alone add no configuration)
+    lhs = select_design(file_design, Design(lhs=3))
+    assert lhs.ranges == file_design.ranges and lhs.grid == {} and len(lhs.points(1)) == 3

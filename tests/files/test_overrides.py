@@ -103,3 +103,54 @@ def test_flatten_follows_nested_tables_down_to_values():
         "x.y": {"k": 2},
         "d": {"distribution": "fixed", "value": 1},
     }
+
+
+# --- what-ifs from the command line: --set KEY=VALUE and --variant a+b ---------------------------
+
+
+def test_split_values_keeps_lists_and_quoted_commas_whole():
+    from simulator.files.overrides import split_values
+
+    assert split_values("0.2,0.8") == ["0.2", "0.8"]
+    assert split_values('["sex","race"],["sex"]') == ['["sex","race"]', '["sex"]']
+    assert split_values('"a,b",c') == ['"a,b"', "c"]
+    assert [parse_value(v) for v in split_values("[1, 2], 3")] == [[1, 2], 3]
+
+
+def test_assignments_are_read_as_toml_and_malformed_ones_refused():
+    from simulator.files.overrides import parse_assignments
+
+    assert parse_assignments(["a.b=0.5", "c=[1, 2]", "d = required"]) == {
+        "a.b": 0.5,
+        "c": [1, 2],
+        "d": "required",
+    }
+    with pytest.raises(OverrideError, match=r"--set a\.b: give KEY=VALUE"):
+        parse_assignments(["a.b"])
+
+
+def test_variants_combine_left_to_right_and_set_goes_on_top():
+    from simulator.files.overrides import load_configuration
+
+    both = load_configuration(BASELINE, "dual-criminality-required+discrimination-lower-bar")
+    safeguards = both.requested_state.safeguards
+    assert safeguards.dual_criminality.mode is DualCriminalityMode.REQUIRED
+    assert safeguards.discrimination.evidence_threshold == 0.5
+    assert both.name.endswith("/ dual-criminality-required+discrimination-lower-bar")
+    changed = load_configuration(
+        BASELINE, "discrimination-lower-bar", {"safeguards.discrimination.evidence_threshold": 0.4}
+    )
+    assert changed.requested_state.safeguards.discrimination.evidence_threshold == 0.4
+    assert load_configuration(BASELINE) == load_variant(BASELINE, None)
+    with pytest.raises(ScenarioError, match=r"no variant named 'flood' \(did you mean 'flooded'\?\)"):
+        load_configuration(BASELINE, "all-grounds+flood")
+
+
+def test_a_misspelt_set_key_is_one_problem_with_a_suggestion():
+    from simulator.files.overrides import load_configuration
+
+    with pytest.raises(ScenarioError) as error:
+        load_configuration(BASELINE, None, {"safeguards.dual_criminality.mdoe": "required"})
+    assert error.value.one_line() == (
+        f"{BASELINE} (--set): safeguards.dual_criminality.mdoe: unknown key (did you mean 'mode'?)"
+    )

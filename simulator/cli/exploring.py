@@ -1,0 +1,174 @@
+"""``mlasim sensitivity``, ``mlasim discover`` and ``mlasim frontier``: exploring many configurations.
+
+- ``sensitivity`` varies several settings together (SALib designs) and says which matters most;
+- ``discover`` finds, in a sweep's run directory, the ranges of settings where a condition holds
+  (PRIM boxes);
+- ``frontier`` lists the configurations of a sweep that no other beats on abuse and on what the
+  safeguards cost legitimate requests, and answers budget questions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli.common import (
+    Quiet,
+    Replications,
+    Scheduler,
+    Seed,
+    Sets,
+    Workers,
+    app,
+    fail,
+    progress_bar,
+    user_errors,
+)
+from simulator.experiments import sensitivity as sa
+from simulator.experiments.executors import default_workers
+from simulator.files.overrides import parse_assignments
+
+
+class TableFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.command()
+def sensitivity(
+    file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
+    params: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="KEY=LOW,HIGH or KEY=V1|V2|...: a setting to vary (two or more)."),
+    ] = None,
+    method: Annotated[str, typer.Option("--method", help="sobol or morris.")] = "sobol",
+    samples: Annotated[
+        int,
+        typer.Option("--samples", min=2, help="Base samples (Sobol; a power of 2) or trajectories (Morris)."),
+    ] = 8,
+    second_order: Annotated[
+        bool, typer.Option("--second-order", help="Sobol: also the indices of pairs (more configurations).")
+    ] = False,
+    metric: Annotated[
+        str, typer.Option("--metric", "-m", help="The metric to explain.")
+    ] = "abuse_pass_through",
+    sets: Sets = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")] = 5,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-sensitivity-TIME).")
+    ] = None,
+    resume: Annotated[
+        Path | None, typer.Option("--resume", help="Finish the study in this run directory.")
+    ] = None,
+    output_format: Format = TableFormat.table,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+) -> None:
+    """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
+    from simulator.reporting import sensitivity as report_sensitivity
+
+    with user_errors():
+        if resume is None:
+            if file is None:
+                raise fail("sensitivity needs a FILE, or --resume DIR")
+            study = sa.Study(
+                tuple(sa.parse_parameter(p) for p in params or []),
+                method,
+                samples,
+                second_order,
+                parse_assignments(sets or []),
+            )
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+            directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
+            sa.start_study(file, directory, study, metric, replications, seed, batch)
+        else:
+            directory = resume
+        with progress_bar("tasks", quiet) as advance:
+            result = sa.finish_study(directory, workers or default_workers(), scheduler, progress=advance)
+    typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
+
+
+RunDirectory = Annotated[Path, typer.Argument(help="A sweep's run directory.", metavar="RUN_DIR")]
+
+
+@app.command()
+def discover(
+    directory: RunDirectory,
+    where: Annotated[
+        str,
+        typer.Option(
+            "--where",
+            help='The outcome to explain: "abuse_pass_through < 0.2 and legitimate_refusal_rate < 0.05".',
+        ),
+    ],
+    boxes: Annotated[int, typer.Option("--boxes", min=1, help="At most this many boxes.")] = 2,
+    min_coverage: Annotated[
+        float,
+        typer.Option(
+            "--min-coverage", min=0.0, max=1.0, help="Report the densest step with at least this coverage."
+        ),
+    ] = 0.8,
+    output_format: Format = TableFormat.table,
+) -> None:
+    """Scenario discovery: PRIM boxes of swept settings where a condition on the results holds."""
+    from simulator.experiments.conditions import parse_condition
+    from simulator.experiments.discovery import discover as find
+    from simulator.reporting import discovery as report_discovery
+
+    with user_errors():
+        _check_run_directory(directory)
+        result = find(directory, parse_condition(where), boxes, min_coverage)
+    typer.echo(report_discovery.FORMATTERS[output_format.value](result))
+
+
+def _check_run_directory(directory: Path) -> None:
+    from simulator.experiments.sweeps import MANIFEST
+
+    if not (directory / MANIFEST).exists():
+        raise fail(f"{directory}: no {MANIFEST}: not a sweep run directory")
+    if not (directory / "summary.parquet").exists():
+        raise fail(
+            f"{directory}: the sweep has not finished (no summary.parquet): mlasim sweep --resume {directory}"
+        )
+
+
+@app.command("frontier")
+def frontier_command(
+    directory: RunDirectory,
+    objectives: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--objective",
+            help="A metric to minimise (repeatable; default: abuse_pass_through, legitimate_refusal_rate, "
+            "legitimate_days_median).",
+        ),
+    ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option("--budget", help='A condition to meet: "legitimate_refusal_rate <= 0.03".'),
+    ] = None,
+    least: Annotated[
+        str, typer.Option("--least", help="With --budget: the metric to minimise.")
+    ] = "abuse_pass_through",
+    output_format: Format = TableFormat.table,
+) -> None:
+    """The safeguard frontier of a sweep: configurations no other beats on abuse and legitimate cost."""
+    from simulator.experiments.conditions import parse_condition
+    from simulator.experiments.frontier import OBJECTIVES, frontier
+    from simulator.reporting import frontier as report_frontier
+
+    with user_errors():
+        _check_run_directory(directory)
+        condition = parse_condition(budget, "--budget") if budget else None
+        result = frontier(directory, objectives or OBJECTIVES, condition, least)
+    typer.echo(report_frontier.FORMATTERS[output_format.value](result))
