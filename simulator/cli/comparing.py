@@ -22,10 +22,12 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.reporting import ReportPage, command_line, write_report
 from simulator.experiments.comparison import compare as compare_configurations
 from simulator.experiments.executors import default_workers
 from simulator.files.overrides import load_variant
 from simulator.reporting import comparison as report_comparison
+from simulator.reporting.documents import comparison_document
 
 
 @app.command()
@@ -58,6 +60,7 @@ def compare(
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    report_page: ReportPage = None,
 ) -> None:
     """Compare configurations on the same requests: paired differences, flipped outcomes."""
     if precision is not None and precision <= 0:
@@ -86,4 +89,8 @@ def compare(
                 max_replications,
                 progress=lambda n: advance(n),
             )
-    emit(report_comparison.FORMATTERS[output_format.value](comparison), out)
+    formatter = report_comparison.FORMATTERS[output_format.value]
+    table = output_format is OutputFormat.table
+    emit(formatter(comparison) if table else formatter(comparison, command_line()), out)
+    if report_page is not None:
+        write_report("comparison", comparison_document(comparison, command_line()), report_page)

@@ -24,12 +24,14 @@ from simulator.cli.common import (
     fail,
     user_errors,
 )
+from simulator.cli.reporting import ReportPage, command_line, write_report
 from simulator.experiments import designs
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import ScenarioError, load_scenario, read_toml
 from simulator.files.overrides import check_file
 from simulator.reporting import run as report
+from simulator.reporting.documents import run_document
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 
@@ -42,12 +44,16 @@ def run(
     out: Out = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
+    report_page: ReportPage = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     with user_errors():
         scenario = load_scenario(file)
         result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
-    emit(report.FORMATTERS[output_format.value](result), out)
+    formatter = report.FORMATTERS[output_format.value]
+    emit(formatter(result) if output_format is OutputFormat.table else formatter(result, command_line()), out)
+    if report_page is not None:
+        write_report("run", run_document(result, command_line()), report_page)
 
 
 @app.command()

@@ -19,11 +19,13 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.reporting import ReportPage, write_report
 from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import parse_value
 from simulator.reporting import run as report
+from simulator.reporting.documents import sweep_document
 
 
 @app.command()
@@ -56,6 +58,7 @@ def sweep(
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    report_page: ReportPage = None,
 ) -> None:
     """Run a sweep of configurations into a resumable run directory of Parquet files."""
     with user_errors():
@@ -75,6 +78,8 @@ def sweep(
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
+    if report_page is not None:
+        write_report("sweep", sweep_document(result.manifest(), summary), report_page)
 
 
 def _design(file: Path, grid: list[str], lhs: int | None, ranges: list[str], variants: str | None):

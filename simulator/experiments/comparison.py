@@ -42,12 +42,12 @@ _GRANTED = {RequestOutcomes.OUTCOME_CODE[o] for o in (Outcome.GRANTED, Outcome.C
 _REFUSED = RequestOutcomes.OUTCOME_CODE[Outcome.REFUSED]
 
 
-def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] | None:
-    """Requests granted under one configuration and refused under the other, by provision.
+def flipped_requests(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, list[int]] | None:
+    """The ids of the requests granted under one configuration and refused under the other.
 
     Keys: ``abusive.granted_to_refused`` (with ``.<provision>`` the alternative's refusal ground),
     ``abusive.refused_to_granted`` (with ``.<provision>`` the ground the baseline had used), and the
-    same for ``legitimate``. None when the two runs did not see the same requests.
+    same for ``legitimate``; ids in arrival order. None when the two runs did not see the same requests.
     """
     if len(base.outcome) != len(other.outcome) or base.abusive != other.abusive:
         return None
@@ -55,18 +55,23 @@ def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] 
     b = np.frombuffer(other.outcome, dtype=np.int8)
     abusive = np.frombuffer(base.abusive, dtype=np.int8).astype(bool)
     granted_a, granted_b = np.isin(a, list(_GRANTED)), np.isin(b, list(_GRANTED))
-    row: dict[str, float] = {}
+    found: dict[str, list[int]] = {}
     for truth, mask in (("abusive", abusive), ("legitimate", ~abusive)):
         for direction, flipped, cited in (
             ("granted_to_refused", granted_a & (b == _REFUSED) & mask, other.provision),
             ("refused_to_granted", (a == _REFUSED) & granted_b & mask, base.provision),
         ):
             key = f"{truth}.{direction}"
-            row[key] = float(flipped.sum())
-            for index in np.flatnonzero(flipped):
-                name = f"{key}.{cited[index]}"
-                row[name] = row.get(name, 0.0) + 1.0
-    return row
+            found[key] = [int(i) for i in np.flatnonzero(flipped)]
+            for index in found[key]:
+                found.setdefault(f"{key}.{cited[index]}", []).append(index)
+    return found
+
+
+def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] | None:
+    """How many requests flipped, by kind and provision (the keys of :func:`flipped_requests`)."""
+    found = flipped_requests(base, other)
+    return None if found is None else {key: float(len(ids)) for key, ids in found.items()}
 
 
 def compare_batch(task: tuple[tuple[Scenario, ...], int, tuple[int, ...]]) -> list[tuple[int, Any]]:

@@ -14,8 +14,10 @@ import math
 from collections.abc import Iterable, Sequence
 
 from simulator.domain import provisions
+from simulator.experiments.provenance import provenance
 from simulator.experiments.run import RunResult
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.reporting.documents import run_document
 from simulator.world.tally import HEADLINE_METRICS
 
 
@@ -117,15 +119,33 @@ def _state_rows(result: RunResult) -> list[tuple[str, ...]]:
     return rows
 
 
-def as_json(result: RunResult) -> str:
-    document = result.to_dict()
-    for pid, entry in document["refusals"].items():
-        entry["citation"] = provisions.cite(pid)
-    return json.dumps(document, indent=2, allow_nan=False)
+def as_json(result: RunResult, command: Sequence[str] | None = None) -> str:
+    """The run document (:func:`simulator.reporting.documents.run_document`), provenance included."""
+    return json.dumps(run_document(result, command), indent=2, allow_nan=False)
 
 
-def as_csv(result: RunResult) -> str:
+def provenance_comment(block: dict) -> str:
+    """The provenance block as ``#`` comment lines for the head of a CSV file (the scenario text last)."""
+    lines = ["# mlasim provenance"]
+    for key, value in block.items():
+        if key != "scenario_text" and not isinstance(value, list | dict):
+            lines.append(f"# {key}: {'' if value is None else value}")
+        elif key == "command" and value is not None:
+            lines.append(f"# {key}: {' '.join(value)}")
+    if block.get("scenario_text"):
+        lines.append("# scenario_text:")
+        lines += [f"#   {line}".rstrip() for line in block["scenario_text"].splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def as_csv(result: RunResult, command: Sequence[str] | None = None) -> str:
+    """One row per metric, after the provenance as ``#`` comment lines (``pd.read_csv(comment="#")``)."""
     buffer = io.StringIO()
+    buffer.write(
+        provenance_comment(
+            provenance(result.scenario, seed=result.seed, replications=result.replications, command=command)
+        )
+    )
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["metric", "mean", "ci_low", "ci_high", "n"])
     for name, est in result.estimates.items():
