@@ -30,16 +30,18 @@ def examples(text: str) -> list[re.Match]:
 def execute(command: str) -> str:
     from simulator.cli import app
 
-    head = None
-    if "|" in command:
-        command, pipe = (part.strip() for part in command.split("|", 1))
-        head = int(shlex.split(pipe)[-1])
+    command, *pipes = (part.strip() for part in command.split("|"))
     argv = shlex.split(command)
     assert argv[0] == "mlasim"
     result = CliRunner().invoke(app, argv[1:])
     lines = result.output.splitlines()
-    if head is not None:
-        lines = lines[:head]
+    for pipe in pipes:  # `head -n N`, or `grep -v '^#'` (drops a CSV's provenance comment)
+        words = shlex.split(pipe)
+        if words[0] == "head":
+            lines = lines[: int(words[-1])]
+        else:
+            assert words[:2] == ["grep", "-v"], pipe
+            lines = [line for line in lines if not re.search(words[2], line)]
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,7 @@ from simulator.cli.common import Replications, Scheduler, Seed, Workers, app, em
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import load_scenario
-from simulator.reporting import charts, documents, html
+from simulator.reporting import documents
 
 ReportPage = Annotated[
     Path | None,
@@ -36,6 +36,10 @@ def command_line() -> list[str] | None:
 
 def write_report(kind: str, document: dict[str, Any], page: Path | None, figures: Path | None = None) -> None:
     """Write the report page (atomically) and, with ``figures``, each figure as SVG and PNG."""
+    # imported here, not at start-up: matplotlib takes a while to load, and hypothesis (mlasim check)
+    # draws constants from the modules loaded, so loading these before a check would change its search
+    from simulator.reporting import charts, html
+
     drawn = charts.charts(kind, document)
     if page is not None:
         emit(html.page(kind, document, drawn), page)

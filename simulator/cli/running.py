@@ -29,7 +29,7 @@ from simulator.experiments import designs
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import ScenarioError, load_scenario, read_toml
-from simulator.files.overrides import check_file
+from simulator.files.overrides import check_file, load_variant
 from simulator.reporting import run as report
 from simulator.reporting.documents import run_document
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
@@ -87,13 +87,16 @@ def explain_command(
     ],
     replication: Annotated[int, typer.Option("--replication", min=0, help="Replication index.")] = 0,
     seed: Seed = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Replay under this [[variant]] of FILE.")
+    ] = None,
     output_format: Annotated[
         TraceFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TraceFormat.text,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
     with user_errors():
-        scenario = load_scenario(file)
+        scenario = load_variant(file, variant) if variant else load_scenario(file)
         try:
             trace = explain(scenario, request, replication, seed)
         except UnknownRequest as error:
