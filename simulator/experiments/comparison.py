@@ -27,6 +27,8 @@ from attrs import frozen
 
 from simulator import __version__
 from simulator.domain.model import Outcome
+from simulator.experiments import display
+from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batch_size, batches
 from simulator.experiments.run import RunResult, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
@@ -107,6 +109,39 @@ class Comparison:
     @property
     def replications(self) -> int:
         return len(self.rows[0])
+
+    def __repr__(self) -> str:
+        lines = [
+            f"Comparison({len(self.labels)} configurations on the same requests, {self.replications} "
+            f"replications, seed {self.seed}; baseline {self.labels[0]!r})"
+        ]
+        for i, label in enumerate(self.labels):
+            result = self.result(i)
+            numbers = "; ".join(
+                f"{spec.name} {format_estimate(result[spec.name], spec.kind)}" for spec in COMPARED[:1]
+            )
+            lines.append(f"  {label}: {numbers}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        header = ("metric", *self.labels, *(f"{label} - {self.labels[0]}" for label in self.labels[1:]))
+        rows = []
+        for spec in COMPARED:
+            cells = [format_estimate(self.result(i)[spec.name], spec.kind) for i in range(len(self.labels))]
+            scale = 100 if spec.kind == "share" else 1
+            for i in range(1, len(self.labels)):
+                d = self.difference(i, spec.name)
+                cells.append(
+                    "n/a"
+                    if d.n < 2
+                    else f"{scale * d.mean:+.1f} [{scale * d.ci_low:+.1f}, {scale * d.ci_high:+.1f}]"
+                )
+            rows.append((spec.label, *cells))
+        caption = (
+            f"{self.replications} replications, seed {self.seed}; differences paired by replication "
+            "(shares in percentage points)"
+        )
+        return display.html("comparison", self, display.html_table(caption, header, rows))
 
     @property
     def same_requests(self) -> bool:

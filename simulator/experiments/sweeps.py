@@ -33,10 +33,12 @@ import pyarrow.parquet as pq
 from attrs import frozen
 
 from simulator import __version__
+from simulator.experiments import display
 from simulator.experiments.designs import Design
+from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batches
 from simulator.experiments.run import replicate
-from simulator.experiments.stats import summarise
+from simulator.experiments.stats import Estimate, summarise
 from simulator.files.loader import read_toml
 from simulator.files.overrides import configured, read_variants
 from simulator.files.reader import Problem, ScenarioError
@@ -119,6 +121,31 @@ class SweepResult:
     """A finished sweep's run directory and its tables."""
 
     directory: Path
+
+    def __repr__(self) -> str:
+        manifest = self.manifest()
+        return (
+            f"SweepResult({str(self.directory)!r}: {manifest['scenario']}, "
+            f"{len(manifest['configurations'])} configurations x {manifest['replications']} replications, "
+            f"seed {manifest['seed']})"
+        )
+
+    def _repr_html_(self) -> str:
+        manifest, summary = self.manifest(), self.summary()
+        shown = (("abuse_pass_through", "share"), ("legitimate_refusal_rate", "share"))
+        rows = []
+        for record in summary.to_dict("records"):
+            cells = [record["configuration"]]
+            for metric, kind in shown:
+                parts = [record.get(f"{metric}.{p}") for p in ("mean", "ci_low", "ci_high")]
+                mean, low, high = (math.nan if v is None else float(v) for v in parts)
+                cells.append(
+                    format_estimate(Estimate(mean, low, high, int(record.get(f"{metric}.n") or 0)), kind)
+                )
+            rows.append(cells)
+        caption = f"Sweep of {manifest['scenario']}: {manifest['replications']} replications"
+        header = ("configuration", *(metric for metric, _ in shown))
+        return display.html("sweep", self, display.html_table(caption, header, rows))
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.directory / MANIFEST).read_text())

@@ -43,7 +43,7 @@ def interval(entry: dict[str, Any] | None) -> Interval:
     return (entry.get("mean"), entry.get("ci_low"), entry.get("ci_high"))
 
 
-def _configurations(kind: str, document: dict[str, Any]) -> list[dict[str, Any]]:
+def configurations_of(kind: str, document: dict[str, Any]) -> list[dict[str, Any]]:
     """Each configuration as ``label``, ``metrics``, ``refusals``, ``requesting_states``, ``stages``."""
     if kind == "run":
         return [{"label": document["scenario"], **document}]
@@ -56,7 +56,7 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
         return []
     if kind == "sweep":
         return sweep_charts(document)
-    configurations = _configurations(kind, document)
+    configurations = configurations_of(kind, document)
     found = [pass_through(configurations), *refusals(kind, configurations), by_state(kind, configurations)]
     found += [days(configurations), stage_waits(configurations)]
     if kind == "comparison":

@@ -14,29 +14,12 @@ import math
 from collections.abc import Iterable, Sequence
 
 from simulator.domain import provisions
+from simulator.experiments.display import format_estimate, format_value
 from simulator.experiments.provenance import provenance
 from simulator.experiments.run import RunResult
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
 from simulator.reporting.documents import run_document
 from simulator.world.tally import HEADLINE_METRICS
-
-
-def format_value(value: float, kind: str) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if kind == "share":
-        return f"{100 * value:.1f}%"
-    if kind == "days":
-        return f"{value:.1f}"
-    return f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def format_estimate(est: Estimate, kind: str) -> str:
-    """``31.2% [28.1%, 34.3%]``; without an interval when fewer than two replications had a value."""
-    mean = format_value(est.mean, kind)
-    if math.isnan(est.ci_low):
-        return mean if est.n else "n/a"
-    return f"{mean} [{format_value(est.ci_low, kind)}, {format_value(est.ci_high, kind)}]"
 
 
 def text_table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
