@@ -28,7 +28,10 @@ def init(
         raise fail(f"{directory}: cannot write: {error.strerror}") from None
     for path in copied:
         typer.echo(str(path))
-    typer.echo(f"try: mlasim run {copied[0]}" if copied else "no example scenario found", err=True)
+    first = next(
+        (p for p in copied if p.name == "un-convention-baseline.toml"), copied[0] if copied else None
+    )
+    typer.echo(f"try: mlasim run {first}" if first else "no example scenario found", err=True)
 
 
 @app.command()

@@ -64,6 +64,16 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
     return [chart for chart in found if chart is not None]
 
 
+RATES = ((PASS, "abuse pass-through"), ("legitimate_refusal_rate", "legitimate refused"))
+
+
+def metric_series(configurations: list[dict[str, Any]], metrics) -> list[tuple[str, list[Interval]]]:
+    """One series per (metric, label): that metric's interval in each configuration."""
+    return [
+        (label, [interval(c["metrics"].get(metric)) for c in configurations]) for metric, label in metrics
+    ]
+
+
 def pass_through(configurations: list[dict[str, Any]]) -> Chart:
     return bar_chart(
         "pass-through",
@@ -71,16 +81,7 @@ def pass_through(configurations: list[dict[str, Any]]) -> Chart:
         "Bars are means over replications and whiskers their 95% confidence intervals: the share of "
         "decided abusive requests granted, and of decided legitimate requests refused.",
         [c["label"] for c in configurations],
-        [
-            (
-                "abuse pass-through",
-                [interval(c["metrics"].get(PASS)) for c in configurations],
-            ),
-            (
-                "legitimate refused",
-                [interval(c["metrics"].get("legitimate_refusal_rate")) for c in configurations],
-            ),
-        ],
+        metric_series(configurations, RATES),
         "% of decided requests",
         PERCENT,
     )
@@ -141,13 +142,7 @@ def by_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
         return None
     if kind == "run":
         entries = configurations[0]["requesting_states"]
-        series = [
-            (label, [interval(entries[s].get(metric)) for s in states])
-            for metric, label in (
-                ("abuse_pass_through", "abuse pass-through"),
-                ("legitimate_refusal_rate", "legitimate refused"),
-            )
-        ]
+        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
     else:
         series = [
             (
@@ -175,10 +170,10 @@ def days(configurations: list[dict[str, Any]]) -> Chart:
         "The median and the 90th percentile of the days from submission to grant or refusal, averaged "
         "over replications, with 95% confidence intervals: the middle and the slow tail of the distribution.",
         [c["label"] for c in configurations],
-        [
-            ("median", [interval(c["metrics"].get("legitimate_days_median")) for c in configurations]),
-            ("90th percentile", [interval(c["metrics"].get("legitimate_days_p90")) for c in configurations]),
-        ],
+        metric_series(
+            configurations,
+            (("legitimate_days_median", "median"), ("legitimate_days_p90", "90th percentile")),
+        ),
         "days",
     )
 
@@ -281,16 +276,7 @@ def sweep_charts(document: dict[str, Any]) -> list[Chart]:
                 caption,
                 name,
                 xs,
-                [
-                    (
-                        "abuse pass-through",
-                        [interval(c["metrics"][PASS]) for c in configurations],
-                    ),
-                    (
-                        "legitimate refused",
-                        [interval(c["metrics"]["legitimate_refusal_rate"]) for c in configurations],
-                    ),
-                ],
+                metric_series(configurations, RATES),
                 "% of decided requests",
                 PERCENT,
             )

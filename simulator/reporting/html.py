@@ -15,6 +15,7 @@ Every piece of text from a scenario or a result is escaped: a scenario named
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
 from simulator.reporting.charts import FLIP_WORDS, charts, flip_rows
+from simulator.reporting.comparison import format_difference
 from simulator.reporting.figures import Chart
 from simulator.reporting.run import format_estimate
 from simulator.world.tally import HEADLINE_METRICS
@@ -120,8 +122,6 @@ def headline_comparison(document: dict[str, Any]) -> str:
         rows.append((escape(spec.label), *cells, escape(MEANINGS.get(name, ""))))
     header = ("metric", *(c["label"] for c in configurations), "what it means")
     parts = [_table(header, rows, (False, *([True] * len(configurations)), False))]
-    from simulator.reporting.comparison import format_difference
-
     for c in configurations[1:]:
         diff_rows = [
             (
@@ -271,8 +271,6 @@ def provenance_section(block: dict[str, Any]) -> str:
         if key == "scenario_text":
             continue
         if key == "command" and isinstance(value, list):
-            import shlex
-
             value = shlex.join(value)
         elif key == "configurations" and isinstance(value, list):
             value = "; ".join(f"{c.get('label')}: {c.get('scenario_sha256')}" for c in value)
