@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCENARIO ?= scenarios/un-convention-baseline.toml
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# Debian's Chromium for the report tests in a real browser (tests/reporting/test_browser.py); needs root.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	@/usr/bin/chromium --version
 
 run: $(VENV)/.installed
 	$(BIN)/mlasim run $(SCENARIO)

@@ -24,6 +24,7 @@ from simulator.experiments.run import RunResult, run
 from simulator.experiments.sweeps import SweepResult, resume, sweep
 from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
 from simulator.files.overrides import load_variant
+from simulator.reporting import notebook as _notebook  # noqa: F401  (figures in notebook displays)
 
 __all__ = [
     "Comparison",

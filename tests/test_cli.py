@@ -51,7 +51,7 @@ def test_run_json_has_mean_interval_and_n_for_every_metric():
 
 def test_run_csv_has_one_row_per_metric():
     result = invoke("run", str(BASELINE), *REFERENCE_ARGS, "--format", "csv")
-    lines = result.output.strip().splitlines()
+    lines = [line for line in result.output.strip().splitlines() if not line.startswith("#")]
     assert lines[0] == "metric,mean,ci_low,ci_high,n"
     assert any(line.startswith("abuse_pass_through,") for line in lines)
 

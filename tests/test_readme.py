@@ -32,16 +32,19 @@ def examples(text: str) -> list[re.Match]:
 def execute(command: str) -> str:
     from simulator.cli import app
 
-    head = None
-    piped = re.search(r"\s\|\s*head -n (\d+)\s*$", command)  # a | inside quotes is an argument
-    if piped:
-        command, head = command[: piped.start()], int(piped[1])
+    # `| head -n N` or `| grep -v '^#'` at the end; a | inside quotes is part of an argument
+    command, *pipes = (part.strip() for part in re.split(r"\s\|\s*(?=(?:head|grep)\s)", command))
     argv = shlex.split(command)
     assert argv[0] == "mlasim"
     result = CliRunner().invoke(app, argv[1:])
     lines = result.output.splitlines()
-    if head is not None:
-        lines = lines[:head]
+    for pipe in pipes:  # `head -n N`, or `grep -v '^#'` (drops a CSV's provenance comment)
+        words = shlex.split(pipe)
+        if words[0] == "head":
+            lines = lines[: int(words[-1])]
+        else:
+            assert words[:2] == ["grep", "-v"], pipe
+            lines = [line for line in lines if not re.search(words[2], line)]
     return "\n".join(lines) + "\n"
 
 

@@ -46,6 +46,7 @@ from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import Outcome, Request
 from simulator.domain.rules import enabled_provisions
 from simulator.domain.safeguards import Safeguards
+from simulator.experiments import display
 from simulator.experiments.stats import Estimate, estimate
 from simulator.world.pipeline import simulate
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
@@ -82,12 +83,37 @@ class _Violation(AssertionError):
 @contextmanager
 def _private_storage():
     """Keep hypothesis's files (example database, caches) out of the user's directory."""
-    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home:
+    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home, _no_local_constants():
         set_hypothesis_home_dir(home)
         try:
             yield
         finally:
             set_hypothesis_home_dir(None)
+
+
+@contextmanager
+def _no_local_constants():
+    """Keep the search independent of which of mlasim's modules happen to be loaded.
+
+    Hypothesis seeds its draws with number and string literals it finds in the *local* modules
+    loaded (those outside site-packages): with mlasim installed editable, loading one more module of
+    it (or adding a literal anywhere in it) would change what a check finds for the same seed. The
+    search here sees no local constants, only hypothesis's own.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+
+        original = providers._get_local_constants
+    except (ImportError, AttributeError):  # another hypothesis version: nothing to switch off
+        yield
+        return
+    providers._get_local_constants = providers.Constants
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 def _search(strategy, test, max_examples: int, seed: int) -> None:
@@ -306,7 +332,39 @@ def _estimate_probability(scenario: Scenario, prop: Property, seed: int) -> Prop
     return PropertyResult(prop, status, est.n, estimate=est, note=note)
 
 
+class CheckResults(tuple):
+    """The verdict on each property, in order (a tuple of :class:`PropertyResult`), and what was searched."""
+
+    def __new__(cls, results, scenario: Scenario, seed: int, max_examples: int) -> CheckResults:
+        self = super().__new__(cls, results)
+        self.scenario, self.seed, self.max_examples = scenario, seed, max_examples
+        return self
+
+    def counts(self) -> dict[str, int]:
+        return {status: sum(r.status == status for r in self) for status in STATUSES}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in self.counts().items())
+        lines = [f"CheckResults({self.scenario.name!r}: {counts}; seed {self.seed})"]
+        lines += [f"  {r.status}: {r.property.name}" for r in self if r.failed][:5]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = [(r.status.replace("_", " "), r.property.name, r.property.scope, r.examples) for r in self]
+        caption = (
+            f"{self.scenario.name}: up to {self.max_examples} matching requests per property, requesting "
+            f"State and measure; seed {self.seed}"
+        )
+        table = display.html_table(caption, ("verdict", "property", "scope", "examples"), rows)
+        return display.html("check", self, table)
+
+
+STATUSES = ("held", "violated", "inconclusive", "not_applicable")
+
+
 def check(
     scenario: Scenario, properties: list[Property], max_examples: int = 50, seed: int = 0
-) -> list[PropertyResult]:
-    return [check_property(scenario, p, max_examples, seed) for p in properties]
+) -> CheckResults:
+    """Check each property in turn (see :func:`check_property`)."""
+    results = [check_property(scenario, p, max_examples, seed) for p in properties]
+    return CheckResults(results, scenario, seed, max_examples)

@@ -10,7 +10,9 @@ from simulator.cli import (  # noqa: F401  (registers the commands)
     checking,
     comparing,
     exploring,
+    reporting,
     running,
+    starting,
     sweeping,
 )
 from simulator.cli.common import app, main

@@ -9,6 +9,7 @@ import typer
 
 from simulator.checking.properties import read_properties
 from simulator.cli.common import ScenarioFile, Sets, app, fail, user_errors
+from simulator.cli.reporting import ReportPage, command_line, write_report
 from simulator.files.loader import read_toml
 from simulator.files.overrides import check_file, load_configuration, parse_assignments
 
@@ -37,6 +38,7 @@ def check(
         CheckFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CheckFormat.table,
     sets: Sets = None,
+    report_page: ReportPage = None,
 ) -> None:
     """Search for requests that break the file's properties (or the built-in ones); show the smallest.
 
@@ -59,7 +61,12 @@ def check(
                 )
             properties = [p for p in properties if p.name in only]
     results = check_properties(scenario, properties, max_examples, seed)
-    formatter = report_check.as_json if output_format is CheckFormat.json else report_check.as_table
-    typer.echo(formatter(results, scenario, seed, max_examples))
+    if output_format is CheckFormat.json:
+        typer.echo(report_check.as_json(results, scenario, seed, max_examples, command_line()))
+    else:
+        typer.echo(report_check.as_table(results, scenario, seed, max_examples))
+    if report_page is not None:
+        document = report_check.document(results, scenario, seed, max_examples, command_line())
+        write_report("check", document, report_page)
     if any(r.failed for r in results):
         raise typer.Exit(1)

@@ -28,7 +28,7 @@ from simulator.files.overrides import OverrideError
 app = typer.Typer(
     name="mlasim",
     help="Simulate mutual legal assistance screening: how often do abusive requests get through?",
-    add_completion=False,
+    add_completion=True,  # mlasim --install-completion / --show-completion
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: "[[variant]]" is text, not markup, and flags show no <bool>

@@ -23,10 +23,12 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.reporting import ReportPage, command_line, write_report
 from simulator.experiments.comparison import compare as compare_configurations
 from simulator.experiments.executors import default_workers
 from simulator.files.overrides import load_configuration, parse_assignments
 from simulator.reporting import comparison as report_comparison
+from simulator.reporting.documents import comparison_document
 
 
 @app.command()
@@ -62,6 +64,7 @@ def compare(
     scheduler: Scheduler = None,
     quiet: Quiet = False,
     sets: Sets = None,
+    report_page: ReportPage = None,
 ) -> None:
     """Compare configurations on the same requests: paired differences, flipped outcomes.
 
@@ -94,4 +97,8 @@ def compare(
                 max_replications,
                 progress=lambda n: advance(n),
             )
-    emit(report_comparison.FORMATTERS[output_format.value](comparison), out)
+    formatter = report_comparison.FORMATTERS[output_format.value]
+    table = output_format is OutputFormat.table
+    emit(formatter(comparison) if table else formatter(comparison, command_line()), out)
+    if report_page is not None:
+        write_report("comparison", comparison_document(comparison, command_line()), report_page)

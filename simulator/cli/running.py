@@ -30,11 +30,13 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.reporting import ReportPage, command_line, write_report
 from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
 from simulator.files.limits import allowing_large
 from simulator.files.overrides import load_configuration, parse_assignments
 from simulator.reporting import run as report
+from simulator.reporting.documents import run_document
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 
@@ -53,6 +55,7 @@ def run(
         str | None, typer.Option("--variant", "-v", help="Run this [[variant]] of FILE (a+b combines).")
     ] = None,
     sets: Sets = None,
+    report_page: ReportPage = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     check_out(out)
@@ -71,7 +74,10 @@ def run(
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:
             typer.echo(f"mlasim: warning: {warning}", err=True)
-    emit(report.FORMATTERS[output_format.value](result), out)
+    formatter = report.FORMATTERS[output_format.value]
+    emit(formatter(result) if output_format is OutputFormat.table else formatter(result, command_line()), out)
+    if report_page is not None:
+        write_report("run", run_document(result, command_line()), report_page)
 
 
 @app.command()

@@ -23,12 +23,14 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.reporting import ReportPage, write_report
 from simulator.experiments import designs, sweeps
 from simulator.experiments.executors import default_workers
 from simulator.files.limits import allowing_large
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
 from simulator.reporting import run as report
+from simulator.reporting.documents import sweep_document
 
 
 @app.command()
@@ -89,6 +91,7 @@ def sweep(
         bool,
         typer.Option("--dry-run", help="Print the configurations and an estimate of the time; run nothing."),
     ] = False,
+    report_page: ReportPage = None,
 ) -> None:
     """Run a sweep of configurations into a resumable run directory of Parquet files.
 
@@ -136,6 +139,8 @@ def sweep(
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
+    if report_page is not None:
+        write_report("sweep", sweep_document(result.manifest(), summary), report_page)
 
 
 def _design(

@@ -28,6 +28,8 @@ from attrs import frozen
 
 from simulator import __version__
 from simulator.domain.model import Outcome
+from simulator.experiments import display
+from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batch_size, batches
 from simulator.experiments.run import RunResult, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
@@ -43,12 +45,12 @@ _GRANTED = {RequestOutcomes.OUTCOME_CODE[o] for o in (Outcome.GRANTED, Outcome.C
 _REFUSED = RequestOutcomes.OUTCOME_CODE[Outcome.REFUSED]
 
 
-def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] | None:
-    """Requests granted under one configuration and refused under the other, by provision.
+def flipped_ids(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, list[int]] | None:
+    """The ids of the requests granted under one configuration and refused under the other.
 
     Keys: ``abusive.granted_to_refused`` (with ``.<provision>`` the alternative's refusal ground),
     ``abusive.refused_to_granted`` (with ``.<provision>`` the ground the baseline had used), and the
-    same for ``legitimate``. None when the two runs did not see the same requests.
+    same for ``legitimate``; ids in arrival order. None when the two runs did not see the same requests.
     """
     if len(base.outcome) != len(other.outcome) or base.abusive != other.abusive:
         return None
@@ -56,18 +58,23 @@ def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] 
     b = np.frombuffer(other.outcome, dtype=np.int8)
     abusive = np.frombuffer(base.abusive, dtype=np.int8).astype(bool)
     granted_a, granted_b = np.isin(a, list(_GRANTED)), np.isin(b, list(_GRANTED))
-    row: dict[str, float] = {}
+    found: dict[str, list[int]] = {}
     for truth, mask in (("abusive", abusive), ("legitimate", ~abusive)):
         for direction, flipped, cited in (
             ("granted_to_refused", granted_a & (b == _REFUSED) & mask, other.provision),
             ("refused_to_granted", (a == _REFUSED) & granted_b & mask, base.provision),
         ):
             key = f"{truth}.{direction}"
-            row[key] = float(flipped.sum())
-            for index in np.flatnonzero(flipped):
-                name = f"{key}.{cited[index]}"
-                row[name] = row.get(name, 0.0) + 1.0
-    return row
+            found[key] = [int(i) for i in np.flatnonzero(flipped)]
+            for index in found[key]:
+                found.setdefault(f"{key}.{cited[index]}", []).append(index)
+    return found
+
+
+def flip_row(base: RequestOutcomes, other: RequestOutcomes) -> dict[str, float] | None:
+    """How many requests flipped, by kind and provision (the keys of :func:`flipped_ids`)."""
+    found = flipped_ids(base, other)
+    return None if found is None else {key: float(len(ids)) for key, ids in found.items()}
 
 
 @frozen
@@ -94,20 +101,22 @@ def flipped_requests(
     replication: int, base: RequestOutcomes, other: RequestOutcomes
 ) -> tuple[FlippedRequest, ...]:
     """The requests granted under one configuration and refused under the other, by id."""
-    if len(base.outcome) != len(other.outcome) or base.abusive != other.abusive:
+    found = flipped_ids(base, other)
+    if found is None:
         return ()
-    a = np.frombuffer(base.outcome, dtype=np.int8)
-    b = np.frombuffer(other.outcome, dtype=np.int8)
-    granted_a, granted_b = np.isin(a, list(_GRANTED)), np.isin(b, list(_GRANTED))
-    found = []
-    for direction, flipped, cited in (
-        ("granted_to_refused", granted_a & (b == _REFUSED), other.provision),
-        ("refused_to_granted", (a == _REFUSED) & granted_b, base.provision),
-    ):
-        for index in np.flatnonzero(flipped):
-            i = int(index)
-            found.append(FlippedRequest(replication, i, bool(base.abusive[i]), direction, cited[i]))
-    return tuple(sorted(found, key=lambda f: f.request))
+    flipped = [
+        FlippedRequest(
+            replication,
+            index,
+            truth == "abusive",
+            direction,
+            (other if direction == "granted_to_refused" else base).provision[index],
+        )
+        for truth in ("abusive", "legitimate")
+        for direction in ("granted_to_refused", "refused_to_granted")
+        for index in found[f"{truth}.{direction}"]
+    ]
+    return tuple(sorted(flipped, key=lambda f: f.request))
 
 
 def compare_batch(task: tuple[tuple[Scenario, ...], int, tuple[int, ...]]) -> list[tuple[int, Any]]:
@@ -146,6 +155,39 @@ class Comparison:
     @property
     def replications(self) -> int:
         return len(self.rows[0])
+
+    def __repr__(self) -> str:
+        lines = [
+            f"Comparison({len(self.labels)} configurations on the same requests, {self.replications} "
+            f"replications, seed {self.seed}; baseline {self.labels[0]!r})"
+        ]
+        for i, label in enumerate(self.labels):
+            result = self.result(i)
+            numbers = "; ".join(
+                f"{spec.name} {format_estimate(result[spec.name], spec.kind)}" for spec in COMPARED[:1]
+            )
+            lines.append(f"  {label}: {numbers}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        header = ("metric", *self.labels, *(f"{label} - {self.labels[0]}" for label in self.labels[1:]))
+        rows = []
+        for spec in COMPARED:
+            cells = [format_estimate(self.result(i)[spec.name], spec.kind) for i in range(len(self.labels))]
+            scale = 100 if spec.kind == "share" else 1
+            for i in range(1, len(self.labels)):
+                d = self.difference(i, spec.name)
+                cells.append(
+                    "n/a"
+                    if d.n < 2
+                    else f"{scale * d.mean:+.1f} [{scale * d.ci_low:+.1f}, {scale * d.ci_high:+.1f}]"
+                )
+            rows.append((spec.label, *cells))
+        caption = (
+            f"{self.replications} replications, seed {self.seed}; differences paired by replication "
+            "(shares in percentage points)"
+        )
+        return display.html("comparison", self, display.html_table(caption, header, rows))
 
     @property
     def same_requests(self) -> bool:

@@ -20,6 +20,8 @@ from typing import Any
 from attrs import frozen
 
 from simulator import __version__
+from simulator.experiments import display
+from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batch_size, batches
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
 from simulator.world.pipeline import TraceHook, simulate
@@ -52,6 +54,22 @@ class RunResult:
 
     def __getitem__(self, metric: str) -> Estimate:
         return self.estimates[metric]
+
+    def __repr__(self) -> str:
+        lines = [f"RunResult({self.scenario.name!r}: {self.replications} replications, seed {self.seed})"]
+        lines += [f"  {spec.label}: {format_estimate(self[spec.name], spec.kind)}" for spec in _brief(self)]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (spec.label, format_estimate(self[spec.name], spec.kind), self[spec.name].n)
+            for spec in HEADLINE_METRICS
+            if spec.kind != "count" and spec.name in self.estimates
+        ]
+        caption = (
+            f"{self.scenario.name}: {self.replications} replications, seed {self.seed} ({INTERVAL_NAME})"
+        )
+        return display.html("run", self, display.html_table(caption, ("metric", "mean [95% CI]", "n"), rows))
 
     def to_pandas(self):
         """One row per replication, one column per metric (pandas DataFrame)."""
@@ -119,6 +137,14 @@ def decided_share_warnings(estimates: Mapping[str, Any]) -> list[str]:
                 "longer follow_up_days would tell more)"
             )
     return warnings
+
+
+BRIEF = ("abuse_pass_through", "legitimate_refusal_rate", "legitimate_days_median")
+
+
+def _brief(result: RunResult) -> list:
+    """The headline metrics a short repr shows."""
+    return [spec for spec in HEADLINE_METRICS if spec.name in BRIEF and spec.name in result.estimates]
 
 
 def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:

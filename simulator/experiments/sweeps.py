@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,13 @@ import pyarrow.parquet as pq
 from attrs import frozen
 
 from simulator import __version__
+from simulator.experiments import display
 from simulator.experiments.designs import Design, run_setting_problems
+from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
 from simulator.experiments.run import replicate
-from simulator.experiments.stats import summarise
+from simulator.experiments.stats import Estimate, summarise
 from simulator.experiments.taskfiles import NAME, identity, read_task, task_path, task_table, write_task
 from simulator.files.limits import allowing_large, large_allowed
 from simulator.files.loader import read_toml
@@ -96,6 +99,31 @@ class SweepResult:
     """A finished sweep's run directory and its tables."""
 
     directory: Path
+
+    def __repr__(self) -> str:
+        manifest = self.manifest()
+        return (
+            f"SweepResult({str(self.directory)!r}: {manifest['scenario']}, "
+            f"{len(manifest['configurations'])} configurations x {manifest['replications']} replications, "
+            f"seed {manifest['seed']})"
+        )
+
+    def _repr_html_(self) -> str:
+        manifest, summary = self.manifest(), self.summary()
+        shown = (("abuse_pass_through", "share"), ("legitimate_refusal_rate", "share"))
+        rows = []
+        for record in summary.to_dict("records"):
+            cells = [record["configuration"]]
+            for metric, kind in shown:
+                parts = [record.get(f"{metric}.{p}") for p in ("mean", "ci_low", "ci_high")]
+                mean, low, high = (math.nan if v is None else float(v) for v in parts)
+                cells.append(
+                    format_estimate(Estimate(mean, low, high, int(record.get(f"{metric}.n") or 0)), kind)
+                )
+            rows.append(cells)
+        caption = f"Sweep of {manifest['scenario']}: {manifest['replications']} replications"
+        header = ("configuration", *(metric for metric, _ in shown))
+        return display.html("sweep", self, display.html_table(caption, header, rows))
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.directory / MANIFEST).read_text())

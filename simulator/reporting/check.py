@@ -4,6 +4,7 @@ that violates it, with its decision trace and the provisions cited."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from simulator import __version__
@@ -12,6 +13,7 @@ from simulator.checking.properties import Case, Evaluation
 from simulator.domain import rules
 from simulator.domain.model import Verdict
 from simulator.domain.safeguards import Safeguards
+from simulator.experiments.provenance import provenance
 from simulator.reporting.run import format_estimate
 from simulator.reporting.trace import decision_text
 from simulator.world.lifecycle import Decided, Resubmitted, Wait
@@ -135,7 +137,15 @@ def as_table(results: list[PropertyResult], scenario: Scenario, seed: int, max_e
     return "\n".join(lines)
 
 
-def as_json(results: list[PropertyResult], scenario: Scenario, seed: int, max_examples: int) -> str:
+def document(
+    results: list[PropertyResult],
+    scenario: Scenario,
+    seed: int,
+    max_examples: int,
+    command: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The JSON document of a check: each property's verdict and counterexample, and the provenance."""
+
     def example(ex: Counterexample | None) -> dict[str, Any] | None:
         if ex is None:
             return None
@@ -172,7 +182,7 @@ def as_json(results: list[PropertyResult], scenario: Scenario, seed: int, max_ex
             entry["stricter_trace"] = trace_lines(ex.stricter_evaluation)
         return entry
 
-    document = {
+    return {
         "scenario": scenario.name,
         "file": scenario.source,
         "seed": seed,
@@ -191,5 +201,15 @@ def as_json(results: list[PropertyResult], scenario: Scenario, seed: int, max_ex
             }
             for r in results
         ],
+        "provenance": provenance(scenario, seed=seed, replications=None, command=command),
     }
-    return json.dumps(document, indent=2)
+
+
+def as_json(
+    results: list[PropertyResult],
+    scenario: Scenario,
+    seed: int,
+    max_examples: int,
+    command: Sequence[str] | None = None,
+) -> str:
+    return json.dumps(document(results, scenario, seed, max_examples, command), indent=2)

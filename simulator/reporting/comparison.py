@@ -11,11 +11,14 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 
 from simulator.domain import provisions
 from simulator.experiments.comparison import COMPARED, Comparison, excludes_zero
+from simulator.experiments.provenance import provenance
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
-from simulator.reporting.run import format_estimate, format_value, text_table
+from simulator.reporting.documents import comparison_document
+from simulator.reporting.run import format_estimate, format_value, provenance_comment, text_table
 
 
 def _signed(value: float, kind: str) -> str:
@@ -135,12 +138,20 @@ def _flipped_id_lines(c: Comparison, index: int) -> list[str]:
     return lines
 
 
-def as_json(comparison: Comparison) -> str:
-    return json.dumps(comparison.to_dict(), indent=2, allow_nan=False)
+def as_json(comparison: Comparison, command: Sequence[str] | None = None) -> str:
+    """The comparison document (:func:`simulator.reporting.documents.comparison_document`)."""
+    return json.dumps(comparison_document(comparison, command), indent=2, allow_nan=False)
 
 
-def as_csv(comparison: Comparison) -> str:
+def as_csv(comparison: Comparison, command: Sequence[str] | None = None) -> str:
+    """One row per configuration and metric, after the baseline's provenance as ``#`` comment lines."""
     buffer = io.StringIO()
+    c = comparison
+    buffer.write(
+        provenance_comment(
+            provenance(c.scenarios[0], seed=c.seed, replications=c.replications, command=command)
+        )
+    )
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         [

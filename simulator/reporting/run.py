@@ -14,27 +14,12 @@ import math
 from collections.abc import Iterable, Sequence
 
 from simulator.domain import provisions
+from simulator.experiments.display import format_estimate, format_value
+from simulator.experiments.provenance import provenance
 from simulator.experiments.run import PENDING_WARNING, RunResult, decided_share_warnings
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.reporting.documents import run_document
 from simulator.world.tally import HEADLINE_METRICS
-
-
-def format_value(value: float, kind: str) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if kind == "share":
-        return f"{100 * value:.1f}%"
-    if kind == "days":
-        return f"{value:.1f}"
-    return f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def format_estimate(est: Estimate, kind: str) -> str:
-    """``31.2% [28.1%, 34.3%]``; without an interval when fewer than two replications had a value."""
-    mean = format_value(est.mean, kind)
-    if math.isnan(est.ci_low):
-        return mean if est.n else "n/a"
-    return f"{mean} [{format_value(est.ci_low, kind)}, {format_value(est.ci_high, kind)}]"
 
 
 def text_table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
@@ -123,15 +108,33 @@ def _state_rows(result: RunResult) -> list[tuple[str, ...]]:
     return rows
 
 
-def as_json(result: RunResult) -> str:
-    document = result.to_dict()
-    for pid, entry in document["refusals"].items():
-        entry["citation"] = provisions.cite(pid)
-    return json.dumps(document, indent=2, allow_nan=False)
+def as_json(result: RunResult, command: Sequence[str] | None = None) -> str:
+    """The run document (:func:`simulator.reporting.documents.run_document`), provenance included."""
+    return json.dumps(run_document(result, command), indent=2, allow_nan=False)
 
 
-def as_csv(result: RunResult) -> str:
+def provenance_comment(block: dict) -> str:
+    """The provenance block as ``#`` comment lines for the head of a CSV file (the scenario text last)."""
+    lines = ["# mlasim provenance"]
+    for key, value in block.items():
+        if key != "scenario_text" and not isinstance(value, list | dict):
+            lines.append(f"# {key}: {'' if value is None else value}")
+        elif key == "command" and value is not None:
+            lines.append(f"# {key}: {' '.join(value)}")
+    if block.get("scenario_text"):
+        lines.append("# scenario_text:")
+        lines += [f"#   {line}".rstrip() for line in block["scenario_text"].splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def as_csv(result: RunResult, command: Sequence[str] | None = None) -> str:
+    """One row per metric, after the provenance as ``#`` comment lines (``pd.read_csv(comment="#")``)."""
     buffer = io.StringIO()
+    buffer.write(
+        provenance_comment(
+            provenance(result.scenario, seed=result.seed, replications=result.replications, command=command)
+        )
+    )
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["metric", "mean", "ci_low", "ci_high", "n"])
     for name, est in result.estimates.items():

@@ -1,0 +1,307 @@
+"""Which figures a report holds, for each kind of result document.
+
+- a run and a comparison: pass-through per configuration; refusals by provision (abusive against
+  legitimate, with citations); abuse pass-through by requesting State; days to decision of legitimate
+  requests (median and 90th percentile); mean waits for a reviewer by stage;
+- a comparison besides: the paired differences against the baseline as forest plots (shares in
+  points, durations in days) and, per alternative, the flipped outcomes by provision;
+- a sweep: response curves over one swept number, a heatmap over two, or else pass-through per
+  configuration.
+
+Each figure is built from the document alone (:mod:`simulator.reporting.documents`), so a report
+made from a saved JSON file has the same figures as one made straight after the run.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from simulator.reporting.figures import Chart, Interval, bar_chart, curves, forest, heatmap
+
+PERCENT = 100.0
+PASS = "abuse_pass_through"
+SHARE_DIFFERENCES = (
+    ("abuse_pass_through", "abuse pass-through"),
+    ("legitimate_refusal_rate", "legitimate refused"),
+    ("abusive_withdrawn_share", "abusive withdrawn"),
+    ("abusive_pending_share", "abusive pending"),
+)
+DAYS_DIFFERENCES = (
+    ("legitimate_days_median", "days to decision, median"),
+    ("legitimate_days_p90", "days to decision, 90th pct"),
+)
+FLIP_WORDS = {
+    "granted_to_refused": ("granted -> refused", "now refused under"),
+    "refused_to_granted": ("refused -> granted", "had been refused under"),
+}
+
+
+def interval(entry: dict[str, Any] | None) -> Interval:
+    if not entry:
+        return (None, None, None)
+    return (entry.get("mean"), entry.get("ci_low"), entry.get("ci_high"))
+
+
+def configurations_of(kind: str, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each configuration as ``label``, ``metrics``, ``refusals``, ``requesting_states``, ``stages``."""
+    if kind == "run":
+        return [{"label": document["scenario"], **document}]
+    return list(document["configurations"])
+
+
+def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
+    """The figures of a document of this kind, in the order a report shows them."""
+    if kind == "check":
+        return []
+    if kind == "sweep":
+        return sweep_charts(document)
+    configurations = configurations_of(kind, document)
+    found = [pass_through(configurations), *refusals(kind, configurations), by_state(kind, configurations)]
+    found += [days(configurations), stage_waits(configurations)]
+    if kind == "comparison":
+        found += differences(document) + flips(document)
+    return [chart for chart in found if chart is not None]
+
+
+RATES = ((PASS, "abuse pass-through"), ("legitimate_refusal_rate", "legitimate refused"))
+
+
+def metric_series(configurations: list[dict[str, Any]], metrics) -> list[tuple[str, list[Interval]]]:
+    """One series per (metric, label): that metric's interval in each configuration."""
+    return [
+        (label, [interval(c["metrics"].get(metric)) for c in configurations]) for metric, label in metrics
+    ]
+
+
+def pass_through(configurations: list[dict[str, Any]]) -> Chart:
+    return bar_chart(
+        "pass-through",
+        "Abuse pass-through and legitimate refusals, per configuration",
+        "Bars are means over replications and whiskers their 95% confidence intervals: the share of "
+        "decided abusive requests granted, and of decided legitimate requests refused.",
+        [c["label"] for c in configurations],
+        metric_series(configurations, RATES),
+        "% of decided requests",
+        PERCENT,
+    )
+
+
+def _provisions(configurations: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Provision ids that refused anything in any configuration, with their label (citation, title)."""
+    found: dict[str, str] = {}
+    for c in configurations:
+        for pid, entry in c.get("refusals", {}).items():
+            means = [(entry.get(t) or {}).get("mean") or 0.0 for t in ("abusive", "legitimate")]
+            if any(means):
+                found[pid] = f"{entry.get('citation', pid)}: {entry.get('title', '')}".rstrip(": ")
+    return sorted(found.items())
+
+
+def refusals(kind: str, configurations: list[dict[str, Any]]) -> list[Chart]:
+    cited = _provisions(configurations)
+    if not cited:
+        return []
+    labels = [label for _, label in cited]
+    caption = "Mean refusals per replication citing each provision, with 95% confidence intervals."
+    if kind == "run":
+        entries = configurations[0]["refusals"]
+        series = [
+            (truth, [interval(entries[pid].get(truth)) for pid, _ in cited])
+            for truth in ("abusive", "legitimate")
+        ]
+        return [
+            bar_chart(
+                "refusals",
+                "Refusals by provision: abusive and legitimate requests",
+                caption,
+                labels,
+                series,
+                "refusals per replication",
+            )
+        ]
+    return [
+        bar_chart(
+            f"refusals-{truth}",
+            f"Refusals of {truth} requests by provision, per configuration",
+            caption,
+            labels,
+            [
+                (c["label"], [interval(c["refusals"].get(pid, {}).get(truth)) for pid, _ in cited])
+                for c in configurations
+            ],
+            "refusals per replication",
+        )
+        for truth in ("abusive", "legitimate")
+    ]
+
+
+def by_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
+    states = list(configurations[0].get("requesting_states", {}))
+    if not states:
+        return None
+    if kind == "run":
+        entries = configurations[0]["requesting_states"]
+        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
+    else:
+        series = [
+            (
+                c["label"],
+                [interval(c["requesting_states"].get(s, {}).get("abuse_pass_through")) for s in states],
+            )
+            for c in configurations
+        ]
+    return bar_chart(
+        "states",
+        "By requesting State",
+        "Abuse pass-through (and, for a single run, legitimate refusals) of each requesting State's "
+        "requests, with 95% confidence intervals; a State with no abusive request decided has no bar.",
+        states,
+        series,
+        "% of decided requests",
+        PERCENT,
+    )
+
+
+def days(configurations: list[dict[str, Any]]) -> Chart:
+    return bar_chart(
+        "days",
+        "Days to decision of legitimate requests",
+        "The median and the 90th percentile of the days from submission to grant or refusal, averaged "
+        "over replications, with 95% confidence intervals: the middle and the slow tail of the distribution.",
+        [c["label"] for c in configurations],
+        metric_series(
+            configurations,
+            (("legitimate_days_median", "median"), ("legitimate_days_p90", "90th percentile")),
+        ),
+        "days",
+    )
+
+
+def stage_waits(configurations: list[dict[str, Any]]) -> Chart | None:
+    stages = list(dict.fromkeys(s for c in configurations for s in c.get("stages", {})))
+    if not stages:
+        return None
+    return bar_chart(
+        "stage-waits",
+        "Mean wait for a reviewer, by stage",
+        "Days a request waits in each stage's queue before a reviewer takes it up, averaged over "
+        "replications, with 95% confidence intervals.",
+        [s.replace("_", " ") for s in stages],
+        [
+            (c["label"], [interval(c["stages"].get(s, {}).get("mean_wait_days")) for s in stages])
+            for c in configurations
+        ],
+        "days",
+    )
+
+
+def differences(document: dict[str, Any]) -> list[Chart]:
+    alternatives = document["configurations"][1:]
+    baseline = document["baseline"]
+    found = []
+    for name, metrics, unit, scale in (
+        ("differences", SHARE_DIFFERENCES, "percentage points", PERCENT),
+        ("differences-days", DAYS_DIFFERENCES, "days", 1.0),
+    ):
+        rows = [
+            (f"{c['label']}: {label}", interval(c["difference"].get(metric)))
+            for c in alternatives
+            for metric, label in metrics
+        ]
+        found.append(
+            forest(
+                name,
+                f"Paired differences against {baseline} ({unit})",
+                "Each point is an alternative's mean minus the baseline's, replication by replication on the "
+                "same requests, with its 95% interval; blue where the interval excludes zero.",
+                rows,
+                f"difference ({unit})",
+                scale,
+            )
+        )
+    return found
+
+
+def flip_rows(entry: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(key, label, estimate) per provision-level kind of flipped outcome with a positive mean."""
+    rows = []
+    for truth in ("abusive", "legitimate"):
+        for direction, (words, whose) in FLIP_WORDS.items():
+            key = f"{truth}.{direction}"
+            for name, est in sorted(entry.get("flipped", {}).items()):
+                if name.startswith(key + ".") and (est.get("mean") or 0) > 0:
+                    citation = entry.get("citations", {}).get(name[len(key) + 1 :], name[len(key) + 1 :])
+                    rows.append((name, f"{truth} {words}, {whose} {citation}", est))
+    return rows
+
+
+def flips(document: dict[str, Any]) -> list[Chart]:
+    found = []
+    for i, entry in enumerate(document["configurations"][1:], start=1):
+        rows = flip_rows(entry)
+        if not rows:
+            continue
+        found.append(
+            bar_chart(
+                f"flips-{i}",
+                f"Flipped outcomes: {entry['label']} against {document['baseline']}",
+                "Requests granted under one configuration and refused under the other, mean per "
+                "replication with 95% intervals, by the provision that refused them.",
+                [label for _, label, _ in rows],
+                [("requests", [interval(est) for _, _, est in rows])],
+                "requests per replication",
+            )
+        )
+    return found
+
+
+def _numeric(values: list[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def sweep_charts(document: dict[str, Any]) -> list[Chart]:
+    configurations = document["configurations"]
+    names = list(dict.fromkeys(k for c in configurations for k in c["parameters"]))
+    varying = [n for n in names if len({repr(c["parameters"].get(n)) for c in configurations}) > 1]
+    numeric = [n for n in varying if _numeric([c["parameters"].get(n) for c in configurations])]
+    caption = "Means over replications with 95% confidence intervals (bands), one point per configuration."
+    if len(varying) == 1 and numeric:
+        (name,) = numeric
+        xs = [float(c["parameters"][name]) for c in configurations]
+        return [
+            curves(
+                "response",
+                f"Response to {name}",
+                caption,
+                name,
+                xs,
+                metric_series(configurations, RATES),
+                "% of decided requests",
+                PERCENT,
+            )
+        ]
+    if len(varying) == 2 and len(numeric) == 2:
+        x_name, y_name = numeric
+        xs = sorted({c["parameters"][x_name] for c in configurations})
+        ys = sorted({c["parameters"][y_name] for c in configurations})
+        cells = {}
+        for c in configurations:
+            mean = c["metrics"]["abuse_pass_through"]["mean"]
+            key = (xs.index(c["parameters"][x_name]), ys.index(c["parameters"][y_name]))
+            cells[key] = math.nan if mean is None else mean
+        return [
+            heatmap(
+                "response",
+                f"Abuse pass-through over {x_name} and {y_name}",
+                "Each cell is one configuration's mean abuse pass-through over replications (%).",
+                x_name,
+                [f"{x:g}" for x in xs],
+                y_name,
+                [f"{y:g}" for y in ys],
+                cells,
+                "abuse pass-through (%)",
+                PERCENT,
+            )
+        ]
+    return [pass_through(configurations)]

@@ -1,0 +1,208 @@
+"""Result documents: each kind of result as one JSON-ready mapping, with its provenance.
+
+A *document* is what ``--format json`` writes and what ``mlasim report`` reads back, so a report
+made from a saved file shows exactly what a report made straight after the run would. There are
+four kinds, told apart by their keys (:func:`kind_of`):
+
+- ``run``: one configuration's headline metrics, refusals by provision (with citations), by
+  requesting State, stage waits, and a few metrics replication by replication;
+- ``comparison``: configurations on the same requests, the paired differences, the flipped outcomes
+  and, for each kind of flip, a few example request ids of replication 0 with the ``mlasim explain``
+  command that replays one;
+- ``check``: each property's verdict and smallest counterexample;
+- ``sweep``: a run directory's manifest and its per-configuration summary.
+
+Every document carries a ``provenance`` block (:mod:`simulator.experiments.provenance`): the
+scenario's fingerprint and text, versions, seed, replications and the command that made it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from simulator.domain import provisions
+from simulator.experiments.comparison import Comparison, flipped_ids
+from simulator.experiments.provenance import provenance
+from simulator.experiments.run import RunResult
+from simulator.world.pipeline import simulate
+from simulator.world.scenario import Scenario
+from simulator.world.tally import HEADLINE_METRICS
+
+#: Metrics kept replication by replication in a run document (for the distribution figures).
+PER_REPLICATION = (
+    "abuse_pass_through",
+    "legitimate_refusal_rate",
+    "legitimate_days_median",
+    "legitimate_days_p90",
+)
+EXAMPLES = 3  # example request ids kept per kind of flipped outcome
+_VARIANT_SOURCE = re.compile(r"^(?P<file>.*) \(variant '(?P<variant>.*)'\)$")
+
+
+class ReportInputError(ValueError):
+    """A saved result that cannot be read back (not JSON, or not a result mlasim wrote)."""
+
+
+def _plain_number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def cited(nested: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Refusals by provision with each provision's citation and title beside its counts."""
+    for pid, entry in nested.items():
+        entry["citation"] = provisions.cite(pid)
+        entry["title"] = provisions.provision(pid).title
+    return nested
+
+
+def run_document(result: RunResult, command: Sequence[str] | None = None) -> dict[str, Any]:
+    """The JSON document of a run (what ``mlasim run --format json`` prints)."""
+    document = result.to_dict()
+    cited(document["refusals"])
+    document["per_replication"] = {
+        name: [_plain_number(row.get(name, math.nan)) for row in result.rows] for name in PER_REPLICATION
+    }
+    document["provenance"] = provenance(
+        result.scenario, seed=result.seed, replications=result.replications, command=command
+    )
+    return document
+
+
+def explain_command(scenario: Scenario, request: int, replication: int, seed: int) -> str:
+    """The ``mlasim explain`` command that replays one request of this configuration."""
+    source = scenario.source or "FILE"
+    match = _VARIANT_SOURCE.match(source)
+    words = ["mlasim", "explain", match["file"] if match else source]
+    if match:
+        words += ["--variant", match["variant"]]
+    words += ["--request", str(request), "--replication", str(replication), "--seed", str(seed)]
+    return shlex.join(words)
+
+
+def flip_examples(comparison: Comparison, replication: int = 0) -> list[dict[str, Any]]:
+    """For each alternative, a few ids of each kind of flipped request in ``replication``.
+
+    The replication is simulated again for the baseline and each alternative (the same seed gives the
+    same requests), so the ids can be replayed with ``mlasim explain``.
+    """
+    seed = comparison.seed
+    base = simulate(comparison.scenarios[0], seed, replication, keep_outcomes=True).outcomes
+    examples = []
+    for scenario in comparison.scenarios[1:]:
+        other = simulate(scenario, seed, replication, keep_outcomes=True).outcomes
+        found = flipped_ids(base, other) or {}
+        examples.append(
+            {
+                key: {
+                    "requests": ids[:EXAMPLES],
+                    "explain": explain_command(
+                        scenario if key.split(".")[1] == "granted_to_refused" else comparison.scenarios[0],
+                        ids[0],
+                        replication,
+                        seed,
+                    ),
+                }
+                for key, ids in found.items()
+                if ids
+            }
+        )
+    return examples
+
+
+def comparison_document(comparison: Comparison, command: Sequence[str] | None = None) -> dict[str, Any]:
+    """The JSON document of a comparison, with breakdowns per configuration and flip examples."""
+    document = comparison.to_dict()
+    examples = flip_examples(comparison) if comparison.same_requests else []
+    for i, entry in enumerate(document["configurations"]):
+        result = comparison.result(i).to_dict()
+        entry["refusals"] = cited(result["refusals"])
+        entry["requesting_states"] = result["requesting_states"]
+        entry["stages"] = result["stages"]
+        if i:
+            flipped = {name.split(".")[2] for name in entry["flipped"] if name.count(".") == 2}
+            entry["citations"] = {
+                pid: provisions.cite(pid) for pid in sorted(flipped & set(provisions.catalogue()))
+            }
+        if i and examples:
+            entry["flipped_examples"] = {"replication": 0, "kinds": examples[i - 1]}
+    base = comparison.scenarios[0]
+    block = provenance(base, seed=comparison.seed, replications=comparison.replications, command=command)
+    block["configurations"] = [
+        {
+            "label": label,
+            "scenario_file": scenario.source,
+            "scenario_sha256": provenance(scenario, seed=comparison.seed, replications=0)["scenario_sha256"],
+        }
+        for label, scenario in zip(comparison.labels, comparison.scenarios, strict=True)
+    ]
+    document["provenance"] = block
+    return document
+
+
+def sweep_document(manifest: dict[str, Any], summary) -> dict[str, Any]:
+    """A sweep's manifest and, per configuration, its parameters and headline estimates."""
+    configurations = []
+    for record in summary.to_dict("records"):
+        metrics = {}
+        for spec in HEADLINE_METRICS:
+            parts = {p: record.get(f"{spec.name}.{p}") for p in ("mean", "ci_low", "ci_high", "n")}
+            metrics[spec.name] = {
+                k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+                for k, v in parts.items()
+            }
+            if metrics[spec.name]["n"] is not None:
+                metrics[spec.name]["n"] = int(metrics[spec.name]["n"])
+        index = int(record["config_index"])
+        configurations.append(
+            {
+                "label": record["configuration"],
+                "parameters": manifest["configurations"][index]["parameters"],
+                "metrics": metrics,
+            }
+        )
+    return {"sweep": manifest, "configurations": configurations}
+
+
+def kind_of(document: Any) -> str | None:
+    """``run``, ``comparison``, ``check`` or ``sweep``; None for anything else."""
+    if not isinstance(document, dict):
+        return None
+    if "sweep" in document and "configurations" in document:
+        return "sweep"
+    if "properties" in document and "scenario" in document:
+        return "check"
+    if "baseline" in document and "configurations" in document:
+        return "comparison"
+    if "metrics" in document and "refusals" in document:
+        return "run"
+    return None
+
+
+def read_saved(path: str | Path) -> tuple[str, dict[str, Any]]:
+    """A saved result: a JSON file of ``run``, ``compare`` or ``check``, or a sweep's run directory."""
+    path = Path(path)
+    if path.is_dir():
+        from simulator.experiments import sweeps
+
+        if not (path / sweeps.MANIFEST).is_file() or not (path / "summary.parquet").is_file():
+            raise ReportInputError(f"{path}: not a finished sweep run directory (no manifest or summary)")
+        result = sweeps.SweepResult(path)
+        return "sweep", sweep_document(result.manifest(), result.summary())
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ReportInputError(f"{path}: cannot read: {error.strerror}") from None
+    except ValueError as error:
+        raise ReportInputError(f"{path}: not a JSON result of mlasim ({error})") from None
+    kind = kind_of(document)
+    if kind is None:
+        raise ReportInputError(
+            f"{path}: not a result of mlasim run, compare or check in JSON (give --format json)"
+        )
+    return kind, document

@@ -1,0 +1,32 @@
+"""``mlasim init``, ``mlasim schema`` and shell completion, from the outside."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from simulator.cli import app
+
+runner = CliRunner()
+
+
+def test_init_copies_runnable_examples_and_refuses_to_overwrite(tmp_path):
+    result = runner.invoke(app, ["init", str(tmp_path / "examples")])
+    assert result.exit_code == 0, result.output
+    assert "un-convention-baseline.toml" in result.output
+    validated = runner.invoke(app, ["validate", *map(str, sorted((tmp_path / "examples").glob("*.toml")))])
+    assert validated.exit_code == 0 and validated.output.count(": ok") == 5
+    again = runner.invoke(app, ["init", str(tmp_path / "examples")])
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_schema_prints_json_schema():
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.stdout)
+    assert schema["$schema"].endswith("2020-12/schema") and "safeguards" in schema["properties"]
+
+
+def test_shell_completion_is_offered():
+    result = runner.invoke(app, ["--help"])
+    assert "--install-completion" in result.output and "--show-completion" in result.output

@@ -1,0 +1,67 @@
+"""Small results of every kind, made once per test session, for the report tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.checking.check import check
+from simulator.checking.properties import read_properties
+from simulator.experiments import designs, sweeps
+from simulator.experiments.comparison import compare
+from simulator.experiments.run import run
+from simulator.files.loader import load_scenario, read_toml
+from simulator.files.overrides import load_variant
+from simulator.reporting import check as report_check
+from simulator.reporting import documents
+from tests.conftest import ROOT
+
+SMALL = ROOT / "tests" / "data" / "small-sweep.toml"
+HOSTILE_NAME = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> $x^2$ & co'
+
+
+def hostile_file(directory: Path) -> Path:
+    """The small scenario renamed with a name made to run script if it were not escaped."""
+    literal = "'''" + HOSTILE_NAME + "'''"  # a TOML literal string: no escapes needed
+    text = SMALL.read_text("utf-8").replace('name = "small sweep"', f"name = {literal}")
+    path = directory / "hostile.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_document() -> dict:
+    return documents.run_document(run(load_scenario(SMALL), replications=3), ["mlasim", "run", str(SMALL)])
+
+
+@pytest.fixture(scope="session")
+def comparison():
+    base = load_variant(SMALL, None)
+    return compare([base, load_variant(SMALL, "required")], ["base", "required"], replications=3)
+
+
+@pytest.fixture(scope="session")
+def comparison_document(comparison) -> dict:
+    return documents.comparison_document(comparison)
+
+
+@pytest.fixture(scope="session")
+def check_document() -> dict:
+    scenario = load_scenario(SMALL)
+    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    results = check(scenario, properties, 5, 0)
+    return report_check.document(results, scenario, 0, 5)
+
+
+@pytest.fixture(scope="session")
+def sweep_directory(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("sweep") / "run"
+    design = designs.Design({"safeguards.dual_criminality.refusal_rate": [0.1, 0.5, 0.9]}, 0, {}, [])
+    sweeps.sweep(SMALL, directory, design, replications=2, batch=2)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def sweep_document(sweep_directory) -> dict:
+    return documents.read_saved(sweep_directory)[1]

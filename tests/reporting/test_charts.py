@@ -1,0 +1,51 @@
+"""Which figures each kind of result gets, and how many marks each draws."""
+
+from __future__ import annotations
+
+import copy
+
+from simulator.reporting.charts import charts, sweep_charts
+
+
+def names(found):
+    return [chart.name for chart in found]
+
+
+def test_run_figures(run_document):
+    found = {chart.name: chart for chart in charts("run", run_document)}
+    assert list(found) == ["pass-through", "refusals", "states", "days", "stage-waits"]
+    assert found["pass-through"].marks == 2  # abuse pass-through and legitimate refusals
+    assert found["days"].marks == 2  # median and 90th percentile
+    # State B sends no abusive request: no abuse pass-through bar for it
+    assert found["states"].marks == 3
+
+
+def test_comparison_figures_add_forest_plots_and_flips(comparison_document):
+    found = {chart.name: chart for chart in charts("comparison", comparison_document)}
+    assert {"refusals-abusive", "refusals-legitimate", "differences", "differences-days", "flips-1"} <= set(
+        found
+    )
+    assert found["pass-through"].marks == 4  # two configurations x two metrics
+    assert found["differences"].marks == 4  # one alternative x four shares
+    assert found["differences-days"].marks == 2
+
+
+def test_check_has_no_figures(check_document):
+    assert charts("check", check_document) == []
+
+
+def test_sweep_over_one_number_gives_response_curves(sweep_document):
+    (chart,) = sweep_charts(sweep_document)
+    assert chart.name == "response" and chart.marks == 6  # 3 configurations x 2 metrics
+
+
+def test_sweep_over_two_numbers_gives_a_heatmap_and_otherwise_bars(sweep_document):
+    two = copy.deepcopy(sweep_document)
+    for i, configuration in enumerate(two["configurations"]):
+        configuration["parameters"]["stages.legal_review.staff"] = 1 + i % 2
+    (chart,) = sweep_charts(two)
+    assert chart.marks == 3 and "over" in chart.title
+    variants = copy.deepcopy(sweep_document)
+    for i, configuration in enumerate(variants["configurations"]):
+        configuration["parameters"] = {"variant": f"v{i}"}
+    assert names(sweep_charts(variants)) == ["pass-through"]

@@ -1,0 +1,51 @@
+"""The report page: self-contained, escaped, with every section a reader needs."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.experiments.run import run
+from simulator.files.loader import load_scenario
+from simulator.reporting import documents
+from simulator.reporting.html import assumptions, page
+from tests.reporting.conftest import hostile_file
+
+
+def test_run_page_has_headline_meanings_figures_scenario_and_provenance(run_document):
+    text = page("run", run_document)
+    assert "abuse pass-through (granted / decided)" in text
+    assert "Of the abusive requests the requested State decided" in text
+    assert text.count("<figure ") == 5 and text.count("<svg") == 5
+    assert "<details><summary>The scenario file" in text
+    assert "<h3>Assumptions</h3><pre>A small scenario for the sweep tests" in text
+    assert run_document["provenance"]["scenario_sha256"] in text
+
+
+def test_page_loads_nothing_from_elsewhere(run_document, comparison_document):
+    for text in (page("run", run_document), page("comparison", comparison_document)):
+        assert "Content-Security-Policy" in text and "default-src 'none'" in text
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
+        assert "<script" not in text and "<link" not in text
+
+
+def test_comparison_page_lists_flips_with_replay_commands(comparison_document):
+    text = page("comparison", comparison_document)
+    assert "Flipped outcomes: required against base" in text
+    assert "mlasim explain" in text and "--variant required" in text
+
+
+def test_check_page_shows_verdicts(check_document):
+    text = page("check", check_document)
+    for entry in check_document["properties"]:
+        assert entry["name"] in text
+
+
+def test_hostile_scenario_name_is_text(tmp_path):
+    result = run(load_scenario(hostile_file(tmp_path)), replications=2)
+    text = page("run", documents.run_document(result))
+    assert "<script>window" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in text
+
+
+def test_assumptions_are_the_leading_comment_block():
+    assert assumptions("# one\n#   two\n#\n[scenario]\n# later") == "one\n  two"
