@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from simulator.checking.properties import read_properties
-from simulator.cli.common import ScenarioFile, app, fail, user_errors
+from simulator.cli.common import Quiet, ScenarioFile, Scheduler, Workers, announcer, app, fail, user_errors
+from simulator.experiments.executors import check_address
 from simulator.files.loader import read_toml
 from simulator.files.overrides import check_file
 
@@ -36,15 +37,20 @@ def check(
     output_format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CheckFormat.table,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
 ) -> None:
     """Search for requests that break the file's properties (or the built-in ones); show the smallest.
 
     Exit status 0 when every property holds, 1 when one is violated or inconclusive, 2 on bad input.
+    The simulated estimates of 'replications' properties run on --workers or --scheduler.
     """
     from simulator.checking.check import check as check_properties
     from simulator.reporting import check as report_check
 
     with user_errors():
+        check_address(scheduler)
         scenario = check_file(file)
         properties = read_properties(read_toml(file), str(file), scenario)
         if only:
@@ -55,7 +61,9 @@ def check(
                     f"{file}: --property: no property {unknown[0]!r}; properties: {', '.join(sorted(known))}"
                 )
             properties = [p for p in properties if p.name in only]
-    results = check_properties(scenario, properties, max_examples, seed)
+        results = check_properties(
+            scenario, properties, max_examples, seed, workers, scheduler, announcer(quiet)
+        )
     formatter = report_check.as_json if output_format is CheckFormat.json else report_check.as_table
     typer.echo(formatter(results, scenario, seed, max_examples))
     if any(r.failed for r in results):

@@ -16,6 +16,7 @@ from simulator.cli.common import (
     Scheduler,
     Seed,
     Workers,
+    announcer,
     app,
     emit,
     fail,
@@ -23,7 +24,7 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.experiments.comparison import compare as compare_configurations
-from simulator.experiments.executors import default_workers
+from simulator.experiments.executors import check_address
 from simulator.files.overrides import load_variant
 from simulator.reporting import comparison as report_comparison
 
@@ -63,6 +64,7 @@ def compare(
     if precision is not None and precision <= 0:
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     with user_errors():
+        check_address(scheduler)
         if variant:
             if len(files) != 1:
                 raise fail("--variant compares variants of one file; give a single FILE")
@@ -80,10 +82,11 @@ def compare(
                 labels,
                 replications,
                 seed,
-                workers or default_workers(),
+                workers,
                 scheduler,
                 precision,
                 max_replications,
                 progress=lambda n: advance(n),
+                announce=announcer(quiet),
             )
     emit(report_comparison.FORMATTERS[output_format.value](comparison), out)

@@ -13,19 +13,21 @@ from simulator.cli.common import (
     Format,
     Out,
     OutputFormat,
+    Quiet,
     Replications,
     ScenarioFile,
     Scheduler,
     Seed,
     TraceFormat,
     Workers,
+    announcer,
     app,
     emit,
     fail,
     user_errors,
 )
 from simulator.experiments import designs
-from simulator.experiments.executors import default_workers
+from simulator.experiments.executors import check_address
 from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import ScenarioError, load_scenario, read_toml
 from simulator.files.overrides import check_file
@@ -42,11 +44,13 @@ def run(
     out: Out = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
+    quiet: Quiet = False,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     with user_errors():
+        check_address(scheduler)
         scenario = load_scenario(file)
-        result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
+        result = run_experiment(scenario, replications, seed, workers, scheduler, announcer(quiet))
     emit(report.FORMATTERS[output_format.value](result), out)
 
 

@@ -14,13 +14,14 @@ from simulator.cli.common import (
     Scheduler,
     Seed,
     Workers,
+    announcer,
     app,
     fail,
     progress_bar,
     user_errors,
 )
 from simulator.experiments import designs, sweeps
-from simulator.experiments.executors import default_workers
+from simulator.experiments.executors import check_address
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import parse_value
 from simulator.reporting import run as report
@@ -59,6 +60,7 @@ def sweep(
 ) -> None:
     """Run a sweep of configurations into a resumable run directory of Parquet files."""
     with user_errors():
+        check_address(scheduler)
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
@@ -71,7 +73,9 @@ def sweep(
             if not (directory / sweeps.MANIFEST).exists():
                 raise fail(f"{directory}: no {sweeps.MANIFEST}: not a sweep run directory")
         with progress_bar("tasks", quiet) as advance:
-            result = sweeps.execute(directory, workers or default_workers(), scheduler, progress=advance)
+            result = sweeps.execute(
+                directory, workers, scheduler, progress=advance, announce=announcer(quiet)
+            )
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")

@@ -35,7 +35,8 @@ from attrs import frozen
 from simulator import __version__
 from simulator.experiments.designs import Design
 from simulator.experiments.executors import backend, batches
-from simulator.experiments.run import replicate
+from simulator.experiments.run import expected_requests
+from simulator.experiments.run import replicate_batch as run_task  # (config, scenario, seed, replications)
 from simulator.experiments.stats import summarise
 from simulator.files.loader import read_toml
 from simulator.files.overrides import configured, read_variants
@@ -77,12 +78,6 @@ def build_configurations(path: str | Path, points: Sequence[Mapping[str, Any]]) 
     if problems:
         raise ScenarioError(problems)
     return scenarios
-
-
-def run_task(task: tuple[int, Scenario, int, tuple[int, ...]]) -> tuple[int, list[tuple[int, dict]]]:
-    """A task: replications of one configuration."""
-    index, scenario, seed, replications = task
-    return index, [(r, replicate(scenario, seed, r)) for r in replications]
 
 
 def _write_atomically(path: Path, write: Callable[[str], None]) -> None:
@@ -203,6 +198,7 @@ def execute(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> SweepResult:
     """Run every task of the sweep in ``directory`` not yet on disk, then write the result files."""
     directory = Path(directory)
@@ -226,9 +222,11 @@ def execute(
     todo = [t for t in all_tasks if not _task_path(directory, t[0], t[3]).exists()]
     if progress:
         progress(len(all_tasks) - len(todo), len(all_tasks))
-    executor = backend(workers, scheduler)
+    executor = backend(workers, scheduler, work=sum(len(t[3]) * expected_requests(t[1]) for t in todo))
     try:
         manifest["backend"] = executor.name
+        if announce:
+            announce(executor.name)
         for _, (config, results) in executor.map(run_task, todo):
             table = _task_table(config, results)
             target = _task_path(directory, config, [r for r, _ in results])

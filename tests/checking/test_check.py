@@ -51,7 +51,7 @@ def test_consultation_without_memory_is_a_loophole(baseline):
     assert result.status == "violated"
     commands = result.counterexample.evaluation.commands
     verdicts = [c.decision.verdict.value for c in commands if hasattr(c, "decision")]
-    assert "consult" in verdicts and verdicts[-1] == "grant"
+    assert "consult" in verdicts and verdicts[-1] in ("grant", "conditional_grant")  # data handed over
     assert any(type(c).__name__ == "Resubmitted" for c in commands)
     strict = load_scenario(STRICT)
     assert (

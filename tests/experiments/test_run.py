@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from simulator.experiments.run import replicate, run
 from simulator.reporting import run as report
 from tests.conftest import build, document
@@ -40,3 +42,20 @@ def test_result_document_separates_headline_refusals_states_and_stages(small_sce
     assert "abuse_pass_through" in doc["requesting_states"]["A"]
     assert set(doc["stages"]) == {"execution"}
     assert doc["refusals"] == {}  # every safeguard off: nothing can be refused
+
+
+def test_expected_requests_counts_rates_over_the_horizon_with_surges():
+    from simulator.experiments.run import expected_requests
+
+    doc = document()  # 365 requests a year over a 200-day horizon
+    assert expected_requests(build(doc)) == pytest.approx(200.0)
+    doc["requesting_state"][0]["surge"] = [{"start_day": 100.0, "end_day": 300.0, "multiplier": 3.0}]
+    assert expected_requests(build(doc)) == pytest.approx(200.0 + 100.0 * 2)  # 100 surge days in the horizon
+
+
+def test_the_backend_is_announced_and_changes_nothing(small_scenario):
+    said = []
+    serial = run(small_scenario, replications=6, seed=3, workers=1, announce=said.append)
+    pooled = run(small_scenario, replications=6, seed=3, workers=2, announce=said.append)
+    assert said == ["serial", "process pool, 2 workers"]
+    assert serial.rows == pooled.rows and serial.estimates == pooled.estimates
