@@ -47,9 +47,11 @@ TASKS_PER_SLOT = 4
 #: The smallest task worth shipping, in simulated requests: about 0.3 s of work (a request costs
 #: about 150 microseconds), against a few milliseconds to ship a task to a process or a Dask worker.
 MIN_TASK_REQUESTS = 2_000
-#: Below this many simulated requests the local default stays in this process: a worker process takes
-#: about 0.5 s of CPU to start (measured: ``bench/sweep_scaling.py``), which 10,000 requests (1.5 s of
-#: work) on 2 cores would not win back. ``--workers N`` forces N processes whatever the size.
+#: Below this many simulated requests the local default stays in this process. A worker process
+#: takes about 0.45 s of CPU to start and import what a replication needs, and a request about 150
+#: microseconds to simulate (both measured by ``bench/sweep_scaling.py``), so two workers break even
+#: near 6,000 requests; the threshold leaves a margin for a busy machine. ``--workers N`` forces N
+#: processes whatever the size.
 PARALLEL_THRESHOLD = 10_000
 
 
