@@ -26,6 +26,7 @@ requests, where starting worker processes would cost more than they save.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import pickle
@@ -44,14 +45,14 @@ from typing import Any
 CONNECT_TIMEOUT = "10s"
 #: Tasks per slot: enough to even out tasks of unequal length, few enough to keep overhead low.
 TASKS_PER_SLOT = 4
-#: The smallest task worth shipping, in simulated requests: about 0.3 s of work (a request costs
-#: about 150 microseconds), against a few milliseconds to ship a task to a process or a Dask worker.
+#: The smallest task worth shipping, in simulated requests: 0.3-0.4 s of work (a request costs 150-220
+#: microseconds), against a few milliseconds to ship a task to a process or a Dask worker.
 MIN_TASK_REQUESTS = 2_000
 #: Below this many simulated requests the local default stays in this process. A worker process
-#: takes about 0.45 s of CPU to start and import what a replication needs, and a request about 150
+#: takes about 0.5 s of CPU to start and import what a replication needs, and a request 150-220
 #: microseconds to simulate (both measured by ``bench/sweep_scaling.py``), so two workers break even
-#: near 6,000 requests; the threshold leaves a margin for a busy machine. ``--workers N`` forces N
-#: processes whatever the size.
+#: near 5,000-7,000 requests; the threshold leaves a margin for a busy machine. ``--workers N``
+#: forces N processes whatever the size.
 PARALLEL_THRESHOLD = 10_000
 
 
@@ -189,8 +190,12 @@ class ProcessPool:
 
     def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
         """Tasks are taken from ``tasks`` only when a worker is free to run them."""
-        self._start()
         source = iter(enumerate(tasks))
+        first = next(source, None)
+        if first is None:
+            return  # nothing to do: no worker started
+        self._start()
+        source = itertools.chain([first], source)
         busy: dict[int, int] = {}  # worker's answer fd -> task index
         workers = {w.answers.fileno(): w for w in self._all}
         with selectors.DefaultSelector() as selector:

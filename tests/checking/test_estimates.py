@@ -20,13 +20,19 @@ PROPERTY = """
 name = "abuse-mostly-stopped"
 scope = "replications"
 given = { abusive = true }
-expect = { outcome_in = ["handed_over"], probability_at_most = 0.9, replications = 6 }
+expect = { outcome_in = ["handed_over"], probability_at_most = 0.9, replications = REPLICATIONS }
 """
 
 
+def with_property(directory: Path, replications: int = 6) -> Path:
+    """The small sweep scenario with a ``replications`` property, ``abuse-mostly-stopped``."""
+    path = directory / "with-property.toml"
+    path.write_text(SMALL.read_text() + PROPERTY.replace("REPLICATIONS", str(replications)))
+    return path
+
+
 def test_check_on_two_workers_gives_what_one_process_gives(tmp_path):
-    scenario_file = tmp_path / "with-property.toml"
-    scenario_file.write_text(SMALL.read_text() + PROPERTY)
+    scenario_file = with_property(tmp_path)
     args = ["check", str(scenario_file), "-p", "abuse-mostly-stopped", "--format", "json"]
     serial = CliRunner().invoke(app, [*args, "--workers", "1"])
     pooled = CliRunner().invoke(app, [*args, "--workers", "2"])
@@ -38,8 +44,7 @@ def test_check_on_two_workers_gives_what_one_process_gives(tmp_path):
 
 
 def test_a_task_gives_one_share_per_replication_and_the_api_reassembles_them(tmp_path):
-    scenario_file = tmp_path / "with-property.toml"
-    scenario_file.write_text(SMALL.read_text() + PROPERTY)
+    scenario_file = with_property(tmp_path)
     scenario = load_scenario(scenario_file)
     prop = read_properties(read_toml(scenario_file), str(scenario_file), scenario)[-1]
     pieces = matching_shares((scenario, prop, 0, (0, 1))) + matching_shares((scenario, prop, 0, (2,)))

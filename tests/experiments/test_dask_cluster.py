@@ -24,17 +24,11 @@ distributed = pytest.importorskip("distributed")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from simulator.cli import app  # noqa: E402
+from tests.checking.test_estimates import with_property  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small-sweep.toml"
 START_TIMEOUT = 60  # seconds for the scheduler and both workers to be up, on a busy machine
-PROPERTY = """
-[[property]]
-name = "abuse-mostly-stopped"
-scope = "replications"
-given = { abusive = true }
-expect = { outcome_in = ["handed_over"], probability_at_most = 0.9, replications = 4 }
-"""
 
 
 def free_port() -> int:
@@ -106,8 +100,7 @@ def test_run_compare_sweep_and_check_on_a_real_cluster_match_one_process(cluster
     started = time.monotonic()
     stricter = tmp_path / "stricter.toml"
     stricter.write_text(SMALL.read_text().replace("refusal_rate = 0.5", "refusal_rate = 0.9"))
-    with_property = tmp_path / "with-property.toml"
-    with_property.write_text(SMALL.read_text() + PROPERTY)
+    scenario_file = with_property(tmp_path, replications=4)
 
     run_args = ("run", SMALL, "-n", "4", "--format", "json")
     remote, used = on_cluster(cluster, *run_args)
@@ -127,7 +120,7 @@ def test_run_compare_sweep_and_check_on_a_real_cluster_match_one_process(cluster
     assert remote_data.equals(pq.read_table(tmp_path / "local" / "replications.parquet"))
     assert remote_data.num_rows == 4 and len(used) == 2
 
-    check_args = ("check", with_property, "-p", "abuse-mostly-stopped", "--format", "json")
+    check_args = ("check", scenario_file, "-p", "abuse-mostly-stopped", "--format", "json")
     remote, _ = on_cluster(cluster, *check_args)
     assert remote.stdout == mlasim(*check_args, "--workers", "1").stdout
     assert json.loads(remote.stdout)["properties"][0]["examples"] == 4

@@ -63,6 +63,8 @@ def test_one_pool_serves_every_map_of_a_command_with_the_same_processes():
         first = {pid for _, pid in pool.map(eval, ["__import__('os').getpid()"] * 6)}
         second = {pid for _, pid in pool.map(eval, ["__import__('os').getpid()"] * 6)}
     assert first == second and len(first) <= 2 and os.getpid() not in first
+    with ProcessPool(2) as idle:
+        assert list(idle.map(square, [])) == [] and idle._all == []  # no task, no process started
 
 
 def test_an_error_in_a_task_reaches_the_caller_and_the_pool_stops():
