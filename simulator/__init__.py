@@ -18,13 +18,38 @@ Public API::
 
 __version__ = "0.1.0"
 
-from simulator.experiments.comparison import Comparison, compare
-from simulator.experiments.designs import Design
-from simulator.experiments.run import RunResult, run
-from simulator.experiments.sweeps import SweepResult, resume, sweep
-from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
-from simulator.files.overrides import load_variant
-from simulator.reporting import notebook as _notebook  # noqa: F401  (figures in notebook displays)
+# The public names are imported on first use (PEP 562), so that a worker process, which imports
+# ``simulator.experiments.run`` to run replications, does not pay for pandas, pyarrow or the sweeps.
+_PUBLIC = {
+    "Comparison": "simulator.experiments.comparison",
+    "compare": "simulator.experiments.comparison",
+    "Design": "simulator.experiments.designs",
+    "RunResult": "simulator.experiments.run",
+    "run": "simulator.experiments.run",
+    "SweepResult": "simulator.experiments.sweeps",
+    "resume": "simulator.experiments.sweeps",
+    "sweep": "simulator.experiments.sweeps",
+    "ScenarioError": "simulator.files.loader",
+    "load_scenario": "simulator.files.loader",
+    "parse_scenario": "simulator.files.loader",
+    "load_variant": "simulator.files.overrides",
+}
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    import importlib
+
+    importlib.import_module("simulator.reporting.notebook")  # figures in notebook displays
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
+
 
 __all__ = [
     "Comparison",

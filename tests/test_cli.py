@@ -39,7 +39,7 @@ def test_run_prints_the_table_with_intervals_and_citations():
 def test_run_json_has_mean_interval_and_n_for_every_metric():
     result = invoke("run", str(BASELINE), *REFERENCE_ARGS, "--format", "json", "--seed", "5")
     assert result.exit_code == 0
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert doc["scenario"] == "UN convention baseline"
     assert (doc["seed"], doc["replications"]) == (5, 3)
     assert doc["version"]
@@ -51,7 +51,7 @@ def test_run_json_has_mean_interval_and_n_for_every_metric():
 
 def test_run_csv_has_one_row_per_metric():
     result = invoke("run", str(BASELINE), *REFERENCE_ARGS, "--format", "csv")
-    lines = [line for line in result.output.strip().splitlines() if not line.startswith("#")]
+    lines = [line for line in result.stdout.strip().splitlines() if not line.startswith("#")]
     assert lines[0] == "metric,mean,ci_low,ci_high,n"
     assert any(line.startswith("abuse_pass_through,") for line in lines)
 

@@ -9,16 +9,16 @@ property's scope. When one breaks the property, hypothesis
 its decision trace and the provisions cited. ``monotonicity`` draws, besides the request, a stricter
 configuration (:func:`simulator.checking.strategies.stricter`). ``replications`` properties are not searched
 but estimated: the share of matching requests ending in the named outcomes over simulated
-replications, with its confidence interval, against the bound.
+replications, with its confidence interval, against the bound (:mod:`simulator.checking.estimates`,
+on the same backends as ``mlasim run``: ``--workers``, ``--scheduler``).
 
 The search is deterministic for a seed, and writes no hypothesis database.
 """
 
 from __future__ import annotations
 
-import math
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 import attrs
@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import Unsatisfiable
 
+from simulator.checking import estimates
 from simulator.checking.properties import (
     HANDED_OVER,
     Case,
@@ -37,21 +38,18 @@ from simulator.checking.properties import (
     Given,
     Property,
     evaluate,
-    expand,
     first_observation,
     run_case,
 )
 from simulator.checking.strategies import UNTIMED_SERVICE, can_match, cases, fine_unit, slot_value, stricter
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Outcome, Request
-from simulator.domain.rules import enabled_provisions
 from simulator.domain.safeguards import Safeguards
 from simulator.experiments import display
+from simulator.experiments.executors import Backend, Serial, backend
+from simulator.experiments.run import expected_requests
 from simulator.experiments.stats import Estimate, estimate
-from simulator.world.pipeline import simulate
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 from simulator.world.scenario import Scenario
-from simulator.world.tally import Tally
 
 
 @frozen
@@ -206,15 +204,16 @@ def strata(scenario: Scenario, given: Given) -> list[Given]:
 
 
 def check_property(
-    scenario: Scenario, prop: Property, max_examples: int = 50, seed: int = 0
+    scenario: Scenario, prop: Property, max_examples: int = 50, seed: int = 0, executor: Backend | None = None
 ) -> PropertyResult:
     """Search for a request (and, for monotonicity, a configuration) that breaks ``prop``.
 
     Every (requesting State, measure) pair the property can be about is searched in turn with up to
     ``max_examples`` matching requests; the first pair with a violation gives the counterexample.
+    A ``replications`` property is estimated instead, on ``executor`` (default: this process).
     """
     if prop.scope == "replications":
-        return _estimate_probability(scenario, prop, seed)
+        return _estimate_probability(scenario, prop, seed, executor or Serial())
     tried = 0
     for given in strata(scenario, prop.given):
         count, failing = _search_stratum(scenario, prop, given, max_examples, seed)
@@ -292,34 +291,8 @@ def _monotonicity(
     return True
 
 
-class _MatchingTally(Tally):
-    """A tally that also counts how requests a property is about ended."""
-
-    def __init__(self, prop: Property, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.prop = prop
-        self.matching = 0
-        self.hits = 0
-
-    def ended_as(self, request: Request, outcome: Outcome, provision: str | None, day: float) -> None:
-        super().ended_as(request, outcome, provision, day)
-        if self.counts(request) and self.prop.given.matches_request(request):
-            self.matching += 1
-            self.hits += outcome.value in expand(self.prop.expect.outcome_in)
-
-
-def _estimate_probability(scenario: Scenario, prop: Property, seed: int) -> PropertyResult:
-    shares = []
-    for replication in range(prop.expect.replications):
-        tally = _MatchingTally(
-            prop,
-            scenario.warmup_days,
-            [s.id for s in scenario.requesting_states],
-            enabled_provisions(scenario.requested_state.safeguards),
-        )
-        simulate(scenario, seed, replication, tally=tally)
-        shares.append(tally.hits / tally.matching if tally.matching else math.nan)
-    est = estimate(shares, bounds=(0.0, 1.0))
+def _estimate_probability(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> PropertyResult:
+    est = estimate(estimates.shares(scenario, prop, seed, executor), bounds=(0.0, 1.0))
     if est.n < 2:
         return PropertyResult(
             prop, "not_applicable", est.n, estimate=est, note="too few matching requests ended"
@@ -363,8 +336,25 @@ STATUSES = ("held", "violated", "inconclusive", "not_applicable")
 
 
 def check(
-    scenario: Scenario, properties: list[Property], max_examples: int = 50, seed: int = 0
+    scenario: Scenario,
+    properties: list[Property],
+    max_examples: int = 50,
+    seed: int = 0,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> CheckResults:
-    """Check each property in turn (see :func:`check_property`)."""
-    results = [check_property(scenario, p, max_examples, seed) for p in properties]
+    """Check every property; the simulated estimates run on one backend, chosen as for ``run``.
+
+    ``workers``, ``scheduler`` and ``announce`` as for :func:`simulator.experiments.run.run`; the
+    backend is started only when a ``replications`` property needs it.
+    """
+    simulated = sum(p.expect.replications for p in properties if p.scope == "replications")
+    if not simulated:
+        results = [check_property(scenario, p, max_examples, seed) for p in properties]
+    else:
+        with backend(workers, scheduler, work=simulated * expected_requests(scenario)) as executor:
+            if announce:
+                announce(executor.name)
+            results = [check_property(scenario, p, max_examples, seed, executor) for p in properties]
     return CheckResults(results, scenario, seed, max_examples)

@@ -8,8 +8,19 @@ from typing import Annotated
 import typer
 
 from simulator.checking.properties import read_properties
-from simulator.cli.common import ScenarioFile, Sets, app, fail, user_errors
+from simulator.cli.common import (
+    Quiet,
+    ScenarioFile,
+    Scheduler,
+    Sets,
+    Workers,
+    announcer,
+    app,
+    fail,
+    user_errors,
+)
 from simulator.cli.reporting import ReportPage, command_line, write_report
+from simulator.experiments.executors import check_address
 from simulator.files.loader import read_toml
 from simulator.files.overrides import check_file, load_configuration, parse_assignments
 
@@ -39,15 +50,20 @@ def check(
     ] = CheckFormat.table,
     sets: Sets = None,
     report_page: ReportPage = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
 ) -> None:
     """Search for requests that break the file's properties (or the built-in ones); show the smallest.
 
     Exit status 0 when every property holds, 1 when one is violated or inconclusive, 2 on bad input.
+    The simulated estimates of 'replications' properties run on --workers or --scheduler.
     """
     from simulator.checking.check import check as check_properties
     from simulator.reporting import check as report_check
 
     with user_errors():
+        check_address(scheduler)
         scenario = check_file(file)
         if sets:
             scenario = load_configuration(file, None, parse_assignments(sets))
@@ -60,7 +76,9 @@ def check(
                     f"{file}: --property: no property {unknown[0]!r}; properties: {', '.join(sorted(known))}"
                 )
             properties = [p for p in properties if p.name in only]
-    results = check_properties(scenario, properties, max_examples, seed)
+        results = check_properties(
+            scenario, properties, max_examples, seed, workers, scheduler, announcer(quiet)
+        )
     if output_format is CheckFormat.json:
         typer.echo(report_check.as_json(results, scenario, seed, max_examples, command_line()))
     else:

@@ -54,7 +54,13 @@ Seed = Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Seed (def
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 Workers = Annotated[
-    int | None, typer.Option("--workers", "-w", min=1, help="Local worker processes (default: all cores).")
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=1,
+        help="Local worker processes (default: all cores, or 1 when the work is too small to pay for them).",
+    ),
 ]
 Scheduler = Annotated[
     str | None,
@@ -62,7 +68,21 @@ Scheduler = Annotated[
         "--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster."
     ),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar, and no line saying where the work runs.")
+]
+
+
+def announcer(quiet: bool = False):
+    """What the experiment functions call with the backend they chose: one line on standard error."""
+
+    def announce(backend: str) -> None:
+        if not quiet:
+            typer.echo(f"mlasim: backend: {backend}", err=True)
+
+    return announce
+
+
 AllowLarge = Annotated[
     bool,
     typer.Option(

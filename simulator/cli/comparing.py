@@ -17,6 +17,7 @@ from simulator.cli.common import (
     Seed,
     Sets,
     Workers,
+    announcer,
     app,
     emit,
     fail,
@@ -25,7 +26,7 @@ from simulator.cli.common import (
 )
 from simulator.cli.reporting import ReportPage, command_line, write_report
 from simulator.experiments.comparison import compare as compare_configurations
-from simulator.experiments.executors import default_workers
+from simulator.experiments.executors import check_address
 from simulator.files.overrides import load_configuration, parse_assignments
 from simulator.reporting import comparison as report_comparison
 from simulator.reporting.documents import comparison_document
@@ -74,6 +75,7 @@ def compare(
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     with user_errors():
         changes = parse_assignments(sets or [])
+        check_address(scheduler)
         if variant:
             if len(files) != 1:
                 raise fail("--variant compares variants of one file; give a single FILE")
@@ -91,11 +93,12 @@ def compare(
                 labels,
                 replications,
                 seed,
-                workers or default_workers(),
+                workers,
                 scheduler,
                 precision,
                 max_replications,
                 progress=lambda n: advance(n),
+                announce=announcer(quiet),
             )
     formatter = report_comparison.FORMATTERS[output_format.value]
     table = output_format is OutputFormat.table

@@ -29,7 +29,6 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.experiments import sensitivity as sa
-from simulator.experiments.executors import default_workers
 from simulator.files.overrides import parse_assignments
 
 
@@ -94,7 +93,7 @@ def sensitivity(
         else:
             directory = resume
         with progress_bar("tasks", quiet) as advance:
-            result = sa.finish_study(directory, workers or default_workers(), scheduler, progress=advance)
+            result = sa.finish_study(directory, workers, scheduler, progress=advance)
     typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
 
 

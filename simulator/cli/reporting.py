@@ -15,7 +15,6 @@ from typing import Annotated, Any
 import typer
 
 from simulator.cli.common import Replications, Scheduler, Seed, Workers, app, emit, fail, user_errors
-from simulator.experiments.executors import default_workers
 from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import load_scenario
 from simulator.reporting import documents
@@ -77,7 +76,7 @@ def report(
     with user_errors():
         if source.suffix == ".toml":
             scenario = load_scenario(source)
-            result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
+            result = run_experiment(scenario, replications, seed, workers, scheduler)
             kind, document = "run", documents.run_document(result, command_line())
         else:
             if replications is not None or seed is not None:

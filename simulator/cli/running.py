@@ -22,6 +22,7 @@ from simulator.cli.common import (
     Sets,
     TraceFormat,
     Workers,
+    announcer,
     app,
     check_out,
     emit,
@@ -31,7 +32,7 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.cli.reporting import ReportPage, command_line, write_report
-from simulator.experiments.executors import default_workers
+from simulator.experiments.executors import check_address
 from simulator.experiments.run import run as run_experiment
 from simulator.files.limits import allowing_large
 from simulator.files.overrides import load_configuration, parse_assignments
@@ -64,12 +65,13 @@ def run(
         on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
         allowing_large(allow_large),
     ):
+        check_address(scheduler)
         scenario = load_configuration(file, variant, parse_assignments(sets or []))
         count = scenario.replications if replications is None else replications
         with progress_bar("replications", quiet) as advance:
             advance(0, count)
             result = run_experiment(
-                scenario, replications, seed, workers or default_workers(), scheduler, progress=advance
+                scenario, replications, seed, workers, scheduler, progress=advance, announce=announcer(quiet)
             )
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:

@@ -16,6 +16,7 @@ from simulator.cli.common import (
     Seed,
     Sets,
     Workers,
+    announcer,
     app,
     fail,
     note,
@@ -25,7 +26,7 @@ from simulator.cli.common import (
 )
 from simulator.cli.reporting import ReportPage, write_report
 from simulator.experiments import designs, sweeps
-from simulator.experiments.executors import default_workers
+from simulator.experiments.executors import check_address, default_workers
 from simulator.files.limits import allowing_large
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
@@ -99,6 +100,7 @@ def sweep(
     none, the file's [sweep] table; --file-sweep adds the file's table to the command line's.
     """
     with user_errors(), allowing_large(allow_large):
+        check_address(scheduler)
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
@@ -134,7 +136,7 @@ def sweep(
         hint = f"the finished tasks are kept in {directory}: go on with 'mlasim sweep --resume {directory}'"
         with on_interrupt(hint), progress_bar("tasks", quiet) as advance:
             result = sweeps.execute(
-                directory, workers or default_workers(), scheduler, progress=advance, note=note
+                directory, workers, scheduler, progress=advance, note=note, announce=announcer(quiet)
             )
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))

@@ -30,8 +30,8 @@ from simulator import __version__
 from simulator.domain.model import Outcome
 from simulator.experiments import display
 from simulator.experiments.display import format_estimate
-from simulator.experiments.executors import backend, batch_size, batches
-from simulator.experiments.run import RunResult, result_of
+from simulator.experiments.executors import backend, tasks_for
+from simulator.experiments.run import RunResult, expected_requests, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
@@ -294,17 +294,20 @@ def compare(
     labels: Sequence[str] | None = None,
     replications: int | None = None,
     seed: int | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     scheduler: str | None = None,
     precision: float | None = None,
     max_replications: int = 500,
     progress: Callable[[int], None] | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> Comparison:
     """Run every configuration on the same requests; the first is the baseline.
 
     ``replications`` and ``seed`` default to the baseline's. With ``precision``, replications are
     added until the paired interval of the abuse pass-through difference (the widest over the
-    alternatives) has at most that half-width, or ``max_replications`` is reached.
+    alternatives) has at most that half-width, or ``max_replications`` is reached. ``workers``,
+    ``scheduler`` and ``announce`` as for :func:`simulator.experiments.run.run`; one backend serves
+    every round of replications.
     """
     if len(scenarios) < 2:
         raise ValueError("compare needs at least two configurations")
@@ -313,12 +316,15 @@ def compare(
     seed = scenarios[0].seed if seed is None else seed
     count = scenarios[0].replications if replications is None else replications
     done: dict[int, Any] = {}
-    executor = backend(workers, scheduler)
+    each = sum(expected_requests(s) for s in scenarios)
+    executor = backend(workers, scheduler, work=each * count)
     try:
+        if announce:
+            announce(executor.name)
 
         def extend(upto: int) -> Comparison:
             pending = [r for r in range(upto) if r not in done]
-            tasks = [(scenarios, seed, reps) for reps in batches(pending, batch_size(len(pending), workers))]
+            tasks = ((scenarios, seed, reps) for reps in tasks_for(executor, pending, each))
             for _, results in executor.map(compare_batch, tasks):
                 done.update(results)
                 if progress:

@@ -1,4 +1,4 @@
-"""Where replications run: in this process, in a local process pool, or on a Dask cluster.
+"""Where replications run: in this process, in local worker processes, or on a Dask cluster.
 
 Work is cut into *tasks*, each a batch of replications (never single requests: a replication is
 already thousands of events, and a batch of them amortises the cost of shipping a task). A backend
@@ -8,23 +8,52 @@ whatever order. Results never depend on the backend: every replication draws fro
 numbers from 1 worker, 8 workers or a cluster.
 
 - ``Serial``: in this process (``--workers 1``), the reference.
-- ``ProcessPool``: ``--workers N``, a local pool of N processes (spawned, so nothing leaks in).
+- ``ProcessPool``: ``--workers N``, N local worker processes, started once per command and reused
+  for all its tasks. A worker is a fresh interpreter that imports only what a replication needs
+  (the simulation core, numpy, simpy, ``scipy.special``: not the command line, pandas, pyarrow or
+  Dask), reads tasks from a pipe, and exits when the pipe closes or its parent process dies.
 - ``DaskCluster``: ``--scheduler tcp://host:8786`` for an existing Dask distributed scheduler, or
   ``--scheduler local`` for a ``LocalCluster`` of N single-threaded worker processes. Dask is an
   optional extra: ``pip install 'mlasim[dask]'``.
+
+How many tasks: :func:`tasks_for` cuts replications as the tasks are handed out, about
+``TASKS_PER_SLOT`` tasks per *slot* (a local worker process, or a thread of a Dask worker, counted at
+that moment: tasks handed out after an adaptive cluster has grown are smaller, so there are more of
+them), never smaller than ``MIN_TASK_REQUESTS`` simulated requests. With no ``--workers``, the local
+default runs the work in this process when it is smaller than ``PARALLEL_THRESHOLD`` simulated
+requests, where starting worker processes would cost more than they save.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import pickle
+import re
+import selectors
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 #: How long to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = "10s"
+#: Tasks per slot: enough to even out tasks of unequal length, few enough to keep overhead low.
+TASKS_PER_SLOT = 4
+#: The smallest task worth shipping, in simulated requests: 0.3-0.4 s of work (a request costs 150-220
+#: microseconds), against a few milliseconds to ship a task to a process or a Dask worker.
+MIN_TASK_REQUESTS = 2_000
+#: Below this many simulated requests the local default stays in this process. A worker process
+#: takes about 0.5 s of CPU to start and import what a replication needs, and a request 150-220
+#: microseconds to simulate (both measured by ``bench/sweep_scaling.py``), so two workers break even
+#: near 5,000-7,000 requests; the threshold leaves a margin for a busy machine. ``--workers N``
+#: forces N processes whatever the size.
+PARALLEL_THRESHOLD = 10_000
 
 
 class BackendError(RuntimeError):
@@ -36,42 +65,207 @@ def default_workers() -> int:
 
 
 class Serial:
-    name = "serial"
+    """Every task in this process, one after another."""
 
-    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    def __init__(self, reason: str = "") -> None:
+        self.name = f"serial ({reason})" if reason else "serial"
+
+    def slots(self) -> int:
+        return 1
+
+    def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
         for index, task in enumerate(tasks):
             yield index, fn(task)
 
     def close(self) -> None:
         pass
 
+    def __enter__(self) -> Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_HEADER = struct.Struct("!Q")
+
+
+def _send(fd: int, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int) -> Any:
+    """The next message on ``fd``; EOFError when the other end has closed it."""
+    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size))
+    return pickle.loads(_read_exactly(fd, size))
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _serve() -> None:
+    """A worker process's loop: run ``(function, task)`` messages from stdin, answer on stdout.
+
+    Ctrl-C is left to the parent (which stops the workers); the worker exits when stdin closes, and
+    a watchdog thread ends it within half a second of its parent's death (e.g. ``kill -9``), even in
+    the middle of a task.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    requests, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt the answers
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    while True:
+        try:
+            fn, task = _receive(requests)
+        except EOFError:
+            return
+        try:
+            answer = (True, fn(task))
+        except Exception as error:  # the parent re-raises it
+            answer = (False, error)
+        try:
+            _send(answers, answer)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            _send(answers, (False, RuntimeError(f"unpicklable result or error: {answer[1]!r}")))
+
+
+class _Worker:
+    def __init__(self) -> None:
+        code = (
+            f"import sys; sys.path[:] = {sys.path!r}; "
+            "from simulator.experiments.executors import _serve; _serve()"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.requests = self.process.stdin
+        self.answers = self.process.stdout
+
+    def stop(self, now: bool) -> None:
+        if not self.requests.closed:
+            self.requests.close()  # the worker's signal to exit once it is idle
+        try:
+            self.process.wait(timeout=0 if now else 5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.answers.close()
+
 
 class ProcessPool:
+    """``workers`` local worker processes, started on first use and reused until ``close``."""
+
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.name = f"process pool, {workers} workers"
-        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self._idle: list[_Worker] = []
+        self._all: list[_Worker] = []
 
-    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
-        futures = {self._pool.submit(fn, task): index for index, task in enumerate(tasks)}
-        try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    def slots(self) -> int:
+        return self.workers
+
+    def _start(self) -> None:
+        if not self._all:
+            self._all = [_Worker() for _ in range(self.workers)]
+            self._idle = list(self._all)
+
+    def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        """Tasks are taken from ``tasks`` only when a worker is free to run them."""
+        source = iter(enumerate(tasks))
+        first = next(source, None)
+        if first is None:
+            return  # nothing to do: no worker started
+        self._start()
+        source = itertools.chain([first], source)
+        busy: dict[int, int] = {}  # worker's answer fd -> task index
+        workers = {w.answers.fileno(): w for w in self._all}
+        with selectors.DefaultSelector() as selector:
+            try:
+                while True:
+                    while self._idle and (item := next(source, None)) is not None:
+                        worker = self._idle.pop()
+                        _send(worker.requests.fileno(), (fn, item[1]))
+                        busy[worker.answers.fileno()] = item[0]
+                        selector.register(worker.answers.fileno(), selectors.EVENT_READ)
+                    if not busy:
+                        return
+                    for key, _ in selector.select():
+                        fd = key.fd
+                        selector.unregister(fd)
+                        index = busy.pop(fd)
+                        try:
+                            ok, value = _receive(fd)
+                        except EOFError:
+                            status = workers[fd].process.wait()
+                            raise BackendError(
+                                f"a worker process ended unexpectedly (exit status {status})"
+                            ) from None
+                        self._idle.append(workers[fd])
+                        if not ok:
+                            raise value
+                        yield index, value
+            finally:
+                if busy:  # stopped early: the busy workers' answers would come out of turn
+                    for fd in busy:
+                        workers[fd].stop(now=True)
+                    self._all = [w for fd, w in workers.items() if fd not in busy]
+                    self.close()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for worker in self._all:
+            worker.stop(now=False)
+        self._all, self._idle = [], []
+
+    def __enter__(self) -> ProcessPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$")
+
+
+def check_address(scheduler: str | None) -> None:
+    """A ``--scheduler`` value that cannot be an address is refused before anything starts."""
+    if scheduler is None or scheduler == "local":
+        return
+    if not _ADDRESS.match(scheduler) or not 0 < int(scheduler.rsplit(":", 1)[1]) < 65536:
+        raise BackendError(
+            f"--scheduler {scheduler}: not a scheduler address; give tcp://HOST:PORT "
+            "(a running 'dask scheduler'), or 'local' for a LocalCluster"
+        )
 
 
 class DaskCluster:
     def __init__(self, scheduler: str, workers: int) -> None:
+        check_address(scheduler)
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:
             raise BackendError("--scheduler needs Dask: pip install 'mlasim[dask]'") from None
         self._cluster = None
+        self._client = None
+        self._counted = (0.0, 0)
         try:
             if scheduler == "local":
                 self._cluster = LocalCluster(
@@ -81,46 +275,99 @@ class DaskCluster:
                 self.name = f"dask LocalCluster, {workers} workers"
             else:
                 self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-                self.name = f"dask scheduler {scheduler}"
-        except OSError as error:
+                threads = self._client.nthreads()
+                self.name = f"dask scheduler {scheduler}, {len(threads)} workers"
+                if sum(threads.values()) != len(threads):
+                    self.name += f" ({sum(threads.values())} threads)"
+        except (OSError, ValueError, TypeError) as error:
             self.close()
-            raise BackendError(f"--scheduler {scheduler}: cannot connect: {error}") from None
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise BackendError(f"--scheduler {scheduler}: cannot connect: {reason}") from None
 
-    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
-        from dask.distributed import as_completed as dask_as_completed
+    def slots(self) -> int:
+        """Threads of the cluster's workers now (an adaptive cluster's grow); asked at most once a second."""
+        checked, count = self._counted
+        if time.monotonic() - checked > 1.0:
+            count = sum(self._client.nthreads().values())
+            self._counted = (time.monotonic(), count)
+        return max(1, count)
 
-        futures = self._client.map(fn, tasks, pure=False)  # one round trip for every task
-        index = {future.key: i for i, future in enumerate(futures)}
+    def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        """Twice as many tasks in flight as the cluster has threads, topped up as they finish."""
+        from dask.distributed import as_completed
+
+        source = iter(enumerate(tasks))
+        live: dict[str, tuple[int, Any]] = {}  # future key -> (task index, future)
+        running = as_completed()
+
+        def top_up() -> None:
+            while len(live) < 2 * self.slots() and (item := next(source, None)) is not None:
+                future = self._client.submit(fn, item[1], pure=False)
+                live[future.key] = (item[0], future)
+                running.add(future)
+
+        top_up()
         try:
-            for future in dask_as_completed(futures):
-                yield index[future.key], future.result()
+            for future in running:
+                result = future.result()
+                index, _ = live.pop(future.key)
+                top_up()
+                yield index, result
         finally:
-            self._client.cancel(futures)
+            if live:
+                self._client.cancel([future for _, future in live.values()])
 
     def close(self) -> None:
-        client = getattr(self, "_client", None)
-        if client is not None:
-            client.close()
+        if self._client is not None:
+            self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+    def __enter__(self) -> DaskCluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 Backend = Serial | ProcessPool | DaskCluster
 
 
-def backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
-    """The backend for ``--workers`` / ``--scheduler`` (close it when done)."""
-    workers = default_workers() if workers is None else workers
+def backend(workers: int | None = None, scheduler: str | None = None, work: float | None = None) -> Backend:
+    """The backend for ``--workers`` / ``--scheduler`` (close it when done, or use it in ``with``).
+
+    With ``workers`` None (no ``--workers``), local work of ``work`` simulated requests runs in this
+    process below ``PARALLEL_THRESHOLD``, on every core above it.
+    """
     if scheduler:
-        return DaskCluster(scheduler, workers)
-    if workers <= 1:
-        return Serial()
-    return ProcessPool(workers)
+        return DaskCluster(scheduler, workers or default_workers())
+    if workers is None:
+        if default_workers() == 1:
+            return Serial("one core")
+        if work is not None and work < PARALLEL_THRESHOLD:
+            return Serial(f"about {work:,.0f} simulated requests: too little to pay for worker processes")
+        workers = default_workers()
+    return Serial() if workers <= 1 else ProcessPool(workers)
 
 
-def batch_size(replications: int, workers: int) -> int:
-    """Replications per task: about four tasks per worker, to balance load without much overhead."""
-    return max(1, math.ceil(replications / (4 * max(workers, 1))))
+def tasks_for(
+    executor: Backend, replications: Sequence[int], requests_each: float = 0.0
+) -> Iterator[tuple[int, ...]]:
+    """``replications`` cut into tasks as they are handed out, sized to the executor at that moment.
+
+    About ``TASKS_PER_SLOT`` tasks per slot over the whole of ``replications``, each of at least
+    ``MIN_TASK_REQUESTS`` simulated requests (``requests_each`` per replication) when there are that
+    many. Pass the result to ``executor.map``: it is consumed only as slots fall free.
+    """
+    items = list(replications)
+    smallest = 1
+    if requests_each > 0:  # at most every replication in one task (a tiny scenario: one task)
+        smallest = min(max(len(items), 1), max(1, math.ceil(min(MIN_TASK_REQUESTS / requests_each, 1e9))))
+    start = 0
+    while start < len(items):
+        size = max(smallest, math.ceil(len(items) / (TASKS_PER_SLOT * executor.slots())))
+        yield tuple(items[start : start + size])
+        start += size
 
 
 def batches(replications: Sequence[int], size: int) -> list[tuple[int, ...]]:

@@ -22,9 +22,10 @@ from attrs import frozen
 from simulator import __version__
 from simulator.experiments import display
 from simulator.experiments.display import format_estimate
-from simulator.experiments.executors import backend, batch_size, batches
+from simulator.experiments.executors import backend, tasks_for
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
 from simulator.world.pipeline import TraceHook, simulate
+from simulator.world.requesters import DAYS_PER_YEAR
 from simulator.world.scenario import Scenario
 from simulator.world.tally import HEADLINE_METRICS, metric_range
 
@@ -156,37 +157,61 @@ def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:
     return nested
 
 
-def replicate_batch(task: tuple[Scenario, int, tuple[int, ...]]) -> list[tuple[int, dict[str, float]]]:
-    """A task: several replications of one scenario (run wherever the backend puts it)."""
-    scenario, seed, replications = task
-    return [(r, replicate(scenario, seed, r)) for r in replications]
+def expected_requests(scenario: Scenario) -> float:
+    """About how many requests one replication simulates (arrival rates over the horizon, with surges).
+
+    What the backends need to size tasks and to judge whether worker processes would pay.
+    """
+    total = 0.0
+    for state in scenario.requesting_states:
+        days = scenario.horizon_days
+        for surge in state.surges:
+            overlap = min(surge.end_day, scenario.horizon_days) - max(surge.start_day, 0.0)
+            days += max(overlap, 0.0) * (surge.multiplier - 1.0)
+        total += state.requests_per_year / DAYS_PER_YEAR * days
+    return total
+
+
+def replicate_batch(
+    task: tuple[Any, Scenario, int, tuple[int, ...]],
+) -> tuple[Any, list[tuple[int, dict[str, float]]]]:
+    """A task: replications of one scenario, run wherever the backend puts it.
+
+    ``task`` is ``(tag, scenario, seed, replications)``; the tag (a sweep's configuration index)
+    comes back with the results.
+    """
+    tag, scenario, seed, replications = task
+    return tag, [(r, replicate(scenario, seed, r)) for r in replications]
 
 
 def run(
     scenario: Scenario,
     replications: int | None = None,
     seed: int | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
 
-    ``workers`` > 1 uses a local process pool, ``scheduler`` a Dask cluster; the numbers are the same.
-    ``progress`` is told how many replications each finished task ran.
+    ``workers`` > 1 uses local worker processes (None: all cores if the run is big enough to pay for
+    them, else this process), ``scheduler`` a Dask cluster; the numbers are the same. ``progress``
+    is told how many replications each finished task ran; ``announce`` is told the backend chosen,
+    before the work starts.
     """
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
+    each = expected_requests(scenario)
     rows: dict[int, dict[str, float]] = {}
-    executor = backend(workers, scheduler)
-    try:
-        tasks = [(scenario, seed, reps) for reps in batches(range(count), batch_size(count, workers))]
-        for _, results in executor.map(replicate_batch, tasks):
+    with backend(workers, scheduler, work=each * count) as executor:
+        if announce:
+            announce(executor.name)
+        tasks = ((None, scenario, seed, reps) for reps in tasks_for(executor, range(count), each))
+        for _, (_, results) in executor.map(replicate_batch, tasks):
             rows.update(results)
             if progress:
                 progress(len(results))
-    finally:
-        executor.close()
     return result_of(scenario, seed, [rows[r] for r in range(count)])
 
 

@@ -41,7 +41,8 @@ from simulator.experiments.designs import Design, run_setting_problems
 from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
-from simulator.experiments.run import replicate
+from simulator.experiments.run import expected_requests
+from simulator.experiments.run import replicate_batch as run_task  # (config, scenario, seed, replications)
 from simulator.experiments.stats import Estimate, summarise
 from simulator.experiments.taskfiles import NAME, identity, read_task, task_path, task_table, write_task
 from simulator.files.limits import allowing_large, large_allowed
@@ -86,12 +87,6 @@ def build_configurations(path: str | Path, points: Sequence[Mapping[str, Any]]) 
     if problems:
         raise ScenarioError(problems)
     return scenarios
-
-
-def run_task(task: tuple[int, Scenario, int, tuple[int, ...]]) -> tuple[int, list[tuple[int, dict]]]:
-    """A task: replications of one configuration."""
-    index, scenario, seed, replications = task
-    return index, [(r, replicate(scenario, seed, r)) for r in replications]
 
 
 @frozen
@@ -309,6 +304,7 @@ def execute(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     note: Callable[[str], None] | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> SweepResult:
     """Run every task of the sweep in ``directory`` not yet soundly on disk, then write the result files.
 
@@ -331,9 +327,11 @@ def execute(
     expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
     if progress:
         progress(len(done), len(plan))
-    executor = backend(workers, scheduler)
+    executor = backend(workers, scheduler, work=sum(len(t[3]) * expected_requests(t[1]) for t in todo))
     try:
         manifest["backend"] = executor.name
+        if announce:
+            announce(executor.name)
         for _, (config, results) in executor.map(run_task, todo):
             target, want = expected[(config, tuple(r for r, _ in results))]
             table = task_table(config, results)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from simulator.experiments.run import replicate, run
 from simulator.reporting import run as report
 from tests.conftest import build, document
@@ -58,3 +60,20 @@ def test_a_saturated_run_warns_that_its_figures_rest_on_few_decided_requests():
     assert "of abusive requests are still pending" in abusive and "legitimate" in legitimate
     assert result.to_dict()["warnings"] == result.warnings
     assert run(build(document()), replications=2).warnings == []
+
+
+def test_expected_requests_counts_rates_over_the_horizon_with_surges():
+    from simulator.experiments.run import expected_requests
+
+    doc = document()  # 365 requests a year over a 200-day horizon
+    assert expected_requests(build(doc)) == pytest.approx(200.0)
+    doc["requesting_state"][0]["surge"] = [{"start_day": 100.0, "end_day": 300.0, "multiplier": 3.0}]
+    assert expected_requests(build(doc)) == pytest.approx(200.0 + 100.0 * 2)  # 100 surge days in the horizon
+
+
+def test_the_backend_is_announced_and_changes_nothing(small_scenario):
+    said = []
+    serial = run(small_scenario, replications=6, seed=3, workers=1, announce=said.append)
+    pooled = run(small_scenario, replications=6, seed=3, workers=2, announce=said.append)
+    assert said == ["serial", "process pool, 2 workers"]
+    assert serial.rows == pooled.rows and serial.estimates == pooled.estimates

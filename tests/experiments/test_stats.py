@@ -56,3 +56,14 @@ def test_coverage_is_close_to_95_percent():
 def test_summarise_treats_a_metric_missing_from_a_row_as_undefined():
     summary = summarise([{"a": 1.0, "b": 2.0}, {"a": 3.0}])
     assert summary["a"].n == 2 and summary["b"].n == 1
+
+
+@given(
+    st.floats(min_value=1.0, max_value=1e4, allow_nan=False),
+    st.sampled_from([0.8, 0.9, 0.95, 0.975, 0.99, 0.995]),
+)
+def test_the_t_quantile_is_scipy_stats_to_the_last_bit(df, probability):
+    """The light ``scipy.special`` quantile gives exactly what ``scipy.stats.t.ppf`` gives."""
+    from simulator.experiments.stats import t_quantile
+
+    assert t_quantile(probability, df) == float(scipy_stats.t.ppf(probability, df))

@@ -1,0 +1,72 @@
+"""Simulated estimates for ``replications`` properties: how often matching requests end a given way.
+
+A ``replications`` property bounds a probability, for instance "an authoritarian State's abusive
+request is handed over at most half the time". It is not searched but measured: each simulated
+replication of the scenario gives one share (matching requests that ended in the named outcomes,
+over matching requests that ended), and the shares of all replications give a mean with its
+Student-t interval (:mod:`simulator.experiments.stats`).
+
+Replications are cut into tasks and run on the same backends as ``mlasim run``
+(:mod:`simulator.experiments.executors`); replication ``r`` draws from its own streams, so the
+shares, and the verdict, are the same on one core, on worker processes or on a Dask cluster. This
+module is what a worker imports for such a task: it needs the simulation, not hypothesis.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simulator.checking.properties import Property, expand
+from simulator.domain.model import Outcome, Request
+from simulator.domain.rules import enabled_provisions
+from simulator.experiments.executors import Backend, tasks_for
+from simulator.experiments.run import expected_requests
+from simulator.world.pipeline import simulate
+from simulator.world.scenario import Scenario
+from simulator.world.tally import Tally
+
+
+class MatchingTally(Tally):
+    """A tally that also counts how the requests a property is about ended."""
+
+    def __init__(self, prop: Property, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.prop = prop
+        self.matching = 0
+        self.hits = 0
+
+    def ended_as(self, request: Request, outcome: Outcome, provision: str | None, day: float) -> None:
+        super().ended_as(request, outcome, provision, day)
+        if self.counts(request) and self.prop.given.matches_request(request):
+            self.matching += 1
+            self.hits += outcome.value in expand(self.prop.expect.outcome_in)
+
+
+def matching_shares(
+    task: tuple[Scenario, Property, int, tuple[int, ...]],
+) -> list[tuple[int, float]]:
+    """A task: per replication, the share of matching requests that ended as the property names
+    (NaN when none ended)."""
+    scenario, prop, seed, replications = task
+    shares = []
+    for replication in replications:
+        tally = MatchingTally(
+            prop,
+            scenario.warmup_days,
+            [s.id for s in scenario.requesting_states],
+            enabled_provisions(scenario.requested_state.safeguards),
+        )
+        simulate(scenario, seed, replication, tally=tally)
+        shares.append((replication, tally.hits / tally.matching if tally.matching else math.nan))
+    return shares
+
+
+def shares(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> list[float]:
+    """The property's share in each of its ``expect.replications`` replications, in order."""
+    each = expected_requests(scenario)
+    count = prop.expect.replications
+    tasks = ((scenario, prop, seed, reps) for reps in tasks_for(executor, range(count), each))
+    found: dict[int, float] = {}
+    for _, results in executor.map(matching_shares, tasks):
+        found.update(results)
+    return [found[r] for r in range(count)]
