@@ -257,6 +257,10 @@ def test_allow_large_lets_a_large_scenario_through(tmp_path):
     one_line_error(code, err, "--allow-large", f"{REQUEST_CEILING:,}")
     code, out, err = run_cli("validate", path, "--allow-large")
     assert code == 0 and out.strip().endswith(": ok"), err
+    code, out, err = run_cli("--allow-large", "validate", path)  # before the command: for any command
+    assert code == 0 and out.strip().endswith(": ok"), err
+    code, _, err = run_cli("compare", path, path, "-n", "1")  # and only for that invocation
+    one_line_error(code, err, "--allow-large")
 
 
 def test_a_saturated_run_warns_beside_the_headline_in_table_and_json(tmp_path):

@@ -21,6 +21,7 @@ import typer
 
 from simulator import __version__
 from simulator.experiments.executors import BackendError
+from simulator.files.limits import allowing_large
 from simulator.files.loader import ScenarioError
 from simulator.files.output import OutputError, target_problem, write_text
 from simulator.files.overrides import OverrideError
@@ -200,11 +201,21 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    context: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
     ] = False,
+    allow_large: Annotated[
+        bool,
+        typer.Option(
+            "--allow-large",
+            help="For every command (compare, check...): accept scenarios above the request ceiling.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate mutual legal assistance screening: how often do abusive requests get through?"""
+    if allow_large:
+        context.with_resource(allowing_large())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -44,7 +44,7 @@ from simulator.experiments.provenance import environment, file_sha256, scenario_
 from simulator.experiments.run import expected_requests
 from simulator.experiments.run import replicate_batch as run_task  # (config, scenario, seed, replications)
 from simulator.experiments.stats import Estimate, summarise
-from simulator.experiments.taskfiles import NAME, identity, read_task, task_path, task_table, write_task
+from simulator.experiments.taskfiles import identity, task_path, task_table, verified, write_task
 from simulator.files.limits import allowing_large, large_allowed
 from simulator.files.loader import read_toml
 from simulator.files.output import make_directory, write_atomically, write_text
@@ -56,8 +56,6 @@ from simulator.world.tally import metric_range
 MANIFEST = "manifest.json"
 #: The copy of the scenario file a run directory keeps, so it can be resumed wherever it is moved.
 SCENARIO_COPY = "scenario.toml"
-#: At most this many task files are named one by one in the notes of a resume.
-NOTES = 10
 
 
 def _label(point: Mapping[str, Any]) -> str:
@@ -266,38 +264,6 @@ def _scenario_file(directory: Path, manifest: Mapping[str, Any]) -> Path:
     return path
 
 
-def _verified(
-    directory: Path, plan: list[tuple[Path, dict, tuple]], note: Callable[[str], None]
-) -> tuple[dict[Path, pa.Table], list[tuple]]:
-    """The task files on disk that are sound and this sweep's, and the tasks still to run."""
-    done: dict[Path, pa.Table] = {}
-    todo, notes = [], []
-    for path, expected, task in plan:
-        table, why = read_task(path, expected)
-        if table is not None:
-            done[path] = table
-            continue
-        todo.append(task)
-        if why:
-            notes.append(f"{path} {why}: recomputing it")
-    tasks = directory / "tasks"
-    expected_paths = {path for path, _, _ in plan}
-    strays = sorted(p for p in tasks.glob("*") if NAME.match(p.name) and p not in expected_paths)
-    leftovers = sorted(tasks.glob(".c*.tmp"))  # temporary files of a process killed while writing
-    for stray in strays + leftovers:
-        stray.unlink(missing_ok=True)
-    if strays:
-        notes.append(
-            f"{tasks}: removed {len(strays)} task file(s) that are no task of this sweep "
-            "(another batch size or design)"
-        )
-    for line in notes[:NOTES]:
-        note(line)
-    if len(notes) > NOTES:
-        note(f"... and {len(notes) - NOTES} more task files recomputed for the same reasons")
-    return done, todo
-
-
 def execute(
     directory: str | Path,
     workers: int | None = None,
@@ -323,7 +289,7 @@ def execute(
         for i, scenario in enumerate(scenarios)
         for reps in batches(range(manifest["replications"]), batch)
     ]
-    done, todo = _verified(directory, plan, note or (lambda line: None))
+    done, todo = verified(directory, plan, note or (lambda line: None))
     expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
     if progress:
         progress(len(done), len(plan))

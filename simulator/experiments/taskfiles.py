@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ from simulator.world.scenario import Scenario
 
 #: The Parquet metadata key holding a task's identity.
 KEY = b"mlasim"
+#: At most this many task files are named one by one in the notes of a resume.
+NOTES = 10
 #: The names task files have (anything else in ``tasks/`` is not ours).
 NAME = re.compile(r"^c\d{5}-r\d{6}-\d{6}\.parquet$")
 
@@ -111,3 +113,35 @@ def read_task(path: Path, expected: Mapping[str, Any]) -> tuple[pa.Table | None,
     }:
         return None, "holds other rows than its name and metadata say"
     return rows, None
+
+
+def verified(
+    directory: Path, plan: list[tuple[Path, dict, tuple]], note: Callable[[str], None]
+) -> tuple[dict[Path, pa.Table], list[tuple]]:
+    """The task files on disk that are sound and this sweep's, and the tasks still to run."""
+    done: dict[Path, pa.Table] = {}
+    todo, notes = [], []
+    for path, expected, task in plan:
+        table, why = read_task(path, expected)
+        if table is not None:
+            done[path] = table
+            continue
+        todo.append(task)
+        if why:
+            notes.append(f"{path} {why}: recomputing it")
+    tasks = directory / "tasks"
+    expected_paths = {path for path, _, _ in plan}
+    strays = sorted(p for p in tasks.glob("*") if NAME.match(p.name) and p not in expected_paths)
+    leftovers = sorted(tasks.glob(".c*.tmp"))  # temporary files of a process killed while writing
+    for stray in strays + leftovers:
+        stray.unlink(missing_ok=True)
+    if strays:
+        notes.append(
+            f"{tasks}: removed {len(strays)} task file(s) that are no task of this sweep "
+            "(another batch size or design)"
+        )
+    for line in notes[:NOTES]:
+        note(line)
+    if len(notes) > NOTES:
+        note(f"... and {len(notes) - NOTES} more task files recomputed for the same reasons")
+    return done, todo

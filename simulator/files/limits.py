@@ -47,8 +47,11 @@ _allow_large: ContextVar[bool] = ContextVar("allow_large", default=False)
 
 @contextmanager
 def allowing_large(allow: bool = True) -> Iterator[None]:
-    """While the block runs, scenarios above :data:`REQUEST_CEILING` are accepted (``--allow-large``)."""
-    token = _allow_large.set(allow)
+    """While the block runs, scenarios above :data:`REQUEST_CEILING` are accepted (``--allow-large``).
+
+    ``allow=False`` keeps what an enclosing block allowed.
+    """
+    token = _allow_large.set(allow or _allow_large.get())
     try:
         yield
     finally:

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from simulator.checking.check import check_property
 from simulator.checking.properties import Expect, Given, Property, library, read_properties
 from simulator.cli import app
+from simulator.domain.model import GRANT_VERDICTS
 from simulator.files.loader import load_scenario, read_toml
 from tests.conftest import BASELINE, SCENARIOS
 
@@ -51,7 +52,9 @@ def test_consultation_without_memory_is_a_loophole(baseline):
     assert result.status == "violated"
     commands = result.counterexample.evaluation.commands
     verdicts = [c.decision.verdict.value for c in commands if hasattr(c, "decision")]
-    assert "consult" in verdicts and verdicts[-1] in ("grant", "conditional_grant")  # data handed over
+    # it got through: granted, or granted under conditions (which of the two the shrunk example ends
+    # in depends on hypothesis' draws, which mix in constants of every loaded local module)
+    assert "consult" in verdicts and verdicts[-1] in {v.value for v in GRANT_VERDICTS}
     assert any(type(c).__name__ == "Resubmitted" for c in commands)
     strict = load_scenario(STRICT)
     assert (
