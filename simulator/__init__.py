@@ -18,12 +18,38 @@ Public API::
 
 __version__ = "0.1.0"
 
-from simulator.experiments.comparison import Comparison, compare
-from simulator.experiments.designs import Design
-from simulator.experiments.run import RunResult, run
-from simulator.experiments.sweeps import SweepResult, resume, sweep
-from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
-from simulator.files.overrides import load_variant
+import importlib
+
+#: Where each public name lives. They are imported on first use (module ``__getattr__``), so that
+#: ``import simulator`` and the command line start fast: scipy.stats, pandas and pyarrow load only
+#: when a run, a comparison or a sweep needs them.
+_EXPORTS = {
+    "Comparison": "simulator.experiments.comparison",
+    "compare": "simulator.experiments.comparison",
+    "Design": "simulator.experiments.designs",
+    "RunResult": "simulator.experiments.run",
+    "run": "simulator.experiments.run",
+    "SweepResult": "simulator.experiments.sweeps",
+    "resume": "simulator.experiments.sweeps",
+    "sweep": "simulator.experiments.sweeps",
+    "ScenarioError": "simulator.files.loader",
+    "load_scenario": "simulator.files.loader",
+    "parse_scenario": "simulator.files.loader",
+    "load_variant": "simulator.files.overrides",
+}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "Comparison",

@@ -18,9 +18,7 @@ from typing import Annotated
 import typer
 
 from simulator import __version__
-from simulator.experiments.executors import BackendError
-from simulator.files.loader import ScenarioError
-from simulator.files.overrides import OverrideError
+from simulator.files.reader import ScenarioError
 
 app = typer.Typer(
     name="mlasim",
@@ -70,6 +68,9 @@ def fail(message: str) -> typer.Exit:
 @contextmanager
 def user_errors():
     """Turn the errors a user can cause into one line and exit status 2."""
+    from simulator.experiments.executors import BackendError
+    from simulator.files.overrides import OverrideError
+
     try:
         yield
     except ScenarioError as error:

@@ -22,10 +22,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
-from simulator.experiments.comparison import compare as compare_configurations
-from simulator.experiments.executors import default_workers
 from simulator.files.overrides import load_variant
-from simulator.reporting import comparison as report_comparison
 
 
 @app.command()
@@ -60,6 +57,10 @@ def compare(
     quiet: Quiet = False,
 ) -> None:
     """Compare configurations on the same requests: paired differences, flipped outcomes."""
+    from simulator.experiments.comparison import compare as compare_configurations
+    from simulator.experiments.executors import default_workers
+    from simulator.reporting import comparison as report_comparison
+
     if precision is not None and precision <= 0:
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     with user_errors():

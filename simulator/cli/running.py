@@ -25,12 +25,8 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.experiments import designs
-from simulator.experiments.executors import default_workers
-from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import ScenarioError, load_scenario, read_toml
 from simulator.files.overrides import check_file
-from simulator.reporting import run as report
-from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 
 @app.command()
@@ -44,6 +40,10 @@ def run(
     scheduler: Scheduler = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
+    from simulator.experiments.executors import default_workers
+    from simulator.experiments.run import run as run_experiment
+    from simulator.reporting import run as report
+
     with user_errors():
         scenario = load_scenario(file)
         result = run_experiment(scenario, replications, seed, workers or default_workers(), scheduler)
@@ -86,6 +86,8 @@ def explain_command(
     ] = TraceFormat.text,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
+    from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
+
     with user_errors():
         scenario = load_scenario(file)
         try:

@@ -19,11 +19,9 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
-from simulator.experiments import designs, sweeps
-from simulator.experiments.executors import default_workers
+from simulator.experiments import designs
 from simulator.files.loader import ScenarioError
 from simulator.files.overrides import parse_value
-from simulator.reporting import run as report
 
 
 @app.command()
@@ -58,6 +56,10 @@ def sweep(
     quiet: Quiet = False,
 ) -> None:
     """Run a sweep of configurations into a resumable run directory of Parquet files."""
+    from simulator.experiments import sweeps
+    from simulator.experiments.executors import default_workers
+    from simulator.reporting import run as report
+
     with user_errors():
         if resume is None:
             if file is None:

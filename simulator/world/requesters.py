@@ -21,13 +21,16 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import attrs
-import numpy as np
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import Measure, Request, ScreeningDraws, Stage, Submission, Truth
 from simulator.world.scenario import RequestingState
+
+if TYPE_CHECKING:  # numpy is loaded by whoever draws (the pipeline): `mlasim validate` needs none of it
+    import numpy as np
 
 DAYS_PER_YEAR = 365.0
 MAX_DOCUMENTATION_GAPS = 3
