@@ -1,97 +1,351 @@
-"""Throughput and peak memory of one replication, against a bare SimPy pipeline of the same shape.
+"""Throughput and peak memory of one replication: mlasim vs a bare SimPy pipeline vs Ciw, same flow.
 
 For each size N (default 10^4, 10^5, 10^6 requests) the reference scenario's horizon is stretched so
 that about N requests arrive at the scenario's own rates (the queues stay as loaded as in the
-reference run), and one replication runs with tracing off. The *bare* pipeline has the same arrival
-rate, the same stages with the same staff and mean service times, exponential service, and no
-model at all: no request attributes, no observations, no rules, no statistics. The ratio of the two
-throughputs is the model's overhead over SimPy itself.
+reference run), with no follow-up and no warm-up, and one replication runs with tracing off.
 
-Each measurement runs in a fresh process, so "peak memory" is that process's peak resident set
-size minus the size after imports (``ru_maxrss``, Linux).
+The two comparators carry **the same flow** as the model, as an open queueing network:
 
-    python bench/throughput.py                 # 10^4, 10^5, 10^6
-    python bench/throughput.py --sizes 10000   # quicker
+- the same nodes: the staffed screening stages with the scenario's staff and service-time
+  distributions (an unstaffed stage is an infinite-server delay), plus one delay node per requesting
+  State for the requester preparing its answer (its ``response_days``) and one for postponements;
+- the same customer classes: one per (requesting State, measure), arriving as a Poisson process at
+  the State's yearly rate times the measure's share, entering at the first stage of the measure's
+  route;
+- the same routing: after each node, a request goes to the next stage, back to its requester (a
+  query or a consultation), to a postponement, back to intake (an answer) or leaves (granted,
+  refused, withdrawn) with the probabilities the model's own decision core produces. They are
+  counted from a pilot of 20,000 lives per scenario, each driven instantly through
+  :func:`simulator.world.lifecycle.settle` (every node visit and where it led), per class.
+
+A Markov routing with those probabilities makes every node see the same mean number of visits per
+request as the model, so with the same arrivals, staff and service times the queues are as long:
+the bench prints the mean number waiting at each staffed stage (total waiting time / run length)
+and the visits per request for all three, to show it. (Not modelled by the comparators: the load
+effect, which only acts past 30 waiting and does not occur in this scenario.)
+
+Ciw spends its time scanning: an infinite-server node (execution, the requesters) looks at every
+customer it holds at every event (``Node.update_next_end_service_without_server``), and this
+network holds about 900 requests in those delays at any moment, so Ciw runs only up to
+``--ciw-max`` (default 10^5) requests.
+
+*Bare SimPy* is what a modeller would write: one process per request, a :class:`simpy.Resource`
+per staffed stage, :mod:`random` for draws, no request attributes, no observations, no rules, no
+statistics beyond the waits. *Ciw* (a queueing-network library, bench-only extra:
+``pip install -e '.[bench]'``) runs the same network; its exit node is replaced by one that sums the
+waits and drops the finished customer, so its memory does not grow with the size either.
+
+Each measurement runs in a fresh process. Speeds are requests per second of CPU time of that process
+(``time.process_time``: the runs are single-threaded, and CPU time does not depend on what else the
+shared machine is doing); "peak memory" is the process's peak resident set size minus the peak after
+imports and set-up (``VmHWM``, Linux).
+
+    python bench/throughput.py                  # 10^4, 10^5, 10^6 (about 15 minutes)
+    python bench/throughput.py --sizes 1e4 1e5  # quicker
+    python bench/throughput.py --no-ciw         # without the Ciw column
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import multiprocessing
+import random
 import resource
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import attrs
 import numpy as np
-import simpy
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "scenarios" / "un-convention-baseline.toml"
+PILOT_LIVES = 20_000
+SEED = 1
 
 
 def _rss_mib() -> float:
+    """This process's peak resident set size (VmHWM: unlike ``ru_maxrss``, not inherited at exec)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _stretched(size: int):
+def stretched(size: int):
+    """The reference scenario, its horizon stretched so that about ``size`` requests arrive."""
     from simulator.files.loader import load_scenario
 
     scenario = load_scenario(REFERENCE)
     per_year = sum(s.requests_per_year for s in scenario.requesting_states)
-    return attrs.evolve(scenario, horizon_days=365.0 * size / per_year, follow_up_days=365.0)
+    return attrs.evolve(scenario, horizon_days=365.0 * size / per_year, follow_up_days=0.0, warmup_days=0.0)
 
 
-def model_run(size: int, queue: multiprocessing.Queue) -> None:
+# --- the network the comparators run ------------------------------------------------------------
+@dataclass(frozen=True)
+class Flow:
+    """One customer class: requests of one requesting State for one measure."""
+
+    name: str
+    per_day: float
+    entry: int  # node index
+    routing: tuple[tuple[float, ...], ...]  # [node][next node], the remainder leaves
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: tuple[str, ...]
+    staff: tuple[int, ...]  # 0: infinite servers (a delay)
+    service: tuple  # mlasim Distribution per node
+    flows: tuple[Flow, ...]
+    staffed: tuple[str, ...]  # the stages whose queues are compared
+
+
+def network_of(scenario, lives: int = PILOT_LIVES) -> Network:
+    """The scenario as an open queueing network, its routing counted from instant lives (settle)."""
+    from simulator.domain.model import Stage
+    from simulator.world.lifecycle import Review, Wait, life, settle
+    from simulator.world.pipeline import review_contexts
+    from simulator.world.requesters import SLOTS_PER_REQUEST, draw_request, round_draws
+
+    requested = scenario.requested_state
+    stages = [s for s in Stage if s in requested.stages]
+    states = scenario.requesting_states
+    nodes = [s.value for s in stages] + [f"requester:{s.id}" for s in states] + ["postponement"]
+    index = {name: i for i, name in enumerate(nodes)}
+    staff = [requested.stages[s].staff for s in stages] + [0] * (len(states) + 1)
+    service = [requested.stages[s].service for s in stages]
+    service += [s.response_days for s in states] + [requested.postponement_days]
+    contexts = review_contexts(scenario)
+    total_rate = sum(s.requests_per_year for s in states)
+    rng = np.random.default_rng(SEED)
+    flows = []
+    for state in states:
+        moves: dict[str, Counter] = {}
+        count = round(lives * state.requests_per_year / total_rate)
+        for number, uniforms in enumerate(rng.random((count, SLOTS_PER_REQUEST))):
+            request = draw_request(state, number, 0.0, uniforms)
+            steps = life(
+                request, state, requested, contexts[state.id], lambda r, u=uniforms: round_draws(u, r)
+            )
+            _, commands = settle(steps)
+            path = []
+            for command in commands:
+                if isinstance(command, Review):
+                    path.append(command.stage.value)
+                elif isinstance(command, Wait):
+                    path.append(f"requester:{state.id}" if command.reason == "response" else "postponement")
+            counts = moves.setdefault(request.submission.measure.value, Counter())
+            for here, there in itertools.pairwise([*path, "exit"]):
+                counts[here, there] += 1
+        for measure, share in state.measures.shares().items():
+            counts = moves.get(measure, Counter())
+            matrix = []
+            for here in nodes:
+                out = sum(n for (a, _), n in counts.items() if a == here)
+                matrix.append(tuple(counts[here, there] / out if out else 0.0 for there in nodes))
+            first = requested.routes[measure][0].value
+            per_day = state.requests_per_year * share / 365.0
+            flows.append(Flow(f"{state.id}/{measure}", per_day, index[first], tuple(matrix)))
+    staffed = tuple(n for n, c in zip(nodes, staff, strict=True) if c and not n.startswith("req"))
+    return Network(tuple(nodes), tuple(staff), tuple(service), tuple(flows), staffed)
+
+
+# --- the three runs -----------------------------------------------------------------------------
+@dataclass
+class Measured:
+    arrivals: int
+    seconds: float
+    mib: float
+    waiting: dict[str, float]  # mean number waiting per staffed stage
+    visits: dict[str, float]  # visits per request per staffed stage
+
+
+def model_run(size: int, network: Network, queue) -> None:
+    import scipy.special  # noqa: F401  (the model loads it on its first draw: set-up, not run memory)
+
     from simulator.world.pipeline import simulate
 
-    scenario = _stretched(size)
+    scenario = stretched(size)
     before = _rss_mib()
-    start = time.perf_counter()
-    tally = simulate(scenario, seed=1, replication=0)
-    elapsed = time.perf_counter() - start
-    queue.put((tally.arrivals, elapsed, _rss_mib() - before))
+    start = time.process_time()
+    tally = simulate(scenario, seed=SEED, replication=0)
+    elapsed = time.process_time() - start
+    memory = _rss_mib() - before
+    waits = {stage.value: tally.waits[stage] for stage in tally.waits}
+    end = scenario.end_day
+    queue.put(
+        Measured(
+            tally.arrivals,
+            elapsed,
+            memory,
+            {s: waits[s][0] / end for s in network.staffed},
+            {s: waits[s][1] / tally.arrivals for s in network.staffed},
+        )
+    )
 
 
-def bare_run(size: int, queue: multiprocessing.Queue) -> None:
-    scenario = _stretched(size)
-    requested = scenario.requested_state
-    stages = list(requested.stages.values())
-    per_day = sum(s.requests_per_year for s in scenario.requesting_states) / 365.0
+def _sampler(distribution, rnd: random.Random):
+    """A draw from an mlasim distribution with :mod:`random`, as a bare SimPy model would make it."""
+    from simulator.world import distributions as d
+
+    match distribution:
+        case d.Exponential(mean=mean):
+            return lambda: rnd.expovariate(1.0 / mean)
+        case d.Lognormal():
+            mu, sigma = distribution._mu, distribution._sigma
+            return lambda: rnd.lognormvariate(mu, sigma)
+        case d.Triangular(low=low, mode=mode, high=high):
+            return lambda: rnd.triangular(low, high, mode)
+        case d.Uniform(low=low, high=high):
+            return lambda: rnd.uniform(low, high)
+        case d.Fixed(value=value):
+            return lambda: value
+    raise ValueError(f"no sampler for {distribution}")
+
+
+def bare_run(size: int, network: Network, queue) -> None:
+    import simpy
+
+    scenario = stretched(size)
+    horizon = scenario.horizon_days
     env = simpy.Environment()
-    servers = [simpy.Resource(env, s.staff) if s.staff else None for s in stages]
-    means = [s.service.mean for s in stages]
-    rng = np.random.default_rng(1)
+    rnd = random.Random(SEED)
+    servers = [simpy.Resource(env, c) if c else None for c in network.staff]
+    draws = [_sampler(d, rnd) for d in network.service]
+    staffed = [name in network.staffed for name in network.nodes]
+    exits = len(network.nodes)
+    waited = [0.0] * exits
+    visits = [0] * exits
     count = [0]
 
-    def request():
-        for server, mean in zip(servers, means, strict=True):
+    def request(flow: Flow, cumulative: list[list[float]]):
+        node = flow.entry
+        while node != exits:
+            server = servers[node]
             if server is None:
-                yield env.timeout(rng.exponential(mean))
-                continue
-            with server.request() as slot:
-                yield slot
-                yield env.timeout(rng.exponential(mean))
+                yield env.timeout(draws[node]())
+            else:
+                with server.request() as slot:
+                    arrived = env.now
+                    yield slot
+                    waited[node] += env.now - arrived
+                    visits[node] += 1
+                    yield env.timeout(draws[node]())
+            node = bisect.bisect_right(cumulative[node], rnd.random())
 
-    def arrivals():
-        while env.now < scenario.horizon_days:
-            yield env.timeout(rng.exponential(1 / per_day))
+    def arrivals(flow: Flow):
+        cumulative = [list(itertools.accumulate(row)) for row in flow.routing]
+        while True:
+            yield env.timeout(rnd.expovariate(flow.per_day))
+            if env.now >= horizon:
+                return
             count[0] += 1
-            env.process(request())
+            env.process(request(flow, cumulative))
 
     before = _rss_mib()
-    start = time.perf_counter()
-    env.process(arrivals())
+    start = time.process_time()
+    for flow in network.flows:
+        if flow.per_day > 0:
+            env.process(arrivals(flow))
     env.run(until=scenario.end_day)
-    elapsed = time.perf_counter() - start
-    queue.put((count[0], elapsed, _rss_mib() - before))
+    elapsed = time.process_time() - start
+    memory = _rss_mib() - before
+    names = network.nodes
+    queue.put(
+        Measured(
+            count[0],
+            elapsed,
+            memory,
+            {names[i]: waited[i] / horizon for i in range(exits) if staffed[i]},
+            {names[i]: visits[i] / count[0] for i in range(exits) if staffed[i]},
+        )
+    )
 
 
-def measure(target, size: int) -> tuple[int, float, float]:
+def ciw_run(size: int, network: Network, queue) -> None:
+    import ciw
+
+    scenario = stretched(size)
+    horizon = scenario.horizon_days
+    staffed = [name in network.staffed for name in network.nodes]
+    waited = [0.0] * len(network.nodes)
+    visits = [0] * len(network.nodes)
+    arrived = [0]
+
+    class SummingExit(ciw.ExitNode):
+        """Sums each finished customer's waits, then lets it go (memory flat in the size)."""
+
+        def accept(self, individual, completed=True):
+            for record in individual.data_records:
+                node = record.node - 1
+                if staffed[node]:
+                    waited[node] += record.waiting_time
+                    visits[node] += 1
+            if self is not None:
+                individual.node = -1
+                self.number_of_individuals += 1
+
+    def dist(distribution):
+        from simulator.world import distributions as d
+
+        match distribution:
+            case d.Exponential(mean=mean):
+                return ciw.dists.Exponential(rate=1.0 / mean)
+            case d.Lognormal():
+                return ciw.dists.Lognormal(mean=distribution._mu, sd=distribution._sigma)
+            case d.Triangular(low=low, mode=mode, high=high):
+                return ciw.dists.Triangular(lower=low, mode=mode, upper=high)
+            case d.Uniform(low=low, high=high):
+                return ciw.dists.Uniform(lower=low, upper=high)
+            case d.Fixed(value=value):
+                return ciw.dists.Deterministic(value=value)
+        raise ValueError(f"no Ciw distribution for {distribution}")
+
+    flows = [f for f in network.flows if f.per_day > 0]
+    n = len(network.nodes)
+    service = [dist(d) for d in network.service]
+    parameters = ciw.create_network(
+        arrival_distributions={
+            f.name: [ciw.dists.Exponential(rate=f.per_day) if i == f.entry else None for i in range(n)]
+            for f in flows
+        },
+        service_distributions={f.name: service for f in flows},
+        number_of_servers=[c if c else float("inf") for c in network.staff],
+        routing={f.name: [list(row) for row in f.routing] for f in flows},
+    )
+    ciw.seed(SEED)
+    before = _rss_mib()
+    start = time.process_time()
+    simulation = ciw.Simulation(parameters, exit_node_class=SummingExit)
+    simulation.simulate_until_max_time(horizon)
+    elapsed = time.process_time() - start
+    memory = _rss_mib() - before
+    for node in simulation.transitive_nodes:  # visits already made by those still inside
+        for individual in node.all_individuals:
+            SummingExit.accept(None, individual)
+    arrived[0] = simulation.nodes[0].number_of_individuals - 1  # it counts from 1
+    names = network.nodes
+    queue.put(
+        Measured(
+            arrived[0],
+            elapsed,
+            memory,
+            {names[i]: waited[i] / horizon for i in range(n) if staffed[i]},
+            {names[i]: visits[i] / arrived[0] for i in range(n) if staffed[i]},
+        )
+    )
+
+
+def measure(target, size: int, network: Network) -> Measured:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=target, args=(size, queue))
+    process = context.Process(target=target, args=(size, network, queue))
     process.start()
     result = queue.get()
     process.join()
@@ -101,22 +355,49 @@ def measure(target, size: int) -> tuple[int, float, float]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1e4, 1e5, 1e6])
+    parser.add_argument("--no-ciw", action="store_true", help="leave Ciw out")
+    parser.add_argument(
+        "--ciw-max", type=float, default=1e5, help="largest size Ciw runs at (default 10^5; see above)"
+    )
     args = parser.parse_args(argv)
-    print(f"reference scenario: {REFERENCE.relative_to(ROOT)}; one replication, tracing off")
-    columns = ("requests", "model req/s", "bare req/s", "ratio", "model MiB", "bare MiB")
-    widths = (9, 11, 10, 5, 9, 8)
-    header = "  ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True))
+    network = network_of(stretched(10_000))
+    print(
+        f"reference scenario: {REFERENCE.relative_to(ROOT)}; one replication, tracing off; "
+        f"{len(network.nodes)} nodes, {len(network.flows)} classes, routing from {PILOT_LIVES:,} pilot lives"
+    )
+    runners = {"model": model_run, "bare": bare_run} | ({} if args.no_ciw else {"ciw": ciw_run})
+    columns = ["requests"] + [f"{name} req/s" for name in runners]
+    columns += [f"{name}/bare" for name in runners if name != "bare"]
+    columns += [f"{name} MiB" for name in runners]
+    header = "  ".join(f"{c:>11}" for c in columns)
+    queues = []
     print(header)
     print("-" * len(header))
     for size in (int(s) for s in args.sizes):
-        n_model, t_model, m_model = measure(model_run, size)
-        n_bare, t_bare, m_bare = measure(bare_run, size)
-        model_rate, bare_rate = n_model / t_model, n_bare / t_bare
-        print(
-            f"{n_model:>9,}  {model_rate:>11,.0f}  {bare_rate:>10,.0f}  {bare_rate / model_rate:>5.2f}"
-            f"  {m_model:>9.1f}  {m_bare:>8.1f}",
-            flush=True,
-        )
+        results = {
+            name: measure(runner, size, network)
+            for name, runner in runners.items()
+            if name != "ciw" or size <= args.ciw_max
+        }
+        rates = {name: r.arrivals / r.seconds for name, r in results.items()}
+        cells = [f"{results['model'].arrivals:>11,}"]
+        cells += [f"{rates[name]:>11,.0f}" if name in rates else f"{'-':>11}" for name in runners]
+        cells += [
+            f"{rates['bare'] / rates[name]:>11.2f}" if name in rates else f"{'-':>11}"
+            for name in runners
+            if name != "bare"
+        ]
+        cells += [f"{results[name].mib:>11.1f}" if name in results else f"{'-':>11}" for name in runners]
+        print("  ".join(cells), flush=True)
+        queues.append((size, results))
+    print("\nSame flow: mean number waiting (and visits per request) at each staffed stage")
+    for size, results in queues:
+        print(f"  {size:,} requests")
+        for stage in network.staffed:
+            cells = "  ".join(
+                f"{name} {r.waiting[stage]:7.3f} ({r.visits[stage]:.3f})" for name, r in results.items()
+            )
+            print(f"    {stage:<16} {cells}")
 
 
 if __name__ == "__main__":

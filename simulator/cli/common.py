@@ -108,6 +108,7 @@ def fail(message: str) -> typer.Exit:
 @contextmanager
 def user_errors():
     """Turn the errors a user can cause into one line and exit status 2."""
+
     try:
         yield
     except ScenarioError as error:

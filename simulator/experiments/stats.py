@@ -19,7 +19,6 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from attrs import frozen
-from scipy import special
 
 CONFIDENCE = 0.95
 INTERVAL_NAME = "95% Student-t confidence interval over replication means"
@@ -56,6 +55,8 @@ UNBOUNDED = (-math.inf, math.inf)
 
 def t_quantile(probability: float, df: float) -> float:
     """The ``probability`` quantile of Student's t with ``df`` degrees of freedom."""
+    from scipy import special  # loaded on first use: it costs most of a second to import
+
     return float(special.stdtrit(df, probability))
 
 

@@ -31,8 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from attrs import frozen
 
 from simulator import __version__
@@ -43,15 +41,13 @@ from simulator.experiments.executors import backend, batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
 from simulator.experiments.run import expected_requests
 from simulator.experiments.run import replicate_batch as run_task  # (config, scenario, seed, replications)
-from simulator.experiments.stats import Estimate, summarise
-from simulator.experiments.taskfiles import identity, task_path, task_table, verified, write_task
+from simulator.experiments.stats import Estimate
 from simulator.files.limits import allowing_large, large_allowed
 from simulator.files.loader import read_toml
 from simulator.files.output import make_directory, write_atomically, write_text
 from simulator.files.overrides import configured, read_variants
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.scenario import Scenario
-from simulator.world.tally import metric_range
 
 MANIFEST = "manifest.json"
 #: The copy of the scenario file a run directory keeps, so it can be resumed wherever it is moved.
@@ -123,10 +119,14 @@ class SweepResult:
 
     def to_pandas(self):
         """One row per (configuration, replication): parameters and metrics."""
+        import pyarrow.parquet as pq
+
         return pq.read_table(self.directory / "replications.parquet").to_pandas()
 
     def summary(self):
         """One row per configuration: parameters, then mean/ci_low/ci_high/n of each metric."""
+        import pyarrow.parquet as pq
+
         return pq.read_table(self.directory / "summary.parquet").to_pandas()
 
 
@@ -278,6 +278,9 @@ def execute(
     one that is missing, empty, truncated, corrupt or another configuration's is computed again, and
     ``note`` is told why in one line.
     """
+    from simulator.experiments.sweepfiles import write_results
+    from simulator.experiments.taskfiles import identity, task_path, task_table, verified, write_task
+
     directory = Path(directory)
     manifest = read_manifest(directory)
     path = _scenario_file(directory, manifest)
@@ -307,82 +310,10 @@ def execute(
                 progress(1, len(plan))
     finally:
         executor.close()
-    _write_results(directory, manifest, [done[path] for path, _, _ in plan])
+    write_results(directory, manifest, [done[path] for path, _, _ in plan])
     manifest["finished"] = _now()
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
     return SweepResult(directory)
-
-
-def _parameter_columns(configurations: list[dict]) -> dict[str, pa.Array]:
-    names = sorted({k for c in configurations for k in c["parameters"]})
-    columns = {}
-    for name in names:
-        values = [c["parameters"].get(name) for c in configurations]
-        try:
-            columns[name] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            columns[name] = pa.array([None if v is None else json.dumps(v) for v in values], pa.string())
-    return columns
-
-
-def _write_results(directory: Path, manifest: dict[str, Any], tables: list[pa.Table]) -> None:
-    """The result files, from exactly the sweep's task tables (never from whatever lies in tasks/)."""
-    data = pa.concat_tables(tables, promote_options="default").sort_by(
-        [("config_index", "ascending"), ("replication", "ascending")]
-    )
-    metrics = sorted(n for n in data.column_names if n not in ("config_index", "replication"))
-    configurations = manifest["configurations"]
-    parameters = _parameter_columns(configurations)
-    index = data.column("config_index").to_pylist()
-    replications = pa.table(
-        {
-            "config_index": data.column("config_index"),
-            "configuration": pa.array([configurations[i]["label"] for i in index], pa.string()),
-            "replication": data.column("replication"),
-            **{name: column.take(pa.array(index)) for name, column in parameters.items()},
-            **{name: data.column(name) for name in metrics},
-        }
-    )
-    write_atomically(directory / "replications.parquet", lambda tmp: pq.write_table(replications, tmp))
-    summary = _summary_table(data, metrics, configurations, parameters)
-    write_atomically(directory / "summary.parquet", lambda tmp: pq.write_table(summary, tmp))
-    write_atomically(directory / "summary.csv", lambda tmp: summary.to_pandas().to_csv(tmp, index=False))
-
-
-def _summary_table(
-    data: pa.Table, metrics: list[str], configurations: list[dict], parameters: dict
-) -> pa.Table:
-    rows_by_config: dict[int, list[dict[str, float]]] = {}
-    for record in data.to_pylist():
-        row = {k: (float("nan") if v is None else v) for k, v in record.items() if k in metrics}
-        rows_by_config.setdefault(record["config_index"], []).append(row)
-    columns: dict[str, list[Any]] = {"config_index": [], "configuration": []}
-    columns |= {name: [] for name in parameters}
-    stats_columns = {f"{m}.{part}": [] for m in metrics for part in ("mean", "ci_low", "ci_high", "n")}
-    for config in configurations:
-        i = config["index"]
-        columns["config_index"].append(i)
-        columns["configuration"].append(config["label"])
-        for name, column in parameters.items():
-            columns[name].append(column[i].as_py())
-        estimates = summarise(rows_by_config.get(i, []), metric_range)
-        for m in metrics:
-            est = estimates.get(m)
-            for part in ("mean", "ci_low", "ci_high", "n"):
-                value = getattr(est, part) if est is not None else None
-                stats_columns[f"{m}.{part}"].append(value)
-    table = {name: pa.array(values) for name, values in columns.items() if name not in parameters}
-    table |= {
-        name: pa.array(values, type=parameters[name].type)
-        for name, values in columns.items()
-        if name in parameters
-    }
-    table |= {
-        name: pa.array(values, pa.int32() if name.endswith(".n") else pa.float64())
-        for name, values in stats_columns.items()
-    }
-    ordered = ["config_index", "configuration", *parameters, *stats_columns]
-    return pa.table({name: table[name] for name in ordered})
 
 
 def sweep(

@@ -15,7 +15,18 @@ import math
 from typing import Protocol
 
 from attrs import field, frozen
-from scipy import special
+
+_special = None
+
+
+def _scipy_special():
+    """scipy.special, imported on the first draw that needs it (not when a scenario is only read)."""
+    global _special
+    if _special is None:
+        from scipy import special
+
+        _special = special
+    return _special
 
 
 class Distribution(Protocol):
@@ -114,7 +125,7 @@ class Lognormal:
         return math.sqrt(math.log1p((self.sd / self.mean) ** 2))
 
     def quantile(self, u: float) -> float:
-        return math.exp(self._mu + self._sigma * float(special.ndtri(u)))
+        return math.exp(self._mu + self._sigma * float(_scipy_special().ndtri(u)))
 
     def describe(self) -> str:
         return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
@@ -132,7 +143,7 @@ class Beta:
         return self.a / (self.a + self.b)
 
     def quantile(self, u: float) -> float:
-        value = float(special.betaincinv(self.a, self.b, u))
+        value = float(_scipy_special().betaincinv(self.a, self.b, u))
         if math.isnan(value):  # the inversion underflows for u within a few ulps of 0
             return 0.0
         return value

@@ -16,6 +16,7 @@ chance of seeing through a disguise or recognising a person at risk.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -47,12 +48,45 @@ def review_contexts(scenario: Scenario) -> dict[str, ReviewContext]:
     }
 
 
+class Reviewers:
+    """A staffed stage's reviewers: ``staff`` of them, requests queue first come, first served.
+
+    What :class:`simpy.Resource` does for a single-unit FIFO request, without its two events per
+    review: a free reviewer takes a request at once, and a reviewer who finishes hands over straight
+    to the request at the head of the queue (one event wakes it).
+    """
+
+    __slots__ = ("busy", "env", "queue", "staff")
+
+    def __init__(self, env: simpy.Environment, staff: int) -> None:
+        self.env = env
+        self.staff = staff
+        self.busy = 0
+        self.queue: deque[simpy.Event] = deque()
+
+    def take(self) -> simpy.Event | None:
+        """A free reviewer takes the request now (None), or an event that fires when one does."""
+        if self.busy < self.staff:
+            self.busy += 1
+            return None
+        turn = self.env.event()
+        self.queue.append(turn)
+        return turn
+
+    def done(self) -> None:
+        """A reviewer finishes: the head of the queue gets the reviewer, or the reviewer is free."""
+        if self.queue:
+            self.queue.popleft().succeed()
+        else:
+            self.busy -= 1
+
+
 @attrs.frozen
 class StagePlan:
     """What the pipeline needs to move a request through one stage, worked out once."""
 
     stage: Stage
-    server: simpy.Resource | None  # None: no staff limit
+    server: Reviewers | None  # None: no staff limit
     service: Distribution
     rushed_under_load: bool  # the load effect applies here
 
@@ -80,7 +114,7 @@ class Pipeline:
         plans = {
             stage: StagePlan(
                 stage,
-                simpy.Resource(self.env, capacity=config.staff) if config.staff > 0 else None,
+                Reviewers(self.env, config.staff) if config.staff > 0 else None,
                 config.service,
                 self.load_effect.enabled and stage in self.load_effect.stages,
             )
@@ -99,6 +133,7 @@ class Pipeline:
 
     # --- arrivals -------------------------------------------------------------------------------
     def _arrivals(self, state: RequestingState) -> Iterator[simpy.Event]:
+        env = self.env
         times = arrival_times(
             state,
             self.scenario.horizon_days,
@@ -108,7 +143,7 @@ class Pipeline:
         batch: np.ndarray = np.empty((0, SLOTS_PER_REQUEST))
         row = 0
         for day in times:
-            yield self.env.timeout(day - self.env.now)
+            yield env.timeout(day - env.now)
             if row == len(batch):
                 batch, row = attributes.random((ATTRIBUTE_BATCH, SLOTS_PER_REQUEST)), 0
             uniforms = batch[row]
@@ -126,8 +161,16 @@ class Pipeline:
         self.env.process(self._lifecycle(request, uniforms))
 
     def _lifecycle(self, request: Request, uniforms: np.ndarray) -> Iterator[simpy.Event]:
-        """Drive the request's :func:`~simulator.world.lifecycle.life` in simulated time."""
+        """Drive the request's :func:`~simulator.world.lifecycle.life` in simulated time.
+
+        A :class:`~simulator.world.lifecycle.Review` queues for a reviewer at its stage (if the
+        stage is staffed) and takes the drawn service time; the reply sent back into the life is
+        the review's thoroughness. This loop is the hot path of a run: it is written out flat.
+        """
         env = self.env
+        plans = self.plans
+        tally = self.tally
+        load_effect = self.load_effect
         requester = self.requesters[request.submission.requester]
         traced = request.id == self.trace_id
         steps = life(
@@ -137,65 +180,64 @@ class Pipeline:
             self.contexts[requester.id],
             lambda round_index: round_draws(uniforms, round_index),
         )
+        send = steps.send
         reply = None
         current = request
         try:
             while True:
-                command = steps.send(reply)
+                command = send(reply)
                 reply = None
-                current = command.request
                 kind = type(command)
                 if kind is Review:
-                    reply = yield from self._serve(command, traced)
+                    plan = plans[command.stage]
+                    base = plan.service.quantile(command.service_draw)
+                    server = plan.server
+                    arrived = started = env.now
+                    queue_ahead, thoroughness = 0, 1.0
+                    if server is None:
+                        yield env.timeout(base)
+                    else:
+                        queue_ahead = len(server.queue)
+                        turn = server.take()
+                        if turn is not None:
+                            yield turn
+                        if plan.rushed_under_load:
+                            thoroughness = load_effect.thoroughness(len(server.queue))
+                        started = env.now
+                        tally.waited(command.request, plan.stage, started - arrived)
+                        yield env.timeout(base * thoroughness)
+                        server.done()
+                    if traced:
+                        details = {
+                            "stage": plan.stage,
+                            "arrived": arrived,
+                            "started": started,
+                            "queue_ahead": queue_ahead,
+                            "thoroughness": thoroughness,
+                        }
+                        self.trace_hook(command.request, "served", details)
+                    reply = thoroughness
                 elif kind is Wait:
                     yield env.timeout(command.days)
                     if traced and command.reason == "postponement":
                         self.trace_hook(command.request, "postponed", {"day": env.now, "delay": command.days})
-                elif traced and kind is Decided:
-                    details = {
-                        "day": env.now,
-                        "observation": command.observation,
-                        "decision": command.decision,
-                    }
-                    self.trace_hook(command.request, "decided", details)
-                elif traced and kind is Resubmitted:
-                    details = {"day": env.now, "delay": command.delay, "after": command.after}
-                    self.trace_hook(command.request, "resubmitted", details)
+                elif traced:
+                    current = command.request
+                    if kind is Decided:
+                        details = {
+                            "day": env.now,
+                            "observation": command.observation,
+                            "decision": command.decision,
+                        }
+                        self.trace_hook(command.request, "decided", details)
+                    elif kind is Resubmitted:
+                        details = {"day": env.now, "delay": command.delay, "after": command.after}
+                        self.trace_hook(command.request, "resubmitted", details)
         except StopIteration as stop:
             ending = stop.value
-            self.tally.ended_as(request, ending.outcome, ending.provision, env.now)
+            tally.ended_as(request, ending.outcome, ending.provision, env.now)
             if traced:
                 self.trace_hook(current, "ended", {"day": env.now, "outcome": ending.outcome})
-
-    def _serve(self, review: Review, traced: bool) -> Iterator[simpy.Event]:
-        """Queue for a reviewer at the stage and be reviewed; returns the review's thoroughness."""
-        env = self.env
-        plan = self.plans[review.stage]
-        base = plan.service.quantile(review.service_draw)
-        server = plan.server
-        arrived = started = env.now
-        queue_ahead, thoroughness = 0, 1.0
-        if server is None:
-            yield env.timeout(base)
-        else:
-            queue_ahead = len(server.queue)
-            with server.request() as slot:
-                yield slot
-                if plan.rushed_under_load:
-                    thoroughness = self.load_effect.thoroughness(len(server.queue))
-                started = env.now
-                self.tally.waited(review.request, plan.stage, started - arrived)
-                yield env.timeout(base * thoroughness)
-        if traced:
-            details = {
-                "stage": plan.stage,
-                "arrived": arrived,
-                "started": started,
-                "queue_ahead": queue_ahead,
-                "thoroughness": thoroughness,
-            }
-            self.trace_hook(review.request, "served", details)
-        return thoroughness
 
 
 def simulate(

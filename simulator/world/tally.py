@@ -3,7 +3,8 @@
 A replication does not keep its requests: each one reports when it arrives and when its life ends,
 and the :class:`Tally` adds it to counts by requesting State, by hidden truth (abusive or
 legitimate) and by outcome, and to refusal counts by provision. Only the days-to-decision of
-legitimate requests are stored (one float each) so their median and 90th percentile are exact.
+legitimate requests are stored (one float each) so their median and 90th percentile are exact
+(up to a few MiB of them; past that, a sketch within 0.5%: :mod:`simulator.world.sketch`).
 Requests that arrive during the warm-up are simulated (they load the queues) but not counted.
 
 At the end, :meth:`Tally.summary` gives one flat mapping of metric name to value, the row this
@@ -31,6 +32,7 @@ from typing import ClassVar
 from attrs import frozen
 
 from simulator.domain.model import Outcome, Request, Stage
+from simulator.world.sketch import Quantiles
 
 
 @frozen
@@ -93,7 +95,7 @@ class Tally:
         self.submitted: Counter[tuple[str, bool]] = Counter()
         self.ended: Counter[tuple[str, bool, Outcome]] = Counter()
         self.refusals: Counter[tuple[str, bool]] = Counter()
-        self.legitimate_days = array("d")
+        self.legitimate_days = Quantiles()  # exact, or a sketch past a few MiB (see sketch.py)
         self.waits: dict[Stage, list[float]] = {stage: [0.0, 0] for stage in Stage}
         self.in_system = 0
         self.arrivals = 0
@@ -152,7 +154,7 @@ class Tally:
     def summary(self) -> dict[str, float]:
         """This replication's metrics: one flat mapping of name to value."""
         abusive, legitimate = self._outcomes(True), self._outcomes(False)
-        days = sorted(self.legitimate_days)
+        median, p90 = self.legitimate_days.quantiles(0.5, 0.9)
         row: dict[str, float] = {
             "abuse_pass_through": ratio(abusive["granted"], abusive["granted"] + abusive["refused"]),
             "abusive_pending_share": ratio(abusive["pending"], abusive["submitted"]),
@@ -160,8 +162,8 @@ class Tally:
             "legitimate_refusal_rate": ratio(
                 legitimate["refused"], legitimate["granted"] + legitimate["refused"]
             ),
-            "legitimate_days_median": _quantile(days, 0.5),
-            "legitimate_days_p90": _quantile(days, 0.9),
+            "legitimate_days_median": median,
+            "legitimate_days_p90": p90,
             "backlog_at_end": float(self.in_system),
         }
         for truth, counts in (("abusive", abusive), ("legitimate", legitimate)):
@@ -205,14 +207,3 @@ class RequestOutcomes:
     def ended(self, request: Request, outcome: Outcome, provision: str | None) -> None:
         self.outcome[request.id] = self.OUTCOME_CODE[outcome]
         self.provision[request.id] = provision
-
-
-def _quantile(sorted_values: list[float], q: float) -> float:
-    """Empirical quantile with linear interpolation (numpy's default), NaN when empty."""
-    if not sorted_values:
-        return math.nan
-    position = q * (len(sorted_values) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    frac = position - low
-    return sorted_values[low] * (1 - frac) + sorted_values[high] * frac

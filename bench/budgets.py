@@ -1,0 +1,99 @@
+"""End-to-end budgets: how long the commands a user types take, whole processes, wall time.
+
+Each command runs as a fresh ``mlasim`` process (start-up, imports, worker processes and output
+included), ``--repeat`` times; the median is compared with its budget (issue 13):
+
+| command | budget |
+|---|---|
+| ``mlasim --help`` | 0.5 s |
+| ``mlasim validate`` of the baseline | 0.5 s |
+| ``mlasim run`` of the baseline (its 20 replications, all cores) | 5 s |
+| ``mlasim compare --precision 0.01`` baseline vs US DOJ (all cores) | 60 s |
+| ``mlasim check`` of the baseline at the default examples | 10 s |
+
+The budgets are for this project's 2-core machine; on a machine shared with other work the wall
+times grow with the load (the bench prints the load average before and after), so it also prints
+the CPU seconds the command used (its worker processes included): with 2 workers, half of that is
+what the wall time comes down to on an idle machine.
+
+    python bench/budgets.py               # every command, 3 times each
+    python bench/budgets.py --repeat 1    # once each
+    python bench/budgets.py --only help validate run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MLASIM = str(Path(sys.executable).with_name("mlasim"))
+BASELINE = "scenarios/un-convention-baseline.toml"
+US_DOJ = "scenarios/us-doj-scrutiny.toml"
+
+#: name: (arguments, budget in seconds)
+COMMANDS: dict[str, tuple[list[str], float]] = {
+    "help": (["--help"], 0.5),
+    "validate": (["validate", BASELINE], 0.5),
+    "run": (["run", BASELINE], 5.0),
+    "compare": (["compare", BASELINE, US_DOJ, "--precision", "0.01", "--quiet"], 60.0),
+    "check": (["check", BASELINE], 10.0),
+}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wall_time(arguments: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (its worker processes included) of one ``mlasim`` process, first line."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run([MLASIM, *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
+    if done.returncode not in (0, 1):  # check exits 1 when a property is violated: still a timing
+        raise SystemExit(f"mlasim {' '.join(arguments)} failed ({done.returncode}): {done.stderr.strip()}")
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    return elapsed, cpu, lines[0][:60] if lines else ""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median counts)")
+    parser.add_argument("--only", nargs="+", choices=list(COMMANDS), default=list(COMMANDS))
+    args = parser.parse_args(argv)
+    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}; {args.repeat} run(s) each")
+    header = (
+        f"{'command':<10} {'budget':>7} {'median':>8} {'runs (s)':<22} {'within':<6} {'CPU s':>6}"
+        "  first line of output"
+    )
+    print(header)
+    print("-" * len(header))
+    for name in args.only:
+        arguments, budget = COMMANDS[name]
+        times, cpus, first = [], [], ""
+        for _ in range(args.repeat):
+            elapsed, cpu, first = wall_time(arguments)
+            times.append(elapsed)
+            cpus.append(cpu)
+        median = statistics.median(times)
+        runs = " ".join(f"{t:.2f}" for t in times)
+        within = "yes" if median <= budget else "NO"
+        print(
+            f"{name:<10} {budget:>6g}s {median:>7.2f}s {runs:<22} {within:<6} "
+            f"{statistics.median(cpus):>6.2f}  {first}",
+            flush=True,
+        )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The throughput bench compares like with like: its bare SimPy network carries the model's flow."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("throughput_bench", ROOT / "bench" / "throughput.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+class Kept:
+    def put(self, measured):
+        self.measured = measured
+
+
+def test_every_class_routes_with_probabilities(bench):
+    network = bench.network_of(bench.stretched(3000), lives=4000)
+    assert len(network.flows) == 18  # three requesting States, six measures each
+    for flow in network.flows:
+        for row in flow.routing:
+            assert all(p >= 0 for p in row) and sum(row) <= 1 + 1e-12
+        assert network.nodes[flow.entry] == "intake"
+
+
+def test_bare_simpy_sees_the_models_visits_and_queues(bench):
+    size = 15_000
+    network = bench.network_of(bench.stretched(size), lives=6000)
+    model, bare = Kept(), Kept()
+    bench.model_run(size, network, model)
+    bench.bare_run(size, network, bare)
+    model, bare = model.measured, bare.measured
+    assert math.isclose(model.arrivals, bare.arrivals, rel_tol=0.05)
+    for stage in network.staffed:
+        assert math.isclose(model.visits[stage], bare.visits[stage], rel_tol=0.03), stage
+    # the busiest queue (intake, 3 staff at 92% load) is long in both, and about as long
+    assert math.isclose(model.waiting["intake"], bare.waiting["intake"], rel_tol=0.35)
+    assert model.waiting["intake"] > 2.0
