@@ -161,8 +161,12 @@ class Evaluation:
 
 
 def context_for(scenario: Scenario, requester: RequestingState) -> ReviewContext:
+    requested = scenario.requested_state
     return ReviewContext(
-        requester.rights_record, requester.data_protection_adequate, scenario.requested_state.criminalised
+        requester.rights_record,
+        requester.data_protection_adequate,
+        requested.criminalised,
+        requested.target_visibility,
     )
 
 

@@ -6,7 +6,7 @@ share live in :mod:`simulator.cli.common`; each family of commands has its own m
 registers its commands on the app when imported.
 """
 
-from simulator.cli import checking, comparing, running, sweeping  # noqa: F401  (registers the commands)
+from simulator.cli import checking, comparing, provisions, running, sweeping  # noqa: F401  (registers the commands)
 from simulator.cli.common import app, main
 
 __all__ = ["app", "main"]

@@ -18,8 +18,12 @@ Stages and their rules, in order:
   at all (40(21)(c));
 - execution: postponement (40(26)), then the grant, under Art 36 conditions where they apply.
 
-Consultation (40(27)) wraps every refusal: while consultation rounds remain, a refusal is announced
-as ``CONSULT`` so the requester can amend and resubmit.
+Consultation (40(27)) comes before the refusals the treaty names (those pursuant to 40(21), and
+40(26) postponements) or, where a scenario chooses a wider practice, before the refusals it lists in
+``safeguards.consultation.applies_to``: while consultation rounds remain, such a refusal is announced
+as ``CONSULT``. The requester is then offered a grant on conditions where the ground allows it
+(:func:`offers_conditions`), or may amend and resubmit. A decline under 40(9), 40(22) or Art 36 is
+not consulted under the treaty setting.
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ def persecution_evidence(observation: Observation, safeguards: Safeguards) -> fl
         score += weights.target_recognised
     if observation.suspect_conduct:
         score += weights.suspect_conduct
+    score += weights.prior_notice * observation.prior_notices
     return min(score, 1.0)
 
 
@@ -173,6 +178,21 @@ def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hi
     )
 
 
+def check_human_rights(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    rule = s.human_rights
+    if not rule.enabled or o.apparent_ground not in rule.grounds:
+        return None
+    evidence = persecution_evidence(o, s)
+    if evidence < rule.evidence_threshold:
+        return None
+    return _refuse(
+        Stage.RIGHTS_SCRUTINY,
+        "uncc-6",
+        f"grounds ({evidence:.2f} >= {rule.evidence_threshold:.2f}) to believe the request would suppress "
+        f"the person's {o.apparent_ground.replace('_', ' ')}, which Art 40(22) does not list",
+    )
+
+
 def check_essential_interests(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     rule = s.essential_interests
     if not rule.enabled:
@@ -247,6 +267,7 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
     ),
     Stage.RIGHTS_SCRUTINY: (
         Rule(("uncc-40-22",), Stage.RIGHTS_SCRUTINY, check_discrimination),
+        Rule(("uncc-6",), Stage.RIGHTS_SCRUTINY, check_human_rights),
         Rule(("uncc-40-21-b",), Stage.RIGHTS_SCRUTINY, check_essential_interests),
     ),
     Stage.JUDICIAL_ORDER: (
@@ -256,9 +277,22 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
 }
 
 
-def _consult_first(decision: Decision, safeguards: Safeguards, history: History) -> Decision:
+def consults(safeguards: Safeguards, pid: str | None) -> bool:
+    """Whether the configuration consults the requester before refusing or postponing on ``pid``."""
     rule = safeguards.consultation
-    if not rule.enabled or history.consultations >= rule.rounds:
+    return rule.enabled and pid in rule.applies_to
+
+
+def offers_conditions(safeguards: Safeguards, pid: str | None) -> bool:
+    """Whether a consultation on ``pid`` offers a grant subject to conditions (Arts 40(19), 36(1)(b))."""
+    return safeguards.consultation.conditions and pid is not None and provision(pid).conditions
+
+
+def _consult_first(decision: Decision, safeguards: Safeguards, history: History) -> Decision:
+    if (
+        not consults(safeguards, decision.provision)
+        or history.consultations >= safeguards.consultation.rounds
+    ):
         return decision
     return Decision(Verdict.CONSULT, decision.stage, decision.provision, decision.reason)
 
@@ -336,6 +370,8 @@ def enabled_provisions(safeguards: Safeguards) -> frozenset[str]:
         enabled.add("uncc-40-22")
     if s.essential_interests.enabled:
         enabled.add("uncc-40-21-b")
+    if s.human_rights.enabled:
+        enabled.add("uncc-6")
     for measure in Measure:
         standard = s.judicial_order.standard(measure)
         if standard is not JudicialStandard.NONE:
@@ -349,12 +385,18 @@ def active_provisions(safeguards: Safeguards) -> frozenset[str]:
     active = set(enabled_provisions(s))
     if s.completeness.request_information:
         active.add("uncc-40-16")
-    if s.consultation.enabled:
+    if s.consultation.enabled and s.consultation.applies_to:
         active.add("uncc-40-27")
+        if s.consultation.conditions and any(provision(p).conditions for p in s.consultation.applies_to):
+            active.add("uncc-40-19")
     if s.postponement_rate > 0:
         active.add("uncc-40-26")
     if s.data_protection is not DataProtectionMode.OFF:
         active.add("uncc-36")
-    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED and s.dual_criminality.exempt_measures:
-        active.add("uncc-42")
+    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED:
+        active.add("uncc-35-2")  # judged on the conduct read from the facts, not the label
+        if s.dual_criminality.exempt_measures:
+            active.add("uncc-42")
+    if enabled_provisions(s):
+        active |= {"uncc-40-24", "uncc-40-8", "uncc-40-23"}  # reasons given; never bank secrecy or fiscal
     return frozenset(active)

@@ -18,6 +18,7 @@ import enum
 from attrs import field, frozen
 
 from simulator.domain.model import CONVENTION_GROUNDS, Measure
+from simulator.domain.provisions import treaty_consultation_scope
 
 
 class DualCriminalityMode(enum.StrEnum):
@@ -103,12 +104,22 @@ class EssentialInterests:
 
 
 @frozen
+class HumanRights:
+    """UNCC Art 6 read as a refusal basis for grounds Art 40(22) leaves out; a scenario opts in."""
+
+    enabled: bool = False
+    evidence_threshold: float = 0.7
+    grounds: frozenset[str] = frozenset({"sexual_orientation", "gender_identity", "expression"})
+
+
+@frozen
 class EvidenceWeights:
     """How a rights reviewer weighs signals into "grounds to believe" a request persecutes (0..1)."""
 
-    requester_record: float = 0.3
-    target_recognised: float = 0.3
-    suspect_conduct: float = 0.5
+    requester_record: float = 0.45  # times the requester's record (0..1)
+    target_recognised: float = 0.35  # the person is recognised as someone at risk
+    suspect_conduct: float = 0.5  # the facts show conduct that is no crime here, or a political offence
+    prior_notice: float = 0.15  # per politically motivated notice against the person the reviewer knows of
 
 
 @frozen
@@ -126,13 +137,32 @@ class JudicialOrder:
         return getattr(self, measure.value)
 
 
+class Memory(enum.StrEnum):
+    """What a reviewer remembers of earlier reviews (a central authority's case file)."""
+
+    NONE = "none"  # every submission is read afresh, as if never seen
+    SAME_REQUEST = "same_request"  # findings carry to the amended resubmissions of the same request
+    SAME_TARGET = "same_target"  # findings carry to every later request naming the same person
+
+
 @frozen
 class Consultation:
-    """UNCC Art 40(27): consult the requester before refusing; it may amend and resubmit."""
+    """UNCC Art 40(27): consult the requester before refusing pursuant to 40(21) or postponing (40(26)).
+
+    ``applies_to`` lists the provisions a refusal (or postponement) on which is consulted first; the
+    default is the treaty's scope (provisions with ``consult = true`` in the catalogue). A wider
+    practice (``every_refusal`` in a scenario file) must be chosen explicitly. At a consultation on a
+    ground marked ``conditions`` the requested State offers a grant subject to conditions (use
+    limitation, Art 40(19); data-protection conditions, Art 36(1)(b)), which the requester accepts or
+    declines; with ``amendment`` the requester may instead amend and resubmit.
+    """
 
     enabled: bool = True
     rounds: int = 1
     keep_findings: bool = False  # an incurable ground announced at consultation stands on resubmission
+    applies_to: frozenset[str] = field(factory=treaty_consultation_scope)
+    conditions: bool = True  # offer a grant on conditions where the ground allows
+    amendment: bool = True  # the requester may amend and resubmit after a consultation
 
 
 @frozen
@@ -150,6 +180,8 @@ class Safeguards:
     consultation: Consultation = field(factory=Consultation)
     postponement_rate: float = 0.0  # share of executions that would disturb a domestic case
     evidence_weights: EvidenceWeights = field(factory=EvidenceWeights)
+    human_rights: HumanRights = field(factory=HumanRights)
+    memory: Memory = Memory.SAME_TARGET  # a central authority keeps its case files (Art 40(15): identity)
 
 
 def no_safeguards() -> Safeguards:
@@ -165,4 +197,5 @@ def no_safeguards() -> Safeguards:
         judicial_order=JudicialOrder(),
         consultation=Consultation(enabled=False),
         postponement_rate=0.0,
+        memory=Memory.NONE,
     )

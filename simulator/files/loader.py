@@ -18,6 +18,7 @@ from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import PROTECTED_GROUNDS, Measure, Stage
+from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import (
     Completeness,
     Consultation,
@@ -27,8 +28,10 @@ from simulator.domain.safeguards import (
     DualCriminalityMode,
     EssentialInterests,
     EvidenceWeights,
+    HumanRights,
     JudicialOrder,
     JudicialStandard,
+    Memory,
     Safeguards,
     ScopeTest,
 )
@@ -213,6 +216,12 @@ def _safeguards(t: Table) -> Safeguards:
         evidence_threshold=ei.probability("evidence_threshold", d.essential_interests.evidence_threshold),
         refusal_rate=ei.probability("refusal_rate", d.essential_interests.refusal_rate),
     )
+    hr = t.table("human_rights")
+    human_rights = HumanRights(
+        enabled=hr.flag("enabled", d.human_rights.enabled),
+        evidence_threshold=hr.probability("evidence_threshold", d.human_rights.evidence_threshold),
+        grounds=frozenset(hr.names("grounds", PROTECTED_GROUNDS, sorted(d.human_rights.grounds))),
+    )
     jo = t.table("judicial_order")
     judicial = JudicialOrder(
         **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure}
@@ -222,12 +231,15 @@ def _safeguards(t: Table) -> Safeguards:
         enabled=cons.flag("enabled", d.consultation.enabled),
         rounds=int(cons.number("rounds", d.consultation.rounds, minimum=0, integer=True)),
         keep_findings=cons.flag("keep_findings", d.consultation.keep_findings),
+        applies_to=_consultation_scope(cons, d.consultation.applies_to),
+        conditions=cons.flag("conditions", d.consultation.conditions),
+        amendment=cons.flag("amendment", d.consultation.amendment),
     )
     ew = t.table("evidence_weights")
     weights = EvidenceWeights(
         **{
             name: ew.number(name, getattr(d.evidence_weights, name), minimum=0)
-            for name in ("requester_record", "target_recognised", "suspect_conduct")
+            for name in ("requester_record", "target_recognised", "suspect_conduct", "prior_notice")
         }
     )
     rounds = 1 + completeness.information_rounds + consultation.rounds
@@ -249,10 +261,38 @@ def _safeguards(t: Table) -> Safeguards:
         consultation=consultation,
         postponement_rate=t.probability("postponement_rate", d.postponement_rate),
         evidence_weights=weights,
+        memory=t.choice("memory", Memory, d.memory),
+        human_rights=human_rights,
     )
-    for table in (scope, comp, dc, disc, ei, jo, cons, ew, t):
+    for table in (scope, comp, dc, disc, ei, hr, jo, cons, ew, t):
         table.finish()
     return safeguards
+
+
+#: Consultation scopes a scenario can name instead of listing provisions.
+CONSULTATION_SCOPES = ("treaty", "every_refusal")
+
+
+def _consultation_scope(cons: Table, treaty: frozenset[str]) -> frozenset[str]:
+    """``applies_to``: "treaty" (Art 40(27): 40(21) refusals, 40(26) postponements), "every_refusal"
+    (a wider practice, chosen explicitly), or a list of provision ids."""
+    if not cons.has("applies_to"):
+        cons.used.add("applies_to")
+        return treaty
+    value = cons.data["applies_to"]
+    if isinstance(value, str):
+        cons.used.add("applies_to")
+        if value == "treaty":
+            return treaty
+        if value == "every_refusal":
+            return frozenset(provision_catalogue())
+        cons.problem(
+            "applies_to",
+            f"must be 'treaty', 'every_refusal' or a list of provision ids, not {value!r}"
+            f"{suggestion(value, CONSULTATION_SCOPES)}",
+        )
+        return treaty
+    return frozenset(cons.names("applies_to", list(provision_catalogue())))
 
 
 # --- requested State ----------------------------------------------------------------------------
@@ -265,6 +305,7 @@ def _requested_state(root: Table, safeguards: Safeguards) -> RequestedState:
     removed = set(rs.names("decriminalises", offences, []))
     criminalised = {o.id for o in catalogue.offences.values() if o.criminal} | extra
     postponement = distribution(rs, "postponement_days", Exponential(60.0))
+    visibility = _target_visibility(rs.table("target_visibility"), catalogue.targets)
     rs.finish()
 
     stages_table = root.table("stages", required=True)
@@ -291,7 +332,21 @@ def _requested_state(root: Table, safeguards: Safeguards) -> RequestedState:
         safeguards=safeguards,
         load_effect=load_effect,
         postponement_days=postponement,
+        target_visibility=visibility,
     )
+
+
+def _target_visibility(t: Table, targets: Mapping[str, Any]) -> dict[str, float]:
+    """Per-scenario overrides of how recognisable each target profile is (``target = probability``)."""
+    visibility = {}
+    for target in t.data:
+        if target not in targets:
+            t.problem(target, f"unknown target profile{suggestion(target, targets)}")
+            t.used.add(target)
+            continue
+        visibility[target] = t.probability(target)
+    t.finish()
+    return visibility
 
 
 def _routes(t: Table, stages: Mapping[Stage, StageConfig]) -> dict:
@@ -344,6 +399,9 @@ def _requesting_state(t: Table) -> RequestingState:
             relabel_rate=a.probability("relabel_rate", 0.5),
             relabel_to=mix(a, "relabel_to", offences) if a.has("relabel_to") else None,
             disguise_gain=a.probability("disguise_gain", 0.2),
+            targeted_persons=int(a.number("targeted_persons", 50, minimum=1, integer=True)),
+            documented_history=a.probability("documented_history", 0.0),
+            prior_notices=int(a.number("prior_notices", 2, minimum=0, integer=True)),
         )
         a.finish()
     at_risk = [tid for tid in targets if tid != "ordinary"]
@@ -379,6 +437,7 @@ def _requesting_state(t: Table) -> RequestingState:
         documentation_complete=t.probability("documentation_complete", 0.8),
         information_fix_rate=t.probability("information_fix_rate", 0.8),
         response_rate=t.probability("response_rate", 0.9),
+        accepts_conditions=t.probability("accepts_conditions", 0.8),
         amendment_gain=t.probability("amendment_gain", 0.15),
         sensitive_target_share=t.probability("sensitive_target_share", 0.02),
         sensitive_targets=mix(t, "sensitive_targets", at_risk, {"journalist": 1.0}),

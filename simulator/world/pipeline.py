@@ -26,7 +26,7 @@ from simulator.domain import rules
 from simulator.domain.model import Request, Stage
 from simulator.domain.signals import ReviewContext
 from simulator.world.distributions import Distribution
-from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait, life
+from simulator.world.lifecycle import CaseFiles, Decided, Resubmitted, Review, Wait, life
 from simulator.world.requesters import SLOTS_PER_REQUEST, arrival_times, draw_request, round_draws
 from simulator.world.scenario import RequestingState, Scenario
 from simulator.world.streams import stream
@@ -40,9 +40,11 @@ TraceHook = Callable[[Request, str, dict], None]
 
 def review_contexts(scenario: Scenario) -> dict[str, ReviewContext]:
     """What the requested State brings to reading each requesting State's requests."""
-    criminalised = scenario.requested_state.criminalised
+    requested = scenario.requested_state
     return {
-        s.id: ReviewContext(s.rights_record, s.data_protection_adequate, criminalised)
+        s.id: ReviewContext(
+            s.rights_record, s.data_protection_adequate, requested.criminalised, requested.target_visibility
+        )
         for s in scenario.requesting_states
     }
 
@@ -89,6 +91,7 @@ class Pipeline:
         self.plans = plans
         self.contexts = review_contexts(scenario)
         self.requesters = {s.id: s for s in scenario.requesting_states}
+        self.case_files = CaseFiles(self.safeguards.memory)  # the central authority's memory
         self._next_id = 0
 
     def run(self) -> Tally:
@@ -136,6 +139,7 @@ class Pipeline:
             self.scenario.requested_state,
             self.contexts[requester.id],
             lambda round_index: round_draws(uniforms, round_index),
+            self.case_files,
         )
         reply = None
         current = request

@@ -125,6 +125,9 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
         conduct = catalogue.conducts[abuse.conducts.pick(u[Slot.CONDUCT])]
         label = abuse.labels.pick(u[Slot.LABEL])
         disguise = abuse.disguise.quantile(u[Slot.DISGUISE])
+        # the person: one of a pool per target profile (the draw legitimate requests use for theirs)
+        person = min(int(u[Slot.SENSITIVE_TARGET] * abuse.targeted_persons), abuse.targeted_persons - 1)
+        documented = person < abuse.documented_history * abuse.targeted_persons
         truth = Truth(
             abusive=True,
             conduct=conduct.id,
@@ -132,6 +135,8 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
             target=conduct.target,
             disguise=disguise,
             factual_basis=disguise,
+            person=f"{state.id}/{conduct.target}/{person}",
+            prior_notices=abuse.prior_notices if documented else 0,
         )
     else:
         label = state.offences.pick(u[Slot.LABEL])
@@ -143,6 +148,7 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
             target=state.sensitive_targets.pick(u[Slot.SENSITIVE_TARGET]) if sensitive else "ordinary",
             disguise=0.0,
             factual_basis=state.factual_basis.quantile(u[Slot.FACTUAL_BASIS]),
+            person=f"{state.id}/request/{request_id}",
         )
     submission = Submission(
         requester=state.id,

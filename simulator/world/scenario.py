@@ -78,6 +78,9 @@ class AbuseProfile:
     relabel_rate: float = 0.5  # chance of relabelling after a consultation reveals the ground
     relabel_to: Mix | None = None  # labels used when relabelling (None: keep the label)
     disguise_gain: float = 0.2  # how much better disguised an amended request is
+    targeted_persons: int = 50  # distinct persons per target profile (repeat requests name the same ones)
+    documented_history: float = 0.0  # share of those persons with politically motivated notices on record
+    prior_notices: int = 2  # notices on record against such a person
 
 
 @frozen
@@ -98,6 +101,7 @@ class RequestingState:
     documentation_complete: float = 0.8  # share of requests with complete documentation
     information_fix_rate: float = 0.8  # chance an answer to a query fills the gaps
     response_rate: float = 0.9  # chance the requester answers rather than abandons
+    accepts_conditions: float = 0.8  # chance it accepts a grant on conditions offered at consultation
     amendment_gain: float = 0.15  # how much stronger the facts are after a consultation
     sensitive_target_share: float = 0.02  # legitimate requests about a journalist, activist...
     sensitive_targets: Mix = field(factory=lambda: Mix.of({"journalist": 1.0}))
@@ -146,6 +150,7 @@ class RequestedState:
     safeguards: Safeguards
     load_effect: LoadEffect = field(factory=LoadEffect)
     postponement_days: Distribution = field(factory=lambda: Exponential(60.0))
+    target_visibility: Mapping[str, float] = field(factory=dict)  # overrides of the catalogue's visibility
 
 
 @frozen

@@ -11,7 +11,7 @@ from simulator.checking.check import check_property
 from simulator.checking.properties import Expect, Given, Property, library
 from simulator.cli import app
 from simulator.files.loader import load_scenario
-from tests.conftest import BASELINE, SCENARIOS
+from tests.conftest import BASELINE, SCENARIOS, practice_before, practice_before_file
 
 runner = CliRunner()
 STRICT = SCENARIOS / "strict-rights-review.toml"
@@ -47,7 +47,9 @@ def test_consultation_without_memory_is_a_loophole(baseline):
     from simulator.files.loader import read_toml
 
     properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
-    result = check_property(baseline, properties["political-persecution-survives-consultation"], 30, seed=0)
+    prop = properties["political-persecution-survives-consultation"]
+    assert check_property(baseline, prop, 30, seed=0).status == "held"  # the treaty's consultation
+    result = check_property(practice_before(), prop, 30, seed=0)  # consulting before every refusal
     assert result.status == "violated"
     commands = result.counterexample.evaluation.commands
     verdicts = [c.decision.verdict.value for c in commands if hasattr(c, "decision")]
@@ -84,8 +86,8 @@ def test_a_probability_bound_is_judged_by_its_interval(baseline):
             "p", "", "replications", Given(abusive=True, requester=frozenset({"authoritarian"})), expect
         )
 
-    violated = check_property(baseline, bound(0.3))
-    assert violated.status == "violated" and violated.estimate.ci_low > 0.3
+    violated = check_property(baseline, bound(0.05))
+    assert violated.status == "violated" and violated.estimate.ci_low > 0.05
     assert check_property(baseline, bound(0.95)).status == "held"
 
 
@@ -123,10 +125,11 @@ def test_cli_check_exit_codes_and_json(tmp_path, monkeypatch):
     assert bad.exit_code == 2 and "no property 'nope'" in bad.output
 
 
-def test_cli_check_counterexample_cites_provisions():
+def test_cli_check_counterexample_cites_provisions(tmp_path):
+    before = practice_before_file(tmp_path)
     result = runner.invoke(
         app,
-        ["check", str(BASELINE), "--max-examples", "20", "-p", "political-persecution-survives-consultation"],
+        ["check", str(before), "--max-examples", "20", "-p", "political-persecution-survives-consultation"],
     )
     assert result.exit_code == 1
     assert "CONSULT [UNCC Art 40(9)" in result.output and "UNCC Art 40(27)" in result.output

@@ -52,7 +52,9 @@ def test_the_fast_preservation_channel_breaks_the_persecution_property(baseline)
     content = evaluate(
         prop, case_of(baseline, "authoritarian", Measure.STORED_CONTENT, "extremism", JOURNALIST), baseline
     )
-    assert content.outcome == "consulted" and content.holds  # Art 40(9), discretion draw 0 < 0.5
+    assert (
+        content.outcome == "refused" and content.holds
+    )  # Art 40(9) (not consulted), discretion draw 0 < 0.5
 
 
 def test_a_property_ignores_requests_it_is_not_about(baseline):

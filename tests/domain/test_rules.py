@@ -26,6 +26,7 @@ from simulator.domain.safeguards import (
     Discrimination,
     DualCriminality,
     DualCriminalityMode,
+    EssentialInterests,
     JudicialOrder,
     JudicialStandard,
     Safeguards,
@@ -109,13 +110,42 @@ def test_only_execution_grants_and_execution_never_refuses(observation, config, 
 
 
 @given(observations(), safeguards(), screening_draws(), histories(), st.integers(1, 3))
-def test_consultation_comes_before_every_refusal_while_rounds_remain(
+def test_every_refusal_practice_consults_before_every_refusal_while_rounds_remain(
     observation, config, draws, history, extra_rounds
 ):
     rounds = history.consultations + extra_rounds
-    config = attrs.evolve(config, consultation=Consultation(enabled=True, rounds=rounds))
+    every = frozenset(provision_catalogue())
+    config = attrs.evolve(config, consultation=Consultation(enabled=True, rounds=rounds, applies_to=every))
     for stage in Stage:
         assert rules.decide(stage, observation, config, draws, history).verdict is not Verdict.REFUSE
+
+
+@given(observations(), safeguards(), screening_draws(), histories())
+def test_under_the_treaty_setting_only_40_21_refusals_are_consulted(observation, config, draws, history):
+    """Art 40(27): consultation before refusals pursuant to 40(21) and 40(26), never 40(9), 40(22), 36."""
+    config = attrs.evolve(config, consultation=Consultation(enabled=True, rounds=9))
+    for stage in Stage:
+        decision = rules.decide(stage, observation, config, draws, history)
+        if decision.verdict is Verdict.CONSULT:
+            assert provision_catalogue()[decision.provision].consult
+        if decision.verdict is Verdict.REFUSE:
+            assert decision.provision not in Consultation().applies_to
+
+
+def test_a_40_9_decline_is_not_consulted_and_a_40_21_b_refusal_is():
+    observation = journalist_labelled_as_extremist()
+    treaty = Safeguards(
+        dual_criminality=DualCriminality(mode=DualCriminalityMode.REQUIRED),
+        discrimination=Discrimination(enabled=False),
+    )
+    declined = rules.decide(Stage.LEGAL_REVIEW, observation, treaty, ScreeningDraws(), History())
+    assert (declined.verdict, declined.provision) == (Verdict.REFUSE, "uncc-40-9")
+    essential = attrs.evolve(treaty, essential_interests=EssentialInterests(enabled=True, refusal_rate=1.0))
+    consulted = rules.decide(Stage.RIGHTS_SCRUTINY, observation, essential, ScreeningDraws(), History())
+    assert (consulted.verdict, consulted.provision) == (Verdict.CONSULT, "uncc-40-21-b")
+    assert rules.offers_conditions(essential, "uncc-40-21-b") and not rules.offers_conditions(
+        essential, "uncc-40-9"
+    )
 
 
 @given(observations(), safeguards(), screening_draws(), histories())

@@ -8,7 +8,7 @@ from simulator.domain.model import Outcome
 from simulator.experiments.run import replicate
 from simulator.files.loader import load_scenario
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
-from tests.conftest import BASELINE
+from tests.conftest import BASELINE, practice_before
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,8 @@ def test_tracing_does_not_change_the_replication(baseline):
     assert events[0] == "arrived" and events[-1] == "ended"
 
 
-def test_a_consulted_abusive_request_shows_the_loop_and_its_citations(baseline):
-    trace = explain(baseline, 78)
+def test_a_consulted_abusive_request_shows_the_loop_and_its_citations():
+    trace = explain(practice_before(), 78)
     kinds = [e.kind for e in trace.events]
     assert kinds.count("resubmitted") == 1
     first, last = trace.events[0].request, trace.events[-1].request

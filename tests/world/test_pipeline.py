@@ -167,7 +167,8 @@ BUSY = document(
         "completeness": {"request_information": True, "information_rounds": 1},
         "dual_criminality": {"mode": "discretionary", "refusal_rate": 0.5},
         "discrimination": {"enabled": True, "evidence_threshold": 0.6},
-        "consultation": {"enabled": True, "rounds": 1},
+        "consultation": {"enabled": True, "rounds": 1, "applies_to": "every_refusal"},
+        "memory": "none",
     },
     load_effect={"enabled": True, "stages": ["legal_review"], "queue_threshold": 1, "slope": 0.2},
 )
