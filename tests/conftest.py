@@ -78,7 +78,7 @@ def document(**overrides: Any) -> dict[str, Any]:
                 "response_days": {"distribution": "fixed", "value": 10.0},
                 "abuse": {
                     "conducts": {"journalism": 1.0},
-                    "labels": {"extremism": 0.5, "computer_fraud": 0.5},
+                    "labels": {"extremism": 0.5, "extortion": 0.5},  # both plausible for journalism
                     "disguise": {"distribution": "beta", "a": 2.0, "b": 2.0},
                 },
             }

@@ -47,6 +47,7 @@ from simulator.domain.provisions import provision
 from simulator.domain.safeguards import (
     STANDARD_BAR,
     DataProtectionMode,
+    DomesticLaw,
     DualCriminalityMode,
     JudicialStandard,
     Safeguards,
@@ -54,13 +55,22 @@ from simulator.domain.safeguards import (
 
 Check = Callable[[Observation, Safeguards, ScreeningDraws, History], Decision | None]
 
-#: Provision a failed judicial standard cites.
+#: Provision a failed judicial standard cites under US law; under the requested State's own law it
+#: is Arts 24(4), 40(17) (:func:`standard_provision`).
 STANDARD_PROVISION: dict[JudicialStandard, str] = {
+    JudicialStandard.CERTIFICATION: "us-3123",
     JudicialStandard.SUBPOENA: "us-2703-c-2",
     JudicialStandard.ARTICULABLE_FACTS: "us-2703-d",
     JudicialStandard.PROBABLE_CAUSE: "us-2703-a",
-    JudicialStandard.UNAVAILABLE: "uncc-40-21-c",
 }
+
+
+def standard_provision(standard: JudicialStandard, measure: Measure, law: DomesticLaw) -> str:
+    """The provision a refusal under ``standard`` for ``measure`` cites."""
+    if standard is JudicialStandard.UNAVAILABLE:
+        # interception is assisted only "to the extent permitted" (Art 46); other measures: 40(21)(c)
+        return "uncc-46" if measure is Measure.INTERCEPTION else "uncc-40-21-c"
+    return STANDARD_PROVISION[standard] if law is DomesticLaw.US else "uncc-24-4"
 
 
 @frozen
@@ -215,7 +225,18 @@ def check_judicial_standard(o: Observation, s: Safeguards, d: ScreeningDraws, h:
     standard = s.judicial_order.standard(measure)
     if standard is JudicialStandard.NONE:
         return None
-    provision = STANDARD_PROVISION[standard]
+    order = s.judicial_order
+    provision = standard_provision(standard, measure, order.law)
+    if (
+        standard is JudicialStandard.PROBABLE_CAUSE
+        and order.warrant_dual_criminality
+        and not o.dual_criminality
+    ):
+        return _refuse(
+            Stage.JUDICIAL_ORDER,
+            "us-3512-e" if order.law is DomesticLaw.US else provision,
+            f"no warrant: the conduct read ('{o.conduct_read_as}') is not punishable in the requested State",
+        )
     if standard is JudicialStandard.UNAVAILABLE:
         return _refuse(
             Stage.JUDICIAL_ORDER,
@@ -271,7 +292,11 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
         Rule(("uncc-40-21-b",), Stage.RIGHTS_SCRUTINY, check_essential_interests),
     ),
     Stage.JUDICIAL_ORDER: (
-        Rule(tuple(STANDARD_PROVISION.values()), Stage.JUDICIAL_ORDER, check_judicial_standard),
+        Rule(
+            (*STANDARD_PROVISION.values(), "us-3512-e", "uncc-24-4", "uncc-46", "uncc-40-21-c"),
+            Stage.JUDICIAL_ORDER,
+            check_judicial_standard,
+        ),
     ),
     Stage.EXECUTION: (Rule(("uncc-40-26", "uncc-36"), Stage.EXECUTION, check_postponement),),
 }
@@ -372,10 +397,13 @@ def enabled_provisions(safeguards: Safeguards) -> frozenset[str]:
         enabled.add("uncc-40-21-b")
     if s.human_rights.enabled:
         enabled.add("uncc-6")
+    order = s.judicial_order
     for measure in Measure:
-        standard = s.judicial_order.standard(measure)
+        standard = order.standard(measure)
         if standard is not JudicialStandard.NONE:
-            enabled.add(STANDARD_PROVISION[standard])
+            enabled.add(standard_provision(standard, measure, order.law))
+            if standard is JudicialStandard.PROBABLE_CAUSE and order.warrant_dual_criminality:
+                enabled.add("us-3512-e" if order.law is DomesticLaw.US else "uncc-24-4")
     return frozenset(enabled)
 
 
@@ -397,6 +425,8 @@ def active_provisions(safeguards: Safeguards) -> frozenset[str]:
         active.add("uncc-35-2")  # judged on the conduct read from the facts, not the label
         if s.dual_criminality.exempt_measures:
             active.add("uncc-42")
+    # every request is executed under the requested State's own law, by measure (Arts 24(4), 40(17), 44-46)
+    active |= {"uncc-24-4", "uncc-44", "uncc-45", "uncc-46"}
     if enabled_provisions(s):
         active |= {"uncc-40-24", "uncc-40-8", "uncc-40-23"}  # reasons given; never bank secrecy or fiscal
     return frozenset(active)

@@ -33,10 +33,11 @@ class JudicialStandard(enum.IntEnum):
     """The order a requested State's court needs before a provider hands over data, by strictness."""
 
     NONE = 0  # executed on the central authority's say-so
-    SUBPOENA = 1  # relevance (US basic subscriber information, 18 U.S.C. 2703(c)(2))
-    ARTICULABLE_FACTS = 2  # specific and articulable facts (US non-content, 18 U.S.C. 2703(d))
-    PROBABLE_CAUSE = 3  # probable-cause warrant (US content, 18 U.S.C. 2703(a)/(b))
-    UNAVAILABLE = 4  # domestic law offers no such measure for this case (UNCC Art 40(21)(c))
+    CERTIFICATION = 1  # a certification of relevance (US pen register, 18 U.S.C. 3122(b)(2), 3123)
+    SUBPOENA = 2  # relevance (US basic subscriber information, 18 U.S.C. 2703(c)(2))
+    ARTICULABLE_FACTS = 3  # specific and articulable facts (US non-content, 18 U.S.C. 2703(d))
+    PROBABLE_CAUSE = 4  # probable-cause warrant (US content, 18 U.S.C. 2703(a)/(b))
+    UNAVAILABLE = 5  # domestic law offers no such measure for this case (Art 46 for interception)
 
     @property
     def label(self) -> str:
@@ -47,6 +48,7 @@ class JudicialStandard(enum.IntEnum):
 #: probable cause a high one. The provision a failed standard cites is in :mod:`simulator.domain.rules`.
 STANDARD_BAR: dict[JudicialStandard, float] = {
     JudicialStandard.NONE: 0.0,
+    JudicialStandard.CERTIFICATION: 0.05,
     JudicialStandard.SUBPOENA: 0.1,
     JudicialStandard.ARTICULABLE_FACTS: 0.35,
     JudicialStandard.PROBABLE_CAUSE: 0.6,
@@ -122,9 +124,20 @@ class EvidenceWeights:
     prior_notice: float = 0.15  # per politically motivated notice against the person the reviewer knows of
 
 
+class DomesticLaw(enum.StrEnum):
+    """Whose law a failed judicial standard cites."""
+
+    DOMESTIC = "domestic"  # the requested State's own law, applying to MLA by Arts 24(4), 40(17)
+    US = "us"  # United States law: 18 U.S.C. 2703, 3122-3123, 3512
+
+
 @frozen
 class JudicialOrder:
-    """The judicial standard per measure."""
+    """The judicial standard per measure, under the requested State's own law (Arts 24(4), 40(17)).
+
+    ``warrant_dual_criminality``: a warrant (probable cause) issues only for conduct punishable in the
+    requested State (US 18 U.S.C. 3512(e): more than one year); other orders carry no such condition.
+    """
 
     subscriber_info: JudicialStandard = JudicialStandard.NONE
     traffic_data: JudicialStandard = JudicialStandard.NONE
@@ -132,6 +145,8 @@ class JudicialOrder:
     real_time_traffic: JudicialStandard = JudicialStandard.NONE
     interception: JudicialStandard = JudicialStandard.NONE
     preservation: JudicialStandard = JudicialStandard.NONE
+    law: DomesticLaw = DomesticLaw.DOMESTIC
+    warrant_dual_criminality: bool = False
 
     def standard(self, measure: Measure) -> JudicialStandard:
         return getattr(self, measure.value)

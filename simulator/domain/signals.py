@@ -92,7 +92,8 @@ def observe(
         data_protection_adequate=context.data_protection_adequate,
         conduct_read_as=read_as,
         disguise_penetrated=penetrated,
-        dual_criminality=read_as in context.criminalised,
+        dual_criminality=read_as in context.criminalised
+        or (read_as in catalogue.conducts and catalogue.conducts[read_as].criminal),
         political_offence=catalogue.is_political(read_as),
         target_recognised=recognised,
         apparent_ground=ground,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.catalogue import plausible_labels
 from simulator.domain.model import PROTECTED_GROUNDS, Measure, Stage
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import (
@@ -24,6 +25,7 @@ from simulator.domain.safeguards import (
     Consultation,
     DataProtectionMode,
     Discrimination,
+    DomesticLaw,
     DualCriminality,
     DualCriminalityMode,
     EssentialInterests,
@@ -40,6 +42,7 @@ from simulator.world.distributions import FAMILIES, Distribution, Exponential
 from simulator.world.requesters import MAX_ROUNDS
 from simulator.world.scenario import (
     DEFAULT_FACTUAL_BASIS,
+    SURVEILLANCE_DAYS,
     AbuseProfile,
     LoadEffect,
     Mix,
@@ -224,7 +227,11 @@ def _safeguards(t: Table) -> Safeguards:
     )
     jo = t.table("judicial_order")
     judicial = JudicialOrder(
-        **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure}
+        **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure},
+        law=jo.choice("law", DomesticLaw, d.judicial_order.law),
+        warrant_dual_criminality=jo.flag(
+            "warrant_dual_criminality", d.judicial_order.warrant_dual_criminality
+        ),
     )
     cons = t.table("consultation")
     consultation = Consultation(
@@ -306,6 +313,12 @@ def _requested_state(root: Table, safeguards: Safeguards) -> RequestedState:
     criminalised = {o.id for o in catalogue.offences.values() if o.criminal} | extra
     postponement = distribution(rs, "postponement_days", Exponential(60.0))
     visibility = _target_visibility(rs.table("target_visibility"), catalogue.targets)
+    sv = rs.table("surveillance_days")
+    surveillance = {
+        m: sv.number(m.value, SURVEILLANCE_DAYS[m], minimum=0)
+        for m in (Measure.REAL_TIME_TRAFFIC, Measure.INTERCEPTION)
+    }
+    sv.finish()
     rs.finish()
 
     stages_table = root.table("stages", required=True)
@@ -333,6 +346,7 @@ def _requested_state(root: Table, safeguards: Safeguards) -> RequestedState:
         load_effect=load_effect,
         postponement_days=postponement,
         target_visibility=visibility,
+        surveillance_days=surveillance,
     )
 
 
@@ -392,13 +406,20 @@ def _requesting_state(t: Table) -> RequestingState:
     abuse = None
     if t.has("abuse") or abusive_share > 0:
         a = t.table("abuse", required=True)
+        conduct_mix = mix(a, "conducts", conducts)
+        labels = mix(a, "labels", offences) if a.has("labels") else Mix((), ())
+        a.used.add("labels")
+        relabel_to = mix(a, "relabel_to", offences) if a.has("relabel_to") else None
+        coherent, recoherent = _coherent_labels(a.table("plausible"), conduct_mix, labels, relabel_to)
         abuse = AbuseProfile(
-            conducts=mix(a, "conducts", conducts),
-            labels=mix(a, "labels", offences),
+            conducts=conduct_mix,
+            labels=labels,
             disguise=distribution(a, "disguise", score=True),
             relabel_rate=a.probability("relabel_rate", 0.5),
-            relabel_to=mix(a, "relabel_to", offences) if a.has("relabel_to") else None,
+            relabel_to=relabel_to,
             disguise_gain=a.probability("disguise_gain", 0.2),
+            labels_by_conduct=coherent,
+            relabels_by_conduct=recoherent,
             targeted_persons=int(a.number("targeted_persons", 50, minimum=1, integer=True)),
             documented_history=a.probability("documented_history", 0.0),
             prior_notices=int(a.number("prior_notices", 2, minimum=0, integer=True)),
@@ -446,6 +467,30 @@ def _requesting_state(t: Table) -> RequestingState:
     )
     t.finish()
     return state
+
+
+def _coherent_labels(
+    t: Table, conducts: Mix, labels: Mix, relabel_to: Mix | None
+) -> tuple[dict[str, Mix], dict[str, Mix]]:
+    """Per conduct, the labels (and relabels) a requester uses: the catalogue's plausible labels for
+    that conduct, or the scenario's ``abuse.plausible`` row, weighted by its preferred ``labels``."""
+    catalogue = load_catalogue()
+    overrides = {}
+    for conduct in t.data:
+        if conduct not in catalogue.conducts:
+            t.problem(conduct, f"unknown conduct{suggestion(conduct, catalogue.conducts)}")
+            t.used.add(conduct)
+            continue
+        overrides[conduct] = t.weights(conduct, catalogue.offences)
+    t.finish()
+    preferred = labels.shares() if labels.names else None
+    coherent, recoherent = {}, {}
+    for conduct in conducts.names:
+        override = overrides.get(conduct) or None
+        coherent[conduct] = Mix.of(plausible_labels(catalogue, conduct, preferred, override))
+        if relabel_to is not None:
+            recoherent[conduct] = Mix.of(plausible_labels(catalogue, conduct, relabel_to.shares(), override))
+    return coherent, recoherent
 
 
 def _check_unique_ids(root: Table, states: list[RequestingState]) -> None:

@@ -98,6 +98,7 @@ class Pipeline:
         for state in self.scenario.requesting_states:
             self.env.process(self._arrivals(state))
         self.env.run(until=self.scenario.end_day)
+        self.tally.close(self.env.now)
         return self.tally
 
     # --- arrivals -------------------------------------------------------------------------------
@@ -179,7 +180,10 @@ class Pipeline:
         server = plan.server
         arrived = started = env.now
         queue_ahead, thoroughness = 0, 1.0
+        tally = self.tally
+        tally.stage_event(plan.stage, "join", arrived)
         if server is None:
+            tally.stage_event(plan.stage, "start", arrived, arrived)
             yield env.timeout(base)
         else:
             queue_ahead = len(server.queue)
@@ -188,8 +192,10 @@ class Pipeline:
                 if plan.rushed_under_load:
                     thoroughness = self.load_effect.thoroughness(len(server.queue))
                 started = env.now
-                self.tally.waited(review.request, plan.stage, started - arrived)
+                tally.stage_event(plan.stage, "start", started, arrived)
+                tally.waited(review.request, plan.stage, started - arrived)
                 yield env.timeout(base * thoroughness)
+        tally.stage_event(plan.stage, "leave", env.now, arrived)
         if traced:
             details = {
                 "stage": plan.stage,
@@ -220,5 +226,6 @@ def simulate(
             (s.id for s in scenario.requesting_states),
             rules.enabled_provisions(scenario.requested_state.safeguards),
             keep_outcomes=keep_outcomes,
+            surveillance_days=scenario.requested_state.surveillance_days,
         )
     return Pipeline(scenario, seed, replication, tally, trace).run()

@@ -123,7 +123,7 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
     if state.abuse is not None and u[Slot.ABUSIVE] < state.abusive_share:
         abuse = state.abuse
         conduct = catalogue.conducts[abuse.conducts.pick(u[Slot.CONDUCT])]
-        label = abuse.labels.pick(u[Slot.LABEL])
+        label = abuse.labels_for(conduct.id).pick(u[Slot.LABEL])  # a label plausible for the conduct
         disguise = abuse.disguise.quantile(u[Slot.DISGUISE])
         # the person: one of a pool per target profile (the draw legitimate requests use for theirs)
         person = min(int(u[Slot.SENSITIVE_TARGET] * abuse.targeted_persons), abuse.targeted_persons - 1)
@@ -183,8 +183,9 @@ def amend_after_consultation(request: Request, state: RequestingState, block: li
         basis = min(1.0, truth.factual_basis + state.amendment_gain)
         return request.amended(submission, attrs.evolve(truth, factual_basis=basis))
     abuse = state.abuse
-    if abuse.relabel_to is not None and block[RoundSlot.RELABEL] < abuse.relabel_rate:
-        label = abuse.relabel_to.pick(block[RoundSlot.RELABEL_TO])
+    relabels = abuse.relabels_for(truth.conduct)
+    if relabels is not None and block[RoundSlot.RELABEL] < abuse.relabel_rate:
+        label = relabels.pick(block[RoundSlot.RELABEL_TO])
         submission = attrs.evolve(submission, offence=label, penalty_years=penalty_years(state, label))
     disguise = min(1.0, truth.disguise + abuse.disguise_gain)
     truth = attrs.evolve(truth, disguise=disguise, factual_basis=disguise)

@@ -53,7 +53,7 @@ def test_consultation_without_memory_is_a_loophole(baseline):
     assert result.status == "violated"
     commands = result.counterexample.evaluation.commands
     verdicts = [c.decision.verdict.value for c in commands if hasattr(c, "decision")]
-    assert "consult" in verdicts and verdicts[-1] == "grant"
+    assert "consult" in verdicts and verdicts[-1] in ("grant", "conditional_grant")
     assert any(type(c).__name__ == "Resubmitted" for c in commands)
     strict = load_scenario(STRICT)
     assert (
@@ -129,7 +129,7 @@ def test_cli_check_counterexample_cites_provisions(tmp_path):
     before = practice_before_file(tmp_path)
     result = runner.invoke(
         app,
-        ["check", str(before), "--max-examples", "20", "-p", "political-persecution-survives-consultation"],
+        ["check", str(before), "--max-examples", "30", "-p", "political-persecution-survives-consultation"],
     )
     assert result.exit_code == 1
     assert "CONSULT [UNCC Art 40(9)" in result.output and "UNCC Art 40(27)" in result.output

@@ -64,7 +64,9 @@ def test_the_treaty_consults_before_40_21_refusals_and_40_26_postponements_only(
     scope = treaty_consultation_scope()
     assert {"uncc-40-21-a", "uncc-40-21-b", "uncc-40-21-c", "uncc-40-21-d", "uncc-40-26"} <= scope
     assert not scope & {"uncc-40-9", "uncc-40-22", "uncc-36", "uncc-35-1-c"}
+    # a failed domestic standard (Arts 24(4), 40(17)) is a 40(21)(c) refusal in treaty terms
     assert {p for p in scope if p.startswith("uncc")} == {
+        "uncc-24-4",
         "uncc-40-21-a",
         "uncc-40-21-b",
         "uncc-40-21-c",

@@ -24,9 +24,11 @@ from simulator.domain.safeguards import (
     Consultation,
     DataProtectionMode,
     Discrimination,
+    DomesticLaw,
     DualCriminality,
     DualCriminalityMode,
     EssentialInterests,
+    HumanRights,
     JudicialOrder,
     JudicialStandard,
     Safeguards,
@@ -199,7 +201,8 @@ def test_probable_cause_refuses_content_on_weak_facts(observation, draws):
         observation, submission=attrs.evolve(observation.submission, measure=Measure.STORED_CONTENT)
     )
     config = attrs.evolve(
-        no_safeguards(), judicial_order=JudicialOrder(stored_content=JudicialStandard.PROBABLE_CAUSE)
+        no_safeguards(),
+        judicial_order=JudicialOrder(stored_content=JudicialStandard.PROBABLE_CAUSE, law=DomesticLaw.US),
     )
     decision = rules.decide(Stage.JUDICIAL_ORDER, observation, config, draws, History())
     refused = decision.verdict is Verdict.REFUSE
@@ -306,3 +309,81 @@ def test_every_rule_cites_only_catalogued_provisions():
 
 def test_enabled_provisions_of_no_safeguards_is_empty():
     assert rules.enabled_provisions(no_safeguards()) == frozenset()
+
+
+# --- measures and domestic law ---------------------------------------------------------------------
+def _judicial(measure: Measure, basis: float, dual: bool = True) -> Observation:
+    return attrs.evolve(
+        journalist_labelled_as_extremist(),
+        submission=Submission("X", measure, "computer_fraud", 8.0, 0),
+        disguise_penetrated=False,
+        conduct_read_as="computer_fraud",
+        dual_criminality=dual,
+        political_offence=False,
+        factual_basis=basis,
+    )
+
+
+def test_interception_unavailable_cites_art_46_and_other_measures_40_21_c():
+    order = JudicialOrder(
+        interception=JudicialStandard.UNAVAILABLE, stored_content=JudicialStandard.UNAVAILABLE
+    )
+    config = Safeguards(judicial_order=order, consultation=Consultation(enabled=False))
+    draws, history = ScreeningDraws(), History()
+    tapped = rules.decide(Stage.JUDICIAL_ORDER, _judicial(Measure.INTERCEPTION, 0.9), config, draws, history)
+    stored = rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.STORED_CONTENT, 0.9), config, draws, history
+    )
+    assert (tapped.verdict, tapped.provision) == (Verdict.REFUSE, "uncc-46")
+    assert stored.provision == "uncc-40-21-c"
+
+
+def test_domestic_standards_cite_art_24_4_and_us_ones_the_statute():
+    domestic = Safeguards(judicial_order=JudicialOrder(stored_content=JudicialStandard.PROBABLE_CAUSE))
+    us = attrs.evolve(domestic, judicial_order=attrs.evolve(domestic.judicial_order, law=DomesticLaw.US))
+    weak = _judicial(Measure.STORED_CONTENT, 0.3)
+    no_consult = Consultation(enabled=False)
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER,
+        weak,
+        attrs.evolve(domestic, consultation=no_consult),
+        ScreeningDraws(),
+        History(),
+    ).provision == ("uncc-24-4")
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, weak, attrs.evolve(us, consultation=no_consult), ScreeningDraws(), History()
+    ).provision == ("us-2703-a")
+
+
+def test_a_certification_of_relevance_is_a_low_bar_and_3512_e_asks_for_us_punishability():
+    order = JudicialOrder(
+        real_time_traffic=JudicialStandard.CERTIFICATION,
+        stored_content=JudicialStandard.PROBABLE_CAUSE,
+        law=DomesticLaw.US,
+        warrant_dual_criminality=True,
+    )
+    config = Safeguards(judicial_order=order, consultation=Consultation(enabled=False))
+    d, h = ScreeningDraws(), History()
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.REAL_TIME_TRAFFIC, 0.06), config, d, h
+    ).verdict is (Verdict.PROCEED)
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.REAL_TIME_TRAFFIC, 0.0), config, d, h
+    ).provision == ("us-3123")
+    foreign_only = _judicial(Measure.STORED_CONTENT, 0.9, dual=False)
+    assert rules.decide(Stage.JUDICIAL_ORDER, foreign_only, config, d, h).provision == "us-3512-e"
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.STORED_CONTENT, 0.9), config, d, h
+    ).verdict is (Verdict.PROCEED)
+
+
+def test_art_6_is_an_opt_in_basis_for_grounds_40_22_leaves_out():
+    observation = attrs.evolve(journalist_labelled_as_extremist(), apparent_ground="sexual_orientation")
+    off = Safeguards()
+    on = attrs.evolve(off, human_rights=HumanRights(enabled=True))
+    assert rules.decide(Stage.RIGHTS_SCRUTINY, observation, off, ScreeningDraws(), History()).verdict is (
+        Verdict.PROCEED
+    )
+    refused = rules.decide(Stage.RIGHTS_SCRUTINY, observation, on, ScreeningDraws(), History())
+    assert (refused.verdict, refused.provision) == (Verdict.REFUSE, "uncc-6")
+    assert "uncc-6" in rules.enabled_provisions(on) and "uncc-6" not in rules.enabled_provisions(off)

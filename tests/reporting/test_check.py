@@ -18,12 +18,12 @@ def results():
     scenario = practice_before()  # the relabelling loophole of consulting before every refusal
     properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), scenario)}
     chosen = [properties["political-persecution-survives-consultation"], library()["safeguard_monotonicity"]]
-    return scenario, [check_property(scenario, p, 10, seed=0) for p in chosen]
+    return scenario, [check_property(scenario, p, 30, seed=0) for p in chosen]
 
 
 def test_table_shows_status_trace_and_totals(results):
     scenario, found = results
-    text = as_table(found, scenario, 0, 10)
+    text = as_table(found, scenario, 0, 30)
     assert "VIOLATED     political-persecution-survives-consultation" in text
     assert "held         safeguard_monotonicity" in text
     assert "smallest counterexample found:" in text
@@ -34,7 +34,7 @@ def test_table_shows_status_trace_and_totals(results):
 
 def test_json_lists_provisions_cited(results):
     scenario, found = results
-    doc = json.loads(as_json(found, scenario, 0, 10))
+    doc = json.loads(as_json(found, scenario, 0, 30))
     violated = doc["properties"][0]
     assert violated["status"] == "violated"
     example = violated["counterexample"]
