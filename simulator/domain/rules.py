@@ -11,11 +11,13 @@ pipeline calls :func:`decide` at the end of each stage and the property tests ca
 Stages and their rules, in order:
 
 - intake: form and content (ask for more under Art 40(16); refuse under 40(21)(a));
-- legal review: scope (Arts 35(1)(c), 2(h)), political offence (Budapest 27(4)(a)), dual
-  criminality (40(9); never for preservation, Art 42), data protection (Art 36);
-- rights scrutiny: discrimination clause (40(22)), essential interests (40(21)(b));
-- judicial order: the domestic standard for the measure (US 18 U.S.C. 2703), or no such measure
-  at all (40(21)(c));
+- legal review: scope (Arts 40(1), 35(1)(c) with 2(h)), political offence (Budapest 27(4)(a)), dual
+  criminality judged on the conduct (40(9), 35(2); never for preservation, Art 42), data protection
+  (Art 36);
+- rights scrutiny: discrimination clause (40(22)), human rights as an opt-in basis for grounds 40(22)
+  leaves out (Art 6), essential interests (40(21)(b));
+- judicial order: the requested State's own standard for the measure (Arts 24(4), 40(17); or US
+  18 U.S.C. 2703, 3123, 3512(e)), or no such measure at all (Art 46 for interception, else 40(21)(c));
 - execution: postponement (40(26)), then the grant, under Art 36 conditions where they apply.
 
 Consultation (40(27)) comes before the refusals the treaty names (those pursuant to 40(21), and
@@ -283,7 +285,7 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
     Stage.LEGAL_REVIEW: (
         Rule(("uncc-35-1-c",), Stage.LEGAL_REVIEW, check_scope),
         Rule(("budapest-27-4-a",), Stage.LEGAL_REVIEW, check_political_offence),
-        Rule(("uncc-40-9", "uncc-42"), Stage.LEGAL_REVIEW, check_dual_criminality),
+        Rule(("uncc-40-9", "uncc-35-2", "uncc-42"), Stage.LEGAL_REVIEW, check_dual_criminality),
         Rule(("uncc-36",), Stage.LEGAL_REVIEW, check_data_protection),
     ),
     Stage.RIGHTS_SCRUTINY: (

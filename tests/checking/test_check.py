@@ -140,3 +140,13 @@ def test_monotonicity_is_searched_only_over_the_requests_given(baseline):
     prop = Property("m", "", "monotonicity", Given(requester=frozenset({"partner"})), Expect())
     result = check_property(baseline, prop, 10)
     assert result.status == "held" and result.examples == 10 * 6  # partner's six measures only
+
+
+def test_no_refusal_rests_on_bank_secrecy_or_fiscal_matters_and_a_planted_ground_is_caught(baseline):
+    """Arts 40(8), 40(23): never a ground. The same check on a ground that does refuse finds it."""
+    prop = library()["no_refusal_on_bank_secrecy_or_fiscal_matters"]
+    assert prop.expect.never_cites == frozenset({"uncc-40-8", "uncc-40-23"})
+    assert check_property(baseline, prop, 10, seed=0).status == "held"
+    planted = Property("p", "", "lifecycle", Given(), Expect(never_cites=frozenset({"uncc-40-9"})))
+    result = check_property(baseline, planted, 30, seed=0)
+    assert result.status == "violated" and "uncc-40-9" in result.counterexample.evaluation.why

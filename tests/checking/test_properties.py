@@ -31,8 +31,9 @@ JOURNALIST = Truth(True, "journalism", "political_opinion", "journalist", 0.0, 0
 LEGITIMATE = Truth(False, "computer_fraud", None, "ordinary", 0.0, 0.9)
 
 
-def test_the_library_holds_the_five_named_properties():
+def test_the_library_holds_the_six_named_properties():
     assert set(library()) == {
+        "no_refusal_on_bank_secrecy_or_fiscal_matters",
         "no_grant_on_substantial_persecution_grounds",
         "persecution_grounds_survive_consultation",
         "complete_convention_offence_requests_not_refused",

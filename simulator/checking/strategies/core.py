@@ -291,9 +291,7 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     if abusive:
         conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
         # a coherent disguise: a label plausible for the conduct, when the filters leave one
-        coherent = [
-            n for n in _labels(state, abusive, given) if n in state.abuse.labels_for(conduct.id).names
-        ]
+        coherent = _allowed(state.abuse.labels_for(conduct.id).names, given.offence)
         if coherent:
             label = draw(st.sampled_from(coherent))
         disguise = draw(fine_unit)
