@@ -68,3 +68,28 @@ def test_json_form_is_plain_data(baseline):
     doc = trace_to_dict(explain(baseline, 5))
     assert json.loads(json.dumps(doc)) == doc
     assert doc["events"][0]["request"]["submission"]["requester"] in {"partner", "hybrid", "authoritarian"}
+
+
+def test_a_trace_shows_what_the_case_file_recalled_and_from_which_request(baseline):
+    """Memory: a later request about a person already seen names the earlier request in its trace."""
+    from simulator.world.pipeline import simulate
+
+    recalled: dict[int, str] = {}
+
+    def hook(request, kind, details):
+        observation = details.get("observation")
+        if kind == "decided" and observation is not None and observation.recalled:
+            recalled.setdefault(request.id, observation.recalled)
+
+    outcomes = simulate(baseline, baseline.seed, 0, keep_outcomes=True).outcomes
+    late_abusive = [i for i, abusive in enumerate(outcomes.abusive) if abusive][-12:]
+    candidates = []
+    for request_id in late_abusive:
+        recalled.clear()
+        simulate(baseline, baseline.seed, 0, trace=(request_id, hook))
+        if recalled:
+            candidates.append(request_id)
+            break
+    assert candidates, "no traced request recalled anything"
+    text = format_trace(explain(baseline, candidates[0]))
+    assert "recalled from the case file:" in text and "request(s) " in text
