@@ -15,6 +15,25 @@ from simulator.world.scenario import Scenario
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "un-convention-baseline.toml"
+#: The baseline's variant with the practice modelled before the treaty check (consult before every
+#: refusal, a reviewer who forgets): the relabelling loophole the older tests were written about.
+BEFORE = "consultation-before-every-refusal"
+
+
+def practice_before() -> Scenario:
+    from simulator.files.overrides import load_variant
+
+    return load_variant(BASELINE, BEFORE)
+
+
+def practice_before_file(directory: Path) -> Path:
+    """The same configuration as a scenario file, for commands that take a file."""
+    text = BASELINE.read_text("utf-8").replace('applies_to = "treaty"', 'applies_to = "every_refusal"')
+    text = text.replace('memory = "same_target"', 'memory = "none"', 1)
+    path = directory / "every-refusal.toml"
+    path.write_text(text, "utf-8")
+    return path
+
 
 settings.register_profile(
     "mlasim", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -59,7 +78,7 @@ def document(**overrides: Any) -> dict[str, Any]:
                 "response_days": {"distribution": "fixed", "value": 10.0},
                 "abuse": {
                     "conducts": {"journalism": 1.0},
-                    "labels": {"extremism": 0.5, "computer_fraud": 0.5},
+                    "labels": {"extremism": 0.5, "extortion": 0.5},  # both plausible for journalism
                     "disguise": {"distribution": "beta", "a": 2.0, "b": 2.0},
                 },
             }

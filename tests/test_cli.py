@@ -103,8 +103,9 @@ def test_explain_prints_a_trace_with_citations():
     out = result.output
     assert out.startswith("Request 78, replication 0")
     assert "hidden truth: ABUSIVE" in out
-    assert "UNCC Art 40(27)" in out  # consulted before refusal
-    assert "Outcome: " in out
+    assert "REFUSE [UNCC Art 40(9)" in out  # a 40(9) decline: no consultation under the treaty
+    assert "UNCC Art 40(27)" not in out.split("checked:")[-1]
+    assert "Outcome: REFUSED" in out
 
 
 def test_explain_json_lists_the_events():

@@ -32,6 +32,7 @@ from attrs import frozen
 from simulator.domain import rules
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import PROTECTED_GROUNDS, Measure, Observation, Request, Verdict
+from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
@@ -115,6 +116,7 @@ class Expect:
     outcome_in: frozenset[str] | None = None
     outcome_not_in: frozenset[str] | None = None
     cites_enabled_provision: bool = False
+    never_cites: frozenset[str] | None = None  # no refusal (or consultation) may cite these provisions
     probability_at_most: float | None = None
     probability_at_least: float | None = None
     replications: int = 10
@@ -161,8 +163,12 @@ class Evaluation:
 
 
 def context_for(scenario: Scenario, requester: RequestingState) -> ReviewContext:
+    requested = scenario.requested_state
     return ReviewContext(
-        requester.rights_record, requester.data_protection_adequate, scenario.requested_state.criminalised
+        requester.rights_record,
+        requester.data_protection_adequate,
+        requested.criminalised,
+        requested.target_visibility,
     )
 
 
@@ -201,13 +207,21 @@ def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | Non
     if not prop.given.matches_signals(observation, safeguards):
         return None
     outcome, commands = run_case(case, scenario, first_pass_only=prop.scope == "decision")
-    if prop.expect.cites_enabled_provision:
+    if prop.expect.cites_enabled_provision or prop.expect.never_cites:
         enabled = rules.enabled_provisions(safeguards)
         for command in commands:
             decision = getattr(command, "decision", None)
             refusing = decision is not None and decision.verdict in (Verdict.REFUSE, Verdict.CONSULT)
-            if refusing and decision.provision not in enabled:
+            if not refusing:
+                continue
+            why = ""
+            if prop.expect.cites_enabled_provision and decision.provision not in enabled:
                 why = f"refusal cites {decision.provision}, which this configuration does not apply"
+            elif prop.expect.cites_enabled_provision and not decision.reason.strip():
+                why = "refusal gives no reason (Art 40(24))"
+            elif prop.expect.never_cites and decision.provision in prop.expect.never_cites:
+                why = f"refusal cites {decision.provision}, which may never ground a refusal"
+            if why:
                 return Evaluation(outcome, False, commands, observation, why)
     return Evaluation(outcome, prop.expect.allows(outcome), commands, observation)
 
@@ -254,6 +268,9 @@ def _read_expect(t: Table, scope: str) -> Expect:
         outcome_in=_optional(t, "outcome_in", outcomes),
         outcome_not_in=_optional(t, "outcome_not_in", outcomes),
         cites_enabled_provision=t.flag("cites_enabled_provision", False),
+        never_cites=_optional(
+            t, "never_cites", lambda key: frozenset(t.names(key, list(provision_catalogue())))
+        ),
         probability_at_most=_optional(t, "probability_at_most", t.probability),
         probability_at_least=_optional(t, "probability_at_least", t.probability),
         replications=int(t.number("replications", 10, minimum=2, integer=True)),
@@ -263,9 +280,11 @@ def _read_expect(t: Table, scope: str) -> Expect:
     if (scope == "replications") != bounded:
         t.problem(None, 'a probability bound goes with scope = "replications", and only there')
     if scope in ("decision", "lifecycle") and not (
-        expect.outcome_in or expect.outcome_not_in or expect.cites_enabled_provision
+        expect.outcome_in or expect.outcome_not_in or expect.cites_enabled_provision or expect.never_cites
     ):
-        t.problem(None, "says nothing: give outcome_in, outcome_not_in or cites_enabled_provision")
+        t.problem(
+            None, "says nothing: give outcome_in, outcome_not_in, cites_enabled_provision or never_cites"
+        )
     if scope == "replications" and not expect.outcome_in:
         t.problem(None, "a probability bound needs outcome_in: the outcomes whose probability is bounded")
     return expect

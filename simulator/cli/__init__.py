@@ -10,6 +10,7 @@ from simulator.cli import (  # noqa: F401  (registers the commands)
     checking,
     comparing,
     exploring,
+    provisions,
     reporting,
     running,
     starting,

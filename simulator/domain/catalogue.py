@@ -8,7 +8,13 @@ rights-respecting State does not punish at all (no dual criminality).
 *Protected conduct* is what really lies behind an abusive request (journalism, a peaceful protest,
 practising a minority religion): never a crime in the requested State, and tied to a protected
 ground. A *target profile* says who the person is and how recognisable they are as someone at risk.
-The data live in ``data/catalogue.toml``.
+The data live in ``data/catalogue.toml``, each entry with its ``source``.
+
+*Plausible labels* keep a disguise coherent: protected conduct is dressed only as offences a
+requester could plausibly charge it as (journalism as "false information" or extortion, a protest as
+mass riots), with weights; a scenario can override a row. A label's protected ground, if any, is the
+conduct's own or both are listed in Art 40(22), so seeing through a disguise never removes a listed
+ground.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ class Offence:
     political: bool  # a Budapest Art 27(4)(a) political or politically connected offence
     criminal: bool  # a crime in a typical rights-respecting requested State
     ground: str | None  # protected ground a speech or identity offence engages
+    source: str = ""  # where the entry (and its penalty) comes from
 
 
 @frozen
@@ -40,6 +47,8 @@ class Conduct:
     ground: str  # protected ground engaged
     target: str  # profile of the person targeted
     political: bool  # conduct a reviewer would call political
+    criminal: bool = False  # once seen through, still a crime in both States (authorised testing)
+    source: str = ""
 
 
 @frozen
@@ -54,6 +63,7 @@ class Catalogue:
     offences: Mapping[str, Offence]
     conducts: Mapping[str, Conduct]
     targets: Mapping[str, Target]
+    plausible: Mapping[str, Mapping[str, float]]  # conduct -> label -> weight
 
     def is_political(self, conduct_or_offence: str) -> bool:
         if conduct_or_offence in self.offences:
@@ -87,4 +97,21 @@ def load() -> Catalogue:
         tid: Target(id=tid, visibility=entry["visibility"], ground=_ground(entry["ground"]))
         for tid, entry in raw["target"].items()
     }
-    return Catalogue(offences=offences, conducts=conducts, targets=targets)
+    plausible = {cid: dict(entry["labels"]) for cid, entry in raw["plausible"].items()}
+    return Catalogue(offences=offences, conducts=conducts, targets=targets, plausible=plausible)
+
+
+def plausible_labels(
+    catalogue: Catalogue,
+    conduct: str,
+    preferred: Mapping[str, float] | None = None,
+    override: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Label weights for dressing up ``conduct``: its plausible labels (or a scenario's ``override``),
+    weighted by the requester's ``preferred`` labels where any of them is plausible."""
+    plausible = dict(override if override is not None else catalogue.plausible[conduct])
+    if preferred:
+        both = {label: w * preferred[label] for label, w in plausible.items() if preferred.get(label, 0) > 0}
+        if both:
+            return both
+    return plausible

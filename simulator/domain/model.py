@@ -119,6 +119,8 @@ class Truth:
     target: str  # target profile id
     disguise: float  # 0..1: how convincingly the facts are dressed as the labelled offence
     factual_basis: float  # 0..1: strength of the facts offered (what a court would weigh)
+    person: str = ""  # who is targeted (an id; requests about the same person share it)
+    prior_notices: int = 0  # documented earlier politically motivated notices against the person
 
 
 @frozen
@@ -149,6 +151,8 @@ class Observation:
     apparent_ground: str | None  # the protected ground the signals point to, if any
     factual_basis: float  # strength of the facts as the reviewer weighs them
     thoroughness: float  # 0..1: how thorough the review was (drops under load)
+    prior_notices: int = 0  # politically motivated notices against the person the reviewer knows of
+    recalled: str = ""  # what the reviewer's case file supplied (empty: nothing remembered)
 
     @property
     def suspect_conduct(self) -> bool:
@@ -169,6 +173,29 @@ class ScreeningDraws:
     dual_criminality: float = 0.5  # discretionary refusal when below the refusal rate
     essential_interests: float = 0.5  # Art 40(21)(b) refusal when below its refusal rate
     postponement: float = 0.5  # Art 40(26) postponement when below the postponement rate
+
+
+@frozen
+class Recollection:
+    """What the requested State's case file holds about a person (or one request) from earlier reviews.
+
+    A finding made once (the disguise seen through to the real conduct, the person recognised as at
+    risk, a refusal or consultation on a persecution ground) carries to later submissions when the
+    scenario's ``safeguards.memory`` says so. ``requests`` names the requests the findings come from,
+    so a decision trace can show the link.
+    """
+
+    conduct_seen: str | None = None  # the real conduct a reviewer saw through to
+    recognised: bool = False  # a reviewer recognised the person as someone at risk
+    persecution_findings: int = (
+        0  # refusals or consultations on a persecution ground (40(22), 40(21)(b), Art 6)
+    )
+    requests: tuple[int, ...] = ()  # the requests these findings come from
+    persecution_requests: frozenset[int] = frozenset()  # requests with a persecution finding
+
+    @property
+    def empty(self) -> bool:
+        return self.conduct_seen is None and not self.recognised and not self.persecution_findings
 
 
 @frozen

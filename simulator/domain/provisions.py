@@ -5,8 +5,14 @@ A *provision* is one rule the requested State's screening can rest on: a ground 
 procedure (ask for more information, consult before refusal, postpone), or a domestic standard a
 court applies before data are handed over (the US probable-cause warrant for content). The text of
 each lives in ``data/provisions.toml``; code refers to provisions only by id, so a corrected
-paragraph number is a one-line data edit. Citations the domain reference marks "(verify)" carry
-``verified = false``.
+paragraph number is a one-line data edit. Each provision carries the ``confidence`` of its citation
+(verified | high | medium | low, as the citation-by-citation treaty check rates it) and its ``source``;
+every citation that is not verified prints as "(unverified)" next to a decision.
+
+Two flags tie a provision to consultation (Art 40(27)): ``consult`` marks the refusals the treaty
+says must be preceded by a consultation (those "pursuant to paragraph 21", and 40(26) postponements;
+not 40(9), 40(22) or Art 36), ``conditions`` the grounds a grant subject to conditions (use limitation,
+Art 40(19); data-protection conditions, Art 36(1)(b)) can answer.
 """
 
 from __future__ import annotations
@@ -28,6 +34,15 @@ class Nature(enum.StrEnum):
     PROCEDURAL = "procedural"
 
 
+class Confidence(enum.StrEnum):
+    """How far a citation has been checked against the adopted text (treaty-check.md's scale)."""
+
+    VERIFIED = "verified"  # checked against a primary text
+    HIGH = "high"  # corroborated by secondary sources, or derived from a verified template
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 @frozen
 class Provision:
     """One rule of the catalogue."""
@@ -40,8 +55,16 @@ class Provision:
     stage: str  # a Stage value, or "any"
     framework: str  # uncc | budapest | us
     optional: bool  # not part of the UN convention's own regime
-    verified: bool  # citation checked against the adopted text
+    confidence: Confidence  # how far the citation has been checked
+    source: str  # where the citation and its confidence come from
     curable: bool  # an amended request can cure the ground (complete the file, stronger facts)
+    consult: bool = False  # Art 40(27) asks for consultation before refusing or postponing on it
+    conditions: bool = False  # a consultation on it can offer a grant subject to conditions
+
+    @property
+    def verified(self) -> bool:
+        """The citation was checked against a primary text."""
+        return self.confidence is Confidence.VERIFIED
 
     def cite(self) -> str:
         """The citation as printed next to a decision, flagged when still unverified."""
@@ -53,7 +76,20 @@ def catalogue() -> Mapping[str, Provision]:
     """All provisions, by id, read once from the package data."""
     text = resources.files("simulator.domain").joinpath("data/provisions.toml").read_text("utf-8")
     raw = tomllib.loads(text)
-    return {pid: Provision(id=pid, nature=Nature(entry.pop("nature")), **entry) for pid, entry in raw.items()}
+    return {
+        pid: Provision(
+            id=pid,
+            nature=Nature(entry.pop("nature")),
+            confidence=Confidence(entry.pop("confidence")),
+            **entry,
+        )
+        for pid, entry in raw.items()
+    }
+
+
+def treaty_consultation_scope() -> frozenset[str]:
+    """Provisions Art 40(27) asks the requested State to consult on before refusing or postponing."""
+    return frozenset(pid for pid, p in catalogue().items() if p.consult)
 
 
 def provision(pid: str) -> Provision:

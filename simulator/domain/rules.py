@@ -11,15 +11,21 @@ pipeline calls :func:`decide` at the end of each stage and the property tests ca
 Stages and their rules, in order:
 
 - intake: form and content (ask for more under Art 40(16); refuse under 40(21)(a));
-- legal review: scope (Arts 35(1)(c), 2(h)), political offence (Budapest 27(4)(a)), dual
-  criminality (40(9); never for preservation, Art 42), data protection (Art 36);
-- rights scrutiny: discrimination clause (40(22)), essential interests (40(21)(b));
-- judicial order: the domestic standard for the measure (US 18 U.S.C. 2703), or no such measure
-  at all (40(21)(c));
+- legal review: scope (Arts 40(1), 35(1)(c) with 2(h)), political offence (Budapest 27(4)(a)), dual
+  criminality judged on the conduct (40(9), 35(2); never for preservation, Art 42), data protection
+  (Art 36);
+- rights scrutiny: discrimination clause (40(22)), human rights as an opt-in basis for grounds 40(22)
+  leaves out (Art 6), essential interests (40(21)(b));
+- judicial order: the requested State's own standard for the measure (Arts 24(4), 40(17); or US
+  18 U.S.C. 2703, 3123, 3512(e)), or no such measure at all (Art 46 for interception, else 40(21)(c));
 - execution: postponement (40(26)), then the grant, under Art 36 conditions where they apply.
 
-Consultation (40(27)) wraps every refusal: while consultation rounds remain, a refusal is announced
-as ``CONSULT`` so the requester can amend and resubmit.
+Consultation (40(27)) comes before the refusals the treaty names (those pursuant to 40(21), and
+40(26) postponements) or, where a scenario chooses a wider practice, before the refusals it lists in
+``safeguards.consultation.applies_to``: while consultation rounds remain, such a refusal is announced
+as ``CONSULT``. The requester is then offered a grant on conditions where the ground allows it
+(:func:`offers_conditions`), or may amend and resubmit. A decline under 40(9), 40(22) or Art 36 is
+not consulted under the treaty setting.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from simulator.domain.provisions import provision
 from simulator.domain.safeguards import (
     STANDARD_BAR,
     DataProtectionMode,
+    DomesticLaw,
     DualCriminalityMode,
     JudicialStandard,
     Safeguards,
@@ -50,13 +57,22 @@ from simulator.domain.safeguards import (
 
 Check = Callable[[Observation, Safeguards, ScreeningDraws, History], Decision | None]
 
-#: Provision a failed judicial standard cites.
+#: Provision a failed judicial standard cites under US law; under the requested State's own law it
+#: is Arts 24(4), 40(17) (:func:`standard_provision`).
 STANDARD_PROVISION: dict[JudicialStandard, str] = {
+    JudicialStandard.CERTIFICATION: "us-3123",
     JudicialStandard.SUBPOENA: "us-2703-c-2",
     JudicialStandard.ARTICULABLE_FACTS: "us-2703-d",
     JudicialStandard.PROBABLE_CAUSE: "us-2703-a",
-    JudicialStandard.UNAVAILABLE: "uncc-40-21-c",
 }
+
+
+def standard_provision(standard: JudicialStandard, measure: Measure, law: DomesticLaw) -> str:
+    """The provision a refusal under ``standard`` for ``measure`` cites."""
+    if standard is JudicialStandard.UNAVAILABLE:
+        # interception is assisted only "to the extent permitted" (Art 46); other measures: 40(21)(c)
+        return "uncc-46" if measure is Measure.INTERCEPTION else "uncc-40-21-c"
+    return STANDARD_PROVISION[standard] if law is DomesticLaw.US else "uncc-24-4"
 
 
 @frozen
@@ -80,6 +96,7 @@ def persecution_evidence(observation: Observation, safeguards: Safeguards) -> fl
         score += weights.target_recognised
     if observation.suspect_conduct:
         score += weights.suspect_conduct
+    score += weights.prior_notice * observation.prior_notices
     return min(score, 1.0)
 
 
@@ -173,6 +190,21 @@ def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hi
     )
 
 
+def check_human_rights(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    rule = s.human_rights
+    if not rule.enabled or o.apparent_ground not in rule.grounds:
+        return None
+    evidence = persecution_evidence(o, s)
+    if evidence < rule.evidence_threshold:
+        return None
+    return _refuse(
+        Stage.RIGHTS_SCRUTINY,
+        "uncc-6",
+        f"grounds ({evidence:.2f} >= {rule.evidence_threshold:.2f}) to believe the request would suppress "
+        f"the person's {o.apparent_ground.replace('_', ' ')}, which Art 40(22) does not list",
+    )
+
+
 def check_essential_interests(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     rule = s.essential_interests
     if not rule.enabled:
@@ -195,7 +227,18 @@ def check_judicial_standard(o: Observation, s: Safeguards, d: ScreeningDraws, h:
     standard = s.judicial_order.standard(measure)
     if standard is JudicialStandard.NONE:
         return None
-    provision = STANDARD_PROVISION[standard]
+    order = s.judicial_order
+    provision = standard_provision(standard, measure, order.law)
+    if (
+        standard is JudicialStandard.PROBABLE_CAUSE
+        and order.warrant_dual_criminality
+        and not o.dual_criminality
+    ):
+        return _refuse(
+            Stage.JUDICIAL_ORDER,
+            "us-3512-e" if order.law is DomesticLaw.US else provision,
+            f"no warrant: the conduct read ('{o.conduct_read_as}') is not punishable in the requested State",
+        )
     if standard is JudicialStandard.UNAVAILABLE:
         return _refuse(
             Stage.JUDICIAL_ORDER,
@@ -242,23 +285,41 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
     Stage.LEGAL_REVIEW: (
         Rule(("uncc-35-1-c",), Stage.LEGAL_REVIEW, check_scope),
         Rule(("budapest-27-4-a",), Stage.LEGAL_REVIEW, check_political_offence),
-        Rule(("uncc-40-9", "uncc-42"), Stage.LEGAL_REVIEW, check_dual_criminality),
+        Rule(("uncc-40-9", "uncc-35-2", "uncc-42"), Stage.LEGAL_REVIEW, check_dual_criminality),
         Rule(("uncc-36",), Stage.LEGAL_REVIEW, check_data_protection),
     ),
     Stage.RIGHTS_SCRUTINY: (
         Rule(("uncc-40-22",), Stage.RIGHTS_SCRUTINY, check_discrimination),
+        Rule(("uncc-6",), Stage.RIGHTS_SCRUTINY, check_human_rights),
         Rule(("uncc-40-21-b",), Stage.RIGHTS_SCRUTINY, check_essential_interests),
     ),
     Stage.JUDICIAL_ORDER: (
-        Rule(tuple(STANDARD_PROVISION.values()), Stage.JUDICIAL_ORDER, check_judicial_standard),
+        Rule(
+            (*STANDARD_PROVISION.values(), "us-3512-e", "uncc-24-4", "uncc-46", "uncc-40-21-c"),
+            Stage.JUDICIAL_ORDER,
+            check_judicial_standard,
+        ),
     ),
     Stage.EXECUTION: (Rule(("uncc-40-26", "uncc-36"), Stage.EXECUTION, check_postponement),),
 }
 
 
-def _consult_first(decision: Decision, safeguards: Safeguards, history: History) -> Decision:
+def consults(safeguards: Safeguards, pid: str | None) -> bool:
+    """Whether the configuration consults the requester before refusing or postponing on ``pid``."""
     rule = safeguards.consultation
-    if not rule.enabled or history.consultations >= rule.rounds:
+    return rule.enabled and pid in rule.applies_to
+
+
+def offers_conditions(safeguards: Safeguards, pid: str | None) -> bool:
+    """Whether a consultation on ``pid`` offers a grant subject to conditions (Arts 40(19), 36(1)(b))."""
+    return safeguards.consultation.conditions and pid is not None and provision(pid).conditions
+
+
+def _consult_first(decision: Decision, safeguards: Safeguards, history: History) -> Decision:
+    if (
+        not consults(safeguards, decision.provision)
+        or history.consultations >= safeguards.consultation.rounds
+    ):
         return decision
     return Decision(Verdict.CONSULT, decision.stage, decision.provision, decision.reason)
 
@@ -336,10 +397,15 @@ def enabled_provisions(safeguards: Safeguards) -> frozenset[str]:
         enabled.add("uncc-40-22")
     if s.essential_interests.enabled:
         enabled.add("uncc-40-21-b")
+    if s.human_rights.enabled:
+        enabled.add("uncc-6")
+    order = s.judicial_order
     for measure in Measure:
-        standard = s.judicial_order.standard(measure)
+        standard = order.standard(measure)
         if standard is not JudicialStandard.NONE:
-            enabled.add(STANDARD_PROVISION[standard])
+            enabled.add(standard_provision(standard, measure, order.law))
+            if standard is JudicialStandard.PROBABLE_CAUSE and order.warrant_dual_criminality:
+                enabled.add("us-3512-e" if order.law is DomesticLaw.US else "uncc-24-4")
     return frozenset(enabled)
 
 
@@ -349,12 +415,20 @@ def active_provisions(safeguards: Safeguards) -> frozenset[str]:
     active = set(enabled_provisions(s))
     if s.completeness.request_information:
         active.add("uncc-40-16")
-    if s.consultation.enabled:
+    if s.consultation.enabled and s.consultation.applies_to:
         active.add("uncc-40-27")
+        if s.consultation.conditions and any(provision(p).conditions for p in s.consultation.applies_to):
+            active.add("uncc-40-19")
     if s.postponement_rate > 0:
         active.add("uncc-40-26")
     if s.data_protection is not DataProtectionMode.OFF:
         active.add("uncc-36")
-    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED and s.dual_criminality.exempt_measures:
-        active.add("uncc-42")
+    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED:
+        active.add("uncc-35-2")  # judged on the conduct read from the facts, not the label
+        if s.dual_criminality.exempt_measures:
+            active.add("uncc-42")
+    # every request is executed under the requested State's own law, by measure (Arts 24(4), 40(17), 44-46)
+    active |= {"uncc-24-4", "uncc-44", "uncc-45", "uncc-46"}
+    if enabled_provisions(s):
+        active |= {"uncc-40-24", "uncc-40-8", "uncc-40-23"}  # reasons given; never bank secrecy or fiscal
     return frozenset(active)

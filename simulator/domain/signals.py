@@ -11,6 +11,12 @@ request's hidden :class:`~simulator.domain.model.Truth` into an :class:`~simulat
 - **Target recognition.** The person is recognised as someone at risk (a known journalist, an
   activist) with probability ``visibility x thoroughness``. Legitimate requests sometimes concern
   such people too, which is how a legitimate request can be refused.
+- **Memory.** A reviewer whose case file holds an earlier finding about the person (see
+  :class:`~simulator.domain.model.Recollection` and ``safeguards.memory``) reads a new submission in
+  its light: a disguise once seen through stays seen through, a person once recognised stays
+  recognised, and earlier persecution findings count as politically motivated notices.
+- **Documented history.** When the person is recognised, the politically motivated notices on record
+  against them (prior notices in the hidden truth) become known to the reviewer.
 - **Thoroughness** (0..1) drops when a reviewer's queue is long (the pipeline's load effect), so an
   overloaded central authority sees less.
 
@@ -19,13 +25,16 @@ The decision core (:mod:`simulator.domain.rules`) only ever reads the Observatio
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 
-from attrs import frozen
+from attrs import field, frozen
 
 from simulator.domain.catalogue import Catalogue
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Observation, Request, ScreeningDraws
+from simulator.domain.model import Decision, Observation, Recollection, Request, ScreeningDraws, Verdict
+
+#: Provisions whose refusal (or consultation) records a politically motivated notice in the case file.
+PERSECUTION_PROVISIONS = frozenset({"uncc-40-22", "uncc-40-21-b", "uncc-6"})
 
 
 @frozen
@@ -35,6 +44,9 @@ class ReviewContext:
     requester_record: float  # 0 (exemplary) .. 1 (systematic persecution)
     data_protection_adequate: bool
     criminalised: Set[str]  # offence ids the requested State's own law punishes
+    visibility: Mapping[str, float] = field(
+        factory=dict
+    )  # per-scenario target visibility overrides (target id -> 0..1)
 
 
 def observe(
@@ -43,18 +55,36 @@ def observe(
     thoroughness: float,
     draws: ScreeningDraws,
     catalogue: Catalogue | None = None,
+    recalled: Recollection | None = None,
 ) -> Observation:
-    """The signals one reviewer, working at the given thoroughness, perceives of ``request``."""
+    """The signals one reviewer, working at the given thoroughness, perceives of ``request``.
+
+    ``recalled`` is what the requested State's case file holds about the person (None: nothing).
+    """
     catalogue = catalogue or load_catalogue()
+    recalled = recalled or Recollection()
     submission, truth = request.submission, request.truth
     label = submission.offence
+    remembered = []
     if truth.conduct == label:
         penetrated = False
+    elif recalled.conduct_seen == truth.conduct:
+        penetrated = True
+        remembered.append(f"facts seen through to '{truth.conduct}' before")
     else:
         penetrated = draws.see_through < (1.0 - truth.disguise) * thoroughness
     read_as = truth.conduct if penetrated else label
     target = catalogue.targets[truth.target]
-    recognised = draws.target_recognition < target.visibility * thoroughness
+    visibility = context.visibility.get(truth.target, target.visibility)
+    recognised = draws.target_recognition < visibility * thoroughness
+    if recalled.recognised and not recognised:
+        recognised = True
+        remembered.append("person recognised as at risk before")
+    notices = (truth.prior_notices if recognised else 0) + recalled.persecution_findings
+    if recalled.persecution_findings:
+        remembered.append(f"{recalled.persecution_findings} earlier persecution finding(s)")
+    if remembered and recalled.requests:
+        remembered.append("in request(s) " + ", ".join(str(r) for r in recalled.requests))
     ground = target.ground if recognised else catalogue.ground_of(read_as)
     return Observation(
         submission=submission,
@@ -62,10 +92,38 @@ def observe(
         data_protection_adequate=context.data_protection_adequate,
         conduct_read_as=read_as,
         disguise_penetrated=penetrated,
-        dual_criminality=read_as in context.criminalised,
+        dual_criminality=read_as in context.criminalised
+        or (read_as in catalogue.conducts and catalogue.conducts[read_as].criminal),
         political_offence=catalogue.is_political(read_as),
         target_recognised=recognised,
         apparent_ground=ground,
         factual_basis=0.0 if penetrated else truth.factual_basis,
         thoroughness=thoroughness,
+        prior_notices=notices,
+        recalled="; ".join(remembered),
+    )
+
+
+def remember(
+    recollection: Recollection, observation: Observation, decision: Decision, request_id: int
+) -> Recollection:
+    """The case file after one more review: what this review found is added to what was known."""
+    seen = observation.conduct_read_as if observation.disguise_penetrated else recollection.conduct_seen
+    persecution = decision.verdict in (Verdict.REFUSE, Verdict.CONSULT) and (
+        decision.provision in PERSECUTION_PROVISIONS
+    )
+    learned = (
+        seen != recollection.conduct_seen
+        or (observation.target_recognised and not recollection.recognised)
+        or (persecution and request_id not in recollection.requests)
+    )
+    if not learned:
+        return recollection
+    return Recollection(
+        conduct_seen=seen,
+        recognised=recollection.recognised or observation.target_recognised,
+        persecution_findings=recollection.persecution_findings
+        + (1 if persecution and request_id not in recollection.persecution_requests else 0),
+        requests=tuple(sorted({*recollection.requests, request_id})),
+        persecution_requests=recollection.persecution_requests | ({request_id} if persecution else set()),
     )

@@ -17,18 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.catalogue import plausible_labels
 from simulator.domain.model import PROTECTED_GROUNDS, Measure, Stage
+from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import (
     Completeness,
     Consultation,
     DataProtectionMode,
     Discrimination,
+    DomesticLaw,
     DualCriminality,
     DualCriminalityMode,
     EssentialInterests,
     EvidenceWeights,
+    HumanRights,
     JudicialOrder,
     JudicialStandard,
+    Memory,
     Safeguards,
     ScopeTest,
 )
@@ -38,6 +43,7 @@ from simulator.world.distributions import FAMILIES, Distribution, Exponential
 from simulator.world.requesters import MAX_ROUNDS
 from simulator.world.scenario import (
     DEFAULT_FACTUAL_BASIS,
+    SURVEILLANCE_DAYS,
     AbuseProfile,
     LoadEffect,
     Mix,
@@ -223,21 +229,34 @@ def _safeguards(t: Table) -> Safeguards:
         evidence_threshold=ei.probability("evidence_threshold", d.essential_interests.evidence_threshold),
         refusal_rate=ei.probability("refusal_rate", d.essential_interests.refusal_rate),
     )
+    hr = t.table("human_rights")
+    human_rights = HumanRights(
+        enabled=hr.flag("enabled", d.human_rights.enabled),
+        evidence_threshold=hr.probability("evidence_threshold", d.human_rights.evidence_threshold),
+        grounds=frozenset(hr.names("grounds", PROTECTED_GROUNDS, sorted(d.human_rights.grounds))),
+    )
     jo = t.table("judicial_order")
     judicial = JudicialOrder(
-        **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure}
+        **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure},
+        law=jo.choice("law", DomesticLaw, d.judicial_order.law),
+        warrant_dual_criminality=jo.flag(
+            "warrant_dual_criminality", d.judicial_order.warrant_dual_criminality
+        ),
     )
     cons = t.table("consultation")
     consultation = Consultation(
         enabled=cons.flag("enabled", d.consultation.enabled),
         rounds=int(cons.number("rounds", d.consultation.rounds, minimum=0, integer=True)),
         keep_findings=cons.flag("keep_findings", d.consultation.keep_findings),
+        applies_to=_consultation_scope(cons, d.consultation.applies_to),
+        conditions=cons.flag("conditions", d.consultation.conditions),
+        amendment=cons.flag("amendment", d.consultation.amendment),
     )
     ew = t.table("evidence_weights")
     weights = EvidenceWeights(
         **{
             name: ew.number(name, getattr(d.evidence_weights, name), minimum=0)
-            for name in ("requester_record", "target_recognised", "suspect_conduct")
+            for name in ("requester_record", "target_recognised", "suspect_conduct", "prior_notice")
         }
     )
     rounds = 1 + completeness.information_rounds + consultation.rounds
@@ -259,10 +278,38 @@ def _safeguards(t: Table) -> Safeguards:
         consultation=consultation,
         postponement_rate=t.probability("postponement_rate", d.postponement_rate),
         evidence_weights=weights,
+        memory=t.choice("memory", Memory, d.memory),
+        human_rights=human_rights,
     )
-    for table in (scope, comp, dc, disc, ei, jo, cons, ew, t):
+    for table in (scope, comp, dc, disc, ei, hr, jo, cons, ew, t):
         table.finish()
     return safeguards
+
+
+#: Consultation scopes a scenario can name instead of listing provisions.
+CONSULTATION_SCOPES = ("treaty", "every_refusal")
+
+
+def _consultation_scope(cons: Table, treaty: frozenset[str]) -> frozenset[str]:
+    """``applies_to``: "treaty" (Art 40(27): 40(21) refusals, 40(26) postponements), "every_refusal"
+    (a wider practice, chosen explicitly), or a list of provision ids."""
+    if not cons.has("applies_to"):
+        cons.used.add("applies_to")
+        return treaty
+    value = cons.data["applies_to"]
+    if isinstance(value, str):
+        cons.used.add("applies_to")
+        if value == "treaty":
+            return treaty
+        if value == "every_refusal":
+            return frozenset(provision_catalogue())
+        cons.problem(
+            "applies_to",
+            f"must be 'treaty', 'every_refusal' or a list of provision ids, not {value!r}"
+            f"{suggestion(value, CONSULTATION_SCOPES)}",
+        )
+        return treaty
+    return frozenset(cons.names("applies_to", list(provision_catalogue())))
 
 
 # --- requested State ----------------------------------------------------------------------------
@@ -275,6 +322,13 @@ def _requested_state(root: Table, safeguards: Safeguards) -> RequestedState:
     removed = set(rs.names("decriminalises", offences, []))
     criminalised = {o.id for o in catalogue.offences.values() if o.criminal} | extra
     postponement = distribution(rs, "postponement_days", Exponential(60.0))
+    visibility = _target_visibility(rs.table("target_visibility"), catalogue.targets)
+    sv = rs.table("surveillance_days")
+    surveillance = {
+        m: sv.number(m.value, SURVEILLANCE_DAYS[m], minimum=0)
+        for m in (Measure.REAL_TIME_TRAFFIC, Measure.INTERCEPTION)
+    }
+    sv.finish()
     rs.finish()
 
     stages_table = root.table("stages", required=True)
@@ -301,7 +355,22 @@ def _requested_state(root: Table, safeguards: Safeguards) -> RequestedState:
         safeguards=safeguards,
         load_effect=load_effect,
         postponement_days=postponement,
+        target_visibility=visibility,
+        surveillance_days=surveillance,
     )
+
+
+def _target_visibility(t: Table, targets: Mapping[str, Any]) -> dict[str, float]:
+    """Per-scenario overrides of how recognisable each target profile is (``target = probability``)."""
+    visibility = {}
+    for target in t.data:
+        if target not in targets:
+            t.problem(target, f"unknown target profile{suggestion(target, targets)}")
+            t.used.add(target)
+            continue
+        visibility[target] = t.probability(target)
+    t.finish()
+    return visibility
 
 
 def _routes(t: Table, stages: Mapping[Stage, StageConfig]) -> dict:
@@ -350,13 +419,23 @@ def _requesting_state(t: Table) -> RequestingState:
     abuse = None
     if t.has("abuse") or abusive_share > 0:
         a = t.table("abuse", required=True)
+        conduct_mix = mix(a, "conducts", conducts)
+        labels = mix(a, "labels", offences) if a.has("labels") else Mix((), ())
+        a.used.add("labels")
+        relabel_to = mix(a, "relabel_to", offences) if a.has("relabel_to") else None
+        coherent, recoherent = _coherent_labels(a.table("plausible"), conduct_mix, labels, relabel_to)
         abuse = AbuseProfile(
-            conducts=mix(a, "conducts", conducts),
-            labels=mix(a, "labels", offences),
+            conducts=conduct_mix,
+            labels=labels,
             disguise=distribution(a, "disguise", score=True),
             relabel_rate=a.probability("relabel_rate", 0.5),
-            relabel_to=mix(a, "relabel_to", offences) if a.has("relabel_to") else None,
+            relabel_to=relabel_to,
             disguise_gain=a.probability("disguise_gain", 0.2),
+            labels_by_conduct=coherent,
+            relabels_by_conduct=recoherent,
+            targeted_persons=int(a.number("targeted_persons", 50, minimum=1, integer=True)),
+            documented_history=a.probability("documented_history", 0.0),
+            prior_notices=int(a.number("prior_notices", 2, minimum=0, integer=True)),
         )
         a.finish()
     at_risk = [tid for tid in targets if tid != "ordinary"]
@@ -392,6 +471,7 @@ def _requesting_state(t: Table) -> RequestingState:
         documentation_complete=t.probability("documentation_complete", 0.8),
         information_fix_rate=t.probability("information_fix_rate", 0.8),
         response_rate=t.probability("response_rate", 0.9),
+        accepts_conditions=t.probability("accepts_conditions", 0.8),
         amendment_gain=t.probability("amendment_gain", 0.15),
         sensitive_target_share=t.probability("sensitive_target_share", 0.02),
         sensitive_targets=mix(t, "sensitive_targets", at_risk, {"journalist": 1.0}),
@@ -400,6 +480,30 @@ def _requesting_state(t: Table) -> RequestingState:
     )
     t.finish()
     return state
+
+
+def _coherent_labels(
+    t: Table, conducts: Mix, labels: Mix, relabel_to: Mix | None
+) -> tuple[dict[str, Mix], dict[str, Mix]]:
+    """Per conduct, the labels (and relabels) a requester uses: the catalogue's plausible labels for
+    that conduct, or the scenario's ``abuse.plausible`` row, weighted by its preferred ``labels``."""
+    catalogue = load_catalogue()
+    overrides = {}
+    for conduct in t.data:
+        if conduct not in catalogue.conducts:
+            t.problem(conduct, f"unknown conduct{suggestion(conduct, catalogue.conducts)}")
+            t.used.add(conduct)
+            continue
+        overrides[conduct] = t.weights(conduct, catalogue.offences)
+    t.finish()
+    preferred = labels.shares() if labels.names else None
+    coherent, recoherent = {}, {}
+    for conduct in conducts.names:
+        override = overrides.get(conduct) or None
+        coherent[conduct] = Mix.of(plausible_labels(catalogue, conduct, preferred, override))
+        if relabel_to is not None:
+            recoherent[conduct] = Mix.of(plausible_labels(catalogue, conduct, relabel_to.shares(), override))
+    return coherent, recoherent
 
 
 def _check_unique_ids(root: Table, states: list[RequestingState]) -> None:

@@ -65,6 +65,9 @@ def run_document(result: RunResult, command: Sequence[str] | None = None) -> dic
     """The JSON document of a run (what ``mlasim run --format json`` prints)."""
     document = result.to_dict()
     cited(document["refusals"])
+    document["system"] = {
+        name.split(".", 1)[1]: est.to_dict() for name, est in result.section("system.").items()
+    }
     document["per_replication"] = {
         name: [_plain_number(row.get(name, math.nan)) for row in result.rows] for name in PER_REPLICATION
     }

@@ -65,18 +65,73 @@ def as_table(result: RunResult) -> str:
         lines += text_table(("provision", "abusive", "legitimate"), refusals)
     lines += ["", "By requesting State"]
     lines += text_table(
-        ("State", "submitted", "abusive", "abuse pass-through", "legitimate refused"),
+        (
+            "State",
+            "submitted",
+            "abusive",
+            "abuse pass-through",
+            "legitimate refused",
+            "legitimate days (mean)",
+        ),
         _state_rows(result),
     )
-    waits = [
-        (stage, format_estimate(est, "days"))
-        for name, est in result.section("stage.").items()
-        for stage in [name.split(".")[1]]
-    ]
-    if waits:
-        lines += ["", "Mean wait for a reviewer (days)"]
-        lines += text_table(("stage", "mean [95% CI]"), waits)
+    by_provision = _state_refusal_rows(result)
+    if by_provision:
+        lines += ["", "Refusals by requesting State and provision (mean per replication, all requests)"]
+        lines += text_table(("State", "provision", "refusals"), by_provision)
+    lines += _queueing_lines(result)
     return "\n".join(lines)
+
+
+def _state_refusal_rows(result: RunResult) -> list[tuple[str, str, str]]:
+    rows = []
+    for state in result.scenario.requesting_states:
+        prefix = f"state.{state.id}.refusals."
+        for name, est in result.section(prefix).items():
+            if est.mean > 0:
+                rows.append((state.id, provisions.cite(name[len(prefix) :]), format_estimate(est, "count")))
+    return rows
+
+
+#: Per-stage queueing columns: metric suffix, header, kind.
+QUEUEING_COLUMNS = (
+    ("mean_wait_days", "wait (counted)", "days"),
+    ("time_avg_in_queue", "L queue", "count"),
+    ("time_avg_in_stage", "L stage", "count"),
+    ("throughput_per_day", "done/day", "count"),
+    ("mean_time_in_stage_days", "W stage", "days"),
+)
+
+
+def _queueing_lines(result: RunResult) -> list[str]:
+    """Per stage: the wait for a reviewer (counted requests) and the whole-run queueing outputs."""
+    stages = [s.value for s in result.scenario.requested_state.stages]
+    rows = []
+    for stage in stages:
+        cells = [stage]
+        for suffix, _, kind in QUEUEING_COLUMNS:
+            name = f"stage.{stage}.{suffix}"
+            cells.append(_mean_text(result, name, kind))
+        if any(c != "-" for c in cells[1:]):
+            rows.append(cells)
+    if not rows:
+        return []
+    lines = ["", "Queues (means over replications; L = time-average number, W = mean days; whole run)"]
+    lines += text_table(("stage", *(header for _, header, _ in QUEUEING_COLUMNS)), rows)
+    if "system.time_avg_in_system" in result.estimates:
+        lines.append(
+            f"  system: L {_mean_text(result, 'system.time_avg_in_system', 'count')} requests, "
+            f"arrivals {_mean_text(result, 'system.arrivals_per_day', 'count')} a day, "
+            f"W {_mean_text(result, 'system.mean_time_in_system_days', 'days')} days"
+        )
+    return lines
+
+
+def _mean_text(result: RunResult, name: str, kind: str) -> str:
+    if name not in result.estimates:
+        return "-"
+    value = result[name].mean
+    return f"{value:.2f}" if kind == "count" and abs(value) < 100 else format_value(value, kind)
 
 
 def _refusal_rows(result: RunResult) -> list[tuple[str, str, str]]:
@@ -103,6 +158,7 @@ def _state_rows(result: RunResult) -> list[tuple[str, ...]]:
                 format_value(result[prefix + "abusive_submitted"].mean, "count"),
                 format_estimate(result[prefix + "abuse_pass_through"], "share"),
                 format_estimate(result[prefix + "legitimate_refusal_rate"], "share"),
+                _mean_text(result, prefix + "legitimate_days_mean", "days"),
             )
         )
     return rows

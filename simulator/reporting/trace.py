@@ -4,7 +4,9 @@ Re-running one replication with the same seed reproduces every request exactly, 
 obtained by running that replication again with a hook on the one request asked for. The trace
 lists, in time order, each stage the request met (when it queued, when a reviewer took it, how
 thorough the review was), what the reviewer observed, the rules checked, the decision with the
-provision and its citation, the requester's answers and amendments, and the outcome.
+provision and its citation, the requester's answers and amendments, and the outcome. When the
+requested State's case file supplied a finding (``safeguards.memory``), the trace says what was
+recalled and from which earlier request.
 """
 
 from __future__ import annotations
@@ -150,6 +152,8 @@ def _event_lines(trace: Trace, event: TraceEvent) -> list[str]:
             if pid in rules.active_provisions(trace.scenario.requested_state.safeguards)
         )
         lines = _observation_lines(trace, decision.stage, d["observation"])
+        if d["observation"].recalled and decision.stage in (Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY):
+            lines.append(f"{' ' * 13}recalled from the case file: {d['observation'].recalled}")
         if d["observation"].thoroughness < 1:
             lines.append(f"{' ' * 13}review thoroughness {d['observation'].thoroughness:.2f} (load)")
         if checked:

@@ -4,8 +4,14 @@ A request goes through screening rounds. In each round it meets the stages of it
 at the end of each stage the reviewer observes it (:func:`simulator.domain.signals.observe`) and the
 decision core decides (:func:`simulator.domain.rules.decide`). A query for more information (Art 40(16))
 or a consultation before refusal (Art 40(27)) sends it back to the requester, who answers after a
-delay (or abandons it) and resubmits it amended: the next round. A postponement (Art 40(26)) holds
-execution for a while.
+delay (or abandons it) and resubmits it amended: the next round. A consultation on a ground that
+conditions can answer offers a grant on conditions (use limitation, Art 40(19)) that the requester
+accepts or declines. A postponement (Art 40(26)) holds execution for a while, after a consultation
+where the configuration consults on it (the treaty's setting), which may end in a grant on conditions.
+
+The requested State keeps **case files** (:class:`CaseFiles`): what a review found (a disguise seen
+through, a person recognised, a persecution ground) is recalled at later reviews of the same request
+or of any later request naming the same person, as ``safeguards.memory`` says.
 
 :func:`life` is that story as a generator of commands. It never looks at a clock and never applies
 a rule itself. Whoever drives it decides what the commands mean:
@@ -33,11 +39,13 @@ from simulator.domain.model import (
     History,
     Observation,
     Outcome,
+    Recollection,
     Request,
     Stage,
     Verdict,
 )
-from simulator.domain.signals import ReviewContext, observe
+from simulator.domain.safeguards import Memory
+from simulator.domain.signals import ReviewContext, observe, remember
 from simulator.world.requesters import (
     STAGE_INDEX,
     RoundSlot,
@@ -101,15 +109,55 @@ Command = Review | Decided | Wait | Resubmitted
 Life = Generator[Command, Any, Ending]
 
 
+class CaseFiles:
+    """The requested State's case files for one run: findings by request or by person (``memory``)."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+        self._files: dict[tuple[str, object], Recollection] = {}
+
+    def _key(self, request: Request) -> tuple[str, object] | None:
+        if self.memory is Memory.SAME_TARGET and request.truth.person:
+            return ("person", request.truth.person)
+        if self.memory is Memory.NONE:
+            return None
+        return ("request", request.id)
+
+    def recall(self, request: Request) -> Recollection | None:
+        key = self._key(request)
+        return None if key is None else self._files.get(key)
+
+    def record(self, request: Request, observation: Observation, decision: Decision) -> None:
+        key = self._key(request)
+        if key is not None:
+            known = self._files.get(key, Recollection())
+            self._files[key] = remember(known, observation, decision, request.id)
+
+
+def conditional_grant(stage: Stage, pid: str | None) -> Decision:
+    """The grant a requester accepted at a consultation: data handed over under a use limitation."""
+    return Decision(
+        Verdict.CONDITIONAL_GRANT,
+        stage,
+        "uncc-40-19",
+        f"granted on conditions agreed at consultation on {pid} (use limited to the stated case)",
+    )
+
+
 def life(
     request: Request,
     requester: RequestingState,
     requested: RequestedState,
     context: ReviewContext,
     draws_for_round: Callable[[int], list[float]],
+    case_files: CaseFiles | None = None,
 ) -> Life:
-    """The life of ``request``; ``draws_for_round(r)`` gives round ``r``'s uniforms (see RoundSlot)."""
+    """The life of ``request``; ``draws_for_round(r)`` gives round ``r``'s uniforms (see RoundSlot).
+
+    ``case_files`` are shared by the requests of one run (a fresh set when None).
+    """
     safeguards = requested.safeguards
+    files = case_files if case_files is not None else CaseFiles(safeguards.memory)
     history = History()
     round_index = 0
     while True:
@@ -119,10 +167,23 @@ def life(
         decision = None
         for stage in requested.routes[request.submission.measure]:
             thoroughness = yield Review(request, stage, block[RoundSlot.SERVICE + STAGE_INDEX[stage]])
-            if observation is None or observation.thoroughness != thoroughness:
-                observation = observe(request, context, thoroughness, draws)
+            recalled = files.recall(request)
+            if observation is None or observation.thoroughness != thoroughness or recalled is not None:
+                observation = observe(request, context, thoroughness, draws, recalled=recalled)
             decision = rules.decide(stage, observation, safeguards, draws, history)
+            files.record(request, observation, decision)
             yield Decided(request, observation, decision)
+            if decision.verdict is Verdict.POSTPONE and rules.consults(safeguards, decision.provision):
+                # Art 40(27): consult before postponing; the requester may take the data on conditions now.
+                yield Wait(
+                    request, requester.response_days.quantile(block[RoundSlot.RESPONSE_DAYS]), "response"
+                )
+                if rules.offers_conditions(safeguards, decision.provision) and (
+                    block[RoundSlot.AMENDMENT] < requester.accepts_conditions
+                ):
+                    decision = conditional_grant(stage, decision.provision)
+                    yield Decided(request, observation, decision, resumed=True)
+                    break
             if decision.verdict is Verdict.POSTPONE:
                 yield Wait(
                     request,
@@ -145,6 +206,19 @@ def life(
         if verdict is Verdict.REQUEST_INFORMATION:
             request = answer_information_request(request, requester, block)
             history = attrs.evolve(history, information_requests=history.information_requests + 1)
+        elif rules.offers_conditions(safeguards, decision.provision) and (
+            block[RoundSlot.AMENDMENT] < requester.accepts_conditions
+        ):
+            # Art 40(27): the requester accepts a grant subject to conditions (Art 40(19)).
+            decision = conditional_grant(decision.stage, decision.provision)
+            yield Decided(request, observation, decision, resumed=True)
+            return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision)
+        elif not safeguards.consultation.amendment:
+            decision = attrs.evolve(
+                decision, verdict=Verdict.REFUSE, reason=decision.reason + " (after consultation)"
+            )
+            yield Decided(request, observation, decision, resumed=True)
+            return Ending(Outcome.REFUSED, decision.provision)
         else:
             request = amend_after_consultation(request, requester, block)
             history = attrs.evolve(

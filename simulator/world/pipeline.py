@@ -27,7 +27,7 @@ from simulator.domain import rules
 from simulator.domain.model import Request, Stage
 from simulator.domain.signals import ReviewContext
 from simulator.world.distributions import Distribution
-from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait, life
+from simulator.world.lifecycle import CaseFiles, Decided, Resubmitted, Review, Wait, life
 from simulator.world.requesters import SLOTS_PER_REQUEST, arrival_times, draw_request, round_draws
 from simulator.world.scenario import RequestingState, Scenario
 from simulator.world.streams import stream
@@ -41,9 +41,11 @@ TraceHook = Callable[[Request, str, dict], None]
 
 def review_contexts(scenario: Scenario) -> dict[str, ReviewContext]:
     """What the requested State brings to reading each requesting State's requests."""
-    criminalised = scenario.requested_state.criminalised
+    requested = scenario.requested_state
     return {
-        s.id: ReviewContext(s.rights_record, s.data_protection_adequate, criminalised)
+        s.id: ReviewContext(
+            s.rights_record, s.data_protection_adequate, requested.criminalised, requested.target_visibility
+        )
         for s in scenario.requesting_states
     }
 
@@ -123,12 +125,14 @@ class Pipeline:
         self.plans = plans
         self.contexts = review_contexts(scenario)
         self.requesters = {s.id: s for s in scenario.requesting_states}
+        self.case_files = CaseFiles(self.safeguards.memory)  # the central authority's memory
         self._next_id = 0
 
     def run(self) -> Tally:
         for state in self.scenario.requesting_states:
             self.env.process(self._arrivals(state))
         self.env.run(until=self.scenario.end_day)
+        self.tally.close(self.env.now)
         return self.tally
 
     # --- arrivals -------------------------------------------------------------------------------
@@ -170,6 +174,7 @@ class Pipeline:
         env = self.env
         plans = self.plans
         tally = self.tally
+        stage_event = tally.stage_event
         load_effect = self.load_effect
         requester = self.requesters[request.submission.requester]
         traced = request.id == self.trace_id
@@ -179,6 +184,7 @@ class Pipeline:
             self.scenario.requested_state,
             self.contexts[requester.id],
             lambda round_index: round_draws(uniforms, round_index),
+            self.case_files,
         )
         send = steps.send
         reply = None
@@ -194,7 +200,9 @@ class Pipeline:
                     server = plan.server
                     arrived = started = env.now
                     queue_ahead, thoroughness = 0, 1.0
+                    stage_event(plan.stage, "join", arrived)
                     if server is None:
+                        stage_event(plan.stage, "start", arrived, arrived)
                         yield env.timeout(base)
                     else:
                         queue_ahead = len(server.queue)
@@ -204,9 +212,11 @@ class Pipeline:
                         if plan.rushed_under_load:
                             thoroughness = load_effect.thoroughness(len(server.queue))
                         started = env.now
+                        stage_event(plan.stage, "start", started, arrived)
                         tally.waited(command.request, plan.stage, started - arrived)
                         yield env.timeout(base * thoroughness)
                         server.done()
+                    stage_event(plan.stage, "leave", env.now, arrived)
                     if traced:
                         details = {
                             "stage": plan.stage,
@@ -258,5 +268,6 @@ def simulate(
             (s.id for s in scenario.requesting_states),
             rules.enabled_provisions(scenario.requested_state.safeguards),
             keep_outcomes=keep_outcomes,
+            surveillance_days=scenario.requested_state.surveillance_days,
         )
     return Pipeline(scenario, seed, replication, tally, trace).run()

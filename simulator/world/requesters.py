@@ -144,8 +144,11 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
     if state.abuse is not None and u[_ABUSIVE] < state.abusive_share:
         abuse = state.abuse
         conduct = load_catalogue().conducts[abuse.conducts.pick(u[_CONDUCT])]
-        label = abuse.labels.pick(u[_LABEL])
+        label = abuse.labels_for(conduct.id).pick(u[_LABEL])  # a label plausible for the conduct
         disguise = abuse.disguise.quantile(u[_DISGUISE])
+        # the person: one of a pool per target profile (the draw legitimate requests use for theirs)
+        person = min(int(u[_SENSITIVE_TARGET] * abuse.targeted_persons), abuse.targeted_persons - 1)
+        documented = person < abuse.documented_history * abuse.targeted_persons
         truth = Truth(
             abusive=True,
             conduct=conduct.id,
@@ -153,6 +156,8 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
             target=conduct.target,
             disguise=disguise,
             factual_basis=disguise,
+            person=f"{state.id}/{conduct.target}/{person}",
+            prior_notices=abuse.prior_notices if documented else 0,
         )
     else:
         label = state.offences.pick(u[_LABEL])
@@ -164,6 +169,7 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
             target=state.sensitive_targets.pick(u[_SENSITIVE_TARGET]) if sensitive else "ordinary",
             disguise=0.0,
             factual_basis=state.factual_basis.quantile(u[_FACTUAL_BASIS]),
+            person=f"{state.id}/request/{request_id}",
         )
     submission = Submission(
         requester=state.id,
@@ -198,8 +204,9 @@ def amend_after_consultation(request: Request, state: RequestingState, block: li
         basis = min(1.0, truth.factual_basis + state.amendment_gain)
         return request.amended(submission, attrs.evolve(truth, factual_basis=basis))
     abuse = state.abuse
-    if abuse.relabel_to is not None and block[_RELABEL] < abuse.relabel_rate:
-        label = abuse.relabel_to.pick(block[_RELABEL_TO])
+    relabels = abuse.relabels_for(truth.conduct)
+    if relabels is not None and block[_RELABEL] < abuse.relabel_rate:
+        label = relabels.pick(block[_RELABEL_TO])
         submission = attrs.evolve(submission, offence=label, penalty_years=penalty_years(state, label))
     disguise = min(1.0, truth.disguise + abuse.disguise_gain)
     truth = attrs.evolve(truth, disguise=disguise, factual_basis=disguise)

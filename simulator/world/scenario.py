@@ -30,6 +30,12 @@ from simulator.world.distributions import Beta, Distribution, Exponential
 DEFAULT_FACTUAL_BASIS = Beta(5.0, 2.0)
 
 
+#: How long a granted real-time measure runs (days): the period a request states (UNCC Art 45) within
+#: the requested State's limit. Defaults: US pen-register orders up to 60 days (18 U.S.C. 3123(c)(1)),
+#: interception orders up to 30 days (18 U.S.C. 2518(5)).
+SURVEILLANCE_DAYS: dict[Measure, float] = {Measure.REAL_TIME_TRAFFIC: 60.0, Measure.INTERCEPTION: 30.0}
+
+
 @frozen
 class Mix:
     """A categorical distribution over names (measures, offences, conducts), picked by one uniform."""
@@ -73,11 +79,26 @@ class AbuseProfile:
     """How a requesting State's abusive requests look and how it adapts them."""
 
     conducts: Mix  # the protected conduct really targeted
-    labels: Mix  # the offence it is labelled as
+    labels: Mix  # the offences it prefers as labels (weights multiply the catalogue's plausibility)
     disguise: Distribution  # 0..1, how convincingly the facts are fabricated
     relabel_rate: float = 0.5  # chance of relabelling after a consultation reveals the ground
     relabel_to: Mix | None = None  # labels used when relabelling (None: keep the label)
     disguise_gain: float = 0.2  # how much better disguised an amended request is
+    labels_by_conduct: Mapping[str, Mix] = field(factory=dict)  # coherent labels per conduct
+    relabels_by_conduct: Mapping[str, Mix] = field(factory=dict)  # coherent relabels per conduct
+    targeted_persons: int = 50  # distinct persons per target profile (repeat requests name the same ones)
+    documented_history: float = 0.0  # share of those persons with politically motivated notices on record
+    prior_notices: int = 2  # notices on record against such a person
+
+    def labels_for(self, conduct: str) -> Mix:
+        """The labels this requester dresses ``conduct`` in (plausible ones, see the catalogue)."""
+        return self.labels_by_conduct.get(conduct, self.labels)
+
+    def relabels_for(self, conduct: str) -> Mix | None:
+        """The labels it switches to after a consultation (None: it keeps the label)."""
+        if self.relabel_to is None:
+            return None
+        return self.relabels_by_conduct.get(conduct, self.relabel_to)
 
 
 @frozen
@@ -98,6 +119,7 @@ class RequestingState:
     documentation_complete: float = 0.8  # share of requests with complete documentation
     information_fix_rate: float = 0.8  # chance an answer to a query fills the gaps
     response_rate: float = 0.9  # chance the requester answers rather than abandons
+    accepts_conditions: float = 0.8  # chance it accepts a grant on conditions offered at consultation
     amendment_gain: float = 0.15  # how much stronger the facts are after a consultation
     sensitive_target_share: float = 0.02  # legitimate requests about a journalist, activist...
     sensitive_targets: Mix = field(factory=lambda: Mix.of({"journalist": 1.0}))
@@ -146,6 +168,8 @@ class RequestedState:
     safeguards: Safeguards
     load_effect: LoadEffect = field(factory=LoadEffect)
     postponement_days: Distribution = field(factory=lambda: Exponential(60.0))
+    target_visibility: Mapping[str, float] = field(factory=dict)  # overrides of the catalogue's visibility
+    surveillance_days: Mapping[Measure, float] = field(factory=lambda: dict(SURVEILLANCE_DAYS))
 
 
 @frozen

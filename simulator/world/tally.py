@@ -18,7 +18,17 @@ Definitions:
 - ``legitimate_refusal_rate`` = legitimate requests refused / legitimate requests decided;
 - ``legitimate_days_median`` and ``legitimate_days_p90``: days from first submission to the final
   decision (grant or refusal) of legitimate requests decided before the end of the run;
-- ``backlog_at_end``: requests (warm-up arrivals included) still in the pipeline when the run stops.
+- ``backlog_at_end``: requests (warm-up arrivals included) still in the pipeline when the run stops;
+- ``surveillance_person_days.abusive`` / ``.legitimate``: days of real-time collection (traffic data,
+  interception) granted, each granted request counting the period its measure runs;
+- per requesting State: the mean days to decision of its legitimate requests, and its refusals by
+  provision (``state.<id>.refusals.<provision>``).
+
+**Queueing outputs** (``system.*`` and ``stage.<name>.*``) cover the whole run, from day 0 to the end,
+and every request, warm-up arrivals included, so a modeller can check Little's law (L = lambda W) from
+them: the time-average number in the system and, per stage, in the stage and in its queue (areas
+under the count curves, integrated event by event), arrival and completion rates per day, and the
+mean time in the system, in each stage and in its queue.
 """
 
 from __future__ import annotations
@@ -26,12 +36,12 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from attrs import frozen
 
-from simulator.domain.model import Outcome, Request, Stage
+from simulator.domain.model import Measure, Outcome, Request, Stage
 from simulator.world.sketch import Quantiles
 
 
@@ -57,6 +67,14 @@ HEADLINE_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("legitimate_granted", "legitimate requests granted", "count"),
     MetricSpec("legitimate_refused", "legitimate requests refused", "count"),
     MetricSpec("legitimate_withdrawn", "legitimate requests withdrawn", "count"),
+    MetricSpec(
+        "surveillance_person_days.abusive", "real-time surveillance granted, abusive (person-days)", "count"
+    ),
+    MetricSpec(
+        "surveillance_person_days.legitimate",
+        "real-time surveillance granted, legitimate (person-days)",
+        "count",
+    ),
 )
 
 
@@ -88,8 +106,17 @@ class Tally:
         requesters: Iterable[str],
         provisions: Iterable[str],
         keep_outcomes: bool = False,
+        surveillance_days: Mapping[Measure, float] | None = None,
     ) -> None:
         self.warmup_days = warmup_days
+        self.surveillance_days = dict(surveillance_days or {})
+        self.surveillance: Counter[bool] = Counter()
+        self.state_refusals: Counter[tuple[str, str | None]] = Counter()
+        self.state_days: dict[str, list[float]] = {}
+        self.system = Occupancy()
+        self.sojourn = [0.0, 0]
+        self.stages: dict[Stage, StageOccupancy] = {}
+        self.closed_at: float | None = None
         self.requesters = tuple(requesters)
         self.provisions = tuple(sorted(provisions))
         self.submitted: Counter[tuple[str, bool]] = Counter()
@@ -108,6 +135,7 @@ class Tally:
     def arrived(self, request: Request) -> None:
         self.arrivals += 1
         self.in_system += 1
+        self.system.change(request.submitted_at, +1)
         counted = self.counts(request)
         if counted:
             self.submitted[request.submission.requester, request.truth.abusive] += 1
@@ -120,10 +148,32 @@ class Tally:
             entry[0] += days
             entry[1] += 1
 
+    def stage_event(self, stage: Stage, event: str, now: float, joined: float = 0.0) -> None:
+        """A request joins a stage's queue (``join``), starts service (``start``) or leaves the stage
+        (``leave``) at ``now``; ``joined`` is when it joined that stage's queue."""
+        occupancy = self.stages.setdefault(stage, StageOccupancy())
+        occupancy.event(event, now, joined)
+
+    def close(self, now: float) -> None:
+        """The run stops at ``now``: the time-average counts are taken over [0, now]."""
+        self.closed_at = now
+
     def ended_as(self, request: Request, outcome: Outcome, provision: str | None, day: float) -> None:
         self.in_system -= 1
+        self.system.change(day, -1)
+        self.sojourn[0] += day - request.submitted_at
+        self.sojourn[1] += 1
         if not self.counts(request):
             return
+        state = request.submission.requester
+        if outcome.data_handed_over and request.submission.measure in self.surveillance_days:
+            self.surveillance[request.truth.abusive] += self.surveillance_days[request.submission.measure]
+        if outcome is Outcome.REFUSED:
+            self.state_refusals[state, provision] += 1
+        if not request.truth.abusive and outcome is not Outcome.WITHDRAWN:
+            self.state_days.setdefault(state, [0.0, 0])
+            self.state_days[state][0] += day - request.submitted_at
+            self.state_days[state][1] += 1
         if self.outcomes is not None:
             self.outcomes.ended(request, outcome, provision)
         abusive = request.truth.abusive
@@ -184,7 +234,78 @@ class Tally:
         for stage, (total, n) in self.waits.items():
             if n:
                 row[f"stage.{stage.value}.mean_wait_days"] = total / n
+        row["surveillance_person_days.abusive"] = float(self.surveillance[True])
+        row["surveillance_person_days.legitimate"] = float(self.surveillance[False])
+        for state in self.requesters:
+            total, n = self.state_days.get(state, (0.0, 0))
+            row[f"state.{state}.legitimate_days_mean"] = ratio(total, n)
+            for provision in self.provisions:
+                row[f"state.{state}.refusals.{provision}"] = float(self.state_refusals[state, provision])
+        row.update(self._queueing())
         return row
+
+    def _queueing(self) -> dict[str, float]:
+        """Little's-law outputs over the whole run (see the module docstring)."""
+        if self.closed_at is None or self.closed_at <= 0:
+            return {}
+        end = self.closed_at
+        row = {
+            "system.time_avg_in_system": self.system.average(end),
+            "system.arrivals_per_day": self.arrivals / end,
+            "system.mean_time_in_system_days": ratio(self.sojourn[0], self.sojourn[1]),
+        }
+        for stage, occupancy in self.stages.items():
+            prefix = f"stage.{stage.value}."
+            row[prefix + "time_avg_in_stage"] = occupancy.in_stage.average(end)
+            row[prefix + "time_avg_in_queue"] = occupancy.in_queue.average(end)
+            row[prefix + "arrivals_per_day"] = occupancy.joined / end
+            row[prefix + "throughput_per_day"] = occupancy.left / end
+            row[prefix + "mean_time_in_stage_days"] = ratio(occupancy.stage_time, occupancy.left)
+            row[prefix + "mean_time_in_queue_days"] = ratio(occupancy.queue_time, occupancy.started)
+        return row
+
+
+class Occupancy:
+    """A count that changes over time, with the area under it (for a time average)."""
+
+    __slots__ = ("area", "count", "last")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.area = 0.0
+        self.last = 0.0
+
+    def change(self, now: float, delta: int) -> None:
+        self.area += self.count * (now - self.last)
+        self.last = now
+        self.count += delta
+
+    def average(self, end: float) -> float:
+        return (self.area + self.count * (end - self.last)) / end
+
+
+class StageOccupancy:
+    """One stage's counts in it and in its queue over time, and the time its visits spent there."""
+
+    def __init__(self) -> None:
+        self.in_stage = Occupancy()
+        self.in_queue = Occupancy()
+        self.joined = self.started = self.left = 0
+        self.stage_time = self.queue_time = 0.0  # sums over visits of (leave - join), (start - join)
+
+    def event(self, kind: str, now: float, joined: float) -> None:
+        if kind == "join":
+            self.in_stage.change(now, +1)
+            self.in_queue.change(now, +1)
+            self.joined += 1
+        elif kind == "start":
+            self.in_queue.change(now, -1)
+            self.started += 1
+            self.queue_time += now - joined
+        else:
+            self.in_stage.change(now, -1)
+            self.left += 1
+            self.stage_time += now - joined
 
 
 class RequestOutcomes:

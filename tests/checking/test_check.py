@@ -12,7 +12,7 @@ from simulator.checking.properties import Expect, Given, Property, library, read
 from simulator.cli import app
 from simulator.domain.model import GRANT_VERDICTS
 from simulator.files.loader import load_scenario, read_toml
-from tests.conftest import BASELINE, SCENARIOS
+from tests.conftest import BASELINE, SCENARIOS, practice_before, practice_before_file
 
 runner = CliRunner()
 STRICT = SCENARIOS / "strict-rights-review.toml"
@@ -48,7 +48,9 @@ def test_consultation_without_memory_is_a_loophole(baseline):
     from simulator.files.loader import read_toml
 
     properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
-    result = check_property(baseline, properties["political-persecution-survives-consultation"], 30, seed=0)
+    prop = properties["political-persecution-survives-consultation"]
+    assert check_property(baseline, prop, 30, seed=0).status == "held"  # the treaty's consultation
+    result = check_property(practice_before(), prop, 30, seed=0)  # consulting before every refusal
     assert result.status == "violated"
     commands = result.counterexample.evaluation.commands
     verdicts = [c.decision.verdict.value for c in commands if hasattr(c, "decision")]
@@ -87,8 +89,8 @@ def test_a_probability_bound_is_judged_by_its_interval(baseline):
             "p", "", "replications", Given(abusive=True, requester=frozenset({"authoritarian"})), expect
         )
 
-    violated = check_property(baseline, bound(0.3))
-    assert violated.status == "violated" and violated.estimate.ci_low > 0.3
+    violated = check_property(baseline, bound(0.05))
+    assert violated.status == "violated" and violated.estimate.ci_low > 0.05
     assert check_property(baseline, bound(0.95)).status == "held"
 
 
@@ -126,10 +128,11 @@ def test_cli_check_exit_codes_and_json(tmp_path, monkeypatch):
     assert bad.exit_code == 2 and "no property 'nope'" in bad.output
 
 
-def test_cli_check_counterexample_cites_provisions():
+def test_cli_check_counterexample_cites_provisions(tmp_path):
+    before = practice_before_file(tmp_path)
     result = runner.invoke(
         app,
-        ["check", str(BASELINE), "--max-examples", "20", "-p", "political-persecution-survives-consultation"],
+        ["check", str(before), "--max-examples", "30", "-p", "political-persecution-survives-consultation"],
     )
     assert result.exit_code == 1
     assert "CONSULT [UNCC Art 40(9)" in result.output and "UNCC Art 40(27)" in result.output
@@ -164,3 +167,13 @@ def test_the_search_does_not_depend_on_which_modules_are_loaded(baseline, tmp_pa
         return result.status, result.examples, example.case.request, example.evaluation.outcome
 
     assert found(after) == found(before)
+
+
+def test_no_refusal_rests_on_bank_secrecy_or_fiscal_matters_and_a_planted_ground_is_caught(baseline):
+    """Arts 40(8), 40(23): never a ground. The same check on a ground that does refuse finds it."""
+    prop = library()["no_refusal_on_bank_secrecy_or_fiscal_matters"]
+    assert prop.expect.never_cites == frozenset({"uncc-40-8", "uncc-40-23"})
+    assert check_property(baseline, prop, 10, seed=0).status == "held"
+    planted = Property("p", "", "lifecycle", Given(), Expect(never_cites=frozenset({"uncc-40-9"})))
+    result = check_property(baseline, planted, 30, seed=0)
+    assert result.status == "violated" and "uncc-40-9" in result.counterexample.evaluation.why

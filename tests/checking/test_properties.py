@@ -31,8 +31,9 @@ JOURNALIST = Truth(True, "journalism", "political_opinion", "journalist", 0.0, 0
 LEGITIMATE = Truth(False, "computer_fraud", None, "ordinary", 0.0, 0.9)
 
 
-def test_the_library_holds_the_five_named_properties():
+def test_the_library_holds_the_six_named_properties():
     assert set(library()) == {
+        "no_refusal_on_bank_secrecy_or_fiscal_matters",
         "no_grant_on_substantial_persecution_grounds",
         "persecution_grounds_survive_consultation",
         "complete_convention_offence_requests_not_refused",
@@ -52,7 +53,9 @@ def test_the_fast_preservation_channel_breaks_the_persecution_property(baseline)
     content = evaluate(
         prop, case_of(baseline, "authoritarian", Measure.STORED_CONTENT, "extremism", JOURNALIST), baseline
     )
-    assert content.outcome == "consulted" and content.holds  # Art 40(9), discretion draw 0 < 0.5
+    assert (
+        content.outcome == "refused" and content.holds
+    )  # Art 40(9) (not consulted), discretion draw 0 < 0.5
 
 
 def test_a_property_ignores_requests_it_is_not_about(baseline):

@@ -24,8 +24,11 @@ from simulator.domain.safeguards import (
     Consultation,
     DataProtectionMode,
     Discrimination,
+    DomesticLaw,
     DualCriminality,
     DualCriminalityMode,
+    EssentialInterests,
+    HumanRights,
     JudicialOrder,
     JudicialStandard,
     Safeguards,
@@ -109,13 +112,42 @@ def test_only_execution_grants_and_execution_never_refuses(observation, config, 
 
 
 @given(observations(), safeguards(), screening_draws(), histories(), st.integers(1, 3))
-def test_consultation_comes_before_every_refusal_while_rounds_remain(
+def test_every_refusal_practice_consults_before_every_refusal_while_rounds_remain(
     observation, config, draws, history, extra_rounds
 ):
     rounds = history.consultations + extra_rounds
-    config = attrs.evolve(config, consultation=Consultation(enabled=True, rounds=rounds))
+    every = frozenset(provision_catalogue())
+    config = attrs.evolve(config, consultation=Consultation(enabled=True, rounds=rounds, applies_to=every))
     for stage in Stage:
         assert rules.decide(stage, observation, config, draws, history).verdict is not Verdict.REFUSE
+
+
+@given(observations(), safeguards(), screening_draws(), histories())
+def test_under_the_treaty_setting_only_40_21_refusals_are_consulted(observation, config, draws, history):
+    """Art 40(27): consultation before refusals pursuant to 40(21) and 40(26), never 40(9), 40(22), 36."""
+    config = attrs.evolve(config, consultation=Consultation(enabled=True, rounds=9))
+    for stage in Stage:
+        decision = rules.decide(stage, observation, config, draws, history)
+        if decision.verdict is Verdict.CONSULT:
+            assert provision_catalogue()[decision.provision].consult
+        if decision.verdict is Verdict.REFUSE:
+            assert decision.provision not in Consultation().applies_to
+
+
+def test_a_40_9_decline_is_not_consulted_and_a_40_21_b_refusal_is():
+    observation = journalist_labelled_as_extremist()
+    treaty = Safeguards(
+        dual_criminality=DualCriminality(mode=DualCriminalityMode.REQUIRED),
+        discrimination=Discrimination(enabled=False),
+    )
+    declined = rules.decide(Stage.LEGAL_REVIEW, observation, treaty, ScreeningDraws(), History())
+    assert (declined.verdict, declined.provision) == (Verdict.REFUSE, "uncc-40-9")
+    essential = attrs.evolve(treaty, essential_interests=EssentialInterests(enabled=True, refusal_rate=1.0))
+    consulted = rules.decide(Stage.RIGHTS_SCRUTINY, observation, essential, ScreeningDraws(), History())
+    assert (consulted.verdict, consulted.provision) == (Verdict.CONSULT, "uncc-40-21-b")
+    assert rules.offers_conditions(essential, "uncc-40-21-b") and not rules.offers_conditions(
+        essential, "uncc-40-9"
+    )
 
 
 @given(observations(), safeguards(), screening_draws(), histories())
@@ -169,7 +201,8 @@ def test_probable_cause_refuses_content_on_weak_facts(observation, draws):
         observation, submission=attrs.evolve(observation.submission, measure=Measure.STORED_CONTENT)
     )
     config = attrs.evolve(
-        no_safeguards(), judicial_order=JudicialOrder(stored_content=JudicialStandard.PROBABLE_CAUSE)
+        no_safeguards(),
+        judicial_order=JudicialOrder(stored_content=JudicialStandard.PROBABLE_CAUSE, law=DomesticLaw.US),
     )
     decision = rules.decide(Stage.JUDICIAL_ORDER, observation, config, draws, History())
     refused = decision.verdict is Verdict.REFUSE
@@ -276,3 +309,81 @@ def test_every_rule_cites_only_catalogued_provisions():
 
 def test_enabled_provisions_of_no_safeguards_is_empty():
     assert rules.enabled_provisions(no_safeguards()) == frozenset()
+
+
+# --- measures and domestic law ---------------------------------------------------------------------
+def _judicial(measure: Measure, basis: float, dual: bool = True) -> Observation:
+    return attrs.evolve(
+        journalist_labelled_as_extremist(),
+        submission=Submission("X", measure, "computer_fraud", 8.0, 0),
+        disguise_penetrated=False,
+        conduct_read_as="computer_fraud",
+        dual_criminality=dual,
+        political_offence=False,
+        factual_basis=basis,
+    )
+
+
+def test_interception_unavailable_cites_art_46_and_other_measures_40_21_c():
+    order = JudicialOrder(
+        interception=JudicialStandard.UNAVAILABLE, stored_content=JudicialStandard.UNAVAILABLE
+    )
+    config = Safeguards(judicial_order=order, consultation=Consultation(enabled=False))
+    draws, history = ScreeningDraws(), History()
+    tapped = rules.decide(Stage.JUDICIAL_ORDER, _judicial(Measure.INTERCEPTION, 0.9), config, draws, history)
+    stored = rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.STORED_CONTENT, 0.9), config, draws, history
+    )
+    assert (tapped.verdict, tapped.provision) == (Verdict.REFUSE, "uncc-46")
+    assert stored.provision == "uncc-40-21-c"
+
+
+def test_domestic_standards_cite_art_24_4_and_us_ones_the_statute():
+    domestic = Safeguards(judicial_order=JudicialOrder(stored_content=JudicialStandard.PROBABLE_CAUSE))
+    us = attrs.evolve(domestic, judicial_order=attrs.evolve(domestic.judicial_order, law=DomesticLaw.US))
+    weak = _judicial(Measure.STORED_CONTENT, 0.3)
+    no_consult = Consultation(enabled=False)
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER,
+        weak,
+        attrs.evolve(domestic, consultation=no_consult),
+        ScreeningDraws(),
+        History(),
+    ).provision == ("uncc-24-4")
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, weak, attrs.evolve(us, consultation=no_consult), ScreeningDraws(), History()
+    ).provision == ("us-2703-a")
+
+
+def test_a_certification_of_relevance_is_a_low_bar_and_3512_e_asks_for_us_punishability():
+    order = JudicialOrder(
+        real_time_traffic=JudicialStandard.CERTIFICATION,
+        stored_content=JudicialStandard.PROBABLE_CAUSE,
+        law=DomesticLaw.US,
+        warrant_dual_criminality=True,
+    )
+    config = Safeguards(judicial_order=order, consultation=Consultation(enabled=False))
+    d, h = ScreeningDraws(), History()
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.REAL_TIME_TRAFFIC, 0.06), config, d, h
+    ).verdict is (Verdict.PROCEED)
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.REAL_TIME_TRAFFIC, 0.0), config, d, h
+    ).provision == ("us-3123")
+    foreign_only = _judicial(Measure.STORED_CONTENT, 0.9, dual=False)
+    assert rules.decide(Stage.JUDICIAL_ORDER, foreign_only, config, d, h).provision == "us-3512-e"
+    assert rules.decide(
+        Stage.JUDICIAL_ORDER, _judicial(Measure.STORED_CONTENT, 0.9), config, d, h
+    ).verdict is (Verdict.PROCEED)
+
+
+def test_art_6_is_an_opt_in_basis_for_grounds_40_22_leaves_out():
+    observation = attrs.evolve(journalist_labelled_as_extremist(), apparent_ground="sexual_orientation")
+    off = Safeguards()
+    on = attrs.evolve(off, human_rights=HumanRights(enabled=True))
+    assert rules.decide(Stage.RIGHTS_SCRUTINY, observation, off, ScreeningDraws(), History()).verdict is (
+        Verdict.PROCEED
+    )
+    refused = rules.decide(Stage.RIGHTS_SCRUTINY, observation, on, ScreeningDraws(), History())
+    assert (refused.verdict, refused.provision) == (Verdict.REFUSE, "uncc-6")
+    assert "uncc-6" in rules.enabled_provisions(on) and "uncc-6" not in rules.enabled_provisions(off)

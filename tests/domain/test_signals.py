@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 from hypothesis import given
 
 from simulator.domain.model import Measure, Request, ScreeningDraws, Submission, Truth
@@ -73,3 +74,37 @@ def test_an_overt_speech_label_is_suspect_even_when_the_facts_are_believed():
     o = observe(abusive(0.9, label="extremism"), CONTEXT, 1.0, draws)
     assert o.conduct_read_as == "extremism" and o.political_offence and o.suspect_conduct
     assert o.apparent_ground == "political_opinion"
+
+
+def test_a_case_file_carries_findings_to_the_next_review():
+    """Memory: a disguise seen through and a person recognised stay so; persecution findings count once."""
+    from simulator.domain.model import Decision, Recollection, Stage, Verdict
+    from simulator.domain.signals import remember
+
+    seen = observe(abusive(0.0), CONTEXT, 1.0, ScreeningDraws(see_through=0.0, target_recognition=0.0))
+    refusal = Decision(Verdict.REFUSE, Stage.RIGHTS_SCRUTINY, "uncc-40-22", "grounds")
+    file = remember(Recollection(), seen, refusal, 1)
+    assert file.conduct_seen == "journalism" and file.recognised and file.persecution_findings == 1
+    assert remember(file, seen, refusal, 1) == file  # the same finding twice is one finding
+    blind = ScreeningDraws(see_through=0.999, target_recognition=0.999)
+    fresh = observe(abusive(0.9, "computer_fraud"), CONTEXT, 1.0, blind)
+    assert not fresh.disguise_penetrated and not fresh.target_recognised and fresh.recalled == ""
+    recalled = observe(abusive(0.9, "computer_fraud"), CONTEXT, 1.0, blind, recalled=file)
+    assert recalled.disguise_penetrated and recalled.conduct_read_as == "journalism"
+    assert recalled.target_recognised and recalled.prior_notices == 1
+    assert "request(s) 1" in recalled.recalled
+
+
+def test_documented_notices_are_known_once_the_person_is_recognised():
+    request = abusive(0.9, "computer_fraud")
+    noticed = Request(request.id, 0.0, request.submission, attrs.evolve(request.truth, prior_notices=2))
+    recognised = observe(noticed, CONTEXT, 1.0, ScreeningDraws(see_through=0.999, target_recognition=0.0))
+    unrecognised = observe(noticed, CONTEXT, 1.0, ScreeningDraws(see_through=0.999, target_recognition=0.999))
+    assert recognised.prior_notices == 2 and unrecognised.prior_notices == 0
+
+
+def test_a_scenario_can_make_a_target_more_visible():
+    visible = ReviewContext(0.8, False, frozenset(), {"journalist": 1.0})
+    draws = ScreeningDraws(see_through=0.999, target_recognition=0.95)
+    assert observe(abusive(0.9), visible, 1.0, draws).target_recognised
+    assert not observe(abusive(0.9), CONTEXT, 1.0, draws).target_recognised

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from simulator.domain.model import Measure, Stage
-from simulator.domain.safeguards import DualCriminalityMode, JudicialStandard
+from simulator.domain.provisions import treaty_consultation_scope
+from simulator.domain.safeguards import DualCriminalityMode, JudicialStandard, Memory
 from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
 from simulator.world.distributions import Beta, Lognormal
 from tests.conftest import BASELINE, build, deep_update, document
@@ -187,3 +188,48 @@ def test_one_line_summarises_the_rest():
     line = caught.value.one_line()
     assert "\n" not in line
     assert line.endswith("(and 1 more problem: see 'mlasim validate')")
+
+
+def test_consultation_scope_memory_and_person_history_are_read():
+    baseline = load_scenario(BASELINE).requested_state.safeguards
+    assert baseline.consultation.applies_to == treaty_consultation_scope()
+    assert baseline.memory is Memory.SAME_TARGET
+    doc = deep_update(
+        document(), "safeguards.consultation", {"applies_to": "every_refusal", "conditions": False}
+    )
+    doc = deep_update(doc, "safeguards.memory", "same_request")
+    doc = deep_update(doc, "requested_state.target_visibility", {"journalist": 0.9})
+    doc = deep_update(doc, "requesting_state.0.abuse.documented_history", 0.3)
+    scenario = build(doc)
+    safeguards = scenario.requested_state.safeguards
+    assert "uncc-40-9" in safeguards.consultation.applies_to and not safeguards.consultation.conditions
+    assert safeguards.memory is Memory.SAME_REQUEST
+    assert scenario.requested_state.target_visibility == {"journalist": 0.9}
+    assert scenario.requesting_states[0].abuse.documented_history == 0.3
+    listed = build(deep_update(document(), "safeguards.consultation", {"applies_to": ["uncc-40-9"]}))
+    assert listed.requested_state.safeguards.consultation.applies_to == frozenset({"uncc-40-9"})
+
+
+@pytest.mark.parametrize(
+    ("dotted", "value", "expected"),
+    [
+        (
+            "safeguards.consultation",
+            {"applies_to": "every_refusals"},
+            "safeguards.consultation.applies_to: must be 'treaty', 'every_refusal' or a list of provision ids, not 'every_refusals' (did you mean 'every_refusal'?)",
+        ),
+        (
+            "safeguards.consultation",
+            {"applies_to": ["uncc-40-99"]},
+            "safeguards.consultation.applies_to: item 0: unknown name 'uncc-40-99'",
+        ),
+        ("safeguards.memory", "forever", "safeguards.memory: must be one of none, same_request, same_target"),
+        (
+            "requested_state.target_visibility",
+            {"journalst": 0.5},
+            "requested_state.target_visibility.journalst: unknown target profile (did you mean 'journalist'?)",
+        ),
+    ],
+)
+def test_new_settings_name_the_field_when_wrong(dotted, value, expected):
+    assert any(expected in p for p in problems_of(deep_update(document(), dotted, value)))

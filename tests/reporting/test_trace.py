@@ -8,7 +8,7 @@ from simulator.domain.model import Outcome
 from simulator.experiments.run import replicate
 from simulator.files.loader import load_scenario
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
-from tests.conftest import BASELINE
+from tests.conftest import BASELINE, practice_before
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,8 @@ def test_tracing_does_not_change_the_replication(baseline):
     assert events[0] == "arrived" and events[-1] == "ended"
 
 
-def test_a_consulted_abusive_request_shows_the_loop_and_its_citations(baseline):
-    trace = explain(baseline, 78)
+def test_a_consulted_abusive_request_shows_the_loop_and_its_citations():
+    trace = explain(practice_before(), 78)
     kinds = [e.kind for e in trace.events]
     assert kinds.count("resubmitted") == 1
     first, last = trace.events[0].request, trace.events[-1].request
@@ -68,3 +68,28 @@ def test_json_form_is_plain_data(baseline):
     doc = trace_to_dict(explain(baseline, 5))
     assert json.loads(json.dumps(doc)) == doc
     assert doc["events"][0]["request"]["submission"]["requester"] in {"partner", "hybrid", "authoritarian"}
+
+
+def test_a_trace_shows_what_the_case_file_recalled_and_from_which_request(baseline):
+    """Memory: a later request about a person already seen names the earlier request in its trace."""
+    from simulator.world.pipeline import simulate
+
+    recalled: dict[int, str] = {}
+
+    def hook(request, kind, details):
+        observation = details.get("observation")
+        if kind == "decided" and observation is not None and observation.recalled:
+            recalled.setdefault(request.id, observation.recalled)
+
+    outcomes = simulate(baseline, baseline.seed, 0, keep_outcomes=True).outcomes
+    late_abusive = [i for i, abusive in enumerate(outcomes.abusive) if abusive][-12:]
+    candidates = []
+    for request_id in late_abusive:
+        recalled.clear()
+        simulate(baseline, baseline.seed, 0, trace=(request_id, hook))
+        if recalled:
+            candidates.append(request_id)
+            break
+    assert candidates, "no traced request recalled anything"
+    text = format_trace(explain(baseline, candidates[0]))
+    assert "recalled from the case file:" in text and "request(s) " in text

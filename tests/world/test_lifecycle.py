@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import attrs
 
-from simulator.domain.model import Outcome, Verdict
-from simulator.domain.safeguards import Consultation
+from simulator.domain.model import Measure, Outcome, Request, Submission, Truth, Verdict
+from simulator.domain.provisions import catalogue as provision_catalogue
+from simulator.domain.safeguards import Discrimination, EssentialInterests, Memory
 from simulator.files.loader import load_scenario
-from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait, life, settle
+from simulator.world.lifecycle import CaseFiles, Decided, Resubmitted, Review, Wait, life, settle
 from simulator.world.pipeline import Pipeline, review_contexts
-from simulator.world.requesters import round_draws
+from simulator.world.requesters import RoundSlot, round_draws
 from simulator.world.tally import Tally
 from tests.conftest import BASELINE
 
 
-def without_load_effect(scenario):
+def without_load_effect(scenario, memory=Memory.SAME_REQUEST):
+    """No load effect, and (by default) a memory confined to each request, so lives are independent."""
+    requested = scenario.requested_state
     requested = attrs.evolve(
-        scenario.requested_state,
-        load_effect=attrs.evolve(scenario.requested_state.load_effect, enabled=False),
+        requested,
+        load_effect=attrs.evolve(requested.load_effect, enabled=False),
+        safeguards=attrs.evolve(requested.safeguards, memory=memory),
     )
     return attrs.evolve(scenario, requested_state=requested)
 
@@ -62,9 +66,19 @@ def test_instant_lives_end_as_the_simulated_ones():
     assert compared > 2500
 
 
+def consulting_every_refusal(scenario, memory=Memory.NONE):
+    """The practice before the treaty check: consultation before every refusal, a reviewer who forgets."""
+    requested = scenario.requested_state
+    consultation = attrs.evolve(
+        requested.safeguards.consultation, applies_to=frozenset(provision_catalogue())
+    )
+    safeguards = attrs.evolve(requested.safeguards, consultation=consultation, memory=memory)
+    return attrs.evolve(scenario, requested_state=attrs.evolve(requested, safeguards=safeguards))
+
+
 def test_commands_tell_the_story_in_order():
-    scenario = load_scenario(BASELINE)
-    pipeline, _ = run_recorded(without_load_effect(scenario))
+    scenario = consulting_every_refusal(load_scenario(BASELINE))
+    pipeline, _ = run_recorded(without_load_effect(scenario, Memory.NONE))
     request, uniforms = next((r, u) for r, u in pipeline.submitted if r.id == 78)
     state = scenario.requester(request.submission.requester)
     steps = life(
@@ -86,15 +100,14 @@ def test_commands_tell_the_story_in_order():
 
 
 def test_keeping_findings_closes_the_relabelling_loophole():
-    scenario = load_scenario(BASELINE)
-    pipeline, _ = run_recorded(without_load_effect(scenario))
+    scenario = consulting_every_refusal(load_scenario(BASELINE))
+    pipeline, _ = run_recorded(without_load_effect(scenario, Memory.NONE))
     request, uniforms = next((r, u) for r, u in pipeline.submitted if r.id == 78)
     state = scenario.requester(request.submission.requester)
+    consultation = attrs.evolve(scenario.requested_state.safeguards.consultation, keep_findings=True)
     keeping = attrs.evolve(
         scenario.requested_state,
-        safeguards=attrs.evolve(
-            scenario.requested_state.safeguards, consultation=Consultation(keep_findings=True)
-        ),
+        safeguards=attrs.evolve(scenario.requested_state.safeguards, consultation=consultation),
     )
     context = review_contexts(scenario)[state.id]
     ending, commands = settle(life(request, state, keeping, context, lambda r: round_draws(uniforms, r)))
@@ -114,3 +127,104 @@ def test_settle_applies_the_thoroughness_to_every_review():
     )
     observed = [c.observation.thoroughness for c in commands if isinstance(c, Decided)]
     assert observed and set(observed) == {0.3}
+
+
+# --- consultation as the treaty has it, and a reviewer who remembers ---------------------------------
+def activist(request_id: int, label: str = "terrorism", disguise: float = 0.5) -> Request:
+    """An abusive request from the authoritarian State against one activist, dressed as ``label``."""
+    return Request(
+        request_id,
+        0.0,
+        Submission("authoritarian", Measure.STORED_CONTENT, label, 15.0, 0),
+        Truth(
+            True, "peaceful_protest", "political_opinion", "activist", disguise, disguise, "a/activist/1", 0
+        ),
+    )
+
+
+def block(**slots) -> list[float]:
+    """One round's uniforms: 0.5 everywhere (nothing seen, no discretionary refusal) unless given."""
+    values = [0.5] * len(RoundSlot.__members__) + [0.5] * 4
+    values[RoundSlot.POSTPONEMENT] = 0.99
+    values[RoundSlot.RESPONSE] = 0.0  # the requester answers
+    for name, value in slots.items():
+        values[RoundSlot[name.upper()]] = value
+    return values
+
+
+def baseline_with(**safeguards):
+    scenario = load_scenario(BASELINE)
+    requested = scenario.requested_state
+    changed = attrs.evolve(requested.safeguards, **safeguards)
+    return scenario, attrs.evolve(requested, safeguards=changed)
+
+
+def test_a_40_21_b_consultation_offers_a_grant_on_conditions_the_requester_accepts():
+    essential = EssentialInterests(enabled=True, evidence_threshold=0.3, refusal_rate=1.0)
+    scenario, requested = baseline_with(
+        essential_interests=essential, discrimination=Discrimination(enabled=False)
+    )
+    state = scenario.requester("authoritarian")
+    context = review_contexts(scenario)[state.id]
+    rounds = [block(see_through=0.0, target_recognition=0.0, amendment=0.1)]
+    ending, commands = settle(
+        life(activist(1, "computer_fraud"), state, requested, context, lambda r: rounds[0])
+    )
+    decided = [c.decision for c in commands if isinstance(c, Decided)]
+    assert (decided[-2].verdict, decided[-2].provision) == (Verdict.CONSULT, "uncc-40-21-b")
+    assert ending.outcome is Outcome.CONDITIONALLY_GRANTED and ending.provision == "uncc-40-19"
+    declined = [block(see_through=0.0, target_recognition=0.0, amendment=0.95)]
+    no_amendment = attrs.evolve(
+        requested,
+        safeguards=attrs.evolve(
+            requested.safeguards,
+            consultation=attrs.evolve(requested.safeguards.consultation, amendment=False),
+        ),
+    )
+    ending, _ = settle(
+        life(activist(1, "computer_fraud"), state, no_amendment, context, lambda r: declined[0])
+    )
+    assert ending.outcome is Outcome.REFUSED and ending.provision == "uncc-40-21-b"
+
+
+def test_a_postponement_is_consulted_first_and_may_end_in_a_grant_on_conditions():
+    scenario, requested = baseline_with(postponement_rate=1.0)
+    state = scenario.requester("partner")
+    context = review_contexts(scenario)[state.id]
+    honest = Request(
+        2,
+        0.0,
+        Submission("partner", Measure.SUBSCRIBER_INFO, "computer_fraud", 8.0, 0),
+        Truth(False, "computer_fraud", None, "ordinary", 0.0, 0.9, "p/request/2"),
+    )
+    accepted = block(postponement=0.0, amendment=0.1)
+    ending, commands = settle(life(honest, state, requested, context, lambda r: accepted))
+    assert ending.outcome is Outcome.CONDITIONALLY_GRANTED
+    assert not any(isinstance(c, Wait) and c.reason == "postponement" for c in commands)
+    refused_conditions = block(postponement=0.0, amendment=0.95)
+    ending, commands = settle(life(honest, state, requested, context, lambda r: refused_conditions))
+    assert ending.outcome is Outcome.GRANTED
+    reasons = [c.reason for c in commands if isinstance(c, Wait)]
+    assert reasons == ["response", "postponement"]
+
+
+def test_a_reviewer_who_remembers_the_person_sees_through_the_next_disguise():
+    """same_target: a disguise seen through once stays seen through for later requests about the person."""
+    for memory, expect_seen in (
+        (Memory.SAME_TARGET, True),
+        (Memory.SAME_REQUEST, False),
+        (Memory.NONE, False),
+    ):
+        scenario, requested = baseline_with(memory=memory)
+        state = scenario.requester("authoritarian")
+        context = review_contexts(scenario)[state.id]
+        files = CaseFiles(memory)
+        seen = [block(see_through=0.0)]  # the first reviewer sees through 'extremism' to the protest
+        settle(life(activist(1, "extremism"), state, requested, context, lambda r, b=seen[0]: b, files))
+        blind = [block(see_through=0.99)]  # the second reviewer alone would not
+        _, commands = settle(
+            life(activist(2, "computer_fraud"), state, requested, context, lambda r, b=blind[0]: b, files)
+        )
+        first = next(c.observation for c in commands if isinstance(c, Decided))
+        assert first.disguise_penetrated is expect_seen, memory
+        assert ("request(s) 1" in first.recalled) is expect_seen

@@ -20,7 +20,8 @@ from tests.conftest import build, deep_update, document
 
 @pytest.fixture
 def state():
-    doc = deep_update(document(), "requesting_state.0.abuse.relabel_to", {"terrorism": 1.0})
+    doc = deep_update(document(), "requesting_state.0.abuse.relabel_to", {"tax_fraud": 1.0})
+    doc = deep_update(doc, "requesting_state.0.abuse.labels", {"extremism": 0.5, "extortion": 0.5})
     doc = deep_update(doc, "requesting_state.0.abuse.relabel_rate", 1.0)
     return build(doc).requesting_states[0]
 
@@ -46,11 +47,11 @@ def test_a_surge_multiplies_the_rate_during_its_window(state):
 def test_request_attributes_follow_their_uniforms(state):
     u = np.full(SLOTS_PER_REQUEST, 0.5)
     u[Slot.ABUSIVE] = 0.1  # below the abusive share 0.2
-    u[Slot.LABEL] = 0.9  # second label of {extremism: .5, computer_fraud: .5}
+    u[Slot.LABEL] = 0.9  # second label of {extremism: .5, extortion: .5}, both plausible for journalism
     request = draw_request(state, 7, 3.0, u)
     assert request.truth.abusive and request.truth.conduct == "journalism"
     assert request.truth.protected_ground == "political_opinion" and request.truth.target == "journalist"
-    assert request.submission.offence == "computer_fraud"
+    assert request.submission.offence == "extortion"
     assert request.truth.disguise == pytest.approx(0.5)  # median of beta(2, 2)
     u[Slot.ABUSIVE] = 0.3
     legitimate = draw_request(state, 8, 3.0, u)
@@ -69,7 +70,7 @@ def test_an_abusive_requester_relabels_and_sharpens_its_disguise_after_consultat
     request = draw_request(state, 1, 0.0, u)
     block = [0.0] * (RoundSlot.SERVICE + 5)
     amended = amend_after_consultation(request, state, block)
-    assert amended.submission.offence == "terrorism" and amended.submission.amendments == 1
+    assert amended.submission.offence == "tax_fraud" and amended.submission.amendments == 1
     assert amended.truth.disguise == pytest.approx(request.truth.disguise + 0.2)
     assert amended.truth.conduct == request.truth.conduct  # the truth behind it does not change
 
@@ -84,3 +85,19 @@ def test_a_legitimate_requester_completes_its_file_and_strengthens_its_facts(sta
     assert answered.submission.documentation_gaps == 0
     amended = amend_after_consultation(request, state, block)
     assert amended.truth.factual_basis == pytest.approx(min(1.0, request.truth.factual_basis + 0.15))
+
+
+def test_disguises_are_coherent_with_the_conduct():
+    """A journalist is never 'charged' with what nobody would charge a journalist with."""
+    doc = deep_update(document(), "requesting_state.0.abuse.labels", {"extremism": 0.5, "csam": 0.5})
+    state = build(doc).requesting_states[0]
+    rng = np.random.default_rng(3)
+    labels = {
+        draw_request(state, i, 0.0, rng.random(SLOTS_PER_REQUEST)).submission.offence for i in range(400)
+    }
+    assert "csam" not in labels and "extremism" in labels
+    override = deep_update(doc, "requesting_state.0.abuse.plausible", {"journalism": {"csam": 1.0}})
+    state = build(override).requesting_states[0]
+    u = np.full(SLOTS_PER_REQUEST, 0.5)
+    u[Slot.ABUSIVE] = 0.0
+    assert draw_request(state, 1, 0.0, u).submission.offence == "csam"  # a scenario may override a row

@@ -77,3 +77,50 @@ def test_metric_ranges():
     assert metric_range("abuse_pass_through") == (0.0, 1.0)
     assert metric_range("state.A.legitimate_refusal_rate") == (0.0, 1.0)
     assert metric_range("legitimate_days_median") == (0.0, math.inf)
+
+
+def test_surveillance_is_counted_in_person_days_and_states_get_delays_and_refusals_by_provision():
+    days = {Measure.REAL_TIME_TRAFFIC: 60.0, Measure.INTERCEPTION: 30.0}
+    tally = Tally(0.0, ["A", "B"], ["uncc-40-9"], surveillance_days=days)
+
+    def of(rid, measure, abusive, state="A"):
+        r = request(rid, abusive, state=state)
+        return Request(r.id, r.submitted_at, Submission(state, measure, "computer_fraud", 8.0, 0), r.truth)
+
+    granted = [of(0, Measure.REAL_TIME_TRAFFIC, True), of(1, Measure.INTERCEPTION, False)]
+    refused = of(2, Measure.INTERCEPTION, True)
+    legit = [of(3, Measure.SUBSCRIBER_INFO, False, "B"), of(4, Measure.SUBSCRIBER_INFO, False, "B")]
+    for r in [*granted, refused, *legit]:
+        tally.arrived(r)
+    tally.ended_as(granted[0], Outcome.GRANTED, None, 20.0)
+    tally.ended_as(granted[1], Outcome.CONDITIONALLY_GRANTED, "uncc-40-19", 20.0)
+    tally.ended_as(refused, Outcome.REFUSED, "uncc-40-9", 20.0)
+    tally.ended_as(legit[0], Outcome.GRANTED, None, 30.0)
+    tally.ended_as(legit[1], Outcome.REFUSED, "uncc-40-9", 50.0)
+    row = tally.summary()
+    assert row["surveillance_person_days.abusive"] == 60 and row["surveillance_person_days.legitimate"] == 30
+    assert row["state.A.refusals.uncc-40-9"] == 1 and row["state.B.refusals.uncc-40-9"] == 1
+    assert row["state.B.legitimate_days_mean"] == pytest.approx(30.0)  # (20 + 40) / 2
+
+
+def test_time_averages_integrate_the_counts_event_by_event():
+    tally = Tally(0.0, ["A"], [])
+    first, second = request(0, False, day=0.0), request(1, False, day=2.0)
+    tally.arrived(first)
+    tally.stage_event(Stage.INTAKE, "join", 0.0)
+    tally.stage_event(Stage.INTAKE, "start", 0.0, 0.0)
+    tally.arrived(second)
+    tally.stage_event(Stage.INTAKE, "join", 2.0)
+    tally.stage_event(Stage.INTAKE, "leave", 4.0, 0.0)
+    tally.stage_event(Stage.INTAKE, "start", 4.0, 2.0)
+    tally.stage_event(Stage.INTAKE, "leave", 6.0, 2.0)
+    tally.ended_as(first, Outcome.GRANTED, None, 4.0)
+    tally.ended_as(second, Outcome.GRANTED, None, 6.0)
+    tally.close(8.0)
+    row = tally.summary()
+    assert row["system.time_avg_in_system"] == pytest.approx((4 + 4) / 8)
+    assert row["stage.intake.time_avg_in_queue"] == pytest.approx(2 / 8)
+    assert row["stage.intake.time_avg_in_stage"] == pytest.approx(8 / 8)
+    assert row["stage.intake.mean_time_in_queue_days"] == pytest.approx(1.0)
+    assert row["stage.intake.throughput_per_day"] == pytest.approx(2 / 8)
+    assert row["system.mean_time_in_system_days"] == pytest.approx(4.0)

@@ -24,6 +24,7 @@ from simulator.domain.safeguards import (
     Consultation,
     DataProtectionMode,
     Discrimination,
+    DomesticLaw,
     DualCriminality,
     DualCriminalityMode,
     EssentialInterests,
@@ -119,7 +120,11 @@ def safeguards(draw: st.DrawFn) -> Safeguards:
         data_protection=draw(st.sampled_from(list(DataProtectionMode))),
         discrimination=Discrimination(draw(st.booleans()), draw(unit), frozenset(draw(st.sets(grounds)))),
         essential_interests=EssentialInterests(draw(st.booleans()), draw(unit), draw(unit)),
-        judicial_order=JudicialOrder(*(draw(_standards) for _ in Measure)),
+        judicial_order=JudicialOrder(
+            *(draw(_standards) for _ in Measure),
+            law=draw(st.sampled_from(list(DomesticLaw))),
+            warrant_dual_criminality=draw(st.booleans()),
+        ),
         consultation=Consultation(draw(st.booleans()), draw(st.integers(min_value=0, max_value=2))),
         postponement_rate=draw(st.sampled_from([0.0, 0.05, 0.5])),
         evidence_weights=EvidenceWeights(draw(unit), draw(unit), draw(unit)),
@@ -165,7 +170,9 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         *(
             draw(st.sampled_from([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]))
             for m in Measure
-        )
+        ),
+        law=s.judicial_order.law,
+        warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or draw(st.booleans()),
     )
     return attrs.evolve(
         s,
@@ -283,8 +290,23 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
         gaps = 0 if given.documentation_complete else draw(st.integers(min_value=1, max_value=3))
     if abusive:
         conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
+        # a coherent disguise: a label plausible for the conduct, when the filters leave one
+        coherent = _allowed(state.abuse.labels_for(conduct.id).names, given.offence)
+        if coherent:
+            label = draw(st.sampled_from(coherent))
         disguise = draw(fine_unit)
-        truth = Truth(True, conduct.id, conduct.ground, conduct.target, disguise, disguise)
+        abuse = state.abuse
+        noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and draw(st.booleans())
+        truth = Truth(
+            True,
+            conduct.id,
+            conduct.ground,
+            conduct.target,
+            disguise,
+            disguise,
+            f"{state.id}/{conduct.target}/0",
+            abuse.prior_notices if noticed else 0,
+        )
     else:
         sensitive = draw(st.booleans()) if state.sensitive_target_share > 0 else False
         target = draw(st.sampled_from(state.sensitive_targets.names)) if sensitive else "ordinary"

@@ -1,0 +1,76 @@
+"""``mlasim provisions`` and ``mlasim evidence``: the rules as data, and how far the evidence can reach.
+
+``provisions`` lists the catalogue (citation, confidence, source, whether Art 40(27) consults before
+refusing on it) with the scenarios that apply each provision: by default the shipped ones in
+``scenarios/``. ``evidence`` prints the persecution score's range per requesting State next to the
+bars of the grounds that refuse on it; it exits with status 1 if a ground can never be reached.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli.common import app, fail, user_errors
+from simulator.files.loader import load_scenario
+
+Files = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Scenario files (default: scenarios/*.toml).", metavar="[FILE]...", show_default=False
+    ),
+]
+
+
+class ListFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _scenarios(files: list[Path] | None) -> list:
+    paths = files or sorted(Path("scenarios").glob("*.toml"))
+    if not paths:
+        raise fail("no scenario files given and no scenarios/*.toml here")
+    with user_errors():
+        return [load_scenario(path) for path in paths]
+
+
+@app.command()
+def provisions(
+    files: Files = None,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+) -> None:
+    """List the provisions catalogue, with each citation's confidence and the scenarios applying it."""
+    from simulator.reporting import provisions as report
+
+    scenarios = _scenarios(files)
+    text = (
+        report.provisions_json(scenarios)
+        if output_format is ListFormat.json
+        else report.provisions_table(scenarios)
+    )
+    typer.echo(text)
+
+
+@app.command()
+def evidence(files: Files = None) -> None:
+    """Show the persecution score's range per requesting State against each ground's bar.
+
+    Exit status 1 when a configuration makes a ground unreachable (its bar above the best score).
+    """
+    from simulator.domain import evidence as evidence_range
+    from simulator.reporting import provisions as report
+
+    scenarios = _scenarios(files)
+    typer.echo(report.evidence_table(scenarios))
+    for scenario in scenarios:
+        worst = max(s.rights_record for s in scenario.requesting_states)
+        if evidence_range.unreachable(
+            scenario.requested_state.safeguards, worst, report.worst_notices(scenario)
+        ):
+            raise typer.Exit(1)

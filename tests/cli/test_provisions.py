@@ -1,0 +1,37 @@
+"""mlasim provisions and mlasim evidence, from the outside."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from simulator.cli import app
+from tests.conftest import BASELINE, ROOT
+
+runner = CliRunner()
+
+
+def test_provisions_lists_the_catalogue_as_a_table_and_as_json(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    table = runner.invoke(app, ["provisions"])
+    assert table.exit_code == 0 and "UNCC Art 46" in table.output and "confidence" in table.output
+    doc = json.loads(runner.invoke(app, ["provisions", str(BASELINE), "--format", "json"]).output)
+    interception = next(p for p in doc["provisions"] if p["id"] == "uncc-46")
+    assert interception["confidence"] == "high" and interception["source"]
+
+
+def test_evidence_fails_when_a_ground_is_unreachable(tmp_path):
+    text = BASELINE.read_text("utf-8").replace("evidence_threshold = 0.7", "evidence_threshold = 1.0", 1)
+    text = text.replace("target_recognised = 0.35", "target_recognised = 0.0")
+    text = text.replace("suspect_conduct = 0.5 ", "suspect_conduct = 0.0 ")
+    bad = tmp_path / "dead-letter.toml"
+    bad.write_text(text, "utf-8")
+    assert runner.invoke(app, ["evidence", str(BASELINE)]).exit_code == 0
+    result = runner.invoke(app, ["evidence", str(bad)])
+    assert result.exit_code == 1 and "UNREACHABLE: uncc-40-22" in result.output
+
+
+def test_a_bad_file_is_one_line_and_status_2(tmp_path):
+    result = runner.invoke(app, ["provisions", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 2 and "no such file" in result.output

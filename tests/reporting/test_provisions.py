@@ -1,0 +1,35 @@
+"""The catalogue and evidence reports: which scenario applies which provision, the score's range."""
+
+from __future__ import annotations
+
+import json
+
+from simulator.files.loader import load_scenario
+from simulator.reporting.provisions import applied_by, evidence_table, provisions_json, provisions_table
+from tests.conftest import BASELINE, SCENARIOS
+
+
+def test_every_provision_is_listed_with_confidence_source_and_users():
+    scenarios = [load_scenario(p) for p in sorted(SCENARIOS.glob("*.toml"))]
+    doc = json.loads(provisions_json(scenarios))["provisions"]
+    by_id = {p["id"]: p for p in doc}
+    assert all(p["confidence"] in ("verified", "high", "medium", "low") and p["source"] for p in doc)
+    assert "un-convention-baseline" in by_id["uncc-40-22"]["applied_by"]
+    assert "budapest-style" in by_id["budapest-27-4-a"]["applied_by"]
+    assert "un-convention-baseline" not in by_id["budapest-27-4-a"]["applied_by"]
+    assert by_id["uncc-40-21-b"]["consult"] and not by_id["uncc-40-9"]["consult"]
+    text = provisions_table(scenarios)
+    assert "UNCC Arts 40(1), 35(1)(c) with Art 2(h)" in text and "23(2)" not in text
+
+
+def test_applied_by_follows_the_configuration():
+    baseline = load_scenario(BASELINE)
+    users = applied_by([baseline])
+    assert users["uncc-40-27"] == ["un-convention-baseline"] and users["budapest-27-4-a"] == []
+
+
+def test_the_evidence_table_shows_the_range_and_the_bars():
+    text = evidence_table([load_scenario(BASELINE)])
+    assert "bars uncc-40-22 at 0.70" in text and "every ground reachable" in text
+    authoritarian = next(line for line in text.splitlines() if line.strip().startswith("authoritarian"))
+    assert authoritarian.split()[1:] == ["0.85", "0.38", "0.73", "1.00", "1.00"]
