@@ -223,12 +223,15 @@ class ProcessPool:
                         if not ok:
                             raise value
                         yield index, value
-            finally:
-                if busy:  # stopped early: the busy workers' answers would come out of turn
+            except BaseException as stopped:
+                # An error stops the pool; a caller that stops early (GeneratorExit) stops only the
+                # workers still busy, whose answers would come out of turn in the next map.
+                if busy or not isinstance(stopped, GeneratorExit):
                     for fd in busy:
                         workers[fd].stop(now=True)
                     self._all = [w for fd, w in workers.items() if fd not in busy]
                     self.close()
+                raise
 
     def close(self) -> None:
         for worker in self._all:

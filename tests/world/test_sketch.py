@@ -80,6 +80,7 @@ def test_a_replication_past_the_limit_reports_sketched_days_and_the_same_counts(
         scenario.warmup_days,
         [s.id for s in scenario.requesting_states],
         rules.enabled_provisions(scenario.requested_state.safeguards),
+        surveillance_days=scenario.requested_state.surveillance_days,
     )
     tally.legitimate_days = Quantiles(exact_limit=500)
     sketched = simulate(scenario, 1, 0, tally=tally).summary()
