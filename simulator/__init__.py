@@ -16,7 +16,7 @@ Public API::
     comparison.to_pandas()
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # The public names are imported on first use (PEP 562), so that a worker process, which imports
 # ``simulator.experiments.run`` to run replications, does not pay for pandas, pyarrow or the sweeps.
