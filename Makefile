@@ -26,7 +26,7 @@ browser:
 run: $(VENV)/.installed
 	$(BIN)/mlasim run $(SCENARIO)
 
-test: $(VENV)/.installed-test
+test: browser $(VENV)/.installed-test
 	$(BIN)/ruff check simulator tests bench
 	$(BIN)/ruff format --check simulator tests bench
 	$(BIN)/python -m pytest -n 2
