@@ -161,7 +161,9 @@ def test_compare_two_files_prints_paired_differences_and_flips():
     out = result.output
     assert "US DOJ scrutiny minus UN convention baseline (paired by replication)" in out
     assert "excludes 0" in out and "unpaired" in out
-    assert "abusive: granted -> refused" in out and "18 U.S.C. 2703(a)/(b)" in out
+    # The baseline's domestic law already asks a judge's warrant for content (2703(a)/(b) in the US file),
+    # so abusive requests flip on what it does not ask: a subpoena for subscriber data.
+    assert "abusive: granted -> refused" in out and "now refused under 18 U.S.C. 2703(c)(2)" in out
 
 
 def test_compare_variants_of_one_file_as_json():
@@ -256,10 +258,10 @@ def test_a_misspelt_set_key_is_one_line_with_a_suggestion_and_exit_2(command):
 
 
 def test_set_changes_the_run_and_variants_combine():
-    base = json.loads(invoke("run", str(SMALL), "-n", "2", "-w", "1", "-f", "json").output)
+    base = json.loads(invoke("run", str(SMALL), "-n", "2", "-w", "1", "-f", "json").stdout)
     strict = invoke("run", str(SMALL), "-n", "2", "-w", "1", "-f", "json",
                     "--set", "safeguards.dual_criminality.refusal_rate=1.0")  # fmt: skip
-    changed = json.loads(strict.output)
+    changed = json.loads(strict.stdout)
     assert changed["scenario"] == "small sweep / safeguards.dual_criminality.refusal_rate=1.0"
     assert changed["metrics"]["abuse_pass_through"]["mean"] < base["metrics"]["abuse_pass_through"]["mean"]
     combined = invoke("run", str(SMALL), "-n", "2", "-w", "1", "--variant", "required+requird")

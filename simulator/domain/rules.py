@@ -175,12 +175,18 @@ def check_data_protection(o: Observation, s: Safeguards, d: ScreeningDraws, h: H
 
 
 # --- rights scrutiny ----------------------------------------------------------------------------
-def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
-    rule = s.discrimination
+def _grounds_to_believe(o: Observation, s: Safeguards, rule) -> float | None:
+    """The persecution score, when ``rule`` is on, covers the ground the facts show and the score
+    reaches its bar (the test Arts 40(22) and 6 share); else None."""
     if not rule.enabled or o.apparent_ground not in rule.grounds:
         return None
     evidence = persecution_evidence(o, s)
-    if evidence < rule.evidence_threshold:
+    return evidence if evidence >= rule.evidence_threshold else None
+
+
+def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
+    rule = s.discrimination
+    if (evidence := _grounds_to_believe(o, s, rule)) is None:
         return None
     return _refuse(
         Stage.RIGHTS_SCRUTINY,
@@ -192,10 +198,7 @@ def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hi
 
 def check_human_rights(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     rule = s.human_rights
-    if not rule.enabled or o.apparent_ground not in rule.grounds:
-        return None
-    evidence = persecution_evidence(o, s)
-    if evidence < rule.evidence_threshold:
+    if (evidence := _grounds_to_believe(o, s, rule)) is None:
         return None
     return _refuse(
         Stage.RIGHTS_SCRUTINY,

@@ -15,7 +15,14 @@ from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import PROTECTED_GROUNDS, Measure, Stage
-from simulator.domain.safeguards import DataProtectionMode, DualCriminalityMode, JudicialStandard
+from simulator.domain.provisions import catalogue as provision_catalogue
+from simulator.domain.safeguards import (
+    DataProtectionMode,
+    DomesticLaw,
+    DualCriminalityMode,
+    JudicialStandard,
+    Memory,
+)
 from simulator.world.distributions import FAMILIES
 
 SCHEMA_ID = "https://mlasim.invalid/scenario.schema.json"
@@ -58,6 +65,7 @@ def _distribution() -> dict[str, Any]:
 
 def _safeguards() -> dict[str, Any]:
     measures = [m.value for m in Measure]
+    scopes = ("treaty", "every_refusal")  # as the loader's CONSULTATION_SCOPES
     return _closed(
         {
             "political_offence": FLAG,
@@ -84,13 +92,32 @@ def _safeguards() -> dict[str, Any]:
             "essential_interests": _closed(
                 {"enabled": FLAG, "evidence_threshold": PROBABILITY, "refusal_rate": PROBABILITY}
             ),
-            "judicial_order": _closed({m: _choice(JudicialStandard) for m in measures}),
+            "human_rights": _closed(
+                {"enabled": FLAG, "evidence_threshold": PROBABILITY, "grounds": _names(PROTECTED_GROUNDS)}
+            ),
+            "judicial_order": _closed(
+                {
+                    **{m: _choice(JudicialStandard) for m in measures},
+                    "law": _choice(DomesticLaw),
+                    "warrant_dual_criminality": FLAG,
+                }
+            ),
             "consultation": _closed(
-                {"enabled": FLAG, "rounds": {"type": "integer", "minimum": 0}, "keep_findings": FLAG}
+                {
+                    "enabled": FLAG,
+                    "rounds": {"type": "integer", "minimum": 0},
+                    "keep_findings": FLAG,
+                    "applies_to": {"oneOf": [{"enum": list(scopes)}, _names(provision_catalogue())]},
+                    "conditions": FLAG,
+                    "amendment": FLAG,
+                }
             ),
             "evidence_weights": _closed(
-                dict.fromkeys(("requester_record", "target_recognised", "suspect_conduct"), NUMBER)
+                dict.fromkeys(
+                    ("requester_record", "target_recognised", "suspect_conduct", "prior_notice"), NUMBER
+                )
             ),
+            "memory": _choice(Memory),
         }
     )
 
@@ -108,8 +135,16 @@ def _requesting_state() -> dict[str, Any]:
             "relabel_rate": PROBABILITY,
             "relabel_to": _weights(offences),
             "disguise_gain": PROBABILITY,
+            "plausible": {
+                "type": "object",
+                "propertyNames": {"enum": sorted(conducts)},
+                "additionalProperties": _weights(offences),
+            },
+            "targeted_persons": {"type": "integer", "minimum": 1},
+            "documented_history": PROBABILITY,
+            "prior_notices": {"type": "integer", "minimum": 0},
         },
-        ("conducts", "labels", "disguise"),
+        ("conducts", "disguise"),  # labels: optional, the catalogue's plausible labels otherwise
     )
     surge = _closed({"start_day": NUMBER, "end_day": NUMBER, "multiplier": NUMBER}, ("start_day", "end_day"))
     return _closed(
@@ -133,6 +168,7 @@ def _requesting_state() -> dict[str, Any]:
             "documentation_complete": PROBABILITY,
             "information_fix_rate": PROBABILITY,
             "response_rate": PROBABILITY,
+            "accepts_conditions": PROBABILITY,
             "amendment_gain": PROBABILITY,
             "sensitive_target_share": PROBABILITY,
             "sensitive_targets": _weights(at_risk),
@@ -177,6 +213,14 @@ def scenario_schema() -> dict[str, Any]:
                     "criminalises": _names(offences),
                     "decriminalises": _names(offences),
                     "postponement_days": {"$ref": "#/$defs/distribution"},
+                    "target_visibility": {
+                        "type": "object",
+                        "propertyNames": {"enum": sorted(catalogue.targets)},
+                        "additionalProperties": PROBABILITY,
+                    },
+                    "surveillance_days": _closed(
+                        {m.value: NUMBER for m in (Measure.REAL_TIME_TRAFFIC, Measure.INTERCEPTION)}
+                    ),
                 },
                 ("name",),
             ),

@@ -189,11 +189,17 @@ def stage_waits(configurations: list[dict[str, Any]]) -> Chart | None:
         "replications, with 95% confidence intervals.",
         [s.replace("_", " ") for s in stages],
         [
-            (c["label"], [interval(c["stages"].get(s, {}).get("mean_wait_days")) for s in stages])
+            (c["label"], [interval(_queue_wait(c["stages"].get(s, {}))) for s in stages])
             for c in configurations
         ],
         "days",
     )
+
+
+def _queue_wait(stage: dict[str, Any]) -> dict[str, Any] | None:
+    """A stage's mean days in queue: the whole-run figure every stage has (execution included), else
+    the wait counted for reviewer stages only (documents saved before the queueing outputs)."""
+    return stage.get("mean_time_in_queue_days") or stage.get("mean_wait_days")
 
 
 def differences(document: dict[str, Any]) -> list[Chart]:

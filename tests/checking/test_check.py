@@ -44,8 +44,6 @@ def test_the_strict_configuration_holds_both_persecution_properties():
 
 def test_consultation_without_memory_is_a_loophole(baseline):
     """Political persecution the clause would catch gets through only by relabelling after consultation."""
-    from simulator.checking.properties import read_properties
-    from simulator.files.loader import read_toml
 
     properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
     prop = properties["political-persecution-survives-consultation"]
@@ -89,8 +87,11 @@ def test_a_probability_bound_is_judged_by_its_interval(baseline):
             "p", "", "replications", Given(abusive=True, requester=frozenset({"authoritarian"})), expect
         )
 
-    violated = check_property(baseline, bound(0.05))
-    assert violated.status == "violated" and violated.estimate.ci_low > 0.05
+    # with domestic judicial orders about one in eight such requests ends in data handed over (3 replications)
+    violated = check_property(baseline, bound(0.02))
+    assert violated.status == "violated" and violated.estimate.ci_low > 0.02
+    within = check_property(baseline, bound(0.1))
+    assert within.status == "inconclusive" and within.estimate.ci_low <= 0.1 <= within.estimate.ci_high
     assert check_property(baseline, bound(0.95)).status == "held"
 
 
@@ -150,9 +151,10 @@ def test_the_search_does_not_depend_on_which_modules_are_loaded(baseline, tmp_pa
     import importlib
     import sys
 
-    properties = read_properties(read_toml(BASELINE), str(BASELINE), baseline)
-    prop = next(p for p in properties if p.name == "political-persecution-survives-consultation")
+    # a lifecycle search that finds a counterexample in the baseline (consultation per Art 40(27))
+    prop = library()["persecution_grounds_survive_consultation"]
     before = check_property(baseline, prop, 10, seed=0)
+    assert before.status == "violated"
     module = tmp_path / "mlasim_planted_constants.py"
     module.write_text("CONSTANTS = (0.123456, 0.987654, 4242, 0.5000001, 17.25)\n")
     monkeypatch.syspath_prepend(str(tmp_path))

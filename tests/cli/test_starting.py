@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from tests.conftest import SCENARIOS
 
 runner = CliRunner()
 
@@ -15,8 +16,10 @@ def test_init_copies_runnable_examples_and_refuses_to_overwrite(tmp_path):
     result = runner.invoke(app, ["init", str(tmp_path / "examples")])
     assert result.exit_code == 0, result.output
     assert "un-convention-baseline.toml" in result.output
-    validated = runner.invoke(app, ["validate", *map(str, sorted((tmp_path / "examples").glob("*.toml")))])
-    assert validated.exit_code == 0 and validated.output.count(": ok") == 5
+    copied = sorted((tmp_path / "examples").glob("*.toml"))
+    assert [p.name for p in copied] == sorted(p.name for p in SCENARIOS.glob("*.toml"))  # every shipped one
+    validated = runner.invoke(app, ["validate", *map(str, copied)])
+    assert validated.exit_code == 0 and validated.output.count(": ok") == len(copied) >= 6
     again = runner.invoke(app, ["init", str(tmp_path / "examples")])
     assert again.exit_code == 2 and "already exists" in again.output
 

@@ -82,13 +82,17 @@ def test_parameters_are_ranges_or_lists_of_values():
 
 
 def shipped_study(seed: int, tmp_path) -> sa.StudyResult:
+    # Three settings whose effects on the baseline are far apart: the Art 40(22) ground on or off moves
+    # pass-through by about 20 points, a middling dual-criminality refusal rate by a few, intake staff by
+    # none. (Dual criminality waived|required against a 0.3..0.9 evidence threshold, as before, are too
+    # close under the treaty model for a small design to order them the same way on every seed.)
     parameters = (
-        "safeguards.dual_criminality.mode=waived|required",
-        "safeguards.discrimination.evidence_threshold=0.3,0.9",
+        "safeguards.discrimination.enabled=true|false",
+        "safeguards.dual_criminality.refusal_rate=0.25,0.75",
         "stages.intake.staff=3,6",
     )
     study = sa.Study(
-        tuple(sa.parse_parameter(p) for p in parameters), "sobol", 4, fixed={"scenario.horizon_days": 60}
+        tuple(sa.parse_parameter(p) for p in parameters), "sobol", 8, fixed={"scenario.horizon_days": 60}
     )
     directory = tmp_path / f"seed-{seed}"
     sa.start_study(BASELINE, directory, study, "abuse_pass_through", replications=2, seed=seed)
@@ -97,8 +101,11 @@ def shipped_study(seed: int, tmp_path) -> sa.StudyResult:
 
 def test_the_ranking_on_a_shipped_scenario_is_stable_across_two_seeds(tmp_path):
     first, second = shipped_study(1, tmp_path), shipped_study(2, tmp_path)
-    assert first.indices.ranking() == second.indices.ranking()
-    assert first.indices.ranking()[-1] == "stages.intake.staff"  # staffing moves no decision
+    expected = ["safeguards.discrimination.enabled", "safeguards.dual_criminality.refusal_rate"]
+    assert first.indices.ranking() == second.indices.ranking() == [*expected, "stages.intake.staff"]
+    for result in (first, second):
+        _, rate, staff = result.indices.total
+        assert rate > 0 and staff == 0  # staffing moves no decision: last by its index, not by a tie
     assert first.outputs != second.outputs  # two seeds: other designs and other requests
 
 

@@ -28,7 +28,9 @@ def test_the_baseline_file_becomes_a_frozen_scenario():
     assert requested.routes[Measure.PRESERVATION] == (Stage.INTAKE, Stage.EXECUTION)
     assert requested.routes[Measure.STORED_CONTENT][-1] is Stage.EXECUTION
     assert requested.safeguards.dual_criminality.mode is DualCriminalityMode.DISCRETIONARY
-    assert requested.safeguards.judicial_order.stored_content is JudicialStandard.NONE
+    # the baseline assumes domestic judicial orders (Arts 24(4), 40(17)): stored content needs a warrant
+    assert requested.safeguards.judicial_order.stored_content is JudicialStandard.PROBABLE_CAUSE
+    assert requested.safeguards.judicial_order.subscriber_info is JudicialStandard.NONE
     assert scenario.requester("authoritarian").abuse.disguise == Beta(2, 2)
     assert "extremism" not in requested.criminalised and "computer_fraud" in requested.criminalised
 
@@ -71,7 +73,7 @@ def test_shares_of_a_mix_are_normalised():
         (
             "safeguards.judicial_order",
             {"stored_content": "probable"},
-            "broken.toml: safeguards.judicial_order.stored_content: must be one of none, subpoena, articulable_facts, probable_cause, unavailable, not 'probable' (did you mean 'probable_cause'?)",
+            "broken.toml: safeguards.judicial_order.stored_content: must be one of none, certification, subpoena, articulable_facts, probable_cause, unavailable, not 'probable' (did you mean 'probable_cause'?)",
         ),
         (
             "requesting_state.0.offences",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import simulator  # noqa: F401  (loads the notebook figures, as in a notebook)
+# The public names, as a notebook uses them: their first use loads the notebook figures (a bare
+# ``import simulator`` no longer does, so that workers start fast).
+from simulator import SweepResult, load_scenario, run
 from simulator.checking.check import check
 from simulator.checking.properties import read_properties
-from simulator.experiments.run import run
-from simulator.experiments.sweeps import SweepResult
-from simulator.files.loader import load_scenario, read_toml
+from simulator.files.loader import read_toml
 from tests.reporting.conftest import SMALL
 
 

@@ -222,22 +222,29 @@ def _allowed(names, allowed) -> list[str]:
     return [n for n in names if allowed is None or n in allowed]
 
 
-def _labels(state: RequestingState, abusive: bool, given: Given) -> list[str]:
-    names = state.abuse.labels.names if abusive else state.offences.names
-    labels = _allowed(names, given.offence)
-    if not abusive and given.conduct is not None:
+def _labels(state: RequestingState, abusive: bool, given: Given, conduct: str | None = None) -> list[str]:
+    """Labels the State can submit: its offences, or for an abusive request the labels it dresses
+    ``conduct`` in (the model draws only those, :meth:`AbuseProfile.labels_for`); without a conduct,
+    those of any conduct the filters allow."""
+    if abusive:
+        conducts = [conduct] if conduct is not None else _conducts(state, abusive, given)
+        names = dict.fromkeys(n for c in conducts for n in state.abuse.labels_for(c).names)
+        return _allowed(names, given.offence)
+    labels = _allowed(state.offences.names, given.offence)
+    if given.conduct is not None:
         labels = [label for label in labels if label in given.conduct]
     return labels
 
 
 def _conducts(state: RequestingState, abusive: bool, given: Given) -> list[str]:
+    """The conducts behind an abusive request the filters allow, each with a label they allow."""
     if not abusive:
         return ["(the offence itself)"]
     conducts = _allowed(state.abuse.conducts.names, given.conduct)
     if given.protected_ground is not None:
         catalogue = load_catalogue()
         conducts = [c for c in conducts if catalogue.conducts[c].ground in given.protected_ground]
-    return conducts
+    return [c for c in conducts if _allowed(state.abuse.labels_for(c).names, given.offence)]
 
 
 def can_match(scenario: Scenario, given: Given) -> bool:
@@ -283,17 +290,16 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
         raise ValueError("no request of this scenario matches the given filters")
     state, abusive = draw(st.sampled_from(options))
     measure = Measure(draw(st.sampled_from(_allowed(state.measures.names, given.measure))))
-    label = draw(st.sampled_from(_labels(state, abusive, given)))
+    if not abusive:  # an abusive request's label is drawn with its conduct, below
+        label = draw(st.sampled_from(_labels(state, abusive, given)))
     if given.documentation_complete is None:
         gaps = draw(st.integers(min_value=0, max_value=3))
     else:
         gaps = 0 if given.documentation_complete else draw(st.integers(min_value=1, max_value=3))
     if abusive:
         conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
-        # a coherent disguise: a label plausible for the conduct, when the filters leave one
-        coherent = _allowed(state.abuse.labels_for(conduct.id).names, given.offence)
-        if coherent:
-            label = draw(st.sampled_from(coherent))
+        # a coherent disguise, as the model draws it: a label the requester uses for this conduct
+        label = draw(st.sampled_from(_labels(state, abusive, given, conduct.id)))
         disguise = draw(fine_unit)
         abuse = state.abuse
         noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and draw(st.booleans())
