@@ -91,6 +91,7 @@ AllowLarge = Annotated[
         help="Accept scenarios of more than a million requests per replication (slow, large).",
     ),
 ]
+Batch = Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")]
 Sets = Annotated[
     list[str] | None,
     typer.Option(

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import (
+    Batch,
     Quiet,
     Replications,
     Scheduler,
@@ -61,7 +62,7 @@ def sensitivity(
     sets: Sets = None,
     replications: Replications = None,
     seed: Seed = None,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")] = 5,
+    batch: Batch = 5,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-sensitivity-TIME).")
     ] = None,

@@ -10,6 +10,7 @@ import typer
 
 from simulator.cli.common import (
     AllowLarge,
+    Batch,
     Quiet,
     Replications,
     Scheduler,
@@ -57,7 +58,7 @@ def sweep(
     ] = None,
     replications: Replications = None,
     seed: Seed = None,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")] = 5,
+    batch: Batch = 5,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-TIME).")
     ] = None,

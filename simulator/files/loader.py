@@ -217,24 +217,14 @@ def _safeguards(t: Table) -> Safeguards:
         refusal_rate=dc.probability("refusal_rate", d.dual_criminality.refusal_rate),
         exempt_measures=frozenset(Measure(m) for m in dc.names("exempt_measures", MEASURES, exempt)),
     )
-    disc = t.table("discrimination")
-    discrimination = Discrimination(
-        enabled=disc.flag("enabled", d.discrimination.enabled),
-        evidence_threshold=disc.probability("evidence_threshold", d.discrimination.evidence_threshold),
-        grounds=frozenset(disc.names("grounds", PROTECTED_GROUNDS, sorted(d.discrimination.grounds))),
-    )
+    discrimination, disc = _grounds_rule(t, "discrimination", Discrimination, d.discrimination)
     ei = t.table("essential_interests")
     essential = EssentialInterests(
         enabled=ei.flag("enabled", d.essential_interests.enabled),
         evidence_threshold=ei.probability("evidence_threshold", d.essential_interests.evidence_threshold),
         refusal_rate=ei.probability("refusal_rate", d.essential_interests.refusal_rate),
     )
-    hr = t.table("human_rights")
-    human_rights = HumanRights(
-        enabled=hr.flag("enabled", d.human_rights.enabled),
-        evidence_threshold=hr.probability("evidence_threshold", d.human_rights.evidence_threshold),
-        grounds=frozenset(hr.names("grounds", PROTECTED_GROUNDS, sorted(d.human_rights.grounds))),
-    )
+    human_rights, hr = _grounds_rule(t, "human_rights", HumanRights, d.human_rights)
     jo = t.table("judicial_order")
     judicial = JudicialOrder(
         **{m.value: jo.choice(m.value, JudicialStandard, d.judicial_order.standard(m)) for m in Measure},
@@ -288,6 +278,18 @@ def _safeguards(t: Table) -> Safeguards:
 
 #: Consultation scopes a scenario can name instead of listing provisions.
 CONSULTATION_SCOPES = ("treaty", "every_refusal")
+
+
+def _grounds_rule(t: Table, name: str, kind: type, default: Any) -> tuple[Any, Table]:
+    """A refusal on grounds to believe persecution (Art 40(22), or Art 6 for the grounds it leaves
+    out): on or off, its evidentiary bar and the grounds it covers; with its table, to finish."""
+    table = t.table(name)
+    rule = kind(
+        enabled=table.flag("enabled", default.enabled),
+        evidence_threshold=table.probability("evidence_threshold", default.evidence_threshold),
+        grounds=frozenset(table.names("grounds", PROTECTED_GROUNDS, sorted(default.grounds))),
+    )
+    return rule, table
 
 
 def _consultation_scope(cons: Table, treaty: frozenset[str]) -> frozenset[str]:
