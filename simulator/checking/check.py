@@ -275,8 +275,8 @@ def _monotonicity(
     if given.about_signals and not given.matches_signals(first_observation(case, scenario), safeguards):
         return None
     base, base_commands = run_case(case, scenario, first_pass_only=True)
-    stricter_scenario = attrs.evolve(
-        scenario, requested_state=attrs.evolve(scenario.requested_state, safeguards=strict)
+    stricter_scenario = scenario.with_requested_state(
+        attrs.evolve(scenario.requested_state, safeguards=strict)
     )
     strict_outcome, strict_commands = run_case(case, stricter_scenario, first_pass_only=True)
     if base in ("refused", "consulted") and strict_outcome in HANDED_OVER:

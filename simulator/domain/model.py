@@ -39,17 +39,42 @@ class Measure(enum.StrEnum):
 
 
 class Stage(enum.StrEnum):
-    """A screening stage of the requested State's pipeline, in the order a full request meets them."""
+    """A screening stage of the requested State, in the order a full MLA request meets them.
+
+    The last, the 24/7 point of contact (Art 41), is the desk of the fast channels.
+    """
 
     INTAKE = "intake"
     LEGAL_REVIEW = "legal_review"
     RIGHTS_SCRUTINY = "rights_scrutiny"
     JUDICIAL_ORDER = "judicial_order"
     EXECUTION = "execution"
+    CONTACT_POINT = "contact_point"
 
 
-#: The route of a request that meets every stage.
-FULL_ROUTE: tuple[Stage, ...] = tuple(Stage)
+#: The stages of the MLA pipeline proper (the 24/7 point of contact is not one of them).
+MLA_STAGES: tuple[Stage, ...] = tuple(Stage)[:5]
+
+#: The route of an MLA request that meets every stage.
+FULL_ROUTE: tuple[Stage, ...] = MLA_STAGES
+
+
+class Channel(enum.StrEnum):
+    """The route a request for data takes (UNCC Arts 40-43).
+
+    - ``mla``: a mutual legal assistance request screened by the central authority (Art 40);
+    - ``preservation``: expedited preservation (Art 42), data frozen, nothing handed over, followed
+      by a disclosure request through MLA;
+    - ``expedited_disclosure``: traffic data enough to identify the path of a communication (Art 43);
+    - ``emergency``: data provided through the 24/7 network to avert an emergency (Arts 41, 2(o));
+    - ``spontaneous``: information the requested State sends unasked (Art 40(4)-(5)).
+    """
+
+    MLA = "mla"
+    PRESERVATION = "preservation"
+    EXPEDITED_DISCLOSURE = "expedited_disclosure"
+    EMERGENCY = "emergency"
+    SPONTANEOUS = "spontaneous"
 
 
 class Verdict(enum.StrEnum):
@@ -62,6 +87,8 @@ class Verdict(enum.StrEnum):
     CONSULT = "consult"  # a refusal announced for consultation first (Art 40(27))
     POSTPONE = "postpone"  # execution deferred (Art 40(26))
     REFUSE = "refuse"  # assistance refused on a cited ground
+    PRESERVE = "preserve"  # data frozen pending a disclosure request (Art 42): nothing handed over
+    REDIRECT = "redirect"  # not for this fast channel (a false emergency, Art 2(o)): back to MLA
 
 
 GRANT_VERDICTS = frozenset({Verdict.GRANT, Verdict.CONDITIONAL_GRANT})
@@ -75,6 +102,7 @@ class Outcome(enum.StrEnum):
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"  # the requester did not answer a query or a consultation
     PENDING = "pending"
+    PRESERVED = "preserved"  # data frozen (Art 42); a disclosure request follows through MLA
 
     @property
     def data_handed_over(self) -> bool:
@@ -107,6 +135,9 @@ class Submission:
     penalty_years: float  # maximum penalty for that offence in the requester's law
     documentation_gaps: int  # required elements (Art 40(15)) missing; 0 = complete
     amendments: int = 0  # how many times the requester amended the request
+    channel: Channel = Channel.MLA  # the route it takes (Arts 40-43)
+    emergency_claim: bool = False  # it claims an emergency within Art 2(o) (the emergency channel)
+    requested: str = ""  # id of the requested State it is sent to ("" in a one-State scenario)
 
 
 @frozen
@@ -121,6 +152,8 @@ class Truth:
     factual_basis: float  # 0..1: strength of the facts offered (what a court would weigh)
     person: str = ""  # who is targeted (an id; requests about the same person share it)
     prior_notices: int = 0  # documented earlier politically motivated notices against the person
+    emergency: bool = False  # a real emergency within Art 2(o) lies behind it
+    flood: bool = False  # a low-quality request sent to tire the reviewers (an adversary's flood)
 
 
 @frozen
@@ -131,6 +164,13 @@ class Request:
     submitted_at: float  # simulation day of first submission
     submission: Submission
     truth: Truth
+    case: int = -1  # the requester's objective it serves (requests of one case share it; -1: its own id)
+    attempt: int = 0  # 0: the first request of its case; then fresh requests, retries, pieces
+    parent: int | None = None  # the request it follows (a preservation, a refused attempt...)
+
+    @property
+    def case_id(self) -> int:
+        return self.id if self.case < 0 else self.case
 
     def amended(self, submission: Submission, truth: Truth) -> Request:
         return attrs.evolve(self, submission=submission, truth=truth)
@@ -153,6 +193,7 @@ class Observation:
     thoroughness: float  # 0..1: how thorough the review was (drops under load)
     prior_notices: int = 0  # politically motivated notices against the person the reviewer knows of
     recalled: str = ""  # what the reviewer's case file supplied (empty: nothing remembered)
+    emergency_credible: bool = False  # the facts shown make out an emergency within Art 2(o)
 
     @property
     def suspect_conduct(self) -> bool:

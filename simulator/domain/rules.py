@@ -304,6 +304,7 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
         ),
     ),
     Stage.EXECUTION: (Rule(("uncc-40-26", "uncc-36"), Stage.EXECUTION, check_postponement),),
+    Stage.CONTACT_POINT: (),  # the fast channels' desk: simulator.domain.channels decides there
 }
 
 

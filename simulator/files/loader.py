@@ -123,7 +123,7 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
         warmup_days=float(warmup),
         replications=replications,
         seed=seed,
-        requested_state=requested,
+        requested_states=(requested,),
         requesting_states=tuple(states),
     )
 

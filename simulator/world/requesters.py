@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Measure, Request, ScreeningDraws, Stage, Submission, Truth
+from simulator.domain.model import MLA_STAGES, Measure, Request, ScreeningDraws, Submission, Truth
 from simulator.world.scenario import RequestingState
 
 if TYPE_CHECKING:  # numpy is loaded by whoever draws (the pipeline): `mlasim validate` needs none of it
@@ -69,9 +69,9 @@ class RoundSlot(enum.IntEnum):
 
 
 MAX_ROUNDS = 8
-ROUND_SLOTS = RoundSlot.SERVICE + len(Stage)
+ROUND_SLOTS = RoundSlot.SERVICE + len(MLA_STAGES)
 SLOTS_PER_REQUEST = len(Slot) + MAX_ROUNDS * ROUND_SLOTS
-STAGE_INDEX = {stage: i for i, stage in enumerate(Stage)}
+STAGE_INDEX = {stage: i for i, stage in enumerate(MLA_STAGES)}
 
 # The slots as plain ints for the functions below, which run for every request: looking up an enum
 # member (``Slot.ABUSIVE``) costs about 0.3 microseconds in Python 3.11, indexing with an int 0.04.

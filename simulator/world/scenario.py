@@ -20,9 +20,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping
 
+import attrs
 from attrs import field, frozen
 
-from simulator.domain.model import Measure, Stage
+from simulator.domain.channels import ChannelRules
+from simulator.domain.model import Channel, Measure, Stage
+from simulator.domain.monitoring import Monitoring, Reputation
 from simulator.domain.safeguards import Safeguards
 from simulator.world.distributions import Beta, Distribution, Exponential
 
@@ -101,6 +104,71 @@ class AbuseProfile:
         return self.relabels_by_conduct.get(conduct, self.relabel_to)
 
 
+MLA_ONLY = Mix(("mla",), (1.0,))
+
+
+@frozen
+class ForumShopping:
+    """Ask where success is likeliest, learned from the requester's own outcomes.
+
+    Per requested State and label, a Beta(1 + grants, 1 + refusals) posterior; the next request of a
+    case goes to the State (among those holding the data) with the highest posterior mean, or, with
+    probability ``exploration``, to one picked at random. After a refusal it tries the next State
+    holding the data, after ``retry_days``, up to ``max_states`` States per case.
+    """
+
+    exploration: float = 0.1
+    retry_days: Distribution = field(factory=lambda: Exponential(30.0))
+    max_states: int = 3
+
+
+@frozen
+class Flooding:
+    """A surge of low-quality requests, timed with the abusive ones, to tire the reviewers.
+
+    During each window the requester also sends ``requests_per_year`` junk requests a year (thin
+    facts, incomplete files); with ``hold_abusive`` its abusive requests wait for the next window.
+    """
+
+    requests_per_year: float
+    windows: tuple[Surge, ...]  # the flood's periods (the multiplier is not used)
+    documentation_complete: float = 0.2
+    factual_basis: Distribution = field(factory=lambda: Beta(1.0, 4.0))
+    hold_abusive: bool = True
+
+
+@frozen
+class Splitting:
+    """Ask for subscriber information and traffic data instead of content, to meet a lower standard."""
+
+    share: float = 1.0  # share of abusive stored-content requests split in two
+
+
+@frozen
+class FreshRequest:
+    """After a refusal, a new request about the same person, after a delay, relabelled if it can."""
+
+    probability: float = 0.7
+    delay_days: Distribution = field(factory=lambda: Exponential(60.0))
+    max_attempts: int = 2  # fresh requests per case
+
+
+@frozen
+class Strategies:
+    """An abusive requester's adaptive strategies (None: not used)."""
+
+    forum_shopping: ForumShopping | None = None
+    flooding: Flooding | None = None
+    splitting: Splitting | None = None
+    fresh_request: FreshRequest | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(
+            s is not None for s in (self.forum_shopping, self.flooding, self.splitting, self.fresh_request)
+        )
+
+
 @frozen
 class RequestingState:
     """One requesting State: its volume, its requests, its behaviour when queried."""
@@ -125,6 +193,10 @@ class RequestingState:
     sensitive_targets: Mix = field(factory=lambda: Mix.of({"journalist": 1.0}))
     factual_basis: Distribution = DEFAULT_FACTUAL_BASIS  # strength of legitimate facts, 0..1
     penalties: Mapping[str, float] = field(factory=dict)  # overrides of the catalogue's penalties
+    channels: Mix = MLA_ONLY  # channels of its legitimate requests (an emergency claimed is real)
+    abusive_channels: Mix = MLA_ONLY  # channels of its abusive requests (an emergency claimed is false)
+    disclosure_after: Distribution = field(factory=lambda: Exponential(20.0))  # preservation -> MLA request
+    strategies: Strategies = field(factory=Strategies)
 
 
 @frozen
@@ -158,8 +230,33 @@ class LoadEffect:
 
 
 @frozen
+class ChannelRoute:
+    """A fast channel at one requested State: the stages its requests meet and who staffs them.
+
+    The first stage of the route is the desk that decides (the 24/7 point of contact); the others
+    only take time (the provider's answer). A stage missing from ``stages`` is staffed by the MLA
+    stage of the same name (shared reviewers).
+    """
+
+    route: tuple[Stage, ...]
+    stages: Mapping[Stage, StageConfig] = field(factory=dict)
+
+
+@frozen
+class InformationSharing:
+    """Whether requested States tell each other of their refusals (``none`` or ``refusals``)."""
+
+    mode: str = "none"
+    delay_days: float = 30.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "none"
+
+
+@frozen
 class RequestedState:
-    """The State that holds the data and screens requests."""
+    """A State that holds data and screens requests."""
 
     name: str
     criminalised: frozenset[str]
@@ -170,6 +267,11 @@ class RequestedState:
     postponement_days: Distribution = field(factory=lambda: Exponential(60.0))
     target_visibility: Mapping[str, float] = field(factory=dict)  # overrides of the catalogue's visibility
     surveillance_days: Mapping[Measure, float] = field(factory=lambda: dict(SURVEILLANCE_DAYS))
+    id: str = "requested"
+    channels: Mapping[Channel, ChannelRoute] = field(factory=dict)  # fast channels it offers
+    channel_rules: ChannelRules = field(factory=ChannelRules)
+    reputation: Reputation = field(factory=Reputation)
+    monitoring: Monitoring = field(factory=Monitoring)
 
 
 @frozen
@@ -182,12 +284,32 @@ class Scenario:
     warmup_days: float
     replications: int
     seed: int
-    requested_state: RequestedState
+    requested_states: tuple[RequestedState, ...]
     requesting_states: tuple[RequestingState, ...]
+    data_location: Mapping[str, tuple[str, ...]] = field(factory=dict)  # target -> requested State ids
+    information_sharing: InformationSharing = field(factory=InformationSharing)
 
     @property
     def end_day(self) -> float:
         return self.horizon_days + self.follow_up_days
+
+    @property
+    def requested_state(self) -> RequestedState:
+        """The (first) requested State: the only one of a one-State scenario."""
+        return self.requested_states[0]
+
+    @property
+    def several(self) -> bool:
+        return len(self.requested_states) > 1
+
+    def holders(self, target: str) -> tuple[str, ...]:
+        """Ids of the requested States whose providers hold data on a target of this type."""
+        return self.data_location.get(target) or tuple(s.id for s in self.requested_states)
+
+    def with_requested_state(self, state: RequestedState) -> Scenario:
+        """This scenario with ``state`` in place of the requested State of the same id."""
+        states = tuple(state if s.id == state.id else s for s in self.requested_states)
+        return attrs.evolve(self, requested_states=states)
 
     def requester(self, state_id: str) -> RequestingState:
         for state in self.requesting_states:

@@ -35,7 +35,7 @@ def test_configurations_that_differ_in_a_safeguard_see_the_same_requests():
     safeguards = attrs.evolve(
         base.requested_state.safeguards, dual_criminality=DualCriminality(DualCriminalityMode.REQUIRED)
     )
-    strict = attrs.evolve(base, requested_state=attrs.evolve(base.requested_state, safeguards=safeguards))
+    strict = base.with_requested_state(attrs.evolve(base.requested_state, safeguards=safeguards))
     stream = request_stream(base, 3)
     assert len(stream) > 2000
     assert request_stream(strict, 3) == stream

@@ -23,7 +23,7 @@ def without_load_effect(scenario, memory=Memory.SAME_REQUEST):
         load_effect=attrs.evolve(requested.load_effect, enabled=False),
         safeguards=attrs.evolve(requested.safeguards, memory=memory),
     )
-    return attrs.evolve(scenario, requested_state=requested)
+    return scenario.with_requested_state(requested)
 
 
 class RecordingPipeline(Pipeline):
@@ -73,7 +73,7 @@ def consulting_every_refusal(scenario, memory=Memory.NONE):
         requested.safeguards.consultation, applies_to=frozenset(provision_catalogue())
     )
     safeguards = attrs.evolve(requested.safeguards, consultation=consultation, memory=memory)
-    return attrs.evolve(scenario, requested_state=attrs.evolve(requested, safeguards=safeguards))
+    return scenario.with_requested_state(attrs.evolve(requested, safeguards=safeguards))
 
 
 def test_commands_tell_the_story_in_order():

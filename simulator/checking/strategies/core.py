@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 from simulator.checking.properties import Case, Given
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
+    MLA_STAGES,
     PROTECTED_GROUNDS,
     History,
     Measure,
     Observation,
     Request,
     ScreeningDraws,
-    Stage,
     Submission,
     Truth,
 )
@@ -276,7 +276,7 @@ def round_draws(draw: st.DrawFn) -> tuple[float, ...]:
     See :class:`~simulator.world.requesters.RoundSlot` and :func:`slot_value`.
     """
     values = draw(st.lists(fine_unit, min_size=RoundSlot.SERVICE, max_size=RoundSlot.SERVICE))
-    return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(Stage))
+    return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(MLA_STAGES))
 
 
 @st.composite

@@ -1,0 +1,131 @@
+"""What a requested State learns about a requester: its record, and a sequential rule that flags abuse.
+
+US officials said they would "closely scrutinize" requests under the convention and develop "ways to
+monitor if other nations are abusing the treaty's provisions" (seed articles, November 2024). This
+module states two such mechanisms precisely, as pure functions of what the requested State finds.
+
+**Findings.** A *finding* against a requester is a refusal (or consultation) on a persecution ground
+(Art 40(22), 40(21)(b), Art 6), or abuse discovered after a grant (the person was arrested for their
+journalism...), which comes to light with a probability and a delay (a scenario's ``reputation``
+settings). Every request of the requester that ends decided is one observation, a finding or not.
+
+**Reputation.** The requester's record as the requested State's reviewers read it rises with each
+finding: ``record = min(1, rights_record + weight x findings)``. It feeds the persecution evidence of
+its later requests (:func:`simulator.domain.rules.persecution_evidence`).
+
+**Monitoring** (per requested State, per requester), one of two documented sequential rules:
+
+- **CUSUM** (Page, 1954) on the Bernoulli finding indicator ``x``: ``S = max(0, S + x - k)``; a flag
+  when ``S >= h``. ``k`` (``reference``) is the finding rate tolerated per decided request, ``h``
+  (``threshold``) trades delay against false alarms. A fresh requester needs at least
+  ``ceil(h / (1 - k))`` findings before a flag (:func:`fewest_findings_to_flag`).
+- **SPRT** (Wald, 1945) between a clean finding rate ``p0`` and an abusive one ``p1``: the
+  log-likelihood ratio gains ``log(p1/p0)`` per finding and ``log((1-p1)/(1-p0))`` per clean decision;
+  a flag when it reaches ``log((1-beta)/alpha)``; when it falls to ``log(beta/(1-alpha))`` the
+  requester is accepted as clean and the test restarts from 0.
+
+A flag *escalates* scrutiny (every later request of the requester goes through the full route, at
+full thoroughness, read with a record of at least ``escalated_record``) or *suspends* cooperation (later
+requests are refused at once, citing ``monitoring-suspension``: a policy, not a treaty ground; its
+legal basis is ASSUMED to be Art 40(21)(b)).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+
+from attrs import frozen
+
+#: A finding that is not a refusal: abuse discovered after the data were handed over.
+DISCOVERED_ABUSE = "discovered-abuse"
+#: Provisions whose refusals count as findings by default (persecution grounds).
+FINDING_PROVISIONS = frozenset({"uncc-40-22", "uncc-40-21-b", "uncc-6", DISCOVERED_ABUSE})
+SUSPENSION_PROVISION = "monitoring-suspension"
+
+
+@frozen
+class Reputation:
+    """How a requester's record moves with findings, and how abuse after a grant comes to light."""
+
+    enabled: bool = False
+    weight: float = 0.05  # added to the requester's record per finding
+    discovery: float = 0.0  # chance an abusive grant is discovered later
+    discovery_days: float = 180.0  # mean delay (days) before a discovery (exponential)
+
+    def record(self, rights_record: float, findings: int) -> float:
+        """The requester's record as reviewers read it after ``findings`` findings."""
+        if not self.enabled:
+            return rights_record
+        return min(1.0, rights_record + self.weight * findings)
+
+
+class MonitoringRule(enum.StrEnum):
+    CUSUM = "cusum"
+    SPRT = "sprt"
+
+
+class MonitoringAction(enum.StrEnum):
+    ESCALATE = "escalate"
+    SUSPEND = "suspend"
+
+
+@frozen
+class Monitoring:
+    """A requested State's sequential rule on each requester's findings."""
+
+    enabled: bool = False
+    rule: MonitoringRule = MonitoringRule.CUSUM
+    reference: float = 0.05  # CUSUM k: finding rate tolerated per decided request
+    threshold: float = 4.0  # CUSUM h
+    p0: float = 0.01  # SPRT: finding rate of a clean requester
+    p1: float = 0.2  # SPRT: finding rate of an abusive one
+    alpha: float = 0.001  # SPRT: false-alarm probability
+    beta: float = 0.1  # SPRT: missed-abuser probability
+    action: MonitoringAction = MonitoringAction.SUSPEND
+    escalated_record: float = 0.9  # an escalated requester's record, as its reviewers read it
+    findings: frozenset[str] = FINDING_PROVISIONS
+
+    def counts(self, provision: str | None) -> bool:
+        """Whether a refusal (or a discovery) citing ``provision`` is a finding."""
+        return provision in self.findings
+
+    @property
+    def flag_level(self) -> float:
+        if self.rule is MonitoringRule.CUSUM:
+            return self.threshold
+        return math.log((1.0 - self.beta) / self.alpha)
+
+
+@frozen
+class Watch:
+    """The monitoring statistic of one requester at one requested State."""
+
+    statistic: float = 0.0
+    observations: int = 0
+    findings: int = 0
+    flagged: bool = False
+
+
+def observe(monitoring: Monitoring, watch: Watch, finding: bool) -> Watch:
+    """The watch after one more decided request (``finding``: it gave a finding). A flag stays."""
+    if watch.flagged:
+        return Watch(watch.statistic, watch.observations + 1, watch.findings + finding, True)
+    x = 1.0 if finding else 0.0
+    if monitoring.rule is MonitoringRule.CUSUM:
+        statistic = max(0.0, watch.statistic + x - monitoring.reference)
+    else:
+        p0, p1 = monitoring.p0, monitoring.p1
+        step = math.log(p1 / p0) if finding else math.log((1.0 - p1) / (1.0 - p0))
+        statistic = watch.statistic + step
+        if statistic <= math.log(monitoring.beta / (1.0 - monitoring.alpha)):
+            statistic = 0.0  # accepted as clean: the test restarts
+    flagged = statistic >= monitoring.flag_level - 1e-12
+    return Watch(statistic, watch.observations + 1, watch.findings + finding, flagged)
+
+
+def fewest_findings_to_flag(monitoring: Monitoring) -> int:
+    """The fewest findings that can raise a flag from a fresh start (all observations findings)."""
+    if monitoring.rule is MonitoringRule.CUSUM:
+        return max(1, math.ceil(monitoring.threshold / (1.0 - monitoring.reference) - 1e-12))
+    return max(1, math.ceil(monitoring.flag_level / math.log(monitoring.p1 / monitoring.p0) - 1e-12))
