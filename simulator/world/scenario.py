@@ -213,7 +213,9 @@ class LoadEffect:
 
     ``thoroughness = max(floor, 1 - slope x (queue - threshold))`` for queues above the threshold.
     It multiplies both the service time and the chance of seeing through a disguise or recognising
-    a person at risk.
+    a person at risk. ``queue`` says which queue counts: ``"stage"``, the requests waiting for this
+    stage's reviewers; ``"authority"``, every request waiting in any staffed queue of the requested
+    State (an office flooded at intake rushes its lawyers too).
     """
 
     enabled: bool = False
@@ -221,6 +223,7 @@ class LoadEffect:
     queue_threshold: int = 20
     slope: float = 0.01
     floor: float = 0.4
+    queue: str = "stage"  # stage | authority
 
     def thoroughness(self, queue_length: int) -> float:
         excess = queue_length - self.queue_threshold
