@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from simulator.checking.properties import Property, expand
-from simulator.domain.model import Outcome, Request
+from simulator.domain.model import Channel, Outcome, Request
 from simulator.domain.rules import enabled_provisions
 from simulator.experiments.executors import Backend, tasks_for
 from simulator.experiments.run import expected_requests
@@ -35,8 +35,15 @@ class MatchingTally(Tally):
         self.matching = 0
         self.hits = 0
 
-    def ended_as(self, request: Request, outcome: Outcome, provision: str | None, day: float) -> None:
-        super().ended_as(request, outcome, provision, day)
+    def ended_as(
+        self,
+        request: Request,
+        outcome: Outcome,
+        provision: str | None,
+        day: float,
+        channel: Channel = Channel.MLA,
+    ) -> None:
+        super().ended_as(request, outcome, provision, day, channel)
         if self.counts(request) and self.prop.given.matches_request(request):
             self.matching += 1
             self.hits += outcome.value in expand(self.prop.expect.outcome_in)

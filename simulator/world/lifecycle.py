@@ -33,8 +33,11 @@ import attrs
 from attrs import frozen
 
 from simulator.domain import rules
+from simulator.domain.channels import decide_channel, read_emergency
 from simulator.domain.model import (
+    FULL_ROUTE,
     GRANT_VERDICTS,
+    Channel,
     Decision,
     History,
     Observation,
@@ -47,8 +50,10 @@ from simulator.domain.model import (
 from simulator.domain.safeguards import Memory
 from simulator.domain.signals import ReviewContext, observe, remember
 from simulator.world.requesters import (
+    MAX_CHANNEL_STAGES,
     STAGE_INDEX,
     RoundSlot,
+    RoutingSlot,
     amend_after_consultation,
     answer_information_request,
     screening_draws,
@@ -69,6 +74,7 @@ class Review:
     request: Request
     stage: Stage
     service_draw: float  # the uniform that fixes this review's service time
+    channel: Channel = Channel.MLA  # whose reviewers: the MLA stages or a fast channel's own
 
 
 @frozen
@@ -103,6 +109,24 @@ class Resubmitted:
 class Ending:
     outcome: Outcome
     provision: str | None  # the provision cited by the last decision
+    observation: Observation | None = None  # what the last review saw (shared with other States)
+    decision: Decision | None = None  # the last decision
+    channel: Channel = Channel.MLA  # the channel the request ended in
+    redirected: bool = False  # a false emergency seen through, sent on to MLA
+
+
+class Standing:
+    """What the requested State currently holds about one requester: read afresh at every review.
+
+    ``context`` changes when the requester's record moves (reputation); ``escalated`` when monitoring
+    flags it (full route, full thoroughness).
+    """
+
+    __slots__ = ("context", "escalated")
+
+    def __init__(self, context: ReviewContext) -> None:
+        self.context = context
+        self.escalated = False
 
 
 Command = Review | Decided | Wait | Resubmitted
@@ -110,11 +134,16 @@ Life = Generator[Command, Any, Ending]
 
 
 class CaseFiles:
-    """The requested State's case files for one run: findings by request or by person (``memory``)."""
+    """The requested State's case files for one run: findings by request or by person (``memory``).
+
+    Refusals other requested States share (``information_sharing``) are filed by person, and recalled
+    with the State's own findings unless it keeps no case files at all (memory ``none``).
+    """
 
     def __init__(self, memory: Memory) -> None:
         self.memory = memory
         self._files: dict[tuple[str, object], Recollection] = {}
+        self._shared: dict[str, Recollection] = {}
 
     def _key(self, request: Request) -> tuple[str, object] | None:
         if self.memory is Memory.SAME_TARGET and request.truth.person:
@@ -125,13 +154,38 @@ class CaseFiles:
 
     def recall(self, request: Request) -> Recollection | None:
         key = self._key(request)
-        return None if key is None else self._files.get(key)
+        if key is None:
+            return None
+        own = self._files.get(key)
+        if self._shared:
+            shared = self._shared.get(request.truth.person)
+            if shared is not None:
+                return shared if own is None else merge(own, shared)
+        return own
 
     def record(self, request: Request, observation: Observation, decision: Decision) -> None:
         key = self._key(request)
         if key is not None:
             known = self._files.get(key, Recollection())
             self._files[key] = remember(known, observation, decision, request.id)
+
+    def share(self, request: Request, observation: Observation, decision: Decision) -> None:
+        """File what another requested State found when it refused ``request`` (by person)."""
+        if self.memory is Memory.NONE or not request.truth.person:
+            return
+        known = self._shared.get(request.truth.person, Recollection())
+        self._shared[request.truth.person] = remember(known, observation, decision, request.id)
+
+
+def merge(own: Recollection, shared: Recollection) -> Recollection:
+    """One recollection from the State's own case file and what other States shared."""
+    return Recollection(
+        conduct_seen=own.conduct_seen or shared.conduct_seen,
+        recognised=own.recognised or shared.recognised,
+        persecution_findings=len(own.persecution_requests | shared.persecution_requests),
+        requests=tuple(sorted({*own.requests, *shared.requests})),
+        persecution_requests=own.persecution_requests | shared.persecution_requests,
+    )
 
 
 def conditional_grant(stage: Stage, pid: str | None) -> Decision:
@@ -144,20 +198,29 @@ def conditional_grant(stage: Stage, pid: str | None) -> Decision:
     )
 
 
+def route_of(request: Request, requested: RequestedState, standing: Standing | None) -> tuple[Stage, ...]:
+    """The MLA stages the request meets: its measure's route, or every stage once escalated."""
+    if standing is not None and standing.escalated and all(s in requested.stages for s in FULL_ROUTE):
+        return FULL_ROUTE
+    return requested.routes[request.submission.measure]
+
+
 def life(
     request: Request,
     requester: RequestingState,
     requested: RequestedState,
-    context: ReviewContext,
+    context: ReviewContext | Standing,
     draws_for_round: Callable[[int], list[float]],
     case_files: CaseFiles | None = None,
 ) -> Life:
     """The life of ``request``; ``draws_for_round(r)`` gives round ``r``'s uniforms (see RoundSlot).
 
-    ``case_files`` are shared by the requests of one run (a fresh set when None).
+    ``case_files`` are shared by the requests of one run (a fresh set when None). ``context`` is
+    fixed, or a :class:`Standing` read afresh at every review.
     """
     safeguards = requested.safeguards
     files = case_files if case_files is not None else CaseFiles(safeguards.memory)
+    standing = context if isinstance(context, Standing) else None
     history = History()
     round_index = 0
     while True:
@@ -165,11 +228,19 @@ def life(
         draws = screening_draws(block)
         observation = None
         decision = None
-        for stage in requested.routes[request.submission.measure]:
+        last_seen = None
+        for stage in route_of(request, requested, standing):
             thoroughness = yield Review(request, stage, block[RoundSlot.SERVICE + STAGE_INDEX[stage]])
             recalled = files.recall(request)
-            if observation is None or observation.thoroughness != thoroughness or recalled is not None:
-                observation = observe(request, context, thoroughness, draws, recalled=recalled)
+            seen = context if standing is None else standing.context
+            if (
+                observation is None
+                or observation.thoroughness != thoroughness
+                or recalled is not None
+                or seen is not last_seen
+            ):
+                observation = observe(request, seen, thoroughness, draws, recalled=recalled)
+                last_seen = seen
             decision = rules.decide(stage, observation, safeguards, draws, history)
             files.record(request, observation, decision)
             yield Decided(request, observation, decision)
@@ -197,7 +268,7 @@ def life(
                 break
         verdict = decision.verdict
         if verdict in GRANT_VERDICTS or verdict is Verdict.REFUSE:
-            return Ending(OUTCOME_OF[verdict], decision.provision)
+            return Ending(OUTCOME_OF[verdict], decision.provision, observation, decision)
         # Back to the requester: a query (Art 40(16)) or a consultation (Art 40(27)).
         delay = requester.response_days.quantile(block[RoundSlot.RESPONSE_DAYS])
         yield Wait(request, delay, "response")
@@ -212,13 +283,13 @@ def life(
             # Art 40(27): the requester accepts a grant subject to conditions (Art 40(19)).
             decision = conditional_grant(decision.stage, decision.provision)
             yield Decided(request, observation, decision, resumed=True)
-            return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision)
+            return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision, observation, decision)
         elif not safeguards.consultation.amendment:
             decision = attrs.evolve(
                 decision, verdict=Verdict.REFUSE, reason=decision.reason + " (after consultation)"
             )
             yield Decided(request, observation, decision, resumed=True)
-            return Ending(Outcome.REFUSED, decision.provision)
+            return Ending(Outcome.REFUSED, decision.provision, observation, decision)
         else:
             request = amend_after_consultation(request, requester, block)
             history = attrs.evolve(
@@ -228,6 +299,64 @@ def life(
             )
         yield Resubmitted(request, delay, verdict)
         round_index += 1
+
+
+CHANNEL_OUTCOME = {
+    Verdict.PRESERVE: Outcome.PRESERVED,
+    Verdict.GRANT: Outcome.GRANTED,
+    Verdict.CONDITIONAL_GRANT: Outcome.CONDITIONALLY_GRANTED,
+    Verdict.REFUSE: Outcome.REFUSED,
+}
+
+
+def channel_life(
+    request: Request,
+    requester: RequestingState,
+    requested: RequestedState,
+    context: ReviewContext | Standing,
+    draws_for_round: Callable[[int], list[float]],
+    routing: list[float],
+    route: tuple[Stage, ...],
+    case_files: CaseFiles | None = None,
+) -> Life:
+    """The life of a fast-channel request (Arts 40(4)-(5), 41-43) along ``route``.
+
+    The first stage's reviewer (the 24/7 point of contact) decides with
+    :func:`simulator.domain.channels.decide_channel`; later stages only take time (the provider's
+    answer). A false emergency seen for what it is goes on as an MLA request (its later rounds use
+    the draws of rounds 1, 2...). ``routing`` holds the request's routing draws (RoutingSlot).
+    """
+    channel = request.submission.channel
+    rules_ = requested.channel_rules
+    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
+    standing = context if isinstance(context, Standing) else None
+    block = draws_for_round(0)
+    draws = screening_draws(block)
+    observation = decision = None
+    for index, stage in enumerate(route):
+        draw = routing[RoutingSlot.DESK_SERVICE + min(index, MAX_CHANNEL_STAGES - 1)]
+        thoroughness = yield Review(request, stage, draw, channel)
+        if index:
+            continue
+        seen = context if standing is None else standing.context
+        observation = observe(request, seen, thoroughness, draws, recalled=files.recall(request))
+        if channel is Channel.EMERGENCY:
+            observation = read_emergency(
+                observation, request, rules_.emergency, routing[RoutingSlot.DETECTION]
+            )
+        decision = decide_channel(channel, observation, requested.safeguards, rules_, draws)
+        files.record(request, observation, decision)
+        yield Decided(request, observation, decision)
+        if decision.verdict is Verdict.REDIRECT:
+            submission = attrs.evolve(request.submission, channel=Channel.MLA)
+            redirected = request.amended(submission, request.truth)
+            yield Resubmitted(redirected, 0.0, Verdict.REDIRECT)
+            later = life(redirected, requester, requested, context, lambda r: draws_for_round(r + 1), files)
+            ending = yield from later
+            return attrs.evolve(ending, channel=Channel.MLA, redirected=True)
+        if decision.verdict is Verdict.REFUSE:
+            return Ending(Outcome.REFUSED, decision.provision, observation, decision, channel)
+    return Ending(CHANNEL_OUTCOME[decision.verdict], decision.provision, observation, decision, channel)
 
 
 def settle(

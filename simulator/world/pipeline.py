@@ -1,22 +1,38 @@
-"""The SimPy model of a requested State's screening pipeline (one replication).
+"""The SimPy model of the requested States' screening (one replication).
 
-Requests arrive from each requesting State as Poisson processes. Each then lives the life told by
-:func:`simulator.world.lifecycle.life` (stages of its measure's route, queries and consultations sent back
-to the requester, postponements), and this module gives that life its time: a stage with staff is a
-:class:`simpy.Resource` where requests queue first-come first-served for a reviewer, who spends a
-drawn service time on each; waits for the requester and postponements pass simulated days. This
-module never applies a rule and never decides what happens next; it only moves requests in time
-and reports what happened to the :class:`~simulator.world.tally.Tally`. Requests still inside when the run
-stops are *pending*.
+Requests arrive from each requesting State as Poisson processes and go to a requested State whose
+providers hold the data on their target (``data_location``; in a one-State scenario, the only one).
+Each then lives the life told by :mod:`simulator.world.lifecycle`: the stages of its measure's MLA
+route, or a fast channel's desk (:func:`~simulator.world.lifecycle.channel_life`). This module gives
+that life its time: a stage with staff is a first-come first-served queue for its reviewers
+(:class:`~simulator.world.authority.Reviewers`), who spend a drawn service time on each request;
+waits for the requester and postponements pass simulated days. It never applies a rule and never
+decides what happens next; it moves requests in time, reports to the :class:`~simulator.world.tally.Tally`,
+and starts what follows a request's end:
 
-**Load effect.** When a reviewer starts on a request while many others wait, review is rushed:
-thoroughness (see :class:`~simulator.world.scenario.LoadEffect`) shortens the service time and lowers the
-chance of seeing through a disguise or recognising a person at risk.
+- a **disclosure request** through MLA after a preservation (Art 42), after ``disclosure_after``;
+- an adversary's **retry elsewhere** or **fresh request** after a refusal, and the second **piece** of a
+  split request (:mod:`simulator.world.adversaries`);
+- what the requested State **learns**: its record of the requester (reputation), its monitoring
+  statistic (:mod:`simulator.world.authority`), abuse discovered after a grant (after a delay), and
+  refusals **shared** with the other requested States (``information_sharing``, after a delay).
+
+Requests still inside when the run stops are *pending*.
+
+**Load effect.** When a reviewer starts on a request while many others wait (at that stage, or in
+the whole authority with ``load_effect.queue = "authority"``), review is rushed: thoroughness (see
+:class:`~simulator.world.scenario.LoadEffect`) shortens the service time and lowers the chance of
+seeing through a disguise or recognising a person at risk. An escalated requester's requests are
+never rushed.
+
+**Flooding.** A requester with a ``flooding`` strategy also sends low-quality requests during the
+flood windows (their own arrival and attribute streams), and holds its abusive requests back until
+the next window.
 """
 
 from __future__ import annotations
 
-from collections import deque
+import math
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -24,77 +40,64 @@ import numpy as np
 import simpy
 
 from simulator.domain import rules
-from simulator.domain.model import Request, Stage
-from simulator.domain.signals import ReviewContext
-from simulator.world.distributions import Distribution
-from simulator.world.lifecycle import CaseFiles, Decided, Resubmitted, Review, Wait, life
-from simulator.world.requesters import SLOTS_PER_REQUEST, arrival_times, draw_request, round_draws
-from simulator.world.scenario import RequestingState, Scenario
+from simulator.domain.model import Channel, Measure, Outcome, Request
+from simulator.domain.monitoring import DISCOVERED_ABUSE, SUSPENSION_PROVISION
+from simulator.world.adversaries import Adversary, Case, pick
+from simulator.world.authority import Authority, review_contexts
+from simulator.world.lifecycle import Decided, Ending, Resubmitted, Review, Wait, channel_life, life
+from simulator.world.requesters import (
+    FLOOD_BASE,
+    ROUTING_SLOTS,
+    SLOTS_PER_REQUEST,
+    RoutingSlot,
+    arrival_times,
+    disclosed_measures,
+    draw_request,
+    follow_up_request,
+    round_draws,
+)
+from simulator.world.scenario import MLA_ONLY, RequestingState, Scenario
 from simulator.world.streams import stream
 from simulator.world.tally import Tally
 
-ATTRIBUTE_BATCH = 256
+__all__ = ["Pipeline", "TraceHook", "review_contexts", "simulate"]
 
-#: Called with (request, event kind, details) for the one request being traced.
+ATTRIBUTE_BATCH = 256
+_DESK = int(RoutingSlot.DESK_SERVICE)
+
+#: Called with (request, event kind, details) for the requests of the one case being traced.
 TraceHook = Callable[[Request, str, dict], None]
 
-
-def review_contexts(scenario: Scenario) -> dict[str, ReviewContext]:
-    """What the requested State brings to reading each requesting State's requests."""
-    requested = scenario.requested_state
-    return {
-        s.id: ReviewContext(
-            s.rights_record, s.data_protection_adequate, requested.criminalised, requested.target_visibility
-        )
-        for s in scenario.requesting_states
-    }
+_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
+_DECIDED = (*_HANDED_OVER, Outcome.REFUSED)
 
 
-class Reviewers:
-    """A staffed stage's reviewers: ``staff`` of them, requests queue first come, first served.
-
-    What :class:`simpy.Resource` does for a single-unit FIFO request, without its two events per
-    review: a free reviewer takes a request at once, and a reviewer who finishes hands over straight
-    to the request at the head of the queue (one event wakes it).
-    """
-
-    __slots__ = ("busy", "env", "queue", "staff")
-
-    def __init__(self, env: simpy.Environment, staff: int) -> None:
-        self.env = env
-        self.staff = staff
-        self.busy = 0
-        self.queue: deque[simpy.Event] = deque()
-
-    def take(self) -> simpy.Event | None:
-        """A free reviewer takes the request now (None), or an event that fires when one does."""
-        if self.busy < self.staff:
-            self.busy += 1
-            return None
-        turn = self.env.event()
-        self.queue.append(turn)
-        return turn
-
-    def done(self) -> None:
-        """A reviewer finishes: the head of the queue gets the reviewer, or the reviewer is free."""
-        if self.queue:
-            self.queue.popleft().succeed()
-        else:
-            self.busy -= 1
+def flood_times(windows, rate_per_year: float, horizon: float, rng: np.random.Generator) -> Iterator[float]:
+    """Arrival days of a flood: a Poisson process at ``rate_per_year`` inside each window."""
+    rate = rate_per_year / 365.0
+    if rate <= 0:
+        return
+    for window in sorted(windows, key=lambda w: w.start_day):
+        day, end = max(0.0, window.start_day), min(window.end_day, horizon)
+        while True:
+            day += rng.exponential() / rate
+            if day >= end:
+                break
+            yield day
 
 
-@attrs.frozen
-class StagePlan:
-    """What the pipeline needs to move a request through one stage, worked out once."""
-
-    stage: Stage
-    server: Reviewers | None  # None: no staff limit
-    service: Distribution
-    rushed_under_load: bool  # the load effect applies here
+def held_until(windows, day: float, u: float, horizon: float) -> float:
+    """When an abusive request drawn on ``day`` goes: within the next flood window (or on ``day``)."""
+    for window in sorted(windows, key=lambda w: w.start_day):
+        if window.start_day <= day < window.end_day:
+            return day
+        if window.start_day > day and window.start_day < horizon:
+            return window.start_day + u * (min(window.end_day, horizon) - window.start_day)
+    return day
 
 
 class Pipeline:
-    """One replication: SimPy environment, staffed stages, arrivals and request lifecycles."""
+    """One replication: SimPy environment, the requested States, arrivals and request lifecycles."""
 
     def __init__(
         self,
@@ -110,28 +113,33 @@ class Pipeline:
         self.tally = tally
         self.trace_id, self.trace_hook = trace if trace else (-1, None)
         self.env = simpy.Environment()
-        requested = scenario.requested_state
-        self.safeguards = requested.safeguards
-        self.load_effect = requested.load_effect
-        plans = {
-            stage: StagePlan(
-                stage,
-                Reviewers(self.env, config.staff) if config.staff > 0 else None,
-                config.service,
-                self.load_effect.enabled and stage in self.load_effect.stages,
-            )
-            for stage, config in requested.stages.items()
-        }
-        self.plans = plans
-        self.contexts = review_contexts(scenario)
+        self.authorities = {s.id: Authority(self.env, s, scenario) for s in scenario.requested_states}
+        self.first = self.authorities[scenario.requested_state.id]
+        self.several = len(self.authorities) > 1
         self.requesters = {s.id: s for s in scenario.requesting_states}
-        self.case_files = CaseFiles(self.safeguards.memory)  # the central authority's memory
+        self.adversaries = {
+            s.id: Adversary(s) for s in scenario.requesting_states if s.abuse is not None and s.strategies.any
+        }
+        self.cases: dict[int, Case] = {}
+        # what a one-State caller reads: the (first) requested State's stages and case files
+        self.plans = {
+            stage: plan for (channel, stage), plan in self.first.plans.items() if channel is Channel.MLA
+        }
+        self.case_files = self.first.case_files
+        self.contexts = review_contexts(scenario)
         self._next_id = 0
+        self._next_flood = FLOOD_BASE
 
     def run(self) -> Tally:
         for state in self.scenario.requesting_states:
             self.env.process(self._arrivals(state))
+            flooding = state.strategies.flooding if state.abuse is not None else None
+            if flooding is not None:
+                self.env.process(self._flood(state, flooding))
         self.env.run(until=self.scenario.end_day)
+        for authority in self.authorities.values():
+            if authority.state.monitoring.enabled:
+                self.tally.monitored(authority)
         self.tally.close(self.env.now)
         return self.tally
 
@@ -144,49 +152,138 @@ class Pipeline:
             stream(self.seed, self.replication, "arrivals", state.id),
         )
         attributes = stream(self.seed, self.replication, "requests", state.id)
+        routes = stream(self.seed, self.replication, "routing", state.id)
+        flooding = state.strategies.flooding if state.abuse is not None else None
+        hold = flooding is not None and flooding.hold_abusive
         batch: np.ndarray = np.empty((0, SLOTS_PER_REQUEST))
+        routing_batch: list[list[float]] = []
         row = 0
         for day in times:
             yield env.timeout(day - env.now)
             if row == len(batch):
                 batch, row = attributes.random((ATTRIBUTE_BATCH, SLOTS_PER_REQUEST)), 0
-            uniforms = batch[row]
+                routing_batch = routes.random((ATTRIBUTE_BATCH, ROUTING_SLOTS)).tolist()
+            uniforms, routing = batch[row], routing_batch[row]
             row += 1
-            request = draw_request(state, self._next_id, day, uniforms)
+            request = draw_request(state, self._next_id, day, uniforms, routing)
             self._next_id += 1
-            self.submit(request, uniforms)
+            if hold and request.truth.abusive:
+                later = held_until(
+                    flooding.windows, day, routing[RoutingSlot.HOLD], self.scenario.horizon_days
+                )
+                if later > day:
+                    env.process(self._held(later - day, request, uniforms, routing))
+                    continue
+            self.start(request, uniforms, routing)
+
+    def _held(self, delay: float, request: Request, uniforms, routing) -> Iterator[simpy.Event]:
+        yield self.env.timeout(delay)
+        self.start(attrs.evolve(request, submitted_at=self.env.now), uniforms, routing)
+
+    def _flood(self, state: RequestingState, flooding) -> Iterator[simpy.Event]:
+        """A flooding requester's low-quality requests, from streams of their own."""
+        env = self.env
+        persona = attrs.evolve(
+            state,
+            abusive_share=0.0,
+            documentation_complete=flooding.documentation_complete,
+            factual_basis=flooding.factual_basis,
+            sensitive_target_share=0.0,
+            measures=disclosed_measures(state.measures),
+            channels=MLA_ONLY,
+        )
+        times = flood_times(
+            flooding.windows,
+            flooding.requests_per_year,
+            self.scenario.horizon_days,
+            stream(self.seed, self.replication, "flood-arrivals", state.id),
+        )
+        attributes = stream(self.seed, self.replication, "flood-requests", state.id)
+        for day in times:
+            yield env.timeout(day - env.now)
+            row = attributes.random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
+            uniforms, routing = row[:SLOTS_PER_REQUEST], row[SLOTS_PER_REQUEST:].tolist()
+            request = draw_request(persona, self._next_flood, day, uniforms, routing)
+            self._next_flood += 1
+            request = attrs.evolve(request, truth=attrs.evolve(request.truth, flood=True))
+            self.start(request, uniforms, routing)
+
+    def start(self, request: Request, uniforms: np.ndarray, routing: list[float]) -> None:
+        """A case's first request: where it goes (and whether the requester splits it), then submit."""
+        adversary = self.adversaries.get(request.submission.requester)
+        abusive = adversary is not None and request.truth.abusive
+        if self.several:
+            holders = self.scenario.holders(request.truth.target)
+            if abusive:
+                where = adversary.destination(request, holders, routing)
+            else:
+                where = pick(holders, routing[RoutingSlot.DESTINATION])
+            request = attrs.evolve(request, submission=attrs.evolve(request.submission, requested=where))
+        if abusive and adversary.splits(request, routing):
+            piece = attrs.evolve(
+                request, submission=attrs.evolve(request.submission, measure=Measure.SUBSCRIBER_INFO)
+            )
+            self.submit(piece, uniforms, routing)
+            self._follow(request, 0.0, measure=Measure.TRAFFIC_DATA)
+            return
+        self.submit(request, uniforms, routing)
 
     # --- one request's life ---------------------------------------------------------------------
-    def submit(self, request: Request, uniforms: np.ndarray) -> None:
-        """A request reaches the central authority now: count it and start its life."""
-        self.tally.arrived(request)
-        if request.id == self.trace_id:
-            self.trace_hook(request, "arrived", {"day": self.env.now})
-        self.env.process(self._lifecycle(request, uniforms))
+    def authority_of(self, request: Request) -> Authority:
+        return self.authorities[request.submission.requested] if self.several else self.first
 
-    def _lifecycle(self, request: Request, uniforms: np.ndarray) -> Iterator[simpy.Event]:
-        """Drive the request's :func:`~simulator.world.lifecycle.life` in simulated time.
+    def submit(self, request: Request, uniforms: np.ndarray, routing: list[float] | None = None) -> None:
+        """A request reaches a requested State now: count it and start its life."""
+        self.tally.arrived(request)
+        authority = self.authority_of(request)
+        requester = request.submission.requester
+        if request.case_id in self.cases:
+            tried = self.cases[request.case_id].tried
+            if authority.id not in tried:
+                tried.append(authority.id)
+        if request.case_id == self.trace_id:
+            self.trace_hook(request, "arrived", {"day": self.env.now, "requested": authority.id})
+        if requester in authority.suspended:
+            authority.lost_to_suspension(request, self.tally.counts(request))
+            decision = "cooperation suspended after monitoring flagged the requester"
+            self._ended(request, Ending(Outcome.REFUSED, SUSPENSION_PROVISION), authority, routing, decision)
+            return
+        if routing is None:
+            routing = [0.5] * ROUTING_SLOTS
+        self.env.process(self._lifecycle(request, uniforms, routing, authority))
+
+    def _steps(self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority):
+        requester = self.requesters[request.submission.requester]
+        standing = authority.standings[requester.id]
+        channel = request.submission.channel
+        draws = lambda round_index: round_draws(uniforms, round_index)  # noqa: E731
+        if channel is not Channel.MLA and channel in authority.routes:
+            route = authority.routes[channel].route
+            return channel_life(
+                request, requester, authority.state, standing, draws, routing, route, authority.case_files
+            )
+        if channel is not Channel.MLA:  # a channel this State does not offer: the request goes by MLA
+            request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
+        return life(request, requester, authority.state, standing, draws, authority.case_files)
+
+    def _lifecycle(
+        self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority
+    ) -> Iterator[simpy.Event]:
+        """Drive the request's life in simulated time.
 
         A :class:`~simulator.world.lifecycle.Review` queues for a reviewer at its stage (if the
         stage is staffed) and takes the drawn service time; the reply sent back into the life is
         the review's thoroughness. This loop is the hot path of a run: it is written out flat.
         """
         env = self.env
-        plans = self.plans
+        mla_plans = self.plans if authority is self.first else None
+        plans = authority.plans
         tally = self.tally
         stage_event = tally.stage_event
-        load_effect = self.load_effect
-        requester = self.requesters[request.submission.requester]
-        traced = request.id == self.trace_id
-        steps = life(
-            request,
-            requester,
-            self.scenario.requested_state,
-            self.contexts[requester.id],
-            lambda round_index: round_draws(uniforms, round_index),
-            self.case_files,
-        )
-        send = steps.send
+        load_effect = authority.load_effect
+        standing = authority.standings[request.submission.requester]
+        traced = request.case_id == self.trace_id
+        send = self._steps(request, uniforms, routing, authority).send
         reply = None
         current = request
         try:
@@ -195,7 +292,10 @@ class Pipeline:
                 reply = None
                 kind = type(command)
                 if kind is Review:
-                    plan = plans[command.stage]
+                    if command.channel is Channel.MLA and mla_plans is not None:
+                        plan = mla_plans[command.stage]
+                    else:
+                        plan = plans[command.channel, command.stage]
                     base = plan.service.quantile(command.service_draw)
                     server = plan.server
                     arrived = started = env.now
@@ -209,11 +309,11 @@ class Pipeline:
                         turn = server.take()
                         if turn is not None:
                             yield turn
-                        if plan.rushed_under_load:
-                            thoroughness = load_effect.thoroughness(len(server.queue))
+                        if plan.rushed_under_load and not standing.escalated:
+                            thoroughness = load_effect.thoroughness(authority.waiting(server))
                         started = env.now
                         stage_event(plan.stage, "start", started, arrived)
-                        tally.waited(command.request, plan.stage, started - arrived)
+                        tally.waited(command.request, plan.stage, started - arrived, thoroughness)
                         yield env.timeout(base * thoroughness)
                         server.done()
                     stage_event(plan.stage, "leave", env.now, arrived)
@@ -244,10 +344,100 @@ class Pipeline:
                         details = {"day": env.now, "delay": command.delay, "after": command.after}
                         self.trace_hook(command.request, "resubmitted", details)
         except StopIteration as stop:
-            ending = stop.value
-            tally.ended_as(request, ending.outcome, ending.provision, env.now)
-            if traced:
-                self.trace_hook(current, "ended", {"day": env.now, "outcome": ending.outcome})
+            self._ended(current, stop.value, authority, routing)
+
+    # --- what follows a request's end -----------------------------------------------------------
+    def _ended(
+        self,
+        request: Request,
+        ending: Ending,
+        authority: Authority,
+        routing: list[float] | None,
+        reason: str | None = None,
+    ) -> None:
+        env, tally = self.env, self.tally
+        outcome, provision = ending.outcome, ending.provision
+        tally.ended_as(request, outcome, provision, env.now, ending.channel)
+        if request.case_id == self.trace_id:
+            details = {"day": env.now, "outcome": outcome, "requested": authority.id}
+            if reason:
+                details["reason"] = reason
+                details["provision"] = provision
+            self.trace_hook(request, "ended", details)
+        requester = request.submission.requester
+        if ending.redirected:
+            authority.record_finding(requester, "uncc-2-o")
+            authority.monitor(requester, "uncc-2-o")
+        if outcome is Outcome.REFUSED:
+            authority.record_finding(requester, provision)
+        if outcome in _DECIDED and provision != SUSPENSION_PROVISION:
+            authority.monitor(requester, provision if outcome is Outcome.REFUSED else None)
+        if routing is None:
+            return
+        abusive = request.truth.abusive
+        if outcome in _HANDED_OVER and abusive:
+            authority.granted_abusive(requester, tally.counts(request))
+            reputation = authority.state.reputation
+            if reputation.enabled and routing[RoutingSlot.DISCOVERY] < reputation.discovery:
+                delay = -reputation.discovery_days * math.log1p(-routing[RoutingSlot.DISCOVERY_DAYS])
+                env.process(self._discovered(authority, requester, delay))
+        sharing = self.scenario.information_sharing
+        if outcome is Outcome.REFUSED and sharing.enabled and self.several and ending.observation is not None:
+            env.process(self._share(authority, request, ending))
+        if outcome is Outcome.PRESERVED:
+            state = self.requesters[requester]
+            delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
+            retention = authority.state.channel_rules.preservation.retention_days
+            tally.preserved(request, lapsed=delay > retention)
+            self._follow(request, delay)
+            return
+        adversary = self.adversaries.get(requester)
+        if adversary is None or not abusive or outcome not in _DECIDED:
+            return
+        adversary.learn(request, authority.id, outcome is not Outcome.REFUSED)
+        if outcome is Outcome.REFUSED:
+            case = self._case(request)
+            holders = self.scenario.holders(request.truth.target) if self.several else (authority.id,)
+            follow = adversary.after_refusal(request, case, holders, routing)
+            if follow is not None:
+                kind, where, delay = follow
+                if kind == "fresh":
+                    case.fresh += 1
+                self._follow(request, delay, requested=where if self.several else None, fresh=kind == "fresh")
+
+    def _case(self, request: Request) -> Case:
+        case = self.cases.get(request.case_id)
+        if case is None:
+            case = self.cases[request.case_id] = Case(tried=[self.authority_of(request).id])
+        return case
+
+    def _follow(self, parent: Request, delay: float, **change) -> None:
+        """Start, after ``delay`` days, the next request of ``parent``'s case."""
+        case = self._case(parent)
+        serial = case.next_serial()
+        self.env.process(self._following(parent, serial, delay, change))
+
+    def _following(self, parent: Request, serial: int, delay: float, change: dict) -> Iterator[simpy.Event]:
+        if delay > 0:
+            yield self.env.timeout(delay)
+        state = self.requesters[parent.submission.requester]
+        key = f"{state.id}/{parent.case_id}/{serial}"
+        row = stream(self.seed, self.replication, "follow-up", key).random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
+        uniforms, routing = row[:SLOTS_PER_REQUEST], row[SLOTS_PER_REQUEST:].tolist()
+        request = follow_up_request(parent, state, serial, self.env.now, uniforms, **change)
+        self.submit(request, uniforms, routing)
+
+    def _discovered(self, authority: Authority, requester: str, delay: float) -> Iterator[simpy.Event]:
+        yield self.env.timeout(delay)
+        authority.record_finding(requester, DISCOVERED_ABUSE)
+        authority.monitor(requester, DISCOVERED_ABUSE)
+
+    def _share(self, origin: Authority, request: Request, ending: Ending) -> Iterator[simpy.Event]:
+        yield self.env.timeout(self.scenario.information_sharing.delay_days)
+        for authority in self.authorities.values():
+            if authority is not origin:
+                authority.case_files.share(request, ending.observation, ending.decision)
+                authority.record_finding(request.submission.requester, ending.provision)
 
 
 def simulate(
@@ -263,11 +453,13 @@ def simulate(
     ``tally`` replaces the default one, for callers that count more (it must be fresh).
     """
     if tally is None:
-        tally = Tally(
-            scenario.warmup_days,
-            (s.id for s in scenario.requesting_states),
-            rules.enabled_provisions(scenario.requested_state.safeguards),
-            keep_outcomes=keep_outcomes,
-            surveillance_days=scenario.requested_state.surveillance_days,
-        )
+        tally = Tally.for_scenario(scenario, keep_outcomes=keep_outcomes)
     return Pipeline(scenario, seed, replication, tally, trace).run()
+
+
+def enabled_provisions(scenario: Scenario) -> frozenset[str]:
+    """Every provision a request of this scenario can be refused on, in any requested State."""
+    found: set[str] = set()
+    for state in scenario.requested_states:
+        found |= rules.enabled_provisions(state.safeguards)
+    return frozenset(found)

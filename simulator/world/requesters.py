@@ -19,6 +19,7 @@ strengthens its facts.
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -26,8 +27,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import MLA_STAGES, Measure, Request, ScreeningDraws, Submission, Truth
-from simulator.world.scenario import RequestingState
+from simulator.domain.model import MLA_STAGES, Channel, Measure, Request, ScreeningDraws, Submission, Truth
+from simulator.world.scenario import MLA_ONLY, Mix, RequestingState
 
 if TYPE_CHECKING:  # numpy is loaded by whoever draws (the pipeline): `mlasim validate` needs none of it
     import numpy as np
@@ -67,6 +68,30 @@ class RoundSlot(enum.IntEnum):
     RELABEL_TO = 10
     SERVICE = 11  # one per stage, in Stage order: 11..15
 
+
+class RoutingSlot(enum.IntEnum):
+    """Uniform draws that route a request: its channel, where it goes, what follows it.
+
+    They come from a stream of their own (``routing``), so that switching a channel, a strategy or a
+    monitoring rule on leaves the draws of every request's attributes and reviews unchanged.
+    """
+
+    CHANNEL = 0
+    DESTINATION = 1  # which requested State holding the data
+    EXPLORE = 2  # forum shopping: explore rather than exploit
+    DETECTION = 3  # the point of contact sees through a false emergency
+    DESK_SERVICE = 4  # service times along a fast channel's route: 4, 5, 6
+    FOLLOW_DELAY = 7  # days to the request that follows (disclosure, fresh request, retry)
+    FOLLOW_MEASURE = 8  # what a disclosure request after a preservation asks for
+    SPLIT = 9  # the request is split (subscriber information + traffic data)
+    FRESH = 10  # a fresh request follows a refusal
+    DISCOVERY = 11  # abuse comes to light after a grant
+    DISCOVERY_DAYS = 12
+    HOLD = 13  # when within the next flood window a held abusive request goes
+
+
+ROUTING_SLOTS = max(RoutingSlot) + 1  # DESK_SERVICE takes three slots
+MAX_CHANNEL_STAGES = 3
 
 MAX_ROUNDS = 8
 ROUND_SLOTS = RoundSlot.SERVICE + len(MLA_STAGES)
@@ -135,8 +160,25 @@ def arrival_times(state: RequestingState, horizon_days: float, rng: np.random.Ge
         cumulative += piece_mass
 
 
-def draw_request(state: RequestingState, request_id: int, day: float, uniforms: np.ndarray) -> Request:
-    """Build one request of ``state`` from its own uniform draws."""
+@functools.cache
+def disclosed_measures(measures: Mix) -> Mix:
+    """The measures a disclosure request after a preservation asks for: the mix without preservation."""
+    shares = {m: w for m, w in measures.shares().items() if m != Measure.PRESERVATION.value}
+    return Mix.of(shares or {Measure.STORED_CONTENT.value: 1.0})
+
+
+def draw_request(
+    state: RequestingState,
+    request_id: int,
+    day: float,
+    uniforms: np.ndarray,
+    routing: list[float] | None = None,
+) -> Request:
+    """Build one request of ``state`` from its own uniform draws (and routing draws, for its channel).
+
+    A request for the measure ``preservation`` is a request on the preservation channel (Art 42): it
+    preserves the data a later disclosure request will ask for (drawn from the other measures).
+    """
     u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
     measure = _MEASURES[state.measures.pick(u[_MEASURE])]
     complete = u[_COMPLETE] < state.documentation_complete
@@ -171,12 +213,25 @@ def draw_request(state: RequestingState, request_id: int, day: float, uniforms: 
             factual_basis=state.factual_basis.quantile(u[_FACTUAL_BASIS]),
             person=f"{state.id}/request/{request_id}",
         )
+    channel = Channel.MLA
+    if routing is not None:
+        channels = state.abusive_channels if truth.abusive else state.channels
+        if channels is not MLA_ONLY:
+            channel = Channel(channels.pick(routing[RoutingSlot.CHANNEL]))
+        if measure is Measure.PRESERVATION:
+            channel = Channel.PRESERVATION
+        if channel is Channel.PRESERVATION and measure is Measure.PRESERVATION:
+            measure = _MEASURES[disclosed_measures(state.measures).pick(routing[RoutingSlot.FOLLOW_MEASURE])]
+        if channel is Channel.EMERGENCY and not truth.abusive:
+            truth = attrs.evolve(truth, emergency=True)  # a legitimate emergency claim is a real one
     submission = Submission(
         requester=state.id,
         measure=measure,
         offence=label,
         penalty_years=penalty_years(state, label),
         documentation_gaps=gaps,
+        channel=channel,
+        emergency_claim=channel is Channel.EMERGENCY,
     )
     return Request(id=request_id, submitted_at=day, submission=submission, truth=truth)
 
@@ -211,3 +266,67 @@ def amend_after_consultation(request: Request, state: RequestingState, block: li
     disguise = min(1.0, truth.disguise + abuse.disguise_gain)
     truth = attrs.evolve(truth, disguise=disguise, factual_basis=disguise)
     return request.amended(submission, truth)
+
+
+#: Ids of requests that follow another in the same case (a disclosure after a preservation, a retry
+#: elsewhere, a fresh request, the second piece of a split request): ``FOLLOW_UP_BASE x serial + case``,
+#: so that the ids of first requests, and everything drawn for them, do not depend on what follows.
+FOLLOW_UP_BASE = 1 << 40
+#: Ids of flood requests (an adversary's low-quality surge): ``FLOOD_BASE + k``.
+FLOOD_BASE = 1 << 52
+
+
+def follow_up_id(case: int, serial: int) -> int:
+    """The id of the ``serial``-th request (1, 2, ...) that follows in case ``case``."""
+    return FOLLOW_UP_BASE * serial + case
+
+
+def follow_up_request(
+    parent: Request,
+    state: RequestingState,
+    serial: int,
+    day: float,
+    uniforms: np.ndarray,
+    *,
+    measure: Measure | None = None,
+    requested: str | None = None,
+    fresh: bool = False,
+) -> Request:
+    """A request that follows ``parent`` in its case, with its own file (documentation drawn anew).
+
+    It asks through MLA for ``measure`` (default: the parent's) at ``requested`` (default: the same
+    State). A ``fresh`` request (after a refusal) is relabelled where the requester relabels, and its
+    facts are better fabricated (``disguise_gain``).
+    """
+    u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
+    complete = u[_COMPLETE] < state.documentation_complete
+    gaps = 0 if complete else 1 + int(u[_GAPS] * MAX_DOCUMENTATION_GAPS)
+    submission, truth = parent.submission, parent.truth
+    label = submission.offence
+    if fresh and truth.abusive and state.abuse is not None:
+        relabels = state.abuse.relabels_for(truth.conduct)
+        if relabels is not None and u[_LABEL] < state.abuse.relabel_rate:
+            label = relabels.pick(u[_CONDUCT])
+        disguise = min(1.0, truth.disguise + state.abuse.disguise_gain)
+        truth = attrs.evolve(truth, disguise=disguise, factual_basis=disguise)
+    submission = attrs.evolve(
+        submission,
+        measure=measure or submission.measure,
+        offence=label,
+        penalty_years=penalty_years(state, label),
+        documentation_gaps=gaps,
+        amendments=0,
+        channel=Channel.MLA,
+        emergency_claim=False,
+        requested=submission.requested if requested is None else requested,
+    )
+    case = parent.case_id
+    return Request(
+        id=follow_up_id(case, serial),
+        submitted_at=day,
+        submission=submission,
+        truth=truth,
+        case=case,
+        attempt=parent.attempt + (1 if fresh else 0),
+        parent=parent.id,
+    )

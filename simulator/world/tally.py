@@ -37,12 +37,17 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from attrs import frozen
 
-from simulator.domain.model import Measure, Outcome, Request, Stage
+from simulator.domain.model import Channel, Measure, Outcome, Request, Stage
+from simulator.world.requesters import FOLLOW_UP_BASE
 from simulator.world.sketch import Quantiles
+
+if TYPE_CHECKING:
+    from simulator.world.authority import Authority
+    from simulator.world.scenario import Scenario
 
 
 @frozen
@@ -54,6 +59,7 @@ class MetricSpec:
 
 HEADLINE_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("abuse_pass_through", "abuse pass-through (granted / decided)", "share"),
+    MetricSpec("abusive_cases_reached", "abusive cases that got the data anywhere", "share"),
     MetricSpec("abusive_pending_share", "abusive requests still pending", "share"),
     MetricSpec("abusive_withdrawn_share", "abusive requests withdrawn", "share"),
     MetricSpec("legitimate_refusal_rate", "legitimate requests refused / decided", "share"),
@@ -93,6 +99,9 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else math.nan
 
 
+_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
+
+
 def _truth(abusive: bool) -> str:
     return "abusive" if abusive else "legitimate"
 
@@ -107,6 +116,7 @@ class Tally:
         provisions: Iterable[str],
         keep_outcomes: bool = False,
         surveillance_days: Mapping[Measure, float] | None = None,
+        requested: Iterable[str] = (),
     ) -> None:
         self.warmup_days = warmup_days
         self.surveillance_days = dict(surveillance_days or {})
@@ -126,8 +136,44 @@ class Tally:
         self.waits: dict[Stage, list[float]] = {stage: [0.0, 0] for stage in Stage}
         self.in_system = 0
         self.arrivals = 0
+        self.requested = tuple(requested)  # requested State ids, reported one by one when several
+        self.by_requested: Counter[tuple[str, bool, Outcome]] = Counter()
+        self.submitted_to: Counter[tuple[str, bool]] = Counter()
+        self.channels: Counter[tuple[Channel, bool]] = Counter()  # data handed over, by channel and truth
+        self.channel_days: dict[Channel, list[float]] = {}
+        self.channel_used: set[Channel] = set()
+        self.redirected = 0
+        self.preservation = Counter()  # preserved, lapsed
+        self.flood = Counter()  # submitted, and by outcome
+        self.abusive_cases: set[int] = set()
+        self.reached: set[int] = set()
+        self.rushed: Counter[Stage] = Counter()
+        self.monitoring: dict[tuple[str, str], dict[str, float]] = {}
         # Per request (indexed by id), only when asked for: to pair requests across configurations.
         self.outcomes = RequestOutcomes() if keep_outcomes else None
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario, keep_outcomes: bool = False) -> Tally:
+        """A fresh tally for one replication of ``scenario``."""
+        from simulator.domain import rules
+        from simulator.domain.channels import channel_provisions
+        from simulator.domain.monitoring import SUSPENSION_PROVISION
+
+        provisions: set[str] = set()
+        for state in scenario.requested_states:
+            provisions |= rules.enabled_provisions(state.safeguards)
+            if state.channels:
+                provisions |= channel_provisions(state.channel_rules, state.safeguards)
+            if state.monitoring.enabled and state.monitoring.action.value == "suspend":
+                provisions.add(SUSPENSION_PROVISION)
+        return cls(
+            scenario.warmup_days,
+            (s.id for s in scenario.requesting_states),
+            provisions,
+            keep_outcomes=keep_outcomes,
+            surveillance_days=scenario.requested_state.surveillance_days,
+            requested=(s.id for s in scenario.requested_states) if scenario.several else (),
+        )
 
     def counts(self, request: Request) -> bool:
         return request.submitted_at >= self.warmup_days
@@ -137,34 +183,88 @@ class Tally:
         self.in_system += 1
         self.system.change(request.submitted_at, +1)
         counted = self.counts(request)
+        truth = request.truth
         if counted:
-            self.submitted[request.submission.requester, request.truth.abusive] += 1
+            if truth.flood:
+                self.flood["submitted"] += 1
+            else:
+                self.submitted[request.submission.requester, truth.abusive] += 1
+                if self.requested:
+                    self.submitted_to[request.submission.requested, truth.abusive] += 1
+                if truth.abusive and request.parent is None:
+                    self.abusive_cases.add(request.case_id)
         if self.outcomes is not None:
             self.outcomes.arrived(request, counted)
 
-    def waited(self, request: Request, stage: Stage, days: float) -> None:
+    def waited(self, request: Request, stage: Stage, days: float, thoroughness: float = 1.0) -> None:
         if self.counts(request):
             entry = self.waits[stage]
             entry[0] += days
             entry[1] += 1
+            if thoroughness < 1.0:
+                self.rushed[stage] += 1
+
+    def preserved(self, request: Request, lapsed: bool) -> None:
+        """A preservation ended (Art 42); ``lapsed``: its disclosure request comes after the retention."""
+        if self.counts(request):
+            self.preservation["preserved"] += 1
+            self.preservation["lapsed"] += lapsed
+
+    def monitored(self, authority: Authority) -> None:
+        """What one requested State's monitoring found about each requester (at the end of the run)."""
+        for requester in self.requesters:
+            flagged = requester in authority.flagged_at
+            self.monitoring[authority.id, requester] = {
+                "flagged": float(flagged),
+                "days_to_flag": authority.flagged_at.get(requester, math.nan),
+                "requests_before_flag": float(authority.flag_observations.get(requester, math.nan)),
+                "abusive_granted_before_flag": float(authority.granted_before_flag[requester]),
+                "legitimate_lost_to_suspension": float(authority.lost[requester]),
+            }
 
     def stage_event(self, stage: Stage, event: str, now: float, joined: float = 0.0) -> None:
         """A request joins a stage's queue (``join``), starts service (``start``) or leaves the stage
         (``leave``) at ``now``; ``joined`` is when it joined that stage's queue."""
-        occupancy = self.stages.setdefault(stage, StageOccupancy())
+        occupancy = self.stages.get(stage)
+        if occupancy is None:
+            occupancy = self.stages[stage] = StageOccupancy()
         occupancy.event(event, now, joined)
 
     def close(self, now: float) -> None:
         """The run stops at ``now``: the time-average counts are taken over [0, now]."""
         self.closed_at = now
 
-    def ended_as(self, request: Request, outcome: Outcome, provision: str | None, day: float) -> None:
+    def ended_as(
+        self,
+        request: Request,
+        outcome: Outcome,
+        provision: str | None,
+        day: float,
+        channel: Channel = Channel.MLA,
+    ) -> None:
         self.in_system -= 1
         self.system.change(day, -1)
         self.sojourn[0] += day - request.submitted_at
         self.sojourn[1] += 1
         if not self.counts(request):
             return
+        truth = request.truth
+        if truth.flood:
+            self.flood[outcome.value] += 1
+            return
+        if request.submission.channel is not Channel.MLA:
+            self.channel_used.add(request.submission.channel)
+            if channel is Channel.MLA:
+                self.redirected += 1
+        if outcome.data_handed_over:
+            self.channels[channel, truth.abusive] += 1
+            entry = self.channel_days.setdefault(channel, [0.0, 0])
+            entry[0] += day - request.submitted_at
+            entry[1] += 1
+            if truth.abusive:
+                self.reached.add(request.case_id)
+        if self.requested:
+            self.by_requested[request.submission.requested, truth.abusive, outcome] += 1
         state = request.submission.requester
         if outcome.data_handed_over and request.submission.measure in self.surveillance_days:
             self.surveillance[request.truth.abusive] += self.surveillance_days[request.submission.measure]
@@ -193,12 +293,14 @@ class Tally:
         )
         refused = sum(self.ended[s, abusive, Outcome.REFUSED] for s in states)
         withdrawn = sum(self.ended[s, abusive, Outcome.WITHDRAWN] for s in states)
+        preserved = sum(self.ended[s, abusive, Outcome.PRESERVED] for s in states)
         return {
             "submitted": submitted,
             "granted": granted,
             "refused": refused,
             "withdrawn": withdrawn,
-            "pending": submitted - granted - refused - withdrawn,
+            "preserved": preserved,
+            "pending": submitted - granted - refused - withdrawn - preserved,
         }
 
     def summary(self) -> dict[str, float]:
@@ -207,6 +309,8 @@ class Tally:
         median, p90 = self.legitimate_days.quantiles(0.5, 0.9)
         row: dict[str, float] = {
             "abuse_pass_through": ratio(abusive["granted"], abusive["granted"] + abusive["refused"]),
+            "abusive_cases_reached": ratio(len(self.reached & self.abusive_cases), len(self.abusive_cases)),
+            "abusive_cases": float(len(self.abusive_cases)),
             "abusive_pending_share": ratio(abusive["pending"], abusive["submitted"]),
             "abusive_withdrawn_share": ratio(abusive["withdrawn"], abusive["submitted"]),
             "legitimate_refusal_rate": ratio(
@@ -242,6 +346,46 @@ class Tally:
             for provision in self.provisions:
                 row[f"state.{state}.refusals.{provision}"] = float(self.state_refusals[state, provision])
         row.update(self._queueing())
+        row.update(self._routes())
+        return row
+
+    def _routes(self) -> dict[str, float]:
+        """Metrics of the channels, the requested States, floods and monitoring, where present."""
+        row: dict[str, float] = {}
+        used = self.channel_used and self.channel_used | {c for c, _ in self.channels}
+        for channel in sorted(used or ()):
+            prefix = f"channel.{channel.value}."
+            row[prefix + "abusive_handed_over"] = float(self.channels[channel, True])
+            row[prefix + "legitimate_handed_over"] = float(self.channels[channel, False])
+            total, n = self.channel_days.get(channel, (0.0, 0))
+            row[prefix + "days_to_data"] = ratio(total, n)
+        if Channel.EMERGENCY in self.channel_used:
+            row["channel.emergency.false_claims_detected"] = float(self.redirected)
+        if self.preservation or Channel.PRESERVATION in self.channel_used:
+            row["channel.preservation.preserved"] = float(self.preservation["preserved"])
+            row["channel.preservation.lapsed"] = float(self.preservation["lapsed"])
+        for requested in self.requested:
+            prefix = f"requested.{requested}."
+            for truth in (True, False):
+                granted = sum(self.by_requested[requested, truth, o] for o in _HANDED_OVER)
+                refused = self.by_requested[requested, truth, Outcome.REFUSED]
+                name = _truth(truth)
+                row[prefix + f"{name}_submitted"] = float(self.submitted_to[requested, truth])
+                row[prefix + f"{name}_granted"] = float(granted)
+                row[prefix + f"{name}_refused"] = float(refused)
+            granted = row[prefix + "abusive_granted"]
+            row[prefix + "abuse_pass_through"] = ratio(granted, granted + row[prefix + "abusive_refused"])
+            granted = row[prefix + "legitimate_granted"]
+            refused = row[prefix + "legitimate_refused"]
+            row[prefix + "legitimate_refusal_rate"] = ratio(refused, granted + refused)
+        if self.flood:
+            row["flood_submitted"] = float(self.flood["submitted"])
+        for stage, (_, n) in self.waits.items():
+            if n and self.rushed:
+                row[f"stage.{stage.value}.rushed_share"] = self.rushed[stage] / n
+        for (requested, requester), values in sorted(self.monitoring.items()):
+            for name, value in values.items():
+                row[f"monitoring.{requested}.{requester}.{name}"] = value
         return row
 
     def _queueing(self) -> dict[str, float]:
@@ -320,11 +464,19 @@ class RequestOutcomes:
         self.provision: list[str | None] = []
 
     def arrived(self, request: Request, counted: bool) -> None:
-        assert request.id == len(self.outcome), "requests are numbered in arrival order"
-        self.abusive.append(request.truth.abusive)
-        self.outcome.append(self.OUTCOME_CODE[Outcome.PENDING] if counted else self.NOT_COUNTED)
-        self.provision.append(None)
+        """A first request (numbered in draw order; one held back arrives late); others are not kept."""
+        rid = request.id
+        if rid >= FOLLOW_UP_BASE:
+            return
+        while len(self.outcome) <= rid:
+            self.abusive.append(False)
+            self.outcome.append(self.NOT_COUNTED)
+            self.provision.append(None)
+        self.abusive[rid] = request.truth.abusive
+        self.outcome[rid] = self.OUTCOME_CODE[Outcome.PENDING] if counted else self.NOT_COUNTED
 
     def ended(self, request: Request, outcome: Outcome, provision: str | None) -> None:
+        if request.id >= FOLLOW_UP_BASE:
+            return
         self.outcome[request.id] = self.OUTCOME_CODE[outcome]
         self.provision[request.id] = provision

@@ -10,6 +10,7 @@ from simulator.domain.safeguards import DualCriminality, DualCriminalityMode
 from simulator.experiments.comparison import compare, excludes_zero, flip_row
 from simulator.files.loader import load_scenario
 from simulator.world.pipeline import Pipeline
+from simulator.world.requesters import FOLLOW_UP_BASE
 from simulator.world.tally import RequestOutcomes, Tally
 from tests.conftest import BASELINE, SCENARIOS, build, deep_update, document
 
@@ -21,7 +22,8 @@ class RecordingTally(Tally):
 
     def arrived(self, request):
         super().arrived(request)
-        self.stream.append((request.id, request.submitted_at, request.submission, request.truth))
+        if request.id < FOLLOW_UP_BASE:  # what follows a request (a disclosure) depends on its fate
+            self.stream.append((request.id, request.submitted_at, request.submission, request.truth))
 
 
 def request_stream(scenario, replication):

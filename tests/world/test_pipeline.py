@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from simulator.checking.strategies import cases
 from simulator.domain import rules
-from simulator.domain.model import Outcome
+from simulator.domain.model import Channel, Outcome
 from simulator.experiments.run import run
 from simulator.world.pipeline import Pipeline, simulate
 from simulator.world.requesters import SLOTS_PER_REQUEST
@@ -269,3 +269,190 @@ def test_littles_law_holds_from_the_outputs_of_a_multi_stage_run():
         ), stage
         assert row[prefix + "throughput_per_day"] == pytest.approx(rate, rel=0.02)
     assert row["stage.legal_review.time_avg_in_queue"] > 0.05  # a real queue, not an empty check
+
+
+# --- several requested States, fast channels, adversaries (issue 9) ------------------------------
+class RecordingTally(Tally):
+    """A tally that also keeps every request's end: (case, id, requested State, channel, outcome)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.endings: list[tuple] = []
+        self.requests: dict[int, object] = {}
+
+    def arrived(self, request) -> None:
+        super().arrived(request)
+        self.requests[request.id] = request
+
+    def ended_as(self, request, outcome, provision, day, channel=Channel.MLA) -> None:
+        super().ended_as(request, outcome, provision, day, channel)
+        self.endings.append((request.case_id, request.id, request.submission.requested, channel, outcome))
+
+
+def recorded(scenario, seed=3, replication=0) -> RecordingTally:
+    tally = RecordingTally.for_scenario(scenario)
+    return simulate(scenario, seed, replication, tally=tally)
+
+
+def test_switching_a_strategy_leaves_every_first_request_unchanged():
+    """Common random numbers: the requests a requester draws do not depend on its strategies."""
+    from simulator.world.requesters import FOLLOW_UP_BASE
+    from simulator.world.scenario import ForumShopping, FreshRequest, Splitting, Strategies
+    from tests.world.several import several
+
+    fixed = recorded(several())
+    adaptive = recorded(
+        several(
+            Strategies(forum_shopping=ForumShopping(), splitting=Splitting(), fresh_request=FreshRequest())
+        )
+    )
+    first = {i: r for i, r in fixed.requests.items() if i < FOLLOW_UP_BASE}
+    again = {i: r for i, r in adaptive.requests.items() if i < FOLLOW_UP_BASE}
+    assert first.keys() == again.keys()
+    for i, request in first.items():
+        other = again[i]
+        assert other.truth == request.truth and other.submitted_at == request.submitted_at
+        if not request.truth.abusive:  # only abusive requests are routed by the strategies
+            assert other.submission == request.submission
+    assert len(adaptive.requests) > len(fixed.requests)  # ...which add requests of their own
+
+
+def test_requests_go_only_where_the_data_are():
+    from tests.world.several import several
+
+    tally = recorded(several(data_location={"journalist": ("eu",), "ordinary": ("us", "lax")}))
+    places = {}
+    for request in tally.requests.values():
+        places.setdefault(request.truth.target, set()).add(request.submission.requested)
+    assert places["journalist"] == {"eu"}
+    assert places["ordinary"] == {"us", "lax"}
+    assert places["activist"] == {"us", "eu", "lax"}  # unlisted: every requested State
+
+
+@pytest.mark.parametrize("detection", [0.0, 1.0])
+def test_a_detected_false_emergency_never_gets_data_through_the_emergency_channel(detection):
+    """With detection certain, no abusive data through the emergency channel; with none, some."""
+    from simulator.world.scenario import Mix
+    from tests.world.several import several
+
+    scenario = several(abusive_channels=Mix.of({"mla": 0.5, "emergency": 0.5}), detection=detection)
+    row = simulate(scenario, 5, 0).summary()
+    if detection == 1.0:
+        assert row["channel.emergency.abusive_handed_over"] == 0
+        assert row["channel.emergency.false_claims_detected"] > 10
+    else:
+        assert row["channel.emergency.abusive_handed_over"] > 10
+        assert row["channel.emergency.false_claims_detected"] == 0
+        assert row["channel.emergency.days_to_data"] < 10  # hours to days, not months
+
+
+def test_a_preservation_hands_nothing_over_and_its_disclosure_request_follows_through_mla():
+    from simulator.domain.model import Channel
+    from tests.world.several import several
+
+    tally = recorded(several())
+    row = tally.summary()
+    assert row["channel.preservation.abusive_handed_over"] == 0
+    assert row["channel.preservation.legitimate_handed_over"] == 0
+    preserved = [(c, i, where) for c, i, where, _, o in tally.endings if o is Outcome.PRESERVED]
+    assert preserved
+    followers = {r.parent: r for r in tally.requests.values() if r.parent is not None}
+    for case, request_id, where in preserved:
+        follower = followers.get(request_id)
+        if follower is None:  # its disclosure request was still to come when the run stopped
+            continue
+        assert follower.case_id == case and follower.submission.requested == where
+        assert follower.submission.channel is Channel.MLA
+
+
+def test_forum_shopping_finds_the_permissive_state_and_buys_the_abuser_data():
+    """Paired on the same seeds: shopping raises the share of abusive cases that got the data."""
+    from simulator.world.scenario import ForumShopping, Strategies
+    from tests.world.several import several
+
+    shopping = several(Strategies(forum_shopping=ForumShopping(exploration=0.1)))
+    plain, shopped = several(), shopping
+    gains = []
+    for replication in range(2):
+        a = simulate(plain, 11, replication).summary()
+        b = simulate(shopped, 11, replication).summary()
+        gains.append(b["abusive_cases_reached"] - a["abusive_cases_reached"])
+        assert b["requested.lax.abusive_submitted"] > a["requested.lax.abusive_submitted"]
+    assert min(gains) > 0.05
+
+
+def test_one_request_refused_in_one_state_is_granted_in_another():
+    from simulator.world.scenario import ForumShopping, Strategies
+    from tests.world.several import several
+
+    tally = recorded(several(Strategies(forum_shopping=ForumShopping())))
+    by_case = {}
+    for case, _, where, _, outcome in tally.endings:
+        by_case.setdefault(case, []).append((where, outcome))
+    crossed = [
+        case
+        for case, ends in by_case.items()
+        if any(o is Outcome.REFUSED for _, o in ends)
+        and any(o.data_handed_over and w != ends[0][0] for w, o in ends)
+    ]
+    assert crossed
+
+
+def test_a_flood_timed_with_the_abuse_rushes_the_reviews_at_the_bottleneck():
+    """Junk requests at intake make an authority-wide load effect rush legal and rights review."""
+    from simulator.world.scenario import Flooding, Strategies, Surge
+    from tests.world.several import several
+
+    flood = Flooding(requests_per_year=20_000.0, windows=(Surge(90.0, 150.0, 1.0),))
+    quiet = several()
+    flooded = several(Strategies(flooding=flood))
+
+    def authority_wide(scenario):
+        for state in scenario.requested_states:
+            effect = attrs.evolve(state.load_effect, queue="authority")
+            scenario = scenario.with_requested_state(attrs.evolve(state, load_effect=effect))
+        return scenario
+
+    calm = simulate(authority_wide(quiet), 2, 0).summary()
+    rushed = simulate(authority_wide(flooded), 2, 0).summary()
+    assert rushed["flood_submitted"] > 2000
+    assert rushed["stage.legal_review.rushed_share"] > 0.1
+    assert calm.get("stage.legal_review.rushed_share", 0.0) < 0.01
+    # the flood's own requests are not counted as legitimate or abusive ones
+    assert rushed["legitimate_submitted"] == calm["legitimate_submitted"]
+
+
+def test_monitoring_flags_the_abuser_and_spares_a_clean_requester():
+    from simulator.domain.monitoring import Monitoring
+    from tests.world.several import several, with_requested
+
+    scenario = several()
+    partner = attrs.evolve(scenario.requester("partner"), abusive_share=0.0)
+    scenario = attrs.evolve(
+        scenario,
+        requesting_states=tuple(partner if s.id == "partner" else s for s in scenario.requesting_states),
+    )
+    scenario = with_requested(scenario, "us", monitoring=Monitoring(enabled=True))
+    row = simulate(scenario, 4, 0).summary()
+    assert row["monitoring.us.authoritarian.flagged"] == 1.0
+    assert 0 < row["monitoring.us.authoritarian.days_to_flag"] < 365
+    assert row["monitoring.us.partner.flagged"] == 0.0
+    assert math.isnan(row["monitoring.us.partner.days_to_flag"])
+    assert row["monitoring.us.partner.legitimate_lost_to_suspension"] == 0
+    assert row["monitoring.us.authoritarian.legitimate_lost_to_suspension"] > 0
+    assert row["refusals.monitoring-suspension.legitimate"] > 0
+    assert "monitoring.eu.authoritarian.flagged" not in row  # eu does not monitor
+
+
+def test_sharing_refusals_lowers_pass_through_where_shopping_leads():
+    """Paired: refusals shared between the States make the permissive one refuse known persons."""
+    from simulator.world.scenario import ForumShopping, InformationSharing, Strategies
+    from tests.world.several import several
+
+    strategies = Strategies(forum_shopping=ForumShopping())
+    alone = several(strategies)
+    shared = several(strategies, information_sharing=InformationSharing("refusals", 10.0))
+    a = simulate(alone, 8, 0).summary()
+    b = simulate(shared, 8, 0).summary()
+    assert b["requested.lax.abuse_pass_through"] < a["requested.lax.abuse_pass_through"]
+    assert b["abusive_cases_reached"] <= a["abusive_cases_reached"]

@@ -1,0 +1,125 @@
+"""Requesters that adapt: where an abuser asks, what it asks for, and what it does after a refusal.
+
+A convention with many parties lets an abusive requester choose where to ask, tire the reviewers,
+split a request to meet a lower standard, and learn from refusals. Each strategy is a named policy
+with parameters (``[requesting_state.strategies.*]`` in a scenario file), used only for the
+requester's abusive requests:
+
+- **forum_shopping**: ask where success is likeliest. The requester keeps, per requested State and
+  label, a Beta(1 + grants, 1 + refusals) posterior from its own outcomes and sends a case's next
+  request to the State, among those holding the data, with the highest posterior mean (ties: the
+  first listed in ``data_location``), or with probability ``exploration`` to one picked at random.
+  After a refusal it tries the next State holding the data (after ``retry_days``), up to
+  ``max_states`` States per case.
+- **flooding**: a surge of low-quality requests during the flood windows (see
+  :mod:`simulator.world.pipeline`), its abusive requests held back until the next window so they
+  meet tired reviewers (``hold_abusive``).
+- **splitting**: a request for stored content becomes two, for subscriber information and for
+  traffic data, which many States give on a lower standard.
+- **fresh_request**: after a refusal, a new request about the same person after a delay, relabelled
+  where the requester relabels and better disguised, up to ``max_attempts`` per case.
+
+A **case** is one objective of the requester (the data on one person): its first request and every
+request that follows it (disclosure after preservation, pieces, retries, fresh requests). Whether
+"the abuser got the data anywhere" is counted per case. Randomness comes from each request's own
+routing draws, so switching a strategy leaves every other request's draws unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from attrs import define, field
+
+from simulator.domain.model import Measure, Request
+from simulator.world.requesters import RoutingSlot
+from simulator.world.scenario import RequestingState
+
+
+@define
+class Case:
+    """One objective of a requester: the requests sent for it so far."""
+
+    serial: int = 0  # follow-up requests created
+    tried: list[str] = field(factory=list)  # requested States asked, in order
+    fresh: int = 0  # fresh requests sent after refusals
+
+    def next_serial(self) -> int:
+        self.serial += 1
+        return self.serial
+
+
+def pick(options: Sequence[str], u: float) -> str:
+    """One of ``options``, chosen by the uniform ``u``."""
+    return options[min(int(u * len(options)), len(options) - 1)]
+
+
+class Adversary:
+    """One requesting State's strategies during a run, with what it has learned so far."""
+
+    def __init__(self, state: RequestingState) -> None:
+        self.state = state
+        self.strategies = state.strategies
+        self.grants: Counter[tuple[str, str]] = Counter()
+        self.refusals: Counter[tuple[str, str]] = Counter()
+
+    def posterior_mean(self, requested: str, label: str) -> float:
+        """The requester's estimate of its chance of a grant at ``requested`` for ``label``."""
+        g, r = self.grants[requested, label], self.refusals[requested, label]
+        return (1.0 + g) / (2.0 + g + r)
+
+    def best(self, options: Sequence[str], label: str) -> str:
+        means = [self.posterior_mean(o, label) for o in options]
+        return options[means.index(max(means))]
+
+    def destination(self, request: Request, holders: Sequence[str], routing: Sequence[float]) -> str:
+        """Where the first request of a case goes."""
+        shopping = self.strategies.forum_shopping
+        if shopping is None or len(holders) == 1:
+            return pick(holders, routing[RoutingSlot.DESTINATION])
+        if routing[RoutingSlot.EXPLORE] < shopping.exploration:
+            return pick(holders, routing[RoutingSlot.DESTINATION])
+        return self.best(holders, request.submission.offence)
+
+    def learn(self, request: Request, requested: str, granted: bool) -> None:
+        """A decided abusive request updates the posterior of its State and label."""
+        key = (requested, request.submission.offence)
+        if granted:
+            self.grants[key] += 1
+        else:
+            self.refusals[key] += 1
+
+    def splits(self, request: Request, routing: Sequence[float]) -> bool:
+        """Whether this request for content is split into subscriber information and traffic data."""
+        splitting = self.strategies.splitting
+        return (
+            splitting is not None
+            and request.submission.measure is Measure.STORED_CONTENT
+            and routing[RoutingSlot.SPLIT] < splitting.share
+        )
+
+    def after_refusal(
+        self, request: Request, case: Case, holders: Sequence[str], routing: Sequence[float]
+    ) -> tuple[str, str, float] | None:
+        """What follows a refusal: ``("retry", State, delay)``, ``("fresh", State, delay)`` or None."""
+        shopping, fresh = self.strategies.forum_shopping, self.strategies.fresh_request
+        u = routing[RoutingSlot.FOLLOW_DELAY]
+        if shopping is not None and len(case.tried) < shopping.max_states:
+            untried = [h for h in holders if h not in case.tried]
+            if untried:
+                return (
+                    "retry",
+                    self.best(untried, request.submission.offence),
+                    shopping.retry_days.quantile(u),
+                )
+        if (
+            fresh is not None
+            and case.fresh < fresh.max_attempts
+            and routing[RoutingSlot.FRESH] < fresh.probability
+        ):
+            where = request.submission.requested
+            if shopping is not None and len(holders) > 1:
+                where = self.best(holders, request.submission.offence)
+            return "fresh", where, fresh.delay_days.quantile(u)
+        return None
