@@ -1,8 +1,11 @@
 """What a requested State learns about a requester: its record, and a sequential rule that flags abuse.
 
-US officials said they would "closely scrutinize" requests under the convention and develop "ways to
-monitor if other nations are abusing the treaty's provisions" (seed articles, November 2024). This
-module states two such mechanisms precisely, as pure functions of what the requested State finds.
+When the United States joined consensus on the convention (November 2024), anonymous senior
+administration officials said the Department of Justice would "closely scrutinize" requests and
+refuse any assistance inconsistent with the convention (Bloomberg, 11 November 2024; seeds 000 and
+002, as treaty-check.md attributes them), and that the administration would develop a risk
+management plan. No source describes *how* abuse would be monitored: the two mechanisms below are
+**model assumptions**, stated precisely as pure functions of what the requested State finds.
 
 **Findings.** A *finding* against a requester is a refusal (or consultation) on a persecution ground
 (Art 40(22), 40(21)(b), Art 6), or abuse discovered after a grant (the person was arrested for their
@@ -15,19 +18,25 @@ its later requests (:func:`simulator.domain.rules.persecution_evidence`).
 
 **Monitoring** (per requested State, per requester), one of two documented sequential rules:
 
-- **CUSUM** (Page, 1954) on the Bernoulli finding indicator ``x``: ``S = max(0, S + x - k)``; a flag
-  when ``S >= h``. ``k`` (``reference``) is the finding rate tolerated per decided request, ``h``
-  (``threshold``) trades delay against false alarms. A fresh requester needs at least
-  ``ceil(h / (1 - k))`` findings before a flag (:func:`fewest_findings_to_flag`).
+- **CUSUM** (Page, 1954) on the Bernoulli finding indicator ``x``: ``S = max(0, S + x - k)``, so
+  ``S >= 0`` always; a flag when ``S >= h``. ``k`` (``reference``, in [0, 1)) is the finding rate
+  tolerated per decided request, ``h`` (``threshold``, > 0) trades delay against false alarms. A
+  fresh requester needs at least ``ceil(h / (1 - k))`` findings before a flag
+  (:func:`fewest_findings_to_flag`); a requester with no finding is never flagged.
 - **SPRT** (Wald, 1945) between a clean finding rate ``p0`` and an abusive one ``p1``: the
   log-likelihood ratio gains ``log(p1/p0)`` per finding and ``log((1-p1)/(1-p0))`` per clean decision;
   a flag when it reaches ``log((1-beta)/alpha)``; when it falls to ``log(beta/(1-alpha))`` the
-  requester is accepted as clean and the test restarts from 0.
+  requester is accepted as clean and the test restarts from 0 (a repeated SPRT, so a requester that
+  turns abusive later is still caught). It needs ``0 < p0 < p1 < 1`` and ``alpha + beta < 1`` (both
+  boundaries on the right side of 0); a fresh requester needs at least
+  ``ceil(log((1-beta)/alpha) / log(p1/p0))`` findings before a flag.
 
 A flag *escalates* scrutiny (every later request of the requester goes through the full route, at
 full thoroughness, read with a record of at least ``escalated_record``) or *suspends* cooperation (later
 requests are refused at once, citing ``monitoring-suspension``: a policy, not a treaty ground; its
-legal basis is ASSUMED to be Art 40(21)(b)).
+legal basis is ASSUMED to be Art 40(21)(b), and the refusal is not consulted on first, although
+40(27) would ask for a consultation before a 40(21) refusal). A flag is sticky: it is never lifted
+within a run.
 """
 
 from __future__ import annotations
@@ -58,6 +67,17 @@ class Reputation:
         if not self.enabled:
             return rights_record
         return min(1.0, rights_record + self.weight * findings)
+
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """(field, problem) for settings outside their meaning (for a loader's one-line error)."""
+        found = []
+        if not self.weight >= 0:
+            found.append(("weight", "must be >= 0 (a finding never improves a record)"))
+        if not 0 <= self.discovery <= 1:
+            found.append(("discovery", "must be a probability in [0, 1]"))
+        if not self.discovery_days > 0:
+            found.append(("discovery_days", "must be > 0"))
+        return tuple(found)
 
 
 class MonitoringRule(enum.StrEnum):
@@ -96,6 +116,25 @@ class Monitoring:
             return self.threshold
         return math.log((1.0 - self.beta) / self.alpha)
 
+    def problems(self) -> tuple[tuple[str, str], ...]:
+        """(field, problem) for settings the rules above need (for a loader's one-line error)."""
+        found = []
+        if not 0 <= self.reference < 1:
+            found.append(("reference", "must be in [0, 1)"))
+        if not self.threshold > 0:
+            found.append(("threshold", "must be > 0"))
+        if not 0 < self.p0 < 1 or not 0 < self.p1 < 1:
+            found.append(("p0", "p0 and p1 must be in (0, 1)"))
+        elif not self.p1 > self.p0:
+            found.append(("p1", "must exceed p0"))
+        if not 0 < self.alpha < 1 or not 0 < self.beta < 1:
+            found.append(("alpha", "alpha and beta must be in (0, 1)"))
+        elif not self.alpha + self.beta < 1:
+            found.append(("beta", "alpha + beta must be below 1"))
+        if not 0 <= self.escalated_record <= 1:
+            found.append(("escalated_record", "must be in [0, 1]"))
+        return tuple(found)
+
 
 @frozen
 class Watch:
@@ -124,8 +163,30 @@ def observe(monitoring: Monitoring, watch: Watch, finding: bool) -> Watch:
     return Watch(statistic, watch.observations + 1, watch.findings + finding, flagged)
 
 
-def fewest_findings_to_flag(monitoring: Monitoring) -> int:
-    """The fewest findings that can raise a flag from a fresh start (all observations findings)."""
+def _estimate(monitoring: Monitoring) -> int:
+    """The closed form of :func:`fewest_findings_to_flag`, before floating-point rounding."""
     if monitoring.rule is MonitoringRule.CUSUM:
-        return max(1, math.ceil(monitoring.threshold / (1.0 - monitoring.reference) - 1e-12))
-    return max(1, math.ceil(monitoring.flag_level / math.log(monitoring.p1 / monitoring.p0) - 1e-12))
+        per_finding = 1.0 - monitoring.reference
+    else:
+        per_finding = math.log(monitoring.p1 / monitoring.p0)
+    return max(1, math.ceil(monitoring.flag_level / per_finding - 1e-12))
+
+
+def fewest_findings_to_flag(monitoring: Monitoring) -> int:
+    """The fewest findings that can raise a flag from a fresh start.
+
+    Clean decisions only lower either statistic (and the SPRT's restart sets it back to 0, never
+    above), so the fewest findings are those of an unbroken run of findings. The closed form
+    (``ceil(h / (1 - k))`` for CUSUM, ``ceil(log((1-beta)/alpha) / log(p1/p0))`` for SPRT) is checked
+    against :func:`observe` itself, so the answer is exact as the watch computes it (floating point
+    included): that many consecutive findings flag a fresh :class:`Watch`, one fewer does not.
+    """
+    estimate = _estimate(monitoring)
+    if estimate > 100_000:  # beyond any run a scenario simulates: the closed form
+        return estimate
+    watch = Watch()
+    n = 0
+    while not watch.flagged and n <= 2 * estimate:  # the closed form is off by at most one
+        watch = observe(monitoring, watch, True)
+        n += 1
+    return n

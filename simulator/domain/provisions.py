@@ -53,7 +53,7 @@ class Provision:
     summary: str
     nature: Nature
     stage: str  # a Stage value, or "any"
-    framework: str  # uncc | budapest | us
+    framework: str  # uncc | budapest | us | policy (a State's own practice, not a treaty ground)
     optional: bool  # not part of the UN convention's own regime
     confidence: Confidence  # how far the citation has been checked
     source: str  # where the citation and its confidence come from

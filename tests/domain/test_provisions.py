@@ -19,7 +19,9 @@ def test_every_provision_has_a_citation_a_nature_and_a_known_stage():
         assert entry.citation and entry.title and entry.summary
         assert isinstance(entry.nature, Nature)
         assert entry.stage in stages
-        assert entry.framework in {"uncc", "budapest", "us"}
+        assert entry.framework in {"uncc", "budapest", "us", "policy"}
+        # a policy is no treaty ground: a scenario opts in, and its citation is never "verified"
+        assert entry.framework != "policy" or (entry.optional and not entry.verified)
 
 
 def test_paragraphs_marked_verify_in_the_domain_reference_are_unverified():
@@ -73,3 +75,30 @@ def test_the_treaty_consults_before_40_21_refusals_and_40_26_postponements_only(
         "uncc-40-21-d",
         "uncc-40-26",
     }
+
+
+def test_the_fast_channels_and_monitoring_are_cited_as_the_treaty_check_rates_them():
+    """Arts 41, 2(o), 42(4), 42(7), 43, 40(4)-(5) at the 24/7 point of contact, with the confidence
+    treaty-check.md gives each (2(o) read in the official Arabic text; 41's emergency item and 42(4)
+    medium); the Budapest comparators 29(5) and 30(2) verified; the monitoring suspension a policy
+    whose legal basis (40(21)(b)) is an assumption. Catches: a confidence raised past the check, a
+    channel provision filed at an MLA stage, or the suspension presented as a treaty ground."""
+    expected = {
+        "uncc-41": ("UNCC Art 41", Confidence.MEDIUM),
+        "uncc-2-o": ("UNCC Art 2(o)", Confidence.VERIFIED),
+        "uncc-42-4": ("UNCC Art 42(4)", Confidence.MEDIUM),
+        "uncc-42-7": ("UNCC Art 42(7)", Confidence.HIGH),
+        "uncc-43": ("UNCC Art 43", Confidence.HIGH),
+        "uncc-40-4": ("UNCC Art 40(4)", Confidence.HIGH),
+        "uncc-40-5": ("UNCC Art 40(5)", Confidence.HIGH),
+        "budapest-29-5": ("Budapest Art 29(5)", Confidence.VERIFIED),
+        "budapest-30-2": ("Budapest Art 30(2)", Confidence.VERIFIED),
+    }
+    for pid, (citation, confidence) in expected.items():
+        entry = provision(pid)
+        assert (entry.citation, entry.confidence, entry.stage) == (citation, confidence, "contact_point"), pid
+    assert provision("uncc-42").citation == "UNCC Art 42(3)"
+    suspension = provision("monitoring-suspension")
+    assert suspension.framework == "policy" and suspension.stage == "intake"
+    assert suspension.confidence is Confidence.LOW and "40(21)(b)" in suspension.citation
+    assert "closely scrutinize" in suspension.source and not suspension.consult
