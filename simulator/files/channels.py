@@ -73,15 +73,18 @@ def _route(c: Table, channel: Channel, mla_stages: Mapping[Stage, StageConfig]) 
         c.problem("route", "must name at least one stage (the first is the desk that decides)")
     elif len(set(route)) != len(route):
         c.problem("route", "must not visit a stage twice")
+    written = c.data.get("route")
+    readable = isinstance(written, list) and written and all(name in ROUTE_STAGES for name in written)
+    listed = written if readable else None  # None: no route to hold the stages to (reported already)
     own_table = c.table("stages")
     for key in own_table.data:
         if key not in ROUTE_STAGES:
             own_table.problem(key, f"unknown stage{suggestion(key, ROUTE_STAGES)}")
             own_table.used.add(key)
-        elif Stage(key) not in route and names:
-            own_table.problem(key, f"is not on the channel's route ({', '.join(names)})")
+        elif listed is not None and key not in listed:
+            own_table.problem(key, f"is not on the channel's route ({', '.join(listed)})")
             own_table.used.add(key)
-    own = stage_configs(own_table, tuple(s for s in Stage if s in route))
+    own = stage_configs(own_table, tuple(s for s in Stage if listed is None or s.value in listed))
     own_table.finish()
     missing = [s.value for s in route if s not in own and s not in mla_stages]
     if missing:
