@@ -41,6 +41,14 @@ def read_requested_states(root: Table) -> list[RequestedState]:
     """The requested States of a scenario document, in either form."""
     if not isinstance(root.data.get("requested_state"), list):
         info = root.table("requested_state", required=True)
+        for key in PARTS:
+            if info.has(key):
+                info.used.add(key)
+                info.problem(
+                    key,
+                    f"with one requested State [{key}] is a top-level table "
+                    "(or write [[requested_state]] entries, each with its own)",
+                )
         return [_requested_state(info, root, DEFAULT_ID)]
     for key in PARTS:
         if root.has(key):
@@ -50,7 +58,9 @@ def read_requested_states(root: Table) -> list[RequestedState]:
                 f"a top-level [{key}] table cannot stand next to [[requested_state]] entries: "
                 f"give each entry its own (requested_state.{key})",
             )
-    states = [_requested_state(entry, entry, REQUIRED) for entry in root.tables("requested_state")]
+    states = [
+        _requested_state(entry, entry, REQUIRED) for entry in root.tables("requested_state", required=True)
+    ]
     unique_ids(root, "requested_state", [s.id for s in states])
     return states
 

@@ -111,3 +111,17 @@ def test_the_load_effect_counts_the_stage_queue_by_default():
     assert build(document()).requested_state.load_effect.queue == "stage"
     doc = deep_update(document(), "load_effect.queue", "authority")
     assert build(doc).requested_state.load_effect.queue == "authority"
+
+
+def test_an_empty_array_of_requested_states_is_an_error():
+    doc = several()
+    doc["requested_state"] = []
+    assert problems_of(doc) == ["broken.toml: requested_state: needs at least one entry"]
+
+
+def test_a_part_nested_in_a_one_state_requested_state_table_is_an_error_naming_it():
+    doc = deep_update(document(), "requested_state.monitoring", {"enabled": True})
+    assert problems_of(doc) == [
+        "broken.toml: requested_state.monitoring: with one requested State [monitoring] is a top-level table "
+        "(or write [[requested_state]] entries, each with its own)"
+    ]
