@@ -11,10 +11,11 @@ therefore also checks, with the field's path:
 - **distributions**: every parameter at most :data:`MAX_PARAMETER`, and the distribution usable
   numerically: its draws at the extreme uniforms the simulator can feed it (0, 2^-53, 1/2,
   1 - 2^-53) finite, a score's within [0, 1], a duration's at most :data:`MAX_DURATION` days;
+- **floods**: a flooding strategy's windows inside the horizon;
 - **volume**: the expected number of requests per replication (each requesting State's yearly rate
-  over the horizon, surges included) at most :data:`REQUEST_CEILING`, unless the command runs with
-  ``--allow-large`` (see :func:`allowing_large`): about a million requests take minutes and
-  gigabytes per replication.
+  over the horizon, surges included, plus the junk requests of its flooding windows) at most
+  :data:`REQUEST_CEILING`, unless the command runs with ``--allow-large`` (see
+  :func:`allowing_large`): about a million requests take minutes and gigabytes per replication.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def distribution_problems(cls: type, values: Mapping[str, float], score: bool) -
 
 
 def expected_requests(state: RequestingState, horizon_days: float) -> float:
-    """The expected number of requests a State sends over the horizon (its rate, surges included)."""
+    """The expected number of requests a State sends over the horizon (its rate, surges included,
+    and the junk requests of its flooding windows)."""
     base = state.requests_per_year / DAYS_PER_YEAR
     points = sorted({0.0, horizon_days, *(p for s in state.surges for p in (s.start_day, s.end_day))})
     points = [p for p in points if 0.0 <= p <= horizon_days]
@@ -97,6 +99,10 @@ def expected_requests(state: RequestingState, horizon_days: float) -> float:
     for start, end in itertools.pairwise(points):
         multiplier = math.prod(s.multiplier for s in state.surges if s.start_day <= start < s.end_day)
         total += base * multiplier * (end - start)
+    flooding = state.strategies.flooding
+    if flooding is not None:
+        days = sum(max(0.0, min(w.end_day, horizon_days) - w.start_day) for w in flooding.windows)
+        total += flooding.requests_per_year / DAYS_PER_YEAR * days
     return total
 
 
@@ -116,6 +122,14 @@ def scenario_problems(
                 problems.append(
                     Problem(source, path, f"must be at most {MAX_MULTIPLIER:g}, not {surge.multiplier:g}")
                 )
+        flooding = state.strategies.flooding
+        for j, window in enumerate(flooding.windows if flooding is not None else ()):
+            if window.end_day > horizon_days:
+                path = f"requesting_state[{i}].strategies.flooding.windows[{j}].end_day"
+                message = (
+                    f"must be at most horizon_days ({horizon_days:g}): a flood is sent during the horizon"
+                )
+                problems.append(Problem(source, path, message))
     if _allow_large.get():
         return problems
     expected = sum(expected_requests(s, min(horizon_days, MAX_DAYS)) for s in states)
@@ -123,7 +137,8 @@ def scenario_problems(
         count = f"{expected:,.0f}" if expected < 1e12 else f"{expected:.2g}"
         message = (
             f"about {count} requests per replication (yearly rates x horizon, surges included) is "
-            f"above the ceiling of {REQUEST_CEILING:,}: check requests_per_year, horizon_days and surges, "
+            f"above the ceiling of {REQUEST_CEILING:,}: check requests_per_year, horizon_days, surges and "
+            "floods, "
             "or pass --allow-large"
         )
         problems.append(Problem(source, "requesting_state", message))

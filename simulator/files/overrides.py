@@ -11,10 +11,17 @@ names such a change, as dotted keys into the scenario document::
     "requesting_state.authoritarian.requests_per_year" = 1500
 
 A key addresses tables by name and arrays of tables by the ``id`` of an entry (or its index); the
-value replaces whatever was there. Written without quotes, ``safeguards.dual_criminality.mode =
-"required"`` is a nested table to TOML; it is followed down to the value it sets, so it changes that
-one value, not the whole ``safeguards`` table (see :func:`flatten`). The same dotted keys are what
-``mlasim sweep --grid`` varies. A variant is applied to the raw document and the result validated
+value replaces whatever was there. So ``requesting_state.<id>.<path>`` changes one requesting State,
+and, in a file with several ``[[requested_state]]`` entries, ``requested_state.<id>.<path>`` one
+requested State (``requested_state.eu.monitoring.threshold``); a one-State file keeps its top-level
+paths (``safeguards.x``, ``channels.emergency.detection``, ``monitoring.threshold``). Tables missing
+on the way are created, so a key can switch a strategy on:
+``requesting_state.authoritarian.strategies.splitting.share = 1``.
+
+Written without quotes, ``safeguards.dual_criminality.mode = "required"`` is a nested table to
+TOML; it is followed down to the value it sets, so it changes that one value, not the whole
+``safeguards`` table (see :func:`flatten`). The same dotted keys are what ``mlasim sweep --grid``
+varies. A variant is applied to the raw document and the result validated
 like any scenario file, so a bad override is reported with its path like any other mistake.
 
 What-ifs from the command line use the same keys: ``--set KEY=VALUE`` (:func:`parse_assignments`)

@@ -2,11 +2,13 @@
 
 ``mlasim schema`` prints it. Editors with a TOML language server (Taplo, Even Better TOML) take a
 schema per file, e.g. a ``#:schema ./mlasim-scenario.schema.json`` first line. The schema states
-the tables and keys the loader (:mod:`simulator.files.loader`) reads, their types and ranges, and the
-names it accepts (measures, offences, conducts, stages, protected grounds, distribution families),
-taken from the same catalogues the loader uses, so the two cannot drift apart. It cannot say
-everything the loader checks (cross-field rules such as ``low <= mode <= high``, or the total of
-information and consultation rounds): ``mlasim validate`` remains the last word.
+the tables and keys the loader (:mod:`simulator.files.loader`) reads, in both forms of the requested
+States (one at top level, or several ``[[requested_state]]`` entries with their parts nested), their
+types and ranges, and the names it accepts (measures, offences, conducts, stages, protected
+grounds, channels, distribution families), taken from the same catalogues the loader uses, so the two
+cannot drift apart. It cannot say everything the loader checks (cross-field rules such as
+``low <= mode <= high``, ``p0 < p1``, the total of information and consultation rounds, ids that
+data_location names, stages a channel route shares): ``mlasim validate`` remains the last word.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import PROTECTED_GROUNDS, Measure, Stage
+from simulator.domain.channels import CHANNEL_GROUNDS, FAST_CHANNELS
+from simulator.domain.model import MLA_STAGES, PROTECTED_GROUNDS, Channel, Measure, Stage
+from simulator.domain.monitoring import DISCOVERED_ABUSE, MonitoringAction, MonitoringRule
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import (
     DataProtectionMode,
@@ -28,7 +32,16 @@ from simulator.world.distributions import FAMILIES
 SCHEMA_ID = "https://mlasim.invalid/scenario.schema.json"
 
 NUMBER = {"type": "number", "minimum": 0}
+POSITIVE = {"type": "number", "exclusiveMinimum": 0}
 PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+OPEN_PROBABILITY = {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}
+STATE_ID = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}
+DISTRIBUTION = {"$ref": "#/$defs/distribution"}
+STAGE = {
+    "type": "object",
+    "properties": {"staff": {"type": "integer", "minimum": 0}, "service": DISTRIBUTION},
+    "additionalProperties": False,
+}
 FLAG = {"type": "boolean"}
 TEXT = {"type": "string"}
 
@@ -126,7 +139,7 @@ def _requesting_state() -> dict[str, Any]:
     catalogue = load_catalogue()
     offences, conducts = list(catalogue.offences), list(catalogue.conducts)
     at_risk = [name for name in catalogue.targets if name != "ordinary"]  # as the loader has it
-    distribution = {"$ref": "#/$defs/distribution"}
+    distribution = DISTRIBUTION
     abuse = _closed(
         {
             "conducts": _weights(conducts),
@@ -143,13 +156,14 @@ def _requesting_state() -> dict[str, Any]:
             "targeted_persons": {"type": "integer", "minimum": 1},
             "documented_history": PROBABILITY,
             "prior_notices": {"type": "integer", "minimum": 0},
+            "channels": _weights(CHANNELS),
         },
         ("conducts", "disguise"),  # labels: optional, the catalogue's plausible labels otherwise
     )
     surge = _closed({"start_day": NUMBER, "end_day": NUMBER, "multiplier": NUMBER}, ("start_day", "end_day"))
     return _closed(
         {
-            "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"},
+            "id": STATE_ID,
             "name": TEXT,
             "requests_per_year": NUMBER,
             "abusive_share": PROBABILITY,
@@ -173,17 +187,155 @@ def _requesting_state() -> dict[str, Any]:
             "sensitive_target_share": PROBABILITY,
             "sensitive_targets": _weights(at_risk),
             "factual_basis": distribution,
+            "channels": _weights(CHANNELS),
+            "disclosure_after": distribution,
+            "strategies": _strategies(),
         },
         ("id", "requests_per_year", "rights_record", "measures", "offences", "response_days"),
     )
 
 
+CHANNELS = [c.value for c in Channel]
+
+
+def _strategies() -> dict[str, Any]:
+    """An abusive requester's strategies (the loader refuses them without an ``[abuse]`` table)."""
+    window = _closed({"start_day": NUMBER, "end_day": NUMBER}, ("start_day", "end_day"))
+    return _closed(
+        {
+            "forum_shopping": _closed(
+                {
+                    "exploration": PROBABILITY,
+                    "retry_days": DISTRIBUTION,
+                    "max_states": {"type": "integer", "minimum": 1},
+                }
+            ),
+            "flooding": _closed(
+                {
+                    "requests_per_year": NUMBER,
+                    "windows": {"type": "array", "minItems": 1, "items": window},
+                    "documentation_complete": PROBABILITY,
+                    "factual_basis": DISTRIBUTION,
+                    "hold_abusive": FLAG,
+                },
+                ("requests_per_year", "windows"),
+            ),
+            "splitting": _closed({"share": PROBABILITY}),
+            "fresh_request": _closed(
+                {
+                    "probability": PROBABILITY,
+                    "delay_days": DISTRIBUTION,
+                    "max_attempts": {"type": "integer", "minimum": 1},
+                }
+            ),
+        }
+    )
+
+
+def _channels() -> dict[str, Any]:
+    """The fast channels a requested State offers: route, own stages, grounds, per-channel rules."""
+    stages = [s.value for s in Stage]  # the 24/7 point of contact included
+    common = {
+        "route": {"type": "array", "items": {"enum": stages}, "minItems": 1, "uniqueItems": True},
+        "stages": _closed(dict.fromkeys(stages, STAGE)),
+        "grounds": _names(CHANNEL_GROUNDS),
+    }
+    extra: dict[Channel, dict[str, Any]] = {
+        Channel.PRESERVATION: {"reservation": FLAG, "retention_days": {"type": "number", "minimum": 60}},
+        Channel.EMERGENCY: {"detection": PROBABILITY},
+    }
+    return _closed({c.value: _closed({**common, **extra.get(c, {})}, ("route",)) for c in FAST_CHANNELS})
+
+
+def _watch() -> dict[str, dict[str, Any]]:
+    """``reputation`` and ``monitoring`` (simulator.domain.monitoring)."""
+    findings = {*provision_catalogue(), DISCOVERED_ABUSE}
+    return {
+        "reputation": _closed(
+            {"enabled": FLAG, "weight": NUMBER, "discovery": PROBABILITY, "discovery_days": POSITIVE}
+        ),
+        "monitoring": _closed(
+            {
+                "enabled": FLAG,
+                "rule": _choice(MonitoringRule),
+                "reference": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+                "threshold": POSITIVE,
+                "p0": OPEN_PROBABILITY,
+                "p1": OPEN_PROBABILITY,
+                "alpha": OPEN_PROBABILITY,
+                "beta": OPEN_PROBABILITY,
+                "action": _choice(MonitoringAction),
+                "escalated_record": PROBABILITY,
+                "findings": _names(findings),
+            }
+        ),
+    }
+
+
+#: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
+PARTS = ("stages", "routes", "load_effect", "safeguards", "channels", "reputation", "monitoring")
+
+
+def _requested_parts() -> dict[str, Any]:
+    stages = [s.value for s in MLA_STAGES]
+    return {
+        "stages": _closed(dict.fromkeys(stages, STAGE)),
+        "routes": _closed({key: _names(stages) for key in ("default", *(m.value for m in Measure))}),
+        "load_effect": _closed(
+            {
+                "enabled": FLAG,
+                "stages": _names(stages),
+                "queue_threshold": {"type": "integer", "minimum": 0},
+                "slope": NUMBER,
+                "floor": PROBABILITY,
+                "queue": {"enum": ["stage", "authority"]},
+            }
+        ),
+        "safeguards": _safeguards(),
+        "channels": _channels(),
+        **_watch(),
+    }
+
+
+def _requested_info() -> dict[str, Any]:
+    catalogue = load_catalogue()
+    offences = list(catalogue.offences)
+    return {
+        "id": STATE_ID,
+        "name": TEXT,
+        "criminalises": _names(offences),
+        "decriminalises": _names(offences),
+        "postponement_days": DISTRIBUTION,
+        "target_visibility": {
+            "type": "object",
+            "propertyNames": {"enum": sorted(catalogue.targets)},
+            "additionalProperties": PROBABILITY,
+        },
+        "surveillance_days": _closed(
+            {m.value: NUMBER for m in (Measure.REAL_TIME_TRAFFIC, Measure.INTERCEPTION)}
+        ),
+    }
+
+
+def _requested_state() -> dict[str, Any]:
+    """One requested State at top level (parts beside it), or several entries (parts nested)."""
+    one = _closed(_requested_info(), ("name",))
+    entry = _closed({**_requested_info(), **_requested_parts()}, ("id", "stages"))
+    return {"oneOf": [one, {"type": "array", "minItems": 1, "items": entry}]}
+
+
+def _forms() -> dict[str, Any]:
+    """Several requested States: no top-level part; one: its stages at top level."""
+    return {
+        "if": {"properties": {"requested_state": {"type": "array"}}, "required": ["requested_state"]},
+        "then": {"not": {"anyOf": [{"required": [part]} for part in PARTS]}},
+        "else": {"required": ["stages"]},
+    }
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file, as a JSON-ready mapping."""
     catalogue = load_catalogue()
-    offences = list(catalogue.offences)
-    stages = [s.value for s in Stage]
-    stage = _closed({"staff": {"type": "integer", "minimum": 0}, "service": {"$ref": "#/$defs/distribution"}})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -191,15 +343,16 @@ def scenario_schema() -> dict[str, Any]:
         "description": "A situation of mutual legal assistance requests: who asks, who screens, with which "
         "safeguards, for how long (see the README's 'Scenario files').",
         "type": "object",
-        "required": ["scenario", "requested_state", "stages", "requesting_state"],
+        "required": ["scenario", "requested_state", "requesting_state"],
         "additionalProperties": False,
         "$defs": {"distribution": _distribution()},
+        "allOf": [_forms()],
         "properties": {
             "scenario": _closed(
                 {
                     "name": TEXT,
                     "description": TEXT,
-                    "horizon_days": {"type": "number", "exclusiveMinimum": 0},
+                    "horizon_days": POSITIVE,
                     "follow_up_days": NUMBER,
                     "warmup_days": NUMBER,
                     "replications": {"type": "integer", "minimum": 1},
@@ -207,35 +360,19 @@ def scenario_schema() -> dict[str, Any]:
                 },
                 ("name", "horizon_days"),
             ),
-            "requested_state": _closed(
-                {
-                    "name": TEXT,
-                    "criminalises": _names(offences),
-                    "decriminalises": _names(offences),
-                    "postponement_days": {"$ref": "#/$defs/distribution"},
-                    "target_visibility": {
-                        "type": "object",
-                        "propertyNames": {"enum": sorted(catalogue.targets)},
-                        "additionalProperties": PROBABILITY,
-                    },
-                    "surveillance_days": _closed(
-                        {m.value: NUMBER for m in (Measure.REAL_TIME_TRAFFIC, Measure.INTERCEPTION)}
-                    ),
+            "requested_state": _requested_state(),
+            **_requested_parts(),
+            "data_location": {
+                "type": "object",
+                "propertyNames": {"enum": sorted(catalogue.targets)},
+                "additionalProperties": {
+                    "type": "array",
+                    "items": STATE_ID,
+                    "minItems": 1,
+                    "uniqueItems": True,
                 },
-                ("name",),
-            ),
-            "stages": _closed(dict.fromkeys(stages, stage)),
-            "routes": _closed({key: _names(stages) for key in ("default", *(m.value for m in Measure))}),
-            "load_effect": _closed(
-                {
-                    "enabled": FLAG,
-                    "stages": _names(stages),
-                    "queue_threshold": {"type": "integer", "minimum": 0},
-                    "slope": NUMBER,
-                    "floor": PROBABILITY,
-                }
-            ),
-            "safeguards": _safeguards(),
+            },
+            "information_sharing": _closed({"mode": {"enum": ["none", "refusals"]}, "delay_days": NUMBER}),
             "requesting_state": {"type": "array", "minItems": 1, "items": _requesting_state()},
             "variant": {"type": "array", "items": {"type": "object"}},
             "sweep": {"type": "object"},

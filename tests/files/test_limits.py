@@ -87,3 +87,33 @@ def test_weights_whose_sum_overflows_are_refused():
     with pytest.raises(ScenarioError, match=r"offences: weights are too large"):
         build(doc)
     assert math.isfinite(sum(build(document()).requesting_states[0].offences.cumulative))
+
+
+FLOOD = {"requests_per_year": 36500, "windows": [{"start_day": 50, "end_day": 150}]}
+
+
+def test_flood_requests_count_toward_the_volume():
+    doc = deep_update(document(), "requesting_state.0.strategies.flooding", FLOOD)
+    state = build(doc).requesting_states[0]
+    assert expected_requests(state, 200.0) == pytest.approx(365 / 365 * 200 + 100 * 100)
+    assert expected_requests(state, 100.0) == pytest.approx(100 + 50 * 100)  # clipped at the horizon
+
+
+def test_a_flood_above_the_ceiling_is_refused_unless_allowed():
+    flood = {"requests_per_year": 1e10, "windows": [{"start_day": 0, "end_day": 100}]}
+    doc = deep_update(document(), "requesting_state.0.strategies.flooding", flood)
+    with pytest.raises(ScenarioError, match="above the ceiling"):
+        build(doc)
+    with allowing_large():
+        assert build(doc).requesting_states[0].strategies.flooding.requests_per_year == 1e10
+
+
+def test_a_flood_window_ends_inside_the_horizon():
+    flood = {**FLOOD, "windows": [{"start_day": 50, "end_day": 150}, {"start_day": 150, "end_day": 250}]}
+    doc = deep_update(document(), "requesting_state.0.strategies.flooding", flood)
+    with pytest.raises(ScenarioError) as caught:
+        build(doc)
+    assert [str(p) for p in caught.value.problems] == [
+        "test.toml: requesting_state[0].strategies.flooding.windows[1].end_day: must be at most horizon_days "
+        "(200): a flood is sent during the horizon"
+    ]

@@ -235,3 +235,51 @@ def test_consultation_scope_memory_and_person_history_are_read():
 )
 def test_new_settings_name_the_field_when_wrong(dotted, value, expected):
     assert any(expected in p for p in problems_of(deep_update(document(), dotted, value)))
+
+
+# --- what ties several requested States together ------------------------------------------------
+def test_data_location_and_information_sharing():
+    from tests.files.documents import several
+
+    doc = deep_update(several(), "data_location", {"journalist": ["us", "eu"], "activist": ["small"]})
+    doc = deep_update(doc, "information_sharing", {"mode": "refusals", "delay_days": 10})
+    scenario = build(doc)
+    assert scenario.data_location == {"journalist": ("us", "eu"), "activist": ("small",)}
+    assert scenario.holders("exile") == ("us", "eu", "small")  # unlisted: every requested State
+    assert scenario.information_sharing.enabled and scenario.information_sharing.delay_days == 10
+    assert not build(several()).information_sharing.enabled
+
+
+@pytest.mark.parametrize(
+    ("dotted", "value", "expected"),
+    [
+        ("data_location.journalist", ["us", "uk"], "data_location.journalist: item 1: unknown name 'uk'"),
+        (
+            "data_location.journalst",
+            ["us"],
+            "data_location.journalst: unknown target profile (did you mean 'journalist'?)",
+        ),
+        (
+            "data_location.journalist",
+            [],
+            "data_location.journalist: must name at least one requested State (leave the target out: every State)",
+        ),
+        ("data_location.journalist", ["us", "us"], "data_location.journalist: names a requested State twice"),
+        (
+            "information_sharing.mode",
+            "refusal",
+            "information_sharing.mode: must be one of none, refusals, not 'refusal' (did you mean 'refusals'?)",
+        ),
+        ("information_sharing.delay_days", -1, "information_sharing.delay_days: must be at least 0, not -1"),
+        ("data_locaton", {}, "data_locaton: unknown key (did you mean 'data_location'?)"),
+    ],
+)
+def test_each_mistake_in_data_location_or_sharing_is_one_line(dotted, value, expected):
+    from tests.files.documents import several
+
+    assert problems_of(deep_update(several(), dotted, value)) == [f"broken.toml: {expected}"]
+
+
+def test_data_location_in_a_one_state_file_names_its_state():
+    doc = deep_update(document(), "data_location.journalist", ["requested"])
+    assert build(doc).holders("journalist") == ("requested",)

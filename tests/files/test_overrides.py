@@ -6,18 +6,21 @@ import pytest
 
 from simulator.domain.model import Stage
 from simulator.domain.safeguards import DualCriminalityMode
-from simulator.files.loader import ScenarioError
+from simulator.files.loader import ScenarioError, parse_scenario
 from simulator.files.overrides import (
     OverrideError,
     apply_override,
     check_file,
     flatten,
+    load_configuration,
     load_variant,
+    parse_assignments,
     parse_value,
     read_variants,
     with_overrides,
 )
 from simulator.world.distributions import Fixed
+from simulator.world.scenario import Splitting
 from tests.conftest import BASELINE, SCENARIOS, document
 
 
@@ -154,3 +157,69 @@ def test_a_misspelt_set_key_is_one_problem_with_a_suggestion():
     assert error.value.one_line() == (
         f"{BASELINE} (--set): safeguards.dual_criminality.mdoe: unknown key (did you mean 'mode'?)"
     )
+
+
+# --- several requested States, fast channels, monitoring, strategies (issue 9) ------------------
+def test_requested_states_are_addressed_by_id_in_the_several_state_form():
+    from tests.files.documents import SEVERAL
+
+    scenario = load_configuration(
+        SEVERAL,
+        overrides={
+            "requested_state.eu.stages.execution.staff": 4,
+            "requested_state.us.channels.emergency.detection": 0.9,
+            "requested_state.eu.monitoring.p1": 0.5,
+        },
+    )
+    us, eu, _ = scenario.requested_states
+    assert eu.stages[Stage.EXECUTION].staff == 4 and us.channel_rules.emergency.detection == 0.9
+    assert eu.monitoring.p1 == 0.5
+
+
+def test_an_unknown_requested_state_is_named_with_the_ids():
+    from tests.files.documents import SEVERAL
+
+    with pytest.raises(ScenarioError, match=r"'requested_state' has no entry 'uk'.*entries: us, eu, small"):
+        load_configuration(SEVERAL, overrides={"requested_state.uk.monitoring.enabled": True})
+
+
+def test_a_one_state_part_set_in_a_several_state_file_names_the_table():
+    from tests.files.documents import SEVERAL
+
+    with pytest.raises(
+        ScenarioError, match=r"monitoring: a top-level \[monitoring\] table cannot stand next"
+    ):
+        load_configuration(SEVERAL, overrides={"monitoring.threshold": 3})
+
+
+def test_one_state_paths_reach_channels_and_monitoring():
+    from tests.files.documents import EMERGENCY
+
+    doc = {**document(), "channels": {"emergency": dict(EMERGENCY)}}
+    scenario = parse_scenario(
+        with_overrides(doc, {"channels.emergency.detection": 0.2, "monitoring.threshold": 7}), "t.toml"
+    )
+    assert scenario.requested_state.channel_rules.emergency.detection == 0.2
+    assert scenario.requested_state.monitoring.threshold == 7
+
+
+def test_a_strategy_is_switched_on_and_tuned_from_the_command_line():
+    from tests.files.documents import SEVERAL
+
+    scenario = load_configuration(
+        BASELINE, overrides=parse_assignments(["requesting_state.authoritarian.strategies.splitting.share=1"])
+    )
+    assert scenario.requester("authoritarian").strategies.splitting == Splitting(1.0)
+    tuned = load_configuration(
+        SEVERAL, overrides={"requesting_state.authoritarian.strategies.fresh_request.probability": 0.9}
+    )
+    assert tuned.requester("authoritarian").strategies.fresh_request.probability == 0.9
+
+
+def test_a_strategy_switched_on_for_a_requester_without_abuse_is_refused():
+    doc = document()
+    doc["requesting_state"][0]["abusive_share"] = 0.0
+    del doc["requesting_state"][0]["abuse"]
+    changed = with_overrides(doc, {"requesting_state.A.strategies.splitting.share": 1})
+    with pytest.raises(ScenarioError, match=r"requesting_state\[0\]\.strategies: strategies are an abusive"):
+        parse_scenario(changed, "t.toml")
