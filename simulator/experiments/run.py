@@ -378,8 +378,11 @@ class NotebookProgress:
         self.finished = False
         self.handle = display(HTML(self.html()), display_id=True)
 
-    def __call__(self, steps: int) -> None:
+    def __call__(self, steps: int, total: int | None = None) -> None:
+        """``steps`` more finished (out of ``total``, when the caller knows it better now)."""
         self.done += steps
+        if total is not None:
+            self.total = total
         self.refresh()
 
     def days(self, done: float, total: float) -> None:
@@ -396,8 +399,9 @@ class NotebookProgress:
         self.refresh(now=True)
 
     def html(self) -> str:
-        fraction = self.done / self.total if self.total else 1.0
-        words = f"{self.done}/{self.total} {self.description}"
+        total = max(self.total, self.done)  # a comparison to a precision adds replications
+        fraction = self.done / total if total else 1.0
+        words = f"{self.done}/{total} {self.description}"
         if self.days_total and not self.finished:
             fraction = self.days_done / self.days_total
             words += f", simulated days {self.days_done:,.0f} of {self.days_total:,.0f}"

@@ -265,9 +265,12 @@ class Tally:
 
     def backlog(self) -> dict[str, float]:
         """The backlog samples as metrics (empty if the run stopped before the sample days)."""
-        if len(self.backlog_sampled) < 2:
+        samples = list(self.backlog_sampled)
+        if len(samples) == 1 and self.closed_at is not None:  # no follow-up: it stopped at the horizon
+            samples.append((self.in_system, self.arrivals))
+        if len(samples) < 2:
             return {}
-        (middle, arrived_middle), (horizon, arrived_horizon) = self.backlog_sampled[:2]
+        (middle, arrived_middle), (horizon, arrived_horizon) = samples[:2]
         return {
             "backlog.at_mid_horizon": float(middle),
             "backlog.at_horizon": float(horizon),
