@@ -193,11 +193,14 @@ class FakeNotebook:
 
 def test_in_a_notebook_run_shows_a_bar_by_default_and_not_with_progress_false(monkeypatch, small_scenario):
     import simulator
+    from simulator.experiments.run import NotebookProgress
 
     notebook = FakeNotebook(monkeypatch)
+    monkeypatch.setattr(NotebookProgress, "EVERY", 0.0)  # draw every update
     simulator.run(small_scenario, replications=3)
     [bar] = notebook.displays
     assert "<progress" in bar[0] and "0/3 replications" in bar[0]
+    assert any("simulated days 300 of 600 (" in shown for shown in bar)  # days run on in between
     assert "3/3 replications" in bar[-1] and "so far" not in bar[-1]  # finished
     simulator.run(small_scenario, replications=3, progress=False)
     assert len(notebook.displays) == 1
