@@ -14,6 +14,19 @@ Public API::
     strict = simulator.load_variant("scenarios/un-convention-baseline.toml", "dual-criminality-required")
     comparison = simulator.compare([scenario, strict], replications=20)
     comparison.to_pandas()
+
+**In a notebook.** Results show a compact table with their headline figure, and the long calls
+(``run``, ``compare``, ``sweep``, ``resume``, ``check``) draw a progress bar under the cell, on by
+default in a Jupyter kernel and off with ``progress=False`` (nothing is drawn outside a notebook).
+``compare``, ``sweep``, ``resume`` and ``check`` are the progress-drawing versions of
+:mod:`simulator.reporting.notebook`; ``run`` is :func:`simulator.experiments.run.run` itself.
+
+**What a bare** ``import simulator`` **does: nothing but set the version.** The figures under
+results in a notebook are registered on the first use of a public name (``simulator.run``,
+``simulator.load_scenario``...), not by the import. Every result a notebook displays comes from such
+a call, so nothing is lost; and every worker process imports this package (to run
+``simulator.experiments.run``), where registering the display would load the reporting layer for
+nothing and slow the start of each worker.
 """
 
 __version__ = "0.2.0"
@@ -22,13 +35,14 @@ __version__ = "0.2.0"
 # ``simulator.experiments.run`` to run replications, does not pay for pandas, pyarrow or the sweeps.
 _PUBLIC = {
     "Comparison": "simulator.experiments.comparison",
-    "compare": "simulator.experiments.comparison",
+    "compare": "simulator.reporting.notebook",  # with a progress bar in a notebook
+    "check": "simulator.reporting.notebook",
     "Design": "simulator.experiments.designs",
     "RunResult": "simulator.experiments.run",
     "run": "simulator.experiments.run",
     "SweepResult": "simulator.experiments.sweeps",
-    "resume": "simulator.experiments.sweeps",
-    "sweep": "simulator.experiments.sweeps",
+    "resume": "simulator.reporting.notebook",
+    "sweep": "simulator.reporting.notebook",
     "ScenarioError": "simulator.files.loader",
     "load_scenario": "simulator.files.loader",
     "parse_scenario": "simulator.files.loader",
@@ -58,6 +72,7 @@ __all__ = [
     "ScenarioError",
     "SweepResult",
     "__version__",
+    "check",
     "compare",
     "load_scenario",
     "load_variant",

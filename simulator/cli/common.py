@@ -167,11 +167,38 @@ def _interrupted() -> None:
     sys.exit(130)
 
 
+class Bar:
+    """What :func:`progress_bar` yields: ``bar(steps, total)`` counts finished work, ``bar.days(done,
+    total)`` shows the simulated days covered (``mlasim run`` in this process). Silent when not drawn."""
+
+    def __init__(self, progress=None, task=None, description: str = "") -> None:
+        self.progress, self.task, self.description = progress, task, description
+        self.day_task = None
+
+    @property
+    def drawn(self) -> bool:
+        return self.progress is not None
+
+    def __call__(self, steps: int, total: int | None = None) -> None:
+        if self.progress is None:
+            return
+        if total is not None:
+            self.progress.update(self.task, total=total)
+        self.progress.advance(self.task, steps)
+
+    def days(self, done: float, total: float) -> None:
+        if self.progress is None:
+            return
+        if self.day_task is None:
+            self.day_task = self.progress.add_task("simulated days", total=total)
+        self.progress.update(self.day_task, completed=done, total=total)
+
+
 @contextmanager
 def progress_bar(description: str, quiet: bool):
-    """A rich progress bar on standard error, if it is a terminal; yields ``advance(steps, total)``."""
+    """A rich progress bar on standard error, if it is a terminal and not ``quiet``; yields a :class:`Bar`."""
     if quiet or not sys.stderr.isatty():
-        yield lambda steps, total=None: None
+        yield Bar()
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -185,14 +212,7 @@ def progress_bar(description: str, quiet: bool):
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(description, total=None)
-
-        def advance(steps: int, total: int | None = None) -> None:
-            if total is not None:
-                bar.update(task, total=total)
-            bar.advance(task, steps)
-
-        yield advance
+        yield Bar(bar, bar.add_task(description, total=None), description)
 
 
 def version_callback(value: bool) -> None:

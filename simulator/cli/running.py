@@ -71,7 +71,14 @@ def run(
         with progress_bar("replications", quiet) as advance:
             advance(0, count)
             result = run_experiment(
-                scenario, replications, seed, workers, scheduler, progress=advance, announce=announcer(quiet)
+                scenario,
+                replications,
+                seed,
+                workers,
+                scheduler,
+                progress=advance,
+                announce=announcer(quiet),
+                days=advance.days if advance.drawn else None,  # no day hook when nothing is drawn
             )
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:

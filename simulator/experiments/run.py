@@ -6,15 +6,39 @@ Running ``n`` replications gives ``n`` values of every metric; :mod:`simulator.e
 turns them into means with confidence intervals. Replication ``r`` is the same however many
 replications are run, and in whatever order, so results do not depend on how the work is split.
 
-A result can be formally right and still say little: when most abusive requests are still pending
-at the end of the run (a saturated pipeline, a follow-up too short), the pass-through rests on the
-few decided ones. :attr:`RunResult.warnings` says so whenever more than :data:`PENDING_WARNING` of
-the abusive or legitimate requests are undecided, and every output shows the warning.
+**Warnings.** A result can be formally right and still say little. :attr:`RunResult.warnings` says
+so, and every output (the table beside the headline, JSON ``"warnings"``, the report page) shows it:
+
+- *too many undecided*: more than :data:`PENDING_WARNING` of the abusive or of the legitimate
+  requests are still pending when the run stops, so the pass-through rests on the few decided;
+- *saturated*: the backlog grew through the arrival window and the follow-up did not clear it. With
+  the backlog samples of :mod:`simulator.world.tally` (means over replications): over the second
+  half of the arrival window the backlog grew by more than :data:`SATURATION_GROWTH` of the requests
+  that arrived in that half (the requested State decides fewer requests than arrive, so the queue
+  grows without bound and a longer horizon would only make it longer), *and* at the end of the
+  follow-up more than :data:`SATURATION_LEFT` of the backlog at the end of the horizon is still
+  there. A surge late in the horizon that the follow-up clears does not warn; one it does not clear does.
+
+**Progress.** ``run`` tells a progress display how many replications each finished task ran and,
+when the replications run in this process, how far the current one has got in simulated days
+(every :data:`DAY_STEPS`-th of its run, through the day hook of
+:func:`simulator.world.pipeline.simulate`). Replications in worker processes or on a Dask cluster
+report only when they finish: their simulated days are not sent back (it would need a channel from
+every worker for a display). One replication with no ``--workers`` runs in this process, where
+worker processes would gain nothing. In a Jupyter notebook the API shows its own small bar, on by
+default and off with ``progress=False`` (:class:`NotebookProgress`); elsewhere it prints nothing
+(the command line draws its own bar on a terminal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
+from html import escape
 from typing import Any
 
 from attrs import frozen
@@ -22,22 +46,40 @@ from attrs import frozen
 from simulator import __version__
 from simulator.experiments import display
 from simulator.experiments.display import format_estimate
-from simulator.experiments.executors import backend, tasks_for
+from simulator.experiments.executors import Serial, backend, tasks_for
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
-from simulator.world.pipeline import TraceHook, simulate
+from simulator.world.pipeline import DayHook, TraceHook, simulate
 from simulator.world.requesters import DAYS_PER_YEAR
 from simulator.world.scenario import Scenario
 from simulator.world.tally import HEADLINE_METRICS, metric_range
 
 #: A share of requests still pending at the end of the run above which results carry a warning.
 PENDING_WARNING = 0.20
+#: Saturation: the backlog grew, over the second half of the arrival window, by more than this
+#: share of the requests that arrived in that half...
+SATURATION_GROWTH = 0.10
+#: ... and more than this share of the backlog at the end of the horizon is left when the run stops.
+SATURATION_LEFT = 0.50
+#: A replication run in this process tells the progress display its simulated day this many times.
+DAY_STEPS = 200
 
 
 def replicate(
-    scenario: Scenario, seed: int, replication: int, trace: tuple[int, TraceHook] | None = None
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    trace: tuple[int, TraceHook] | None = None,
+    on_day: DayHook | None = None,
 ) -> dict[str, float]:
-    """One replication's metrics (see :mod:`simulator.world.tally` for their definitions)."""
-    return simulate(scenario, seed, replication, trace).summary()
+    """One replication's metrics and backlog samples (see :mod:`simulator.world.tally`).
+
+    ``on_day`` is told the simulated day every :data:`DAY_STEPS`-th of the run (a progress display).
+    """
+    every = scenario.end_day / DAY_STEPS
+    tally = simulate(scenario, seed, replication, trace, on_day=on_day, every_days=every)
+    row = tally.summary()
+    row.update(tally.backlog())
+    return row
 
 
 @frozen
@@ -92,8 +134,8 @@ class RunResult:
 
     @property
     def warnings(self) -> list[str]:
-        """Why the headline figures may mislead (many requests still undecided), in words."""
-        return decided_share_warnings(self.estimates)
+        """Why the headline figures may mislead (many undecided, a saturated pipeline), in words."""
+        return result_warnings(self.estimates)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``mlasim run --format json`` prints."""
@@ -109,8 +151,46 @@ class RunResult:
             "refusals": _nested(self.section("refusals.")),
             "requesting_states": _nested(self.section("state.")),
             "stages": _nested(self.section("stage.")),
+            "backlog": {
+                name.split(".", 1)[1]: est.to_dict() for name, est in self.section("backlog.").items()
+            },
             "warnings": self.warnings,
         }
+
+
+def _means(estimates: Mapping[str, Any]) -> Callable[[str], float]:
+    def mean(name: str) -> float:
+        value = estimates.get(name)
+        value = getattr(value, "mean", value)
+        return float("nan") if value is None else float(value)
+
+    return mean
+
+
+def result_warnings(estimates: Mapping[str, Any]) -> list[str]:
+    """Every warning about a result (see the module docstring): undecided requests, saturation."""
+    return decided_share_warnings(estimates) + saturation_warnings(estimates)
+
+
+def saturation_warnings(estimates: Mapping[str, Any]) -> list[str]:
+    """A warning if the backlog grew through the arrival window and the follow-up did not clear it.
+
+    ``estimates`` as for :func:`decided_share_warnings`; without backlog samples, no warning.
+    """
+    mean = _means(estimates)
+    middle, horizon = mean("backlog.at_mid_horizon"), mean("backlog.at_horizon")
+    arrived, end = mean("backlog.arrivals_second_half"), mean("backlog_at_end")
+    if not (arrived > 0 and horizon > 0) or any(math.isnan(v) for v in (middle, end)):
+        return []
+    growth, left = (horizon - middle) / arrived, end / horizon
+    if growth > SATURATION_GROWTH and left > SATURATION_LEFT:
+        return [
+            f"the requested State falls behind: the backlog grew from {middle:,.0f} to {horizon:,.0f} "
+            f"requests over the second half of the arrival window ({100 * growth:.0f}% of the "
+            f"{arrived:,.0f} arriving) and {100 * left:.0f}% of it is still there when the run stops: "
+            "a saturated pipeline, whose figures depend on when the run stops (more staff or less volume)"
+        ]
+    return []
 
 
 def decided_share_warnings(estimates: Mapping[str, Any]) -> list[str]:
@@ -119,12 +199,7 @@ def decided_share_warnings(estimates: Mapping[str, Any]) -> list[str]:
     ``estimates`` maps metric names to objects with a ``mean`` (an :class:`Estimate`, or a row of
     per-configuration means).
     """
-
-    def mean(name: str) -> float:
-        value = estimates.get(name)
-        value = getattr(value, "mean", value)
-        return float("nan") if value is None else float(value)
-
+    mean = _means(estimates)
     abusive = mean("abusive_pending_share")
     submitted = mean("legitimate_submitted")
     decided = mean("legitimate_granted") + mean("legitimate_refused") + mean("legitimate_withdrawn")
@@ -174,14 +249,23 @@ def expected_requests(scenario: Scenario) -> float:
 
 def replicate_batch(
     task: tuple[Any, Scenario, int, tuple[int, ...]],
+    on_day: Callable[[int, float], None] | None = None,
 ) -> tuple[Any, list[tuple[int, dict[str, float]]]]:
     """A task: replications of one scenario, run wherever the backend puts it.
 
     ``task`` is ``(tag, scenario, seed, replications)``; the tag (a sweep's configuration index)
-    comes back with the results.
+    comes back with the results. ``on_day`` (in this process only) is told (replication, day).
     """
     tag, scenario, seed, replications = task
-    return tag, [(r, replicate(scenario, seed, r)) for r in replications]
+    if on_day is None:
+        return tag, [(r, replicate(scenario, seed, r)) for r in replications]
+    return tag, [(r, replicate(scenario, seed, r, on_day=partial(on_day, r))) for r in replications]
+
+
+#: What ``run`` tells a progress display: finished replications, then (in this process) the days
+#: simulated so far out of the whole run's (``days(done, total)``).
+Progress = Callable[[int], None]
+DaysProgress = Callable[[float, float], None]
 
 
 def run(
@@ -190,29 +274,142 @@ def run(
     seed: int | None = None,
     workers: int | None = 1,
     scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | bool | None = None,
     announce: Callable[[str], None] | None = None,
+    days: DaysProgress | None = None,
 ) -> RunResult:
     """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
 
     ``workers`` > 1 uses local worker processes (None: all cores if the run is big enough to pay for
-    them, else this process), ``scheduler`` a Dask cluster; the numbers are the same. ``progress``
-    is told how many replications each finished task ran; ``announce`` is told the backend chosen,
-    before the work starts.
+    them, else this process; always this process for one replication), ``scheduler`` a Dask cluster;
+    the numbers are the same. ``progress`` is told how many replications each finished task ran, and
+    ``days`` how many simulated days the replications running in this process have covered, out of
+    all (see the module docstring); ``progress`` None shows a bar in a Jupyter notebook (nothing
+    elsewhere), False nothing. ``announce`` is told the backend chosen, before the work starts.
     """
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
+    if workers is None and scheduler is None and count == 1:
+        workers = 1  # one task: worker processes would only add their start-up
+    if not callable(progress):
+        with notebook_progress(progress, "replications", count) as bar:
+            if bar is not None:
+                progress, days = bar, days or bar.days
+            else:
+                progress = None
+            return _replications(scenario, count, seed, workers, scheduler, progress, announce, days)
+    return _replications(scenario, count, seed, workers, scheduler, progress, announce, days)
+
+
+def _replications(
+    scenario: Scenario,
+    count: int,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress | None,
+    announce: Callable[[str], None] | None,
+    days: DaysProgress | None,
+) -> RunResult:
     each = expected_requests(scenario)
     rows: dict[int, dict[str, float]] = {}
+    end = scenario.end_day
     with backend(workers, scheduler, work=each * count) as executor:
         if announce:
             announce(executor.name)
+        in_process = days is not None and isinstance(executor, Serial)  # replications 0, 1, ... in order
+        task = replicate_batch
+        if in_process:
+            task = partial(replicate_batch, on_day=lambda r, day: days(r * end + day, count * end))
         tasks = ((None, scenario, seed, reps) for reps in tasks_for(executor, range(count), each))
-        for _, (_, results) in executor.map(replicate_batch, tasks):
+        for _, (_, results) in executor.map(task, tasks):
             rows.update(results)
+            if in_process:
+                days((max(r for r, _ in results) + 1) * end, count * end)
             if progress:
                 progress(len(results))
     return result_of(scenario, seed, [rows[r] for r in range(count)])
+
+
+def in_notebook() -> bool:
+    """Whether this is a Jupyter kernel (or Colab), where a display can be updated under a cell."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    kind = type(shell)
+    return shell is not None and (kind.__name__ == "ZMQInteractiveShell" or "google.colab" in str(kind))
+
+
+@contextmanager
+def notebook_progress(
+    progress: bool | None, description: str, total: int
+) -> Iterator[NotebookProgress | None]:
+    """In a notebook, unless ``progress`` is False: a :class:`NotebookProgress`, finished on leaving.
+
+    Elsewhere None (a script or a terminal gets no bar from the API; the command line has its own).
+    """
+    if progress is False or not in_notebook():
+        yield None
+        return
+    bar = NotebookProgress(description, total)
+    try:
+        yield bar
+    finally:
+        bar.finish()
+
+
+class NotebookProgress:
+    """A bar under the running cell: finished out of all, the simulated days, the time taken.
+
+    Drawn as HTML through IPython's updatable display (``display_id``), which every Jupyter front
+    end renders; rich's live display would need ipywidgets, which mlasim does not depend on. Updated
+    at most every :attr:`EVERY` seconds.
+    """
+
+    EVERY = 0.25
+
+    def __init__(self, description: str, total: int) -> None:
+        from IPython.display import HTML, display
+
+        self._html = HTML
+        self.description = description
+        self.total, self.done = total, 0
+        self.days_done, self.days_total = 0.0, 0.0
+        self.started = self.shown = time.monotonic()
+        self.finished = False
+        self.handle = display(HTML(self.html()), display_id=True)
+
+    def __call__(self, steps: int, total: int | None = None) -> None:
+        """``steps`` more finished (out of ``total``, when the caller knows it better now)."""
+        self.done += steps
+        if total is not None:
+            self.total = total
+        self.refresh()
+
+    def days(self, done: float, total: float) -> None:
+        self.days_done, self.days_total = done, total
+        self.refresh()
+
+    def refresh(self, now: bool = False) -> None:
+        if now or time.monotonic() - self.shown >= self.EVERY:
+            self.shown = time.monotonic()
+            self.handle.update(self._html(self.html()))
+
+    def finish(self) -> None:
+        self.finished = True
+        self.refresh(now=True)
+
+    def html(self) -> str:
+        total = max(self.total, self.done)  # a comparison to a precision adds replications
+        fraction = self.done / total if total else 1.0
+        words = f"{self.done}/{total} {self.description}"
+        if self.days_total and not self.finished:
+            fraction = self.days_done / self.days_total
+            words += f", simulated days {self.days_done:,.0f} of {self.days_total:,.0f}"
+        words += f" ({time.monotonic() - self.started:.0f} s{'' if self.finished else ' so far'})"
+        return (
+            f'<div class="mlasim-progress"><progress value="{fraction:.4f}" max="1"></progress> '
+            f"{escape(words)}</div>"
+        )
 
 
 def result_of(scenario: Scenario, seed: int, rows: Sequence[Mapping[str, float]]) -> RunResult:

@@ -65,6 +65,7 @@ figcaption { font-size: .9rem; color: #2d3748; } figcaption b { display: block; 
 pre { background: #f7fafc; padding: .6rem; overflow-x: auto; font-size: .8rem; white-space: pre-wrap; }
 code { font-size: .85rem; } .held { color: #276749; }
 .violated, .inconclusive { color: #c53030; font-weight: bold; }
+.warning { border-left: 4px solid #c53030; background: #fff5f5; padding: .4rem .8rem; margin: .6rem 0; }
 """
 
 
@@ -99,13 +100,26 @@ def figure_html(chart: Chart) -> str:
 
 
 def headline_run(document: dict[str, Any]) -> str:
+    warned = " (!)" if document.get("warnings") else ""
     rows = [
-        (escape(spec.label), escape(format_estimate(_estimate(entry), spec.kind)), str(entry.get("n", "")),
+        (escape(spec.label + (warned if name == "abuse_pass_through" else "")),
+         escape(format_estimate(_estimate(entry), spec.kind)), str(entry.get("n", "")),
          escape(MEANINGS.get(name, "")))
         for name, entry in document["metrics"].items()
         if (spec := HEADLINE.get(name)) is not None
     ]  # fmt: skip
-    return _table(("metric", "mean [95% CI]", "n", "what it means"), rows, (False, True, True, False))
+    table = _table(("metric", "mean [95% CI]", "n", "what it means"), rows, (False, True, True, False))
+    return table + warnings_html(document.get("warnings") or [])
+
+
+def warnings_html(warnings: Sequence[str]) -> str:
+    """The result's warnings (too many undecided, a saturated pipeline), beside the headline."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
+    return (
+        f'<div id="warnings" class="warning"><b>(!) Read these figures with care:</b><ul>{items}</ul></div>'
+    )
 
 
 def headline_comparison(document: dict[str, Any]) -> str:

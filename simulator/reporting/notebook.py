@@ -1,16 +1,27 @@
-"""The headline figure under a result's table in a notebook (registered with the experiments layer).
+"""What a notebook gets: the headline figure under a result's table, and progress bars on long calls.
 
 :mod:`simulator.experiments.display` builds each result's compact HTML table; importing this module
-(``import simulator`` does) adds the figure: pass-through per configuration for a run, the paired
-differences for a comparison, the response curve or heatmap for a sweep. matplotlib is loaded only
-when a figure is first drawn.
+(the first use of a public name of ``simulator`` does) adds the figure: pass-through per configuration
+for a run, the paired differences for a comparison, the response curve or heatmap for a sweep.
+matplotlib is loaded only when a figure is first drawn.
+
+**Progress.** ``simulator.run`` draws its own bar in a notebook
+(:class:`simulator.experiments.run.NotebookProgress`). The other long calls of the public API are
+these functions, which call the experiments and checking layers with the same bar: ``compare``
+(replications), ``sweep`` and ``resume`` (tasks), ``check`` (properties). Each takes ``progress``:
+None (the default) shows the bar in a Jupyter notebook and nothing elsewhere, False never, and a
+callable is passed through where the underlying function takes one.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from simulator.experiments import display
+from simulator.experiments.run import notebook_progress
 
 
 def _run(result: Any) -> str:
@@ -37,3 +48,89 @@ def _sweep(result: Any) -> str:
 display.register_figure("run", _run)
 display.register_figure("comparison", _comparison)
 display.register_figure("sweep", _sweep)
+
+
+# --- the public API's long calls, with a progress bar in a notebook ----------------------------------
+def compare(scenarios: Sequence[Any], *args: Any, progress: Any = None, **kwargs: Any) -> Any:
+    """:func:`simulator.experiments.comparison.compare`, with a bar over replications in a notebook.
+
+    ``progress``: None (a bar in a notebook), False (none) or a callable told finished replications.
+    """
+    from simulator.experiments import comparison
+
+    if callable(progress):
+        return comparison.compare(scenarios, *args, progress=progress, **kwargs)
+    scenarios = list(scenarios)
+    given = inspect.signature(comparison.compare).bind(scenarios, *args, **kwargs).arguments
+    count = given.get("replications") or (scenarios[0].replications if scenarios else 0)
+    with notebook_progress(progress, "replications", count) as bar:
+        return comparison.compare(scenarios, *args, progress=bar, **kwargs)
+
+
+def sweep(
+    path: str | Path,
+    directory: str | Path,
+    design: Any,
+    replications: int | None = None,
+    seed: int | None = None,
+    batch: int = 5,
+    workers: int = 1,
+    scheduler: str | None = None,
+    force: bool = False,
+    progress: bool | Callable[[int, int], None] | None = None,
+) -> Any:
+    """Start a sweep in ``directory`` and run it to the end (:func:`simulator.experiments.sweeps.sweep`).
+
+    ``progress``: None (a bar over tasks in a notebook), False (none) or a callable ``(steps, total)``.
+    """
+    from simulator.experiments import sweeps
+
+    sweeps.start(path, directory, design, replications, seed, batch, force)
+    return resume(directory, workers, scheduler, progress=progress)
+
+
+def resume(
+    directory: str | Path,
+    workers: int = 1,
+    scheduler: str | None = None,
+    note: Callable[[str], None] | None = None,
+    progress: bool | Callable[[int, int], None] | None = None,
+) -> Any:
+    """Finish the sweep in ``directory`` (:func:`simulator.experiments.sweeps.resume`), with a bar."""
+    from simulator.experiments import sweeps
+
+    if callable(progress):
+        return sweeps.execute(directory, workers, scheduler, progress=progress, note=note)
+    with notebook_progress(progress, "tasks", 0) as bar:
+        return sweeps.execute(directory, workers, scheduler, progress=bar, note=note)
+
+
+def check(
+    scenario: Any,
+    properties: Sequence[Any],
+    max_examples: int = 50,
+    seed: int = 0,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    announce: Callable[[str], None] | None = None,
+    progress: bool | Callable[[int], None] | None = None,
+) -> Any:
+    """Check every property (:func:`simulator.checking.check.check`), with a bar over properties.
+
+    With a bar (or a ``progress`` callable, told each property checked), the properties are checked
+    one call at a time: the same verdicts, but a ``--workers`` backend is started for each property
+    that simulates. ``progress=False`` makes one call, as :func:`simulator.checking.check.check` does.
+    """
+    from simulator.checking.check import CheckResults
+    from simulator.checking.check import check as check_all
+
+    properties = list(properties)
+    with notebook_progress(False if callable(progress) else progress, "properties", len(properties)) as bar:
+        tell = progress if callable(progress) else bar
+        if tell is None:
+            return check_all(scenario, properties, max_examples, seed, workers, scheduler, announce)
+        results = []
+        for prop in properties:
+            results += check_all(scenario, [prop], max_examples, seed, workers, scheduler, announce)
+            tell(1)
+        return CheckResults(results, scenario, seed, max_examples)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from simulator.domain import provisions
 from simulator.experiments.display import format_estimate, format_value
 from simulator.experiments.provenance import provenance
-from simulator.experiments.run import PENDING_WARNING, RunResult, decided_share_warnings
+from simulator.experiments.run import PENDING_WARNING, RunResult, result_warnings
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
 from simulator.reporting.documents import run_document
 from simulator.world.tally import HEADLINE_METRICS
@@ -222,7 +222,7 @@ def sweep_table(summary, manifest: dict) -> str:
     rows, warned = [], 0
     for record in summary.to_dict("records"):
         means = {name[: -len(".mean")]: value for name, value in record.items() if name.endswith(".mean")}
-        warning = bool(decided_share_warnings(means))
+        warning = bool(result_warnings(means))
         warned += warning
         cells = [record["configuration"] + (" (!)" if warning else "")]
         for metric, _, kind in SWEEP_COLUMNS:
@@ -234,7 +234,8 @@ def sweep_table(summary, manifest: dict) -> str:
     if warned:
         lines.append(
             f"  (!) warning: in {warned} configuration(s) more than {100 * PENDING_WARNING:.0f}% of the "
-            "abusive or legitimate requests are still pending when the run stops"
+            "abusive or legitimate requests are still pending when the run stops, or the backlog grew "
+            "through the horizon without clearing (run one with 'mlasim run' to see which)"
         )
     return "\n".join(lines)
 

@@ -67,6 +67,8 @@ _DESK = int(RoutingSlot.DESK_SERVICE)
 
 #: Called with (request, event kind, details) for the requests of the one case being traced.
 TraceHook = Callable[[Request, str, dict], None]
+#: Called with the simulated day, every few simulated days (a progress display; see ``simulate``).
+DayHook = Callable[[float], None]
 
 _HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
 _DECIDED = (*_HANDED_OVER, Outcome.REFUSED)
@@ -130,18 +132,37 @@ class Pipeline:
         self._next_id = 0
         self._next_flood = FLOOD_BASE
 
-    def run(self) -> Tally:
+    def run(self, on_day: DayHook | None = None, every_days: float = 30.0) -> Tally:
         for state in self.scenario.requesting_states:
             self.env.process(self._arrivals(state))
             flooding = state.strategies.flooding if state.abuse is not None else None
             if flooding is not None:
                 self.env.process(self._flood(state, flooding))
+        self.env.process(self._backlog_samples())
+        if on_day is not None:
+            self.env.process(self._days(on_day, every_days))
         self.env.run(until=self.scenario.end_day)
         for authority in self.authorities.values():
             if authority.state.monitoring.enabled:
                 self.tally.monitored(authority)
         self.tally.close(self.env.now)
         return self.tally
+
+    # --- observers: they read the clock and the tally, never change the model ---------------------
+    def _days(self, on_day: DayHook, every_days: float) -> Iterator[simpy.Event]:
+        """Tell ``on_day`` the simulated day every ``every_days`` days (before the run stops)."""
+        if not every_days > 0:
+            raise ValueError(f"every_days must be a number of days above 0, not {every_days!r}")
+        end = self.scenario.end_day
+        while self.env.now + every_days < end:
+            yield self.env.timeout(every_days)
+            on_day(self.env.now)
+
+    def _backlog_samples(self) -> Iterator[simpy.Event]:
+        """Let the tally note the backlog on its sample days (:meth:`Tally.backlog_days`)."""
+        for day in self.tally.backlog_days(self.scenario.horizon_days):
+            yield self.env.timeout(day - self.env.now)
+            self.tally.sample_backlog(day)
 
     # --- arrivals -------------------------------------------------------------------------------
     def _arrivals(self, state: RequestingState) -> Iterator[simpy.Event]:
@@ -447,14 +468,18 @@ def simulate(
     trace: tuple[int, TraceHook] | None = None,
     keep_outcomes: bool = False,
     tally: Tally | None = None,
+    on_day: DayHook | None = None,
+    every_days: float = 30.0,
 ) -> Tally:
     """Run one replication of ``scenario`` and return its tally (with per-request outcomes if asked).
 
-    ``tally`` replaces the default one, for callers that count more (it must be fresh).
+    ``tally`` replaces the default one, for callers that count more (it must be fresh). ``on_day``,
+    if given, is called with the simulated day every ``every_days`` days (a progress display); it
+    only watches the clock, so results are the same with or without it.
     """
     if tally is None:
         tally = Tally.for_scenario(scenario, keep_outcomes=keep_outcomes)
-    return Pipeline(scenario, seed, replication, tally, trace).run()
+    return Pipeline(scenario, seed, replication, tally, trace).run(on_day, every_days)
 
 
 def enabled_provisions(scenario: Scenario) -> frozenset[str]:

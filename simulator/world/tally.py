@@ -29,6 +29,14 @@ and every request, warm-up arrivals included, so a modeller can check Little's l
 them: the time-average number in the system and, per stage, in the stage and in its queue (areas
 under the count curves, integrated event by event), arrival and completion rates per day, and the
 mean time in the system, in each stage and in its queue.
+
+**Backlog samples** (:meth:`Tally.backlog`, kept apart from :meth:`Tally.summary`): the number of
+requests in the system (warm-up arrivals included) at two fixed days, the middle of the counted
+arrival window (half-way from the end of the warm-up to the end of the horizon) and the end of the
+horizon, when arrivals stop, with the arrivals between them: ``backlog.at_mid_horizon``,
+``backlog.at_horizon``, ``backlog.arrivals_second_half``. Beside ``backlog_at_end`` (the end of the
+follow-up) they show whether the requested State kept up with the requests or fell ever further
+behind (:mod:`simulator.experiments.run` turns that into a warning).
 """
 
 from __future__ import annotations
@@ -151,6 +159,7 @@ class Tally:
         self.monitoring: dict[tuple[str, str], dict[str, float]] = {}
         # Per request (indexed by id), only when asked for: to pair requests across configurations.
         self.outcomes = RequestOutcomes() if keep_outcomes else None
+        self.backlog_sampled: list[tuple[int, int]] = []  # (in system, arrivals so far) per sample day
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, keep_outcomes: bool = False) -> Tally:
@@ -387,6 +396,30 @@ class Tally:
             for name, value in values.items():
                 row[f"monitoring.{requested}.{requester}.{name}"] = value
         return row
+
+    # --- backlog samples (see the module docstring) ---------------------------------------------
+    def backlog_days(self, horizon_days: float) -> tuple[float, float]:
+        """The days the backlog is sampled: the middle of the counted arrival window, and its end."""
+        start = min(max(self.warmup_days, 0.0), horizon_days)
+        return (start + (horizon_days - start) / 2, horizon_days)
+
+    def sample_backlog(self, day: float) -> None:
+        """Note the requests in the system and the arrivals so far on a sample day."""
+        self.backlog_sampled.append((self.in_system, self.arrivals))
+
+    def backlog(self) -> dict[str, float]:
+        """The backlog samples as metrics (empty if the run stopped before the sample days)."""
+        samples = list(self.backlog_sampled)
+        if len(samples) == 1 and self.closed_at is not None:  # no follow-up: it stopped at the horizon
+            samples.append((self.in_system, self.arrivals))
+        if len(samples) < 2:
+            return {}
+        (middle, arrived_middle), (horizon, arrived_horizon) = samples[:2]
+        return {
+            "backlog.at_mid_horizon": float(middle),
+            "backlog.at_horizon": float(horizon),
+            "backlog.arrivals_second_half": float(arrived_horizon - arrived_middle),
+        }
 
     def _queueing(self) -> dict[str, float]:
         """Little's-law outputs over the whole run (see the module docstring)."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 
 import pytest
 
 from simulator.experiments.run import replicate, run
+from simulator.files.loader import load_scenario
 from simulator.reporting import run as report
-from tests.conftest import build, document
+from tests.conftest import BASELINE, ROOT, build, document
 
 
 def test_same_scenario_and_seed_give_identical_json(small_scenario):
@@ -56,8 +59,9 @@ def test_a_saturated_run_warns_that_its_figures_rest_on_few_decided_requests():
     )
     result = run(saturated, replications=2)
     assert result["abusive_pending_share"].mean > 0.5
-    [abusive, legitimate] = result.warnings
+    [abusive, legitimate, saturation] = result.warnings
     assert "of abusive requests are still pending" in abusive and "legitimate" in legitimate
+    assert "the backlog grew" in saturation
     assert result.to_dict()["warnings"] == result.warnings
     assert run(build(document()), replications=2).warnings == []
 
@@ -77,3 +81,133 @@ def test_the_backend_is_announced_and_changes_nothing(small_scenario):
     pooled = run(small_scenario, replications=6, seed=3, workers=2, announce=said.append)
     assert said == ["serial", "process pool, 2 workers"]
     assert serial.rows == pooled.rows and serial.estimates == pooled.estimates
+
+
+# --- saturation: a backlog that grows through the horizon and is not cleared -----------------------
+SATURATED = ROOT / "tests" / "data" / "saturated.toml"
+
+
+def test_the_saturated_fixture_warns_that_the_backlog_grew_and_was_not_cleared():
+    result = run(load_scenario(SATURATED))
+    saturation = [w for w in result.warnings if "falls behind" in w]
+    assert len(saturation) == 1
+    assert "still there when the run stops" in saturation[0]
+    assert set(result.to_dict()["backlog"]) == {"at_mid_horizon", "at_horizon", "arrivals_second_half"}
+
+
+def test_the_baseline_carries_no_warning():
+    result = run(load_scenario(BASELINE), replications=2)
+    assert result.warnings == []
+    assert result["backlog.at_horizon"].mean > 0  # sampled, and there is a queue: it just keeps up
+
+
+@pytest.mark.parametrize(
+    ("middle", "horizon", "end", "warned"),
+    [
+        (80.0, 160.0, 150.0, True),  # grew by 80% of 100 arrivals, 94% left: saturated
+        (80.0, 160.0, 10.0, False),  # grew, but the follow-up cleared it (a late surge, say)
+        (80.0, 85.0, 84.0, False),  # grew by 5% of arrivals: keeps up, slowly
+        (80.0, 91.0, 91.0, True),  # just above SATURATION_GROWTH
+        (80.0, 160.0, 80.0, False),  # exactly SATURATION_LEFT left: not more than half
+    ],
+)
+def test_the_saturation_rule_and_its_thresholds(middle, horizon, end, warned):
+    from simulator.experiments.run import SATURATION_GROWTH, SATURATION_LEFT, saturation_warnings
+
+    assert (SATURATION_GROWTH, SATURATION_LEFT) == (0.10, 0.50)
+    means = {
+        "backlog.at_mid_horizon": middle,
+        "backlog.at_horizon": horizon,
+        "backlog.arrivals_second_half": 100.0,
+        "backlog_at_end": end,
+    }
+    assert bool(saturation_warnings(means)) is warned
+    assert saturation_warnings({}) == []  # no samples (an older result): no warning
+
+
+# --- progress over simulated days, and in a notebook ------------------------------------------------
+def test_one_replication_tells_the_simulated_days_as_they_pass(small_scenario):
+    told: list[tuple[float, float]] = []
+    counted: list[int] = []
+    result = run(
+        small_scenario,
+        replications=1,
+        workers=None,
+        progress=counted.append,
+        days=lambda d, t: told.append((d, t)),
+    )
+    total = small_scenario.end_day
+    done = [d for d, _ in told]
+    assert len(told) >= 100 and {t for _, t in told} == {total}
+    assert done == sorted(done) and done[-1] == total and done[0] < total / 50
+    assert counted == [1]
+    assert result.rows == run(small_scenario, replications=1).rows  # watching changes nothing
+
+
+def test_days_run_on_across_replications_in_this_process(small_scenario):
+    told: list[float] = []
+    run(small_scenario, replications=3, workers=1, days=lambda d, t: told.append(d / t))
+    assert told == sorted(told) and told[-1] == 1.0
+    assert any(1 / 3 < f < 2 / 3 for f in told)  # the second replication's days count on from the first's
+
+
+def test_replications_in_worker_processes_report_no_days(small_scenario):
+    told: list[float] = []
+    run(small_scenario, replications=2, workers=2, days=lambda d, t: told.append(d))
+    assert told == []  # honest: workers do not send their simulated days back
+
+
+class FakeNotebook:
+    """IPython as a Jupyter kernel has it: ``get_ipython()`` and an updatable ``display``."""
+
+    def __init__(self, monkeypatch, shell: str = "ZMQInteractiveShell") -> None:
+        self.displays: list[list[str]] = []
+        kernel = type(shell, (), {})()
+        ipython = types.ModuleType("IPython")
+        ipython.get_ipython = lambda: kernel
+        shown = types.ModuleType("IPython.display")
+
+        class HTML:
+            def __init__(self, data: str) -> None:
+                self.data = data
+
+        notebook = self
+
+        class Handle:
+            def __init__(self, first: str) -> None:
+                self.shown = [first]
+                notebook.displays.append(self.shown)
+
+            def update(self, obj: HTML) -> None:
+                self.shown.append(obj.data)
+
+        def display(obj: HTML, display_id: bool = False) -> Handle:
+            assert display_id is True
+            return Handle(obj.data)
+
+        shown.HTML, shown.display = HTML, display
+        ipython.display = shown
+        monkeypatch.setitem(sys.modules, "IPython", ipython)
+        monkeypatch.setitem(sys.modules, "IPython.display", shown)
+
+
+def test_in_a_notebook_run_shows_a_bar_by_default_and_not_with_progress_false(monkeypatch, small_scenario):
+    import simulator
+    from simulator.experiments.run import NotebookProgress
+
+    notebook = FakeNotebook(monkeypatch)
+    monkeypatch.setattr(NotebookProgress, "EVERY", 0.0)  # draw every update
+    simulator.run(small_scenario, replications=3)
+    [bar] = notebook.displays
+    assert "<progress" in bar[0] and "0/3 replications" in bar[0]
+    assert any("simulated days 300 of 600 (" in shown for shown in bar)  # days run on in between
+    assert "3/3 replications" in bar[-1] and "so far" not in bar[-1]  # finished
+    simulator.run(small_scenario, replications=3, progress=False)
+    assert len(notebook.displays) == 1
+
+
+def test_outside_a_notebook_the_api_draws_nothing(monkeypatch, small_scenario):
+    terminal = FakeNotebook(monkeypatch, shell="TerminalInteractiveShell")  # IPython in a terminal
+    run(small_scenario, replications=2)
+    run(small_scenario, replications=2, progress=True)
+    assert terminal.displays == []

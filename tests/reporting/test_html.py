@@ -49,3 +49,22 @@ def test_hostile_scenario_name_is_text(tmp_path):
 
 def test_assumptions_are_the_leading_comment_block():
     assert assumptions("# one\n#   two\n#\n[scenario]\n# later") == "one\n  two"
+
+
+def test_a_saturated_run_page_warns_beside_the_headline(run_document):
+    from tests.conftest import ROOT
+
+    swamped = documents.run_document(run(load_scenario(ROOT / "tests" / "data" / "saturated.toml")))
+    text = page("run", swamped)
+    assert '<div id="warnings"' in text and "the backlog grew" in text and "still pending" in text
+    assert "abuse pass-through (granted / decided) (!)" in text
+    assert text.index('id="warnings"') < text.index("<h2>Figures</h2>")  # beside the headline
+    calm = page("run", run_document)
+    assert 'id="warnings"' not in calm and "(granted / decided) (!)" not in calm
+
+
+def test_warnings_are_escaped():
+    from simulator.reporting.html import warnings_html
+
+    assert "<b>x</b>" not in warnings_html(["<b>x</b>"]) and "&lt;b&gt;x" in warnings_html(["<b>x</b>"])
+    assert warnings_html([]) == ""

@@ -42,3 +42,47 @@ def test_check_results_repr_and_html():
     assert short(repr(results)) and "small sweep" in repr(results)
     shown = results._repr_html_()
     assert all(p.name in shown for p in properties) and "<table>" in shown
+
+
+# --- progress bars on the public API's long calls ---------------------------------------------------
+def test_compare_sweep_resume_and_check_draw_a_bar_in_a_notebook(monkeypatch, tmp_path):
+    import simulator
+    from simulator.files.overrides import load_variant
+    from tests.experiments.test_run import FakeNotebook
+
+    notebook = FakeNotebook(monkeypatch)
+    base, strict = load_variant(SMALL, None), load_variant(SMALL, "required")
+    comparison = simulator.compare([base, strict], ["base", "required"], replications=2)
+    assert comparison.replications == 2
+    design = simulator.Design({"safeguards.dual_criminality.refusal_rate": [0.1, 0.9]}, 0, {}, [])
+    simulator.sweep(SMALL, tmp_path / "sweep", design, replications=2, batch=1)
+    simulator.resume(tmp_path / "sweep")  # everything on disk already: the bar starts full
+    scenario = load_scenario(SMALL)
+    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    results = simulator.check(scenario, properties, 3, 0)
+    finals = [bar[-1] for bar in notebook.displays]
+    assert len(finals) == 4
+    assert "2/2 replications" in finals[0]
+    assert "4/4 tasks" in finals[1] and "4/4 tasks" in finals[2]
+    assert "2/2 properties" in finals[3]
+    assert [r.status for r in results] == [r.status for r in check(scenario, properties, 3, 0)]
+
+
+def test_progress_false_draws_nothing_and_a_callable_is_told(monkeypatch, tmp_path):
+    import simulator
+    from simulator.files.overrides import load_variant
+    from tests.experiments.test_run import FakeNotebook
+
+    notebook = FakeNotebook(monkeypatch)
+    compared: list[int] = []
+    scenarios = [load_variant(SMALL, None), load_variant(SMALL, "required")]
+    simulator.compare(scenarios, replications=2, progress=False)
+    simulator.compare(scenarios, replications=2, progress=compared.append)
+    assert sum(compared) == 2
+    told: list[int] = []
+    scenario = load_scenario(SMALL)
+    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    simulator.check(scenario, properties, 3, 0, progress=False)
+    simulator.check(scenario, properties, 3, 0, progress=told.append)
+    assert notebook.displays == []
+    assert told == [1, 1]  # one per property

@@ -71,3 +71,41 @@ def test_sweep_table_marks_configurations_with_too_many_pending():
     text = sweep_table(pd.DataFrame([row("calm", 0.05), row("swamped", 0.6)]), manifest)
     assert "swamped (!)" in text and "calm (!)" not in text
     assert "(!) warning: in 1 configuration(s) more than 20%" in text
+
+
+def test_the_table_shows_the_saturation_warning_beside_the_headline():
+    from simulator.experiments.run import run
+    from simulator.files.loader import load_scenario
+    from tests.conftest import ROOT
+
+    text = as_table(run(load_scenario(ROOT / "tests" / "data" / "saturated.toml")))
+    headline, found, _ = text.partition("By requesting State")
+    assert found
+    assert "abuse pass-through (granted / decided) (!)" in headline
+    assert "(!) warning: the requested State falls behind: the backlog grew from" in headline
+
+
+def test_sweep_table_marks_a_saturated_configuration():
+    import pandas as pd
+
+    from simulator.reporting.run import sweep_table
+
+    calm = {"configuration": "calm", "abusive_pending_share.mean": 0.05, "legitimate_submitted.mean": 0.0}
+    swamped = {
+        **calm,
+        "configuration": "swamped",
+        "backlog.at_mid_horizon.mean": 80.0,
+        "backlog.at_horizon.mean": 160.0,
+        "backlog.arrivals_second_half.mean": 100.0,
+        "backlog_at_end.mean": 150.0,
+    }
+    manifest = {
+        "scenario": "s",
+        "configurations": [{}, {}],
+        "replications": 2,
+        "seed": 1,
+        "backend": "serial",
+    }
+    text = sweep_table(pd.DataFrame([calm, swamped]), manifest)
+    assert "swamped (!)" in text and "calm (!)" not in text
+    assert "the backlog grew through the horizon without clearing" in text

@@ -456,3 +456,20 @@ def test_sharing_refusals_lowers_pass_through_where_shopping_leads():
     b = simulate(shared, 8, 0).summary()
     assert b["requested.lax.abuse_pass_through"] < a["requested.lax.abuse_pass_through"]
     assert b["abusive_cases_reached"] <= a["abusive_cases_reached"]
+
+
+# --- the day hook (a progress display) -------------------------------------------------------------
+def test_the_day_hook_is_told_the_day_at_regular_steps_and_changes_no_result(small_scenario):
+    days: list[float] = []
+    watched = simulate(small_scenario, 3, 0, keep_outcomes=True, on_day=days.append, every_days=10.0)
+    plain = simulate(small_scenario, 3, 0, keep_outcomes=True)
+    end = small_scenario.end_day
+    assert days == pytest.approx([10.0 * k for k in range(1, math.ceil(end / 10.0))])
+    assert days[-1] < end
+    assert watched.summary() == plain.summary()
+    assert list(watched.outcomes.outcome) == list(plain.outcomes.outcome)
+
+
+def test_the_day_hook_needs_a_step_above_zero(small_scenario):
+    with pytest.raises(ValueError, match="every_days"):
+        simulate(small_scenario, 3, 0, on_day=lambda day: None, every_days=0.0)

@@ -124,3 +124,44 @@ def test_time_averages_integrate_the_counts_event_by_event():
     assert row["stage.intake.mean_time_in_queue_days"] == pytest.approx(1.0)
     assert row["stage.intake.throughput_per_day"] == pytest.approx(2 / 8)
     assert row["system.mean_time_in_system_days"] == pytest.approx(4.0)
+
+
+def test_the_backlog_is_sampled_mid_window_and_at_the_horizon():
+    from simulator.files.loader import load_scenario
+    from simulator.world.pipeline import simulate
+    from tests.conftest import ROOT
+
+    tally = Tally(100.0, ["A"], [])
+    assert tally.backlog_days(300.0) == (200.0, 300.0)  # half-way from the end of the warm-up
+    assert tally.backlog() == {}  # not sampled yet
+    swamped = load_scenario(ROOT / "tests" / "data" / "saturated.toml")  # 1 request a day, 0.2 decided
+    backlog = simulate(swamped, swamped.seed, 0).backlog()
+    assert 80 <= backlog["backlog.arrivals_second_half"] <= 120  # 100 days at one a day
+    growth = backlog["backlog.at_horizon"] - backlog["backlog.at_mid_horizon"]
+    assert growth == pytest.approx(0.8 * backlog["backlog.arrivals_second_half"], abs=10)
+
+
+def test_backlog_samples_count_arrivals_and_requests_in_the_system():
+    tally = Tally(0.0, ["A"], [])
+    first, second = request(0, abusive=False, day=1.0), request(1, abusive=False, day=2.0)
+    tally.arrived(first)
+    tally.sample_backlog(1.5)
+    tally.arrived(second)
+    tally.ended_as(first, Outcome.GRANTED, None, 3.0)
+    tally.arrived(request(2, abusive=True, day=4.0))
+    tally.sample_backlog(5.0)
+    assert tally.backlog() == {
+        "backlog.at_mid_horizon": 1.0,
+        "backlog.at_horizon": 2.0,
+        "backlog.arrivals_second_half": 2.0,
+    }
+
+
+def test_without_follow_up_the_horizon_sample_is_the_end_of_the_run():
+    tally = Tally(0.0, ["A"], [])
+    tally.arrived(request(0, abusive=False, day=1.0))
+    tally.sample_backlog(50.0)
+    tally.arrived(request(1, abusive=False, day=60.0))
+    assert tally.backlog() == {}  # still running
+    tally.close(100.0)  # the horizon: its sample event never fires
+    assert tally.backlog()["backlog.at_horizon"] == 2.0

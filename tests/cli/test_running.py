@@ -1,0 +1,92 @@
+"""``mlasim run`` as a user sees it: progress on a terminal only, and warnings beside the headline.
+
+The progress bar is drawn on standard error when it is a terminal: these tests give the command a
+pseudo-terminal (:mod:`pty`) as standard error and read what it drew, or run it through typer's
+CliRunner, whose standard error is not a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator.cli import app
+from tests.conftest import BASELINE, ROOT
+
+SATURATED = ROOT / "tests" / "data" / "saturated.toml"
+runner = CliRunner()
+pty = pytest.importorskip("pty")  # POSIX only
+
+
+def on_a_terminal(*args: str) -> bytes:
+    """What ``mlasim ARGS`` draws on standard error when that is a terminal (stdout discarded)."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    assert process.wait(timeout=300) == 0
+    return drawn
+
+
+def test_one_long_replication_shows_the_simulated_day_advancing():
+    drawn = on_a_terminal("run", str(BASELINE), "-n", "1", "-f", "json")
+    end = 730  # the baseline: 365 days of arrivals and 365 of follow-up
+    days = {int(d) for d in re.findall(rb"(\d+)/%d" % end, drawn)}
+    assert b"simulated days" in drawn and b"replications" in drawn
+    assert end in days and len(days - {0, end}) >= 2, days  # seen part-way, more than once
+
+
+def test_quiet_draws_nothing_on_a_terminal():
+    drawn = on_a_terminal("run", str(SATURATED), "-n", "1", "-f", "json", "--quiet")
+    assert b"replications" not in drawn and b"simulated days" not in drawn
+    assert b"warning" in drawn  # the warnings still come
+
+
+def test_nothing_is_drawn_when_standard_error_is_not_a_terminal():
+    done = runner.invoke(app, ["run", str(SATURATED), "-n", "1", "-f", "json"])
+    assert done.exit_code == 0
+    assert "simulated days" not in done.stderr and "\x1b[" not in done.stderr
+    assert done.stderr.startswith("mlasim: backend: serial")  # one replication: in this process
+
+
+def test_a_saturated_run_warns_in_json_and_on_standard_error():
+    done = runner.invoke(app, ["run", str(SATURATED), "-f", "json", "--quiet"])
+    warnings = json.loads(done.stdout)["warnings"]
+    assert len(warnings) == 3 and "the backlog grew" in warnings[2]
+    assert done.stderr.count("mlasim: warning:") == 3
+    assert "the backlog grew" in done.stderr
+
+
+def test_a_saturated_run_warns_beside_the_headline_in_the_table(tmp_path):
+    page = tmp_path / "page.html"
+    done = runner.invoke(app, ["run", str(SATURATED), "--quiet", "--report", str(page)])
+    assert "abuse pass-through (granted / decided) (!)" in done.stdout
+    assert "(!) warning: the requested State falls behind" in done.stdout
+    assert "the backlog grew" in page.read_text("utf-8")
+
+
+def test_the_baseline_carries_no_warning():
+    done = runner.invoke(app, ["run", str(BASELINE), "-n", "2", "-w", "1", "-f", "json", "--quiet"])
+    assert json.loads(done.stdout)["warnings"] == []
+    assert "warning" not in done.stderr
