@@ -82,16 +82,17 @@ def test_a_property_no_request_can_match_is_not_applicable(baseline):
 
 def test_a_probability_bound_is_judged_by_its_interval(baseline):
     def bound(at_most):
-        expect = Expect(outcome_in=frozenset({"handed_over"}), probability_at_most=at_most, replications=3)
+        expect = Expect(outcome_in=frozenset({"handed_over"}), probability_at_most=at_most, replications=5)
         return Property(
             "p", "", "replications", Given(abusive=True, requester=frozenset({"authoritarian"})), expect
         )
 
-    # with domestic judicial orders about one in eight such requests ends in data handed over (3 replications)
+    # with domestic judicial orders about one in thirteen such requests ends in data handed over
+    # (preservations hand nothing over; 5 replications)
     violated = check_property(baseline, bound(0.02))
     assert violated.status == "violated" and violated.estimate.ci_low > 0.02
-    within = check_property(baseline, bound(0.1))
-    assert within.status == "inconclusive" and within.estimate.ci_low <= 0.1 <= within.estimate.ci_high
+    within = check_property(baseline, bound(0.08))
+    assert within.status == "inconclusive" and within.estimate.ci_low <= 0.08 <= within.estimate.ci_high
     assert check_property(baseline, bound(0.95)).status == "held"
 
 

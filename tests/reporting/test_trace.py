@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.domain.model import Outcome
+from simulator.domain.model import Channel, Outcome
 from simulator.experiments.run import replicate
 from simulator.files.loader import load_scenario
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
@@ -41,9 +41,9 @@ def test_the_trace_and_the_statistics_agree_on_the_outcome(baseline):
 
     original = tally.Tally.ended_as
 
-    def record(self, request, outcome, provision, day):
+    def record(self, request, outcome, provision, day, channel=Channel.MLA):
         outcomes[request.id] = outcome
-        original(self, request, outcome, provision, day)
+        original(self, request, outcome, provision, day, channel)
 
     tally.Tally.ended_as = record
     try:

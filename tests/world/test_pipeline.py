@@ -184,11 +184,11 @@ class AuditedTally(Tally):
         super().__init__(*args, **kwargs)
         self.endings: dict[int, tuple[Outcome, str | None, float]] = {}
 
-    def ended_as(self, request, outcome, provision, day):
+    def ended_as(self, request, outcome, provision, day, channel=Channel.MLA):
         assert request.id not in self.endings, "a request ends once: never both granted and refused"
         assert day >= request.submitted_at
         self.endings[request.id] = (outcome, provision, day)
-        super().ended_as(request, outcome, provision, day)
+        super().ended_as(request, outcome, provision, day, channel)
 
 
 class PipelineMachine(RuleBasedStateMachine):

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from simulator.checking.strategies.core import offence_ids, safeguards, unit
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Measure, Stage
+from simulator.domain.model import MLA_STAGES, Measure
 
-_STAGE_NAMES = [s.value for s in Stage]
+_STAGE_NAMES = [s.value for s in MLA_STAGES]
 
 
 def _triangular(a: float, b: float, c: float) -> dict[str, Any]:
