@@ -28,8 +28,9 @@ routing draws, so switching a strategy leaves every other request's draws unchan
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
+import numpy as np
 from attrs import define, field
 
 from simulator.domain.model import Measure, Request
@@ -123,3 +124,27 @@ class Adversary:
                 where = self.best(holders, request.submission.offence)
             return "fresh", where, fresh.delay_days.quantile(u)
         return None
+
+
+def flood_times(windows, rate_per_year: float, horizon: float, rng: np.random.Generator) -> Iterator[float]:
+    """Arrival days of a flood: a Poisson process at ``rate_per_year`` inside each window."""
+    rate = rate_per_year / 365.0
+    if rate <= 0:
+        return
+    for window in sorted(windows, key=lambda w: w.start_day):
+        day, end = max(0.0, window.start_day), min(window.end_day, horizon)
+        while True:
+            day += rng.exponential() / rate
+            if day >= end:
+                break
+            yield day
+
+
+def held_until(windows, day: float, u: float, horizon: float) -> float:
+    """When an abusive request drawn on ``day`` goes: within the next flood window (or on ``day``)."""
+    for window in sorted(windows, key=lambda w: w.start_day):
+        if window.start_day <= day < window.end_day:
+            return day
+        if window.start_day > day and window.start_day < horizon:
+            return window.start_day + u * (min(window.end_day, horizon) - window.start_day)
+    return day

@@ -32,28 +32,27 @@ the next window.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 
 import attrs
 import numpy as np
 import simpy
 
-from simulator.domain import rules
 from simulator.domain.model import Channel, Measure, Outcome, Request
-from simulator.domain.monitoring import DISCOVERED_ABUSE, SUSPENSION_PROVISION
-from simulator.world.adversaries import Adversary, Case, pick
+from simulator.domain.monitoring import SUSPENSION_PROVISION
+from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
+from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority, review_contexts
 from simulator.world.lifecycle import Decided, Ending, Resubmitted, Review, Wait, channel_life, life
 from simulator.world.requesters import (
     FLOOD_BASE,
+    FOLLOW_UP_BASE,
     ROUTING_SLOTS,
     SLOTS_PER_REQUEST,
     RoutingSlot,
     arrival_times,
     disclosed_measures,
     draw_request,
-    follow_up_request,
     round_draws,
 )
 from simulator.world.scenario import MLA_ONLY, RequestingState, Scenario
@@ -74,31 +73,7 @@ _HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
 _DECIDED = (*_HANDED_OVER, Outcome.REFUSED)
 
 
-def flood_times(windows, rate_per_year: float, horizon: float, rng: np.random.Generator) -> Iterator[float]:
-    """Arrival days of a flood: a Poisson process at ``rate_per_year`` inside each window."""
-    rate = rate_per_year / 365.0
-    if rate <= 0:
-        return
-    for window in sorted(windows, key=lambda w: w.start_day):
-        day, end = max(0.0, window.start_day), min(window.end_day, horizon)
-        while True:
-            day += rng.exponential() / rate
-            if day >= end:
-                break
-            yield day
-
-
-def held_until(windows, day: float, u: float, horizon: float) -> float:
-    """When an abusive request drawn on ``day`` goes: within the next flood window (or on ``day``)."""
-    for window in sorted(windows, key=lambda w: w.start_day):
-        if window.start_day <= day < window.end_day:
-            return day
-        if window.start_day > day and window.start_day < horizon:
-            return window.start_day + u * (min(window.end_day, horizon) - window.start_day)
-    return day
-
-
-class Pipeline:
+class Pipeline(Aftermath):
     """One replication: SimPy environment, the requested States, arrivals and request lifecycles."""
 
     def __init__(
@@ -114,6 +89,8 @@ class Pipeline:
         self.replication = replication
         self.tally = tally
         self.trace_id, self.trace_hook = trace if trace else (-1, None)
+        if FOLLOW_UP_BASE <= self.trace_id < FLOOD_BASE:  # a follow-up: trace its whole case
+            self.trace_id %= FOLLOW_UP_BASE
         self.env = simpy.Environment()
         self.authorities = {s.id: Authority(self.env, s, scenario) for s in scenario.requested_states}
         self.first = self.authorities[scenario.requested_state.id]
@@ -367,99 +344,6 @@ class Pipeline:
         except StopIteration as stop:
             self._ended(current, stop.value, authority, routing)
 
-    # --- what follows a request's end -----------------------------------------------------------
-    def _ended(
-        self,
-        request: Request,
-        ending: Ending,
-        authority: Authority,
-        routing: list[float] | None,
-        reason: str | None = None,
-    ) -> None:
-        env, tally = self.env, self.tally
-        outcome, provision = ending.outcome, ending.provision
-        tally.ended_as(request, outcome, provision, env.now, ending.channel)
-        if request.case_id == self.trace_id:
-            details = {"day": env.now, "outcome": outcome, "requested": authority.id}
-            if reason:
-                details["reason"] = reason
-                details["provision"] = provision
-            self.trace_hook(request, "ended", details)
-        requester = request.submission.requester
-        if ending.redirected:
-            authority.record_finding(requester, "uncc-2-o")
-            authority.monitor(requester, "uncc-2-o")
-        if outcome is Outcome.REFUSED:
-            authority.record_finding(requester, provision)
-        if outcome in _DECIDED and provision != SUSPENSION_PROVISION:
-            authority.monitor(requester, provision if outcome is Outcome.REFUSED else None)
-        if routing is None:
-            return
-        abusive = request.truth.abusive
-        if outcome in _HANDED_OVER and abusive:
-            authority.granted_abusive(requester, tally.counts(request))
-            reputation = authority.state.reputation
-            if reputation.enabled and routing[RoutingSlot.DISCOVERY] < reputation.discovery:
-                delay = -reputation.discovery_days * math.log1p(-routing[RoutingSlot.DISCOVERY_DAYS])
-                env.process(self._discovered(authority, requester, delay))
-        sharing = self.scenario.information_sharing
-        if outcome is Outcome.REFUSED and sharing.enabled and self.several and ending.observation is not None:
-            env.process(self._share(authority, request, ending))
-        if outcome is Outcome.PRESERVED:
-            state = self.requesters[requester]
-            delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
-            retention = authority.state.channel_rules.preservation.retention_days
-            tally.preserved(request, lapsed=delay > retention)
-            self._follow(request, delay)
-            return
-        adversary = self.adversaries.get(requester)
-        if adversary is None or not abusive or outcome not in _DECIDED:
-            return
-        adversary.learn(request, authority.id, outcome is not Outcome.REFUSED)
-        if outcome is Outcome.REFUSED:
-            case = self._case(request)
-            holders = self.scenario.holders(request.truth.target) if self.several else (authority.id,)
-            follow = adversary.after_refusal(request, case, holders, routing)
-            if follow is not None:
-                kind, where, delay = follow
-                if kind == "fresh":
-                    case.fresh += 1
-                self._follow(request, delay, requested=where if self.several else None, fresh=kind == "fresh")
-
-    def _case(self, request: Request) -> Case:
-        case = self.cases.get(request.case_id)
-        if case is None:
-            case = self.cases[request.case_id] = Case(tried=[self.authority_of(request).id])
-        return case
-
-    def _follow(self, parent: Request, delay: float, **change) -> None:
-        """Start, after ``delay`` days, the next request of ``parent``'s case."""
-        case = self._case(parent)
-        serial = case.next_serial()
-        self.env.process(self._following(parent, serial, delay, change))
-
-    def _following(self, parent: Request, serial: int, delay: float, change: dict) -> Iterator[simpy.Event]:
-        if delay > 0:
-            yield self.env.timeout(delay)
-        state = self.requesters[parent.submission.requester]
-        key = f"{state.id}/{parent.case_id}/{serial}"
-        row = stream(self.seed, self.replication, "follow-up", key).random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
-        uniforms, routing = row[:SLOTS_PER_REQUEST], row[SLOTS_PER_REQUEST:].tolist()
-        request = follow_up_request(parent, state, serial, self.env.now, uniforms, **change)
-        self.submit(request, uniforms, routing)
-
-    def _discovered(self, authority: Authority, requester: str, delay: float) -> Iterator[simpy.Event]:
-        yield self.env.timeout(delay)
-        authority.record_finding(requester, DISCOVERED_ABUSE)
-        authority.monitor(requester, DISCOVERED_ABUSE)
-
-    def _share(self, origin: Authority, request: Request, ending: Ending) -> Iterator[simpy.Event]:
-        yield self.env.timeout(self.scenario.information_sharing.delay_days)
-        for authority in self.authorities.values():
-            if authority is not origin:
-                authority.case_files.share(request, ending.observation, ending.decision)
-                authority.record_finding(request.submission.requester, ending.provision)
-
 
 def simulate(
     scenario: Scenario,
@@ -480,11 +364,3 @@ def simulate(
     if tally is None:
         tally = Tally.for_scenario(scenario, keep_outcomes=keep_outcomes)
     return Pipeline(scenario, seed, replication, tally, trace).run(on_day, every_days)
-
-
-def enabled_provisions(scenario: Scenario) -> frozenset[str]:
-    """Every provision a request of this scenario can be refused on, in any requested State."""
-    found: set[str] = set()
-    for state in scenario.requested_states:
-        found |= rules.enabled_provisions(state.safeguards)
-    return frozenset(found)

@@ -42,16 +42,27 @@ behind (:mod:`simulator.experiments.run` turns that into a warning).
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from simulator.domain.model import Channel, Measure, Outcome, Request, Stage
-from simulator.world.requesters import FOLLOW_UP_BASE
+from simulator.world.reach import route_metrics
+from simulator.world.records import Occupancy, RequestOutcomes, StageOccupancy
 from simulator.world.sketch import Quantiles
+
+__all__ = [
+    "HEADLINE_METRICS",
+    "MetricSpec",
+    "Occupancy",
+    "RequestOutcomes",
+    "StageOccupancy",
+    "Tally",
+    "metric_range",
+    "ratio",
+]
 
 if TYPE_CHECKING:
     from simulator.world.authority import Authority
@@ -355,46 +366,7 @@ class Tally:
             for provision in self.provisions:
                 row[f"state.{state}.refusals.{provision}"] = float(self.state_refusals[state, provision])
         row.update(self._queueing())
-        row.update(self._routes())
-        return row
-
-    def _routes(self) -> dict[str, float]:
-        """Metrics of the channels, the requested States, floods and monitoring, where present."""
-        row: dict[str, float] = {}
-        used = self.channel_used and self.channel_used | {c for c, _ in self.channels}
-        for channel in sorted(used or ()):
-            prefix = f"channel.{channel.value}."
-            row[prefix + "abusive_handed_over"] = float(self.channels[channel, True])
-            row[prefix + "legitimate_handed_over"] = float(self.channels[channel, False])
-            total, n = self.channel_days.get(channel, (0.0, 0))
-            row[prefix + "days_to_data"] = ratio(total, n)
-        if Channel.EMERGENCY in self.channel_used:
-            row["channel.emergency.false_claims_detected"] = float(self.redirected)
-        if self.preservation or Channel.PRESERVATION in self.channel_used:
-            row["channel.preservation.preserved"] = float(self.preservation["preserved"])
-            row["channel.preservation.lapsed"] = float(self.preservation["lapsed"])
-        for requested in self.requested:
-            prefix = f"requested.{requested}."
-            for truth in (True, False):
-                granted = sum(self.by_requested[requested, truth, o] for o in _HANDED_OVER)
-                refused = self.by_requested[requested, truth, Outcome.REFUSED]
-                name = _truth(truth)
-                row[prefix + f"{name}_submitted"] = float(self.submitted_to[requested, truth])
-                row[prefix + f"{name}_granted"] = float(granted)
-                row[prefix + f"{name}_refused"] = float(refused)
-            granted = row[prefix + "abusive_granted"]
-            row[prefix + "abuse_pass_through"] = ratio(granted, granted + row[prefix + "abusive_refused"])
-            granted = row[prefix + "legitimate_granted"]
-            refused = row[prefix + "legitimate_refused"]
-            row[prefix + "legitimate_refusal_rate"] = ratio(refused, granted + refused)
-        if self.flood:
-            row["flood_submitted"] = float(self.flood["submitted"])
-        for stage, (_, n) in self.waits.items():
-            if n and self.rushed:
-                row[f"stage.{stage.value}.rushed_share"] = self.rushed[stage] / n
-        for (requested, requester), values in sorted(self.monitoring.items()):
-            for name, value in values.items():
-                row[f"monitoring.{requested}.{requester}.{name}"] = value
+        row.update(route_metrics(self))
         return row
 
     # --- backlog samples (see the module docstring) ---------------------------------------------
@@ -440,76 +412,3 @@ class Tally:
             row[prefix + "mean_time_in_stage_days"] = ratio(occupancy.stage_time, occupancy.left)
             row[prefix + "mean_time_in_queue_days"] = ratio(occupancy.queue_time, occupancy.started)
         return row
-
-
-class Occupancy:
-    """A count that changes over time, with the area under it (for a time average)."""
-
-    __slots__ = ("area", "count", "last")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.area = 0.0
-        self.last = 0.0
-
-    def change(self, now: float, delta: int) -> None:
-        self.area += self.count * (now - self.last)
-        self.last = now
-        self.count += delta
-
-    def average(self, end: float) -> float:
-        return (self.area + self.count * (end - self.last)) / end
-
-
-class StageOccupancy:
-    """One stage's counts in it and in its queue over time, and the time its visits spent there."""
-
-    def __init__(self) -> None:
-        self.in_stage = Occupancy()
-        self.in_queue = Occupancy()
-        self.joined = self.started = self.left = 0
-        self.stage_time = self.queue_time = 0.0  # sums over visits of (leave - join), (start - join)
-
-    def event(self, kind: str, now: float, joined: float) -> None:
-        if kind == "join":
-            self.in_stage.change(now, +1)
-            self.in_queue.change(now, +1)
-            self.joined += 1
-        elif kind == "start":
-            self.in_queue.change(now, -1)
-            self.started += 1
-            self.queue_time += now - joined
-        else:
-            self.in_stage.change(now, -1)
-            self.left += 1
-            self.stage_time += now - joined
-
-
-class RequestOutcomes:
-    """Each counted request's truth, outcome and cited provision, in arrival order (compact arrays)."""
-
-    NOT_COUNTED: ClassVar[int] = -1
-    OUTCOME_CODE: ClassVar[dict[Outcome, int]] = {outcome: code for code, outcome in enumerate(Outcome)}
-
-    def __init__(self) -> None:
-        self.abusive = array("b")
-        self.outcome = array("b")
-        self.provision: list[str | None] = []
-
-    def arrived(self, request: Request, counted: bool) -> None:
-        """A first request (numbered in draw order; one held back arrives late); others are not kept."""
-        rid = request.id
-        if rid >= FOLLOW_UP_BASE:
-            return
-        while len(self.outcome) <= rid:
-            self.abusive.append(False)
-            self.outcome.append(self.NOT_COUNTED)
-            self.provision.append(None)
-        self.abusive[rid] = request.truth.abusive
-        self.outcome[rid] = self.OUTCOME_CODE[Outcome.PENDING] if counted else self.NOT_COUNTED
-
-    def ended(self, request: Request, outcome: Outcome, provision: str | None) -> None:
-        if request.id >= FOLLOW_UP_BASE:
-            return
-        self.outcome[request.id] = self.OUTCOME_CODE[outcome]
-        self.provision[request.id] = provision

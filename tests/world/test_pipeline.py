@@ -294,27 +294,39 @@ def recorded(scenario, seed=3, replication=0) -> RecordingTally:
     return simulate(scenario, seed, replication, tally=tally)
 
 
-def test_switching_a_strategy_leaves_every_first_request_unchanged():
-    """Common random numbers: the requests a requester draws do not depend on its strategies."""
+def _switched(what: str):
+    from simulator.domain.monitoring import Monitoring
+    from simulator.world.scenario import ForumShopping, FreshRequest, Mix, Splitting, Strategies
+    from tests.world.several import several, with_requested
+
+    if what == "strategies":
+        return several(
+            Strategies(forum_shopping=ForumShopping(), splitting=Splitting(), fresh_request=FreshRequest())
+        )
+    if what == "channel":
+        return several(abusive_channels=Mix.of({"mla": 0.5, "emergency": 0.5}))
+    return with_requested(several(), "us", monitoring=Monitoring(enabled=True, threshold=2.0))
+
+
+@pytest.mark.parametrize("what", ["strategies", "channel", "monitoring"])
+def test_switching_a_strategy_channel_or_monitoring_leaves_every_first_request_unchanged(what):
+    """Common random numbers: the requests drawn do not depend on strategies, channels or monitoring."""
     from simulator.world.requesters import FOLLOW_UP_BASE
-    from simulator.world.scenario import ForumShopping, FreshRequest, Splitting, Strategies
     from tests.world.several import several
 
     fixed = recorded(several())
-    adaptive = recorded(
-        several(
-            Strategies(forum_shopping=ForumShopping(), splitting=Splitting(), fresh_request=FreshRequest())
-        )
-    )
+    switched = recorded(_switched(what))
     first = {i: r for i, r in fixed.requests.items() if i < FOLLOW_UP_BASE}
-    again = {i: r for i, r in adaptive.requests.items() if i < FOLLOW_UP_BASE}
+    again = {i: r for i, r in switched.requests.items() if i < FOLLOW_UP_BASE}
     assert first.keys() == again.keys()
+    changed = 0
     for i, request in first.items():
         other = again[i]
         assert other.truth == request.truth and other.submitted_at == request.submitted_at
-        if not request.truth.abusive:  # only abusive requests are routed by the strategies
+        if not request.truth.abusive:  # strategies and channels only route abusive requests
             assert other.submission == request.submission
-    assert len(adaptive.requests) > len(fixed.requests)  # ...which add requests of their own
+        changed += other.submission != request.submission
+    assert (changed > 0) == (what != "monitoring")
 
 
 def test_requests_go_only_where_the_data_are():

@@ -1,0 +1,140 @@
+"""What follows a request's end: the next request of its case, and what the requested State learns.
+
+When a request's life ends (:mod:`simulator.world.pipeline` drives it), the outcome is tallied and
+its consequences start, each in simulated time:
+
+- what the requested State **learns** (:mod:`simulator.world.authority`): a refusal on a persecution
+  ground, or a false emergency seen through (Art 2(o)), counts against the requester's record where
+  the State keeps a ``reputation``; every decided request is an observation for ``monitoring``; an
+  abusive grant may come to light later (``reputation.discovery``, after an exponential delay of mean
+  ``discovery_days``), a finding of its own; a refusal is **shared** with the other requested States
+  after ``information_sharing.delay_days`` (their case files, by person, and their record of the
+  requester);
+- the next request of the **case**: a disclosure request through MLA after a preservation (Art 42,
+  after the requester's ``disclosure_after``; one that comes after the retention period of 42(7) is
+  counted as lapsed), and an adversary's retry in another State or fresh request after a refusal
+  (:mod:`simulator.world.adversaries`).
+
+A request that follows another draws its own uniforms from a stream keyed by requester, case and
+serial number, and takes an id of its own (:func:`simulator.world.requesters.follow_up_id`): what
+follows one request never shifts the draws of another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import simpy
+
+from simulator.domain.model import Outcome, Request
+from simulator.domain.monitoring import DISCOVERED_ABUSE, SUSPENSION_PROVISION
+from simulator.world.adversaries import Case
+from simulator.world.authority import Authority
+from simulator.world.lifecycle import Ending
+from simulator.world.requesters import ROUTING_SLOTS, SLOTS_PER_REQUEST, RoutingSlot, follow_up_request
+from simulator.world.streams import stream
+
+_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
+_DECIDED = (*_HANDED_OVER, Outcome.REFUSED)
+
+
+class Aftermath:
+    """The part of :class:`~simulator.world.pipeline.Pipeline` that handles a request's end.
+
+    A mixin: it uses the pipeline's ``env``, ``tally``, ``scenario``, ``seed``, ``replication``,
+    ``authorities``, ``requesters``, ``adversaries``, ``cases``, ``several``, ``trace_id``,
+    ``trace_hook``, ``submit`` and ``authority_of``.
+    """
+
+    def _ended(
+        self,
+        request: Request,
+        ending: Ending,
+        authority: Authority,
+        routing: list[float] | None,
+        reason: str | None = None,
+    ) -> None:
+        env, tally = self.env, self.tally
+        outcome, provision = ending.outcome, ending.provision
+        tally.ended_as(request, outcome, provision, env.now, ending.channel)
+        if request.case_id == self.trace_id:
+            details = {"day": env.now, "outcome": outcome, "requested": authority.id}
+            if reason:
+                details["reason"] = reason
+                details["provision"] = provision
+            self.trace_hook(request, "ended", details)
+        requester = request.submission.requester
+        if ending.redirected:
+            authority.record_finding(requester, "uncc-2-o")
+            authority.monitor(requester, "uncc-2-o")
+        if outcome is Outcome.REFUSED:
+            authority.record_finding(requester, provision)
+        if outcome in _DECIDED and provision != SUSPENSION_PROVISION:
+            authority.monitor(requester, provision if outcome is Outcome.REFUSED else None)
+        if routing is None:
+            return
+        abusive = request.truth.abusive
+        if outcome in _HANDED_OVER and abusive:
+            authority.granted_abusive(requester, tally.counts(request))
+            reputation = authority.state.reputation
+            if reputation.enabled and routing[RoutingSlot.DISCOVERY] < reputation.discovery:
+                delay = -reputation.discovery_days * math.log1p(-routing[RoutingSlot.DISCOVERY_DAYS])
+                env.process(self._discovered(authority, requester, delay))
+        sharing = self.scenario.information_sharing
+        if outcome is Outcome.REFUSED and sharing.enabled and self.several and ending.observation is not None:
+            env.process(self._share(authority, request, ending))
+        if outcome is Outcome.PRESERVED:
+            state = self.requesters[requester]
+            delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
+            retention = authority.state.channel_rules.preservation.retention_days
+            tally.preserved(request, lapsed=delay > retention)
+            self._follow(request, delay)
+            return
+        adversary = self.adversaries.get(requester)
+        if adversary is None or not abusive or outcome not in _DECIDED:
+            return
+        adversary.learn(request, authority.id, outcome is not Outcome.REFUSED)
+        if outcome is Outcome.REFUSED:
+            case = self._case(request)
+            holders = self.scenario.holders(request.truth.target) if self.several else (authority.id,)
+            follow = adversary.after_refusal(request, case, holders, routing)
+            if follow is not None:
+                kind, where, delay = follow
+                if kind == "fresh":
+                    case.fresh += 1
+                self._follow(request, delay, requested=where if self.several else None, fresh=kind == "fresh")
+
+    def _case(self, request: Request) -> Case:
+        case = self.cases.get(request.case_id)
+        if case is None:
+            case = self.cases[request.case_id] = Case(tried=[self.authority_of(request).id])
+        return case
+
+    def _follow(self, parent: Request, delay: float, **change) -> None:
+        """Start, after ``delay`` days, the next request of ``parent``'s case."""
+        case = self._case(parent)
+        serial = case.next_serial()
+        self.env.process(self._following(parent, serial, delay, change))
+
+    def _following(self, parent: Request, serial: int, delay: float, change: dict) -> Iterator[simpy.Event]:
+        if delay > 0:
+            yield self.env.timeout(delay)
+        state = self.requesters[parent.submission.requester]
+        key = f"{state.id}/{parent.case_id}/{serial}"
+        row = stream(self.seed, self.replication, "follow-up", key).random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
+        uniforms, routing = row[:SLOTS_PER_REQUEST], row[SLOTS_PER_REQUEST:].tolist()
+        request = follow_up_request(parent, state, serial, self.env.now, uniforms, **change)
+        self.submit(request, uniforms, routing)
+
+    def _discovered(self, authority: Authority, requester: str, delay: float) -> Iterator[simpy.Event]:
+        yield self.env.timeout(delay)
+        authority.record_finding(requester, DISCOVERED_ABUSE)
+        authority.monitor(requester, DISCOVERED_ABUSE)
+
+    def _share(self, origin: Authority, request: Request, ending: Ending) -> Iterator[simpy.Event]:
+        yield self.env.timeout(self.scenario.information_sharing.delay_days)
+        for authority in self.authorities.values():
+            if authority is not origin:
+                authority.case_files.share(request, ending.observation, ending.decision)
+                authority.record_finding(request.submission.requester, ending.provision)
