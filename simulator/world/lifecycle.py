@@ -212,11 +212,14 @@ def life(
     context: ReviewContext | Standing,
     draws_for_round: Callable[[int], list[float]],
     case_files: CaseFiles | None = None,
+    narrate: bool = True,
 ) -> Life:
     """The life of ``request``; ``draws_for_round(r)`` gives round ``r``'s uniforms (see RoundSlot).
 
     ``case_files`` are shared by the requests of one run (a fresh set when None). ``context`` is
-    fixed, or a :class:`Standing` read afresh at every review.
+    fixed, or a :class:`Standing` read afresh at every review. Without ``narrate`` the life yields
+    only what takes time (reviews and waits), not its decisions and resubmissions: the same story,
+    told faster to a driver that only keeps the clock.
     """
     safeguards = requested.safeguards
     files = case_files if case_files is not None else CaseFiles(safeguards.memory)
@@ -243,7 +246,8 @@ def life(
                 last_seen = seen
             decision = rules.decide(stage, observation, safeguards, draws, history)
             files.record(request, observation, decision)
-            yield Decided(request, observation, decision)
+            if narrate:
+                yield Decided(request, observation, decision)
             if decision.verdict is Verdict.POSTPONE and rules.consults(safeguards, decision.provision):
                 # Art 40(27): consult before postponing; the requester may take the data on conditions now.
                 yield Wait(
@@ -253,7 +257,8 @@ def life(
                     block[RoundSlot.AMENDMENT] < requester.accepts_conditions
                 ):
                     decision = conditional_grant(stage, decision.provision)
-                    yield Decided(request, observation, decision, resumed=True)
+                    if narrate:
+                        yield Decided(request, observation, decision, resumed=True)
                     break
             if decision.verdict is Verdict.POSTPONE:
                 yield Wait(
@@ -263,7 +268,8 @@ def life(
                 )
                 history = attrs.evolve(history, postponed=True)
                 decision = rules.decide(stage, observation, safeguards, draws, history)
-                yield Decided(request, observation, decision, resumed=True)
+                if narrate:
+                    yield Decided(request, observation, decision, resumed=True)
             if decision.verdict is not Verdict.PROCEED:
                 break
         verdict = decision.verdict
@@ -282,13 +288,15 @@ def life(
         ):
             # Art 40(27): the requester accepts a grant subject to conditions (Art 40(19)).
             decision = conditional_grant(decision.stage, decision.provision)
-            yield Decided(request, observation, decision, resumed=True)
+            if narrate:
+                yield Decided(request, observation, decision, resumed=True)
             return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision, observation, decision)
         elif not safeguards.consultation.amendment:
             decision = attrs.evolve(
                 decision, verdict=Verdict.REFUSE, reason=decision.reason + " (after consultation)"
             )
-            yield Decided(request, observation, decision, resumed=True)
+            if narrate:
+                yield Decided(request, observation, decision, resumed=True)
             return Ending(Outcome.REFUSED, decision.provision, observation, decision)
         else:
             request = amend_after_consultation(request, requester, block)
@@ -297,7 +305,8 @@ def life(
                 consultations=history.consultations + 1,
                 findings=history.findings | {decision.provision},
             )
-        yield Resubmitted(request, delay, verdict)
+        if narrate:
+            yield Resubmitted(request, delay, verdict)
         round_index += 1
 
 
@@ -318,6 +327,7 @@ def channel_life(
     routing: list[float],
     route: tuple[Stage, ...],
     case_files: CaseFiles | None = None,
+    narrate: bool = True,
 ) -> Life:
     """The life of a fast-channel request (Arts 40(4)-(5), 41-43) along ``route``.
 
@@ -346,12 +356,16 @@ def channel_life(
             )
         decision = decide_channel(channel, observation, requested.safeguards, rules_, draws)
         files.record(request, observation, decision)
-        yield Decided(request, observation, decision)
+        if narrate:
+            yield Decided(request, observation, decision)
         if decision.verdict is Verdict.REDIRECT:
             submission = attrs.evolve(request.submission, channel=Channel.MLA)
             redirected = request.amended(submission, request.truth)
-            yield Resubmitted(redirected, 0.0, Verdict.REDIRECT)
-            later = life(redirected, requester, requested, context, lambda r: draws_for_round(r + 1), files)
+            if narrate:
+                yield Resubmitted(redirected, 0.0, Verdict.REDIRECT)
+            later = life(
+                redirected, requester, requested, context, lambda r: draws_for_round(r + 1), files, narrate
+            )
             ending = yield from later
             return attrs.evolve(ending, channel=Channel.MLA, redirected=True)
         if decision.verdict is Verdict.REFUSE:

@@ -250,7 +250,10 @@ class Pipeline(Aftermath):
             routing = [0.5] * ROUTING_SLOTS
         self.env.process(self._lifecycle(request, uniforms, routing, authority))
 
-    def _steps(self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority):
+    def _steps(
+        self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority, traced: bool
+    ):
+        """The request's life: its decisions are told only when it is traced (see ``narrate``)."""
         requester = self.requesters[request.submission.requester]
         standing = authority.standings[requester.id]
         channel = request.submission.channel
@@ -258,11 +261,19 @@ class Pipeline(Aftermath):
         if channel is not Channel.MLA and channel in authority.routes:
             route = authority.routes[channel].route
             return channel_life(
-                request, requester, authority.state, standing, draws, routing, route, authority.case_files
+                request,
+                requester,
+                authority.state,
+                standing,
+                draws,
+                routing,
+                route,
+                authority.case_files,
+                traced,
             )
         if channel is not Channel.MLA:  # a channel this State does not offer: the request goes by MLA
             request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
-        return life(request, requester, authority.state, standing, draws, authority.case_files)
+        return life(request, requester, authority.state, standing, draws, authority.case_files, traced)
 
     def _lifecycle(
         self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority
@@ -281,7 +292,7 @@ class Pipeline(Aftermath):
         load_effect = authority.load_effect
         standing = authority.standings[request.submission.requester]
         traced = request.case_id == self.trace_id
-        send = self._steps(request, uniforms, routing, authority).send
+        send = self._steps(request, uniforms, routing, authority, traced).send
         reply = None
         current = request
         try:

@@ -42,8 +42,9 @@ def route_metrics(tally: Tally) -> dict[str, float]:
         prefix = f"channel.{channel.value}."
         row[prefix + "abusive_handed_over"] = float(tally.channels[channel, True])
         row[prefix + "legitimate_handed_over"] = float(tally.channels[channel, False])
-        total, n = tally.channel_days.get(channel, (0.0, 0))
-        row[prefix + "days_to_data"] = _ratio(total, n)
+        if channel is not Channel.PRESERVATION:  # a preservation hands nothing over (Art 42)
+            total, n = tally.channel_days.get(channel, (0.0, 0))
+            row[prefix + "days_to_data"] = _ratio(total, n)
     if Channel.EMERGENCY in tally.channel_used:
         row["channel.emergency.false_claims_detected"] = float(tally.redirected)
     if tally.preservation or Channel.PRESERVATION in tally.channel_used:
