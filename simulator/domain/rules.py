@@ -308,6 +308,11 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
 }
 
 
+#: Each stage's checks in order, and its decision when none finds anything (decisions are immutable).
+_CHECKS = {stage: tuple(rule.check for rule in rules) for stage, rules in RULES.items()}
+_PROCEED = {stage: Decision(Verdict.PROCEED, stage, None, "no ground applies") for stage in RULES}
+
+
 def consults(safeguards: Safeguards, pid: str | None) -> bool:
     """Whether the configuration consults the requester before refusing or postponing on ``pid``."""
     rule = safeguards.consultation
@@ -348,18 +353,19 @@ def decide(
     history: History,
 ) -> Decision:
     """Apply one stage's rules in order; the first that finds something decides."""
-    kept = kept_finding(stage, safeguards, history)
-    if kept is not None:
-        return _consult_first(kept, safeguards, history)
-    for rule in RULES[stage]:
-        decision = rule.check(observation, safeguards, draws, history)
+    if history.findings and safeguards.consultation.keep_findings:
+        kept = kept_finding(stage, safeguards, history)
+        if kept is not None:
+            return _consult_first(kept, safeguards, history)
+    for check in _CHECKS[stage]:
+        decision = check(observation, safeguards, draws, history)
         if decision is not None:
             if decision.verdict is Verdict.REFUSE:
                 return _consult_first(decision, safeguards, history)
             return decision
     if stage is Stage.EXECUTION:
         return grant(observation, safeguards, draws, history)
-    return Decision(Verdict.PROCEED, stage, None, "no ground applies")
+    return _PROCEED[stage]
 
 
 def screen(

@@ -133,6 +133,9 @@ Command = Review | Decided | Wait | Resubmitted
 Life = Generator[Command, Any, Ending]
 
 
+_NOTHING = Recollection()
+
+
 class CaseFiles:
     """The requested State's case files for one run: findings by request or by person (``memory``).
 
@@ -166,8 +169,10 @@ class CaseFiles:
     def record(self, request: Request, observation: Observation, decision: Decision) -> None:
         key = self._key(request)
         if key is not None:
-            known = self._files.get(key, Recollection())
-            self._files[key] = remember(known, observation, decision, request.id)
+            known = self._files.get(key, _NOTHING)
+            found = remember(known, observation, decision, request.id)
+            if found is not known:  # something learned: a new file (a file never changes in place)
+                self._files[key] = found
 
     def share(self, request: Request, observation: Observation, decision: Decision) -> None:
         """File what another requested State found when it refused ``request`` (by person)."""
@@ -231,19 +236,21 @@ def life(
         draws = screening_draws(block)
         observation = None
         decision = None
-        last_seen = None
+        last_seen = last_recalled = None
         for stage in route_of(request, requested, standing):
             thoroughness = yield Review(request, stage, block[RoundSlot.SERVICE + STAGE_INDEX[stage]])
             recalled = files.recall(request)
             seen = context if standing is None else standing.context
+            # the same request read at the same thoroughness with the same file and standing is
+            # observed the same (observe is a pure function): read it again only if one changed
             if (
                 observation is None
                 or observation.thoroughness != thoroughness
-                or recalled is not None
+                or recalled is not last_recalled
                 or seen is not last_seen
             ):
                 observation = observe(request, seen, thoroughness, draws, recalled=recalled)
-                last_seen = seen
+                last_seen, last_recalled = seen, recalled
             decision = rules.decide(stage, observation, safeguards, draws, history)
             files.record(request, observation, decision)
             if narrate:

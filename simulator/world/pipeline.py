@@ -288,7 +288,7 @@ class Pipeline(Aftermath):
         mla_plans = self.plans if authority is self.first else None
         plans = authority.plans
         tally = self.tally
-        stage_event = tally.stage_event
+        stages = tally.stages
         load_effect = authority.load_effect
         standing = authority.standings[request.submission.requester]
         traced = request.case_id == self.trace_id
@@ -309,9 +309,10 @@ class Pipeline(Aftermath):
                     server = plan.server
                     arrived = started = env.now
                     queue_ahead, thoroughness = 0, 1.0
-                    stage_event(plan.stage, "join", arrived)
+                    occupancy = stages.get(plan.stage) or tally.occupancy(plan.stage)
+                    occupancy.join(arrived)
                     if server is None:
-                        stage_event(plan.stage, "start", arrived, arrived)
+                        occupancy.start(arrived, arrived)
                         yield env.timeout(base)
                     else:
                         queue_ahead = len(server.queue)
@@ -321,11 +322,11 @@ class Pipeline(Aftermath):
                         if plan.rushed_under_load and not standing.escalated:
                             thoroughness = load_effect.thoroughness(authority.waiting(server))
                         started = env.now
-                        stage_event(plan.stage, "start", started, arrived)
+                        occupancy.start(started, arrived)
                         tally.waited(command.request, plan.stage, started - arrived, thoroughness)
                         yield env.timeout(base * thoroughness)
                         server.done()
-                    stage_event(plan.stage, "leave", env.now, arrived)
+                    occupancy.leave(env.now, arrived)
                     if traced:
                         details = {
                             "stage": plan.stage,

@@ -38,25 +38,39 @@ class Occupancy:
 class StageOccupancy:
     """One stage's counts in it and in its queue over time, and the time its visits spent there."""
 
+    __slots__ = ("in_queue", "in_stage", "joined", "left", "queue_time", "stage_time", "started")
+
     def __init__(self) -> None:
         self.in_stage = Occupancy()
         self.in_queue = Occupancy()
         self.joined = self.started = self.left = 0
         self.stage_time = self.queue_time = 0.0  # sums over visits of (leave - join), (start - join)
 
+    def join(self, now: float) -> None:
+        """A request joins the stage's queue."""
+        self.in_stage.change(now, +1)
+        self.in_queue.change(now, +1)
+        self.joined += 1
+
+    def start(self, now: float, joined: float) -> None:
+        """A reviewer starts on a request that joined the queue at ``joined``."""
+        self.in_queue.change(now, -1)
+        self.started += 1
+        self.queue_time += now - joined
+
+    def leave(self, now: float, joined: float) -> None:
+        """A request that joined at ``joined`` leaves the stage."""
+        self.in_stage.change(now, -1)
+        self.left += 1
+        self.stage_time += now - joined
+
     def event(self, kind: str, now: float, joined: float) -> None:
         if kind == "join":
-            self.in_stage.change(now, +1)
-            self.in_queue.change(now, +1)
-            self.joined += 1
+            self.join(now)
         elif kind == "start":
-            self.in_queue.change(now, -1)
-            self.started += 1
-            self.queue_time += now - joined
+            self.start(now, joined)
         else:
-            self.in_stage.change(now, -1)
-            self.left += 1
-            self.stage_time += now - joined
+            self.leave(now, joined)
 
 
 class RequestOutcomes:

@@ -242,13 +242,17 @@ class Tally:
                 "legitimate_lost_to_suspension": float(authority.lost[requester]),
             }
 
-    def stage_event(self, stage: Stage, event: str, now: float, joined: float = 0.0) -> None:
-        """A request joins a stage's queue (``join``), starts service (``start``) or leaves the stage
-        (``leave``) at ``now``; ``joined`` is when it joined that stage's queue."""
+    def occupancy(self, stage: Stage) -> StageOccupancy:
+        """The stage's occupancy record (created when a request first joins it)."""
         occupancy = self.stages.get(stage)
         if occupancy is None:
             occupancy = self.stages[stage] = StageOccupancy()
-        occupancy.event(event, now, joined)
+        return occupancy
+
+    def stage_event(self, stage: Stage, event: str, now: float, joined: float = 0.0) -> None:
+        """A request joins a stage's queue (``join``), starts service (``start``) or leaves the stage
+        (``leave``) at ``now``; ``joined`` is when it joined that stage's queue."""
+        self.occupancy(stage).event(event, now, joined)
 
     def close(self, now: float) -> None:
         """The run stops at ``now``: the time-average counts are taken over [0, now]."""
