@@ -15,6 +15,14 @@ Definitions:
 - ``abuse_pass_through`` = abusive requests granted / abusive requests decided, where *decided*
   means granted or refused by the requested State (withdrawn and pending requests are reported
   separately: ``abusive_withdrawn_share``, ``abusive_pending_share``);
+- ``abusive_cases_reached`` = abusive cases whose data were handed over, through any channel and in
+  any requested State / abusive cases. A *case* is an abuser's objective: its first request and every
+  request that follows it (the disclosure after a preservation, the pieces of a split request, a
+  retry in another State, a fresh request after a refusal). Where requests are never followed up it
+  differs from the pass-through only by its denominator (every case, pending and withdrawn ones
+  included: "did the abuser get the data anywhere?"); where the abuser adapts, it is the figure that
+  says what adapting bought it. Preserved requests (Art 42) hand nothing over and are neither granted
+  nor refused (``abusive_preserved``, ``legitimate_preserved``);
 - ``legitimate_refusal_rate`` = legitimate requests refused / legitimate requests decided;
 - ``legitimate_days_median`` and ``legitimate_days_p90``: days from first submission to the final
   decision (grant or refusal) of legitimate requests decided before the end of the run;
