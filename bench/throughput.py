@@ -9,7 +9,8 @@ The two comparators carry **the same flow** as the model, as an open queueing ne
 - the same nodes: the staffed screening stages with the scenario's staff and service-time
   distributions (an unstaffed stage is an infinite-server delay), plus one delay node per requesting
   State for the requester preparing its answer (its ``response_days``) and one for postponements;
-- the same customer classes: one per (requesting State, measure), arriving as a Poisson process at
+- the same customer classes: one per (requesting State, measure; preservation left out, see
+  :func:`stretched`), arriving as a Poisson process at
   the State's yearly rate times the measure's share, entering at the first stage of the measure's
   route;
 - the same routing: after each node, a request goes to the next stage, back to its requester (a
@@ -80,10 +81,22 @@ def _rss_mib() -> float:
 def stretched(size: int):
     """The reference scenario, its horizon stretched so that about ``size`` requests arrive."""
     from simulator.files.loader import load_scenario
+    from simulator.world.requesters import disclosed_measures
 
     scenario = load_scenario(REFERENCE)
-    per_year = sum(s.requests_per_year for s in scenario.requesting_states)
-    return attrs.evolve(scenario, horizon_days=365.0 * size / per_year, follow_up_days=0.0, warmup_days=0.0)
+    # no preservation requests: each is followed by a disclosure request (a new arrival, Art 42),
+    # which a Markov routing cannot carry; the other measures keep their relative shares
+    states = tuple(
+        attrs.evolve(s, measures=disclosed_measures(s.measures)) for s in scenario.requesting_states
+    )
+    per_year = sum(s.requests_per_year for s in states)
+    return attrs.evolve(
+        scenario,
+        requesting_states=states,
+        horizon_days=365.0 * size / per_year,
+        follow_up_days=0.0,
+        warmup_days=0.0,
+    )
 
 
 # --- the network the comparators run ------------------------------------------------------------
