@@ -54,7 +54,10 @@ class Aftermath:
         authority: Authority,
         routing: list[float] | None,
         reason: str | None = None,
+        shown: Request | None = None,
     ) -> None:
+        """``request`` ended; ``shown`` is the request as last amended (for the trace only: the tally
+        counts the request as it was submitted, traced or not)."""
         env, tally = self.env, self.tally
         outcome, provision = ending.outcome, ending.provision
         tally.ended_as(request, outcome, provision, env.now, ending.channel)
@@ -63,7 +66,7 @@ class Aftermath:
             if reason:
                 details["reason"] = reason
                 details["provision"] = provision
-            self.trace_hook(request, "ended", details)
+            self.trace_hook(shown or request, "ended", details)
         requester = request.submission.requester
         if ending.redirected:
             authority.record_finding(requester, "uncc-2-o")

@@ -354,7 +354,7 @@ class Pipeline(Aftermath):
                         details = {"day": env.now, "delay": command.delay, "after": command.after}
                         self.trace_hook(command.request, "resubmitted", details)
         except StopIteration as stop:
-            self._ended(current, stop.value, authority, routing)
+            self._ended(request, stop.value, authority, routing, shown=current)
 
 
 def simulate(

@@ -9,9 +9,10 @@ replication, and only where they apply (a one-State scenario without fast channe
 - per requested State (when there are several): abusive and legitimate requests submitted, granted
   and refused there, its abuse pass-through and legitimate refusal rate;
 - flood requests submitted, and per stage the share of reviews started below full thoroughness;
-- per requested State and requester (where the State monitors): whether and on which day of the run
-  the requester was flagged (NaN if never: its mean over replications is over those that flagged it), the decided requests observed by then, abusive requests granted before the
-  flag and legitimate requests refused because cooperation was suspended.
+- per requested State and requester (where the State monitors): whether and on which day of the
+  run the requester was flagged (NaN if never: its mean over replications is over those that flagged
+  it), the decided requests observed by then, abusive requests granted before the flag and
+  legitimate requests refused because cooperation was suspended.
 """
 
 from __future__ import annotations

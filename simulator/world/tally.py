@@ -116,7 +116,7 @@ SHARE_SUFFIXES = ("pass_through", "_share", "_rate")
 
 def metric_range(name: str) -> tuple[float, float]:
     """The values a metric can take: shares lie in [0, 1], counts and durations are non-negative."""
-    if name.endswith(SHARE_SUFFIXES):
+    if name.endswith(SHARE_SUFFIXES) or name.endswith(".flagged"):
         return (0.0, 1.0)
     return (0.0, math.inf)
 
