@@ -1,12 +1,24 @@
-"""The decision trace of one request: what ``mlasim explain`` prints.
+"""The decision trace of one case: what ``mlasim explain`` prints.
 
 Re-running one replication with the same seed reproduces every request exactly, so a trace is
-obtained by running that replication again with a hook on the one request asked for. The trace
-lists, in time order, each stage the request met (when it queued, when a reviewer took it, how
-thorough the review was), what the reviewer observed, the rules checked, the decision with the
-provision and its citation, the requester's answers and amendments, and the outcome. When the
-requested State's case file supplied a finding (``safeguards.memory``), the trace says what was
-recalled and from which earlier request.
+obtained by running that replication again with a hook on the one *case* asked for: the first request
+of a requester's objective and every request that follows it (:mod:`simulator.world.requesters`):
+
+- the **disclosure request** through MLA that follows a preservation (Art 42: preservation hands
+  nothing over; the content comes only through the request that follows it);
+- a **false emergency** seen through at the 24/7 point of contact (Art 2(o)), which goes on as an MLA
+  request at the same requested State (the same request, redirected);
+- an adversary's **retry** in another requested State after a refusal (forum shopping), its **fresh
+  request** after a delay, and the **second piece** of a split request.
+
+Asking for a follow-up's id (``>= FOLLOW_UP_BASE``) traces its whole case. The trace lists, in time
+order, each request's arrival (at which requested State, through which channel, and what it follows),
+each stage it met (when it queued, when a reviewer took it, how thorough the review was), what the
+reviewer observed, the rules checked, the decision with the provision and its citation (Art 2(o),
+41, 42, 43 at the point of contact; Art 40 and the rest in MLA), the requester's answers and
+amendments, a refusal because monitoring suspended cooperation with the requester, and each
+request's outcome. When the requested State's case file supplied a finding (``safeguards.memory``),
+the trace says what was recalled and from which earlier request.
 """
 
 from __future__ import annotations
@@ -17,9 +29,11 @@ import attrs
 from attrs import frozen
 
 from simulator.domain import provisions, rules
-from simulator.domain.model import Observation, Outcome, Request, Stage, Verdict
+from simulator.domain.channels import CHANNEL_BASIS, channel_provisions, cited
+from simulator.domain.model import Channel, Observation, Outcome, Request, Stage, Verdict
 from simulator.world.pipeline import simulate
-from simulator.world.scenario import Scenario
+from simulator.world.requesters import FLOOD_BASE, FOLLOW_UP_BASE
+from simulator.world.scenario import RequestedState, Scenario
 
 
 @frozen
@@ -34,77 +48,169 @@ class Trace:
     scenario: Scenario
     seed: int
     replication: int
-    request_id: int
+    request_id: int  # the id asked for
     events: tuple[TraceEvent, ...]
     requests_in_replication: int
+    case_id: int = -1  # the case traced (-1: the request's own id)
+
+    @property
+    def case(self) -> int:
+        return self.request_id if self.case_id < 0 else self.case_id
+
+    @property
+    def request_ids(self) -> tuple[int, ...]:
+        """The case's requests, in order of arrival."""
+        return tuple(dict.fromkeys(e.request.id for e in self.events if e.kind == "arrived"))
 
 
 class UnknownRequest(LookupError):
     """The asked-for request id did not arrive in that replication."""
 
 
+def case_of(request_id: int) -> int:
+    """The case a request id belongs to: a follow-up's id is ``FOLLOW_UP_BASE x serial + case``."""
+    if FOLLOW_UP_BASE <= request_id < FLOOD_BASE:
+        return request_id % FOLLOW_UP_BASE
+    return request_id
+
+
 def explain(scenario: Scenario, request_id: int, replication: int = 0, seed: int | None = None) -> Trace:
-    """Re-run one replication and collect the trace of one request."""
+    """Re-run one replication and collect the trace of the case of one request."""
     seed = scenario.seed if seed is None else seed
     events: list[TraceEvent] = []
+    case = case_of(request_id)
 
     def hook(request: Request, kind: str, details: dict[str, Any]) -> None:
         events.append(TraceEvent(kind, request, dict(details)))
 
-    arrivals = simulate(scenario, seed, replication, trace=(request_id, hook)).arrivals
-    if not events:
+    arrivals = simulate(scenario, seed, replication, trace=(case, hook)).arrivals
+    if not any(e.request.id == request_id for e in events):
         raise UnknownRequest(
             f"request {request_id} did not arrive in replication {replication}: "
-            f"its requests are numbered 0 to {arrivals - 1}"
+            f"its first requests are numbered from 0 ({arrivals} arrivals in all, follow-ups included)"
         )
-    return Trace(scenario, seed, replication, request_id, tuple(events), arrivals)
+    return Trace(scenario, seed, replication, request_id, tuple(events), arrivals, case)
 
 
 def _day(value: float) -> str:
     return f"day {value:7.1f}"
 
 
-def _observation_lines(trace: Trace, stage: Stage, o: Observation) -> list[str]:
+PAD = " " * 13
+
+
+def tag(request_id: int) -> str:
+    """A short name for a request of a case: ``#24`` for request 24, ``#24.1`` for its first follow-up."""
+    if FOLLOW_UP_BASE <= request_id < FLOOD_BASE:
+        return f"#{request_id % FOLLOW_UP_BASE}.{request_id // FOLLOW_UP_BASE}"
+    return f"#{request_id}"
+
+
+def _state(trace: Trace, state_id: str | None) -> RequestedState:
+    for state in trace.scenario.requested_states:
+        if state.id == state_id:
+            return state
+    return trace.scenario.requested_state
+
+
+def _where(trace: Trace, state_id: str | None) -> str:
+    if not trace.scenario.several:
+        return "the requested State"
+    state = _state(trace, state_id)
+    return f"{state.name} [{state.id}]" if state.name and state.name != state.id else state.id
+
+
+def _staff(trace: Trace, state_id: str | None, channel: Channel, stage: Stage) -> int:
+    state = _state(trace, state_id)
+    route = state.channels.get(channel)
+    config = (route.stages.get(stage) if route is not None else None) or state.stages.get(stage)
+    return config.staff if config is not None else 1
+
+
+def _observation_lines(state: RequestedState, channel: Channel, stage: Stage, o: Observation) -> list[str]:
     """What the reviewer at ``stage`` observed, as far as that stage's rules use it."""
-    pad = " " * 13
     if stage is Stage.INTAKE:
         gaps = o.submission.documentation_gaps
-        return [f"{pad}observed: {gaps} required element(s) missing"]
+        return [f"{PAD}observed: {gaps} required element(s) missing"]
     if stage is Stage.LEGAL_REVIEW:
         return [
-            f"{pad}observed: facts read as '{o.conduct_read_as}'"
+            f"{PAD}observed: facts read as '{o.conduct_read_as}'"
             + (" (disguise seen through)" if o.disguise_penetrated else "")
             + f"; dual criminality {'yes' if o.dual_criminality else 'no'}"
             + f"; political offence {'yes' if o.political_offence else 'no'}"
         ]
-    if stage is Stage.RIGHTS_SCRUTINY:
-        safeguards = trace.scenario.requested_state.safeguards
+    if stage in (Stage.RIGHTS_SCRUTINY, Stage.CONTACT_POINT):
         ground = f", {o.apparent_ground.replace('_', ' ')}" if o.apparent_ground else ""
-        return [
-            f"{pad}observed: person recognised as at risk {'yes' if o.target_recognised else 'no'}"
+        lines = []
+        if channel is Channel.EMERGENCY:
+            lines.append(
+                f"{PAD}observed: emergency claim "
+                + ("read as credible" if o.emergency_credible else "seen through (no imminent risk shown)")
+            )
+        lines += [
+            f"{PAD}observed: person recognised as at risk {'yes' if o.target_recognised else 'no'}"
             f"; requester record {o.requester_record:.2f}"
             f"; suspect conduct {'yes' if o.suspect_conduct else 'no'}",
-            f"{pad}grounds to believe persecution: {rules.persecution_evidence(o, safeguards):.2f}{ground}",
+            f"{PAD}grounds to believe persecution: "
+            f"{rules.persecution_evidence(o, state.safeguards):.2f}{ground}",
         ]
+        return lines
     if stage is Stage.JUDICIAL_ORDER:
-        return [f"{pad}observed: strength of the facts offered {o.factual_basis:.2f}"]
+        return [f"{PAD}observed: strength of the facts offered {o.factual_basis:.2f}"]
     return []
+
+
+def _checked(state: RequestedState, channel: Channel, stage: Stage) -> list[str]:
+    """The provisions the deciding stage applies, as configured."""
+    if stage is Stage.CONTACT_POINT and channel is not Channel.MLA:
+        basis = CHANNEL_BASIS.get(channel, ())
+        refusable = channel_provisions(state.channel_rules, state.safeguards)
+        grounds = {cited(channel, g) for g in state.channel_rules.of(channel).grounds}
+        found = [pid for pid in basis if pid in refusable or pid not in ("uncc-2-o", "uncc-42-4")]
+        if channel is Channel.EMERGENCY:
+            found = ["uncc-2-o", *(pid for pid in found if pid != "uncc-2-o")]
+        found += sorted(grounds & refusable)
+        return list(dict.fromkeys(found))
+    active = rules.active_provisions(state.safeguards)
+    return [pid for rule in rules.RULES.get(stage, ()) for pid in rule.provisions if pid in active]
+
+
+def _describe(request: Request) -> str:
+    sub = request.submission
+    return (
+        f"{sub.measure.value.replace('_', ' ')} for '{sub.offence}' "
+        f"(max penalty {sub.penalty_years:g} years), "
+        + (
+            "documentation complete"
+            if sub.documentation_gaps == 0
+            else f"{sub.documentation_gaps} required element(s) missing"
+        )
+    )
+
+
+def _when(event: TraceEvent) -> float:
+    """The day an event's line shows (a review: when the reviewer took the request up)."""
+    return event.details["started"] if event.kind == "served" else event.details["day"]
+
+
+#: The article each fast channel rests on, as the arrival line names it.
+CHANNEL_ARTICLE = {
+    Channel.PRESERVATION: "Art 42",
+    Channel.EXPEDITED_DISCLOSURE: "Art 43",
+    Channel.EMERGENCY: "Art 41",
+    Channel.SPONTANEOUS: "Art 40(4)-(5)",
+}
 
 
 def format_trace(trace: Trace) -> str:
     first = trace.events[0].request
     sub, truth = first.submission, first.truth
     state = trace.scenario.requester(sub.requester)
+    ids = trace.request_ids
     lines = [
         f"Request {trace.request_id}, replication {trace.replication}, seed {trace.seed} "
         f"({trace.scenario.name})",
-        f"  from {state.name} [{state.id}]: {sub.measure.value.replace('_', ' ')} for "
-        f"'{sub.offence}' (max penalty {sub.penalty_years:g} years), "
-        + (
-            "documentation complete"
-            if sub.documentation_gaps == 0
-            else f"{sub.documentation_gaps} required element(s) missing"
-        ),
+        f"  from {state.name} [{state.id}]: {_describe(first)}",
         "  hidden truth: "
         + (
             f"ABUSIVE: real conduct '{truth.conduct}', protected ground "
@@ -112,66 +218,217 @@ def format_trace(trace: Trace) -> str:
             if truth.abusive
             else f"legitimate: conduct '{truth.conduct}', target {truth.target}"
         ),
-        "",
     ]
-    outcome = Outcome.PENDING
-    end_day = trace.scenario.end_day
-    for event in trace.events:
-        lines += _event_lines(trace, event)
-        if event.kind == "ended":
-            outcome, end_day = event.details["outcome"], event.details["day"]
-    lines.append("")
-    waited = end_day - first.submitted_at
-    if outcome is Outcome.PENDING:
-        lines.append(f"Outcome: PENDING when the run stopped on day {end_day:.1f} ({waited:.1f} days in)")
-    else:
+    if len(ids) > 1:
         lines.append(
-            f"Outcome: {outcome.value.upper()} on day {end_day:.1f}, {waited:.1f} days after submission"
+            f"  case {trace.case}: {len(ids)} requests ("
+            + ", ".join(f"{tag(i)} = request {i}" for i in ids)
+            + "); each line names its request"
         )
+    elif trace.request_id != first.id:
+        lines.append(f"  request {trace.request_id} is part of case {trace.case}")
+    lines.append("")
+    context = _Context(trace, multiple=len(ids) > 1)
+    for event in sorted(trace.events, key=_when):  # stable: one request's events keep their order
+        lines += context.lines(event)
+    lines.append("")
+    lines += context.outcome_lines()
     return "\n".join(lines)
 
 
-def _event_lines(trace: Trace, event: TraceEvent) -> list[str]:
-    d = event.details
-    if event.kind == "arrived":
-        return [f"{_day(d['day'])}  submitted to the requested State's central authority"]
-    if event.kind == "served":
-        stage = d["stage"]
-        if trace.scenario.requested_state.stages[stage].staff == 0:
-            return [f"{_day(d['started'])}  {stage.value.replace('_', ' ')}: started (no queue)"]
-        return [
-            f"{_day(d['started'])}  {stage.value.replace('_', ' ')}: taken up after "
-            f"{d['started'] - d['arrived']:.1f} days in queue ({d['queue_ahead']} ahead)"
-        ]
-    if event.kind == "decided":
-        decision = d["decision"]
-        checked = ", ".join(
-            provisions.cite(pid)
-            for rule in rules.RULES[decision.stage]
-            for pid in rule.provisions
-            if pid in rules.active_provisions(trace.scenario.requested_state.safeguards)
+class _Context:
+    """What the trace knows so far, event by event: each request's State, channel and outcome."""
+
+    def __init__(self, trace: Trace, multiple: bool) -> None:
+        self.trace = trace
+        self.multiple = multiple
+        self.requested: dict[int, str | None] = {}
+        self.channel: dict[int, Channel] = {}
+        self.ended: dict[int, tuple[Outcome, float, str | None, Channel]] = {}
+        self.attempt: dict[int, int] = {}
+        self.first: dict[int, Request] = {}
+
+        self.width = max((len(tag(i)) for i in trace.request_ids), default=0)
+
+    def prefix(self, request: Request) -> str:
+        """Each line of a case of several requests starts with its request's tag, in a column."""
+        return f"{tag(request.id):<{self.width}}  " if self.multiple else ""
+
+    def lines(self, event: TraceEvent) -> list[str]:
+        request, d = event.request, event.details
+        rid = request.id
+        if event.kind == "arrived":
+            self.requested[rid] = d.get("requested")
+            self.channel[rid] = request.submission.channel
+            self.attempt[rid] = request.attempt
+            self.first[rid] = request
+            return self._arrived(request, d)
+        return [self.prefix(request) + line for line in self._event(event)]
+
+    def _link(self, request: Request) -> str | None:
+        """What a follow-up follows: a preservation, a refusal (retry or fresh request), a split."""
+        parent = request.parent
+        if parent is None:
+            return None
+        ended = self.ended.get(parent)
+        where = _where(self.trace, request.submission.requested)
+        if ended is not None and ended[0] is Outcome.PRESERVED:
+            return (
+                f"disclosure request {tag(request.id)} follows preservation {tag(parent)} (Art 42): "
+                "the data themselves are asked through MLA"
+            )
+        if ended is not None and ended[0] is Outcome.REFUSED:
+            before = _where(self.trace, self.requested.get(parent))
+            if request.attempt > self.attempt.get(parent, 0):
+                return (
+                    f"fresh request {tag(request.id)} after the refusal of {tag(parent)} at {before} "
+                    f"(attempt {request.attempt})"
+                )
+            return (
+                f"request {tag(request.id)} retries at {where} after the refusal of {tag(parent)} "
+                f"at {before} (forum shopping)"
+            )
+        measure = request.submission.measure.value.replace("_", " ")
+        return (
+            f"request {tag(request.id)} is the second piece of split request {tag(parent)}: "
+            f"{measure} asked separately"
         )
-        lines = _observation_lines(trace, decision.stage, d["observation"])
-        if d["observation"].recalled and decision.stage in (Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY):
-            lines.append(f"{' ' * 13}recalled from the case file: {d['observation'].recalled}")
-        if d["observation"].thoroughness < 1:
-            lines.append(f"{' ' * 13}review thoroughness {d['observation'].thoroughness:.2f} (load)")
-        if checked:
-            lines.append(f"{' ' * 13}checked: {checked}")
-        lines.append(f"{_day(d['day'])}  {decision_text(decision)}")
-        return lines
-    if event.kind == "postponed":
-        return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days"]
-    if event.kind == "resubmitted":
-        sub = event.request.submission
-        what = "answered the query" if d["after"] is Verdict.REQUEST_INFORMATION else "amended the request"
-        return [
-            f"{_day(d['day'])}  requester {what} after {d['delay']:.1f} days: now '{sub.offence}', "
-            f"{sub.documentation_gaps} element(s) missing, disguise {event.request.truth.disguise:.2f}"
+
+    def _arrived(self, request: Request, d: dict[str, Any]) -> list[str]:
+        sub = request.submission
+        where = _where(self.trace, d.get("requested"))
+        lines = []
+        link = self._link(request)
+        if link is not None:
+            lines += [f"{PAD}{link}", f"{PAD}{_describe(request)}"]
+        if sub.channel is Channel.MLA:
+            text = (
+                "submitted to the requested State's central authority"
+                if not self.trace.scenario.several
+                else f"submitted to the central authority of {where}"
+            )
+        else:
+            basis = "UNCC " + CHANNEL_ARTICLE.get(sub.channel, "")
+            claim = ", claiming an emergency" if sub.emergency_claim else ""
+            text = (
+                f"submitted through the {sub.channel.value.replace('_', ' ')} channel ({basis}) "
+                f"to the 24/7 point of contact of {where}{claim}"
+            )
+        lines.append(f"{_day(d['day'])}  {text}")
+        return [self.prefix(request) + line for line in lines]
+
+    def _event(self, event: TraceEvent) -> list[str]:
+        trace, d, request = self.trace, event.details, event.request
+        rid = request.id
+        state_id = self.requested.get(rid)
+        state = _state(trace, state_id)
+        channel = request.submission.channel
+        if event.kind == "served":
+            stage = d["stage"]
+            name = stage.value.replace("_", " ")
+            if _staff(trace, state_id, channel, stage) == 0:
+                return [f"{_day(d['started'])}  {name}: started (no queue)"]
+            return [
+                f"{_day(d['started'])}  {name}: taken up after "
+                f"{d['started'] - d['arrived']:.1f} days in queue ({d['queue_ahead']} ahead)"
+            ]
+        if event.kind == "decided":
+            decision, observation = d["decision"], d["observation"]
+            lines = _observation_lines(state, channel, decision.stage, observation)
+            if observation.recalled and decision.stage in (Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY):
+                lines.append(f"{PAD}recalled from the case file: {observation.recalled}")
+            if observation.thoroughness < 1:
+                lines.append(f"{PAD}review thoroughness {observation.thoroughness:.2f} (load)")
+            checked = ", ".join(provisions.cite(pid) for pid in _checked(state, channel, decision.stage))
+            if checked:
+                lines.append(f"{PAD}checked: {checked}")
+            lines.append(f"{_day(d['day'])}  {decision_text(decision)}")
+            return lines
+        if event.kind == "postponed":
+            return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days"]
+        if event.kind == "resubmitted":
+            sub = request.submission
+            if d["after"] is Verdict.REDIRECT:
+                self.channel[rid] = Channel.MLA
+                return [
+                    f"{_day(d['day'])}  false emergency seen through: the request goes on through MLA "
+                    f"at {_where(trace, state_id)} ({provisions.cite('uncc-2-o')})"
+                ]
+            what = (
+                "answered the query" if d["after"] is Verdict.REQUEST_INFORMATION else "amended the request"
+            )
+            return [
+                f"{_day(d['day'])}  requester {what} after {d['delay']:.1f} days: now '{sub.offence}', "
+                f"{sub.documentation_gaps} element(s) missing, disguise {request.truth.disguise:.2f}"
+            ]
+        if event.kind == "ended":
+            return self._ended(request, d)
+        return []
+
+    def _ended(self, request: Request, d: dict[str, Any]) -> list[str]:
+        outcome = d["outcome"]
+        provision = d.get("provision")
+        self.ended[request.id] = (outcome, d["day"], provision, self.channel.get(request.id, Channel.MLA))
+        if d.get("reason"):  # refused before any review: cooperation suspended after monitoring
+            cite = f" [{provisions.cite(provision)}]" if provision else ""
+            return [f"{_day(d['day'])}  {outcome.value.upper()} at once{cite}: {d['reason']}"]
+        if outcome is Outcome.WITHDRAWN:
+            return [f"{_day(d['day'])}  requester did not answer: request withdrawn"]
+        if outcome is Outcome.PRESERVED:
+            return [
+                f"{_day(d['day'])}  data preserved at the provider, nothing handed over; "
+                "a disclosure request must follow through MLA"
+            ]
+        if self.multiple:
+            where = _where(self.trace, d.get("requested"))
+            return [f"{_day(d['day'])}  ended: {outcome.value.upper()} at {where}"]
+        return []
+
+    def outcome_lines(self) -> list[str]:
+        trace = self.trace
+        ids = trace.request_ids
+        if not self.multiple:
+            rid = ids[0] if ids else trace.request_id
+            submitted = (
+                self.first[rid].submitted_at if rid in self.first else trace.events[0].request.submitted_at
+            )
+            if rid not in self.ended:
+                end = trace.scenario.end_day
+                return [
+                    f"Outcome: PENDING when the run stopped on day {end:.1f} ({end - submitted:.1f} days in)"
+                ]
+            outcome, day, _, _ = self.ended[rid]
+            return [
+                f"Outcome: {outcome.value.upper()} on day {day:.1f}, "
+                f"{day - submitted:.1f} days after submission"
+            ]
+        start = trace.events[0].request.submitted_at
+        lines = ["Outcomes:"]
+        for rid in ids:
+            where = _where(trace, self.requested.get(rid))
+            if rid in self.ended:
+                outcome, day, _, channel = self.ended[rid]
+                lines.append(
+                    f"  {tag(rid):<8} {outcome.value.upper()} at {where} on day {day:.1f} "
+                    f"(through {channel.value.replace('_', ' ')})"
+                )
+            else:
+                lines.append(f"  {tag(rid):<8} PENDING at {where} when the run stopped")
+        handed = [
+            (day, rid, channel)
+            for rid, (outcome, day, _, channel) in self.ended.items()
+            if outcome.data_handed_over
         ]
-    if event.kind == "ended" and d["outcome"] is Outcome.WITHDRAWN:
-        return [f"{_day(d['day'])}  requester did not answer: request withdrawn"]
-    return []
+        if handed:
+            day, rid, channel = min(handed)
+            lines.append(
+                f"Outcome of the case: DATA HANDED OVER on day {day:.1f}, {day - start:.1f} days after the "
+                f"first request, by {tag(rid)} at {_where(trace, self.requested.get(rid))} "
+                f"through {channel.value.replace('_', ' ')}"
+            )
+        else:
+            lines.append("Outcome of the case: no data handed over")
+        return lines
 
 
 def decision_text(decision) -> str:
@@ -200,5 +457,7 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
         "seed": trace.seed,
         "replication": trace.replication,
         "request": trace.request_id,
+        "case": trace.case,
+        "requests": list(trace.request_ids),
         "events": [{"kind": e.kind, "request": plain(e.request), **plain(e.details)} for e in trace.events],
     }
