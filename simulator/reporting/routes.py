@@ -30,7 +30,7 @@ from typing import Any
 
 from attrs import frozen
 
-from simulator.experiments.display import format_estimate, format_value
+from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
 
 Estimates = Mapping[str, Estimate]
@@ -191,10 +191,8 @@ def text_lines(
         ]
         lines += table(MONITORING_HEADER, rows)
     if "flood_submitted" in estimates:
-        lines += [
-            "",
-            f"Flood requests submitted (mean per replication): {_cell(estimates, 'flood_submitted', 'count')}",
-        ]
+        flood = _cell(estimates, "flood_submitted", "count")
+        lines += ["", f"Flood requests submitted (mean per replication): {flood}"]
     rows = rushed_rows(estimates)
     if rows:
         lines += ["", "Rushed reviews (share of reviews started below full thoroughness, by stage)"]
@@ -297,7 +295,3 @@ def flat_estimates(document: Mapping[str, Any]) -> dict[str, Estimate]:
         if "rushed_share" in metrics:
             flat[f"stage.{stage}.rushed_share"] = _estimate(metrics["rushed_share"])
     return flat
-
-
-def mean_text(est: Estimate | None, kind: str) -> str:
-    return "-" if est is None else format_value(est.mean, kind)
