@@ -31,6 +31,7 @@ from attrs import frozen
 from simulator.domain import provisions, rules
 from simulator.domain.channels import CHANNEL_BASIS, channel_provisions, cited
 from simulator.domain.model import Channel, Observation, Outcome, Request, Stage, Verdict
+from simulator.world.authority import offered_channels
 from simulator.world.pipeline import simulate
 from simulator.world.requesters import FLOOD_BASE, FOLLOW_UP_BASE
 from simulator.world.scenario import RequestedState, Scenario
@@ -87,7 +88,8 @@ def explain(scenario: Scenario, request_id: int, replication: int = 0, seed: int
     if not any(e.request.id == request_id for e in events):
         raise UnknownRequest(
             f"request {request_id} did not arrive in replication {replication}: "
-            f"its first requests are numbered from 0 ({arrivals} arrivals in all, follow-ups included)"
+            f"its requests are numbered 0 to {arrivals - 1} at most, and the requests that follow "
+            f"a first one in its case from {FOLLOW_UP_BASE} ({arrivals} arrivals in all)"
         )
     return Trace(scenario, seed, replication, request_id, tuple(events), arrivals, case)
 
@@ -310,10 +312,18 @@ class _Context:
         else:
             basis = "UNCC " + CHANNEL_ARTICLE.get(sub.channel, "")
             claim = ", claiming an emergency" if sub.emergency_claim else ""
+            channel = sub.channel.value.replace("_", " ")
             text = (
-                f"submitted through the {sub.channel.value.replace('_', ' ')} channel ({basis}) "
+                f"submitted through the {channel} channel ({basis}) "
                 f"to the 24/7 point of contact of {where}{claim}"
             )
+            if sub.channel not in offered_channels(_state(self.trace, d.get("requested"))):
+                self.channel[request.id] = Channel.MLA
+                text = (
+                    f"submitted as {'an' if channel[0] in 'aeiou' else 'a'} {channel} request "
+                    f"({basis}){claim} "
+                    f"to {where}, which offers no {channel} channel: it goes to the central authority (MLA)"
+                )
         lines.append(f"{_day(d['day'])}  {text}")
         return [self.prefix(request) + line for line in lines]
 
