@@ -1,7 +1,9 @@
 """Presenting results: the text table, JSON and CSV that ``mlasim run`` prints.
 
 Every number is shown with its confidence interval and the number of replications behind it;
-every refusal count with the provision's citation. Presentation only: the numbers come from
+every refusal count with the provision's citation; where the scenario has them, the routes abuse
+takes follow (by requested State, by channel, monitoring, floods, rushed reviews:
+:mod:`simulator.reporting.routes`). Presentation only: the numbers come from
 :class:`~simulator.experiments.run.RunResult`.
 """
 
