@@ -1,8 +1,9 @@
 """Which figures a report holds, for each kind of result document.
 
 - a run and a comparison: pass-through per configuration; refusals by provision (abusive against
-  legitimate, with citations); abuse pass-through by requesting State; days to decision of legitimate
-  requests (median and 90th percentile); mean waits for a reviewer by stage;
+  legitimate, with citations); abuse pass-through by requesting State; where present, abuse
+  pass-through by requested State and the data handed over by channel (abusive and legitimate); days
+  to decision of legitimate requests (median and 90th percentile); mean waits for a reviewer by stage;
 - a comparison besides: the paired differences against the baseline as forest plots (shares in
   points, durations in days) and, per alternative, the flipped outcomes by provision;
 - a sweep: response curves over one swept number, a heatmap over two, or else pass-through per
@@ -58,6 +59,7 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
         return sweep_charts(document)
     configurations = configurations_of(kind, document)
     found = [pass_through(configurations), *refusals(kind, configurations), by_state(kind, configurations)]
+    found += [by_requested_state(kind, configurations), by_channel(kind, configurations)]
     found += [days(configurations), stage_waits(configurations)]
     if kind == "comparison":
         found += differences(document) + flips(document)
@@ -160,6 +162,78 @@ def by_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
         series,
         "% of decided requests",
         PERCENT,
+    )
+
+
+def _owners(configurations: list[dict[str, Any]], key: str) -> list[str]:
+    return list(dict.fromkeys(owner for c in configurations for owner in c.get(key) or {}))
+
+
+def by_requested_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
+    """Abuse pass-through where each request was submitted, in a scenario with several requested States."""
+    states = _owners(configurations, "requested_states")
+    if not states:
+        return None
+    if kind == "run":
+        entries = configurations[0]["requested_states"]
+        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
+    else:
+        series = [
+            (
+                c["label"],
+                [interval((c.get("requested_states") or {}).get(s, {}).get(PASS)) for s in states],
+            )
+            for c in configurations
+        ]
+    return bar_chart(
+        "requested-states",
+        "By requested State",
+        "Abuse pass-through (and, for a single run, legitimate refusals) at each requested State, of the "
+        "requests submitted there, with 95% confidence intervals; a State that decided no abusive request "
+        "has no pass-through bar.",
+        states,
+        series,
+        "% of decided requests",
+        PERCENT,
+    )
+
+
+CHANNEL_SERIES = (("abusive_handed_over", "abusive"), ("legitimate_handed_over", "legitimate"))
+
+
+def by_channel(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
+    """Requests whose data were handed over through each channel (MLA, emergency, Art 43...)."""
+    channels = _owners(configurations, "channels")
+    if not channels:
+        return None
+    if kind == "run":
+        entries = configurations[0]["channels"]
+        series = [
+            (label, [interval(entries[ch].get(metric)) for ch in channels])
+            for metric, label in CHANNEL_SERIES
+        ]
+        what = "abusive and legitimate requests"
+    else:
+        series = [
+            (
+                c["label"],
+                [
+                    interval((c.get("channels") or {}).get(ch, {}).get("abusive_handed_over"))
+                    for ch in channels
+                ],
+            )
+            for c in configurations
+        ]
+        what = "abusive requests, per configuration"
+    return bar_chart(
+        "channels",
+        "Data handed over, by channel",
+        f"Mean number of {what} per replication whose data were handed over through each channel "
+        "(preservation hands nothing over: its data come through the MLA request that follows), with "
+        "95% confidence intervals.",
+        [ch.replace("_", " ") for ch in channels],
+        series,
+        "requests per replication",
     )
 
 

@@ -5,10 +5,14 @@ made from a saved file shows exactly what a report made straight after the run w
 four kinds, told apart by their keys (:func:`kind_of`):
 
 - ``run``: one configuration's headline metrics, refusals by provision (with citations), by
-  requesting State, stage waits, and a few metrics replication by replication;
+  requesting State, stage waits, and a few metrics replication by replication; where present, the
+  routes abuse takes (:mod:`simulator.reporting.routes`): ``requested_states``, ``channels``,
+  ``monitoring`` (requested State -> requester -> metric), ``counts`` (abusive cases, preservations,
+  flood requests) and ``monitoring_rules`` (each monitoring State's rule and action);
 - ``comparison``: configurations on the same requests, the paired differences, the flipped outcomes
   and, for each kind of flip, a few example request ids of replication 0 with the ``mlasim explain``
-  command that replays one;
+  command that replays one; each configuration carries the same route blocks as a run, and each
+  alternative the paired differences of the route metrics (``route_differences``);
 - ``check``: each property's verdict and smallest counterexample;
 - ``sweep``: a run directory's manifest and its per-configuration summary.
 
@@ -27,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain import provisions
-from simulator.experiments.comparison import Comparison, flipped_ids
+from simulator.experiments.comparison import Comparison, excludes_zero, flipped_ids
 from simulator.experiments.provenance import provenance
 from simulator.experiments.run import RunResult
+from simulator.reporting import routes
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
 from simulator.world.tally import HEADLINE_METRICS
@@ -68,6 +73,10 @@ def run_document(result: RunResult, command: Sequence[str] | None = None) -> dic
     document["system"] = {
         name.split(".", 1)[1]: est.to_dict() for name, est in result.section("system.").items()
     }
+    document.update(routes.document_blocks(result.estimates))
+    rules = routes.monitoring_rules(result.scenario)
+    if rules:
+        document["monitoring_rules"] = rules
     document["per_replication"] = {
         name: [_plain_number(row.get(name, math.nan)) for row in result.rows] for name in PER_REPLICATION
     }
@@ -118,16 +127,33 @@ def flip_examples(comparison: Comparison, replication: int = 0) -> list[dict[str
     return examples
 
 
+def route_differences(comparison: Comparison, index: int) -> dict[str, dict[str, Any]]:
+    """Paired differences (alternative ``index`` minus the baseline) of the route metrics present."""
+    names = {**comparison.result(0).estimates, **comparison.result(index).estimates}
+    found = {}
+    for _, metrics in routes.compared_metrics(list(names)):
+        for metric in metrics:
+            difference = comparison.difference(index, metric.name)
+            found[metric.name] = {**difference.to_dict(), "excludes_zero": excludes_zero(difference)}
+    return found
+
+
 def comparison_document(comparison: Comparison, command: Sequence[str] | None = None) -> dict[str, Any]:
     """The JSON document of a comparison, with breakdowns per configuration and flip examples."""
     document = comparison.to_dict()
     examples = flip_examples(comparison) if comparison.same_requests else []
     for i, entry in enumerate(document["configurations"]):
-        result = comparison.result(i).to_dict()
+        run = comparison.result(i)
+        result = run.to_dict()
         entry["refusals"] = cited(result["refusals"])
         entry["requesting_states"] = result["requesting_states"]
         entry["stages"] = result["stages"]
+        entry.update(routes.document_blocks(run.estimates))
+        rules = routes.monitoring_rules(run.scenario)
+        if rules:
+            entry["monitoring_rules"] = rules
         if i:
+            entry["route_differences"] = route_differences(comparison, i)
             flipped = {name.split(".")[2] for name in entry["flipped"] if name.count(".") == 2}
             entry["citations"] = {
                 pid: provisions.cite(pid) for pid in sorted(flipped & set(provisions.catalogue()))

@@ -3,10 +3,11 @@
 The page needs nothing but itself: no script, no style sheet, font or image from elsewhere (a
 Content-Security-Policy forbids every fetch and every script), figures inline as SVG. It opens
 from a USB stick on a machine without network. It holds the headline metrics with their intervals
-and what each means in one sentence, the figures (:mod:`simulator.reporting.charts`), the
-tables behind them (flipped outcomes with example requests and the ``mlasim explain`` command that
-replays one; each property's verdict and counterexample), the scenario file with its assumptions
-header, and the provenance block.
+and what each means in one sentence, the routes abuse takes where the scenario has them (by
+requested State, by channel, the monitoring table: :mod:`simulator.reporting.routes`), the
+figures (:mod:`simulator.reporting.charts`), the tables behind them (flipped outcomes with example
+requests and the ``mlasim explain`` command that replays one; each property's verdict and
+counterexample), the scenario file with its assumptions header, and the provenance block.
 
 Every piece of text from a scenario or a result is escaped: a scenario named
 ``<script>alert(1)</script>`` appears as those characters.
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.reporting import routes
 from simulator.reporting.charts import FLIP_WORDS, charts, flip_rows
 from simulator.reporting.comparison import format_difference
 from simulator.reporting.figures import Chart
@@ -32,6 +34,8 @@ from simulator.world.tally import HEADLINE_METRICS
 MEANINGS = {
     "abuse_pass_through": "Of the abusive requests the requested State decided, the share it granted: "
     "data handed over for persecution.",
+    "abusive_cases_reached": "Of the abusive cases (an abuser's objective: the first request and every "
+    "request that follows it), the share whose data were handed over anywhere, through any channel.",
     "abusive_pending_share": "Abusive requests still undecided when the run stopped, "
     "as a share of those submitted.",
     "abusive_withdrawn_share": "Abusive requests the requester gave up "
@@ -151,6 +155,79 @@ def headline_comparison(document: dict[str, Any]) -> str:
         )
         parts.append(_table(("metric", "difference [95% CI]", "excludes 0"), diff_rows, (False, True, True)))
     return "".join(parts)
+
+
+def _escaped(rows) -> list[tuple[str, ...]]:
+    return [tuple(escape(str(cell)) for cell in row) for row in rows]
+
+
+def routes_run(document: dict[str, Any]) -> str:
+    """The routes abuse takes, for one run: by requested State, by channel, monitoring, floods."""
+    flat = routes.flat_estimates(document)
+    parts = []
+    rows = routes.requested_rows(flat)
+    if rows:
+        parts.append('<h3 id="requested-states">By requested State</h3>')
+        parts.append(_table(routes.REQUESTED_HEADER, _escaped(rows), (False, True, True, True, True)))
+    rows = routes.channel_rows(flat)
+    if rows:
+        parts.append('<h3 id="channels">By channel</h3>')
+        parts.append(_table(routes.CHANNEL_HEADER, _escaped(rows), (False, True, True, True)))
+        extras = routes.channel_extra_rows(flat)
+        if extras:
+            parts.append(_table(("", "mean [95% CI]"), _escaped(extras), (False, True)))
+    rows = routes.monitoring_rows(flat, document.get("monitoring_rules"))
+    if rows:
+        parts.append(
+            '<h3 id="monitoring">Monitoring</h3><p>Flagged in k of n replications; the days to the flag '
+            "are a mean over the replications that flagged the requester (n says how many).</p>"
+        )
+        parts.append(
+            _table(routes.MONITORING_HEADER, _escaped(rows), (False, False, True, True, True, True, True))
+        )
+    parts += _flood_and_rushed(flat)
+    return f"<h2>Routes</h2>{''.join(parts)}" if parts else ""
+
+
+def _flood_and_rushed(flat: dict[str, Estimate]) -> list[str]:
+    parts = []
+    if "flood_submitted" in flat:
+        flood = format_estimate(flat["flood_submitted"], "count")
+        parts.append(f"<p>Flood requests submitted (mean per replication): {escape(flood)}</p>")
+    rows = routes.rushed_rows(flat)
+    if rows:
+        parts.append("<h3>Rushed reviews</h3>")
+        parts.append(_table(("stage", "share of reviews rushed"), _escaped(rows), (False, True)))
+    return parts
+
+
+def routes_comparison(document: dict[str, Any]) -> str:
+    """The route metrics of each configuration, with each alternative's paired difference."""
+    configurations = document["configurations"]
+    flats = [routes.flat_estimates(c) for c in configurations]
+    names = list(dict.fromkeys(name for flat in flats for name in flat))
+    parts = []
+    for title, metrics in routes.compared_metrics(names):
+        rows = []
+        for metric in metrics:
+            cells = [
+                routes.flagged_text(flat.get(metric.name)) if metric.name.endswith(".flagged")
+                else format_estimate(flat[metric.name], metric.kind) if metric.name in flat
+                else "-"
+                for flat in flats
+            ]  # fmt: skip
+            for c in configurations[1:]:
+                entry = (c.get("route_differences") or {}).get(metric.name)
+                cells.append(format_difference(_estimate(entry), metric.kind) if entry else "n/a")
+            rows.append((metric.label, *cells))
+        header = (
+            "metric",
+            *(c["label"] for c in configurations),
+            *(f"{c['label']} minus {document['baseline']}" for c in configurations[1:]),
+        )
+        parts.append(f"<h3>{escape(title)}</h3>")
+        parts.append(_table(header, _escaped(rows), (False, *([True] * (len(header) - 1)))))
+    return f'<h2 id="routes">Routes</h2>{"".join(parts)}' if parts else ""
 
 
 def _flip_row(label: str, estimate: dict[str, Any] | None, example: dict[str, Any] | None) -> tuple:
@@ -325,6 +402,7 @@ def page(kind: str, document: dict[str, Any], figures: Sequence[Chart] | None = 
     if kind in ("run", "comparison"):
         body += [f"<h2>Headline</h2><p>[low, high] = {escape(INTERVAL_NAME)}.</p>"]
         body.append(headline_run(document) if kind == "run" else headline_comparison(document))
+        body.append(routes_run(document) if kind == "run" else routes_comparison(document))
     elif kind == "check":
         body.append(check_section(document))
     else:

@@ -1,7 +1,9 @@
 """Presenting results: the text table, JSON and CSV that ``mlasim run`` prints.
 
 Every number is shown with its confidence interval and the number of replications behind it;
-every refusal count with the provision's citation. Presentation only: the numbers come from
+every refusal count with the provision's citation; where the scenario has them, the routes abuse
+takes follow (by requested State, by channel, monitoring, floods, rushed reviews:
+:mod:`simulator.reporting.routes`). Presentation only: the numbers come from
 :class:`~simulator.experiments.run.RunResult`.
 """
 
@@ -14,10 +16,12 @@ import math
 from collections.abc import Iterable, Sequence
 
 from simulator.domain import provisions
+from simulator.domain.model import Stage
 from simulator.experiments.display import format_estimate, format_value
 from simulator.experiments.provenance import provenance
 from simulator.experiments.run import PENDING_WARNING, RunResult, result_warnings
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.reporting import routes
 from simulator.reporting.documents import run_document
 from simulator.world.tally import HEADLINE_METRICS
 
@@ -79,6 +83,7 @@ def as_table(result: RunResult) -> str:
     if by_provision:
         lines += ["", "Refusals by requesting State and provision (mean per replication, all requests)"]
         lines += text_table(("State", "provision", "refusals"), by_provision)
+    lines += routes.text_lines(result.estimates, text_table, routes.monitoring_rules(scenario))
     lines += _queueing_lines(result)
     return "\n".join(lines)
 
@@ -104,8 +109,14 @@ QUEUEING_COLUMNS = (
 
 
 def _queueing_lines(result: RunResult) -> list[str]:
-    """Per stage: the wait for a reviewer (counted requests) and the whole-run queueing outputs."""
-    stages = [s.value for s in result.scenario.requested_state.stages]
+    """Per stage: the wait for a reviewer (counted requests) and the whole-run queueing outputs.
+
+    The stages of every requested State (several States' stages of one name are counted together),
+    the 24/7 point of contact of the fast channels included.
+    """
+    stages = [s.value for state in result.scenario.requested_states for s in state.stages]
+    stages += [s.value for s in Stage if f"stage.{s.value}.time_avg_in_stage" in result.estimates]
+    stages = list(dict.fromkeys(stages))
     rows = []
     for stage in stages:
         cells = [stage]

@@ -1,12 +1,24 @@
-"""The decision trace of one request: what ``mlasim explain`` prints.
+"""The decision trace of one case: what ``mlasim explain`` prints.
 
 Re-running one replication with the same seed reproduces every request exactly, so a trace is
-obtained by running that replication again with a hook on the one request asked for. The trace
-lists, in time order, each stage the request met (when it queued, when a reviewer took it, how
-thorough the review was), what the reviewer observed, the rules checked, the decision with the
-provision and its citation, the requester's answers and amendments, and the outcome. When the
-requested State's case file supplied a finding (``safeguards.memory``), the trace says what was
-recalled and from which earlier request.
+obtained by running that replication again with a hook on the one *case* asked for: the first request
+of a requester's objective and every request that follows it (:mod:`simulator.world.requesters`):
+
+- the **disclosure request** through MLA that follows a preservation (Art 42: preservation hands
+  nothing over; the content comes only through the request that follows it);
+- a **false emergency** seen through at the 24/7 point of contact (Art 2(o)), which goes on as an MLA
+  request at the same requested State (the same request, redirected);
+- an adversary's **retry** in another requested State after a refusal (forum shopping), its **fresh
+  request** after a delay, and the **second piece** of a split request.
+
+Asking for a follow-up's id (``>= FOLLOW_UP_BASE``) traces its whole case. The trace lists, in time
+order, each request's arrival (at which requested State, through which channel, and what it follows),
+each stage it met (when it queued, when a reviewer took it, how thorough the review was), what the
+reviewer observed, the rules checked, the decision with the provision and its citation (Art 2(o),
+41, 42, 43 at the point of contact; Art 40 and the rest in MLA), the requester's answers and
+amendments, a refusal because monitoring suspended cooperation with the requester, and each
+request's outcome. When the requested State's case file supplied a finding (``safeguards.memory``),
+the trace says what was recalled and from which earlier request.
 """
 
 from __future__ import annotations
@@ -16,10 +28,13 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from simulator.domain import provisions, rules
-from simulator.domain.model import Observation, Outcome, Request, Stage, Verdict
+from simulator.domain.model import Request
+from simulator.reporting.chain import decision_text, narrate, tag
 from simulator.world.pipeline import simulate
+from simulator.world.requesters import FLOOD_BASE, FOLLOW_UP_BASE
 from simulator.world.scenario import Scenario
+
+__all__ = ["Trace", "TraceEvent", "UnknownRequest", "decision_text", "explain", "format_trace", "tag"]
 
 
 @frozen
@@ -34,153 +49,54 @@ class Trace:
     scenario: Scenario
     seed: int
     replication: int
-    request_id: int
+    request_id: int  # the id asked for
     events: tuple[TraceEvent, ...]
     requests_in_replication: int
+    case_id: int = -1  # the case traced (-1: the request's own id)
+
+    @property
+    def case(self) -> int:
+        return self.request_id if self.case_id < 0 else self.case_id
+
+    @property
+    def request_ids(self) -> tuple[int, ...]:
+        """The case's requests, in order of arrival."""
+        return tuple(dict.fromkeys(e.request.id for e in self.events if e.kind == "arrived"))
 
 
 class UnknownRequest(LookupError):
     """The asked-for request id did not arrive in that replication."""
 
 
+def case_of(request_id: int) -> int:
+    """The case a request id belongs to: a follow-up's id is ``FOLLOW_UP_BASE x serial + case``."""
+    if FOLLOW_UP_BASE <= request_id < FLOOD_BASE:
+        return request_id % FOLLOW_UP_BASE
+    return request_id
+
+
 def explain(scenario: Scenario, request_id: int, replication: int = 0, seed: int | None = None) -> Trace:
-    """Re-run one replication and collect the trace of one request."""
+    """Re-run one replication and collect the trace of the case of one request."""
     seed = scenario.seed if seed is None else seed
     events: list[TraceEvent] = []
+    case = case_of(request_id)
 
     def hook(request: Request, kind: str, details: dict[str, Any]) -> None:
         events.append(TraceEvent(kind, request, dict(details)))
 
-    arrivals = simulate(scenario, seed, replication, trace=(request_id, hook)).arrivals
-    if not events:
+    arrivals = simulate(scenario, seed, replication, trace=(case, hook)).arrivals
+    if not any(e.request.id == request_id for e in events):
         raise UnknownRequest(
             f"request {request_id} did not arrive in replication {replication}: "
-            f"its requests are numbered 0 to {arrivals - 1}"
+            f"its requests are numbered 0 to {arrivals - 1} at most, and the requests that follow "
+            f"a first one in its case from {FOLLOW_UP_BASE} ({arrivals} arrivals in all)"
         )
-    return Trace(scenario, seed, replication, request_id, tuple(events), arrivals)
-
-
-def _day(value: float) -> str:
-    return f"day {value:7.1f}"
-
-
-def _observation_lines(trace: Trace, stage: Stage, o: Observation) -> list[str]:
-    """What the reviewer at ``stage`` observed, as far as that stage's rules use it."""
-    pad = " " * 13
-    if stage is Stage.INTAKE:
-        gaps = o.submission.documentation_gaps
-        return [f"{pad}observed: {gaps} required element(s) missing"]
-    if stage is Stage.LEGAL_REVIEW:
-        return [
-            f"{pad}observed: facts read as '{o.conduct_read_as}'"
-            + (" (disguise seen through)" if o.disguise_penetrated else "")
-            + f"; dual criminality {'yes' if o.dual_criminality else 'no'}"
-            + f"; political offence {'yes' if o.political_offence else 'no'}"
-        ]
-    if stage is Stage.RIGHTS_SCRUTINY:
-        safeguards = trace.scenario.requested_state.safeguards
-        ground = f", {o.apparent_ground.replace('_', ' ')}" if o.apparent_ground else ""
-        return [
-            f"{pad}observed: person recognised as at risk {'yes' if o.target_recognised else 'no'}"
-            f"; requester record {o.requester_record:.2f}"
-            f"; suspect conduct {'yes' if o.suspect_conduct else 'no'}",
-            f"{pad}grounds to believe persecution: {rules.persecution_evidence(o, safeguards):.2f}{ground}",
-        ]
-    if stage is Stage.JUDICIAL_ORDER:
-        return [f"{pad}observed: strength of the facts offered {o.factual_basis:.2f}"]
-    return []
+    return Trace(scenario, seed, replication, request_id, tuple(events), arrivals, case)
 
 
 def format_trace(trace: Trace) -> str:
-    first = trace.events[0].request
-    sub, truth = first.submission, first.truth
-    state = trace.scenario.requester(sub.requester)
-    lines = [
-        f"Request {trace.request_id}, replication {trace.replication}, seed {trace.seed} "
-        f"({trace.scenario.name})",
-        f"  from {state.name} [{state.id}]: {sub.measure.value.replace('_', ' ')} for "
-        f"'{sub.offence}' (max penalty {sub.penalty_years:g} years), "
-        + (
-            "documentation complete"
-            if sub.documentation_gaps == 0
-            else f"{sub.documentation_gaps} required element(s) missing"
-        ),
-        "  hidden truth: "
-        + (
-            f"ABUSIVE: real conduct '{truth.conduct}', protected ground "
-            f"{truth.protected_ground}, target {truth.target}, disguise {truth.disguise:.2f}"
-            if truth.abusive
-            else f"legitimate: conduct '{truth.conduct}', target {truth.target}"
-        ),
-        "",
-    ]
-    outcome = Outcome.PENDING
-    end_day = trace.scenario.end_day
-    for event in trace.events:
-        lines += _event_lines(trace, event)
-        if event.kind == "ended":
-            outcome, end_day = event.details["outcome"], event.details["day"]
-    lines.append("")
-    waited = end_day - first.submitted_at
-    if outcome is Outcome.PENDING:
-        lines.append(f"Outcome: PENDING when the run stopped on day {end_day:.1f} ({waited:.1f} days in)")
-    else:
-        lines.append(
-            f"Outcome: {outcome.value.upper()} on day {end_day:.1f}, {waited:.1f} days after submission"
-        )
-    return "\n".join(lines)
-
-
-def _event_lines(trace: Trace, event: TraceEvent) -> list[str]:
-    d = event.details
-    if event.kind == "arrived":
-        return [f"{_day(d['day'])}  submitted to the requested State's central authority"]
-    if event.kind == "served":
-        stage = d["stage"]
-        if trace.scenario.requested_state.stages[stage].staff == 0:
-            return [f"{_day(d['started'])}  {stage.value.replace('_', ' ')}: started (no queue)"]
-        return [
-            f"{_day(d['started'])}  {stage.value.replace('_', ' ')}: taken up after "
-            f"{d['started'] - d['arrived']:.1f} days in queue ({d['queue_ahead']} ahead)"
-        ]
-    if event.kind == "decided":
-        decision = d["decision"]
-        checked = ", ".join(
-            provisions.cite(pid)
-            for rule in rules.RULES[decision.stage]
-            for pid in rule.provisions
-            if pid in rules.active_provisions(trace.scenario.requested_state.safeguards)
-        )
-        lines = _observation_lines(trace, decision.stage, d["observation"])
-        if d["observation"].recalled and decision.stage in (Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY):
-            lines.append(f"{' ' * 13}recalled from the case file: {d['observation'].recalled}")
-        if d["observation"].thoroughness < 1:
-            lines.append(f"{' ' * 13}review thoroughness {d['observation'].thoroughness:.2f} (load)")
-        if checked:
-            lines.append(f"{' ' * 13}checked: {checked}")
-        lines.append(f"{_day(d['day'])}  {decision_text(decision)}")
-        return lines
-    if event.kind == "postponed":
-        return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days"]
-    if event.kind == "resubmitted":
-        sub = event.request.submission
-        what = "answered the query" if d["after"] is Verdict.REQUEST_INFORMATION else "amended the request"
-        return [
-            f"{_day(d['day'])}  requester {what} after {d['delay']:.1f} days: now '{sub.offence}', "
-            f"{sub.documentation_gaps} element(s) missing, disguise {event.request.truth.disguise:.2f}"
-        ]
-    if event.kind == "ended" and d["outcome"] is Outcome.WITHDRAWN:
-        return [f"{_day(d['day'])}  requester did not answer: request withdrawn"]
-    return []
-
-
-def decision_text(decision) -> str:
-    verdict = decision.verdict.value.replace("_", " ").upper()
-    cited = f" [{provisions.cite(decision.provision)}]" if decision.provision else ""
-    text = f"{decision.stage.value.replace('_', ' ')} -> {verdict}{cited}: {decision.reason}"
-    if decision.verdict is Verdict.CONSULT:
-        text += f" (consultation first, {provisions.cite('uncc-40-27')})"
-    return text
+    """The trace as ``mlasim explain`` prints it (:func:`simulator.reporting.chain.narrate`)."""
+    return narrate(trace)
 
 
 def trace_to_dict(trace: Trace) -> dict[str, Any]:
@@ -200,5 +116,7 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
         "seed": trace.seed,
         "replication": trace.replication,
         "request": trace.request_id,
+        "case": trace.case,
+        "requests": list(trace.request_ids),
         "events": [{"kind": e.kind, "request": plain(e.request), **plain(e.details)} for e in trace.events],
     }

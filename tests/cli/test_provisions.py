@@ -35,3 +35,15 @@ def test_evidence_fails_when_a_ground_is_unreachable(tmp_path):
 def test_a_bad_file_is_one_line_and_status_2(tmp_path):
     result = runner.invoke(app, ["provisions", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_provisions_names_a_scenario_that_offers_and_uses_the_fast_channels():
+    several = ROOT / "tests" / "data" / "small-several-states.toml"
+    table = runner.invoke(app, ["provisions", str(several), str(BASELINE)]).output
+    lines = {
+        line.split("  ")[1].strip(): line for line in table.splitlines()[2:] if line.startswith("  UNCC")
+    }
+    assert lines["UNCC Art 2(o)"].rstrip().endswith("small-several-states")
+    assert lines["UNCC Art 43"].rstrip().endswith("-")
+    suspension = next(line for line in table.splitlines() if line.startswith("  Policy: suspension"))
+    assert suspension.rstrip().endswith("small-several-states")

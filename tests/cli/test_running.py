@@ -90,3 +90,38 @@ def test_the_baseline_carries_no_warning():
     done = runner.invoke(app, ["run", str(BASELINE), "-n", "2", "-w", "1", "-f", "json", "--quiet"])
     assert json.loads(done.stdout)["warnings"] == []
     assert "warning" not in done.stderr
+
+
+SEVERAL = ROOT / "tests" / "data" / "small-several-states.toml"
+
+
+def test_run_of_several_states_prints_the_route_sections_and_json_carries_them():
+    done = runner.invoke(app, ["run", str(SEVERAL), "--quiet"])
+    assert done.exit_code == 0, done.output
+    for heading in ("By requested State", "By channel", "Monitoring (flagged in k of n", "Flood requests"):
+        assert heading in done.stdout
+    doc = json.loads(runner.invoke(app, ["run", str(SEVERAL), "--quiet", "-f", "json"]).stdout)
+    assert {"requested_states", "channels", "monitoring", "counts", "monitoring_rules"} <= set(doc)
+    assert doc["monitoring"]["us"]["authoritarian"]["flagged"]["n"] == 2
+
+
+def explain_case(*args: str):
+    return runner.invoke(app, ["explain", str(SEVERAL), *args])
+
+
+def test_explain_of_a_follow_up_shows_its_whole_case():
+    from simulator.world.requesters import FOLLOW_UP_BASE
+
+    doc = json.loads(explain_case("--request", "24", "-f", "json").stdout)
+    follow_ups = [i for i in doc["requests"] if i >= FOLLOW_UP_BASE]
+    assert doc["case"] == 24 and follow_ups, doc["requests"]
+    case = explain_case("--request", "24").stdout
+    again = explain_case("--request", str(follow_ups[0]))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[1:] == case.splitlines()[1:]
+    assert f"case 24: {len(doc['requests'])} requests" in case
+
+
+def test_explain_of_a_follow_up_that_never_came_is_a_user_error():
+    done = explain_case("--request", str((1 << 40) * 9 + 24))
+    assert done.exit_code == 2 and "did not arrive in replication 0" in done.output

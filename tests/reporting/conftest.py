@@ -65,3 +65,52 @@ def sweep_directory(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sweep_document(sweep_directory) -> dict:
     return documents.read_saved(sweep_directory)[1]
+
+
+# --- several requested States, fast channels, adaptive abuser, monitoring (issue 9) ---------------
+SEVERAL = ROOT / "tests" / "data" / "small-several-states.toml"
+#: Discovered abuse at eu comes to light quickly, so its SPRT flags the abuser and suspends it.
+SUSPENDING = (
+    "requested_state.eu.reputation.enabled=true",
+    "requested_state.eu.reputation.discovery=1",
+    "requested_state.eu.reputation.discovery_days=10",
+)
+
+
+def several(*sets: str):
+    """The small several-State scenario, with ``--set`` style changes."""
+    from simulator.files.overrides import load_configuration, parse_assignments
+
+    return load_configuration(SEVERAL, None, parse_assignments(list(sets)))
+
+
+def without_forum_shopping(scenario):
+    """The same scenario with the abuser's forum shopping switched off (a strategy on/off pair)."""
+    import attrs
+
+    states = tuple(
+        attrs.evolve(s, strategies=attrs.evolve(s.strategies, forum_shopping=None))
+        for s in scenario.requesting_states
+    )
+    return attrs.evolve(scenario, requesting_states=states, name="no forum shopping")
+
+
+@pytest.fixture(scope="session")
+def several_result():
+    return run(several(*SUSPENDING), replications=2)
+
+
+@pytest.fixture(scope="session")
+def several_document(several_result) -> dict:
+    return documents.run_document(several_result)
+
+
+@pytest.fixture(scope="session")
+def several_comparison():
+    shopping = several()
+    return compare([without_forum_shopping(shopping), shopping], ["no shopping", "shopping"], replications=2)
+
+
+@pytest.fixture(scope="session")
+def several_comparison_document(several_comparison) -> dict:
+    return documents.comparison_document(several_comparison)

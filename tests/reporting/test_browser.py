@@ -160,3 +160,34 @@ def test_hostile_scenario_name_stays_text(browser, tmp_path):
     assert tab.evaluate("window.__xss") is None
     assert tab.inner_text("h1") == HOSTILE_NAME
     assert tab.locator("main img").count() == 0
+
+
+def test_several_state_report_renders_routes_figures_and_monitoring(browser, tmp_path, several_document):
+    tab, errors, requests = open_page(
+        browser, write(tmp_path, "run", several_document, "several"), "several.png"
+    )
+    assert errors == [] and requests == []
+    marks = rendered_marks(tab)
+    states = several_document["requested_states"]
+    defined = sum(
+        states[s][m]["mean"] is not None
+        for s in states
+        for m in ("abuse_pass_through", "legitimate_refusal_rate")
+    )
+    assert marks["requested-states"][1] == defined
+    assert marks["channels"][1] == 2 * len(several_document["channels"])
+    assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    monitoring = tab.inner_text("#monitoring + p + table")
+    assert "eu (sprt, suspend)" in monitoring and "never" in monitoring
+
+
+def test_several_state_comparison_renders_figures_by_configuration(
+    browser, tmp_path, several_comparison_document
+):
+    path = write(tmp_path, "comparison", several_comparison_document, "several-comparison")
+    tab, errors, requests = open_page(browser, path)
+    assert errors == [] and requests == []
+    marks = rendered_marks(tab)
+    assert marks["requested-states"][1] > 0 and marks["channels"][1] > 0
+    assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    assert "abusive cases that got the data anywhere" in tab.inner_text("main")

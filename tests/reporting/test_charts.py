@@ -49,3 +49,33 @@ def test_sweep_over_two_numbers_gives_a_heatmap_and_otherwise_bars(sweep_documen
     for i, configuration in enumerate(variants["configurations"]):
         configuration["parameters"] = {"variant": f"v{i}"}
     assert names(sweep_charts(variants)) == ["pass-through"]
+
+
+def test_several_requested_states_add_figures_by_requested_state_and_by_channel(several_document):
+    found = {chart.name: chart for chart in charts("run", several_document)}
+    assert {"requested-states", "channels"} <= set(found)
+    states = several_document["requested_states"]
+    defined = sum(
+        states[s][m]["mean"] is not None
+        for s in states
+        for m in ("abuse_pass_through", "legitimate_refusal_rate")
+    )
+    assert found["requested-states"].marks == defined == 5  # small decided no abusive request
+    channels = several_document["channels"]
+    assert found["channels"].marks == 2 * len(channels)
+
+
+def test_a_one_state_run_has_no_figure_by_requested_state_or_channel(run_document):
+    assert not {"requested-states", "channels"} & set(names(charts("run", run_document)))
+
+
+def test_a_comparison_draws_pass_through_by_requested_state_per_configuration(several_comparison_document):
+    found = {chart.name: chart for chart in charts("comparison", several_comparison_document)}
+    configurations = several_comparison_document["configurations"]
+    defined = sum(
+        entry["abuse_pass_through"]["mean"] is not None
+        for c in configurations
+        for entry in c["requested_states"].values()
+    )
+    assert found["requested-states"].marks == defined
+    assert found["channels"].marks == sum(len(c["channels"]) for c in configurations)

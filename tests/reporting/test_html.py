@@ -68,3 +68,28 @@ def test_warnings_are_escaped():
 
     assert "<b>x</b>" not in warnings_html(["<b>x</b>"]) and "&lt;b&gt;x" in warnings_html(["<b>x</b>"])
     assert warnings_html([]) == ""
+
+
+def test_a_several_state_page_has_the_routes_and_the_monitoring_table(several_document):
+    text = page("run", several_document)
+    assert '<h2>Routes</h2><h3 id="requested-states">By requested State</h3>' in text
+    assert '<h3 id="channels">By channel</h3>' in text and "false emergencies seen through" in text
+    monitoring = text[text.index('<h3 id="monitoring">') :]
+    monitoring = monitoring[: monitoring.index("</table>")]
+    flagged = several_document["monitoring"]["eu"]["authoritarian"]["flagged"]
+    k = round(flagged["mean"] * flagged["n"])
+    assert f'<td>eu (sprt, suspend)</td><td>authoritarian</td><td class="num">{k} of 2</td>' in monitoring
+    assert "never" in monitoring  # the partner is never flagged
+    assert "abusive cases that got the data anywhere" in text
+    assert 'id="figure-requested-states"' in text and 'id="figure-channels"' in text
+
+
+def test_a_one_state_page_has_no_routes(run_document):
+    assert "<h2>Routes</h2>" not in page("run", run_document)
+
+
+def test_a_comparison_page_has_the_route_differences(several_comparison_document):
+    text = page("comparison", several_comparison_document)
+    routes = text[text.index('<h2 id="routes">') :]
+    assert "<h3>By requested State</h3>" in routes and "shopping minus no shopping" in routes
+    assert "<h3>Monitoring</h3>" in routes and "of 2</td>" in routes

@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 
 from simulator.files.loader import load_scenario
-from simulator.reporting.provisions import applied_by, evidence_table, provisions_json, provisions_table
+from simulator.reporting.provisions import (
+    applied_by,
+    evidence_table,
+    provisions_json,
+    provisions_table,
+    scenario_provisions,
+)
 from tests.conftest import BASELINE, SCENARIOS
 
 
@@ -33,3 +39,27 @@ def test_the_evidence_table_shows_the_range_and_the_bars():
     assert "bars uncc-40-22 at 0.70" in text and "every ground reachable" in text
     authoritarian = next(line for line in text.splitlines() if line.strip().startswith("authoritarian"))
     assert authoritarian.split()[1:] == ["0.85", "0.38", "0.73", "1.00", "1.00"]
+
+
+def test_applied_by_counts_the_channels_offered_and_used_and_monitoring_that_suspends():
+    from tests.reporting.conftest import SEVERAL, several
+
+    users = applied_by([load_scenario(SEVERAL), load_scenario(BASELINE)])
+    short = "small-several-states"
+    # us offers an emergency desk and the partner and the abuser use it: Arts 41 and 2(o)
+    assert short in users["uncc-41"] and short in users["uncc-2-o"]
+    # us makes the 42(4) reservation at its preservation desk
+    assert short in users["uncc-42-4"] and short in users["uncc-42-7"]
+    # eu's monitoring suspends cooperation
+    assert users["monitoring-suspension"] == [short]
+    # eu offers expedited disclosure (Art 43) but no requesting State sends through it
+    assert users["uncc-43"] == []
+    # the baseline has one requested State, no emergency desk, no monitoring
+    assert "un-convention-baseline" not in users["uncc-41"] + users["monitoring-suspension"]
+    # preservation requests of the baseline go to the (default) preservation desk
+    assert "un-convention-baseline" in users["uncc-42-7"]
+    # monitoring that only escalates applies no suspension
+    escalating = several("requested_state.eu.monitoring.action=escalate")
+    assert "monitoring-suspension" not in scenario_provisions(escalating)
+    without_reservation = several("requested_state.us.channels.preservation.reservation=false")
+    assert "uncc-42-4" not in scenario_provisions(without_reservation)
