@@ -485,3 +485,23 @@ def test_the_day_hook_is_told_the_day_at_regular_steps_and_changes_no_result(sma
 def test_the_day_hook_needs_a_step_above_zero(small_scenario):
     with pytest.raises(ValueError, match="every_days"):
         simulate(small_scenario, 3, 0, on_day=lambda day: None, every_days=0.0)
+
+
+def test_tracing_a_redirected_false_emergency_changes_nothing():
+    """The tally counts a request as submitted (a false emergency), traced or not."""
+    from simulator.world.scenario import Mix
+    from tests.world.several import several
+
+    scenario = several(abusive_channels=Mix.of({"mla": 0.5, "emergency": 0.5}), detection=1.0)
+    tally = recorded(scenario, seed=5)
+    redirected = next(
+        i
+        for c, i, _, channel, _ in tally.endings
+        if channel is Channel.MLA and tally.requests[i].submission.emergency_claim
+    )
+    events = []
+    traced = simulate(scenario, 5, 0, trace=(redirected, lambda r, kind, d: events.append(kind))).summary()
+    plain = simulate(scenario, 5, 0).summary()
+    assert "decided" in events and "resubmitted" in events
+    assert traced.keys() == plain.keys()
+    assert all(traced[k] == plain[k] or (math.isnan(traced[k]) and math.isnan(plain[k])) for k in plain)
