@@ -6,7 +6,7 @@ for a run, the paired differences for a comparison, the response curve or heatma
 matplotlib is loaded only when a figure is first drawn.
 
 **Progress.** ``simulator.run`` draws its own bar in a notebook
-(:class:`simulator.experiments.run.NotebookProgress`). The other long calls of the public API are
+(:class:`simulator.experiments.progress.NotebookProgress`). The other long calls of the public API are
 these functions, which call the experiments and checking layers with the same bar: ``compare``
 (replications), ``sweep`` and ``resume`` (tasks), ``check`` (properties). Each takes ``progress``:
 None (the default) shows the bar in a Jupyter notebook and nothing elsewhere, False never, and a
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.experiments import display
-from simulator.experiments.run import notebook_progress
+from simulator.experiments.progress import notebook_progress
 
 
 def _run(result: Any) -> str:

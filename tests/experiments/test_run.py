@@ -193,7 +193,7 @@ class FakeNotebook:
 
 def test_in_a_notebook_run_shows_a_bar_by_default_and_not_with_progress_false(monkeypatch, small_scenario):
     import simulator
-    from simulator.experiments.run import NotebookProgress
+    from simulator.experiments.progress import NotebookProgress
 
     notebook = FakeNotebook(monkeypatch)
     monkeypatch.setattr(NotebookProgress, "EVERY", 0.0)  # draw every update
