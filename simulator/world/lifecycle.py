@@ -203,6 +203,11 @@ def conditional_grant(stage: Stage, pid: str | None) -> Decision:
     )
 
 
+def route_after(route: tuple[Stage, ...], stage: Stage) -> tuple[Stage, ...]:
+    """The stages of ``route`` after ``stage``."""
+    return route[route.index(stage) + 1 :] if stage in route else ()
+
+
 def route_of(request: Request, requested: RequestedState, standing: Standing | None) -> tuple[Stage, ...]:
     """The MLA stages the request meets: its measure's route, or every stage once escalated."""
     if standing is not None and standing.escalated and all(s in requested.stages for s in FULL_ROUTE):
@@ -231,13 +236,18 @@ def life(
     standing = context if isinstance(context, Standing) else None
     history = History()
     round_index = 0
+    accepted: str | None = None  # the ground on which the requester accepted conditions (40(19))
+    resume_after: Stage | None = None  # the stage whose ground conditions answered: go on after it
     while True:
         block = draws_for_round(round_index)
         draws = screening_draws(block)
         observation = None
         decision = None
         last_seen = last_recalled = None
-        for stage in route_of(request, requested, standing):
+        route = route_of(request, requested, standing)
+        if resume_after is not None:
+            route, resume_after = route_after(route, resume_after), None
+        for stage in route:
             thoroughness = yield Review(request, stage, block[RoundSlot.SERVICE + STAGE_INDEX[stage]])
             recalled = files.recall(request)
             seen = context if standing is None else standing.context
@@ -280,6 +290,12 @@ def life(
             if decision.verdict is not Verdict.PROCEED:
                 break
         verdict = decision.verdict
+        if verdict in GRANT_VERDICTS and accepted is not None:
+            # granted after the conditions agreed at consultation: a grant on those conditions
+            decision = conditional_grant(decision.stage, accepted)
+            verdict = decision.verdict
+            if narrate:
+                yield Decided(request, observation, decision, resumed=True)
         if verdict in GRANT_VERDICTS or verdict is Verdict.REFUSE:
             return Ending(OUTCOME_OF[verdict], decision.provision, observation, decision)
         # Back to the requester: a query (Art 40(16)) or a consultation (Art 40(27)).
@@ -293,11 +309,25 @@ def life(
         elif rules.offers_conditions(safeguards, decision.provision) and (
             block[RoundSlot.AMENDMENT] < requester.accepts_conditions
         ):
-            # Art 40(27): the requester accepts a grant subject to conditions (Art 40(19)).
-            decision = conditional_grant(decision.stage, decision.provision)
+            # Art 40(27): the requester accepts assistance subject to conditions (Art 40(19)). The
+            # conditions answer the ground consulted on, not the stages after it: the request goes on
+            # (a court still applies the requested State's standard, Arts 24(4), 40(17)).
+            accepted, resume_after = decision.provision, decision.stage
             if narrate:
-                yield Decided(request, observation, decision, resumed=True)
-            return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision, observation, decision)
+                going_on = Decision(
+                    Verdict.PROCEED,
+                    decision.stage,
+                    "uncc-40-19",
+                    f"conditions offered at consultation on {decision.provision} accepted: screening goes on",
+                )
+                yield Decided(request, observation, going_on, resumed=True)
+            decision = None
+            if not route_after(route, resume_after):
+                decision = conditional_grant(resume_after, accepted)
+                if narrate:
+                    yield Decided(request, observation, decision, resumed=True)
+                return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision, observation, decision)
+            continue
         elif not safeguards.consultation.amendment:
             decision = attrs.evolve(
                 decision, verdict=Verdict.REFUSE, reason=decision.reason + " (after consultation)"
