@@ -248,7 +248,7 @@ def emergency_seen_through(case: Case, commands: tuple) -> bool:
     if not case.request.submission.emergency_claim:
         return False
     first = next((c for c in commands if isinstance(c, Decided)), None)
-    return first is not None and first.decision.verdict is Verdict.REDIRECT
+    return first is not None and not first.observation.emergency_credible
 
 
 def _decisive(command) -> bool:
