@@ -47,7 +47,7 @@ from simulator.checking.strategies import (
     can_match,
     cases,
     fine_unit,
-    round_draws,
+    shared_refusals,
     slot_value,
     stricter,
 )
@@ -342,20 +342,6 @@ def _monotonicity(
             Evaluation(strict_outcome, False, strict_commands, observation),
         )
     return True
-
-
-def shared_refusals(scenario: Scenario) -> st.SearchStrategy[learning.SharedRefusal]:
-    """A refusal another requested State of the scenario could share with the (first) one."""
-
-    @st.composite
-    def one(draw) -> learning.SharedRefusal:
-        origin = draw(st.sampled_from(learning.origins(scenario)))
-        provisions = learning.refusal_provisions(origin) or ["uncc-40-21-b"]
-        provision = draw(st.sampled_from(provisions))
-        thoroughness = 1.0 - draw(fine_unit)
-        return learning.SharedRefusal(origin.id, provision, thoroughness, draw(round_draws()))
-
-    return one()
 
 
 def _sharing(

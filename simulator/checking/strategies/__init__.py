@@ -18,6 +18,10 @@ from simulator.domain import rules
 first in every respect (the ordering documented in :mod:`simulator.domain.safeguards`). :func:`cases`
 draws requests *within a scenario's space* (its requesting States, their measures, offences and
 abuse profiles) with the draws of each screening round: what ``mlasim check`` searches.
+A ``Given`` with a ``channel`` makes :func:`cases` draw fast-channel requests (an emergency claim is
+real for a legitimate requester, false for an abusive one) with their routing draws
+(:func:`routing_draws`, the detection of a false emergency drawn as an event). :func:`shared_refusals`
+draws a refusal another requested State could share (scope ``sharing``).
 :func:`scenario_documents` draws valid scenario files (as TOML-ready dictionaries).
 """
 
@@ -38,6 +42,7 @@ from simulator.checking.strategies.core import (
     safeguard_pairs,
     safeguards,
     screening_draws,
+    shared_refusals,
     slot_value,
     stricter,
     submissions,
@@ -63,6 +68,7 @@ __all__ = [
     "safeguards",
     "scenario_documents",
     "screening_draws",
+    "shared_refusals",
     "slot_value",
     "stricter",
     "submissions",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 from hypothesis import strategies as st
 
+from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
@@ -375,3 +376,18 @@ def routing_draws(draw: st.DrawFn, scenario: Scenario, thoroughness: float = 1.0
     else:
         values[RoutingSlot.DETECTION] = p + values[RoutingSlot.DETECTION] * (1.0 - p)
     return tuple(values)
+
+
+def shared_refusals(scenario: Scenario) -> st.SearchStrategy[SharedRefusal]:
+    """A refusal another requested State of the scenario could share with the (first) one: which State,
+    a provision it applies, its reviewer's thoroughness and screening draws (scope ``sharing``)."""
+
+    @st.composite
+    def one(draw) -> SharedRefusal:
+        origin = draw(st.sampled_from(origins(scenario)))
+        provisions = refusal_provisions(origin) or ["uncc-40-21-b"]
+        provision = draw(st.sampled_from(provisions))
+        thoroughness = 1.0 - draw(fine_unit)
+        return SharedRefusal(origin.id, provision, thoroughness, draw(round_draws()))
+
+    return one()
