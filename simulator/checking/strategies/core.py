@@ -239,6 +239,8 @@ def _feasible(scenario: Scenario, given: Given) -> list[tuple[RequestingState, b
                 continue
             if not channels_used(scenario, state, abusive, given):
                 continue
+            if given.emergency_seen_through and not abusive:
+                continue  # a legitimate emergency claim is a real one: never seen through
             if _labels(state, abusive, given) and _conducts(state, abusive, given):
                 options.append((state, abusive))
     return options
