@@ -30,18 +30,27 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import Unsatisfiable
 
-from simulator.checking import estimates
+from simulator.checking import estimates, learning
 from simulator.checking.properties import (
     HANDED_OVER,
     Case,
     Evaluation,
     Given,
     Property,
+    ending_of,
     evaluate,
     first_observation,
     run_case,
 )
-from simulator.checking.strategies import UNTIMED_SERVICE, can_match, cases, fine_unit, slot_value, stricter
+from simulator.checking.strategies import (
+    UNTIMED_SERVICE,
+    can_match,
+    cases,
+    fine_unit,
+    shared_refusals,
+    slot_value,
+    stricter,
+)
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.safeguards import Safeguards
 from simulator.experiments import display
@@ -58,6 +67,8 @@ class Counterexample:
     evaluation: Evaluation
     stricter: Safeguards | None = None  # monotonicity: the stricter configuration
     stricter_evaluation: Evaluation | None = None
+    shared: learning.SharedRefusal | None = None  # sharing: the refusal another State shared
+    shared_evaluation: Evaluation | None = None  # sharing: the same life with it on file
 
 
 @frozen
@@ -68,6 +79,9 @@ class PropertyResult:
     counterexample: Counterexample | None = None
     estimate: Estimate | None = None
     note: str = ""
+    requested: str = ""  # the requested State where it was violated (several-State scenarios)
+    checked: tuple[str, ...] = ()  # the requested States it was checked at
+    detail: str = ""  # monitoring: the false alarm found
 
     @property
     def failed(self) -> bool:
@@ -210,36 +224,75 @@ def check_property(
 
     Every (requesting State, measure) pair the property can be about is searched in turn with up to
     ``max_examples`` matching requests; the first pair with a violation gives the counterexample.
-    A ``replications`` property is estimated instead, on ``executor`` (default: this process).
+    A ``replications`` or ``monitoring`` property is estimated instead, on ``executor`` (default:
+    this process).
+
+    With several requested States, each is checked in turn (the requests whose data its providers
+    hold, its channels, its case files); the first State with a violation gives the counterexample.
     """
     if prop.scope == "replications":
         return _estimate_probability(scenario, prop, seed, executor or Serial())
-    tried = 0
-    for given in strata(scenario, prop.given):
-        count, failing = _search_stratum(scenario, prop, given, max_examples, seed)
-        tried += count
-        if failing is not None:
-            return PropertyResult(prop, "violated", tried, failing)
+    if prop.scope == "monitoring":
+        return _monitoring(scenario, prop, seed, executor or Serial())
+    tried, checked, why_not = 0, [], []
+    for state in scenario.requested_states:
+        view = at(scenario, state.id)
+        if prop.scope == "sharing" and (reason := learning.sharing_not_applicable(view)):
+            why_not.append(reason)
+            continue
+        searched = False
+        for given in strata(view, prop.given):
+            searched = True
+            count, failing = _search_stratum(view, prop, given, max_examples, seed)
+            tried += count
+            if failing is not None:
+                checked.append(state.id)
+                return PropertyResult(
+                    prop, "violated", tried, failing, requested=state.id, checked=tuple(checked)
+                )
+        if searched:
+            checked.append(state.id)
     if tried == 0:
-        return PropertyResult(prop, "not_applicable", note="no request of this scenario matches its 'given'")
-    return PropertyResult(prop, "held", tried)
+        note = why_not[0] if why_not else "no request of this scenario matches its 'given'"
+        if prop.given.channel is not None and not why_not:
+            channels = ", ".join(sorted(prop.given.channel))
+            note = f"no requested State offers the {channels} channel to a requester that uses it"
+        return PropertyResult(prop, "not_applicable", note=note)
+    return PropertyResult(prop, "held", tried, checked=tuple(checked))
+
+
+def at(scenario: Scenario, state_id: str) -> Scenario:
+    """``scenario`` seen from one requested State: that State first (what the checks read)."""
+    if scenario.requested_state.id == state_id:
+        return scenario
+    first = next(s for s in scenario.requested_states if s.id == state_id)
+    rest = tuple(s for s in scenario.requested_states if s.id != state_id)
+    return attrs.evolve(scenario, requested_states=(first, *rest))
 
 
 def _search_stratum(
     scenario: Scenario, prop: Property, given: Given, max_examples: int, seed: int
 ) -> tuple[int, Counterexample | None]:
     state = {"tried": 0, "failing": None}
-    extra = stricter(scenario.requested_state.safeguards) if prop.scope == "monotonicity" else st.none()
+    extra = st.none()
+    if prop.scope == "monotonicity":
+        extra = stricter(scenario.requested_state.safeguards)
+    elif prop.scope == "sharing":
+        extra = shared_refusals(scenario)
     strategy = st.tuples(cases(scenario, given, rounds=0), extra, st.data())
+    requested = scenario.requested_state.id
 
     def test(drawn) -> None:
-        case, strict, data = drawn
+        case, other, data = drawn
+        if scenario.several and requested not in scenario.holders(case.request.truth.target):
+            reject()  # its data are not with this State's providers: no request goes there
         case = attrs.evolve(case, rounds=_LazyRounds(data, case))
-        found = (
-            _monotonicity(scenario, prop, case, strict)
-            if strict is not None
-            else _plain(scenario, prop, case)
-        )
+        if prop.scope == "monotonicity":
+            found = _monotonicity(scenario, prop, case, other)
+        elif prop.scope == "sharing":
+            found = _sharing(scenario, prop, case, other)
+        else:
+            found = _plain(scenario, prop, case)
         if found is None:
             reject()  # not a request the property is about: does not count as an example
         if state["failing"] is None:
@@ -289,6 +342,59 @@ def _monotonicity(
             Evaluation(strict_outcome, False, strict_commands, observation),
         )
     return True
+
+
+def _sharing(
+    scenario: Scenario, prop: Property, case: Case, shared: learning.SharedRefusal
+) -> Counterexample | bool | None:
+    """A refusal of the whole life must not become a grant once another State's refusal is on file."""
+    given = prop.given
+    if not given.matches_request(case.request):
+        return None
+    observation = first_observation(case, scenario)
+    if given.about_signals and not given.matches_signals(observation, scenario.requested_state.safeguards):
+        return None
+    base, base_commands = ending_of(case, scenario)
+    informed, informed_commands = ending_of(case, scenario, learning.shared_files(scenario, case, shared))
+    requested = scenario.requested_state.id
+    if base.outcome.value == "refused" and informed.outcome.value in HANDED_OVER:
+        why = (
+            f"refused without it, {informed.outcome.value} once a refusal by '{shared.origin}' "
+            f"citing {shared.provision} was shared"
+        )
+        return Counterexample(
+            case,
+            Evaluation(
+                base.outcome.value, False, base_commands, observation, why, base.channel.value, requested
+            ),
+            shared=shared,
+            shared_evaluation=Evaluation(
+                informed.outcome.value,
+                False,
+                informed_commands,
+                observation,
+                "",
+                informed.channel.value,
+                requested,
+            ),
+        )
+    return True
+
+
+def _monitoring(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> PropertyResult:
+    watched, early, why_not = learning.early_flags(scenario, prop, seed, executor)
+    if why_not:
+        return PropertyResult(prop, "not_applicable", note=why_not)
+    states = tuple(learning.monitoring_states(scenario))
+    replications = prop.expect.replications
+    if early:
+        first = early[0]
+        more = f" ({len(early)} such flags in {replications} replications)" if len(early) > 1 else ""
+        return PropertyResult(
+            prop, "violated", watched, requested=first.requested, checked=states, detail=first.text() + more
+        )
+    note = f"{watched} (requested State, clean requester) pairs over {replications} replications"
+    return PropertyResult(prop, "held", watched, checked=states, note=note)
 
 
 def _estimate_probability(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> PropertyResult:
@@ -349,7 +455,12 @@ def check(
     ``workers``, ``scheduler`` and ``announce`` as for :func:`simulator.experiments.run.run`; the
     backend is started only when a ``replications`` property needs it.
     """
-    simulated = sum(p.expect.replications for p in properties if p.scope == "replications")
+    monitored = bool(learning.monitoring_states(scenario))
+    simulated = sum(
+        p.expect.replications
+        for p in properties
+        if p.scope == "replications" or (p.scope == "monitoring" and monitored)
+    )
     if not simulated:
         results = [check_property(scenario, p, max_examples, seed) for p in properties]
     else:

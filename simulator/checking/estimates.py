@@ -77,3 +77,21 @@ def shares(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> 
     for _, results in executor.map(matching_shares, tasks):
         found.update(results)
     return [found[r] for r in range(count)]
+
+
+def monitoring_flags(
+    task: tuple[Scenario, int, tuple[int, ...]],
+) -> list[tuple[int, list[tuple[str, str, float, float]]]]:
+    """A task: per replication, what each monitoring requested State found about each requester:
+    (requested State, requester, decided requests observed when the flag rose, day of the flag),
+    both NaN for a requester never flagged."""
+    scenario, seed, replications = task
+    found = []
+    for replication in replications:
+        tally = simulate(scenario, seed, replication)
+        flags = [
+            (requested, requester, entry["requests_before_flag"], entry["days_to_flag"])
+            for (requested, requester), entry in sorted(tally.monitoring.items())
+        ]
+        found.append((replication, flags))
+    return found

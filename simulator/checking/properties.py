@@ -5,14 +5,23 @@ example "no abusive request that carries substantial grounds to believe it perse
 as
 
 - a **scope**: the first screening pass (``decision``), a request's whole life with queries and
-  consultations (``lifecycle``), a comparison with a stricter configuration (``monotonicity``), or
-  the share of requests over simulated replications (``replications``);
+  consultations (``lifecycle``), a comparison with a stricter configuration (``monotonicity``), a
+  comparison with the same life after another requested State shared a refusal (``sharing``), the
+  share of requests over simulated replications (``replications``), or what monitoring flags over
+  simulated replications (``monitoring``);
 - a **given**: which requests it is about, by hidden truth (abusive, protected ground, conduct),
-  by what they state (measure, offence, requesting State, complete documentation), or by the
-  signals a reviewer perceives when first screening them (grounds-to-believe evidence at least some
-  value, person recognised as at risk, disguise seen through);
+  by what they state (measure, offence, requesting State, complete documentation, the channel it
+  takes), or by the signals a reviewer perceives when first screening them (grounds-to-believe
+  evidence at least some value, person recognised as at risk, disguise seen through, a false
+  emergency seen through by the 24/7 point of contact);
 - an **expect**: outcomes the request must (not) end in, that every refusal cites an enabled
-  provision, or a bound on a probability.
+  provision, channels through which no data may be handed over, a bound on a probability, or the
+  number of decided requests within which monitoring never flags a requester with no abuse.
+
+A request on a fast channel (its ``channel`` is not ``mla``) lives the channel's life at the 24/7
+point of contact (:func:`simulator.world.lifecycle.channel_life`), as in the simulation, when the
+requested State offers that channel; otherwise it goes through MLA. In a scenario with several
+requested States each property is checked at each of them (see :mod:`simulator.checking.check`).
 
 Properties live in ``[[property]]`` tables of a scenario file or in the built-in library
 (``simulator/domain/data/properties.toml``). :func:`evaluate` decides one request against one
@@ -27,20 +36,24 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from simulator.domain import rules
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import PROTECTED_GROUNDS, Measure, Observation, Request, Verdict
+from simulator.domain.model import PROTECTED_GROUNDS, Channel, Measure, Observation, Request, Verdict
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
-from simulator.world.lifecycle import Decided, life, settle
-from simulator.world.requesters import screening_draws
+from simulator.world.authority import offered_channels
+from simulator.world.lifecycle import CaseFiles, Decided, Ending, channel_life, life, settle
+from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
 
-SCOPES = ("decision", "lifecycle", "monotonicity", "replications")
+SCOPES = ("decision", "lifecycle", "monotonicity", "sharing", "replications", "monitoring")
+#: Scopes estimated over simulated replications rather than searched with hypothesis.
+SIMULATED = ("replications", "monitoring")
 #: What a first screening pass can end in, by verdict.
 PASS_OUTCOMES = {
     Verdict.GRANT: "granted",
@@ -49,8 +62,11 @@ PASS_OUTCOMES = {
     Verdict.CONSULT: "consulted",
     Verdict.REQUEST_INFORMATION: "information_requested",
     Verdict.POSTPONE: "postponed",
+    Verdict.PRESERVE: "preserved",  # Art 42: data frozen, nothing handed over
+    Verdict.REDIRECT: "redirected",  # a false emergency seen through, sent on to MLA (Art 2(o))
 }
 OUTCOMES = (*PASS_OUTCOMES.values(), "withdrawn", "handed_over")
+CHANNELS = tuple(c.value for c in Channel)
 HANDED_OVER = frozenset({"granted", "conditionally_granted"})
 _NOT_DECISIVE = (Verdict.PROCEED, Verdict.POSTPONE)  # a postponed execution goes on to its decision
 
@@ -73,12 +89,13 @@ class Given:
     min_evidence: float | None = None  # signals perceived at the first screening
     target_recognised: bool | None = None
     disguise_penetrated: bool | None = None
+    channel: frozenset[str] | None = None  # the channel the request takes (Channel values)
+    emergency_seen_through: bool | None = None  # the 24/7 point of contact saw through a false claim
 
     @property
     def about_signals(self) -> bool:
-        return any(
-            v is not None for v in (self.min_evidence, self.target_recognised, self.disguise_penetrated)
-        )
+        signals = (self.min_evidence, self.target_recognised, self.disguise_penetrated)
+        return any(v is not None for v in (*signals, self.emergency_seen_through))
 
     def matches_request(self, request: Request) -> bool:
         sub, truth = request.submission, request.truth
@@ -94,6 +111,7 @@ class Given:
             (self.offence, sub.offence),
             (self.conduct, truth.conduct),
             (self.requester, sub.requester),
+            (self.channel, sub.channel.value),
         )
         return all(allowed is None or value in allowed for allowed, value in sets)
 
@@ -120,6 +138,8 @@ class Expect:
     probability_at_most: float | None = None
     probability_at_least: float | None = None
     replications: int = 10
+    never_hands_over_through: frozenset[str] | None = None  # channels no data may be handed over through
+    not_flagged_within: int | None = None  # monitoring: decided requests of a clean requester
 
     def allows(self, outcome: str) -> bool:
         if self.outcome_in is not None and outcome not in expand(self.outcome_in):
@@ -140,12 +160,14 @@ class Property:
 class Case:
     """One request to test a property on: the request, its requester, how thorough the review is,
     and the uniform draws of each screening round (a sequence of blocks, or a function of the
-    round index that supplies them on demand)."""
+    round index that supplies them on demand), and for a fast-channel request its routing draws
+    (:class:`~simulator.world.requesters.RoutingSlot`: the detection of a false emergency...)."""
 
     request: Request
     requester: RequestingState
     thoroughness: float
     rounds: Sequence[Sequence[float]] | Callable[[int], Sequence[float]]
+    routing: Sequence[float] | None = None
 
     def draws_for_round(self, index: int) -> Sequence[float]:
         if callable(self.rounds):
@@ -160,6 +182,8 @@ class Evaluation:
     commands: tuple  # what happened (lifecycle commands), for the counterexample's trace
     observation: Observation  # what the first reviewer perceived
     why: str = ""
+    channel: str = "mla"  # the channel the request ended in (a redirected false emergency: mla)
+    requested: str = ""  # the requested State that screened it
 
 
 def context_for(scenario: Scenario, requester: RequestingState) -> ReviewContext:
@@ -177,21 +201,54 @@ def first_observation(case: Case, scenario: Scenario) -> Observation:
     return observe(case.request, context_for(scenario, case.requester), case.thoroughness, draws)
 
 
+def fast_route(case: Case, scenario: Scenario):
+    """The route of ``case``'s fast channel at the requested State (None: it goes through MLA)."""
+    channel = case.request.submission.channel
+    if channel is Channel.MLA:
+        return None
+    route = offered_channels(scenario.requested_state).get(channel)
+    return None if route is None else route.route
+
+
+def steps_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None):
+    """The life of ``case`` at the scenario's (first) requested State, as the simulation lives it."""
+    requested = scenario.requested_state
+    context = context_for(scenario, case.requester)
+    route = fast_route(case, scenario)
+    if route is not None:
+        routing = case.routing if case.routing is not None else [0.5] * ROUTING_SLOTS
+        return channel_life(
+            case.request, case.requester, requested, context, case.draws_for_round, list(routing), route,
+            case_files,
+        )  # fmt: skip
+    request = case.request
+    if request.submission.channel is not Channel.MLA:  # a channel this State does not offer
+        request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
+    return life(request, case.requester, requested, context, case.draws_for_round, case_files)
+
+
+def ending_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None) -> tuple[Ending, tuple]:
+    """How ``case``'s whole life ends (with ``case_files``, or fresh ones) and its commands."""
+    ending, commands = settle(steps_of(case, scenario, case_files), case.thoroughness)
+    return ending, tuple(commands)
+
+
 def run_case(case: Case, scenario: Scenario, first_pass_only: bool) -> tuple[str, tuple]:
     """The outcome of ``case`` (first pass, or whole life) and the commands that led there."""
-    steps = life(
-        case.request,
-        case.requester,
-        scenario.requested_state,
-        context_for(scenario, case.requester),
-        case.draws_for_round,
-    )
     if not first_pass_only:
-        ending, commands = settle(steps, case.thoroughness)
-        return ending.outcome.value, tuple(commands)
+        ending, commands = ending_of(case, scenario)
+        return ending.outcome.value, commands
     # the first round only, up to the first decisive stage (a postponed execution goes on to decide)
-    _, commands = settle(steps, case.thoroughness, until=_decisive)
+    _, commands = settle(steps_of(case, scenario), case.thoroughness, until=_decisive)
     return PASS_OUTCOMES[commands[-1].decision.verdict], tuple(commands)
+
+
+def emergency_seen_through(case: Case, commands: tuple) -> bool:
+    """Whether the 24/7 point of contact saw through the request's emergency claim (Art 2(o))."""
+    if not case.request.submission.emergency_claim:
+        return False
+    first = next((c for c in commands if isinstance(c, Decided)), None)
+    return first is not None and not first.observation.emergency_credible
 
 
 def _decisive(command) -> bool:
@@ -206,7 +263,21 @@ def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | Non
     observation = first_observation(case, scenario)
     if not prop.given.matches_signals(observation, safeguards):
         return None
-    outcome, commands = run_case(case, scenario, first_pass_only=prop.scope == "decision")
+    if prop.scope == "decision":
+        outcome, commands = run_case(case, scenario, first_pass_only=True)
+        channel = case.request.submission.channel.value if fast_route(case, scenario) else "mla"
+    else:
+        ending, commands = ending_of(case, scenario)
+        outcome, channel = ending.outcome.value, ending.channel.value
+    if prop.given.emergency_seen_through is not None and (
+        emergency_seen_through(case, commands) != prop.given.emergency_seen_through
+    ):
+        return None
+    requested = scenario.requested_state.id
+    through = prop.expect.never_hands_over_through
+    if through and outcome in HANDED_OVER and channel in through:
+        why = f"data handed over through the {channel.replace('_', ' ')} channel"
+        return Evaluation(outcome, False, commands, observation, why, channel, requested)
     if prop.expect.cites_enabled_provision or prop.expect.never_cites:
         enabled = rules.enabled_provisions(safeguards)
         for command in commands:
@@ -222,8 +293,8 @@ def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | Non
             elif prop.expect.never_cites and decision.provision in prop.expect.never_cites:
                 why = f"refusal cites {decision.provision}, which may never ground a refusal"
             if why:
-                return Evaluation(outcome, False, commands, observation, why)
-    return Evaluation(outcome, prop.expect.allows(outcome), commands, observation)
+                return Evaluation(outcome, False, commands, observation, why, channel, requested)
+    return Evaluation(outcome, prop.expect.allows(outcome), commands, observation, "", channel, requested)
 
 
 # --- reading properties -------------------------------------------------------------------------
@@ -255,6 +326,8 @@ def _read_given(t: Table, requesters: list[str]) -> Given:
         min_evidence=_optional(t, "min_evidence", t.probability),
         target_recognised=_optional(t, "target_recognised", t.flag),
         disguise_penetrated=_optional(t, "disguise_penetrated", t.flag),
+        channel=_optional(t, "channel", names(list(CHANNELS))),
+        emergency_seen_through=_optional(t, "emergency_seen_through", t.flag),
     )
     t.finish()
     return given
@@ -263,6 +336,9 @@ def _read_given(t: Table, requesters: list[str]) -> Given:
 def _read_expect(t: Table, scope: str) -> Expect:
     def outcomes(key: str) -> frozenset[str]:
         return frozenset(t.names(key, OUTCOMES))
+
+    def names(allowed):
+        return lambda key: frozenset(t.names(key, allowed))
 
     expect = Expect(
         outcome_in=_optional(t, "outcome_in", outcomes),
@@ -274,17 +350,29 @@ def _read_expect(t: Table, scope: str) -> Expect:
         probability_at_most=_optional(t, "probability_at_most", t.probability),
         probability_at_least=_optional(t, "probability_at_least", t.probability),
         replications=int(t.number("replications", 10, minimum=2, integer=True)),
+        never_hands_over_through=_optional(t, "never_hands_over_through", names(list(CHANNELS))),
+        not_flagged_within=_optional(
+            t, "not_flagged_within", lambda key: int(t.number(key, minimum=1, integer=True))
+        ),
     )
     t.finish()
     bounded = expect.probability_at_most is not None or expect.probability_at_least is not None
     if (scope == "replications") != bounded:
         t.problem(None, 'a probability bound goes with scope = "replications", and only there')
     if scope in ("decision", "lifecycle") and not (
-        expect.outcome_in or expect.outcome_not_in or expect.cites_enabled_provision or expect.never_cites
+        expect.outcome_in
+        or expect.outcome_not_in
+        or expect.cites_enabled_provision
+        or expect.never_cites
+        or expect.never_hands_over_through
     ):
         t.problem(
-            None, "says nothing: give outcome_in, outcome_not_in, cites_enabled_provision or never_cites"
+            None,
+            "says nothing: give outcome_in, outcome_not_in, cites_enabled_provision, never_cites "
+            "or never_hands_over_through",
         )
+    if (scope == "monitoring") != (expect.not_flagged_within is not None):
+        t.problem(None, 'not_flagged_within goes with scope = "monitoring", and is what it checks')
     if scope == "replications" and not expect.outcome_in:
         t.problem(None, "a probability bound needs outcome_in: the outcomes whose probability is bounded")
     return expect
@@ -303,7 +391,7 @@ def read_property(t: Table, library: Mapping[str, Property], requesters: list[st
     if scope not in SCOPES:
         t.problem("scope", f"must be one of {', '.join(SCOPES)}, not {scope!r}{suggestion(scope, SCOPES)}")
     given = _read_given(t.table("given"), requesters)
-    if scope == "replications" and given.about_signals:
+    if scope in SIMULATED and given.about_signals:
         t.problem(
             "given",
             "signals (min_evidence, target_recognised, disguise_penetrated) are per screening: "

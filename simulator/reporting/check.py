@@ -100,6 +100,13 @@ def counterexample_lines(example: Counterexample, scenario: Scenario) -> list[st
             for line in _stricter_lines(scenario.requested_state.safeguards, example.stricter)
         ]
         lines += [f"{pad}  {line}" for line in trace_lines(example.stricter_evaluation)]
+    if example.shared is not None:
+        shared = example.shared
+        lines.append(
+            f"{pad}once requested State '{shared.origin}' shared a refusal citing {shared.provision} "
+            f"(its review at thoroughness {shared.thoroughness:.2f})"
+        )
+        lines += [f"{pad}  {line}" for line in trace_lines(example.shared_evaluation)]
     return lines
 
 
@@ -112,12 +119,21 @@ def as_table(results: list[PropertyResult], scenario: Scenario, seed: int, max_e
     ]
     for result in results:
         prop = result.property
-        if result.estimate is not None:
+        if prop.scope == "monitoring" and result.status in ("held", "violated"):
+            replications = prop.expect.replications
+            detail = (
+                f"{result.examples} (requested State, clean requester) pairs over {replications} replications"
+            )
+        elif result.estimate is not None:
             detail = f"share {format_estimate(result.estimate, 'share')} over {result.examples} replications"
         elif result.status == "violated":
             detail = f"after {result.examples} example(s)"
+            if result.requested and scenario.several:
+                detail += f", at requested State '{result.requested}'"
         elif result.status == "held":
             detail = f"{result.examples} examples"
+            if scenario.several and result.checked:
+                detail += f" at {', '.join(result.checked)}"
         else:
             detail = result.note
         lines.append(f"{STATUS[result.status]:<12} {prop.name}  ({prop.scope}; {detail})")
@@ -125,6 +141,8 @@ def as_table(results: list[PropertyResult], scenario: Scenario, seed: int, max_e
             lines.append(f"             {prop.description}")
         if result.note and result.status == "inconclusive":
             lines.append(f"             {result.note}")
+        if result.detail:
+            lines.append(f"    found: {result.detail}")
         if result.counterexample is not None:
             lines.append("    smallest counterexample found:")
             lines += counterexample_lines(result.counterexample, scenario)
@@ -180,6 +198,15 @@ def document(
         }
         if ex.stricter is not None:
             entry["stricter_trace"] = trace_lines(ex.stricter_evaluation)
+        if ex.shared is not None:
+            entry["shared_refusal"] = {
+                "origin": ex.shared.origin,
+                "provision": ex.shared.provision,
+                "thoroughness": ex.shared.thoroughness,
+            }
+            entry["shared_trace"] = trace_lines(ex.shared_evaluation)
+        entry["requested"] = ex.evaluation.requested
+        entry["channel"] = ex.evaluation.channel
         return entry
 
     return {
@@ -196,6 +223,9 @@ def document(
                 "status": r.status,
                 "examples": r.examples,
                 "note": r.note,
+                "requested": r.requested,
+                "checked": list(r.checked),
+                "detail": r.detail,
                 "estimate": r.estimate.to_dict() if r.estimate is not None else None,
                 "counterexample": example(r.counterexample),
             }

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from simulator.checking.properties import Case, Given, evaluate, library, read_properties
-from simulator.domain.model import Measure, Request, Submission, Truth
+import attrs
+import pytest
+from typer.testing import CliRunner
+
+from simulator.checking.check import check_property
+from simulator.checking.properties import (
+    Case,
+    Expect,
+    Given,
+    Property,
+    emergency_seen_through,
+    evaluate,
+    library,
+    read_properties,
+)
+from simulator.cli import app
+from simulator.domain.channels import decide_channel
+from simulator.domain.model import Measure, Request, Submission, Truth, Verdict
 from simulator.files.loader import load_scenario, read_toml
 from simulator.files.reader import ScenarioError
+from simulator.world import lifecycle
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 from tests.conftest import BASELINE
 
@@ -31,7 +48,7 @@ JOURNALIST = Truth(True, "journalism", "political_opinion", "journalist", 0.0, 0
 LEGITIMATE = Truth(False, "computer_fraud", None, "ordinary", 0.0, 0.9)
 
 
-def test_the_library_holds_the_six_named_properties():
+def test_the_library_holds_the_named_properties():
     assert set(library()) == {
         "no_refusal_on_bank_secrecy_or_fiscal_matters",
         "no_grant_on_substantial_persecution_grounds",
@@ -39,6 +56,10 @@ def test_the_library_holds_the_six_named_properties():
         "complete_convention_offence_requests_not_refused",
         "every_refusal_cites_an_enabled_provision",
         "safeguard_monotonicity",
+        "no_data_through_a_detected_false_emergency",
+        "preservation_hands_nothing_over",
+        "shared_refusals_never_grant",
+        "clean_requester_not_suspended_early",
     }
     convention = library()["complete_convention_offence_requests_not_refused"].given.offence
     assert "computer_fraud" in convention and "terrorism" not in convention
@@ -81,7 +102,8 @@ def test_given_filters_on_truth_and_statement():
 def test_properties_in_a_file_are_read_with_the_library(baseline):
     properties = read_properties(read_toml(BASELINE), str(BASELINE), baseline)
     names = [p.name for p in properties]
-    assert names[:6] == list(library())  # the file uses every built-in, bank secrecy (40(8), 40(23)) included
+    # the file uses the six built-ins of a one-State scenario, bank secrecy (40(8), 40(23)) included
+    assert names[:6] == list(library())[:6]
     assert "recognised-lgbt-target-not-granted" in names
     probability = properties[-1]
     assert probability.scope == "replications" and probability.expect.probability_at_most == 0.5
@@ -124,9 +146,102 @@ def test_properties_in_a_file_are_read_with_the_library(baseline):
             {"name": "x", "given": {"abusve": True}, "expect": {"outcome_in": ["granted"]}},
             "property[0].given.abusve: unknown key (did you mean 'abusive'?)",
         ),
+        (
+            {"name": "x", "given": {"channel": ["emergncy"]}, "expect": {"outcome_in": ["granted"]}},
+            "property[0].given.channel: item 0: unknown name 'emergncy'",
+        ),
+        (
+            {"name": "x", "scope": "monitoring", "expect": {"replications": 3}},
+            "not_flagged_within goes with scope",
+        ),
+        (
+            {"name": "x", "expect": {"outcome_in": ["granted"], "not_flagged_within": 5}},
+            "not_flagged_within goes with scope",
+        ),
     ],
 )
 def test_bad_property_tables_are_named_precisely(baseline, table, message):
     with pytest.raises(ScenarioError) as caught:
         read_properties({"property": [table]}, "f.toml", baseline)
     assert any(message in str(p) for p in caught.value.problems), caught.value.problems
+
+
+# --- fast channels ------------------------------------------------------------------------------
+SEVERAL = Path(__file__).resolve().parents[1] / "data" / "small-several-states.toml"
+
+
+@pytest.fixture(scope="module")
+def several():
+    return load_scenario(SEVERAL)
+
+
+def test_a_detected_false_emergency_goes_on_through_mla_and_hands_nothing_over_there(several):
+    prop = library()["no_data_through_a_detected_false_emergency"]
+    result = check_property(several, prop, 10, seed=0)
+    assert result.status == "held" and result.checked == ("us",)  # the only State offering it
+
+
+def test_a_desk_that_grants_what_it_saw_through_is_caught(several, monkeypatch):
+    """The same property on a planted fault: a point of contact that hands data over anyway."""
+
+    def careless(channel, observation, *args):
+        decision = decide_channel(channel, observation, *args)
+        if decision.verdict is Verdict.REDIRECT:
+            return attrs.evolve(decision, verdict=Verdict.GRANT)
+        return decision
+
+    monkeypatch.setattr(lifecycle, "decide_channel", careless)
+    result = check_property(several, library()["no_data_through_a_detected_false_emergency"], 10, seed=0)
+    assert result.status == "violated" and result.requested == "us"
+    evaluation = result.counterexample.evaluation
+    assert evaluation.channel == "emergency" and evaluation.outcome == "granted"
+    assert "through the emergency channel" in evaluation.why
+
+
+def test_undetected_false_emergencies_get_their_data(several):
+    """Without the 'seen through' signal the claim breaks where the 24/7 desk applies no refusal
+    ground: it misses some false claims (detection 0.6) and hands their data over."""
+    us = several.requested_state
+    rules = attrs.evolve(
+        us.channel_rules, emergency=attrs.evolve(us.channel_rules.emergency, grounds=frozenset())
+    )
+    several = several.with_requested_state(attrs.evolve(us, channel_rules=rules))
+    prop = Property(
+        "every-false-emergency-stopped",
+        "",
+        "lifecycle",
+        Given(abusive=True, channel=frozenset({"emergency"})),
+        Expect(never_hands_over_through=frozenset({"emergency"})),
+    )
+    result = check_property(several, prop, 20, seed=0)
+    assert result.status == "violated"
+    assert not emergency_seen_through(result.counterexample.case, result.counterexample.evaluation.commands)
+
+
+def test_preservation_hands_nothing_over_and_a_planted_grant_is_caught(several, monkeypatch):
+    prop = library()["preservation_hands_nothing_over"]
+    assert check_property(several, prop, 5, seed=0).status == "held"
+
+    def handing_over(channel, *args):
+        decision = decide_channel(channel, *args)
+        if decision.verdict is Verdict.PRESERVE:
+            return attrs.evolve(decision, verdict=Verdict.GRANT)
+        return decision
+
+    monkeypatch.setattr(lifecycle, "decide_channel", handing_over)
+    result = check_property(several, prop, 5, seed=0)
+    assert result.status == "violated" and result.counterexample.evaluation.outcome == "granted"
+
+
+def test_a_channel_property_is_not_applicable_where_no_state_offers_the_channel(baseline):
+    result = check_property(baseline, library()["no_data_through_a_detected_false_emergency"], 5)
+    assert result.status == "not_applicable" and "emergency channel" in result.note
+
+
+def test_cli_checks_channel_properties_at_each_state(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = ["no_data_through_a_detected_false_emergency", "preservation_hands_nothing_over"]
+    args = ["check", str(SEVERAL), "--max-examples", "5", *(a for n in names for a in ("-p", n))]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "examples at us)" in result.output and "examples at us, eu, small)" in result.output

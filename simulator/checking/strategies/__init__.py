@@ -18,6 +18,10 @@ from simulator.domain import rules
 first in every respect (the ordering documented in :mod:`simulator.domain.safeguards`). :func:`cases`
 draws requests *within a scenario's space* (its requesting States, their measures, offences and
 abuse profiles) with the draws of each screening round: what ``mlasim check`` searches.
+A ``Given`` with a ``channel`` makes :func:`cases` draw fast-channel requests (an emergency claim is
+real for a legitimate requester, false for an abusive one) with their routing draws
+(:func:`routing_draws`, the detection of a false emergency drawn as an event). :func:`shared_refusals`
+draws a refusal another requested State could share (scope ``sharing``).
 :func:`scenario_documents` draws valid scenario files (as TOML-ready dictionaries).
 """
 
@@ -25,6 +29,7 @@ from simulator.checking.strategies.core import (
     UNTIMED_SERVICE,
     can_match,
     cases,
+    channels_used,
     conduct_or_offence_ids,
     fine_unit,
     grounds,
@@ -33,9 +38,11 @@ from simulator.checking.strategies.core import (
     observations,
     offence_ids,
     round_draws,
+    routing_draws,
     safeguard_pairs,
     safeguards,
     screening_draws,
+    shared_refusals,
     slot_value,
     stricter,
     submissions,
@@ -47,6 +54,7 @@ __all__ = [
     "UNTIMED_SERVICE",
     "can_match",
     "cases",
+    "channels_used",
     "conduct_or_offence_ids",
     "fine_unit",
     "grounds",
@@ -55,10 +63,12 @@ __all__ = [
     "observations",
     "offence_ids",
     "round_draws",
+    "routing_draws",
     "safeguard_pairs",
     "safeguards",
     "scenario_documents",
     "screening_draws",
+    "shared_refusals",
     "slot_value",
     "stricter",
     "submissions",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import attrs
 from hypothesis import strategies as st
 
+from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
     MLA_STAGES,
     PROTECTED_GROUNDS,
+    Channel,
     History,
     Measure,
     Observation,
@@ -34,7 +36,8 @@ from simulator.domain.safeguards import (
     Safeguards,
     ScopeTest,
 )
-from simulator.world.requesters import RoundSlot, penalty_years
+from simulator.world.authority import offered_channels
+from simulator.world.requesters import ROUTING_SLOTS, RoundSlot, RoutingSlot, penalty_years
 from simulator.world.scenario import RequestingState, Scenario
 
 unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
@@ -198,13 +201,34 @@ def safeguard_pairs(draw: st.DrawFn) -> tuple[Safeguards, Safeguards]:
 
 
 # --- requests within a scenario -----------------------------------------------------------------
+def _measures(state: RequestingState, given: Given) -> list[str]:
+    """The measures a request matching ``given`` can state: on a fast channel, those a disclosure
+    asks for (a preservation request preserves what a later disclosure request will ask for)."""
+    names = state.measures.names
+    if given.channel is not None:
+        names = [m for m in names if m != Measure.PRESERVATION.value]
+    return _allowed(names, given.measure)
+
+
+def channels_used(scenario: Scenario, state: RequestingState, abusive: bool, given: Given) -> list[str]:
+    """The channels of ``given`` that ``state``'s (abusive) requests take and the requested State offers."""
+    if given.channel is None:
+        return ["mla"]
+    mix = state.abusive_channels if abusive else state.channels
+    used = set(mix.names)
+    if Measure.PRESERVATION.value in state.measures.names:
+        used.add(Channel.PRESERVATION.value)
+    offered = {c.value for c in offered_channels(scenario.requested_state)} | {Channel.MLA.value}
+    return sorted(c for c in used & offered if c in given.channel)
+
+
 def _feasible(scenario: Scenario, given: Given) -> list[tuple[RequestingState, bool]]:
     """(requesting State, abusive) pairs that can produce a request matching ``given``."""
     options = []
     for state in scenario.requesting_states:
         if given.requester is not None and state.id not in given.requester:
             continue
-        if not _allowed(state.measures.names, given.measure):
+        if not _measures(state, given):
             continue
         for abusive in (False, True):
             if given.abusive is not None and given.abusive != abusive:
@@ -213,6 +237,10 @@ def _feasible(scenario: Scenario, given: Given) -> list[tuple[RequestingState, b
                 continue
             if not abusive and (state.abusive_share >= 1 or given.protected_ground is not None):
                 continue
+            if not channels_used(scenario, state, abusive, given):
+                continue
+            if given.emergency_seen_through and not abusive:
+                continue  # a legitimate emergency claim is a real one: never seen through
             if _labels(state, abusive, given) and _conducts(state, abusive, given):
                 options.append((state, abusive))
     return options
@@ -289,7 +317,7 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     if not options:
         raise ValueError("no request of this scenario matches the given filters")
     state, abusive = draw(st.sampled_from(options))
-    measure = Measure(draw(st.sampled_from(_allowed(state.measures.names, given.measure))))
+    measure = Measure(draw(st.sampled_from(_measures(state, given))))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
         label = draw(st.sampled_from(_labels(state, abusive, given)))
     if given.documentation_complete is None:
@@ -316,11 +344,52 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     else:
         sensitive = draw(st.booleans()) if state.sensitive_target_share > 0 else False
         target = draw(st.sampled_from(state.sensitive_targets.names)) if sensitive else "ordinary"
-        truth = Truth(False, label, None, target, 0.0, draw(fine_unit))
+        person = f"{state.id}/request/0" if given.channel is not None else ""
+        truth = Truth(False, label, None, target, 0.0, draw(fine_unit), person=person)
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
+    channel = Channel.MLA
+    if given.channel is not None:  # only then: the draws of other properties stay as they were
+        channel = Channel(draw(st.sampled_from(channels_used(scenario, state, abusive, given))))
+        emergency = channel is Channel.EMERGENCY
+        submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
+        # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
+        truth = attrs.evolve(truth, emergency=emergency and not abusive)
     effect = scenario.requested_state.load_effect
     floor = effect.floor if effect.enabled else 1.0
     # shrinks towards a full review (1.0); the load effect can lower it to its floor
     thoroughness = 1.0 - draw(fine_unit) * (1.0 - floor) if floor < 1 else 1.0
     blocks = tuple(draw(round_draws()) for _ in range(rounds))
-    return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks)
+    routing = draw(routing_draws(scenario, thoroughness)) if given.channel is not None else None
+    return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks, routing)
+
+
+@st.composite
+def routing_draws(draw: st.DrawFn, scenario: Scenario, thoroughness: float = 1.0) -> tuple[float, ...]:
+    """A request's routing uniforms (:class:`~simulator.world.requesters.RoutingSlot`).
+
+    Whether the 24/7 point of contact sees through a false emergency is drawn as an event with its
+    probability at the (first) requested State (``detection`` x ``thoroughness``), so that hypothesis
+    can aim at either side; it shrinks towards "seen through".
+    """
+    values = list(draw(st.lists(fine_unit, min_size=ROUTING_SLOTS, max_size=ROUTING_SLOTS)))
+    p = scenario.requested_state.channel_rules.emergency.detection * thoroughness
+    if draw(st.booleans()) or p >= 1:
+        values[RoutingSlot.DETECTION] = values[RoutingSlot.DETECTION] * p
+    else:
+        values[RoutingSlot.DETECTION] = p + values[RoutingSlot.DETECTION] * (1.0 - p)
+    return tuple(values)
+
+
+def shared_refusals(scenario: Scenario) -> st.SearchStrategy[SharedRefusal]:
+    """A refusal another requested State of the scenario could share with the (first) one: which State,
+    a provision it applies, its reviewer's thoroughness and screening draws (scope ``sharing``)."""
+
+    @st.composite
+    def one(draw) -> SharedRefusal:
+        origin = draw(st.sampled_from(origins(scenario)))
+        provisions = refusal_provisions(origin) or ["uncc-40-21-b"]
+        provision = draw(st.sampled_from(provisions))
+        thoroughness = 1.0 - draw(fine_unit)
+        return SharedRefusal(origin.id, provision, thoroughness, draw(round_draws()))
+
+    return one()
