@@ -313,6 +313,11 @@ def life(
             # conditions answer the ground consulted on, not the stages after it: the request goes on
             # (a court still applies the requested State's standard, Arts 24(4), 40(17)).
             accepted, resume_after = decision.provision, decision.stage
+            history = attrs.evolve(
+                history,
+                consultations=history.consultations + 1,
+                findings=history.findings | {decision.provision},
+            )
             if narrate:
                 going_on = Decision(
                     Verdict.PROCEED,

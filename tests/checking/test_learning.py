@@ -34,12 +34,19 @@ def test_sharing_refusals_holds_in_the_small_several_state_world(several):
     assert result.examples > 0
 
 
-def test_a_shared_recognition_opens_a_consultation_that_skips_the_judge():
-    """A genuine counterexample of the model: without the shared refusal the judge refuses the
-    request (weak facts); with it, the person is recalled as at risk, 40(21)(b) is consulted at rights
-    scrutiny, the requester takes the data on conditions (40(19)) and never meets the judge."""
+def test_the_shortcut_past_the_judge_it_found_is_closed(monkeypatch):
+    """A counterexample this property found in the model, since fixed. When accepting conditions at a
+    consultation ended a life at once, a shared recognition opened a way past the judge: without the
+    shared refusal the judge refuses the request (weak facts); with it, the person is recalled as at
+    risk, 40(21)(b) is consulted at rights scrutiny, the requester takes the data on conditions
+    (40(19)) and never meets the judge. Conditions now answer only the ground consulted on."""
+    from simulator.world import lifecycle
+
     scenario = load_scenario(OPENS)
-    result = check_property(scenario, library()["shared_refusals_never_grant"], 30, seed=0)
+    prop = library()["shared_refusals_never_grant"]
+    assert check_property(scenario, prop, 30, seed=0).status == "held"
+    monkeypatch.setattr(lifecycle, "route_after", lambda route, stage: ())  # the old shortcut
+    result = check_property(scenario, prop, 30, seed=0)
     assert result.status == "violated" and result.requested == "cautious"
     example = result.counterexample
     assert example.case.request.truth.abusive and example.shared.origin == "other"
@@ -47,7 +54,7 @@ def test_a_shared_recognition_opens_a_consultation_that_skips_the_judge():
     informed = [c.decision for c in example.shared_evaluation.commands if hasattr(c, "decision")]
     assert example.evaluation.outcome == "refused" and base[-1].stage is Stage.JUDICIAL_ORDER
     assert example.shared_evaluation.outcome == "conditionally_granted"
-    assert [d.provision for d in informed] == ["uncc-40-21-b", "uncc-40-19"]
+    assert [d.provision for d in informed][:2] == ["uncc-40-21-b", "uncc-40-19"]
     assert all(d.stage is Stage.RIGHTS_SCRUTINY for d in informed)
 
 
@@ -101,6 +108,13 @@ def test_cli_reports_the_state_and_the_false_alarm(tmp_path, monkeypatch):
     calm = runner.invoke(app, ["check", str(HAIR_TRIGGER), "--set", "monitoring.threshold=50"])
     assert calm.exit_code == 0 and "held         clean_requester_not_suspended_early" in calm.output
     shared = runner.invoke(app, ["check", str(OPENS), "--max-examples", "30"])
-    assert shared.exit_code == 1
-    assert "at requested State 'cautious'" in shared.output
-    assert "once requested State 'other' shared a refusal citing" in shared.output
+    assert shared.exit_code == 0, shared.output
+    assert "held         shared_refusals_never_grant  (sharing; " in shared.output
+    assert "at cautious, other" in shared.output
+    from simulator.world import lifecycle
+
+    monkeypatch.setattr(lifecycle, "route_after", lambda route, stage: ())  # the old shortcut
+    shortcut = runner.invoke(app, ["check", str(OPENS), "--max-examples", "30"])
+    assert shortcut.exit_code == 1
+    assert "at requested State 'cautious'" in shortcut.output
+    assert "once requested State 'other' shared a refusal citing" in shortcut.output

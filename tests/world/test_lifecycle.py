@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from simulator.domain.model import Channel, Measure, Outcome, Request, Submission, Truth, Verdict
+from simulator.domain.model import Channel, Measure, Outcome, Request, Stage, Submission, Truth, Verdict
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import Discrimination, EssentialInterests, Memory
 from simulator.files.loader import load_scenario
@@ -162,6 +162,7 @@ def baseline_with(**safeguards):
 
 
 def test_a_40_21_b_consultation_offers_a_grant_on_conditions_the_requester_accepts():
+    """Conditions answer the ground consulted on; the court still applies its standard after them."""
     essential = EssentialInterests(enabled=True, evidence_threshold=0.3, refusal_rate=1.0)
     scenario, requested = baseline_with(
         essential_interests=essential, discrimination=Discrimination(enabled=False)
@@ -169,12 +170,27 @@ def test_a_40_21_b_consultation_offers_a_grant_on_conditions_the_requester_accep
     state = scenario.requester("authoritarian")
     context = review_contexts(scenario)[state.id]
     rounds = [block(see_through=0.0, target_recognition=0.0, amendment=0.1)]
+    subscriber = attrs.evolve(
+        activist(1, "computer_fraud"),
+        submission=attrs.evolve(
+            activist(1).submission, measure=Measure.SUBSCRIBER_INFO, offence="computer_fraud"
+        ),
+    )
+    ending, commands = settle(life(subscriber, state, requested, context, lambda r: rounds[0]))
+    decided = [
+        (c.decision.stage, c.decision.verdict, c.decision.provision)
+        for c in commands
+        if isinstance(c, Decided)
+    ]
+    assert (Stage.RIGHTS_SCRUTINY, Verdict.CONSULT, "uncc-40-21-b") in decided
+    assert (Stage.RIGHTS_SCRUTINY, Verdict.PROCEED, "uncc-40-19") in decided  # conditions accepted
+    assert decided[-2][0] is Stage.EXECUTION  # ...and the request went on to the last stage
+    assert ending.outcome is Outcome.CONDITIONALLY_GRANTED and ending.provision == "uncc-40-19"
+    # content needs a warrant: facts seen through (0.00) fail it, conditions or not
     ending, commands = settle(
         life(activist(1, "computer_fraud"), state, requested, context, lambda r: rounds[0])
     )
-    decided = [c.decision for c in commands if isinstance(c, Decided)]
-    assert (decided[-2].verdict, decided[-2].provision) == (Verdict.CONSULT, "uncc-40-21-b")
-    assert ending.outcome is Outcome.CONDITIONALLY_GRANTED and ending.provision == "uncc-40-19"
+    assert ending.outcome is Outcome.REFUSED and ending.provision == "uncc-24-4"
     declined = [block(see_through=0.0, target_recognition=0.0, amendment=0.95)]
     no_amendment = attrs.evolve(
         requested,
