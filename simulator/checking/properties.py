@@ -201,9 +201,17 @@ def first_observation(case: Case, scenario: Scenario) -> Observation:
     return observe(case.request, context_for(scenario, case.requester), case.thoroughness, draws)
 
 
+def as_lived(request: Request) -> Request:
+    """The request as the simulation submits it: a request for preservation is a preservation (Art 42)."""
+    submission = request.submission
+    if submission.measure is Measure.PRESERVATION and submission.channel is Channel.MLA:
+        return request.amended(attrs.evolve(submission, channel=Channel.PRESERVATION), request.truth)
+    return request
+
+
 def fast_route(case: Case, scenario: Scenario):
     """The route of ``case``'s fast channel at the requested State (None: it goes through MLA)."""
-    channel = case.request.submission.channel
+    channel = as_lived(case.request).submission.channel
     if channel is Channel.MLA:
         return None
     route = offered_channels(scenario.requested_state).get(channel)
@@ -215,13 +223,13 @@ def steps_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None
     requested = scenario.requested_state
     context = context_for(scenario, case.requester)
     route = fast_route(case, scenario)
+    request = as_lived(case.request)
     if route is not None:
         routing = case.routing if case.routing is not None else [0.5] * ROUTING_SLOTS
         return channel_life(
-            case.request, case.requester, requested, context, case.draws_for_round, list(routing), route,
+            request, case.requester, requested, context, case.draws_for_round, list(routing), route,
             case_files,
         )  # fmt: skip
-    request = case.request
     if request.submission.channel is not Channel.MLA:  # a channel this State does not offer
         request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
     return life(request, case.requester, requested, context, case.draws_for_round, case_files)

@@ -65,12 +65,14 @@ def test_the_library_holds_the_named_properties():
     assert "computer_fraud" in convention and "terrorism" not in convention
 
 
-def test_the_fast_preservation_channel_breaks_the_persecution_property(baseline):
+def test_a_preservation_is_preserved_not_granted_as_in_the_simulation(baseline):
+    """A request for preservation is checked as the simulation lives it: preserved at the desk (Art
+    42), nothing handed over (it used to be checked as an MLA request and "granted")."""
     prop = library()["no_grant_on_substantial_persecution_grounds"]
     preserved = evaluate(
         prop, case_of(baseline, "authoritarian", Measure.PRESERVATION, "extremism", JOURNALIST), baseline
     )
-    assert preserved.outcome == "granted" and not preserved.holds  # fast channel; nothing transferred yet
+    assert preserved.outcome == "preserved" and preserved.holds
     content = evaluate(
         prop, case_of(baseline, "authoritarian", Measure.STORED_CONTENT, "extremism", JOURNALIST), baseline
     )
