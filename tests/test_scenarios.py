@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from simulator.experiments.run import run
 from simulator.files.loader import load_scenario
+from simulator.world.distributions import Exponential
+from simulator.world.scenario import MLA_ONLY, Strategies
 from tests.conftest import SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.toml"))
 REPLICATIONS = 6
+#: The scenarios of issue 9: fast channels, several requested States, adaptive requesters, monitoring.
+ISSUE_9 = {"channels", "forum-shopping", "flooding", "monitoring"}
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +40,23 @@ def test_each_file_says_what_it_represents_and_what_it_rests_on(path):
     assert "ASSUMPTION" in header or "rest on" in header  # calibrated on a source, or said to be assumed
 
 
+def requesters(scenario):
+    """A scenario's requesting States without what issue 9 lets them choose: channels and strategies."""
+    chosen = {"channels": MLA_ONLY, "abusive_channels": MLA_ONLY, "strategies": Strategies()}
+    return tuple(
+        attrs.evolve(s, **chosen, disclosure_after=Exponential(20.0)) for s in scenario.requesting_states
+    )
+
+
 def test_shipped_scenarios_differ_only_in_safeguards_and_staffing():
-    """Their requesting States are identical, so comparing two files compares safeguards."""
-    scenarios = [load_scenario(p) for p in FILES]
-    first = scenarios[0]
-    for other in scenarios[1:]:
-        assert other.requesting_states == first.requesting_states
+    """Their requesting States are identical (volumes, requests, abuse), so comparing two files
+    compares the requested side; issue 9's files add only channels and strategies to them."""
+    scenarios = {p.stem: load_scenario(p) for p in FILES}
+    first = scenarios.pop(FILES[0].stem)
+    for stem, other in scenarios.items():
+        assert requesters(other) == requesters(first), stem
+        if stem not in ISSUE_9:
+            assert other.requesting_states == first.requesting_states, stem
         assert (other.horizon_days, other.follow_up_days, other.seed) == (
             first.horizon_days,
             first.follow_up_days,
@@ -76,11 +92,77 @@ def test_stricter_safeguards_cost_legitimate_requests(results):
 
 
 def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
-    from simulator.domain.rules import enabled_provisions
+    from simulator.domain.channels import channel_provisions
+    from simulator.world.pipeline import enabled_provisions
 
     for path in FILES:
         scenario = load_scenario(path)
-        enabled = enabled_provisions(scenario.requested_state.safeguards)
+        enabled = enabled_provisions(scenario)  # in any of its requested States
+        for state in scenario.requested_states:
+            if state.channels:
+                enabled |= channel_provisions(state.channel_rules, state.safeguards)
         refusals = results[path.stem].section("refusals.")
         cited = {name.split(".")[1] for name, est in refusals.items() if est.mean > 0}
         assert cited <= enabled
+
+
+# --- issue 9: fast channels, several requested States, adaptive requesters, monitoring ----------
+
+
+def test_issue_9_scenarios_are_shipped_with_the_variants_that_answer_its_questions():
+    from simulator.files.overrides import load_variant
+
+    variants = {
+        "channels": ["no-false-emergencies", "sharper-desk", "preservation-reservation"],
+        "forum-shopping": ["no-forum-shopping", "sharing", "permissive-strict"],
+        "flooding": ["no-flood", "stage-queues", "more-clerks"],
+        "monitoring": ["no-monitoring", "suspend", "sprt", "hair-trigger", "clean-partner"],
+    }
+    assert {p.stem for p in FILES} >= set(variants) == ISSUE_9
+    for stem, names in variants.items():
+        for name in names:
+            assert load_variant(SCENARIOS / f"{stem}.toml", name).name.endswith(name)
+
+
+def test_forum_shopping_has_three_requested_states_and_abuse_reaches_data_across_them(results):
+    result = results["forum-shopping"]
+    scenario = load_scenario(SCENARIOS / "forum-shopping.toml")
+    assert [s.id for s in scenario.requested_states] == ["us", "eu", "permissive"]
+    permissive = result["requested.permissive.abuse_pass_through"]
+    eu = result["requested.eu.abuse_pass_through"]
+    assert eu.ci_high < permissive.ci_low  # the lenient forum is worth shopping for
+    # a case refused in one State can still get the data in another
+    assert result["abusive_cases_reached"].ci_low > result["abuse_pass_through"].ci_high
+
+
+def test_the_flood_rushes_reviews_at_the_bottleneck(results):
+    result = results["flooding"]
+    assert result["flood_submitted"].ci_low > 400  # about 490 junk requests in days 90-150
+    for stage in ("intake", "legal_review", "rights_scrutiny"):
+        assert result[f"stage.{stage}.rushed_share"].ci_low > 0.3, stage
+
+
+def test_the_baselines_flooded_variant_shows_rushed_reviews_and_the_baseline_none(results):
+    from simulator.files.overrides import load_variant
+
+    flooded = run(load_variant(SCENARIOS / "un-convention-baseline.toml", "flooded"), replications=2)
+    assert flooded["stage.legal_review.rushed_share"].mean > 0.3
+    assert "stage.legal_review.rushed_share" not in results["un-convention-baseline"].estimates
+
+
+def test_monitoring_flags_the_authoritarian_requester_and_not_the_partner(results):
+    result = results["monitoring"]
+    assert result["monitoring.requested.authoritarian.flagged"].mean == 1.0
+    days = result["monitoring.requested.authoritarian.days_to_flag"]
+    assert days.n == REPLICATIONS and 0 < days.mean < 365
+    assert result["monitoring.requested.partner.flagged"].mean == 0.0
+
+
+def test_fast_channels_hand_over_fast_and_preservation_hands_nothing(results):
+    result = results["channels"]
+    assert result["channel.emergency.days_to_data"].ci_high < 5
+    assert result["channel.mla.days_to_data"].ci_low > 60
+    assert result["channel.emergency.false_claims_detected"].ci_low > 0
+    assert result["channel.preservation.preserved"].ci_low > 100
+    assert result["channel.preservation.abusive_handed_over"].mean == 0.0
+    assert result["channel.preservation.legitimate_handed_over"].mean == 0.0
