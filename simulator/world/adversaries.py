@@ -7,8 +7,8 @@ requester's abusive requests:
 
 - **forum_shopping**: ask where success is likeliest. The requester keeps, per requested State and
   label, a Beta(1 + grants, 1 + refusals) posterior from its own outcomes and sends a case's next
-  request to the State, among those holding the data, with the highest posterior mean (ties: the
-  first listed in ``data_location``), or with probability ``exploration`` to one picked at random.
+  request to the State, among those holding the data, with the highest posterior mean (ties broken
+  at random), or with probability ``exploration`` to one picked at random.
   After a refusal it tries the next State holding the data (after ``retry_days``), up to
   ``max_states`` States per case.
 - **flooding**: a surge of low-quality requests during the flood windows (see
@@ -70,9 +70,11 @@ class Adversary:
         g, r = self.grants[requested, label], self.refusals[requested, label]
         return (1.0 + g) / (2.0 + g + r)
 
-    def best(self, options: Sequence[str], label: str) -> str:
+    def best(self, options: Sequence[str], label: str, u: float) -> str:
+        """The option with the highest posterior mean; ties broken by the uniform ``u``."""
         means = [self.posterior_mean(o, label) for o in options]
-        return options[means.index(max(means))]
+        top = max(means)
+        return pick([o for o, m in zip(options, means, strict=True) if m == top], u)
 
     def destination(self, request: Request, holders: Sequence[str], routing: Sequence[float]) -> str:
         """Where the first request of a case goes."""
@@ -81,7 +83,7 @@ class Adversary:
             return pick(holders, routing[RoutingSlot.DESTINATION])
         if routing[RoutingSlot.EXPLORE] < shopping.exploration:
             return pick(holders, routing[RoutingSlot.DESTINATION])
-        return self.best(holders, request.submission.offence)
+        return self.best(holders, request.submission.offence, routing[RoutingSlot.DESTINATION])
 
     def learn(self, request: Request, requested: str, granted: bool) -> None:
         """A decided abusive request updates the posterior of its State and label."""
@@ -109,11 +111,8 @@ class Adversary:
         if shopping is not None and len(case.tried) < shopping.max_states:
             untried = [h for h in holders if h not in case.tried]
             if untried:
-                return (
-                    "retry",
-                    self.best(untried, request.submission.offence),
-                    shopping.retry_days.quantile(u),
-                )
+                where = self.best(untried, request.submission.offence, routing[RoutingSlot.DESTINATION])
+                return "retry", where, shopping.retry_days.quantile(u)
         if (
             fresh is not None
             and case.fresh < fresh.max_attempts
@@ -121,7 +120,7 @@ class Adversary:
         ):
             where = request.submission.requested
             if shopping is not None and len(holders) > 1:
-                where = self.best(holders, request.submission.offence)
+                where = self.best(holders, request.submission.offence, routing[RoutingSlot.DESTINATION])
             return "fresh", where, fresh.delay_days.quantile(u)
         return None
 

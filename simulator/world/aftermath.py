@@ -106,7 +106,13 @@ class Aftermath:
                 kind, where, delay = follow
                 if kind == "fresh":
                     case.fresh += 1
-                self._follow(request, delay, requested=where if self.several else None, fresh=kind == "fresh")
+                self._follow(
+                    request,
+                    delay,
+                    requested=where if self.several else None,
+                    fresh=kind == "fresh",
+                    retry=kind == "retry",
+                )
 
     def _case(self, request: Request) -> Case:
         case = self.cases.get(request.case_id)

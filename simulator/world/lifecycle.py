@@ -11,7 +11,9 @@ where the configuration consults on it (the treaty's setting), which may end in 
 
 The requested State keeps **case files** (:class:`CaseFiles`): what a review found (a disguise seen
 through, a person recognised, a persecution ground) is recalled at later reviews of the same request
-or of any later request naming the same person, as ``safeguards.memory`` says.
+or of any later request naming the same person, as ``safeguards.memory`` says. Intake checks form
+and completeness only (Art 40(15)-(16)): it files no reading of the facts, so what later reviewers
+know comes from reviews of substance (and a rushed review there is not rescued by intake's).
 
 :func:`life` is that story as a generator of commands. It never looks at a clock and never applies
 a rule itself. Whoever drives it decides what the commands mean:
@@ -262,7 +264,8 @@ def life(
                 observation = observe(request, seen, thoroughness, draws, recalled=recalled)
                 last_seen, last_recalled = seen, recalled
             decision = rules.decide(stage, observation, safeguards, draws, history)
-            files.record(request, observation, decision)
+            if stage is not Stage.INTAKE:  # intake checks form (Art 40(15)-(16)), files no facts
+                files.record(request, observation, decision)
             if narrate:
                 yield Decided(request, observation, decision)
             if decision.verdict is Verdict.POSTPONE and rules.consults(safeguards, decision.provision):

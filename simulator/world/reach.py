@@ -68,7 +68,7 @@ def route_metrics(tally: Tally) -> dict[str, float]:
     if tally.flood:
         row["flood_submitted"] = float(tally.flood["submitted"])
     for stage, (_, n) in tally.waits.items():
-        if n and tally.rushed:
+        if n and (tally.rushed or tally.load_effect):
             row[f"stage.{stage.value}.rushed_share"] = tally.rushed[stage] / n
     for (requested, requester), values in sorted(tally.monitoring.items()):
         for name, value in values.items():

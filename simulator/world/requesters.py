@@ -291,12 +291,14 @@ def follow_up_request(
     measure: Measure | None = None,
     requested: str | None = None,
     fresh: bool = False,
+    retry: bool = False,
 ) -> Request:
     """A request that follows ``parent`` in its case, with its own file (documentation drawn anew).
 
     It asks through MLA for ``measure`` (default: the parent's) at ``requested`` (default: the same
     State). A ``fresh`` request (after a refusal) is relabelled where the requester relabels, and its
-    facts are better fabricated (``disguise_gain``).
+    facts are better fabricated (``disguise_gain``); a ``retry`` is the same request sent to another
+    State. Both count as a new attempt of the case; a disclosure request or a piece does not.
     """
     u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
     complete = u[_COMPLETE] < state.documentation_complete
@@ -327,6 +329,6 @@ def follow_up_request(
         submission=submission,
         truth=truth,
         case=case,
-        attempt=parent.attempt + (1 if fresh else 0),
+        attempt=parent.attempt + (1 if fresh or retry else 0),
         parent=parent.id,
     )

@@ -144,6 +144,7 @@ class Tally:
         keep_outcomes: bool = False,
         surveillance_days: Mapping[Measure, float] | None = None,
         requested: Iterable[str] = (),
+        load_effect: bool = False,
     ) -> None:
         self.warmup_days = warmup_days
         self.surveillance_days = dict(surveillance_days or {})
@@ -175,6 +176,7 @@ class Tally:
         self.abusive_cases: set[int] = set()
         self.reached: set[int] = set()
         self.rushed: Counter[Stage] = Counter()
+        self.load_effect = load_effect  # reviews can be rushed: report the rushed share, 0 included
         self.monitoring: dict[tuple[str, str], dict[str, float]] = {}
         # Per request (indexed by id), only when asked for: to pair requests across configurations.
         self.outcomes = RequestOutcomes() if keep_outcomes else None
@@ -201,6 +203,7 @@ class Tally:
             keep_outcomes=keep_outcomes,
             surveillance_days=scenario.requested_state.surveillance_days,
             requested=(s.id for s in scenario.requested_states) if scenario.several else (),
+            load_effect=any(s.load_effect.enabled for s in scenario.requested_states),
         )
 
     def counts(self, request: Request) -> bool:

@@ -48,9 +48,15 @@ def test_forum_shopping_learns_where_it_succeeds():
         abuser.learn(request(requested="us"), "us", granted=False)
         abuser.learn(request(requested="lax"), "lax", granted=True)
     assert abuser.posterior_mean("lax", "extremism") == 4 / 5
-    assert abuser.destination(request(), HOLDERS, routing(explore=0.9)) == "lax"
-    # learning is per label: another label starts from the prior, and ties go to the first listed
-    assert abuser.destination(request(label="terrorism"), HOLDERS, routing(explore=0.9)) == "us"
+    assert abuser.destination(request(), HOLDERS, routing(explore=0.9, destination=0.0)) == "lax"
+    # learning is per label: another label starts from the prior, and ties go by the destination draw
+    assert (
+        abuser.destination(request(label="terrorism"), HOLDERS, routing(explore=0.9, destination=0.0)) == "us"
+    )
+    assert (
+        abuser.destination(request(label="terrorism"), HOLDERS, routing(explore=0.9, destination=0.7))
+        == "lax"
+    )
 
 
 def test_exploration_picks_by_the_destination_draw():
@@ -79,10 +85,23 @@ def test_after_a_refusal_forum_shopping_tries_the_untried_then_fresh_requests_fo
         fresh_request=FreshRequest(probability=0.5, delay_days=Fixed(60.0), max_attempts=1),
     )
     case = Case(tried=["us"])
-    assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.9)) == ("retry", "eu", 10.0)
+    assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.9, destination=0.0)) == (
+        "retry",
+        "eu",
+        10.0,
+    )
+    assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.9, destination=0.9)) == (
+        "retry",
+        "lax",
+        10.0,
+    )
     case.tried.append("eu")  # max_states reached: no more shopping
     assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.9)) is None
-    assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.1)) == ("fresh", "us", 60.0)
+    assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.1, destination=0.0)) == (
+        "fresh",
+        "us",
+        60.0,
+    )
     case.fresh = 1
     assert abuser.after_refusal(request(), case, HOLDERS, routing(fresh=0.1)) is None
 

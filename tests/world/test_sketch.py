@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.domain import rules
 from simulator.files.loader import load_scenario
 from simulator.world.pipeline import simulate
 from simulator.world.sketch import ALPHA, Quantiles, RelativeErrorSketch, exact_quantile
@@ -76,12 +75,7 @@ def test_quantiles_stay_exact_below_the_limit_and_bounded_above_it():
 def test_a_replication_past_the_limit_reports_sketched_days_and_the_same_counts():
     scenario = load_scenario(BASELINE)
     exact = simulate(scenario, 1, 0).summary()
-    tally = Tally(
-        scenario.warmup_days,
-        [s.id for s in scenario.requesting_states],
-        rules.enabled_provisions(scenario.requested_state.safeguards),
-        surveillance_days=scenario.requested_state.surveillance_days,
-    )
+    tally = Tally.for_scenario(scenario)
     tally.legitimate_days = Quantiles(exact_limit=500)
     sketched = simulate(scenario, 1, 0, tally=tally).summary()
     assert tally.legitimate_days.sketched
