@@ -92,15 +92,19 @@ def test_stricter_safeguards_cost_legitimate_requests(results):
 
 
 def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
+    from simulator.domain import rules
     from simulator.domain.channels import channel_provisions
-    from simulator.world.pipeline import enabled_provisions
+    from simulator.domain.monitoring import SUSPENSION_PROVISION
 
     for path in FILES:
         scenario = load_scenario(path)
-        enabled = enabled_provisions(scenario)  # in any of its requested States
+        enabled: set[str] = set()  # in any of its requested States
         for state in scenario.requested_states:
+            enabled |= rules.enabled_provisions(state.safeguards)
             if state.channels:
                 enabled |= channel_provisions(state.channel_rules, state.safeguards)
+            if state.monitoring.enabled and state.monitoring.action.value == "suspend":
+                enabled.add(SUSPENSION_PROVISION)
         refusals = results[path.stem].section("refusals.")
         cited = {name.split(".")[1] for name, est in refusals.items() if est.mean > 0}
         assert cited <= enabled
@@ -142,12 +146,17 @@ def test_the_flood_rushes_reviews_at_the_bottleneck(results):
         assert result[f"stage.{stage}.rushed_share"].ci_low > 0.3, stage
 
 
+def calm_replications(results) -> int:
+    return results["un-convention-baseline"]["abuse_pass_through"].n
+
+
 def test_the_baselines_flooded_variant_shows_rushed_reviews_and_the_baseline_none(results):
     from simulator.files.overrides import load_variant
 
     flooded = run(load_variant(SCENARIOS / "un-convention-baseline.toml", "flooded"), replications=2)
     assert flooded["stage.legal_review.rushed_share"].mean > 0.3
-    assert "stage.legal_review.rushed_share" not in results["un-convention-baseline"].estimates
+    calm = results["un-convention-baseline"]["stage.legal_review.rushed_share"]
+    assert calm.n == calm_replications(results) and calm.ci_high < 0.05  # reported, and (almost) never
 
 
 def test_monitoring_flags_the_authoritarian_requester_and_not_the_partner(results):

@@ -167,6 +167,7 @@ class Request:
     case: int = -1  # the requester's objective it serves (requests of one case share it; -1: its own id)
     attempt: int = 0  # 0: the first request of its case; then fresh requests, retries, pieces
     parent: int | None = None  # the request it follows (a preservation, a refused attempt...)
+    follows: str = ""  # how it follows its parent: disclosure | retry | fresh | piece ("": a first request)
 
     @property
     def case_id(self) -> int:

@@ -208,14 +208,14 @@ class _Context:
             return None
         ended = self.ended.get(parent)
         where = _where(self.trace, request.submission.requested)
-        if ended is not None and ended[0] is Outcome.PRESERVED:
+        if request.follows == "disclosure" or (ended is not None and ended[0] is Outcome.PRESERVED):
             return (
                 f"disclosure request {tag(request.id)} follows preservation {tag(parent)} (Art 42): "
                 "the data themselves are asked through MLA"
             )
-        if ended is not None and ended[0] is Outcome.REFUSED:
+        if request.follows in ("retry", "fresh") or (ended is not None and ended[0] is Outcome.REFUSED):
             before = _where(self.trace, self.requested.get(parent))
-            if request.attempt > self.attempt.get(parent, 0):
+            if request.follows == "fresh":
                 return (
                     f"fresh request {tag(request.id)} after the refusal of {tag(parent)} at {before} "
                     f"(attempt {request.attempt})"

@@ -92,7 +92,7 @@ class Aftermath:
             delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
             retention = authority.state.channel_rules.preservation.retention_days
             tally.preserved(request, lapsed=delay > retention)
-            self._follow(request, delay)
+            self._follow(request, delay, follows="disclosure")
             return
         adversary = self.adversaries.get(requester)
         if adversary is None or not abusive or outcome not in _DECIDED:
@@ -110,8 +110,7 @@ class Aftermath:
                     request,
                     delay,
                     requested=where if self.several else None,
-                    fresh=kind == "fresh",
-                    retry=kind == "retry",
+                    follows=kind,
                 )
 
     def _case(self, request: Request) -> Case:

@@ -222,7 +222,7 @@ class Pipeline(Aftermath):
                 request, submission=attrs.evolve(request.submission, measure=Measure.SUBSCRIBER_INFO)
             )
             self.submit(piece, uniforms, routing)
-            self._follow(request, 0.0, measure=Measure.TRAFFIC_DATA)
+            self._follow(request, 0.0, follows="piece", measure=Measure.TRAFFIC_DATA)
             return
         self.submit(request, uniforms, routing)
 

@@ -276,6 +276,10 @@ FOLLOW_UP_BASE = 1 << 40
 FLOOD_BASE = 1 << 52
 
 
+#: How a request can follow another in its case.
+FOLLOWS = ("disclosure", "piece", "retry", "fresh")
+
+
 def follow_up_id(case: int, serial: int) -> int:
     """The id of the ``serial``-th request (1, 2, ...) that follows in case ``case``."""
     return FOLLOW_UP_BASE * serial + case
@@ -288,24 +292,26 @@ def follow_up_request(
     day: float,
     uniforms: np.ndarray,
     *,
+    follows: str,
     measure: Measure | None = None,
     requested: str | None = None,
-    fresh: bool = False,
-    retry: bool = False,
 ) -> Request:
     """A request that follows ``parent`` in its case, with its own file (documentation drawn anew).
 
     It asks through MLA for ``measure`` (default: the parent's) at ``requested`` (default: the same
-    State). A ``fresh`` request (after a refusal) is relabelled where the requester relabels, and its
-    facts are better fabricated (``disguise_gain``); a ``retry`` is the same request sent to another
-    State. Both count as a new attempt of the case; a disclosure request or a piece does not.
+    State). ``follows`` says how it follows its parent: a ``disclosure`` request after a preservation,
+    a ``piece`` of a split request, a ``retry`` (the same request sent to another State) or a
+    ``fresh`` request after a refusal, relabelled where the requester relabels, its facts better
+    fabricated (``disguise_gain``). A retry and a fresh request count as a new attempt of the case.
     """
     u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
     complete = u[_COMPLETE] < state.documentation_complete
     gaps = 0 if complete else 1 + int(u[_GAPS] * MAX_DOCUMENTATION_GAPS)
     submission, truth = parent.submission, parent.truth
     label = submission.offence
-    if fresh and truth.abusive and state.abuse is not None:
+    if follows not in FOLLOWS:
+        raise ValueError(f"follows must be one of {', '.join(FOLLOWS)}, not {follows!r}")
+    if follows == "fresh" and truth.abusive and state.abuse is not None:
         relabels = state.abuse.relabels_for(truth.conduct)
         if relabels is not None and u[_LABEL] < state.abuse.relabel_rate:
             label = relabels.pick(u[_CONDUCT])
@@ -329,6 +335,7 @@ def follow_up_request(
         submission=submission,
         truth=truth,
         case=case,
-        attempt=parent.attempt + (1 if fresh or retry else 0),
+        attempt=parent.attempt + (1 if follows in ("retry", "fresh") else 0),
         parent=parent.id,
+        follows=follows,
     )

@@ -34,16 +34,25 @@ def test_every_class_routes_with_probabilities(bench):
         assert network.nodes[flow.entry] == "intake"
 
 
-def test_bare_simpy_sees_the_models_visits_and_queues(bench):
+def test_bare_simpy_sees_the_models_visits_and_queues(bench, monkeypatch):
+    """Same flow, same queues. The busiest queue (intake, 3 staff at about 92% load) has a long
+    memory: one run's time average swings by half from seed to seed, so the queues are compared on
+    the average of three seeds (the visits, which do not swing, on each)."""
     size = 15_000
     network = bench.network_of(bench.stretched(size), lives=6000)
-    model, bare = Kept(), Kept()
-    bench.model_run(size, network, model)
-    bench.bare_run(size, network, bare)
-    model, bare = model.measured, bare.measured
-    assert math.isclose(model.arrivals, bare.arrivals, rel_tol=0.05)
-    for stage in network.staffed:
-        assert math.isclose(model.visits[stage], bare.visits[stage], rel_tol=0.03), stage
-    # the busiest queue (intake, 3 staff at 92% load) is long in both, and about as long
-    assert math.isclose(model.waiting["intake"], bare.waiting["intake"], rel_tol=0.35)
-    assert model.waiting["intake"] > 2.0
+    waiting = {"model": [], "bare": []}
+    for seed in (1, 2, 3):
+        monkeypatch.setattr(bench, "SEED", seed)
+        model, bare = Kept(), Kept()
+        bench.model_run(size, network, model)
+        bench.bare_run(size, network, bare)
+        model, bare = model.measured, bare.measured
+        assert math.isclose(model.arrivals, bare.arrivals, rel_tol=0.05)
+        for stage in network.staffed:
+            assert math.isclose(model.visits[stage], bare.visits[stage], rel_tol=0.03), stage
+        waiting["model"].append(model.waiting["intake"])
+        waiting["bare"].append(bare.waiting["intake"])
+    model_mean, bare_mean = (sum(w) / len(w) for w in (waiting["model"], waiting["bare"]))
+    # the busiest queue is long in both, and about as long
+    assert math.isclose(model_mean, bare_mean, rel_tol=0.35)
+    assert model_mean > 2.0
