@@ -44,13 +44,12 @@ from simulator.domain.model import (
     History,
     Observation,
     Outcome,
-    Recollection,
     Request,
     Stage,
     Verdict,
 )
-from simulator.domain.safeguards import Memory
-from simulator.domain.signals import ReviewContext, observe, remember
+from simulator.domain.signals import ReviewContext, observe
+from simulator.world.casefiles import CaseFiles, Standing
 from simulator.world.requesters import (
     MAX_CHANNEL_STAGES,
     STAGE_INDEX,
@@ -117,82 +116,8 @@ class Ending:
     redirected: bool = False  # a false emergency seen through, sent on to MLA
 
 
-class Standing:
-    """What the requested State currently holds about one requester: read afresh at every review.
-
-    ``context`` changes when the requester's record moves (reputation); ``escalated`` when monitoring
-    flags it (full route, full thoroughness).
-    """
-
-    __slots__ = ("context", "escalated")
-
-    def __init__(self, context: ReviewContext) -> None:
-        self.context = context
-        self.escalated = False
-
-
 Command = Review | Decided | Wait | Resubmitted
 Life = Generator[Command, Any, Ending]
-
-
-_NOTHING = Recollection()
-
-
-class CaseFiles:
-    """The requested State's case files for one run: findings by request or by person (``memory``).
-
-    Refusals other requested States share (``information_sharing``) are filed by person, and recalled
-    with the State's own findings unless it keeps no case files at all (memory ``none``).
-    """
-
-    def __init__(self, memory: Memory) -> None:
-        self.memory = memory
-        self._files: dict[tuple[str, object], Recollection] = {}
-        self._shared: dict[str, Recollection] = {}
-
-    def _key(self, request: Request) -> tuple[str, object] | None:
-        if self.memory is Memory.SAME_TARGET and request.truth.person:
-            return ("person", request.truth.person)
-        if self.memory is Memory.NONE:
-            return None
-        return ("request", request.id)
-
-    def recall(self, request: Request) -> Recollection | None:
-        key = self._key(request)
-        if key is None:
-            return None
-        own = self._files.get(key)
-        if self._shared:
-            shared = self._shared.get(request.truth.person)
-            if shared is not None:
-                return shared if own is None else merge(own, shared)
-        return own
-
-    def record(self, request: Request, observation: Observation, decision: Decision) -> None:
-        key = self._key(request)
-        if key is not None:
-            known = self._files.get(key, _NOTHING)
-            found = remember(known, observation, decision, request.id)
-            if found is not known:  # something learned: a new file (a file never changes in place)
-                self._files[key] = found
-
-    def share(self, request: Request, observation: Observation, decision: Decision) -> None:
-        """File what another requested State found when it refused ``request`` (by person)."""
-        if self.memory is Memory.NONE or not request.truth.person:
-            return
-        known = self._shared.get(request.truth.person, Recollection())
-        self._shared[request.truth.person] = remember(known, observation, decision, request.id)
-
-
-def merge(own: Recollection, shared: Recollection) -> Recollection:
-    """One recollection from the State's own case file and what other States shared."""
-    return Recollection(
-        conduct_seen=own.conduct_seen or shared.conduct_seen,
-        recognised=own.recognised or shared.recognised,
-        persecution_findings=len(own.persecution_requests | shared.persecution_requests),
-        requests=tuple(sorted({*own.requests, *shared.requests})),
-        persecution_requests=own.persecution_requests | shared.persecution_requests,
-    )
 
 
 def conditional_grant(stage: Stage, pid: str | None) -> Decision:
