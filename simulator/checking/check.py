@@ -17,17 +17,12 @@ The search is deterministic for a seed, and writes no hypothesis database.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import attrs
 from attrs import frozen
-from hypothesis import HealthCheck, Phase, Verbosity, reject, settings
-from hypothesis import given as for_all
-from hypothesis import seed as with_seed
+from hypothesis import reject
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import Unsatisfiable
 
 from simulator.checking import estimates, learning
@@ -42,22 +37,18 @@ from simulator.checking.properties import (
     first_observation,
     run_case,
 )
+from simulator.checking.search import LazyRounds, Violation, search
 from simulator.checking.strategies import (
-    UNTIMED_SERVICE,
     can_match,
     cases,
-    fine_unit,
     shared_refusals,
-    slot_value,
     stricter,
 )
-from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.safeguards import Safeguards
 from simulator.experiments import display
 from simulator.experiments.executors import Backend, Serial, backend
 from simulator.experiments.run import expected_requests
 from simulator.experiments.stats import Estimate, estimate
-from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 from simulator.world.scenario import Scenario
 
 
@@ -86,116 +77,6 @@ class PropertyResult:
     @property
     def failed(self) -> bool:
         return self.status in ("violated", "inconclusive")
-
-
-class _Violation(AssertionError):
-    pass
-
-
-@contextmanager
-def _private_storage():
-    """Keep hypothesis's files (example database, caches) out of the user's directory."""
-    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home, _no_local_constants():
-        set_hypothesis_home_dir(home)
-        try:
-            yield
-        finally:
-            set_hypothesis_home_dir(None)
-
-
-@contextmanager
-def _no_local_constants():
-    """Keep the search independent of which of mlasim's modules happen to be loaded.
-
-    Hypothesis seeds its draws with number and string literals it finds in the *local* modules
-    loaded (those outside site-packages): with mlasim installed editable, loading one more module of
-    it (or adding a literal anywhere in it) would change what a check finds for the same seed. The
-    search here sees no local constants, only hypothesis's own.
-    """
-    try:
-        from hypothesis.internal.conjecture import providers
-
-        original = providers._get_local_constants
-    except (ImportError, AttributeError):  # another hypothesis version: nothing to switch off
-        yield
-        return
-    providers._get_local_constants = providers.Constants
-    providers.CONSTANTS_CACHE.cache.clear()
-    try:
-        yield
-    finally:
-        providers._get_local_constants = original
-        providers.CONSTANTS_CACHE.cache.clear()
-
-
-def _search(strategy, test, max_examples: int, seed: int) -> None:
-    run = settings(
-        max_examples=max_examples,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        suppress_health_check=list(HealthCheck),
-        verbosity=Verbosity.quiet,
-        print_blob=False,
-        report_multiple_bugs=False,
-        # no "explain" phase: it costs more than the search and the trace explains the example
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-    )(with_seed(seed)(for_all(strategy)(test)))
-    with _private_storage():
-        run()
-
-
-class _LazyBlock(Sequence):
-    """One round's draws, each drawn from hypothesis only when the life first reads it.
-
-    Draws shrink towards 0, which means "nothing unusual": every chance event happens but a
-    postponement. For the first round, whether the reviewer sees through the disguise and whether it
-    recognises the person are drawn as events with their probability for this request (``events``),
-    so that hypothesis can aim at a combination of signals instead of waiting for it by chance; there
-    they shrink towards "not seen".
-    """
-
-    def __init__(self, data: st.DataObject, events: dict[int, float] | None = None) -> None:
-        self.data = data
-        self.events = events or {}
-        self.values: dict[int, float] = {}
-
-    def __len__(self) -> int:
-        return ROUND_SLOTS
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(ROUND_SLOTS))]
-        if index >= RoundSlot.SERVICE:
-            return UNTIMED_SERVICE
-        if index not in self.values:
-            self.values[index] = self._draw(index)
-        return self.values[index]
-
-    def _draw(self, index: int) -> float:
-        value = self.data.draw(fine_unit)
-        if index in self.events:
-            p = self.events[index]
-            happens = self.data.draw(st.booleans())
-            return value * p if happens else p + value * (1.0 - p)
-        return slot_value(index, value)
-
-
-class _LazyRounds:
-    """Round draws drawn from hypothesis only when a round happens (most lives have one or two)."""
-
-    def __init__(self, data: st.DataObject, case: Case) -> None:
-        self.data = data
-        visibility = load_catalogue().targets[case.request.truth.target].visibility
-        self.first_events = {RoundSlot.TARGET_RECOGNITION: visibility * case.thoroughness}
-        if case.request.truth.conduct != case.request.submission.offence:
-            self.first_events[RoundSlot.SEE_THROUGH] = (1.0 - case.request.truth.disguise) * case.thoroughness
-        self.blocks: list[_LazyBlock] = []
-
-    def __call__(self, index: int) -> Sequence[float]:
-        while len(self.blocks) <= index:
-            self.blocks.append(_LazyBlock(self.data, None if self.blocks else self.first_events))
-        return self.blocks[index]
 
 
 def strata(scenario: Scenario, given: Given) -> list[Given]:
@@ -286,7 +167,7 @@ def _search_stratum(
         case, other, data = drawn
         if scenario.several and requested not in scenario.holders(case.request.truth.target):
             reject()  # its data are not with this State's providers: no request goes there
-        case = attrs.evolve(case, rounds=_LazyRounds(data, case))
+        case = attrs.evolve(case, rounds=LazyRounds(data, case))
         if prop.scope == "monotonicity":
             found = _monotonicity(scenario, prop, case, other)
         elif prop.scope == "sharing":
@@ -299,11 +180,11 @@ def _search_stratum(
             state["tried"] += 1
         if isinstance(found, Counterexample):
             state["failing"] = found
-            raise _Violation
+            raise Violation
 
     try:
-        _search(strategy, test, max_examples, seed)
-    except _Violation:
+        search(strategy, test, max_examples, seed)
+    except Violation:
         return state["tried"], state["failing"]
     except Unsatisfiable:
         pass

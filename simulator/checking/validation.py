@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.checking.properties import read_properties
+from simulator.checking.reading import read_properties
 from simulator.experiments.designs import design_from_file
 from simulator.experiments.sweeps import design_problems
 from simulator.files.loader import read_toml

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.checking.properties import read_properties
+from simulator.checking.reading import read_properties
 from simulator.cli.common import (
     Quiet,
     ScenarioFile,

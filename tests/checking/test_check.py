@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.checking.check import check_property
-from simulator.checking.properties import Expect, Given, Property, library, read_properties
+from simulator.checking.properties import Expect, Given, Property
+from simulator.checking.reading import library, read_properties
 from simulator.cli import app
 from simulator.domain.model import GRANT_VERDICTS
 from simulator.files.loader import load_scenario, read_toml

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from simulator.checking.check import check
 from simulator.checking.estimates import matching_shares
-from simulator.checking.properties import read_properties
+from simulator.checking.reading import read_properties
 from simulator.cli import app
 from simulator.experiments.executors import Serial
 from simulator.files.loader import load_scenario, read_toml

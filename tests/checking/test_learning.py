@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from simulator.checking.check import check_property
 from simulator.checking.learning import clean_requesters, monitoring_states, sharing_not_applicable
-from simulator.checking.properties import library
+from simulator.checking.reading import library
 from simulator.cli import app
 from simulator.domain.model import Stage
 from simulator.files.loader import load_scenario

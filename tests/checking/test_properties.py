@@ -16,9 +16,8 @@ from simulator.checking.properties import (
     Property,
     emergency_seen_through,
     evaluate,
-    library,
-    read_properties,
 )
+from simulator.checking.reading import library, read_properties
 from simulator.cli import app
 from simulator.domain.channels import decide_channel
 from simulator.domain.model import Measure, Request, Submission, Truth, Verdict

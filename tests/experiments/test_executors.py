@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.checking.estimates import matching_shares
-from simulator.checking.properties import read_properties
+from simulator.checking.reading import read_properties
 from simulator.experiments import executors
 from simulator.experiments.comparison import compare_batch
 from simulator.experiments.executors import (

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulator.checking.check import check
-from simulator.checking.properties import read_properties
+from simulator.checking.reading import read_properties
 from simulator.experiments import designs, sweeps
 from simulator.experiments.comparison import compare
 from simulator.experiments.run import run

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from simulator.checking.check import check_property
-from simulator.checking.properties import library, read_properties
+from simulator.checking.reading import library, read_properties
 from simulator.files.loader import read_toml
 from simulator.reporting.check import as_json, as_table
 from tests.conftest import BASELINE, practice_before

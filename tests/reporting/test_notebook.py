@@ -6,7 +6,7 @@ from __future__ import annotations
 # ``import simulator`` no longer does, so that workers start fast).
 from simulator import SweepResult, load_scenario, run
 from simulator.checking.check import check
-from simulator.checking.properties import read_properties
+from simulator.checking.reading import read_properties
 from simulator.files.loader import read_toml
 from tests.reporting.conftest import SMALL
 

@@ -1,0 +1,137 @@
+"""The hypothesis search behind ``mlasim check``, kept apart from what it searches for.
+
+- :func:`search` runs one hypothesis search, deterministic for a seed, writing no example database
+  and seeing none of mlasim's own literals (:func:`no_local_constants`), so that what a check finds
+  depends only on the scenario, the property and the seed;
+- :class:`LazyRounds` and :class:`LazyBlock` give a request's life its draws round by round, each
+  drawn from hypothesis only when the life first reads it (most lives have one or two rounds), and
+  aim the first round's chance events (a disguise seen through, a person recognised) at the
+  combinations a property is about.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import given as for_all
+from hypothesis import seed as with_seed
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+
+from simulator.checking.properties import Case
+from simulator.checking.strategies import UNTIMED_SERVICE, fine_unit, slot_value
+from simulator.domain.catalogue import load as load_catalogue
+from simulator.world.requesters import ROUND_SLOTS, RoundSlot
+
+
+class Violation(AssertionError):
+    pass
+
+
+@contextmanager
+def private_storage():
+    """Keep hypothesis's files (example database, caches) out of the user's directory."""
+    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home, no_local_constants():
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
+
+
+@contextmanager
+def no_local_constants():
+    """Keep the search independent of which of mlasim's modules happen to be loaded.
+
+    Hypothesis seeds its draws with number and string literals it finds in the *local* modules
+    loaded (those outside site-packages): with mlasim installed editable, loading one more module of
+    it (or adding a literal anywhere in it) would change what a check finds for the same seed. The
+    search here sees no local constants, only hypothesis's own.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+
+        original = providers._get_local_constants
+    except (ImportError, AttributeError):  # another hypothesis version: nothing to switch off
+        yield
+        return
+    providers._get_local_constants = providers.Constants
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
+def search(strategy, test, max_examples: int, seed: int) -> None:
+    run = settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        report_multiple_bugs=False,
+        # no "explain" phase: it costs more than the search and the trace explains the example
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    )(with_seed(seed)(for_all(strategy)(test)))
+    with private_storage():
+        run()
+
+
+class LazyBlock(Sequence):
+    """One round's draws, each drawn from hypothesis only when the life first reads it.
+
+    Draws shrink towards 0, which means "nothing unusual": every chance event happens but a
+    postponement. For the first round, whether the reviewer sees through the disguise and whether it
+    recognises the person are drawn as events with their probability for this request (``events``),
+    so that hypothesis can aim at a combination of signals instead of waiting for it by chance; there
+    they shrink towards "not seen".
+    """
+
+    def __init__(self, data: st.DataObject, events: dict[int, float] | None = None) -> None:
+        self.data = data
+        self.events = events or {}
+        self.values: dict[int, float] = {}
+
+    def __len__(self) -> int:
+        return ROUND_SLOTS
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(ROUND_SLOTS))]
+        if index >= RoundSlot.SERVICE:
+            return UNTIMED_SERVICE
+        if index not in self.values:
+            self.values[index] = self._draw(index)
+        return self.values[index]
+
+    def _draw(self, index: int) -> float:
+        value = self.data.draw(fine_unit)
+        if index in self.events:
+            p = self.events[index]
+            happens = self.data.draw(st.booleans())
+            return value * p if happens else p + value * (1.0 - p)
+        return slot_value(index, value)
+
+
+class LazyRounds:
+    """Round draws drawn from hypothesis only when a round happens (most lives have one or two)."""
+
+    def __init__(self, data: st.DataObject, case: Case) -> None:
+        self.data = data
+        visibility = load_catalogue().targets[case.request.truth.target].visibility
+        self.first_events = {RoundSlot.TARGET_RECOGNITION: visibility * case.thoroughness}
+        if case.request.truth.conduct != case.request.submission.offence:
+            self.first_events[RoundSlot.SEE_THROUGH] = (1.0 - case.request.truth.disguise) * case.thoroughness
+        self.blocks: list[LazyBlock] = []
+
+    def __call__(self, index: int) -> Sequence[float]:
+        while len(self.blocks) <= index:
+            self.blocks.append(LazyBlock(self.data, None if self.blocks else self.first_events))
+        return self.blocks[index]
