@@ -40,7 +40,6 @@ from simulator.domain import rules
 from simulator.domain.model import Channel, Measure, Observation, Request, Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
-from simulator.world.authority import offered_channels
 from simulator.world.lifecycle import CaseFiles, Decided, Ending, channel_life, life, settle
 from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
@@ -208,6 +207,8 @@ def fast_route(case: Case, scenario: Scenario):
     channel = as_lived(case.request).submission.channel
     if channel is Channel.MLA:
         return None
+    from simulator.world.authority import offered_channels  # SimPy's: loaded when a life is run
+
     route = offered_channels(scenario.requested_state).get(channel)
     return None if route is None else route.route
 

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 import typer
 
 from simulator.cli.common import Replications, Scheduler, Seed, Workers, app, emit, fail, user_errors
-from simulator.experiments.run import run as run_experiment
 from simulator.files.loader import load_scenario
 from simulator.reporting import documents
 
@@ -76,6 +75,8 @@ def report(
     with user_errors():
         if source.suffix == ".toml":
             scenario = load_scenario(source)
+            from simulator.experiments.run import run as run_experiment  # loads the simulation
+
             result = run_experiment(scenario, replications, seed, workers, scheduler)
             kind, document = "run", documents.run_document(result, command_line())
         else:
