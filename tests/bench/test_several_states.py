@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench.conftest import Kept, load_bench
 
 
 @pytest.fixture(scope="module")
 def bench():
-    path = ROOT / "bench" / "several_states.py"
-    spec = importlib.util.spec_from_file_location("several_states_bench", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-class Kept:
-    def put(self, measured):
-        self.measured = measured
+    return load_bench("several_states")
 
 
 def test_the_one_state_scenario_has_the_same_requesters_and_all_the_staff(bench):

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench.conftest import Kept, load_bench
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("throughput_bench", ROOT / "bench" / "throughput.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-class Kept:
-    def put(self, measured):
-        self.measured = measured
+    return load_bench("throughput")
 
 
 def test_every_class_routes_with_probabilities(bench):
