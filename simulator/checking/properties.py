@@ -33,14 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import attrs
 from attrs import frozen
 
 from simulator.domain import rules
-from simulator.domain.model import Channel, Measure, Observation, Request, Verdict
+from simulator.domain.model import Channel, Observation, Request, Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
-from simulator.world.lifecycle import CaseFiles, Decided, Ending, channel_life, life, settle
+from simulator.world.lifecycle import CaseFiles, Decided, Ending, as_lived, fast_route, lived, settle
 from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
 
@@ -194,40 +193,26 @@ def first_observation(case: Case, scenario: Scenario) -> Observation:
     return observe(case.request, context_for(scenario, case.requester), case.thoroughness, draws)
 
 
-def as_lived(request: Request) -> Request:
-    """The request as the simulation submits it: a request for preservation is a preservation (Art 42)."""
-    submission = request.submission
-    if submission.measure is Measure.PRESERVATION and submission.channel is Channel.MLA:
-        return request.amended(attrs.evolve(submission, channel=Channel.PRESERVATION), request.truth)
-    return request
-
-
-def fast_route(case: Case, scenario: Scenario):
-    """The route of ``case``'s fast channel at the requested State (None: it goes through MLA)."""
-    channel = as_lived(case.request).submission.channel
-    if channel is Channel.MLA:
-        return None
+def channels_of(scenario: Scenario):
+    """The fast channels the scenario's (first) requested State offers."""
     from simulator.world.authority import offered_channels  # SimPy's: loaded when a life is run
 
-    route = offered_channels(scenario.requested_state).get(channel)
-    return None if route is None else route.route
+    return offered_channels(scenario.requested_state)
 
 
 def steps_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None):
     """The life of ``case`` at the scenario's (first) requested State, as the simulation lives it."""
-    requested = scenario.requested_state
-    context = context_for(scenario, case.requester)
-    route = fast_route(case, scenario)
-    request = as_lived(case.request)
-    if route is not None:
-        routing = case.routing if case.routing is not None else [0.5] * ROUTING_SLOTS
-        return channel_life(
-            request, case.requester, requested, context, case.draws_for_round, list(routing), route,
-            case_files,
-        )  # fmt: skip
-    if request.submission.channel is not Channel.MLA:  # a channel this State does not offer
-        request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
-    return life(request, case.requester, requested, context, case.draws_for_round, case_files)
+    routing = case.routing if case.routing is not None else [0.5] * ROUTING_SLOTS
+    return lived(
+        case.request,
+        case.requester,
+        scenario.requested_state,
+        context_for(scenario, case.requester),
+        case.draws_for_round,
+        list(routing),
+        channels_of(scenario),
+        case_files,
+    )
 
 
 def ending_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None) -> tuple[Ending, tuple]:
@@ -268,7 +253,8 @@ def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | Non
         return None
     if prop.scope == "decision":
         outcome, commands = run_case(case, scenario, first_pass_only=True)
-        channel = case.request.submission.channel.value if fast_route(case, scenario) else "mla"
+        fast = fast_route(case.request, channels_of(scenario))
+        channel = as_lived(case.request).submission.channel.value if fast else "mla"
     else:
         ending, commands = ending_of(case, scenario)
         outcome, channel = ending.outcome.value, ending.channel.value

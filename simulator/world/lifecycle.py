@@ -28,7 +28,7 @@ Both therefore follow exactly the same flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import attrs
@@ -57,9 +57,10 @@ from simulator.world.requesters import (
     RoutingSlot,
     amend_after_consultation,
     answer_information_request,
+    channel_for,
     screening_draws,
 )
-from simulator.world.scenario import RequestedState, RequestingState
+from simulator.world.scenario import ChannelRoute, RequestedState, RequestingState
 
 OUTCOME_OF = {
     Verdict.GRANT: Outcome.GRANTED,
@@ -341,6 +342,48 @@ def channel_life(
         if decision.verdict is Verdict.REFUSE:
             return Ending(Outcome.REFUSED, decision.provision, observation, decision, channel)
     return Ending(CHANNEL_OUTCOME[decision.verdict], decision.provision, observation, decision, channel)
+
+
+def as_lived(request: Request) -> Request:
+    """``request`` on the channel it takes (:func:`~simulator.world.requesters.channel_for`)."""
+    submission = request.submission
+    channel = channel_for(submission.measure, submission.channel)
+    if channel is submission.channel:
+        return request
+    return request.amended(attrs.evolve(submission, channel=channel), request.truth)
+
+
+def fast_route(request: Request, channels: Mapping[Channel, ChannelRoute]) -> tuple[Stage, ...] | None:
+    """The route of the fast channel ``request`` takes, if the requested State offers it (else None:
+    the request goes through MLA)."""
+    channel = as_lived(request).submission.channel
+    offered = channels.get(channel) if channel is not Channel.MLA else None
+    return None if offered is None else offered.route
+
+
+def lived(
+    request: Request,
+    requester: RequestingState,
+    requested: RequestedState,
+    context: ReviewContext | Standing,
+    draws_for_round: Callable[[int], list[float]],
+    routing: list[float],
+    channels: Mapping[Channel, ChannelRoute],
+    case_files: CaseFiles | None = None,
+    narrate: bool = True,
+) -> Life:
+    """The life ``request`` lives at ``requested``, whose fast channels are ``channels``: a fast
+    channel's life where that State offers the channel, else an MLA request's life. The simulation
+    and ``mlasim check`` both take a request's life from here."""
+    request = as_lived(request)
+    route = fast_route(request, channels)
+    if route is not None:
+        return channel_life(
+            request, requester, requested, context, draws_for_round, routing, route, case_files, narrate
+        )
+    if request.submission.channel is not Channel.MLA:  # a channel this State does not offer
+        request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
+    return life(request, requester, requested, context, draws_for_round, case_files, narrate)
 
 
 def settle(

@@ -43,7 +43,7 @@ from simulator.domain.monitoring import SUSPENSION_PROVISION
 from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
 from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority, review_contexts
-from simulator.world.lifecycle import Decided, Ending, Resubmitted, Review, Wait, channel_life, life
+from simulator.world.lifecycle import Decided, Ending, Resubmitted, Review, Wait, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
     FOLLOW_UP_BASE,
@@ -255,25 +255,17 @@ class Pipeline(Aftermath):
     ):
         """The request's life: its decisions are told only when it is traced (see ``narrate``)."""
         requester = self.requesters[request.submission.requester]
-        standing = authority.standings[requester.id]
-        channel = request.submission.channel
-        draws = lambda round_index: round_draws(uniforms, round_index)  # noqa: E731
-        if channel is not Channel.MLA and channel in authority.routes:
-            route = authority.routes[channel].route
-            return channel_life(
-                request,
-                requester,
-                authority.state,
-                standing,
-                draws,
-                routing,
-                route,
-                authority.case_files,
-                traced,
-            )
-        if channel is not Channel.MLA:  # a channel this State does not offer: the request goes by MLA
-            request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
-        return life(request, requester, authority.state, standing, draws, authority.case_files, traced)
+        return lived(
+            request,
+            requester,
+            authority.state,
+            authority.standings[requester.id],
+            lambda round_index: round_draws(uniforms, round_index),
+            routing,
+            authority.routes,
+            authority.case_files,
+            traced,
+        )
 
     def _lifecycle(
         self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority

@@ -160,6 +160,12 @@ def arrival_times(state: RequestingState, horizon_days: float, rng: np.random.Ge
         cumulative += piece_mass
 
 
+def channel_for(measure: Measure, chosen: Channel) -> Channel:
+    """The channel a request takes: a request for the measure ``preservation`` is a preservation
+    (Art 42), whatever channel it was sent on; any other goes on the channel chosen."""
+    return Channel.PRESERVATION if measure is Measure.PRESERVATION else chosen
+
+
 @functools.cache
 def disclosed_measures(measures: Mix) -> Mix:
     """The measures a disclosure request after a preservation asks for: the mix without preservation."""
@@ -218,8 +224,7 @@ def draw_request(
         channels = state.abusive_channels if truth.abusive else state.channels
         if channels is not MLA_ONLY:
             channel = Channel(channels.pick(routing[RoutingSlot.CHANNEL]))
-        if measure is Measure.PRESERVATION:
-            channel = Channel.PRESERVATION
+        channel = channel_for(measure, channel)
         if channel is Channel.PRESERVATION and measure is Measure.PRESERVATION:
             measure = _MEASURES[disclosed_measures(state.measures).pick(routing[RoutingSlot.FOLLOW_MEASURE])]
         if channel is Channel.EMERGENCY and not truth.abusive:
