@@ -46,10 +46,15 @@ import math
 
 from attrs import frozen
 
+from simulator.domain.signals import PERSECUTION_PROVISIONS
+
 #: A finding that is not a refusal: abuse discovered after the data were handed over.
 DISCOVERED_ABUSE = "discovered-abuse"
-#: Provisions whose refusals count as findings by default (persecution grounds).
-FINDING_PROVISIONS = frozenset({"uncc-40-22", "uncc-40-21-b", "uncc-6", DISCOVERED_ABUSE})
+#: Provisions whose refusals count as findings by default (persecution grounds), and a discovery.
+FINDING_PROVISIONS = PERSECUTION_PROVISIONS | {DISCOVERED_ABUSE}
+#: What counts against a requester's record where a State keeps a reputation: a finding, or a false
+#: emergency its 24/7 point of contact saw through (Art 2(o)).
+REPUTATION_FINDINGS = FINDING_PROVISIONS | {"uncc-2-o"}
 SUSPENSION_PROVISION = "monitoring-suspension"
 
 
@@ -61,6 +66,10 @@ class Reputation:
     weight: float = 0.05  # added to the requester's record per finding
     discovery: float = 0.0  # chance an abusive grant is discovered later
     discovery_days: float = 180.0  # mean delay (days) before a discovery (exponential)
+
+    def counts(self, provision: str | None) -> bool:
+        """Whether a refusal (or a discovery) citing ``provision`` moves the record."""
+        return self.enabled and provision in REPUTATION_FINDINGS
 
     def record(self, rights_record: float, findings: int) -> float:
         """The requester's record as reviewers read it after ``findings`` findings."""
@@ -105,6 +114,10 @@ class Monitoring:
     action: MonitoringAction = MonitoringAction.SUSPEND
     escalated_record: float = 0.9  # an escalated requester's record, as its reviewers read it
     findings: frozenset[str] = FINDING_PROVISIONS
+
+    def escalated(self, record: float) -> float:
+        """The record an escalated requester's reviewers read (at least ``escalated_record``)."""
+        return max(record, self.escalated_record)
 
     def counts(self, provision: str | None) -> bool:
         """Whether a refusal (or a discovery) citing ``provision`` is a finding."""

@@ -29,10 +29,6 @@ from simulator.world.distributions import Distribution
 from simulator.world.lifecycle import CaseFiles, Standing
 from simulator.world.scenario import ChannelRoute, RequestedState, Scenario
 
-#: Provisions whose refusals count against a requester's record when the State keeps a reputation:
-#: persecution grounds, abuse discovered after a grant, and a false emergency seen through (Art 2(o)).
-REPUTATION_FINDINGS = frozenset({"uncc-40-22", "uncc-40-21-b", "uncc-6", "discovered-abuse", "uncc-2-o"})
-
 
 class Reviewers:
     """A staffed stage's reviewers: ``staff`` of them, requests queue first come, first served.
@@ -150,13 +146,13 @@ class Authority:
     def record_finding(self, requester: str, provision: str | None) -> None:
         """A finding against ``requester`` (its reputation moves, if the State keeps one)."""
         reputation = self.state.reputation
-        if not reputation.enabled or provision not in REPUTATION_FINDINGS:
+        if not reputation.counts(provision):
             return
         self.findings[requester] += 1
         standing = self.standings[requester]
         record = reputation.record(self.records[requester], self.findings[requester])
         if standing.escalated:
-            record = max(record, self.state.monitoring.escalated_record)
+            record = self.state.monitoring.escalated(record)
         standing.context = attrs.evolve(standing.context, requester_record=record)
 
     def granted_abusive(self, requester: str, counted: bool) -> None:
@@ -169,19 +165,15 @@ class Authority:
         if counted and not request.truth.abusive and not request.truth.flood:
             self.lost[request.submission.requester] += 1
 
-    def monitor(self, requester: str, provision: str | None, decided: bool = True) -> bool:
+    def monitor(self, requester: str, provision: str | None) -> bool:
         """One more observation of ``requester`` (``provision``: what it was refused or found on);
         True when this observation raises the flag."""
         monitoring = self.state.monitoring
-        if not monitoring.enabled or not decided:
+        if not monitoring.enabled:
             return False
-        watch = self.watches[requester]
-        if watch.flagged:
-            self.watches[requester] = watch_observe(monitoring, watch, monitoring.counts(provision))
-            return False
-        watch = watch_observe(monitoring, watch, monitoring.counts(provision))
-        self.watches[requester] = watch
-        if not watch.flagged:
+        before = self.watches[requester]
+        watch = self.watches[requester] = watch_observe(monitoring, before, monitoring.counts(provision))
+        if before.flagged or not watch.flagged:
             return False
         self.flagged_at[requester] = self.env.now
         self.flag_observations[requester] = watch.observations
@@ -190,6 +182,6 @@ class Authority:
         else:
             standing = self.standings[requester]
             standing.escalated = True
-            record = max(standing.context.requester_record, monitoring.escalated_record)
+            record = monitoring.escalated(standing.context.requester_record)
             standing.context = attrs.evolve(standing.context, requester_record=record)
         return True

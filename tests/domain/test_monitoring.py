@@ -155,3 +155,15 @@ def test_the_documented_defaults_flag_after_the_documented_number_of_findings():
     Catches: a change in a default or in the arithmetic of either rule."""
     assert fewest_findings_to_flag(Monitoring()) == 5
     assert fewest_findings_to_flag(Monitoring(rule=MonitoringRule.SPRT)) == 3
+
+
+def test_what_moves_a_record_and_what_an_escalated_reviewer_reads():
+    """Persecution refusals, discoveries and false emergencies count; other refusals do not."""
+    from simulator.domain.monitoring import Monitoring, Reputation
+
+    kept = Reputation(enabled=True)
+    assert kept.counts("uncc-40-22") and kept.counts("discovered-abuse") and kept.counts("uncc-2-o")
+    assert not kept.counts("uncc-40-9") and not kept.counts(None)
+    assert not Reputation(enabled=False).counts("uncc-40-22")
+    watch = Monitoring(escalated_record=0.9)
+    assert watch.escalated(0.5) == 0.9 and watch.escalated(0.95) == 0.95
