@@ -106,7 +106,16 @@ class Outcome(enum.StrEnum):
 
     @property
     def data_handed_over(self) -> bool:
-        return self in (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
+        return self in HANDED_OVER
+
+    @property
+    def decided(self) -> bool:
+        """Granted or refused by the requested State (not withdrawn, preserved or pending)."""
+        return self in HANDED_OVER or self is Outcome.REFUSED
+
+
+#: The outcomes in which data are handed over.
+HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
 
 
 #: Protected grounds a persecution can rest on. UNCC Art 40(22) lists the first seven only.

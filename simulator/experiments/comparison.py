@@ -27,7 +27,7 @@ import numpy as np
 from attrs import frozen
 
 from simulator import __version__
-from simulator.domain.model import Outcome
+from simulator.domain.model import HANDED_OVER, Outcome
 from simulator.experiments import display
 from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, tasks_for
@@ -41,7 +41,7 @@ from simulator.world.tally import HEADLINE_METRICS, RequestOutcomes, metric_rang
 COMPARED = tuple(m for m in HEADLINE_METRICS if m.kind != "count" or m.name == "backlog_at_end")
 PRECISION_METRIC = "abuse_pass_through"
 
-_GRANTED = {RequestOutcomes.OUTCOME_CODE[o] for o in (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)}
+_GRANTED = {RequestOutcomes.OUTCOME_CODE[o] for o in HANDED_OVER}
 _REFUSED = RequestOutcomes.OUTCOME_CODE[Outcome.REFUSED]
 
 

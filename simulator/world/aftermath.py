@@ -35,9 +35,6 @@ from simulator.world.lifecycle import Ending
 from simulator.world.requesters import ROUTING_SLOTS, SLOTS_PER_REQUEST, RoutingSlot, follow_up_request
 from simulator.world.streams import stream
 
-_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
-_DECIDED = (*_HANDED_OVER, Outcome.REFUSED)
-
 
 class Aftermath:
     """The part of :class:`~simulator.world.pipeline.Pipeline` that handles a request's end.
@@ -73,12 +70,12 @@ class Aftermath:
             authority.monitor(requester, "uncc-2-o")
         if outcome is Outcome.REFUSED:
             authority.record_finding(requester, provision)
-        if outcome in _DECIDED and provision != SUSPENSION_PROVISION:
+        if outcome.decided and provision != SUSPENSION_PROVISION:
             authority.monitor(requester, provision if outcome is Outcome.REFUSED else None)
         if routing is None:
             return
         abusive = request.truth.abusive
-        if outcome in _HANDED_OVER and abusive:
+        if outcome.data_handed_over and abusive:
             authority.granted_abusive(requester, tally.counts(request))
             reputation = authority.state.reputation
             if reputation.enabled and routing[RoutingSlot.DISCOVERY] < reputation.discovery:
@@ -95,7 +92,7 @@ class Aftermath:
             self._follow(request, delay, follows="disclosure")
             return
         adversary = self.adversaries.get(requester)
-        if adversary is None or not abusive or outcome not in _DECIDED:
+        if adversary is None or not abusive or not outcome.decided:
             return
         adversary.learn(request, authority.id, outcome is not Outcome.REFUSED)
         if outcome is Outcome.REFUSED:

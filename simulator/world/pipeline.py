@@ -69,9 +69,6 @@ TraceHook = Callable[[Request, str, dict], None]
 #: Called with the simulated day, every few simulated days (a progress display; see ``simulate``).
 DayHook = Callable[[float], None]
 
-_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
-_DECIDED = (*_HANDED_OVER, Outcome.REFUSED)
-
 
 class Pipeline(Aftermath):
     """One replication: SimPy environment, the requested States, arrivals and request lifecycles."""

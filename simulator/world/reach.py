@@ -19,12 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.domain.model import Channel, Outcome
+from simulator.domain.model import HANDED_OVER, Channel, Outcome
 
 if TYPE_CHECKING:
     from simulator.world.tally import Tally
-
-_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -54,7 +52,7 @@ def route_metrics(tally: Tally) -> dict[str, float]:
     for requested in tally.requested:
         prefix = f"requested.{requested}."
         for truth in (True, False):
-            granted = sum(tally.by_requested[requested, truth, o] for o in _HANDED_OVER)
+            granted = sum(tally.by_requested[requested, truth, o] for o in HANDED_OVER)
             refused = tally.by_requested[requested, truth, Outcome.REFUSED]
             name = _truth(truth)
             row[prefix + f"{name}_submitted"] = float(tally.submitted_to[requested, truth])

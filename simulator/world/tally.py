@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from simulator.domain.model import Channel, Measure, Outcome, Request, Stage
+from simulator.domain.model import HANDED_OVER, Channel, Measure, Outcome, Request, Stage
 from simulator.world.reach import route_metrics
 from simulator.world.records import Occupancy, RequestOutcomes, StageOccupancy
 from simulator.world.sketch import Quantiles
@@ -124,9 +124,6 @@ def metric_range(name: str) -> tuple[float, float]:
 def ratio(numerator: float, denominator: float) -> float:
     """numerator / denominator, NaN when nothing was counted (left out of the interval)."""
     return numerator / denominator if denominator else math.nan
-
-
-_HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
 
 
 def _truth(abusive: bool) -> str:
@@ -321,11 +318,7 @@ class Tally:
     def _outcomes(self, abusive: bool, requester: str | None = None) -> dict[str, int]:
         states = self.requesters if requester is None else (requester,)
         submitted = sum(self.submitted[s, abusive] for s in states)
-        granted = sum(
-            self.ended[s, abusive, o]
-            for s in states
-            for o in (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
-        )
+        granted = sum(self.ended[s, abusive, o] for s in states for o in HANDED_OVER)
         refused = sum(self.ended[s, abusive, Outcome.REFUSED] for s in states)
         withdrawn = sum(self.ended[s, abusive, Outcome.WITHDRAWN] for s in states)
         preserved = sum(self.ended[s, abusive, Outcome.PRESERVED] for s in states)

@@ -39,3 +39,12 @@ def test_decisions_are_frozen():
     assert not decision.grants
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         decision.verdict = Verdict.GRANT  # type: ignore[misc]
+
+
+def test_decided_means_granted_or_refused_and_handed_over_means_granted():
+    """Preserved, withdrawn and pending requests are neither decided nor handed over."""
+    from simulator.domain.model import HANDED_OVER, Outcome
+
+    assert {o for o in Outcome if o.decided} == {*HANDED_OVER, Outcome.REFUSED}
+    assert {o for o in Outcome if o.data_handed_over} == set(HANDED_OVER)
+    assert not Outcome.PRESERVED.data_handed_over and not Outcome.PRESERVED.decided
