@@ -9,6 +9,15 @@ from simulator.experiments.stats import Estimate
 from simulator.reporting.run import as_csv, as_table, format_estimate
 from tests.conftest import build, document
 
+#: A sweep manifest of two configurations, as the sweep table reads it.
+TWO_CONFIGURATIONS = {
+    "scenario": "s",
+    "configurations": [{}, {}],
+    "replications": 2,
+    "seed": 1,
+    "backend": "serial",
+}
+
 
 def test_estimates_are_printed_with_their_interval():
     assert format_estimate(Estimate(0.312, 0.281, 0.343, 20), "share") == "31.2% [28.1%, 34.3%]"
@@ -61,13 +70,7 @@ def test_sweep_table_marks_configurations_with_too_many_pending():
             "legitimate_withdrawn.mean": 0.0,
         }
 
-    manifest = {
-        "scenario": "s",
-        "configurations": [{}, {}],
-        "replications": 2,
-        "seed": 1,
-        "backend": "serial",
-    }
+    manifest = TWO_CONFIGURATIONS
     text = sweep_table(pd.DataFrame([row("calm", 0.05), row("swamped", 0.6)]), manifest)
     assert "swamped (!)" in text and "calm (!)" not in text
     assert "(!) warning: in 1 configuration(s) more than 20%" in text
@@ -99,13 +102,7 @@ def test_sweep_table_marks_a_saturated_configuration():
         "backlog.arrivals_second_half.mean": 100.0,
         "backlog_at_end.mean": 150.0,
     }
-    manifest = {
-        "scenario": "s",
-        "configurations": [{}, {}],
-        "replications": 2,
-        "seed": 1,
-        "backend": "serial",
-    }
+    manifest = TWO_CONFIGURATIONS
     text = sweep_table(pd.DataFrame([calm, swamped]), manifest)
     assert "swamped (!)" in text and "calm (!)" not in text
     assert "the backlog grew through the horizon without clearing" in text
