@@ -122,8 +122,8 @@ class Network:
 def network_of(scenario, lives: int = PILOT_LIVES) -> Network:
     """The scenario as an open queueing network, its routing counted from instant lives (settle)."""
     from simulator.domain.model import Stage
+    from simulator.world.authority import review_contexts
     from simulator.world.lifecycle import Review, Wait, life, settle
-    from simulator.world.pipeline import review_contexts
     from simulator.world.requesters import SLOTS_PER_REQUEST, draw_request, round_draws
 
     requested = scenario.requested_state

@@ -42,7 +42,7 @@ from simulator.domain.model import Channel, Measure, Outcome, Request
 from simulator.domain.monitoring import SUSPENSION_PROVISION
 from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
 from simulator.world.aftermath import Aftermath
-from simulator.world.authority import Authority, review_contexts
+from simulator.world.authority import Authority
 from simulator.world.lifecycle import Decided, Ending, Resubmitted, Review, Wait, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
@@ -59,7 +59,7 @@ from simulator.world.scenario import MLA_ONLY, RequestingState, Scenario
 from simulator.world.streams import stream
 from simulator.world.tally import Tally
 
-__all__ = ["Pipeline", "TraceHook", "review_contexts", "simulate"]
+__all__ = ["Pipeline", "TraceHook", "simulate"]
 
 ATTRIBUTE_BATCH = 256
 _DESK = int(RoutingSlot.DESK_SERVICE)
@@ -98,11 +98,10 @@ class Pipeline(Aftermath):
         }
         self.cases: dict[int, Case] = {}
         # what a one-State caller reads: the (first) requested State's stages and case files
-        self.plans = {
+        # the hot path's look-up: the (first or only) requested State's MLA stages, by stage
+        self.mla_plans = {
             stage: plan for (channel, stage), plan in self.first.plans.items() if channel is Channel.MLA
         }
-        self.case_files = self.first.case_files
-        self.contexts = review_contexts(scenario)
         self._next_id = 0
         self._next_flood = FLOOD_BASE
 
@@ -274,7 +273,7 @@ class Pipeline(Aftermath):
         the review's thoroughness. This loop is the hot path of a run: it is written out flat.
         """
         env = self.env
-        mla_plans = self.plans if authority is self.first else None
+        mla_plans = self.mla_plans if authority is self.first else None
         plans = authority.plans
         tally = self.tally
         stages = tally.stages

@@ -8,8 +8,9 @@ from simulator.domain.model import Channel, Measure, Outcome, Request, Stage, Su
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import Discrimination, EssentialInterests, Memory
 from simulator.files.loader import load_scenario
+from simulator.world.authority import review_contexts
 from simulator.world.lifecycle import CaseFiles, Decided, Resubmitted, Review, Wait, life, settle
-from simulator.world.pipeline import Pipeline, review_contexts
+from simulator.world.pipeline import Pipeline
 from simulator.world.requesters import FOLLOW_UP_BASE, RoundSlot, round_draws
 from simulator.world.tally import Tally
 from tests.conftest import BASELINE
