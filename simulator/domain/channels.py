@@ -116,6 +116,10 @@ class PreservationRules:
     grounds: frozenset[str] = frozenset({"uncc-40-21-b"})  # 42(5) (cross-reference unverified)
     retention_days: float = MIN_RETENTION_DAYS  # 42(7): at least 60, then pending the disclosure request
 
+    def lapses(self, days_to_disclosure: float) -> bool:
+        """Whether the data are no longer kept when the disclosure request comes (42(7))."""
+        return days_to_disclosure > self.retention_days
+
 
 @frozen
 class ExpeditedDisclosureRules:

@@ -46,6 +46,7 @@ import math
 
 from attrs import frozen
 
+from simulator.domain.model import Decision, Stage, Verdict
 from simulator.domain.signals import PERSECUTION_PROVISIONS
 
 #: A finding that is not a refusal: abuse discovered after the data were handed over.
@@ -203,3 +204,13 @@ def fewest_findings_to_flag(monitoring: Monitoring) -> int:
         watch = observe(monitoring, watch, True)
         n += 1
     return n
+
+
+def suspension_refusal() -> Decision:
+    """The decision on any request of a requester whose cooperation monitoring suspended."""
+    return Decision(
+        Verdict.REFUSE,
+        Stage.INTAKE,
+        SUSPENSION_PROVISION,
+        "cooperation suspended after monitoring flagged the requester",
+    )

@@ -87,8 +87,7 @@ class Aftermath:
         if outcome is Outcome.PRESERVED:
             state = self.requesters[requester]
             delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
-            retention = authority.state.channel_rules.preservation.retention_days
-            tally.preserved(request, lapsed=delay > retention)
+            tally.preserved(request, lapsed=authority.state.channel_rules.preservation.lapses(delay))
             self._follow(request, delay, follows="disclosure")
             return
         adversary = self.adversaries.get(requester)

@@ -39,7 +39,7 @@ import numpy as np
 import simpy
 
 from simulator.domain.model import Channel, Measure, Outcome, Request
-from simulator.domain.monitoring import SUSPENSION_PROVISION
+from simulator.domain.monitoring import suspension_refusal
 from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
 from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority
@@ -239,8 +239,9 @@ class Pipeline(Aftermath):
             self.trace_hook(request, "arrived", {"day": self.env.now, "requested": authority.id})
         if requester in authority.suspended:
             authority.lost_to_suspension(request, self.tally.counts(request))
-            decision = "cooperation suspended after monitoring flagged the requester"
-            self._ended(request, Ending(Outcome.REFUSED, SUSPENSION_PROVISION), authority, routing, decision)
+            refusal = suspension_refusal()
+            ending = Ending(Outcome.REFUSED, refusal.provision, decision=refusal)
+            self._ended(request, ending, authority, routing, refusal.reason)
             return
         if routing is None:
             routing = [0.5] * ROUTING_SLOTS

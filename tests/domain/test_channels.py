@@ -307,3 +307,11 @@ def test_the_mla_channel_is_not_decided_at_the_desk():
         decide_channel(Channel.MLA, observation, Safeguards(), ChannelRules(), ScreeningDraws())
     with pytest.raises(ValueError):
         ChannelRules().of(Channel.MLA)
+
+
+def test_preserved_data_lapse_only_after_the_retention_period():
+    """Art 42(7): kept at least the retention period; a disclosure request after it finds nothing kept."""
+    from simulator.domain.channels import PreservationRules
+
+    rules = PreservationRules(retention_days=90.0)
+    assert not rules.lapses(90.0) and rules.lapses(90.5)

@@ -167,3 +167,15 @@ def test_what_moves_a_record_and_what_an_escalated_reviewer_reads():
     assert not Reputation(enabled=False).counts("uncc-40-22")
     watch = Monitoring(escalated_record=0.9)
     assert watch.escalated(0.5) == 0.9 and watch.escalated(0.95) == 0.95
+
+
+def test_a_suspended_requesters_request_is_refused_citing_the_policy():
+    from simulator.domain.model import Stage, Verdict
+    from simulator.domain.monitoring import SUSPENSION_PROVISION, suspension_refusal
+
+    refusal = suspension_refusal()
+    assert (refusal.verdict, refusal.stage, refusal.provision) == (
+        Verdict.REFUSE,
+        Stage.INTAKE,
+        SUSPENSION_PROVISION,
+    )
