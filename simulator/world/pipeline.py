@@ -43,7 +43,8 @@ from simulator.domain.monitoring import suspension_refusal
 from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
 from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority
-from simulator.world.lifecycle import Decided, Ending, Resubmitted, Review, Wait, lived
+from simulator.world.journey import Journey
+from simulator.world.lifecycle import Ending, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
     FOLLOW_UP_BASE,
@@ -245,7 +246,22 @@ class Pipeline(Aftermath):
             return
         if routing is None:
             routing = [0.5] * ROUTING_SLOTS
-        self.env.process(self._lifecycle(request, uniforms, routing, authority))
+        traced = request.case_id == self.trace_id
+        self._drive(request, routing, self._steps(request, uniforms, routing, authority, traced), authority)
+
+    def _drive(self, request: Request, routing: list[float], life, authority: Authority) -> None:
+        """Give the life its time: a :class:`~simulator.world.journey.Journey` (the hot path)."""
+        Journey(
+            self.env,
+            request,
+            routing,
+            life,
+            authority,
+            self.tally,
+            self.mla_plans if authority is self.first else None,
+            self._ended,
+            self.trace_hook if request.case_id == self.trace_id else None,
+        )
 
     def _steps(
         self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority, traced: bool
@@ -263,87 +279,6 @@ class Pipeline(Aftermath):
             authority.case_files,
             traced,
         )
-
-    def _lifecycle(
-        self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority
-    ) -> Iterator[simpy.Event]:
-        """Drive the request's life in simulated time.
-
-        A :class:`~simulator.world.lifecycle.Review` queues for a reviewer at its stage (if the
-        stage is staffed) and takes the drawn service time; the reply sent back into the life is
-        the review's thoroughness. This loop is the hot path of a run: it is written out flat.
-        """
-        env = self.env
-        mla_plans = self.mla_plans if authority is self.first else None
-        plans = authority.plans
-        tally = self.tally
-        stages = tally.stages
-        load_effect = authority.load_effect
-        standing = authority.standings[request.submission.requester]
-        traced = request.case_id == self.trace_id
-        send = self._steps(request, uniforms, routing, authority, traced).send
-        reply = None
-        current = request
-        try:
-            while True:
-                command = send(reply)
-                reply = None
-                kind = type(command)
-                if kind is Review:
-                    if command.channel is Channel.MLA and mla_plans is not None:
-                        plan = mla_plans[command.stage]
-                    else:
-                        plan = plans[command.channel, command.stage]
-                    base = plan.service.quantile(command.service_draw)
-                    server = plan.server
-                    arrived = started = env.now
-                    queue_ahead, thoroughness = 0, 1.0
-                    occupancy = stages.get(plan.stage) or tally.occupancy(plan.stage)
-                    occupancy.join(arrived)
-                    if server is None:
-                        occupancy.start(arrived, arrived)
-                        yield env.timeout(base)
-                    else:
-                        queue_ahead = len(server.queue)
-                        turn = server.take()
-                        if turn is not None:
-                            yield turn
-                        if plan.rushed_under_load and not standing.escalated:
-                            thoroughness = load_effect.thoroughness(authority.waiting(server))
-                        started = env.now
-                        occupancy.start(started, arrived)
-                        tally.waited(command.request, plan.stage, started - arrived, thoroughness)
-                        yield env.timeout(base * thoroughness)
-                        server.done()
-                    occupancy.leave(env.now, arrived)
-                    if traced:
-                        details = {
-                            "stage": plan.stage,
-                            "arrived": arrived,
-                            "started": started,
-                            "queue_ahead": queue_ahead,
-                            "thoroughness": thoroughness,
-                        }
-                        self.trace_hook(command.request, "served", details)
-                    reply = thoroughness
-                elif kind is Wait:
-                    yield env.timeout(command.days)
-                    if traced and command.reason == "postponement":
-                        self.trace_hook(command.request, "postponed", {"day": env.now, "delay": command.days})
-                elif traced:
-                    current = command.request
-                    if kind is Decided:
-                        details = {
-                            "day": env.now,
-                            "observation": command.observation,
-                            "decision": command.decision,
-                        }
-                        self.trace_hook(command.request, "decided", details)
-                    elif kind is Resubmitted:
-                        details = {"day": env.now, "delay": command.delay, "after": command.after}
-                        self.trace_hook(command.request, "resubmitted", details)
-        except StopIteration as stop:
-            self._ended(request, stop.value, authority, routing, shown=current)
 
 
 def simulate(

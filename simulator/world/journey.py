@@ -1,0 +1,196 @@
+"""A request's journey in simulated time: its life's reviews queue for reviewers and take their days.
+
+:mod:`simulator.world.lifecycle` tells a request's life as a sequence of commands (have a reviewer
+at this stage review it, let these days pass, this was decided); a :class:`Journey` gives each
+command its time in the SimPy environment of one replication:
+
+- a :class:`~simulator.world.lifecycle.Review` joins the stage's first-come first-served queue for
+  its reviewers (:class:`~simulator.world.authority.Reviewers`), if the stage is staffed, and takes
+  the drawn service time, shortened when the review is rushed under load; the review's
+  thoroughness is sent back into the life, which decides;
+- a :class:`~simulator.world.lifecycle.Wait` lets the days pass (the requester preparing its
+  answer, a postponement);
+- decisions and resubmissions take no time: they are only reported when the request is traced.
+
+When the life ends, the pipeline's ``_ended`` tallies it and starts what follows.
+
+**Why not a SimPy process.** A run lives about ten thousand of these journeys, each through a
+dozen events, and this is the model's hot path. A :class:`simpy.Process` per request would resume a
+generator (which then resumes the life's own) through SimPy's general machinery at every event; a
+journey instead registers its own method as the callback of the event it waits for, which does the
+same work in about half the time (``bench/throughput.py``). The order of events is SimPy's: a
+journey starts with an event of the same (urgent) priority a process starts with, at the moment
+the process would have been started, and waits on the same timeouts and reviewer turns in the
+same order, so the same seed gives the same numbers to the last bit (``tests/test_pinned.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simpy.core import URGENT
+from simpy.events import Event, Timeout
+
+from simulator.domain.model import Channel, Request
+from simulator.world.authority import Authority
+from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
+
+__all__ = ["Journey"]
+
+
+class Journey:
+    """One request's life driven through simulated time (see the module docstring).
+
+    ``life`` is the request's life (:func:`simulator.world.lifecycle.lived`). When it ends,
+    ``ended(request, ending, authority, routing, shown=...)`` is called with the
+    :class:`~simulator.world.lifecycle.Ending` (``shown``: the request as last amended, for a trace).
+    """
+
+    __slots__ = (
+        "arrived",
+        "authority",
+        "base",
+        "command",
+        "current",
+        "ended",
+        "env",
+        "hook",
+        "mla_plans",
+        "occupancy",
+        "plan",
+        "queue_ahead",
+        "reply",
+        "request",
+        "routing",
+        "send",
+        "standing",
+        "started",
+        "tally",
+        "thoroughness",
+    )
+
+    def __init__(
+        self,
+        env: Any,
+        request: Request,
+        routing: list[float],
+        life: Any,
+        authority: Authority,
+        tally: Any,
+        mla_plans: dict | None,
+        ended: Callable[..., None],
+        hook: Callable[[Request, str, dict], None] | None = None,
+    ) -> None:
+        self.env = env
+        self.send = life.send
+        self.authority = authority
+        self.tally = tally
+        self.mla_plans = mla_plans
+        self.standing = authority.standings[request.submission.requester]
+        self.ended = ended
+        self.hook = hook  # set only for the one case being traced
+        self.request = self.current = request
+        self.routing = routing
+        self.reply = None
+        # Start as a SimPy process starts: an urgent event now (its place in the order of events).
+        start = Event(env)
+        start._ok = True
+        start._value = None
+        start.callbacks.append(self._resume)
+        env.schedule(start, URGENT)
+
+    def _resume(self, _event: Event) -> None:
+        """Go on with the life until it waits for something, or ends."""
+        send, hook = self.send, self.hook
+        reply, self.reply = self.reply, None
+        try:
+            while True:
+                command = send(reply)
+                reply = None
+                kind = type(command)
+                if kind is Review:
+                    self._review(command)
+                    return
+                if kind is Wait:
+                    Timeout(self.env, command.days).callbacks.append(
+                        self._waited if hook is not None else self._resume
+                    )
+                    self.command = command
+                    return
+                if hook is not None:
+                    self._narrate(command, kind)
+        except StopIteration as stop:
+            self.ended(self.request, stop.value, self.authority, self.routing, shown=self.current)
+
+    # --- a review: queue, serve, leave ------------------------------------------------------------
+    def _review(self, command: Review) -> None:
+        authority = self.authority
+        if command.channel is Channel.MLA and self.mla_plans is not None:
+            plan = self.mla_plans[command.stage]
+        else:
+            plan = authority.plans[command.channel, command.stage]
+        tally = self.tally
+        env = self.env
+        self.command = command
+        self.plan = plan
+        self.base = plan.service.quantile(command.service_draw)
+        self.arrived = self.started = now = env._now
+        self.queue_ahead, self.thoroughness = 0, 1.0
+        occupancy = self.occupancy = tally.stages.get(plan.stage) or tally.occupancy(plan.stage)
+        occupancy.join(now)
+        server = plan.server
+        if server is None:
+            occupancy.start(now, now)
+            Timeout(env, self.base).callbacks.append(self._served)
+            return
+        self.queue_ahead = len(server.queue)
+        turn = server.take()
+        if turn is not None:
+            turn.callbacks.append(self._turn)
+        else:
+            self._turn(None)
+
+    def _turn(self, _event: Event | None) -> None:
+        """A reviewer takes the request (at once, or when its turn in the queue came)."""
+        plan = self.plan
+        if plan.rushed_under_load and not self.standing.escalated:
+            self.thoroughness = self.authority.load_effect.thoroughness(self.authority.waiting(plan.server))
+        env = self.env
+        self.started = started = env._now
+        self.occupancy.start(started, self.arrived)
+        self.tally.waited(self.command.request, plan.stage, started - self.arrived, self.thoroughness)
+        Timeout(env, self.base * self.thoroughness).callbacks.append(self._served)
+
+    def _served(self, _event: Event) -> None:
+        plan = self.plan
+        if plan.server is not None:
+            plan.server.done()
+        self.occupancy.leave(self.env._now, self.arrived)
+        if self.hook is not None:
+            details = {
+                "stage": plan.stage,
+                "arrived": self.arrived,
+                "started": self.started,
+                "queue_ahead": self.queue_ahead,
+                "thoroughness": self.thoroughness,
+            }
+            self.hook(self.command.request, "served", details)
+        self.reply = self.thoroughness
+        self._resume(_event)
+
+    # --- traced requests only ---------------------------------------------------------------------
+    def _waited(self, event: Event) -> None:
+        command = self.command
+        if command.reason == "postponement":
+            self.hook(command.request, "postponed", {"day": self.env._now, "delay": command.days})
+        self._resume(event)
+
+    def _narrate(self, command: Any, kind: type) -> None:
+        self.current = command.request
+        if kind is Decided:
+            details = {"day": self.env._now, "observation": command.observation, "decision": command.decision}
+            self.hook(command.request, "decided", details)
+        elif kind is Resubmitted:
+            details = {"day": self.env._now, "delay": command.delay, "after": command.after}
+            self.hook(command.request, "resubmitted", details)
