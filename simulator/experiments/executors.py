@@ -9,17 +9,23 @@ numbers from 1 worker, 8 workers or a cluster.
 
 - ``Serial``: in this process (``--workers 1``), the reference.
 - ``ProcessPool``: ``--workers N``, N local worker processes, started once per command and reused
-  for all its tasks. A worker is a fresh interpreter that imports only what a replication needs
-  (the simulation core, numpy, simpy, ``scipy.special``: not the command line, pandas, pyarrow or
-  Dask), reads tasks from a pipe, and exits when the pipe closes or its parent process dies.
+  for all its tasks. On Linux, when only one thread runs (the command line; see
+  :func:`fork_is_safe`), a worker is *forked* from the command's process: it starts in milliseconds
+  with every module already imported. Elsewhere it is a fresh interpreter that imports only what a
+  replication needs (the simulation core, numpy, simpy, ``scipy.special``: not the command line,
+  pandas, pyarrow or Dask), which costs about half a second of CPU per worker. Either way a worker
+  reads tasks from a pipe, and exits when the pipe closes or its parent process dies.
 - ``DaskCluster``: ``--scheduler tcp://host:8786`` for an existing Dask distributed scheduler, or
   ``--scheduler local`` for a ``LocalCluster`` of N single-threaded worker processes. Dask is an
   optional extra: ``pip install 'mlasim[dask]'``.
 
-How many tasks: :func:`tasks_for` cuts replications as the tasks are handed out, about
-``TASKS_PER_SLOT`` tasks per *slot* (a local worker process, or a thread of a Dask worker, counted at
-that moment: tasks handed out after an adaptive cluster has grown are smaller, so there are more of
-them), never smaller than ``MIN_TASK_REQUESTS`` simulated requests. With no ``--workers``, the local
+How many tasks: :func:`tasks_for` cuts replications as the tasks are handed out. When the size of a
+replication is known, each task is the smallest worth shipping (``MIN_TASK_REQUESTS`` simulated
+requests, or one replication if that is more): small tasks keep every slot busy to the end (20
+replications of the reference scenario on 2 workers: 10 each, where tasks of 3 left one worker
+with 12 and the other idle for two of them). Otherwise about ``TASKS_PER_SLOT`` tasks per *slot* (a
+local worker process, or a thread of a Dask worker, counted at that moment: tasks handed out after
+an adaptive cluster has grown are smaller, so there are more of them). With no ``--workers``, the local
 default runs the work in this process when it is smaller than ``PARALLEL_THRESHOLD`` simulated
 requests, where starting worker processes would cost more than they save.
 """
@@ -114,15 +120,17 @@ def _read_exactly(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _serve() -> None:
-    """A worker process's loop: run ``(function, task)`` messages from stdin, answer on stdout.
+def _serve(requests: int | None = None, answers: int | None = None) -> None:
+    """A worker process's loop: run ``(function, task)`` messages from ``requests`` (stdin by
+    default), answer on ``answers`` (a duplicate of stdout by default).
 
-    Ctrl-C is left to the parent (which stops the workers); the worker exits when stdin closes, and
-    a watchdog thread ends it within half a second of its parent's death (e.g. ``kill -9``), even in
-    the middle of a task.
+    Ctrl-C is left to the parent (which stops the workers); the worker exits when its requests
+    close, and a watchdog thread ends it within half a second of its parent's death (e.g.
+    ``kill -9``), even in the middle of a task.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    requests, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
+    if requests is None or answers is None:
+        requests, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt the answers
     parent = os.getppid()
 
@@ -147,35 +155,109 @@ def _serve() -> None:
             _send(answers, (False, RuntimeError(f"unpicklable result or error: {answer[1]!r}")))
 
 
+def fork_is_safe() -> bool:
+    """Whether a worker can be forked from this process: Linux, and no thread but this one.
+
+    A forked child has only the thread that forked; a lock another thread held at that moment
+    stays locked in the child for ever. With one thread there is no such lock (CPython resets its
+    own, such as the import lock, after a fork). Elsewhere (macOS, Windows, a notebook kernel's
+    threads, a Dask client) a worker is a fresh interpreter.
+    """
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+#: The parent's ends of the workers' pipes: a worker forked later closes them (else a worker would
+#: keep another's requests open, and that one would not see them close).
+_PARENT_ENDS: set[int] = set()
+
+
 class _Worker:
-    def __init__(self) -> None:
-        code = (
-            f"import sys; sys.path[:] = {sys.path!r}; "
-            "from simulator.experiments.executors import _serve; _serve()"
-        )
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
-        )
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.requests = self.process.stdin
-        self.answers = self.process.stdout
+    """One worker process, forked from this one (``fork``: it has every module already imported and
+    starts in milliseconds) or a fresh interpreter that imports what its tasks need (about half a
+    second of CPU)."""
+
+    def __init__(self, fork: bool) -> None:
+        self.forked = fork
+        self.status: int | None = None  # a forked worker's exit status, once it has been reaped
+        if fork:
+            self.pid = self._fork()
+            self.process = None
+        else:
+            code = (
+                f"import sys; sys.path[:] = {sys.path!r}; "
+                "from simulator.experiments.executors import _serve; _serve()"
+            )
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
+            )
+            assert self.process.stdin is not None and self.process.stdout is not None
+            self.pid = self.process.pid
+            self.requests = self.process.stdin
+            self.answers = self.process.stdout
+
+    def _fork(self) -> int:
+        task_read, task_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
+            stream.flush()
+        pid = os.fork()
+        if pid == 0:  # the worker: serve, then leave without running the parent's exit handlers
+            status = 0
+            try:
+                for fd in (task_write, answer_read, *_PARENT_ENDS):
+                    os.close(fd)
+                _serve(task_read, answer_write)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(task_read)
+        os.close(answer_write)
+        _PARENT_ENDS.update((task_write, answer_read))
+        self.requests = os.fdopen(task_write, "wb", buffering=0)
+        self.answers = os.fdopen(answer_read, "rb", buffering=0)
+        return pid
+
+    def wait(self, timeout: float | None) -> int | None:
+        """The worker's exit status, waiting up to ``timeout`` seconds (None: for ever); None if it
+        still runs."""
+        if self.process is not None:
+            try:
+                return self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.status is None:
+            pid, status = os.waitpid(self.pid, 0 if deadline is None else os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() >= deadline:
+                return None
+            else:
+                time.sleep(0.005)
+        return self.status
 
     def stop(self, now: bool) -> None:
         if not self.requests.closed:
+            _PARENT_ENDS.discard(self.requests.fileno())
             self.requests.close()  # the worker's signal to exit once it is idle
-        try:
-            self.process.wait(timeout=0 if now else 5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.answers.close()
+        if self.wait(timeout=0 if now else 5) is None:
+            if self.process is not None:
+                self.process.kill()
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+            self.wait(timeout=None)
+        if not self.answers.closed:
+            _PARENT_ENDS.discard(self.answers.fileno())
+            self.answers.close()
 
 
 class ProcessPool:
     """``workers`` local worker processes, started on first use and reused until ``close``."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, fork: bool | None = None) -> None:
         self.workers = workers
+        self.fork = fork  # None: fork when it is safe (see fork_is_safe), when the workers start
         self.name = f"process pool, {workers} workers"
         self._idle: list[_Worker] = []
         self._all: list[_Worker] = []
@@ -185,7 +267,8 @@ class ProcessPool:
 
     def _start(self) -> None:
         if not self._all:
-            self._all = [_Worker() for _ in range(self.workers)]
+            fork = fork_is_safe() if self.fork is None else self.fork
+            self._all = [_Worker(fork) for _ in range(self.workers)]
             self._idle = list(self._all)
 
     def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
@@ -215,7 +298,7 @@ class ProcessPool:
                         try:
                             ok, value = _receive(fd)
                         except EOFError:
-                            status = workers[fd].process.wait()
+                            status = workers[fd].wait(timeout=None)
                             raise BackendError(
                                 f"a worker process ended unexpectedly (exit status {status})"
                             ) from None
@@ -356,19 +439,20 @@ def backend(workers: int | None = None, scheduler: str | None = None, work: floa
 def tasks_for(
     executor: Backend, replications: Sequence[int], requests_each: float = 0.0
 ) -> Iterator[tuple[int, ...]]:
-    """``replications`` cut into tasks as they are handed out, sized to the executor at that moment.
+    """``replications`` cut into tasks as they are handed out (see the module docstring).
 
-    About ``TASKS_PER_SLOT`` tasks per slot over the whole of ``replications``, each of at least
-    ``MIN_TASK_REQUESTS`` simulated requests (``requests_each`` per replication) when there are that
-    many. Pass the result to ``executor.map``: it is consumed only as slots fall free.
+    With ``requests_each`` (simulated requests per replication), every task is the smallest worth
+    shipping: ``MIN_TASK_REQUESTS`` requests, at least one replication. Without it, about
+    ``TASKS_PER_SLOT`` tasks per slot of the executor at that moment. Pass the result to
+    ``executor.map``: it is consumed only as slots fall free.
     """
     items = list(replications)
-    smallest = 1
+    smallest = 0
     if requests_each > 0:  # at most every replication in one task (a tiny scenario: one task)
         smallest = min(max(len(items), 1), max(1, math.ceil(min(MIN_TASK_REQUESTS / requests_each, 1e9))))
     start = 0
     while start < len(items):
-        size = max(smallest, math.ceil(len(items) / (TASKS_PER_SLOT * executor.slots())))
+        size = smallest or math.ceil(len(items) / (TASKS_PER_SLOT * executor.slots()))
         yield tuple(items[start : start + size])
         start += size
 

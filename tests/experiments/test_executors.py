@@ -50,12 +50,48 @@ def test_batches_cover_every_replication_once():
     assert batches([], 3) == []
 
 
-def test_serial_and_pool_give_the_same_results():
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh"])
+def test_serial_and_pool_give_the_same_results(fork):
     tasks = list(range(10))
     serial = dict(Serial().map(square, tasks))
-    with ProcessPool(2) as pool:
+    with ProcessPool(2, fork=fork) as pool:
         pooled = dict(pool.map(square, tasks))
+        assert all(worker.forked is fork for worker in pool._all)
     assert serial == pooled == {i: i * i for i in tasks}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_a_forked_worker_has_the_parents_modules_and_gives_the_same_replications():
+    """A forked worker starts with what this process imported (no half second of imports), and a
+    replication gives the same numbers there, in a fresh interpreter and here."""
+    import simulator.world.pipeline  # noqa: F401  (imported here: the forked worker has it at once)
+
+    scenario = load_scenario(SMALL)
+    task = (0, scenario, 5, (0, 1))
+    here = repr(replicate_batch(task))  # repr: NaN metrics compare equal
+    with ProcessPool(1, fork=True) as forked:
+        modules_at_start = next(forked.map(eval, ["sorted(__import__('sys').modules)"]))[1]
+        assert repr(next(forked.map(replicate_batch, [task]))[1]) == here
+    with ProcessPool(1, fork=False) as fresh:
+        assert repr(next(fresh.map(replicate_batch, [task]))[1]) == here
+    assert "simulator.world.pipeline" in modules_at_start and "pytest" in modules_at_start
+
+
+def test_a_worker_is_forked_only_when_no_other_thread_runs():
+    import threading
+
+    assert executors.fork_is_safe() is sys.platform.startswith("linux")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert executors.fork_is_safe() is False
+        with ProcessPool(1) as pool:
+            assert next(pool.map(square, [3]))[1] == 9
+            assert [worker.forked for worker in pool._all] == [False]
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_one_pool_serves_every_map_of_a_command_with_the_same_processes():
@@ -74,8 +110,9 @@ def test_an_error_in_a_task_reaches_the_caller_and_the_pool_stops():
     assert pool._all == []  # every worker stopped, none left behind
 
 
-def test_a_worker_that_dies_is_a_one_line_error():
-    with ProcessPool(1) as pool, pytest.raises(BackendError, match="ended unexpectedly"):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh"])
+def test_a_worker_that_dies_is_a_one_line_error(fork):
+    with ProcessPool(1, fork=fork) as pool, pytest.raises(BackendError, match="exit status 3"):
         list(pool.map(eval, ["__import__('os')._exit(3)"]))
 
 
@@ -111,9 +148,14 @@ def test_tasks_follow_the_slots_and_respect_the_minimum_size():
         tasks = list(tasks_for(pool, range(100)))
     assert len(tasks) == math.ceil(100 / math.ceil(100 / (TASKS_PER_SLOT * 8)))
     assert sorted(r for t in tasks for r in t) == list(range(100))
-    # replications of 100 requests: at least MIN_TASK_REQUESTS / 100 of them per task
+    # replications of 100 requests: the smallest task worth shipping, MIN_TASK_REQUESTS / 100 of them
     tasks = list(tasks_for(ProcessPool(64), range(100), requests_each=100))
-    assert all(len(t) >= MIN_TASK_REQUESTS / 100 for t in tasks[:-1])
+    assert [len(t) for t in tasks[:-1]] == [MIN_TASK_REQUESTS // 100] * (len(tasks) - 1)
+    # replications bigger than that: one per task, so that no worker idles at the end
+    tasks = list(tasks_for(ProcessPool(2), range(20), requests_each=3 * MIN_TASK_REQUESTS))
+    assert tasks == [(r,) for r in range(20)]
+    # a tiny scenario: every replication in one task
+    assert list(tasks_for(ProcessPool(2), range(5), requests_each=1)) == [tuple(range(5))]
 
 
 def test_tasks_grow_in_number_as_an_adaptive_cluster_grows():
@@ -149,7 +191,7 @@ def test_a_worker_runs_every_kind_of_task_without_importing_the_heavy_libraries(
     scenario = load_scenario(SMALL)
     properties = read_properties(read_toml(BASELINE), str(BASELINE), load_scenario(BASELINE))
     prop = next(p for p in properties if p.scope == "replications")
-    with ProcessPool(1) as pool:
+    with ProcessPool(1, fork=False) as pool:  # a fresh interpreter (a forked one has what we have)
         assert next(pool.map(replicate_batch, [(0, scenario, 1, (0,))]))[1][1][0][0] == 0
         assert len(next(pool.map(compare_batch, [((scenario, scenario), 1, (0,))]))[1]) == 1
         assert len(next(pool.map(matching_shares, [(scenario, prop, 1, (0,))]))[1]) == 1
