@@ -45,13 +45,21 @@ class CaseFiles:
         self.memory = memory
         self._files: dict[tuple[str, object], Recollection] = {}
         self._shared: dict[str, Recollection] = {}
+        # a review recalls a request's file, then files what it found: the key is worked out once
+        self._last: tuple[Request | None, tuple[str, object] | None] = (None, None)
 
     def _key(self, request: Request) -> tuple[str, object] | None:
+        last, key = self._last
+        if request is last:
+            return key
         if self.memory is Memory.SAME_TARGET and request.truth.person:
-            return ("person", request.truth.person)
-        if self.memory is Memory.NONE:
-            return None
-        return ("request", request.id)
+            key = ("person", request.truth.person)
+        elif self.memory is Memory.NONE:
+            key = None
+        else:
+            key = ("request", request.id)
+        self._last = (request, key)
+        return key
 
     def recall(self, request: Request) -> Recollection | None:
         key = self._key(request)

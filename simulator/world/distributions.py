@@ -29,6 +29,13 @@ def _scipy_special():
     return _special
 
 
+def _ndtri(u: float) -> float:
+    """The standard normal quantile (scipy.special.ndtri, bound here on first use)."""
+    global _ndtri
+    _ndtri = _scipy_special().ndtri
+    return _ndtri(u)
+
+
 class Distribution(Protocol):
     """What the model needs of a distribution."""
 
@@ -125,7 +132,7 @@ class Lognormal:
         return math.sqrt(math.log1p((self.sd / self.mean) ** 2))
 
     def quantile(self, u: float) -> float:
-        return math.exp(self._mu + self._sigma * float(_scipy_special().ndtri(u)))
+        return math.exp(self._mu + self._sigma * float(_ndtri(u)))
 
     def describe(self) -> str:
         return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"

@@ -356,7 +356,10 @@ def as_lived(request: Request) -> Request:
 def fast_route(request: Request, channels: Mapping[Channel, ChannelRoute]) -> tuple[Stage, ...] | None:
     """The route of the fast channel ``request`` takes, if the requested State offers it (else None:
     the request goes through MLA)."""
-    channel = as_lived(request).submission.channel
+    return _offered(as_lived(request).submission.channel, channels)
+
+
+def _offered(channel: Channel, channels: Mapping[Channel, ChannelRoute]) -> tuple[Stage, ...] | None:
     offered = channels.get(channel) if channel is not Channel.MLA else None
     return None if offered is None else offered.route
 
@@ -376,7 +379,7 @@ def lived(
     channel's life where that State offers the channel, else an MLA request's life. The simulation
     and ``mlasim check`` both take a request's life from here."""
     request = as_lived(request)
-    route = fast_route(request, channels)
+    route = _offered(request.submission.channel, channels)  # fast_route, for a request as lived
     if route is not None:
         return channel_life(
             request, requester, requested, context, draws_for_round, routing, route, case_files, narrate
