@@ -39,8 +39,6 @@ from simulator.experiments.designs import Design, run_setting_problems
 from simulator.experiments.display import format_estimate
 from simulator.experiments.executors import backend, batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
-from simulator.experiments.run import expected_requests
-from simulator.experiments.run import replicate_batch as run_task  # (config, scenario, seed, replications)
 from simulator.experiments.stats import Estimate
 from simulator.files.limits import allowing_large, large_allowed
 from simulator.files.loader import read_toml
@@ -296,12 +294,15 @@ def execute(
     expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
     if progress:
         progress(len(done), len(plan))
+    # imported where the simulation runs: reading a sweep's setting (``validate``) needs none of it
+    from simulator.experiments.run import expected_requests, replicate_batch
+
     executor = backend(workers, scheduler, work=sum(len(t[3]) * expected_requests(t[1]) for t in todo))
     try:
         manifest["backend"] = executor.name
         if announce:
             announce(executor.name)
-        for _, (config, results) in executor.map(run_task, todo):
+        for _, (config, results) in executor.map(replicate_batch, todo):
             target, want = expected[(config, tuple(r for r, _ in results))]
             table = task_table(config, results)
             write_task(target, table, want)
