@@ -55,6 +55,7 @@ from simulator.world.requesters import (
     disclosed_measures,
     draw_request,
     round_draws,
+    scores,
 )
 from simulator.world.scenario import MLA_ONLY, RequestingState, Scenario
 from simulator.world.streams import stream
@@ -152,15 +153,17 @@ class Pipeline(Aftermath):
         hold = flooding is not None and flooding.hold_abusive
         batch: np.ndarray = np.empty((0, SLOTS_PER_REQUEST))
         routing_batch: list[list[float]] = []
+        batch_scores: list[float] = []
         row = 0
         for day in times:
             yield env.timeout(day - env.now)
             if row == len(batch):
                 batch, row = attributes.random((ATTRIBUTE_BATCH, SLOTS_PER_REQUEST)), 0
                 routing_batch = routes.random((ATTRIBUTE_BATCH, ROUTING_SLOTS)).tolist()
-            uniforms, routing = batch[row], routing_batch[row]
+                batch_scores = scores(state, batch)
+            uniforms, routing, score = batch[row], routing_batch[row], batch_scores[row]
             row += 1
-            request = draw_request(state, self._next_id, day, uniforms, routing)
+            request = draw_request(state, self._next_id, day, uniforms, routing, score)
             self._next_id += 1
             if hold and request.truth.abusive:
                 later = held_until(

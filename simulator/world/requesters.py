@@ -28,6 +28,7 @@ import attrs
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import MLA_STAGES, Channel, Measure, Request, ScreeningDraws, Submission, Truth
+from simulator.world.distributions import quantiles
 from simulator.world.scenario import MLA_ONLY, Mix, RequestingState
 
 if TYPE_CHECKING:  # numpy is loaded by whoever draws (the pipeline): `mlasim validate` needs none of it
@@ -179,11 +180,13 @@ def draw_request(
     day: float,
     uniforms: np.ndarray,
     routing: list[float] | None = None,
+    score: float | None = None,
 ) -> Request:
     """Build one request of ``state`` from its own uniform draws (and routing draws, for its channel).
 
     A request for the measure ``preservation`` is a request on the preservation channel (Art 42): it
     preserves the data a later disclosure request will ask for (drawn from the other measures).
+    ``score``: its disguise or factual basis when already worked out for a batch (:func:`scores`).
     """
     u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
     measure = _MEASURES[state.measures.pick(u[_MEASURE])]
@@ -193,7 +196,7 @@ def draw_request(
         abuse = state.abuse
         conduct = load_catalogue().conducts[abuse.conducts.pick(u[_CONDUCT])]
         label = abuse.labels_for(conduct.id).pick(u[_LABEL])  # a label plausible for the conduct
-        disguise = abuse.disguise.quantile(u[_DISGUISE])
+        disguise = abuse.disguise.quantile(u[_DISGUISE]) if score is None else score
         # the person: one of a pool per target profile (the draw legitimate requests use for theirs)
         person = min(int(u[_SENSITIVE_TARGET] * abuse.targeted_persons), abuse.targeted_persons - 1)
         documented = person < abuse.documented_history * abuse.targeted_persons
@@ -216,7 +219,7 @@ def draw_request(
             protected_ground=None,
             target=state.sensitive_targets.pick(u[_SENSITIVE_TARGET]) if sensitive else "ordinary",
             disguise=0.0,
-            factual_basis=state.factual_basis.quantile(u[_FACTUAL_BASIS]),
+            factual_basis=state.factual_basis.quantile(u[_FACTUAL_BASIS]) if score is None else score,
             person=f"{state.id}/request/{request_id}",
         )
     channel = Channel.MLA
@@ -239,6 +242,24 @@ def draw_request(
         emergency_claim=channel is Channel.EMERGENCY,
     )
     return Request(id=request_id, submitted_at=day, submission=submission, truth=truth)
+
+
+def scores(state: RequestingState, batch: np.ndarray) -> list[float]:
+    """The score :func:`draw_request` works out for each row of ``batch`` (requests' uniforms): an
+    abusive request's disguise, a legitimate one's factual basis, drawn for the whole batch at once
+    (one call of the quantile function instead of one per request; the same values)."""
+    import numpy as np
+
+    if state.abuse is not None:
+        abusive = batch[:, _ABUSIVE] < state.abusive_share
+    else:
+        abusive = np.zeros(len(batch), dtype=bool)
+    values = np.empty(len(batch))
+    if abusive.any():
+        values[abusive] = quantiles(state.abuse.disguise, batch[abusive, _DISGUISE])
+    legitimate = ~abusive
+    values[legitimate] = quantiles(state.factual_basis, batch[legitimate, _FACTUAL_BASIS])
+    return values.tolist()
 
 
 def penalty_years(state: RequestingState, offence: str) -> float:

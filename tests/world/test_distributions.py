@@ -44,3 +44,14 @@ def test_quantiles_are_monotone_in_the_uniform(a, b):
 
 def test_fixed_ignores_the_draw():
     assert Fixed(4.0).quantile(0.0) == Fixed(4.0).quantile(0.99) == 4.0
+
+
+@pytest.mark.parametrize("dist", [d for d, _ in CASES])
+def test_quantiles_at_once_are_the_quantiles_one_by_one_to_the_bit(dist):
+    """A batch of requests' scores is drawn in one call (``quantiles``): the same numbers, bit for
+    bit, as one ``quantile`` per request, including at the extreme uniforms the streams can give."""
+    from simulator.world.distributions import quantiles
+
+    us = np.concatenate([[0.0, 2.0**-53, 0.5, 1.0 - 2.0**-53], np.random.default_rng(4).random(300)])
+    assert quantiles(dist, us) == [dist.quantile(u) for u in us.tolist()]
+    assert quantiles(dist, us[:0]) == []

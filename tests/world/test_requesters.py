@@ -101,3 +101,24 @@ def test_disguises_are_coherent_with_the_conduct():
     u = np.full(SLOTS_PER_REQUEST, 0.5)
     u[Slot.ABUSIVE] = 0.0
     assert draw_request(state, 1, 0.0, u).submission.offence == "csam"  # a scenario may override a row
+
+
+def test_a_batch_of_scores_is_what_each_request_would_draw(state):
+    """``scores`` works out a batch's disguises and factual bases at once; ``draw_request`` given
+    them builds the same requests as drawing each score itself."""
+    import attrs
+
+    from simulator.world.distributions import Triangular
+    from simulator.world.requesters import scores
+
+    batch = np.random.default_rng(11).random((300, SLOTS_PER_REQUEST))
+    for requester in (
+        state,
+        attrs.evolve(state, factual_basis=Triangular(0.1, 0.6, 0.9)),
+        attrs.evolve(state, abuse=None),
+    ):
+        worked_out = scores(requester, batch)
+        drawn = [draw_request(requester, i, 1.0, row) for i, row in enumerate(batch)]
+        given = [draw_request(requester, i, 1.0, row, score=worked_out[i]) for i, row in enumerate(batch)]
+        assert given == drawn
+        assert {r.truth.abusive for r in drawn} == ({True, False} if requester.abuse else {False})
