@@ -17,11 +17,15 @@ When the life ends, the pipeline's ``_ended`` tallies it and starts what follows
 **Why not a SimPy process.** A run lives about ten thousand of these journeys, each through a
 dozen events, and this is the model's hot path. A :class:`simpy.Process` per request would resume a
 generator (which then resumes the life's own) through SimPy's general machinery at every event; a
-journey instead registers its own method as the callback of the event it waits for, which does the
-same work in about half the time (``bench/throughput.py``). The order of events is SimPy's: a
-journey starts with an event of the same (urgent) priority a process starts with, at the moment
-the process would have been started, and waits on the same timeouts and reviewer turns in the
-same order, so the same seed gives the same numbers to the last bit (``tests/test_pinned.py``).
+journey instead registers its own method as the callback of the event it waits for, and does the
+same work with fewer instructions (``bench/throughput.py``). The order of events is SimPy's: a
+journey waits on the same timeouts and reviewer turns, scheduled in the same order, as a process
+would. One difference, and why it changes nothing: a journey starts at once, inside the callback
+that submits the request, where a process would start at an urgent event of the same instant. In
+the model, whatever a callback does after submitting a request only schedules later events (the
+next arrival, the next request of the case); nothing a first review reads (queues, case files,
+standings) changes in between. ``tests/world/test_journey.py`` checks this against a process per
+request, and ``tests/test_pinned.py`` that the same seed gives the same numbers to the last bit.
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from simpy.core import URGENT
 from simpy.events import Event, Timeout
 
 from simulator.domain.model import Channel, Request
@@ -93,12 +96,7 @@ class Journey:
         self.request = self.current = request
         self.routing = routing
         self.reply = None
-        # Start as a SimPy process starts: an urgent event now (its place in the order of events).
-        start = Event(env)
-        start._ok = True
-        start._value = None
-        start.callbacks.append(self._resume)
-        env.schedule(start, URGENT)
+        self._resume(None)
 
     def _resume(self, _event: Event) -> None:
         """Go on with the life until it waits for something, or ends."""
