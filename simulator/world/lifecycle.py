@@ -136,6 +136,32 @@ def route_after(route: tuple[Stage, ...], stage: Stage) -> tuple[Stage, ...]:
     return route[route.index(stage) + 1 :] if stage in route else ()
 
 
+# The enum members a life reads at every stage, bound once as module globals: in Python 3.11 reading
+# a member off its class goes through the hook of EnumType.__getattr__ (about 0.2 microseconds, a
+# global 0.01), and a request's life reads a dozen of them per stage (Python 3.12 made it plain).
+_AMENDMENT = int(RoundSlot.AMENDMENT)
+_CONDITIONALLY_GRANTED = Outcome.CONDITIONALLY_GRANTED
+_CONDITIONAL_GRANT = Verdict.CONDITIONAL_GRANT
+_EMERGENCY = Channel.EMERGENCY
+_GRANT = Verdict.GRANT
+_GRANTED = Outcome.GRANTED
+_INTAKE = Stage.INTAKE
+_MLA = Channel.MLA
+_POSTPONE = Verdict.POSTPONE
+_POSTPONEMENT_DAYS = int(RoundSlot.POSTPONEMENT_DAYS)
+_PRESERVE = Verdict.PRESERVE
+_PRESERVED = Outcome.PRESERVED
+_PROCEED = Verdict.PROCEED
+_REDIRECT = Verdict.REDIRECT
+_REFUSE = Verdict.REFUSE
+_REFUSED = Outcome.REFUSED
+_REQUEST_INFORMATION = Verdict.REQUEST_INFORMATION
+_RESPONSE = int(RoundSlot.RESPONSE)
+_RESPONSE_DAYS = int(RoundSlot.RESPONSE_DAYS)
+_SERVICE = int(RoundSlot.SERVICE)
+_WITHDRAWN = Outcome.WITHDRAWN
+
+
 def route_of(request: Request, requested: RequestedState, standing: Standing | None) -> tuple[Stage, ...]:
     """The MLA stages the request meets: its measure's route, or every stage once escalated."""
     if standing is not None and standing.escalated and all(s in requested.stages for s in FULL_ROUTE):
@@ -176,7 +202,7 @@ def life(
         if resume_after is not None:
             route, resume_after = route_after(route, resume_after), None
         for stage in route:
-            thoroughness = yield Review(request, stage, block[RoundSlot.SERVICE + STAGE_INDEX[stage]])
+            thoroughness = yield Review(request, stage, block[_SERVICE + STAGE_INDEX[stage]])
             recalled = files.recall(request)
             seen = context if standing is None else standing.context
             # the same request read at the same thoroughness with the same file and standing is
@@ -190,33 +216,31 @@ def life(
                 observation = observe(request, seen, thoroughness, draws, recalled=recalled)
                 last_seen, last_recalled = seen, recalled
             decision = rules.decide(stage, observation, safeguards, draws, history)
-            if stage is not Stage.INTAKE:  # intake checks form (Art 40(15)-(16)), files no facts
+            if stage is not _INTAKE:  # intake checks form (Art 40(15)-(16)), files no facts
                 files.record(request, observation, decision)
             if narrate:
                 yield Decided(request, observation, decision)
-            if decision.verdict is Verdict.POSTPONE and rules.consults(safeguards, decision.provision):
+            if decision.verdict is _POSTPONE and rules.consults(safeguards, decision.provision):
                 # Art 40(27): consult before postponing; the requester may take the data on conditions now.
-                yield Wait(
-                    request, requester.response_days.quantile(block[RoundSlot.RESPONSE_DAYS]), "response"
-                )
+                yield Wait(request, requester.response_days.quantile(block[_RESPONSE_DAYS]), "response")
                 if rules.offers_conditions(safeguards, decision.provision) and (
-                    block[RoundSlot.AMENDMENT] < requester.accepts_conditions
+                    block[_AMENDMENT] < requester.accepts_conditions
                 ):
                     decision = conditional_grant(stage, decision.provision)
                     if narrate:
                         yield Decided(request, observation, decision, resumed=True)
                     break
-            if decision.verdict is Verdict.POSTPONE:
+            if decision.verdict is _POSTPONE:
                 yield Wait(
                     request,
-                    requested.postponement_days.quantile(block[RoundSlot.POSTPONEMENT_DAYS]),
+                    requested.postponement_days.quantile(block[_POSTPONEMENT_DAYS]),
                     "postponement",
                 )
                 history = attrs.evolve(history, postponed=True)
                 decision = rules.decide(stage, observation, safeguards, draws, history)
                 if narrate:
                     yield Decided(request, observation, decision, resumed=True)
-            if decision.verdict is not Verdict.PROCEED:
+            if decision.verdict is not _PROCEED:
                 break
         verdict = decision.verdict
         if verdict in GRANT_VERDICTS and accepted is not None:
@@ -225,18 +249,18 @@ def life(
             verdict = decision.verdict
             if narrate:
                 yield Decided(request, observation, decision, resumed=True)
-        if verdict in GRANT_VERDICTS or verdict is Verdict.REFUSE:
+        if verdict in GRANT_VERDICTS or verdict is _REFUSE:
             return Ending(OUTCOME_OF[verdict], decision.provision, observation, decision)
         # Back to the requester: a query (Art 40(16)) or a consultation (Art 40(27)).
-        delay = requester.response_days.quantile(block[RoundSlot.RESPONSE_DAYS])
+        delay = requester.response_days.quantile(block[_RESPONSE_DAYS])
         yield Wait(request, delay, "response")
-        if block[RoundSlot.RESPONSE] >= requester.response_rate:
-            return Ending(Outcome.WITHDRAWN, decision.provision)
-        if verdict is Verdict.REQUEST_INFORMATION:
+        if block[_RESPONSE] >= requester.response_rate:
+            return Ending(_WITHDRAWN, decision.provision)
+        if verdict is _REQUEST_INFORMATION:
             request = answer_information_request(request, requester, block)
             history = attrs.evolve(history, information_requests=history.information_requests + 1)
         elif rules.offers_conditions(safeguards, decision.provision) and (
-            block[RoundSlot.AMENDMENT] < requester.accepts_conditions
+            block[_AMENDMENT] < requester.accepts_conditions
         ):
             # Art 40(27): the requester accepts assistance subject to conditions (Art 40(19)). The
             # conditions answer the ground consulted on, not the stages after it: the request goes on
@@ -249,7 +273,7 @@ def life(
             )
             if narrate:
                 going_on = Decision(
-                    Verdict.PROCEED,
+                    _PROCEED,
                     decision.stage,
                     "uncc-40-19",
                     f"conditions offered at consultation on {decision.provision} accepted: screening goes on",
@@ -260,15 +284,15 @@ def life(
                 decision = conditional_grant(resume_after, accepted)
                 if narrate:
                     yield Decided(request, observation, decision, resumed=True)
-                return Ending(Outcome.CONDITIONALLY_GRANTED, decision.provision, observation, decision)
+                return Ending(_CONDITIONALLY_GRANTED, decision.provision, observation, decision)
             continue
         elif not safeguards.consultation.amendment:
             decision = attrs.evolve(
-                decision, verdict=Verdict.REFUSE, reason=decision.reason + " (after consultation)"
+                decision, verdict=_REFUSE, reason=decision.reason + " (after consultation)"
             )
             if narrate:
                 yield Decided(request, observation, decision, resumed=True)
-            return Ending(Outcome.REFUSED, decision.provision, observation, decision)
+            return Ending(_REFUSED, decision.provision, observation, decision)
         else:
             request = amend_after_consultation(request, requester, block)
             history = attrs.evolve(
@@ -282,10 +306,10 @@ def life(
 
 
 CHANNEL_OUTCOME = {
-    Verdict.PRESERVE: Outcome.PRESERVED,
-    Verdict.GRANT: Outcome.GRANTED,
-    Verdict.CONDITIONAL_GRANT: Outcome.CONDITIONALLY_GRANTED,
-    Verdict.REFUSE: Outcome.REFUSED,
+    _PRESERVE: _PRESERVED,
+    _GRANT: _GRANTED,
+    _CONDITIONAL_GRANT: _CONDITIONALLY_GRANTED,
+    _REFUSE: _REFUSED,
 }
 
 
@@ -321,7 +345,7 @@ def channel_life(
             continue
         seen = context if standing is None else standing.context
         observation = observe(request, seen, thoroughness, draws, recalled=files.recall(request))
-        if channel is Channel.EMERGENCY:
+        if channel is _EMERGENCY:
             observation = read_emergency(
                 observation, request, rules_.emergency, routing[RoutingSlot.DETECTION]
             )
@@ -329,18 +353,18 @@ def channel_life(
         files.record(request, observation, decision)
         if narrate:
             yield Decided(request, observation, decision)
-        if decision.verdict is Verdict.REDIRECT:
-            submission = attrs.evolve(request.submission, channel=Channel.MLA)
+        if decision.verdict is _REDIRECT:
+            submission = attrs.evolve(request.submission, channel=_MLA)
             redirected = request.amended(submission, request.truth)
             if narrate:
-                yield Resubmitted(redirected, 0.0, Verdict.REDIRECT)
+                yield Resubmitted(redirected, 0.0, _REDIRECT)
             later = life(
                 redirected, requester, requested, context, lambda r: draws_for_round(r + 1), files, narrate
             )
             ending = yield from later
-            return attrs.evolve(ending, channel=Channel.MLA, redirected=True)
-        if decision.verdict is Verdict.REFUSE:
-            return Ending(Outcome.REFUSED, decision.provision, observation, decision, channel)
+            return attrs.evolve(ending, channel=_MLA, redirected=True)
+        if decision.verdict is _REFUSE:
+            return Ending(_REFUSED, decision.provision, observation, decision, channel)
     return Ending(CHANNEL_OUTCOME[decision.verdict], decision.provision, observation, decision, channel)
 
 
