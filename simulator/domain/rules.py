@@ -296,6 +296,8 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
 #: Each stage's checks in order, and its decision when none finds anything (decisions are immutable).
 _CHECKS = {stage: tuple(rule.check for rule in rules) for stage, rules in RULES.items()}
 _PROCEED = {stage: Decision(Verdict.PROCEED, stage, None, "no ground applies") for stage in RULES}
+# bound once for ``decide`` (an enum member read off its class costs a hook call in Python 3.11)
+_REFUSE, _EXECUTION = Verdict.REFUSE, Stage.EXECUTION
 
 
 def consults(safeguards: Safeguards, pid: str | None) -> bool:
@@ -345,10 +347,10 @@ def decide(
     for check in _CHECKS[stage]:
         decision = check(observation, safeguards, draws, history)
         if decision is not None:
-            if decision.verdict is Verdict.REFUSE:
+            if decision.verdict is _REFUSE:
                 return _consult_first(decision, safeguards, history)
             return decision
-    if stage is Stage.EXECUTION:
+    if stage is _EXECUTION:
         return grant(observation, safeguards, draws, history)
     return _PROCEED[stage]
 

@@ -104,12 +104,17 @@ def observe(
     )
 
 
+#: The verdicts that refuse, now or after a consultation (bound once: an enum member read off its
+#: class costs a hook call in Python 3.11, and a case file is written at every review).
+_REFUSING = frozenset({Verdict.REFUSE, Verdict.CONSULT})
+
+
 def remember(
     recollection: Recollection, observation: Observation, decision: Decision, request_id: int
 ) -> Recollection:
     """The case file after one more review: what this review found is added to what was known."""
     seen = observation.conduct_read_as if observation.disguise_penetrated else recollection.conduct_seen
-    persecution = decision.verdict in (Verdict.REFUSE, Verdict.CONSULT) and (
+    persecution = decision.verdict in _REFUSING and (
         decision.provision in PERSECUTION_PROVISIONS
     )
     learned = (

@@ -44,6 +44,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -131,7 +132,8 @@ def _serve(requests: int | None = None, answers: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if requests is None or answers is None:
         requests, answers = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt the answers
+    os.dup2(2, 1)  # a stray print goes to stderr: it cannot corrupt the answers (fds: sys.std* may be
+    # replaced by then, e.g. in a worker forked from a test's captured output)
     parent = os.getppid()
 
     def watch() -> None:
@@ -209,6 +211,7 @@ class _Worker:
                 _serve(task_read, answer_write)
             except BaseException:
                 status = 1
+                traceback.print_exc()
             finally:
                 os._exit(status)
         os.close(task_read)
@@ -286,7 +289,13 @@ class ProcessPool:
                 while True:
                     while self._idle and (item := next(source, None)) is not None:
                         worker = self._idle.pop()
-                        _send(worker.requests.fileno(), (fn, item[1]))
+                        try:
+                            _send(worker.requests.fileno(), (fn, item[1]))
+                        except BrokenPipeError:  # it died before reading its task
+                            status = worker.wait(timeout=None)
+                            raise BackendError(
+                                f"a worker process ended unexpectedly (exit status {status})"
+                            ) from None
                         busy[worker.answers.fileno()] = item[0]
                         selector.register(worker.answers.fileno(), selectors.EVENT_READ)
                     if not busy:

@@ -35,6 +35,10 @@ from simulator.world.lifecycle import Ending
 from simulator.world.requesters import ROUTING_SLOTS, SLOTS_PER_REQUEST, RoutingSlot, follow_up_request
 from simulator.world.streams import stream
 
+# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+_PRESERVED = Outcome.PRESERVED
+_REFUSED = Outcome.REFUSED
+
 
 class Aftermath:
     """The part of :class:`~simulator.world.pipeline.Pipeline` that handles a request's end.
@@ -68,10 +72,10 @@ class Aftermath:
         if ending.redirected:
             authority.record_finding(requester, "uncc-2-o")
             authority.monitor(requester, "uncc-2-o")
-        if outcome is Outcome.REFUSED:
+        if outcome is _REFUSED:
             authority.record_finding(requester, provision)
         if outcome.decided and provision != SUSPENSION_PROVISION:
-            authority.monitor(requester, provision if outcome is Outcome.REFUSED else None)
+            authority.monitor(requester, provision if outcome is _REFUSED else None)
         if routing is None:
             return
         abusive = request.truth.abusive
@@ -82,9 +86,9 @@ class Aftermath:
                 delay = -reputation.discovery_days * math.log1p(-routing[RoutingSlot.DISCOVERY_DAYS])
                 env.process(self._discovered(authority, requester, delay))
         sharing = self.scenario.information_sharing
-        if outcome is Outcome.REFUSED and sharing.enabled and self.several and ending.observation is not None:
+        if outcome is _REFUSED and sharing.enabled and self.several and ending.observation is not None:
             env.process(self._share(authority, request, ending))
-        if outcome is Outcome.PRESERVED:
+        if outcome is _PRESERVED:
             state = self.requesters[requester]
             delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
             tally.preserved(request, lapsed=authority.state.channel_rules.preservation.lapses(delay))
@@ -93,8 +97,8 @@ class Aftermath:
         adversary = self.adversaries.get(requester)
         if adversary is None or not abusive or not outcome.decided:
             return
-        adversary.learn(request, authority.id, outcome is not Outcome.REFUSED)
-        if outcome is Outcome.REFUSED:
+        adversary.learn(request, authority.id, outcome is not _REFUSED)
+        if outcome is _REFUSED:
             case = self._case(request)
             holders = self.scenario.holders(request.truth.target) if self.several else (authority.id,)
             follow = adversary.after_refusal(request, case, holders, routing)

@@ -41,6 +41,8 @@ from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
 
 __all__ = ["Journey"]
 
+_MLA = Channel.MLA  # bound once: an enum member read off its class costs a hook call in Python 3.11
+
 
 class Journey:
     """One request's life driven through simulated time (see the module docstring).
@@ -124,7 +126,7 @@ class Journey:
     # --- a review: queue, serve, leave ------------------------------------------------------------
     def _review(self, command: Review) -> None:
         authority = self.authority
-        if command.channel is Channel.MLA and self.mla_plans is not None:
+        if command.channel is _MLA and self.mla_plans is not None:
             plan = self.mla_plans[command.stage]
         else:
             plan = authority.plans[command.channel, command.stage]

@@ -119,6 +119,13 @@ _AMENDMENT, _RELABEL, _RELABEL_TO = (
 _MEASURES = {measure.value: measure for measure in Measure}
 
 
+# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+_EMERGENCY = Channel.EMERGENCY
+_PRESERVATION_CHANNEL = Channel.PRESERVATION
+_MLA = Channel.MLA
+_PRESERVATION = Measure.PRESERVATION
+
+
 def round_draws(uniforms: np.ndarray, round_index: int) -> list[float]:
     """The uniforms of one screening round, as a plain list indexed by :class:`RoundSlot`."""
     start = _ATTRIBUTE_SLOTS + round_index * ROUND_SLOTS
@@ -164,7 +171,7 @@ def arrival_times(state: RequestingState, horizon_days: float, rng: np.random.Ge
 def channel_for(measure: Measure, chosen: Channel) -> Channel:
     """The channel a request takes: a request for the measure ``preservation`` is a preservation
     (Art 42), whatever channel it was sent on; any other goes on the channel chosen."""
-    return Channel.PRESERVATION if measure is Measure.PRESERVATION else chosen
+    return _PRESERVATION_CHANNEL if measure is _PRESERVATION else chosen
 
 
 @functools.cache
@@ -222,15 +229,15 @@ def draw_request(
             factual_basis=state.factual_basis.quantile(u[_FACTUAL_BASIS]) if score is None else score,
             person=f"{state.id}/request/{request_id}",
         )
-    channel = Channel.MLA
+    channel = _MLA
     if routing is not None:
         channels = state.abusive_channels if truth.abusive else state.channels
         if channels is not MLA_ONLY:
             channel = Channel(channels.pick(routing[RoutingSlot.CHANNEL]))
         channel = channel_for(measure, channel)
-        if channel is Channel.PRESERVATION and measure is Measure.PRESERVATION:
+        if channel is _PRESERVATION_CHANNEL and measure is _PRESERVATION:
             measure = _MEASURES[disclosed_measures(state.measures).pick(routing[RoutingSlot.FOLLOW_MEASURE])]
-        if channel is Channel.EMERGENCY and not truth.abusive:
+        if channel is _EMERGENCY and not truth.abusive:
             truth = attrs.evolve(truth, emergency=True)  # a legitimate emergency claim is a real one
     submission = Submission(
         requester=state.id,
@@ -239,7 +246,7 @@ def draw_request(
         penalty_years=penalty_years(state, label),
         documentation_gaps=gaps,
         channel=channel,
-        emergency_claim=channel is Channel.EMERGENCY,
+        emergency_claim=channel is _EMERGENCY,
     )
     return Request(id=request_id, submitted_at=day, submission=submission, truth=truth)
 

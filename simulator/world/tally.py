@@ -130,6 +130,12 @@ def _truth(abusive: bool) -> str:
     return "abusive" if abusive else "legitimate"
 
 
+# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+_MLA = Channel.MLA
+_REFUSED = Outcome.REFUSED
+_WITHDRAWN = Outcome.WITHDRAWN
+
+
 class Tally:
     """Running counts for one replication."""
 
@@ -284,9 +290,9 @@ class Tally:
         if truth.flood:
             self.flood[outcome.value] += 1
             return
-        if request.submission.channel is not Channel.MLA:
+        if request.submission.channel is not _MLA:
             self.channel_used.add(request.submission.channel)
-            if channel is Channel.MLA:
+            if channel is _MLA:
                 self.redirected += 1
         if outcome.data_handed_over:
             self.channels[channel, truth.abusive] += 1
@@ -300,9 +306,9 @@ class Tally:
         state = request.submission.requester
         if outcome.data_handed_over and request.submission.measure in self.surveillance_days:
             self.surveillance[request.truth.abusive] += self.surveillance_days[request.submission.measure]
-        if outcome is Outcome.REFUSED:
+        if outcome is _REFUSED:
             self.state_refusals[state, provision] += 1
-        if not request.truth.abusive and outcome is not Outcome.WITHDRAWN:
+        if not request.truth.abusive and outcome is not _WITHDRAWN:
             self.state_days.setdefault(state, [0.0, 0])
             self.state_days[state][0] += day - request.submitted_at
             self.state_days[state][1] += 1
@@ -310,9 +316,9 @@ class Tally:
             self.outcomes.ended(request, outcome, provision)
         abusive = request.truth.abusive
         self.ended[request.submission.requester, abusive, outcome] += 1
-        if outcome is Outcome.REFUSED:
+        if outcome is _REFUSED:
             self.refusals[provision, abusive] += 1
-        if not abusive and outcome is not Outcome.WITHDRAWN:
+        if not abusive and outcome is not _WITHDRAWN:
             self.legitimate_days.append(day - request.submitted_at)
 
     def _outcomes(self, abusive: bool, requester: str | None = None) -> dict[str, int]:
