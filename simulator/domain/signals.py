@@ -49,6 +49,9 @@ class ReviewContext:
     )  # per-scenario target visibility overrides (target id -> 0..1)
 
 
+_NOTHING_RECALLED = Recollection()  # an empty case file (immutable: one serves every review)
+
+
 def observe(
     request: Request,
     context: ReviewContext,
@@ -62,7 +65,7 @@ def observe(
     ``recalled`` is what the requested State's case file holds about the person (None: nothing).
     """
     catalogue = catalogue or load_catalogue()
-    recalled = recalled or Recollection()
+    recalled = recalled or _NOTHING_RECALLED
     submission, truth = request.submission, request.truth
     label = submission.offence
     remembered = []
@@ -114,9 +117,7 @@ def remember(
 ) -> Recollection:
     """The case file after one more review: what this review found is added to what was known."""
     seen = observation.conduct_read_as if observation.disguise_penetrated else recollection.conduct_seen
-    persecution = decision.verdict in _REFUSING and (
-        decision.provision in PERSECUTION_PROVISIONS
-    )
+    persecution = decision.verdict in _REFUSING and (decision.provision in PERSECUTION_PROVISIONS)
     learned = (
         seen != recollection.conduct_seen
         or (observation.target_recognised and not recollection.recognised)

@@ -43,6 +43,7 @@ class CaseFiles:
 
     def __init__(self, memory: Memory) -> None:
         self.memory = memory
+        self._by_person, self._forgets = memory is Memory.SAME_TARGET, memory is Memory.NONE
         self._files: dict[tuple[str, object], Recollection] = {}
         self._shared: dict[str, Recollection] = {}
         # a review recalls a request's file, then files what it found: the key is worked out once
@@ -52,9 +53,9 @@ class CaseFiles:
         last, key = self._last
         if request is last:
             return key
-        if self.memory is Memory.SAME_TARGET and request.truth.person:
+        if self._by_person and request.truth.person:
             key = ("person", request.truth.person)
-        elif self.memory is Memory.NONE:
+        elif self._forgets:
             key = None
         else:
             key = ("request", request.id)

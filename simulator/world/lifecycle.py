@@ -384,7 +384,7 @@ def fast_route(request: Request, channels: Mapping[Channel, ChannelRoute]) -> tu
 
 
 def _offered(channel: Channel, channels: Mapping[Channel, ChannelRoute]) -> tuple[Stage, ...] | None:
-    offered = channels.get(channel) if channel is not Channel.MLA else None
+    offered = channels.get(channel) if channel is not _MLA else None
     return None if offered is None else offered.route
 
 
@@ -408,7 +408,7 @@ def lived(
         return channel_life(
             request, requester, requested, context, draws_for_round, routing, route, case_files, narrate
         )
-    if request.submission.channel is not Channel.MLA:  # a channel this State does not offer
+    if request.submission.channel is not _MLA:  # a channel this State does not offer
         request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
     return life(request, requester, requested, context, draws_for_round, case_files, narrate)
 
