@@ -144,7 +144,9 @@ def screening_draws(block: list[float]) -> ScreeningDraws:
 
 
 def arrival_times(state: RequestingState, horizon_days: float, rng: np.random.Generator) -> Iterator[float]:
-    """Arrival days in [0, horizon) of a Poisson process with piecewise-constant rate (surges)."""
+    """Arrival days in [0, horizon) of a Poisson process with piecewise-constant rate (surges).
+
+    ``rng`` must be the arrivals' own stream: it is drawn ahead, a chunk of gaps at a time."""
     base = state.requests_per_year / DAYS_PER_YEAR
     if base <= 0:
         return
@@ -158,14 +160,23 @@ def arrival_times(state: RequestingState, horizon_days: float, rng: np.random.Ge
             if surge.start_day <= start < surge.end_day:
                 multiplier *= surge.multiplier
         pieces.append((start, end, base * multiplier))
+    gaps = _unit_gaps(rng)
     cumulative = 0.0  # integrated rate up to the current time
-    target = rng.exponential()
+    target = next(gaps)
     for start, end, rate in pieces:
         piece_mass = rate * (end - start)
         while target < cumulative + piece_mass:
             yield start + (target - cumulative) / rate
-            target += rng.exponential()
+            target += next(gaps)
         cumulative += piece_mass
+
+
+def _unit_gaps(rng: np.random.Generator, chunk: int = 256) -> Iterator[float]:
+    """Unit exponential gaps from ``rng``, drawn ``chunk`` at a time (the same values, in the same
+    order, as one ``rng.exponential()`` per gap; the stream must serve the arrivals alone, since it
+    is drawn ahead)."""
+    while True:
+        yield from rng.standard_exponential(chunk).tolist()
 
 
 def channel_for(measure: Measure, chosen: Channel) -> Channel:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,29 @@ def test_a_batch_of_scores_is_what_each_request_would_draw(state):
         given = [draw_request(requester, i, 1.0, row, score=worked_out[i]) for i, row in enumerate(batch)]
         assert given == drawn
         assert {r.truth.abusive for r in drawn} == ({True, False} if requester.abuse else {False})
+
+
+def test_arrivals_drawn_a_chunk_at_a_time_are_the_arrivals_drawn_one_by_one(state):
+    """``arrival_times`` draws its gaps 256 at a time: the same days, to the bit, as one
+    ``rng.exponential()`` per gap (the inversion of the cumulative rate, written out here)."""
+    import attrs
+
+    surged = attrs.evolve(state, surges=(Surge(20.0, 40.0, 5.0), Surge(30.0, 90.0, 2.0)))
+    rate = surged.requests_per_year / 365.0
+
+    def one_by_one(rng, horizon):
+        points = [0.0, 20.0, 30.0, 40.0, 90.0, horizon]
+        multipliers = [1.0, 5.0, 10.0, 2.0, 1.0]
+        days, cumulative, target = [], 0.0, rng.exponential()
+        for (start, end), multiplier in zip(itertools.pairwise(points), multipliers, strict=True):
+            mass = rate * multiplier * (end - start)
+            while target < cumulative + mass:
+                days.append(start + (target - cumulative) / (rate * multiplier))
+                target += rng.exponential()
+            cumulative += mass
+        return days
+
+    for seed in range(3):
+        drawn = list(arrival_times(surged, 400.0, np.random.default_rng(seed)))
+        assert len(drawn) > 2 * 256  # several chunks of gaps
+        assert drawn == one_by_one(np.random.default_rng(seed), 400.0)
