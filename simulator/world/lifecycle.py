@@ -160,6 +160,7 @@ _RESPONSE = int(RoundSlot.RESPONSE)
 _RESPONSE_DAYS = int(RoundSlot.RESPONSE_DAYS)
 _SERVICE = int(RoundSlot.SERVICE)
 _WITHDRAWN = Outcome.WITHDRAWN
+_NO_HISTORY = History()  # a request's history before anything happened (immutable: one for all)
 
 
 def route_of(request: Request, requested: RequestedState, standing: Standing | None) -> tuple[Stage, ...]:
@@ -188,7 +189,7 @@ def life(
     safeguards = requested.safeguards
     files = case_files if case_files is not None else CaseFiles(safeguards.memory)
     standing = context if isinstance(context, Standing) else None
-    history = History()
+    history = _NO_HISTORY
     round_index = 0
     accepted: str | None = None  # the ground on which the requester accepted conditions (40(19))
     resume_after: Stage | None = None  # the stage whose ground conditions answered: go on after it
