@@ -15,9 +15,9 @@ numbers from 1 worker, 8 workers or a cluster.
   replication needs (the simulation core, numpy, simpy, ``scipy.special``: not the command line,
   pandas, pyarrow or Dask), which costs about half a second of CPU per worker. Either way a worker
   reads tasks from a pipe, and exits when the pipe closes or its parent process dies.
-- ``DaskCluster``: ``--scheduler tcp://host:8786`` for an existing Dask distributed scheduler, or
-  ``--scheduler local`` for a ``LocalCluster`` of N single-threaded worker processes. Dask is an
-  optional extra: ``pip install 'mlasim[dask]'``.
+- ``DaskCluster`` (:mod:`simulator.experiments.cluster`): ``--scheduler tcp://host:8786`` for an
+  existing Dask distributed scheduler, or ``--scheduler local`` for a ``LocalCluster`` of N
+  single-threaded worker processes. Dask is an optional extra: ``pip install 'mlasim[dask]'``.
 
 How many tasks: :func:`tasks_for` cuts replications as the tasks are handed out. When the size of a
 replication is known, each task is the smallest worth shipping (``MIN_TASK_REQUESTS`` simulated
@@ -46,10 +46,11 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-#: How long to wait for a Dask scheduler before giving up.
-CONNECT_TIMEOUT = "10s"
+if TYPE_CHECKING:
+    from simulator.experiments.cluster import DaskCluster
+
 #: Tasks per slot: enough to even out tasks of unequal length, few enough to keep overhead low.
 TASKS_PER_SLOT = 4
 #: The smallest task worth shipping, in simulated requests: 0.3-0.4 s of work (a request costs 150-220
@@ -351,81 +352,7 @@ def check_address(scheduler: str | None) -> None:
         )
 
 
-class DaskCluster:
-    def __init__(self, scheduler: str, workers: int) -> None:
-        check_address(scheduler)
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise BackendError("--scheduler needs Dask: pip install 'mlasim[dask]'") from None
-        self._cluster = None
-        self._client = None
-        self._counted = (0.0, 0)
-        try:
-            if scheduler == "local":
-                self._cluster = LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-                )
-                self._client = Client(self._cluster)
-                self.name = f"dask LocalCluster, {workers} workers"
-            else:
-                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-                threads = self._client.nthreads()
-                self.name = f"dask scheduler {scheduler}, {len(threads)} workers"
-                if sum(threads.values()) != len(threads):
-                    self.name += f" ({sum(threads.values())} threads)"
-        except (OSError, ValueError, TypeError) as error:
-            self.close()
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise BackendError(f"--scheduler {scheduler}: cannot connect: {reason}") from None
-
-    def slots(self) -> int:
-        """Threads of the cluster's workers now (an adaptive cluster's grow); asked at most once a second."""
-        checked, count = self._counted
-        if time.monotonic() - checked > 1.0:
-            count = sum(self._client.nthreads().values())
-            self._counted = (time.monotonic(), count)
-        return max(1, count)
-
-    def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
-        """Twice as many tasks in flight as the cluster has threads, topped up as they finish."""
-        from dask.distributed import as_completed
-
-        source = iter(enumerate(tasks))
-        live: dict[str, tuple[int, Any]] = {}  # future key -> (task index, future)
-        running = as_completed()
-
-        def top_up() -> None:
-            while len(live) < 2 * self.slots() and (item := next(source, None)) is not None:
-                future = self._client.submit(fn, item[1], pure=False)
-                live[future.key] = (item[0], future)
-                running.add(future)
-
-        top_up()
-        try:
-            for future in running:
-                result = future.result()
-                index, _ = live.pop(future.key)
-                top_up()
-                yield index, result
-        finally:
-            if live:
-                self._client.cancel([future for _, future in live.values()])
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
-
-    def __enter__(self) -> DaskCluster:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-Backend = Serial | ProcessPool | DaskCluster
+Backend = Union[Serial, ProcessPool, "DaskCluster"]  # DaskCluster: simulator.experiments.cluster
 
 
 def backend(workers: int | None = None, scheduler: str | None = None, work: float | None = None) -> Backend:
@@ -435,6 +362,8 @@ def backend(workers: int | None = None, scheduler: str | None = None, work: floa
     process below ``PARALLEL_THRESHOLD``, on every core above it.
     """
     if scheduler:
+        from simulator.experiments.cluster import DaskCluster  # Dask is an optional extra
+
         return DaskCluster(scheduler, workers or default_workers())
     if workers is None:
         if default_workers() == 1:

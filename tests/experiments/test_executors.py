@@ -80,7 +80,8 @@ def test_a_forked_worker_has_the_parents_modules_and_gives_the_same_replications
 def test_a_worker_is_forked_only_when_no_other_thread_runs():
     import threading
 
-    assert executors.fork_is_safe() is sys.platform.startswith("linux")
+    alone = threading.active_count() == 1  # (a Dask client earlier in this process leaves threads)
+    assert executors.fork_is_safe() is (alone and sys.platform.startswith("linux"))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -178,13 +179,6 @@ def test_well_formed_scheduler_addresses_pass(address):
     check_address(address)
 
 
-def test_an_unreachable_scheduler_is_a_user_error(monkeypatch):
-    pytest.importorskip("dask.distributed")
-    monkeypatch.setattr("simulator.experiments.executors.CONNECT_TIMEOUT", "1s")
-    with pytest.raises(BackendError, match="cannot connect"):
-        backend(1, "tcp://127.0.0.1:9")
-
-
 def test_a_worker_runs_every_kind_of_task_without_importing_the_heavy_libraries():
     """A real worker process runs a replication, a paired comparison and a property estimate, then
     reports what it has imported: none of scipy.stats, pandas, pyarrow, matplotlib, Dask, hypothesis."""
@@ -278,7 +272,7 @@ def test_a_bad_scheduler_is_one_line_and_exit_2_on_every_command(command, addres
     if address.startswith("tcp"):
         pytest.importorskip("dask.distributed")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("simulator.experiments.cluster.CONNECT_TIMEOUT", "1s")
     result = _cli(*COMMANDS[command], "--scheduler", address)
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and f"mlasim: --scheduler {address}: " in result.stderr
