@@ -28,11 +28,9 @@ Both therefore follow exactly the same flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import attrs
-from attrs import frozen
 
 from simulator.domain import rules
 from simulator.domain.channels import decide_channel, read_emergency
@@ -42,7 +40,6 @@ from simulator.domain.model import (
     Channel,
     Decision,
     History,
-    Observation,
     Outcome,
     Request,
     Stage,
@@ -50,6 +47,16 @@ from simulator.domain.model import (
 )
 from simulator.domain.signals import ReviewContext, observe
 from simulator.world.casefiles import CaseFiles, Standing
+from simulator.world.commands import (  # what a life tells its driver (importable from here too)
+    OUTCOME_OF,
+    Command,
+    Decided,
+    Ending,
+    Life,
+    Resubmitted,
+    Review,
+    Wait,
+)
 from simulator.world.requesters import (
     MAX_CHANNEL_STAGES,
     STAGE_INDEX,
@@ -61,64 +68,6 @@ from simulator.world.requesters import (
     screening_draws,
 )
 from simulator.world.scenario import ChannelRoute, RequestedState, RequestingState
-
-OUTCOME_OF = {
-    Verdict.GRANT: Outcome.GRANTED,
-    Verdict.CONDITIONAL_GRANT: Outcome.CONDITIONALLY_GRANTED,
-    Verdict.REFUSE: Outcome.REFUSED,
-}
-
-
-@frozen
-class Review:
-    """Have a reviewer at ``stage`` take the request; the driver sends back the review's thoroughness."""
-
-    request: Request
-    stage: Stage
-    service_draw: float  # the uniform that fixes this review's service time
-    channel: Channel = Channel.MLA  # whose reviewers: the MLA stages or a fast channel's own
-
-
-@frozen
-class Decided:
-    """A stage's decision (after a postponement, ``resumed`` is true)."""
-
-    request: Request
-    observation: Observation
-    decision: Decision
-    resumed: bool = False
-
-
-@frozen
-class Wait:
-    """Let ``days`` pass: a postponement, or the requester preparing its answer."""
-
-    request: Request
-    days: float
-    reason: str  # postponement | response
-
-
-@frozen
-class Resubmitted:
-    """The requester answered (``after`` the verdict that sent the request back): a new round."""
-
-    request: Request
-    delay: float
-    after: Verdict
-
-
-@frozen
-class Ending:
-    outcome: Outcome
-    provision: str | None  # the provision cited by the last decision
-    observation: Observation | None = None  # what the last review saw (shared with other States)
-    decision: Decision | None = None  # the last decision
-    channel: Channel = Channel.MLA  # the channel the request ended in
-    redirected: bool = False  # a false emergency seen through, sent on to MLA
-
-
-Command = Review | Decided | Wait | Resubmitted
-Life = Generator[Command, Any, Ending]
 
 
 def conditional_grant(stage: Stage, pid: str | None) -> Decision:
@@ -139,27 +88,18 @@ def route_after(route: tuple[Stage, ...], stage: Stage) -> tuple[Stage, ...]:
 # The enum members a life reads at every stage, bound once as module globals: in Python 3.11 reading
 # a member off its class goes through the hook of EnumType.__getattr__ (about 0.2 microseconds, a
 # global 0.01), and a request's life reads a dozen of them per stage (Python 3.12 made it plain).
-_AMENDMENT = int(RoundSlot.AMENDMENT)
-_CONDITIONALLY_GRANTED = Outcome.CONDITIONALLY_GRANTED
-_CONDITIONAL_GRANT = Verdict.CONDITIONAL_GRANT
-_EMERGENCY = Channel.EMERGENCY
-_GRANT = Verdict.GRANT
-_GRANTED = Outcome.GRANTED
-_INTAKE = Stage.INTAKE
-_MLA = Channel.MLA
-_POSTPONE = Verdict.POSTPONE
-_POSTPONEMENT_DAYS = int(RoundSlot.POSTPONEMENT_DAYS)
-_PRESERVE = Verdict.PRESERVE
-_PRESERVED = Outcome.PRESERVED
-_PROCEED = Verdict.PROCEED
-_REDIRECT = Verdict.REDIRECT
-_REFUSE = Verdict.REFUSE
-_REFUSED = Outcome.REFUSED
-_REQUEST_INFORMATION = Verdict.REQUEST_INFORMATION
-_RESPONSE = int(RoundSlot.RESPONSE)
-_RESPONSE_DAYS = int(RoundSlot.RESPONSE_DAYS)
-_SERVICE = int(RoundSlot.SERVICE)
-_WITHDRAWN = Outcome.WITHDRAWN
+_INTAKE, _MLA, _EMERGENCY = Stage.INTAKE, Channel.MLA, Channel.EMERGENCY
+_GRANT, _CONDITIONAL_GRANT, _PRESERVE = Verdict.GRANT, Verdict.CONDITIONAL_GRANT, Verdict.PRESERVE
+_POSTPONE, _PROCEED, _REFUSE = Verdict.POSTPONE, Verdict.PROCEED, Verdict.REFUSE
+_REDIRECT, _REQUEST_INFORMATION = Verdict.REDIRECT, Verdict.REQUEST_INFORMATION
+_GRANTED, _CONDITIONALLY_GRANTED = Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED
+_PRESERVED, _REFUSED, _WITHDRAWN = Outcome.PRESERVED, Outcome.REFUSED, Outcome.WITHDRAWN
+_SERVICE, _RESPONSE, _RESPONSE_DAYS = (
+    int(RoundSlot.SERVICE),
+    int(RoundSlot.RESPONSE),
+    int(RoundSlot.RESPONSE_DAYS),
+)
+_AMENDMENT, _POSTPONEMENT_DAYS = int(RoundSlot.AMENDMENT), int(RoundSlot.POSTPONEMENT_DAYS)
 _NO_HISTORY = History()  # a request's history before anything happened (immutable: one for all)
 
 
