@@ -137,6 +137,11 @@ class Lognormal:
     def quantile(self, u: float) -> float:
         return math.exp(self._mu + self._sigma * float(_ndtri(u)))
 
+    def at_normal_score(self, z: float) -> float:
+        """The duration at the standard normal score ``z``: :meth:`quantile` of ``u`` is this at
+        ``z = ndtri(u)``, by the same arithmetic (so the same bits for the same ``z``)."""
+        return math.exp(self._mu + self._sigma * z)
+
     def describe(self) -> str:
         return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
 
@@ -162,6 +167,10 @@ class Beta:
         """``quantile`` of each of ``us``, in one call of scipy's (the same values: the same routine)."""
         values = _scipy_special().betaincinv(self.a, self.b, us).tolist()
         return [0.0 if math.isnan(v) else v for v in values]
+
+    #: Every draw lies in [0, 1], whatever the parameters: :meth:`quantile` inverts the regularised
+    #: incomplete beta function, whose values are in [0, 1], and draws 0 where the inversion gives NaN.
+    support = (0.0, 1.0)
 
     def describe(self) -> str:
         return f"beta({self.a:g}, {self.b:g}), mean {self.mean:.2f}"
