@@ -137,13 +137,13 @@ class Lognormal:
     def quantile(self, u: float) -> float:
         return math.exp(self._mu + self._sigma * float(_ndtri(u)))
 
+    def describe(self) -> str:
+        return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
+
     def at_normal_score(self, z: float) -> float:
         """The duration at the standard normal score ``z``: :meth:`quantile` of ``u`` is this at
         ``z = ndtri(u)``, by the same arithmetic (so the same bits for the same ``z``)."""
         return math.exp(self._mu + self._sigma * z)
-
-    def describe(self) -> str:
-        return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
 
 
 @frozen
@@ -192,3 +192,14 @@ FAMILIES: dict[str, tuple[type, tuple[str, ...]]] = {
     "lognormal": (Lognormal, ("mean", "sd")),
     "beta": (Beta, ("a", "b")),
 }
+
+
+def preload() -> None:
+    """Import scipy.special now rather than at the first lognormal or beta draw.
+
+    For a process about to fork workers: each then starts with it imported, where it would
+    otherwise import it on its first draw (a third of a second or more, in every worker). Reading a
+    scenario no longer imports it (the file's check probes without scipy,
+    :func:`simulator.files.limits.probe_draws`).
+    """
+    _scipy_special()
