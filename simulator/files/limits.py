@@ -93,8 +93,8 @@ def probe_draws(distribution: Distribution) -> list[float]:
       standard normal quantile of the standard library (:class:`statistics.NormalDist`, Wichura's
       AS241) instead of scipy's ``ndtri`` (Cephes). The two agree at 0 (-inf) and 1/2 (0) and differ
       by an ulp at 2^-53 and 1 - 2^-53, so a draw differs from the simulation's by a few parts in
-      10^15: a check of finiteness and of a ceiling could only judge otherwise a draw that close to
-      the ceiling or to the largest float, where either verdict is as good;
+      10^14 at most: a check of finiteness and of a ceiling could only judge otherwise a draw that
+      close to the ceiling or to the largest float, where either verdict is as good;
     - a beta's draws lie in [0, 1] whatever its parameters (see ``Beta.support``), which is all the
       check asks of them;
     - the other families' quantiles need nothing but :mod:`math`: they are the simulation's own.
