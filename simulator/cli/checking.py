@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from simulator.checking.reading import read_properties
 from simulator.cli.common import (
     Quiet,
     ScenarioFile,
@@ -20,9 +19,6 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.cli.reporting import ReportPage, command_line, write_report
-from simulator.experiments.executors import check_address
-from simulator.files.loader import read_toml
-from simulator.files.overrides import check_file, load_configuration, parse_assignments
 
 
 class CheckFormat(enum.StrEnum):
@@ -60,6 +56,10 @@ def check(
     The simulated estimates of 'replications' properties run on --workers or --scheduler.
     """
     from simulator.checking.check import check as check_properties
+    from simulator.checking.reading import read_properties
+    from simulator.experiments.executors import check_address
+    from simulator.files.loader import read_toml
+    from simulator.files.overrides import check_file, load_configuration, parse_assignments
     from simulator.reporting import check as report_check
 
     with user_errors():

@@ -6,6 +6,11 @@ Output files are written atomically (:mod:`simulator.files.output`), so an inter
 command never leaves a half-written file in place of a good one, and never replaces a link, a pipe,
 a device or a read-only file. Ctrl-C ends a command with one line saying what was kept and how to
 go on. Help texts are plain text, so ``[[variant]]`` reads as written.
+
+**Start-up.** ``mlasim --help`` and ``mlasim validate`` must answer at once, so importing the command
+line loads typer and light modules only: each command imports the layers it uses (the simulation,
+numpy, pandas, the reports) in its body, and the option types here need nothing but the standard
+library (``tests/test_startup.py`` checks it).
 """
 
 from __future__ import annotations
@@ -20,11 +25,7 @@ from typing import Annotated
 import typer
 
 from simulator import __version__
-from simulator.experiments.executors import BackendError
-from simulator.files.limits import allowing_large
-from simulator.files.loader import ScenarioError
 from simulator.files.output import OutputError, target_problem, write_text
-from simulator.files.overrides import OverrideError
 
 app = typer.Typer(
     name="mlasim",
@@ -112,13 +113,28 @@ def user_errors():
 
     try:
         yield
-    except ScenarioError as error:
-        raise fail(error.one_line()) from None
-    except (BackendError, OverrideError, OutputError) as error:
-        raise fail(str(error)) from None
-    except OSError as error:  # a run directory or output path that cannot be written
+    except Exception as error:
+        exit_ = _user_error(error)
+        if exit_ is None:  # a bug, or typer.Exit from the block: not ours to rephrase
+            raise
+        raise exit_ from None
+
+
+def _user_error(error: Exception) -> typer.Exit | None:
+    """The one line and exit of an error a user can cause; None for any other error."""
+    # imported here, not at start-up: their modules load the scenario reader and the backends
+    from simulator.experiments.executors import BackendError
+    from simulator.files.overrides import OverrideError
+    from simulator.files.reader import ScenarioError
+
+    if isinstance(error, ScenarioError):
+        return fail(error.one_line())
+    if isinstance(error, BackendError | OverrideError | OutputError):
+        return fail(str(error))
+    if isinstance(error, OSError):  # a run directory or output path that cannot be written
         where = error.filename or "output"
-        raise fail(f"{where}: {error.strerror or error}") from None
+        return fail(f"{where}: {error.strerror or error}")
+    return None
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -237,6 +253,8 @@ def main_options(
 ) -> None:
     """Simulate mutual legal assistance screening: how often do abusive requests get through?"""
     if allow_large:
+        from simulator.files.limits import allowing_large
+
         context.with_resource(allowing_large())
 
 

@@ -25,11 +25,6 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.cli.reporting import ReportPage, command_line, write_report
-from simulator.experiments.comparison import compare as compare_configurations
-from simulator.experiments.executors import check_address
-from simulator.files.overrides import load_configuration, parse_assignments
-from simulator.reporting import comparison as report_comparison
-from simulator.reporting.documents import comparison_document
 
 
 @app.command()
@@ -71,6 +66,12 @@ def compare(
 
     --set changes every configuration (the baseline too), so the comparison is made in that what-if.
     """
+    from simulator.experiments.comparison import compare as compare_configurations
+    from simulator.experiments.executors import check_address
+    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.reporting import comparison as report_comparison
+    from simulator.reporting.documents import comparison_document
+
     if precision is not None and precision <= 0:
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     with user_errors():

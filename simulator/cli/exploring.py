@@ -29,8 +29,6 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
-from simulator.experiments import sensitivity as sa
-from simulator.files.overrides import parse_assignments
 
 
 class TableFormat(enum.StrEnum):
@@ -75,6 +73,8 @@ def sensitivity(
     quiet: Quiet = False,
 ) -> None:
     """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
+    from simulator.experiments import sensitivity as sa
+    from simulator.files.overrides import parse_assignments
     from simulator.reporting import sensitivity as report_sensitivity
 
     with user_errors():

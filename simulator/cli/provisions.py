@@ -15,7 +15,6 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import app, fail, user_errors
-from simulator.files.loader import load_scenario
 
 Files = Annotated[
     list[Path] | None,
@@ -31,6 +30,8 @@ class ListFormat(enum.StrEnum):
 
 
 def _scenarios(files: list[Path] | None) -> list:
+    from simulator.files.loader import load_scenario
+
     paths = files or sorted(Path("scenarios").glob("*.toml"))
     if not paths:
         raise fail("no scenario files given and no scenarios/*.toml here")

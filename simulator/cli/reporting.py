@@ -15,8 +15,6 @@ from typing import Annotated, Any
 import typer
 
 from simulator.cli.common import Replications, Scheduler, Seed, Workers, app, emit, fail, user_errors
-from simulator.files.loader import load_scenario
-from simulator.reporting import documents
 
 ReportPage = Annotated[
     Path | None,
@@ -72,6 +70,9 @@ def report(
     scheduler: Scheduler = None,
 ) -> None:
     """Write one self-contained HTML page of a result: headline metrics, figures, scenario, provenance."""
+    from simulator.files.loader import load_scenario
+    from simulator.reporting import documents
+
     with user_errors():
         if source.suffix == ".toml":
             scenario = load_scenario(source)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from simulator.checking.validation import file_problems
 from simulator.cli.common import (
     AllowLarge,
     Format,
@@ -32,13 +31,6 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.cli.reporting import ReportPage, command_line, write_report
-from simulator.experiments.executors import check_address
-from simulator.experiments.run import run as run_experiment
-from simulator.files.limits import allowing_large
-from simulator.files.overrides import load_configuration, parse_assignments
-from simulator.reporting import run as report
-from simulator.reporting.documents import run_document
-from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
 
 @app.command()
@@ -59,6 +51,12 @@ def run(
     report_page: ReportPage = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
+    from simulator.experiments.executors import check_address
+    from simulator.files.limits import allowing_large
+    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.reporting import run as report
+    from simulator.reporting.documents import run_document
+
     check_out(out)
     with (
         user_errors(),
@@ -89,12 +87,22 @@ def run(
         write_report("run", run_document(result, command_line()), report_page)
 
 
+def run_experiment(*args, **kwargs):
+    """:func:`simulator.experiments.run.run`, imported when a run starts (it loads the simulation)."""
+    from simulator.experiments.run import run as run_replications
+
+    return run_replications(*args, **kwargs)
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE...")],
     allow_large: AllowLarge = False,
 ) -> None:
     """Check scenario files as every command would (scenario, variants, sweep, properties, limits)."""
+    from simulator.checking.validation import file_problems
+    from simulator.files.limits import allowing_large
+
     bad = 0
     with allowing_large(allow_large):
         for file in files:
@@ -128,6 +136,10 @@ def explain_command(
     sets: Sets = None,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
+    from simulator.files.limits import allowing_large
+    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
+
     with user_errors(), allowing_large(allow_large):
         scenario = load_configuration(file, variant, parse_assignments(sets or []))
         try:

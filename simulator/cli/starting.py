@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import app, fail
-from simulator.files.examples import copy_examples
-from simulator.files.schema import scenario_schema
 
 
 @app.command()
@@ -20,6 +18,8 @@ def init(
     ],
 ) -> None:
     """Copy the example scenario files into DIR, to read, run and change."""
+    from simulator.files.examples import copy_examples
+
     try:
         copied = copy_examples(directory)
     except (FileExistsError, FileNotFoundError) as error:
@@ -37,4 +37,6 @@ def init(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors that validate and complete TOML)."""
+    from simulator.files.schema import scenario_schema
+
     typer.echo(json.dumps(scenario_schema(), indent=2))

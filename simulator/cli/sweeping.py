@@ -26,13 +26,6 @@ from simulator.cli.common import (
     user_errors,
 )
 from simulator.cli.reporting import ReportPage, write_report
-from simulator.experiments import designs, sweeps
-from simulator.experiments.executors import check_address, default_workers
-from simulator.files.limits import allowing_large
-from simulator.files.loader import ScenarioError
-from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
-from simulator.reporting import run as report
-from simulator.reporting.documents import sweep_document
 
 
 @app.command()
@@ -100,6 +93,12 @@ def sweep(
     The design is the command line's (--grid, --lhs/--range, --variants, --set) or, when it gives
     none, the file's [sweep] table; --file-sweep adds the file's table to the command line's.
     """
+    from simulator.experiments import sweeps
+    from simulator.experiments.executors import check_address, default_workers
+    from simulator.files.limits import allowing_large
+    from simulator.reporting import run as report
+    from simulator.reporting.documents import sweep_document
+
     with user_errors(), allowing_large(allow_large):
         check_address(scheduler)
         if resume is None:
@@ -155,6 +154,10 @@ def _design(
     sets: list[str],
     file_sweep: bool | None,
 ):
+    from simulator.experiments import designs
+    from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
+    from simulator.files.reader import ScenarioError
+
     design, problems = designs.design_from_file(file)
     if problems:
         raise ScenarioError(problems)

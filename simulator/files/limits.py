@@ -10,7 +10,8 @@ therefore also checks, with the field's path:
 - **surges**: a ``multiplier`` at most :data:`MAX_MULTIPLIER`;
 - **distributions**: every parameter at most :data:`MAX_PARAMETER`, and the distribution usable
   numerically: its draws at the extreme uniforms the simulator can feed it (0, 2^-53, 1/2,
-  1 - 2^-53) finite, a score's within [0, 1], a duration's at most :data:`MAX_DURATION` days;
+  1 - 2^-53) finite, a score's within [0, 1], a duration's at most :data:`MAX_DURATION` days
+  (computed without scipy, see :func:`probe_draws`: reading a file must not cost its import);
 - **floods**: a flooding strategy's windows inside the horizon;
 - **volume**: the expected number of requests per replication (each requesting State's yearly rate
   over the horizon, surges included, plus the junk requests of its flooding windows) at most
@@ -25,8 +26,10 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from statistics import NormalDist
 
 from simulator.files.reader import Problem
+from simulator.world.distributions import Beta, Distribution, Lognormal
 from simulator.world.requesters import DAYS_PER_YEAR
 from simulator.world.scenario import RequestingState
 
@@ -72,11 +75,52 @@ def distribution_problems(cls: type, values: Mapping[str, float], score: bool) -
     if too_large:
         return too_large
     try:
-        distribution = cls(**values)
-        draws = [distribution.quantile(u) for u in PROBES]
+        draws = probe_draws(cls(**values))
     except (ArithmeticError, ValueError) as error:
         detail = error.args[-1] if error.args else type(error).__name__
         return [("", f"these parameters cannot be sampled ({detail})")]
+    return draw_problems(draws, score)
+
+
+def probe_draws(distribution: Distribution) -> list[float]:
+    """What ``distribution`` draws at the :data:`PROBES` (for a beta: the bounds its draws lie in).
+
+    Computed without scipy, whose import costs about a third of a second that every command reading
+    a file (``mlasim validate`` above all) would pay only to check it; the simulation's own draws,
+    through :meth:`~simulator.world.distributions.Distribution.quantile`, are unchanged:
+
+    - a lognormal's draws are :meth:`~simulator.world.distributions.Lognormal.at_normal_score` of the
+      standard normal quantile of the standard library (:class:`statistics.NormalDist`, Wichura's
+      AS241) instead of scipy's ``ndtri`` (Cephes). The two agree at 0 (-inf) and 1/2 (0) and differ
+      by an ulp at 2^-53 and 1 - 2^-53, so a draw differs from the simulation's by a few parts in
+      10^14 at most: a check of finiteness and of a ceiling could only judge otherwise a draw that
+      close to the ceiling or to the largest float, where either verdict is as good;
+    - a beta's draws lie in [0, 1] whatever its parameters (see ``Beta.support``), which is all the
+      check asks of them;
+    - the other families' quantiles need nothing but :mod:`math`: they are the simulation's own.
+    """
+    if isinstance(distribution, Beta):
+        return list(distribution.support)
+    if isinstance(distribution, Lognormal):
+        return [distribution.at_normal_score(normal_score(u)) for u in PROBES]
+    return [distribution.quantile(u) for u in PROBES]
+
+
+def normal_score(u: float) -> float:
+    """The standard normal quantile of ``u`` in [0, 1]: -inf at 0 and inf at 1, as scipy's ``ndtri``."""
+    if u <= 0.0:
+        return -math.inf
+    if u >= 1.0:
+        return math.inf
+    return _STANDARD_NORMAL.inv_cdf(u)
+
+
+_STANDARD_NORMAL = NormalDist()
+
+
+def draw_problems(draws: Sequence[float], score: bool) -> list[tuple[str, str]]:
+    """``("", message)`` if the draws are not finite, or fall outside a score's [0, 1] or a duration's
+    [0, :data:`MAX_DURATION`]."""
     if not all(math.isfinite(d) for d in draws):
         return [("", "these parameters give draws that are not finite numbers (the spread is too extreme)")]
     low, high = min(draws), max(draws)

@@ -140,6 +140,11 @@ class Lognormal:
     def describe(self) -> str:
         return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
 
+    def at_normal_score(self, z: float) -> float:
+        """The duration at the standard normal score ``z``: :meth:`quantile` of ``u`` is this at
+        ``z = ndtri(u)``, by the same arithmetic (so the same bits for the same ``z``)."""
+        return math.exp(self._mu + self._sigma * z)
+
 
 @frozen
 class Beta:
@@ -163,6 +168,10 @@ class Beta:
         values = _scipy_special().betaincinv(self.a, self.b, us).tolist()
         return [0.0 if math.isnan(v) else v for v in values]
 
+    #: Every draw lies in [0, 1], whatever the parameters: :meth:`quantile` inverts the regularised
+    #: incomplete beta function, whose values are in [0, 1], and draws 0 where the inversion gives NaN.
+    support = (0.0, 1.0)
+
     def describe(self) -> str:
         return f"beta({self.a:g}, {self.b:g}), mean {self.mean:.2f}"
 
@@ -183,3 +192,14 @@ FAMILIES: dict[str, tuple[type, tuple[str, ...]]] = {
     "lognormal": (Lognormal, ("mean", "sd")),
     "beta": (Beta, ("a", "b")),
 }
+
+
+def preload() -> None:
+    """Import scipy.special now rather than at the first lognormal or beta draw.
+
+    For a process about to fork workers: each then starts with it imported, where it would
+    otherwise import it on its first draw (a third of a second or more, in every worker). Reading a
+    scenario no longer imports it (the file's check probes without scipy,
+    :func:`simulator.files.limits.probe_draws`).
+    """
+    _scipy_special()

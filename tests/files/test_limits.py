@@ -8,11 +8,16 @@ import pytest
 
 from simulator.files.limits import (
     MAX_DAYS,
+    MAX_DURATION,
+    PROBES,
     REQUEST_CEILING,
     allowing_large,
     distribution_problems,
+    draw_problems,
     expected_requests,
     large_allowed,
+    normal_score,
+    probe_draws,
     scenario_problems,
 )
 from simulator.files.loader import ScenarioError
@@ -49,6 +54,80 @@ def test_unusable_distributions_are_named(cls, values, score, fragment):
 )
 def test_ordinary_and_tiny_distributions_pass(cls, values, score):
     assert distribution_problems(cls, values, score) == []
+
+
+def _verdicts(cls, values: dict, score: bool) -> tuple:
+    """The check's verdict from the scipy-free probe, and from the simulation's own quantiles (scipy)."""
+
+    def verdict(draws_of) -> object:
+        try:
+            return draw_problems(draws_of(cls(**values)), score)
+        except (ArithmeticError, ValueError):
+            return "cannot be sampled"
+
+    return verdict(probe_draws), verdict(lambda d: [d.quantile(u) for u in PROBES])
+
+
+def _sd_at_the_ceiling(mean: float) -> float:
+    """The sd (found with the simulation's quantiles) at which a lognormal's top draw is MAX_DURATION."""
+    low, high = 1.0, 1e6  # top draws of about 1e2 and 1e13 at a mean of 20
+    for _ in range(200):
+        middle = math.sqrt(low * high)
+        top = Lognormal(mean, middle).quantile(PROBES[-1])
+        low, high = (middle, high) if top <= MAX_DURATION else (low, middle)
+    return low
+
+
+EXTREME_LOGNORMALS = [
+    {"mean": 5e-324, "sd": 1e9},  # sd / mean is inf: NaN at the median
+    {"mean": 1e-300, "sd": 1.0},  # (sd / mean)^2 overflows
+    {"mean": 1e-150, "sd": 1e3},  # (sd / mean)^2 just below the largest float
+    {"mean": 1e9, "sd": 5e-324},  # sd / mean underflows to 0: 0 x -inf at u = 0
+    {"mean": 1e9, "sd": 1e-160},  # (sd / mean)^2 underflows to 0 as well
+    {"mean": 1e9, "sd": 1e-141},  # a spread of 1e-150 of the mean: its square still above 0
+    {"mean": 1e9, "sd": 1e9},
+    {"mean": 1e-6, "sd": 1e9},  # sigma near the extreme normal score: the largest top draws
+    {"mean": 5e-324, "sd": 5e-324},
+    {"mean": 20.0, "sd": 1e6},
+    {"mean": 20.0, "sd": 10.0},
+]
+
+
+@pytest.mark.parametrize("values", EXTREME_LOGNORMALS)
+def test_the_scipy_free_probe_of_a_lognormal_agrees_with_scipy(values):
+    probe, simulated = _verdicts(Lognormal, values, score=False)
+    assert probe == simulated
+    if probe == []:  # the draws themselves differ by an ulp of the normal score at most
+        exact = [Lognormal(**values).quantile(u) for u in PROBES]
+        assert probe_draws(Lognormal(**values)) == pytest.approx(exact, rel=1e-13, abs=0.0)
+
+
+@pytest.mark.parametrize("mean", [20.0, 1e-3, 1e3])
+def test_the_probe_and_scipy_agree_on_either_side_of_the_duration_ceiling(mean):
+    border = _sd_at_the_ceiling(mean)
+    below, above = border * (1 - 1e-9), border * (1 + 1e-9)
+    assert _verdicts(Lognormal, {"mean": mean, "sd": below}, False) == ([], [])
+    probe, simulated = _verdicts(Lognormal, {"mean": mean, "sd": above}, False)
+    assert probe == simulated and "above the ceiling" in probe[0][1]
+
+
+@pytest.mark.parametrize("a", [5e-324, 1e-300, 1e-3, 1.0, 1e9])
+@pytest.mark.parametrize("b", [5e-324, 1e-300, 1e-3, 1.0, 1e9])
+def test_a_betas_draws_lie_in_its_support_whatever_the_parameters(a, b):
+    beta = Beta(a, b)
+    draws = [beta.quantile(u) for u in PROBES]
+    assert all(beta.support[0] <= d <= beta.support[1] for d in draws)
+    for score in (True, False):
+        assert _verdicts(Beta, {"a": a, "b": b}, score) == ([], [])
+
+
+def test_the_normal_score_is_scipys_within_an_ulp():
+    from scipy.special import ndtri
+
+    assert normal_score(0.0) == -math.inf and normal_score(1.0) == math.inf
+    assert normal_score(0.5) == 0.0
+    for u in (*PROBES[1:], 1e-300, 5e-324, 0.3, 0.975):
+        assert normal_score(u) == pytest.approx(float(ndtri(u)), rel=4 * 2.0**-52, abs=0.0)
 
 
 def test_expected_requests_integrate_the_rate_with_multiplying_surges():
