@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from simulator.checking.properties import Case
-from simulator.checking.strategies import UNTIMED_SERVICE, fine_unit, slot_value
+from simulator.checking.strategies import UNTIMED_SERVICE, slot_value
+from simulator.checking.strategies.choices import Choices
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 
@@ -94,8 +95,8 @@ class LazyBlock(Sequence):
     they shrink towards "not seen".
     """
 
-    def __init__(self, data: st.DataObject, events: dict[int, float] | None = None) -> None:
-        self.data = data
+    def __init__(self, data: st.DataObject | Choices, events: dict[int, float] | None = None) -> None:
+        self.choose = data if isinstance(data, Choices) else Choices.of_data(data)
         self.events = events or {}
         self.values: dict[int, float] = {}
 
@@ -112,10 +113,10 @@ class LazyBlock(Sequence):
         return self.values[index]
 
     def _draw(self, index: int) -> float:
-        value = self.data.draw(fine_unit)
+        value = self.choose.unit()
         if index in self.events:
             p = self.events[index]
-            happens = self.data.draw(st.booleans())
+            happens = self.choose.boolean()
             return value * p if happens else p + value * (1.0 - p)
         return slot_value(index, value)
 
@@ -124,7 +125,7 @@ class LazyRounds:
     """Round draws drawn from hypothesis only when a round happens (most lives have one or two)."""
 
     def __init__(self, data: st.DataObject, case: Case) -> None:
-        self.data = data
+        self.choose = Choices.of_data(data)
         visibility = load_catalogue().targets[case.request.truth.target].visibility
         self.first_events = {RoundSlot.TARGET_RECOGNITION: visibility * case.thoroughness}
         if case.request.truth.conduct != case.request.submission.offence:
@@ -133,5 +134,5 @@ class LazyRounds:
 
     def __call__(self, index: int) -> Sequence[float]:
         while len(self.blocks) <= index:
-            self.blocks.append(LazyBlock(self.data, None if self.blocks else self.first_events))
+            self.blocks.append(LazyBlock(self.choose, None if self.blocks else self.first_events))
         return self.blocks[index]

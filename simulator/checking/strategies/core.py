@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
+from simulator.checking.strategies.choices import RESOLUTION, Choices
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
     MLA_STAGES,
@@ -140,53 +141,56 @@ _DP_ORDER = [DataProtectionMode.OFF, DataProtectionMode.CONDITIONS, DataProtecti
 
 @st.composite
 def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
-    """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged)."""
+    """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged).
+
+    Each setting that can tighten is drawn at the choice level (:class:`Choices`): a switch that is
+    off may turn on, a rate may rise and a threshold fall anywhere in their range, a mode or a
+    judicial standard may move up its order, and each exemption may go and each protected ground
+    join; every choice shrinks to "unchanged"."""
+    choose = Choices.of_draw(draw)
 
     def at_least(value: float, top: float) -> float:
-        return draw(st.floats(min_value=value, max_value=top)) if value < top else value
+        return choose.real(value, top) if value < top else value
 
     def at_most(value: float) -> float:
-        return draw(st.floats(min_value=0.0, max_value=value)) if value > 0 else value
+        return choose.real(0.0, value) if value > 0 else value
 
     s = base
     scope = ScopeTest(
-        s.scope_test.enabled or draw(st.booleans()),
+        s.scope_test.enabled or choose.boolean(),
         at_least(s.scope_test.serious_crime_years, 25.0),
     )
-    dc_mode = draw(st.sampled_from(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :]))
+    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :])
     dual = DualCriminality(
         dc_mode,
         at_least(s.dual_criminality.refusal_rate, 1.0),
-        frozenset(m for m in sorted(s.dual_criminality.exempt_measures) if draw(st.booleans())),
+        frozenset(m for m in sorted(s.dual_criminality.exempt_measures) if choose.boolean()),
     )
     disc = Discrimination(
-        s.discrimination.enabled or draw(st.booleans()),
+        s.discrimination.enabled or choose.boolean(),
         at_most(s.discrimination.evidence_threshold),
-        s.discrimination.grounds | frozenset(draw(st.sets(grounds))),
+        s.discrimination.grounds | frozenset(g for g in PROTECTED_GROUNDS if choose.boolean()),
     )
     essential = EssentialInterests(
-        s.essential_interests.enabled or draw(st.booleans()),
+        s.essential_interests.enabled or choose.boolean(),
         at_most(s.essential_interests.evidence_threshold),
         at_least(s.essential_interests.refusal_rate, 1.0),
     )
     judicial = JudicialOrder(
-        *(
-            draw(st.sampled_from([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]))
-            for m in Measure
-        ),
+        *(choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]) for m in Measure),
         law=s.judicial_order.law,
-        warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or draw(st.booleans()),
+        warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or choose.boolean(),
     )
     return attrs.evolve(
         s,
         scope_test=scope,
         completeness=attrs.evolve(
             s.completeness,
-            refuse_nonconforming=s.completeness.refuse_nonconforming or draw(st.booleans()),
+            refuse_nonconforming=s.completeness.refuse_nonconforming or choose.boolean(),
         ),
         dual_criminality=dual,
-        political_offence=s.political_offence or draw(st.booleans()),
-        data_protection=draw(st.sampled_from(_DP_ORDER[_DP_ORDER.index(s.data_protection) :])),
+        political_offence=s.political_offence or choose.boolean(),
+        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :]),
         discrimination=disc,
         essential_interests=essential,
         judicial_order=judicial,
@@ -280,8 +284,7 @@ def can_match(scenario: Scenario, given: Given) -> bool:
     return bool(_feasible(scenario, given))
 
 
-_RESOLUTION = 2**20
-fine_unit = st.integers(min_value=0, max_value=_RESOLUTION - 1).map(lambda i: i / _RESOLUTION)
+fine_unit = st.integers(min_value=0, max_value=RESOLUTION - 1).map(lambda i: i / RESOLUTION)
 
 
 #: The uniform given to every service-time slot: service times play no part without a clock.
@@ -303,7 +306,11 @@ def round_draws(draw: st.DrawFn) -> tuple[float, ...]:
 
     See :class:`~simulator.world.requesters.RoundSlot` and :func:`slot_value`.
     """
-    values = draw(st.lists(fine_unit, min_size=RoundSlot.SERVICE, max_size=RoundSlot.SERVICE))
+    return _round_draws(Choices.of_draw(draw))
+
+
+def _round_draws(choose: Choices) -> tuple[float, ...]:
+    values = [choose.unit() for _ in range(RoundSlot.SERVICE)]
     return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(MLA_STAGES))
 
 
@@ -316,21 +323,22 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     options = _feasible(scenario, given)
     if not options:
         raise ValueError("no request of this scenario matches the given filters")
-    state, abusive = draw(st.sampled_from(options))
-    measure = Measure(draw(st.sampled_from(_measures(state, given))))
+    choose = Choices.of_draw(draw)
+    state, abusive = choose.pick(options)
+    measure = Measure(choose.pick(_measures(state, given)))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
-        label = draw(st.sampled_from(_labels(state, abusive, given)))
+        label = choose.pick(_labels(state, abusive, given))
     if given.documentation_complete is None:
-        gaps = draw(st.integers(min_value=0, max_value=3))
+        gaps = choose.integer(0, 3)
     else:
-        gaps = 0 if given.documentation_complete else draw(st.integers(min_value=1, max_value=3))
+        gaps = 0 if given.documentation_complete else choose.integer(1, 3)
     if abusive:
-        conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
+        conduct = load_catalogue().conducts[choose.pick(_conducts(state, abusive, given))]
         # a coherent disguise, as the model draws it: a label the requester uses for this conduct
-        label = draw(st.sampled_from(_labels(state, abusive, given, conduct.id)))
-        disguise = draw(fine_unit)
+        label = choose.pick(_labels(state, abusive, given, conduct.id))
+        disguise = choose.unit()
         abuse = state.abuse
-        noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and draw(st.booleans())
+        noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and choose.boolean()
         truth = Truth(
             True,
             conduct.id,
@@ -342,14 +350,14 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
             abuse.prior_notices if noticed else 0,
         )
     else:
-        sensitive = draw(st.booleans()) if state.sensitive_target_share > 0 else False
-        target = draw(st.sampled_from(state.sensitive_targets.names)) if sensitive else "ordinary"
+        sensitive = choose.boolean() if state.sensitive_target_share > 0 else False
+        target = choose.pick(state.sensitive_targets.names) if sensitive else "ordinary"
         person = f"{state.id}/request/0" if given.channel is not None else ""
-        truth = Truth(False, label, None, target, 0.0, draw(fine_unit), person=person)
+        truth = Truth(False, label, None, target, 0.0, choose.unit(), person=person)
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
     channel = Channel.MLA
     if given.channel is not None:  # only then: the draws of other properties stay as they were
-        channel = Channel(draw(st.sampled_from(channels_used(scenario, state, abusive, given))))
+        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given)))
         emergency = channel is Channel.EMERGENCY
         submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
         # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
@@ -357,9 +365,9 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     effect = scenario.requested_state.load_effect
     floor = effect.floor if effect.enabled else 1.0
     # shrinks towards a full review (1.0); the load effect can lower it to its floor
-    thoroughness = 1.0 - draw(fine_unit) * (1.0 - floor) if floor < 1 else 1.0
-    blocks = tuple(draw(round_draws()) for _ in range(rounds))
-    routing = draw(routing_draws(scenario, thoroughness)) if given.channel is not None else None
+    thoroughness = 1.0 - choose.unit() * (1.0 - floor) if floor < 1 else 1.0
+    blocks = tuple(_round_draws(choose) for _ in range(rounds))
+    routing = _routing_draws(choose, scenario, thoroughness) if given.channel is not None else None
     return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks, routing)
 
 
@@ -371,9 +379,13 @@ def routing_draws(draw: st.DrawFn, scenario: Scenario, thoroughness: float = 1.0
     probability at the (first) requested State (``detection`` x ``thoroughness``), so that hypothesis
     can aim at either side; it shrinks towards "seen through".
     """
-    values = list(draw(st.lists(fine_unit, min_size=ROUTING_SLOTS, max_size=ROUTING_SLOTS)))
+    return _routing_draws(Choices.of_draw(draw), scenario, thoroughness)
+
+
+def _routing_draws(choose: Choices, scenario: Scenario, thoroughness: float) -> tuple[float, ...]:
+    values = [choose.unit() for _ in range(ROUTING_SLOTS)]
     p = scenario.requested_state.channel_rules.emergency.detection * thoroughness
-    if draw(st.booleans()) or p >= 1:
+    if choose.boolean() or p >= 1:
         values[RoutingSlot.DETECTION] = values[RoutingSlot.DETECTION] * p
     else:
         values[RoutingSlot.DETECTION] = p + values[RoutingSlot.DETECTION] * (1.0 - p)
@@ -386,10 +398,11 @@ def shared_refusals(scenario: Scenario) -> st.SearchStrategy[SharedRefusal]:
 
     @st.composite
     def one(draw) -> SharedRefusal:
-        origin = draw(st.sampled_from(origins(scenario)))
+        choose = Choices.of_draw(draw)
+        origin = choose.pick(origins(scenario))
         provisions = refusal_provisions(origin) or ["uncc-40-21-b"]
-        provision = draw(st.sampled_from(provisions))
-        thoroughness = 1.0 - draw(fine_unit)
-        return SharedRefusal(origin.id, provision, thoroughness, draw(round_draws()))
+        provision = choose.pick(provisions)
+        thoroughness = 1.0 - choose.unit()
+        return SharedRefusal(origin.id, provision, thoroughness, _round_draws(choose))
 
     return one()
