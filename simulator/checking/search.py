@@ -136,3 +136,16 @@ class LazyRounds:
         while len(self.blocks) <= index:
             self.blocks.append(LazyBlock(self.choose, None if self.blocks else self.first_events))
         return self.blocks[index]
+
+    def drawn(self) -> tuple[tuple[float, ...], ...]:
+        """The rounds as the life read them, one full block each (for :class:`Case` ``rounds``), drawing
+        nothing more: a slot the life never read gets the value a 0 draw gives (reading the life
+        again reads the same slots, so that value is never used)."""
+        blocks = self.blocks or [LazyBlock(self.choose)]
+        return tuple(
+            tuple(
+                block.values.get(i, slot_value(i, 0.0)) if i < RoundSlot.SERVICE else UNTIMED_SERVICE
+                for i in range(ROUND_SLOTS)
+            )
+            for block in blocks
+        )

@@ -16,6 +16,7 @@ back to the equivalent strategy: slower, the same search.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -35,18 +36,60 @@ def _bound_weights(low: int, high: int) -> dict[int, float] | None:
     return {low: 2 / 128, low + 1: 1 / 128, high - 1: 1 / 128, high: 2 / 128}
 
 
+#: Span labels. Each choice is made in the spans the strategy it stands for would open, under the same
+#: labels (an integer's, a mapped value's around an integer for a uniform, a coin's, a float's), so
+#: that hypothesis's mutator, which copies one span's choices over another span of the same label,
+#: works as it does on those strategies: it finds many counterexamples by copying a large uniform
+#: into the slot that needs one.
+def _hashed(*kind: object) -> int:
+    label = _HASHED.get(kind)
+    if label is None:
+        digest = hashlib.blake2b(repr(("mlasim", *kind)).encode(), digest_size=8).digest()
+        label = _HASHED[kind] = int.from_bytes(digest, "big")
+    return label
+
+
+_HASHED: dict[tuple, int] = {}
+
+
+#: A uniform as a strategy: what :meth:`Choices.unit` draws.
+fine_unit = st.integers(min_value=0, max_value=RESOLUTION - 1).map(lambda i: i / RESOLUTION)
+_UNIT = fine_unit.label
+_INTEGER = st.integers(min_value=0, max_value=1).label
+_BOOLEAN = st.booleans().label
+try:
+    from hypothesis.strategies._internal.strategies import MAPPED_SEARCH_STRATEGY_DO_DRAW_LABEL as _MAPPED
+except ImportError:  # another hypothesis version: any label of its own
+    _MAPPED = _hashed("mapped")
+_FLOATS: dict[tuple[float, float], Any] = {}
+
+
+def _floats(low: float, high: float) -> Any:
+    """The float strategy ``st.floats(low, high)`` stands for (its bounds, its smallest magnitude), or
+    None if it is not one plain float strategy."""
+    key = (low, high)
+    if key not in _FLOATS:
+        inner = getattr(st.floats(min_value=low, max_value=high), "wrapped_strategy", None)
+        plain = all(hasattr(inner, name) for name in ("min_value", "max_value", "smallest_nonzero_magnitude"))
+        _FLOATS[key] = inner if plain and hasattr(inner, "allow_nan") else None
+    return _FLOATS[key]
+
+
+_CHOICE_LEVEL = ("draw_integer", "draw_boolean", "draw_float", "start_span", "stop_span")
+
+
 class Choices:
     """Draws for one test case, at the choice level when hypothesis allows it.
 
     Built from a composite strategy's ``draw`` (:meth:`of_draw`) or from ``st.data()``
-    (:meth:`of_data`).
+    (:meth:`of_data`). Each choice is made in a span of its kind, as a strategy's draw is.
     """
 
     __slots__ = ("_draw", "_fast")
 
     def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any], fast: Any = None) -> None:
         self._draw = draw
-        has = fast is not None and hasattr(fast, "draw_integer") and hasattr(fast, "draw_boolean")
+        has = fast is not None and all(hasattr(fast, name) for name in _CHOICE_LEVEL)
         self._fast = fast if has else None
 
     @classmethod
@@ -59,28 +102,69 @@ class Choices:
         """From ``st.data()``, to draw inside a test."""
         return cls(data.draw, getattr(data, "conjecture_data", None))
 
+    def _integer(self, low: int, high: int) -> int:
+        fast = self._fast
+        fast.start_span(_INTEGER)
+        value = fast.draw_integer(low, high, weights=_bound_weights(low, high))
+        fast.stop_span()
+        return value
+
     def integer(self, low: int, high: int) -> int:
         """An integer in [low, high], as ``st.integers(low, high)`` draws it; shrinks to ``low``."""
         if self._fast is not None:
-            return self._fast.draw_integer(low, high, weights=_bound_weights(low, high))
+            return self._integer(low, high)
         return self._draw(st.integers(min_value=low, max_value=high))
 
     def boolean(self) -> bool:
         """A fair coin, as ``st.booleans()``; shrinks to False."""
         if self._fast is not None:
-            return self._fast.draw_boolean()
+            self._fast.start_span(_BOOLEAN)
+            value = self._fast.draw_boolean()
+            self._fast.stop_span()
+            return value
         return self._draw(st.booleans())
 
     def real(self, low: float, high: float) -> float:
         """A float in [low, high], as ``st.floats(low, high)``; shrinks to the simplest in range."""
-        if self._fast is not None and hasattr(self._fast, "draw_float"):
-            return self._fast.draw_float(float(low), float(high), allow_nan=False)
+        floats = _floats(low, high)
+        if self._fast is not None and floats is not None:
+            self._fast.start_span(floats.label)
+            value = self._fast.draw_float(
+                floats.min_value,
+                floats.max_value,
+                allow_nan=floats.allow_nan,
+                smallest_nonzero_magnitude=floats.smallest_nonzero_magnitude,
+            )
+            self._fast.stop_span()
+            return value
         return self._draw(st.floats(min_value=low, max_value=high))
 
-    def pick(self, options: Sequence[T]) -> T:
-        """One of ``options``, as ``st.sampled_from(options)``; shrinks to the first."""
-        return options[self.integer(0, len(options) - 1)]
+    def pick(self, options: Sequence[T], what: str = "") -> T:
+        """One of ``options``, as ``st.sampled_from(options)``; shrinks to the first.
+
+        Picks of the same ``what`` from as many options share a label (sampled_from's label is that
+        of its options). One option is no choice at all, as ``st.sampled_from([x])`` is ``st.just(x)``.
+        """
+        if self._fast is not None:
+            fast = self._fast
+            if len(options) == 1:
+                fast.start_span(_hashed("just", what))
+                fast.stop_span()
+                return options[0]
+            fast.start_span(_hashed("pick", what, len(options)))
+            index = fast.draw_integer(0, len(options) - 1)
+            fast.stop_span()
+            return options[index]
+        return self._draw(st.sampled_from(options))
 
     def unit(self) -> float:
         """A uniform in [0, 1) on a grid of ``RESOLUTION`` (:data:`fine_unit`); shrinks to 0."""
-        return self.integer(0, RESOLUTION - 1) / RESOLUTION
+        if self._fast is not None:  # as fine_unit: a mapped span around an integer's
+            fast = self._fast
+            fast.start_span(_UNIT)
+            fast.start_span(_MAPPED)
+            value = self._integer(0, RESOLUTION - 1)
+            fast.stop_span()
+            fast.stop_span()
+            return value / RESOLUTION
+        return self._draw(fine_unit)

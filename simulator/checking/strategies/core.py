@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
-from simulator.checking.strategies.choices import RESOLUTION, Choices
+from simulator.checking.strategies.choices import Choices, fine_unit
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
     MLA_STAGES,
@@ -143,10 +143,9 @@ _DP_ORDER = [DataProtectionMode.OFF, DataProtectionMode.CONDITIONS, DataProtecti
 def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
     """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged).
 
-    Each setting that can tighten is drawn at the choice level (:class:`Choices`): a switch that is
-    off may turn on, a rate may rise and a threshold fall anywhere in their range, a mode or a
-    judicial standard may move up its order, and each exemption may go and each protected ground
-    join; every choice shrinks to "unchanged"."""
+    A switch that is off may turn on, a rate may rise and a threshold fall anywhere in their range, a
+    mode or a judicial standard may move up its order, an exemption may go and protected grounds
+    join; every choice shrinks to "unchanged". Drawn at the choice level (:class:`Choices`)."""
     choose = Choices.of_draw(draw)
 
     def at_least(value: float, top: float) -> float:
@@ -160,7 +159,7 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         s.scope_test.enabled or choose.boolean(),
         at_least(s.scope_test.serious_crime_years, 25.0),
     )
-    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :])
+    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :], "dual_criminality")
     dual = DualCriminality(
         dc_mode,
         at_least(s.dual_criminality.refusal_rate, 1.0),
@@ -169,7 +168,7 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
     disc = Discrimination(
         s.discrimination.enabled or choose.boolean(),
         at_most(s.discrimination.evidence_threshold),
-        s.discrimination.grounds | frozenset(g for g in PROTECTED_GROUNDS if choose.boolean()),
+        s.discrimination.grounds | frozenset(draw(st.sets(grounds))),
     )
     essential = EssentialInterests(
         s.essential_interests.enabled or choose.boolean(),
@@ -177,7 +176,10 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         at_least(s.essential_interests.refusal_rate, 1.0),
     )
     judicial = JudicialOrder(
-        *(choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]) for m in Measure),
+        *(
+            choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)], "standard")
+            for m in Measure
+        ),
         law=s.judicial_order.law,
         warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or choose.boolean(),
     )
@@ -190,7 +192,7 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         ),
         dual_criminality=dual,
         political_offence=s.political_offence or choose.boolean(),
-        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :]),
+        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :], "data_protection"),
         discrimination=disc,
         essential_interests=essential,
         judicial_order=judicial,
@@ -284,7 +286,6 @@ def can_match(scenario: Scenario, given: Given) -> bool:
     return bool(_feasible(scenario, given))
 
 
-fine_unit = st.integers(min_value=0, max_value=RESOLUTION - 1).map(lambda i: i / RESOLUTION)
 
 
 #: The uniform given to every service-time slot: service times play no part without a clock.
@@ -306,11 +307,7 @@ def round_draws(draw: st.DrawFn) -> tuple[float, ...]:
 
     See :class:`~simulator.world.requesters.RoundSlot` and :func:`slot_value`.
     """
-    return _round_draws(Choices.of_draw(draw))
-
-
-def _round_draws(choose: Choices) -> tuple[float, ...]:
-    values = [choose.unit() for _ in range(RoundSlot.SERVICE)]
+    values = draw(st.lists(fine_unit, min_size=RoundSlot.SERVICE, max_size=RoundSlot.SERVICE))
     return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(MLA_STAGES))
 
 
@@ -324,18 +321,18 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     if not options:
         raise ValueError("no request of this scenario matches the given filters")
     choose = Choices.of_draw(draw)
-    state, abusive = choose.pick(options)
-    measure = Measure(choose.pick(_measures(state, given)))
+    state, abusive = choose.pick(options, "requester")
+    measure = Measure(choose.pick(_measures(state, given), "measure"))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
-        label = choose.pick(_labels(state, abusive, given))
+        label = choose.pick(_labels(state, abusive, given), "label")
     if given.documentation_complete is None:
         gaps = choose.integer(0, 3)
     else:
         gaps = 0 if given.documentation_complete else choose.integer(1, 3)
     if abusive:
-        conduct = load_catalogue().conducts[choose.pick(_conducts(state, abusive, given))]
+        conduct = load_catalogue().conducts[choose.pick(_conducts(state, abusive, given), "conduct")]
         # a coherent disguise, as the model draws it: a label the requester uses for this conduct
-        label = choose.pick(_labels(state, abusive, given, conduct.id))
+        label = choose.pick(_labels(state, abusive, given, conduct.id), "label")
         disguise = choose.unit()
         abuse = state.abuse
         noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and choose.boolean()
@@ -351,13 +348,13 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
         )
     else:
         sensitive = choose.boolean() if state.sensitive_target_share > 0 else False
-        target = choose.pick(state.sensitive_targets.names) if sensitive else "ordinary"
+        target = choose.pick(state.sensitive_targets.names, "target") if sensitive else "ordinary"
         person = f"{state.id}/request/0" if given.channel is not None else ""
         truth = Truth(False, label, None, target, 0.0, choose.unit(), person=person)
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
     channel = Channel.MLA
     if given.channel is not None:  # only then: the draws of other properties stay as they were
-        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given)))
+        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given), "channel"))
         emergency = channel is Channel.EMERGENCY
         submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
         # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
@@ -366,8 +363,9 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     floor = effect.floor if effect.enabled else 1.0
     # shrinks towards a full review (1.0); the load effect can lower it to its floor
     thoroughness = 1.0 - choose.unit() * (1.0 - floor) if floor < 1 else 1.0
-    blocks = tuple(_round_draws(choose) for _ in range(rounds))
-    routing = _routing_draws(choose, scenario, thoroughness) if given.channel is not None else None
+    # rounds and routing as lists of uniforms (only for callers that ask for rounds, and channel properties)
+    blocks = tuple(draw(round_draws()) for _ in range(rounds))
+    routing = draw(routing_draws(scenario, thoroughness)) if given.channel is not None else None
     return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks, routing)
 
 
@@ -379,13 +377,9 @@ def routing_draws(draw: st.DrawFn, scenario: Scenario, thoroughness: float = 1.0
     probability at the (first) requested State (``detection`` x ``thoroughness``), so that hypothesis
     can aim at either side; it shrinks towards "seen through".
     """
-    return _routing_draws(Choices.of_draw(draw), scenario, thoroughness)
-
-
-def _routing_draws(choose: Choices, scenario: Scenario, thoroughness: float) -> tuple[float, ...]:
-    values = [choose.unit() for _ in range(ROUTING_SLOTS)]
+    values = list(draw(st.lists(fine_unit, min_size=ROUTING_SLOTS, max_size=ROUTING_SLOTS)))
     p = scenario.requested_state.channel_rules.emergency.detection * thoroughness
-    if choose.boolean() or p >= 1:
+    if draw(st.booleans()) or p >= 1:
         values[RoutingSlot.DETECTION] = values[RoutingSlot.DETECTION] * p
     else:
         values[RoutingSlot.DETECTION] = p + values[RoutingSlot.DETECTION] * (1.0 - p)
@@ -399,10 +393,10 @@ def shared_refusals(scenario: Scenario) -> st.SearchStrategy[SharedRefusal]:
     @st.composite
     def one(draw) -> SharedRefusal:
         choose = Choices.of_draw(draw)
-        origin = choose.pick(origins(scenario))
+        origin = choose.pick(origins(scenario), "origin")
         provisions = refusal_provisions(origin) or ["uncc-40-21-b"]
-        provision = choose.pick(provisions)
+        provision = choose.pick(provisions, "provision")
         thoroughness = 1.0 - choose.unit()
-        return SharedRefusal(origin.id, provision, thoroughness, _round_draws(choose))
+        return SharedRefusal(origin.id, provision, thoroughness, draw(round_draws()))
 
     return one()
