@@ -31,7 +31,7 @@ def first_violated_stratum(scenario, name: str) -> tuple:
 
 
 def test_a_counterexample_is_plain_data_that_replays_to_the_same_outcome(baseline):
-    prop, stratum, tried, example = first_violated_stratum(
+    prop, _, tried, example = first_violated_stratum(
         baseline, "complete_convention_offence_requests_not_refused"
     )
     rounds = example.case.rounds

@@ -61,6 +61,33 @@ try:
     from hypothesis.strategies._internal.strategies import MAPPED_SEARCH_STRATEGY_DO_DRAW_LABEL as _MAPPED
 except ImportError:  # another hypothesis version: any label of its own
     _MAPPED = _hashed("mapped")
+
+
+def _pick_label(options: Sequence[Any]) -> int:
+    """The label ``st.sampled_from(options)`` draws under (``st.just``'s for a single option), asked of
+    hypothesis once per options: it depends on the options that can be hashed."""
+    try:
+        key: tuple = (tuple(options),)
+        label = _PICKS.get(key)
+    except TypeError:  # some cannot be hashed: hypothesis labels by those that can
+        key = ("some", len(options) == 1, tuple(option for option in options if _hashable(option)))
+        label = _PICKS.get(key)
+    if label is None:
+        label = _PICKS[key] = st.sampled_from(options).label
+    return label
+
+
+_PICKS: dict[tuple, int] = {}
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 _FLOATS: dict[tuple[float, float], Any] = {}
 
 
@@ -139,23 +166,16 @@ class Choices:
             return value
         return self._draw(st.floats(min_value=low, max_value=high))
 
-    def pick(self, options: Sequence[T], what: str = "") -> T:
-        """One of ``options``, as ``st.sampled_from(options)``; shrinks to the first.
-
-        Picks of the same ``what`` from as many options share a label (sampled_from's label is that
-        of its options). One option is no choice at all, as ``st.sampled_from([x])`` is ``st.just(x)``.
-        """
-        if self._fast is not None:
-            fast = self._fast
-            if len(options) == 1:
-                fast.start_span(_hashed("just", what))
-                fast.stop_span()
-                return options[0]
-            fast.start_span(_hashed("pick", what, len(options)))
-            index = fast.draw_integer(0, len(options) - 1)
-            fast.stop_span()
-            return options[index]
-        return self._draw(st.sampled_from(options))
+    def pick(self, options: Sequence[T]) -> T:
+        """One of ``options``, as ``st.sampled_from(options)``; shrinks to the first. One option is
+        no choice at all, as ``st.sampled_from([x])`` is ``st.just(x)``."""
+        if self._fast is None:
+            return self._draw(st.sampled_from(options))
+        fast = self._fast
+        fast.start_span(_pick_label(options))
+        index = 0 if len(options) == 1 else fast.draw_integer(0, len(options) - 1)
+        fast.stop_span()
+        return options[index]
 
     def unit(self) -> float:
         """A uniform in [0, 1) on a grid of ``RESOLUTION`` (:data:`fine_unit`); shrinks to 0."""

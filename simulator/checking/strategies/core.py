@@ -159,7 +159,7 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         s.scope_test.enabled or choose.boolean(),
         at_least(s.scope_test.serious_crime_years, 25.0),
     )
-    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :], "dual_criminality")
+    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :])
     dual = DualCriminality(
         dc_mode,
         at_least(s.dual_criminality.refusal_rate, 1.0),
@@ -176,10 +176,7 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         at_least(s.essential_interests.refusal_rate, 1.0),
     )
     judicial = JudicialOrder(
-        *(
-            choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)], "standard")
-            for m in Measure
-        ),
+        *(choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]) for m in Measure),
         law=s.judicial_order.law,
         warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or choose.boolean(),
     )
@@ -192,7 +189,7 @@ def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
         ),
         dual_criminality=dual,
         political_offence=s.political_offence or choose.boolean(),
-        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :], "data_protection"),
+        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :]),
         discrimination=disc,
         essential_interests=essential,
         judicial_order=judicial,
@@ -286,8 +283,6 @@ def can_match(scenario: Scenario, given: Given) -> bool:
     return bool(_feasible(scenario, given))
 
 
-
-
 #: The uniform given to every service-time slot: service times play no part without a clock.
 UNTIMED_SERVICE = 0.5
 
@@ -321,18 +316,18 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     if not options:
         raise ValueError("no request of this scenario matches the given filters")
     choose = Choices.of_draw(draw)
-    state, abusive = choose.pick(options, "requester")
-    measure = Measure(choose.pick(_measures(state, given), "measure"))
+    state, abusive = choose.pick(options)
+    measure = Measure(choose.pick(_measures(state, given)))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
-        label = choose.pick(_labels(state, abusive, given), "label")
+        label = choose.pick(_labels(state, abusive, given))
     if given.documentation_complete is None:
         gaps = choose.integer(0, 3)
     else:
         gaps = 0 if given.documentation_complete else choose.integer(1, 3)
     if abusive:
-        conduct = load_catalogue().conducts[choose.pick(_conducts(state, abusive, given), "conduct")]
+        conduct = load_catalogue().conducts[choose.pick(_conducts(state, abusive, given))]
         # a coherent disguise, as the model draws it: a label the requester uses for this conduct
-        label = choose.pick(_labels(state, abusive, given, conduct.id), "label")
+        label = choose.pick(_labels(state, abusive, given, conduct.id))
         disguise = choose.unit()
         abuse = state.abuse
         noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and choose.boolean()
@@ -348,13 +343,13 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
         )
     else:
         sensitive = choose.boolean() if state.sensitive_target_share > 0 else False
-        target = choose.pick(state.sensitive_targets.names, "target") if sensitive else "ordinary"
+        target = choose.pick(state.sensitive_targets.names) if sensitive else "ordinary"
         person = f"{state.id}/request/0" if given.channel is not None else ""
         truth = Truth(False, label, None, target, 0.0, choose.unit(), person=person)
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
     channel = Channel.MLA
     if given.channel is not None:  # only then: the draws of other properties stay as they were
-        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given), "channel"))
+        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given)))
         emergency = channel is Channel.EMERGENCY
         submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
         # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
@@ -392,11 +387,10 @@ def shared_refusals(scenario: Scenario) -> st.SearchStrategy[SharedRefusal]:
 
     @st.composite
     def one(draw) -> SharedRefusal:
-        choose = Choices.of_draw(draw)
-        origin = choose.pick(origins(scenario), "origin")
+        origin = draw(st.sampled_from(origins(scenario)))
         provisions = refusal_provisions(origin) or ["uncc-40-21-b"]
-        provision = choose.pick(provisions, "provision")
-        thoroughness = 1.0 - choose.unit()
+        provision = draw(st.sampled_from(provisions))
+        thoroughness = 1.0 - draw(fine_unit)
         return SharedRefusal(origin.id, provision, thoroughness, draw(round_draws()))
 
     return one()
