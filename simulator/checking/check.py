@@ -23,9 +23,8 @@ import attrs
 from attrs import frozen
 
 from simulator.checking import estimates, learning
-from simulator.checking.properties import SIMULATED, Given, Property
-from simulator.checking.strategies import can_match
-from simulator.checking.stratum import Counterexample, search_stratum
+from simulator.checking.properties import SIMULATED, Counterexample, Given, Property
+from simulator.checking.space import can_match
 from simulator.experiments import display
 from simulator.experiments.executors import Backend, Serial, backend
 from simulator.experiments.run import expected_requests
@@ -99,6 +98,8 @@ def plan(scenario: Scenario, prop: Property) -> SearchPlan:
 
 def searched(task: tuple[Scenario, Property, Stratum, int, int]) -> tuple[int, Counterexample | None]:
     """A task: one stratum's search (:func:`~simulator.checking.stratum.search_stratum`)."""
+    from simulator.checking.stratum import search_stratum  # hypothesis: only where a search runs
+
     scenario, prop, stratum, max_examples, seed = task
     return search_stratum(at(scenario, stratum.requested), prop, stratum.given, max_examples, seed)
 

@@ -16,7 +16,6 @@ counterexample's round draws are the values its life read (:meth:`LazyRounds.dra
 from __future__ import annotations
 
 import attrs
-from attrs import frozen
 from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -25,6 +24,7 @@ from simulator.checking import learning
 from simulator.checking.properties import (
     HANDED_OVER,
     Case,
+    Counterexample,
     Evaluation,
     Given,
     Property,
@@ -37,16 +37,6 @@ from simulator.checking.search import LazyRounds, Violation, search
 from simulator.checking.strategies import cases, shared_refusals, stricter
 from simulator.domain.safeguards import Safeguards
 from simulator.world.scenario import Scenario
-
-
-@frozen
-class Counterexample:
-    case: Case
-    evaluation: Evaluation
-    stricter: Safeguards | None = None  # monotonicity: the stricter configuration
-    stricter_evaluation: Evaluation | None = None
-    shared: learning.SharedRefusal | None = None  # sharing: the refusal another State shared
-    shared_evaluation: Evaluation | None = None  # sharing: the same life with it on file
 
 
 def search_stratum(

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
+from simulator.checking.space import channels_used, conducts, feasible, labels, request_measures
 from simulator.checking.strategies.choices import Choices, fine_unit
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
@@ -37,9 +38,8 @@ from simulator.domain.safeguards import (
     Safeguards,
     ScopeTest,
 )
-from simulator.world.authority import offered_channels
 from simulator.world.requesters import ROUTING_SLOTS, RoundSlot, RoutingSlot, penalty_years
-from simulator.world.scenario import RequestingState, Scenario
+from simulator.world.scenario import Scenario
 
 unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
 _catalogue = load_catalogue()
@@ -204,83 +204,7 @@ def safeguard_pairs(draw: st.DrawFn) -> tuple[Safeguards, Safeguards]:
 
 
 # --- requests within a scenario -----------------------------------------------------------------
-def _measures(state: RequestingState, given: Given) -> list[str]:
-    """The measures a request matching ``given`` can state: on a fast channel, those a disclosure
-    asks for (a preservation request preserves what a later disclosure request will ask for)."""
-    names = state.measures.names
-    if given.channel is not None:
-        names = [m for m in names if m != Measure.PRESERVATION.value]
-    return _allowed(names, given.measure)
-
-
-def channels_used(scenario: Scenario, state: RequestingState, abusive: bool, given: Given) -> list[str]:
-    """The channels of ``given`` that ``state``'s (abusive) requests take and the requested State offers."""
-    if given.channel is None:
-        return ["mla"]
-    mix = state.abusive_channels if abusive else state.channels
-    used = set(mix.names)
-    if Measure.PRESERVATION.value in state.measures.names:
-        used.add(Channel.PRESERVATION.value)
-    offered = {c.value for c in offered_channels(scenario.requested_state)} | {Channel.MLA.value}
-    return sorted(c for c in used & offered if c in given.channel)
-
-
-def _feasible(scenario: Scenario, given: Given) -> list[tuple[RequestingState, bool]]:
-    """(requesting State, abusive) pairs that can produce a request matching ``given``."""
-    options = []
-    for state in scenario.requesting_states:
-        if given.requester is not None and state.id not in given.requester:
-            continue
-        if not _measures(state, given):
-            continue
-        for abusive in (False, True):
-            if given.abusive is not None and given.abusive != abusive:
-                continue
-            if abusive and (state.abuse is None or state.abusive_share <= 0):
-                continue
-            if not abusive and (state.abusive_share >= 1 or given.protected_ground is not None):
-                continue
-            if not channels_used(scenario, state, abusive, given):
-                continue
-            if given.emergency_seen_through and not abusive:
-                continue  # a legitimate emergency claim is a real one: never seen through
-            if _labels(state, abusive, given) and _conducts(state, abusive, given):
-                options.append((state, abusive))
-    return options
-
-
-def _allowed(names, allowed) -> list[str]:
-    return [n for n in names if allowed is None or n in allowed]
-
-
-def _labels(state: RequestingState, abusive: bool, given: Given, conduct: str | None = None) -> list[str]:
-    """Labels the State can submit: its offences, or for an abusive request the labels it dresses
-    ``conduct`` in (the model draws only those, :meth:`AbuseProfile.labels_for`); without a conduct,
-    those of any conduct the filters allow."""
-    if abusive:
-        conducts = [conduct] if conduct is not None else _conducts(state, abusive, given)
-        names = dict.fromkeys(n for c in conducts for n in state.abuse.labels_for(c).names)
-        return _allowed(names, given.offence)
-    labels = _allowed(state.offences.names, given.offence)
-    if given.conduct is not None:
-        labels = [label for label in labels if label in given.conduct]
-    return labels
-
-
-def _conducts(state: RequestingState, abusive: bool, given: Given) -> list[str]:
-    """The conducts behind an abusive request the filters allow, each with a label they allow."""
-    if not abusive:
-        return ["(the offence itself)"]
-    conducts = _allowed(state.abuse.conducts.names, given.conduct)
-    if given.protected_ground is not None:
-        catalogue = load_catalogue()
-        conducts = [c for c in conducts if catalogue.conducts[c].ground in given.protected_ground]
-    return [c for c in conducts if _allowed(state.abuse.labels_for(c).names, given.offence)]
-
-
-def can_match(scenario: Scenario, given: Given) -> bool:
-    """Whether the scenario can produce any request that ``given`` is about."""
-    return bool(_feasible(scenario, given))
+# what a scenario can send that a Given is about: simulator.checking.space (no hypothesis there)
 
 
 #: The uniform given to every service-time slot: service times play no part without a clock.
@@ -312,22 +236,22 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     and its hidden truth, with the uniform draws of ``rounds`` screening rounds (0: none; the
     caller supplies them, for example lazily with :func:`round_draws`)."""
     given = given or Given()
-    options = _feasible(scenario, given)
+    options = feasible(scenario, given)
     if not options:
         raise ValueError("no request of this scenario matches the given filters")
     choose = Choices.of_draw(draw)
     state, abusive = choose.pick(options)
-    measure = Measure(choose.pick(_measures(state, given)))
+    measure = Measure(choose.pick(request_measures(state, given)))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
-        label = choose.pick(_labels(state, abusive, given))
+        label = choose.pick(labels(state, abusive, given))
     if given.documentation_complete is None:
         gaps = choose.integer(0, 3)
     else:
         gaps = 0 if given.documentation_complete else choose.integer(1, 3)
     if abusive:
-        conduct = load_catalogue().conducts[choose.pick(_conducts(state, abusive, given))]
+        conduct = load_catalogue().conducts[choose.pick(conducts(state, abusive, given))]
         # a coherent disguise, as the model draws it: a label the requester uses for this conduct
-        label = choose.pick(_labels(state, abusive, given, conduct.id))
+        label = choose.pick(labels(state, abusive, given, conduct.id))
         disguise = choose.unit()
         abuse = state.abuse
         noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and choose.boolean()
