@@ -304,12 +304,15 @@ def _run(scenario, properties, plans, max_examples, seed, executor) -> dict[int,
                 for job in _simulations(scenario, prop, seed, executor):
                     keys.append((i, -1))
                     yield job
-        for i, searches in plans.items():
-            for k, stratum in enumerate(searches.strata):
-                if k > first_violation.get(i, k):
-                    break  # a violation in an earlier stratum decides the property
-                keys.append((i, k))
-                yield searched, (scenario, properties[i], stratum, max_examples, seed)
+        # the properties' strata in turn (the first of each, then the second...): a property's next
+        # stratum is handed out only once the others have had theirs, by when its last one has
+        # often ended, and if that one found a violation the next is not searched at all
+        longest = max((len(searches.strata) for searches in plans.values()), default=0)
+        for k in range(longest):
+            for i, searches in plans.items():
+                if k < len(searches.strata) and k <= first_violation.get(i, k):
+                    keys.append((i, k))
+                    yield searched, (scenario, properties[i], searches.strata[k], max_examples, seed)
 
     for index, result in executor.map(_perform, jobs()):
         i, k = keys[index]
