@@ -9,10 +9,14 @@ property's scope. When one breaks the property, hypothesis
 its decision trace and the provisions cited. ``monotonicity`` draws, besides the request, a stricter
 configuration (:func:`simulator.checking.strategies.stricter`). ``replications`` properties are not searched
 but estimated: the share of matching requests ending in the named outcomes over simulated
-replications, with its confidence interval, against the bound (:mod:`simulator.checking.estimates`,
-on the same backends as ``mlasim run``: ``--workers``, ``--scheduler``).
+replications, with its confidence interval, against the bound (:mod:`simulator.checking.estimates`).
 
-The search is deterministic for a seed, and writes no hypothesis database.
+A check is cut into independent tasks: each (property, requested State, requesting State, measure)
+stratum's search (:mod:`simulator.checking.stratum`) and each batch of simulated replications. They
+run on the same backends as ``mlasim run`` (``--workers``, ``--scheduler``; by default every core once
+the work is large enough to pay for worker processes), and each property's verdict is assembled
+from its strata in order, so the verdicts, the examples counted and the counterexamples are the same
+on one process or many. The search is deterministic for a seed, and writes no hypothesis database.
 """
 
 from __future__ import annotations
