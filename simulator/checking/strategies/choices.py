@@ -1,22 +1,24 @@
-"""The choices a request is drawn from, made directly at hypothesis's choice level.
+"""The choices a request is drawn from, made directly on hypothesis's test case.
 
 A request in ``mlasim check`` is a few dozen small choices: which requesting State, which measure,
-how many documents missing, each uniform of a screening round. Drawn as hypothesis *strategies*
-(``st.sampled_from``, ``st.integers(...).map``, ``st.booleans``), each choice costs a strategy
-dispatch, a span and validation, several times what the choice itself costs, and that overhead was
-most of a check's time. :class:`Choices` makes the same choices with the same distributions
-(a bounded integer, its bounds and near-bounds made more likely as ``st.integers`` does; a fair
-boolean; an index into a list) straight on the test case's choice sequence, so hypothesis
-generates, mutates and shrinks the same kinds of values (an index shrinks to the first option, an
-integer and a uniform to 0, a boolean to False).
+how many documents missing, each uniform of a screening round. Drawn through hypothesis
+*strategies* (``st.sampled_from``, ``st.integers(...).map``, ``st.booleans``), each choice costs a
+strategy dispatch (validation, bookkeeping, a check of the global random state) several times what
+the choice itself costs, and that overhead was most of a check's time. :class:`Choices` makes each
+choice the way the strategy it stands for makes it: the same choice (an index, a bounded integer
+whose bounds and near-bounds are made more likely, a fair coin, a bounded float) in the same spans
+under the same labels. The spans matter: hypothesis's mutator copies one span's choices over
+another span of the same label (it finds many counterexamples by copying a large uniform into the
+slot that needs one), and its shrinker works on them. With the same choices in the same spans,
+hypothesis generates, mutates and shrinks exactly as it did through the strategies: for a seed,
+a check tries the same requests and finds the same counterexamples, only faster.
 
 When the running hypothesis offers no choice-level drawing (another version), every choice falls
-back to the equivalent strategy: slower, the same search.
+back to the strategy it stands for: slower, the same search.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -36,31 +38,17 @@ def _bound_weights(low: int, high: int) -> dict[int, float] | None:
     return {low: 2 / 128, low + 1: 1 / 128, high - 1: 1 / 128, high: 2 / 128}
 
 
-#: Span labels. Each choice is made in the spans the strategy it stands for would open, under the same
-#: labels (an integer's, a mapped value's around an integer for a uniform, a coin's, a float's), so
-#: that hypothesis's mutator, which copies one span's choices over another span of the same label,
-#: works as it does on those strategies: it finds many counterexamples by copying a large uniform
-#: into the slot that needs one.
-def _hashed(*kind: object) -> int:
-    label = _HASHED.get(kind)
-    if label is None:
-        digest = hashlib.blake2b(repr(("mlasim", *kind)).encode(), digest_size=8).digest()
-        label = _HASHED[kind] = int.from_bytes(digest, "big")
-    return label
-
-
-_HASHED: dict[tuple, int] = {}
-
-
-#: A uniform as a strategy: what :meth:`Choices.unit` draws.
+#: A uniform as a strategy: what :meth:`Choices.unit` stands for.
 fine_unit = st.integers(min_value=0, max_value=RESOLUTION - 1).map(lambda i: i / RESOLUTION)
+
+#: The span labels of the strategies the choices stand for, as hypothesis computes them.
 _UNIT = fine_unit.label
-_INTEGER = st.integers(min_value=0, max_value=1).label
+_INTEGER = st.integers(min_value=0, max_value=1).label  # every st.integers has its class's label
 _BOOLEAN = st.booleans().label
-try:
+try:  # the span a mapped strategy opens around its draw
     from hypothesis.strategies._internal.strategies import MAPPED_SEARCH_STRATEGY_DO_DRAW_LABEL as _MAPPED
-except ImportError:  # another hypothesis version: any label of its own
-    _MAPPED = _hashed("mapped")
+except ImportError:  # another hypothesis version: then no choice-level drawing either (see Choices)
+    _MAPPED = None
 
 
 def _pick_label(options: Sequence[Any]) -> int:
@@ -105,6 +93,13 @@ def _floats(low: float, high: float) -> Any:
 _CHOICE_LEVEL = ("draw_integer", "draw_boolean", "draw_float", "start_span", "stop_span")
 
 
+def _choice_level(data: Any) -> Any:
+    """The test case itself, if choices can be made on it directly (else None: draw strategies)."""
+    if data is None or _MAPPED is None or not all(hasattr(data, name) for name in _CHOICE_LEVEL):
+        return None
+    return data
+
+
 class Choices:
     """Draws for one test case, at the choice level when hypothesis allows it.
 
@@ -116,8 +111,7 @@ class Choices:
 
     def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any], fast: Any = None) -> None:
         self._draw = draw
-        has = fast is not None and all(hasattr(fast, name) for name in _CHOICE_LEVEL)
-        self._fast = fast if has else None
+        self._fast = _choice_level(fast)
 
     @classmethod
     def of_draw(cls, draw: Callable[[st.SearchStrategy[Any]], Any]) -> Choices:
