@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -34,13 +36,24 @@ class Violation(AssertionError):
 
 @contextmanager
 def private_storage():
-    """Keep hypothesis's files (example database, caches) out of the user's directory."""
-    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home, no_local_constants():
-        set_hypothesis_home_dir(home)
+    """Keep hypothesis's files (example database, caches) out of the user's directory: in a temporary
+    directory of this process (one for all its searches, removed when it exits)."""
+    with no_local_constants():
+        set_hypothesis_home_dir(_private_home())
         try:
             yield
         finally:
             set_hypothesis_home_dir(None)
+
+
+_HOME: list[str] = []
+
+
+def _private_home() -> str:
+    if not _HOME:
+        _HOME.append(tempfile.mkdtemp(prefix="mlasim-check-"))
+        atexit.register(shutil.rmtree, _HOME[0], True)
+    return _HOME[0]
 
 
 @contextmanager
