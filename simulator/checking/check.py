@@ -27,7 +27,7 @@ import attrs
 from attrs import frozen
 
 from simulator.checking import estimates, learning
-from simulator.checking.properties import SIMULATED, Counterexample, Given, Property
+from simulator.checking.properties import SHARED_LIFE, SIMULATED, Counterexample, Given, Property
 from simulator.checking.space import can_match
 from simulator.experiments import display
 from simulator.experiments.executors import Backend, Serial, backend
@@ -106,6 +106,27 @@ def searched(task: tuple[Scenario, Property, Stratum, int, int]) -> tuple[int, C
 
     scenario, prop, stratum, max_examples, seed = task
     return search_stratum(at(scenario, stratum.requested), prop, stratum.given, max_examples, seed)
+
+
+def searched_together(
+    task: tuple[Scenario, tuple[Property, ...], Stratum, int, int],
+) -> list[tuple[int, Counterexample | None]]:
+    """A task: one stratum's search for properties that share it, each property's result as
+    :func:`searched` gives it (:func:`~simulator.checking.stratum.search_stratum_together`)."""
+    from simulator.checking.stratum import search_stratum_together
+
+    scenario, props, stratum, max_examples, seed = task
+    return search_stratum_together(at(scenario, stratum.requested), props, stratum.given, max_examples, seed)
+
+
+def _sharing_groups(properties: list[Property], plans: dict[int, SearchPlan]) -> list[tuple[int, ...]]:
+    """The searched properties, those that can share their searches together (one scope whose
+    properties judge the same life, one ``given``), in order of their first member."""
+    groups: dict[object, list[int]] = {}
+    for i in plans:
+        prop = properties[i]
+        groups.setdefault((prop.scope, prop.given) if prop.scope in SHARED_LIFE else i, []).append(i)
+    return [tuple(members) for members in groups.values()]
 
 
 def verdict(prop: Property, searches: SearchPlan, results) -> PropertyResult:
@@ -300,32 +321,43 @@ def _run(scenario, properties, plans, max_examples, seed, executor) -> dict[int,
     stratum, up to its first violation; simulated replications' by replication)."""
     found: dict[int, dict] = {i: {} for i in range(len(properties))}
     first_violation: dict[int, int] = {}
-    keys: list[tuple[int, int]] = []  # (property, stratum or -1 for replications), by task
+    keys: list[tuple[tuple[int, ...], int]] = []  # (properties, stratum or -1: replications), by task
+    groups = _sharing_groups(properties, plans)
 
     def jobs():
         for i, prop in enumerate(properties):  # the longest tasks first
             if i not in plans:
                 for job in _simulations(scenario, prop, seed, executor):
-                    keys.append((i, -1))
+                    keys.append(((i,), -1))
                     yield job
-        # the properties' strata in turn (the first of each, then the second...): a property's next
+        # the strata in turn (the first of each property, then the second...): a property's next
         # stratum is handed out only once the others have had theirs, by when its last one has
         # often ended, and if that one found a violation the next is not searched at all
         longest = max((len(searches.strata) for searches in plans.values()), default=0)
         for k in range(longest):
-            for i, searches in plans.items():
-                if k < len(searches.strata) and k <= first_violation.get(i, k):
-                    keys.append((i, k))
-                    yield searched, (scenario, properties[i], searches.strata[k], max_examples, seed)
+            for group in groups:
+                wanted = tuple(
+                    i for i in group if k < len(plans[i].strata) and k <= first_violation.get(i, k)
+                )
+                if not wanted:
+                    continue
+                keys.append((wanted, k))
+                stratum = plans[wanted[0]].strata[k]
+                if len(wanted) == 1:
+                    yield searched, (scenario, properties[wanted[0]], stratum, max_examples, seed)
+                else:
+                    props = tuple(properties[i] for i in wanted)
+                    yield searched_together, (scenario, props, stratum, max_examples, seed)
 
     for index, result in executor.map(_perform, jobs()):
-        i, k = keys[index]
+        members, k = keys[index]
         if k < 0:
-            found[i].update(result)
+            found[members[0]].update(result)
             continue
-        found[i][k] = result
-        if result[1] is not None and k < first_violation.get(i, len(plans[i].strata)):
-            first_violation[i] = k
+        for i, one in zip(members, [result] if len(members) == 1 else result, strict=True):
+            found[i][k] = one
+            if one[1] is not None and k < first_violation.get(i, len(plans[i].strata)):
+                first_violation[i] = k
     for i, stop in first_violation.items():
         found[i] = {k: r for k, r in found[i].items() if k <= stop}
     return found

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 SCOPES = ("decision", "lifecycle", "monotonicity", "sharing", "replications", "monitoring")
 #: Scopes estimated over simulated replications rather than searched with hypothesis.
 SIMULATED = ("replications", "monitoring")
+#: Scopes whose properties judge a request's own life, drawing nothing else: properties of one of
+#: these scopes with the same ``given`` reject the same requests and read the same draws.
+SHARED_LIFE = ("decision", "lifecycle")
 #: What a first screening pass can end in, by verdict.
 PASS_OUTCOMES = {
     Verdict.GRANT: "granted",

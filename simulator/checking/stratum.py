@@ -81,6 +81,53 @@ def search_stratum(
     return state["tried"], None
 
 
+class _Diverged(BaseException):
+    """A property of a shared search broke (or judged a request the others did not): from here its
+    search would differ from the others', so each is searched on its own. Not an ``Exception``:
+    hypothesis lets it through at once instead of shrinking it."""
+
+
+def search_stratum_together(
+    scenario: Scenario, props: tuple[Property, ...], given: Given, max_examples: int, seed: int
+) -> list[tuple[int, Counterexample | None]]:
+    """:func:`search_stratum` for each of ``props`` (one scope of
+    :data:`~simulator.checking.properties.SHARED_LIFE`, one ``given``), with one search while they all
+    hold.
+
+    Hypothesis's course depends only on the strategy, the seed, the draws each request's life reads
+    and whether the test rejected, passed or failed it. Properties of one scope and one ``given``
+    reject the same requests and their lives read the same draws, so while every one of them holds,
+    their searches are one and the same: each request is judged by all of them. The moment one breaks
+    (its search would start shrinking), the shared search stops and each property is searched on its
+    own, from the start: the results are those of separate searches, always.
+    """
+    if len(props) == 1:
+        return [search_stratum(scenario, props[0], given, max_examples, seed)]
+    tried = [0]
+    strategy = st.tuples(cases(scenario, given, rounds=0), st.none(), st.data())
+    requested = scenario.requested_state.id
+
+    def test(drawn) -> None:
+        case, _, data = drawn
+        if scenario.several and requested not in scenario.holders(case.request.truth.target):
+            reject()
+        case = attrs.evolve(case, rounds=LazyRounds(data, case))
+        found = [_plain(scenario, prop, case) for prop in props]
+        if all(f is None for f in found):
+            reject()
+        if not all(f is True for f in found):
+            raise _Diverged
+        tried[0] += 1
+
+    try:
+        search(strategy, test, max_examples, seed)
+    except _Diverged:
+        return [search_stratum(scenario, prop, given, max_examples, seed) for prop in props]
+    except Unsatisfiable:
+        pass
+    return [(tried[0], None) for _ in props]
+
+
 def _settled(example: Counterexample) -> Counterexample:
     """The counterexample with its round draws fixed to the values its life read (the search is over)."""
     rounds = example.case.rounds

@@ -202,6 +202,33 @@ def test_a_check_gives_the_same_verdicts_and_counterexamples_on_one_or_two_worke
     assert all(r.counterexample is not None for r in one[:2])
 
 
+def test_properties_that_judge_the_same_lives_share_their_searches_with_the_same_results(
+    baseline, monkeypatch
+):
+    """Two lifecycle properties about every request are searched once while both hold; a third that
+    breaks sends each back to a search of its own. Either way: what separate searches find."""
+    from simulator.checking import stratum
+
+    searches = []
+    search = stratum.search
+    monkeypatch.setattr(stratum, "search", lambda *args: searches.append(1) or search(*args))
+    library_ = library()
+    planted = Property("p", "", "lifecycle", Given(), Expect(never_cites=frozenset({"uncc-40-9"})))
+    chosen = [
+        library_["every_refusal_cites_an_enabled_provision"],
+        library_["no_refusal_on_bank_secrecy_or_fiscal_matters"],
+        planted,
+    ]
+    for some in (chosen[:2], chosen):
+        searches.clear()
+        shared = check(baseline, some, 4, seed=1, workers=1)
+        if len(some) == 2:
+            assert len(searches) == 18  # one search per stratum for both
+        assert list(shared) == [check_property(baseline, p, 4, seed=1) for p in some]
+    assert [r.status for r in shared] == ["held", "held", "violated"]
+    assert shared[0].examples == shared[1].examples == 4 * 18
+
+
 def test_a_verdict_counts_the_examples_up_to_the_first_violated_stratum():
     prop = Property("p", "", "decision", Given(), Expect())
     strata = tuple(
