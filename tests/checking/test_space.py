@@ -51,10 +51,7 @@ def test_a_fast_channel_is_one_the_requester_uses_and_the_requested_state_offers
 
 
 def test_planning_a_check_needs_no_hypothesis():
-    """The command's own process plans a check and reports it; only the searches (on the workers,
-    when there are workers) import hypothesis."""
-    code = (
-        "import sys; import simulator.checking.check, simulator.checking.space, simulator.reporting.check; "
-        "sys.exit('hypothesis' in sys.modules)"
-    )
+    """The command's own process plans a check and assembles its verdicts; only the searches (on the
+    workers, when there are workers) import hypothesis."""
+    code = "import sys, simulator.checking.check; sys.exit('hypothesis' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
