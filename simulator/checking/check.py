@@ -9,10 +9,14 @@ property's scope. When one breaks the property, hypothesis
 its decision trace and the provisions cited. ``monotonicity`` draws, besides the request, a stricter
 configuration (:func:`simulator.checking.strategies.stricter`). ``replications`` properties are not searched
 but estimated: the share of matching requests ending in the named outcomes over simulated
-replications, with its confidence interval, against the bound (:mod:`simulator.checking.estimates`,
-on the same backends as ``mlasim run``: ``--workers``, ``--scheduler``).
+replications, with its confidence interval, against the bound (:mod:`simulator.checking.estimates`).
 
-The search is deterministic for a seed, and writes no hypothesis database.
+A check is cut into independent tasks: each (property, requested State, requesting State, measure)
+stratum's search (:mod:`simulator.checking.stratum`) and each batch of simulated replications. They
+run on the same backends as ``mlasim run`` (``--workers``, ``--scheduler``; by default every core once
+the work is large enough to pay for worker processes), and each property's verdict is assembled
+from its strata in order, so the verdicts, the examples counted and the counterexamples are the same
+on one process or many. The search is deterministic for a seed, and writes no hypothesis database.
 """
 
 from __future__ import annotations
@@ -21,45 +25,15 @@ from collections.abc import Callable
 
 import attrs
 from attrs import frozen
-from hypothesis import reject
-from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
 
 from simulator.checking import estimates, learning
-from simulator.checking.properties import (
-    HANDED_OVER,
-    Case,
-    Evaluation,
-    Given,
-    Property,
-    ending_of,
-    evaluate,
-    first_observation,
-    run_case,
-)
-from simulator.checking.search import LazyRounds, Violation, search
-from simulator.checking.strategies import (
-    can_match,
-    cases,
-    shared_refusals,
-    stricter,
-)
-from simulator.domain.safeguards import Safeguards
+from simulator.checking.properties import SHARED_LIFE, SIMULATED, Counterexample, Given, Property
+from simulator.checking.space import can_match
 from simulator.experiments import display
 from simulator.experiments.executors import Backend, Serial, backend
 from simulator.experiments.run import expected_requests
 from simulator.experiments.stats import Estimate, estimate
 from simulator.world.scenario import Scenario
-
-
-@frozen
-class Counterexample:
-    case: Case
-    evaluation: Evaluation
-    stricter: Safeguards | None = None  # monotonicity: the stricter configuration
-    stricter_evaluation: Evaluation | None = None
-    shared: learning.SharedRefusal | None = None  # sharing: the refusal another State shared
-    shared_evaluation: Evaluation | None = None  # sharing: the same life with it on file
 
 
 @frozen
@@ -98,6 +72,85 @@ def strata(scenario: Scenario, given: Given) -> list[Given]:
     return narrowed
 
 
+@frozen
+class Stratum:
+    """One search of a property: at a requested State, over one (requesting State, measure) pair."""
+
+    requested: str
+    given: Given
+
+
+@frozen
+class SearchPlan:
+    """A searched property's strata in the order they are tried, and why requested States were left out."""
+
+    strata: tuple[Stratum, ...]
+    why_not: tuple[str, ...] = ()
+
+
+def plan(scenario: Scenario, prop: Property) -> SearchPlan:
+    """The strata of ``prop``: each requested State in turn, each pair that can match at it."""
+    found, why_not = [], []
+    for state in scenario.requested_states:
+        view = at(scenario, state.id)
+        if prop.scope == "sharing" and (reason := learning.sharing_not_applicable(view)):
+            why_not.append(reason)
+            continue
+        found += [Stratum(state.id, given) for given in strata(view, prop.given)]
+    return SearchPlan(tuple(found), tuple(why_not))
+
+
+def searched(task: tuple[Scenario, Property, Stratum, int, int]) -> tuple[int, Counterexample | None]:
+    """A task: one stratum's search (:func:`~simulator.checking.stratum.search_stratum`)."""
+    from simulator.checking.stratum import search_stratum  # hypothesis: only where a search runs
+
+    scenario, prop, stratum, max_examples, seed = task
+    return search_stratum(at(scenario, stratum.requested), prop, stratum.given, max_examples, seed)
+
+
+def searched_together(
+    task: tuple[Scenario, tuple[Property, ...], Stratum, int, int],
+) -> list[tuple[int, Counterexample | None]]:
+    """A task: one stratum's search for properties that share it, each property's result as
+    :func:`searched` gives it (:func:`~simulator.checking.stratum.search_stratum_together`)."""
+    from simulator.checking.stratum import search_stratum_together
+
+    scenario, props, stratum, max_examples, seed = task
+    return search_stratum_together(at(scenario, stratum.requested), props, stratum.given, max_examples, seed)
+
+
+def _sharing_groups(properties: list[Property], plans: dict[int, SearchPlan]) -> list[tuple[int, ...]]:
+    """The searched properties, those that can share their searches together (one scope whose
+    properties judge the same life, one ``given``), in order of their first member."""
+    groups: dict[object, list[int]] = {}
+    for i in plans:
+        prop = properties[i]
+        groups.setdefault((prop.scope, prop.given) if prop.scope in SHARED_LIFE else i, []).append(i)
+    return [tuple(members) for members in groups.values()]
+
+
+def verdict(prop: Property, searches: SearchPlan, results) -> PropertyResult:
+    """The verdict from the strata's results (tried, counterexample), in order: all of them, or those
+    up to the first violation, which gives the counterexample; the examples are those tried up to it."""
+    tried, checked = 0, []
+    for stratum, (count, failing) in zip(searches.strata, results, strict=False):
+        tried += count
+        if stratum.requested not in checked:
+            checked.append(stratum.requested)
+        if failing is not None:
+            return PropertyResult(
+                prop, "violated", tried, failing, requested=stratum.requested, checked=tuple(checked)
+            )
+    if tried == 0:
+        why_not = searches.why_not
+        note = why_not[0] if why_not else "no request of this scenario matches its 'given'"
+        if prop.given.channel is not None and not why_not:
+            channels = ", ".join(sorted(prop.given.channel))
+            note = f"no requested State offers the {channels} channel to a requester that uses it"
+        return PropertyResult(prop, "not_applicable", note=note)
+    return PropertyResult(prop, "held", tried, checked=tuple(checked))
+
+
 def check_property(
     scenario: Scenario, prop: Property, max_examples: int = 50, seed: int = 0, executor: Backend | None = None
 ) -> PropertyResult:
@@ -111,35 +164,18 @@ def check_property(
     With several requested States, each is checked in turn (the requests whose data its providers
     hold, its channels, its case files); the first State with a violation gives the counterexample.
     """
-    if prop.scope == "replications":
-        return _estimate_probability(scenario, prop, seed, executor or Serial())
-    if prop.scope == "monitoring":
-        return _monitoring(scenario, prop, seed, executor or Serial())
-    tried, checked, why_not = 0, [], []
-    for state in scenario.requested_states:
-        view = at(scenario, state.id)
-        if prop.scope == "sharing" and (reason := learning.sharing_not_applicable(view)):
-            why_not.append(reason)
-            continue
-        searched = False
-        for given in strata(view, prop.given):
-            searched = True
-            count, failing = _search_stratum(view, prop, given, max_examples, seed)
-            tried += count
-            if failing is not None:
-                checked.append(state.id)
-                return PropertyResult(
-                    prop, "violated", tried, failing, requested=state.id, checked=tuple(checked)
-                )
-        if searched:
-            checked.append(state.id)
-    if tried == 0:
-        note = why_not[0] if why_not else "no request of this scenario matches its 'given'"
-        if prop.given.channel is not None and not why_not:
-            channels = ", ".join(sorted(prop.given.channel))
-            note = f"no requested State offers the {channels} channel to a requester that uses it"
-        return PropertyResult(prop, "not_applicable", note=note)
-    return PropertyResult(prop, "held", tried, checked=tuple(checked))
+    if prop.scope in SIMULATED:
+        executor = executor or Serial()
+        found: dict[int, object] = {}
+        for _, results in executor.map(_perform, _simulations(scenario, prop, seed, executor)):
+            found.update(results)
+        return _simulated(scenario, prop, found)
+    searches, results = plan(scenario, prop), []
+    for stratum in searches.strata:
+        results.append(searched((scenario, prop, stratum, max_examples, seed)))
+        if results[-1][1] is not None:
+            break
+    return verdict(prop, searches, results)
 
 
 def at(scenario: Scenario, state_id: str) -> Scenario:
@@ -151,121 +187,32 @@ def at(scenario: Scenario, state_id: str) -> Scenario:
     return attrs.evolve(scenario, requested_states=(first, *rest))
 
 
-def _search_stratum(
-    scenario: Scenario, prop: Property, given: Given, max_examples: int, seed: int
-) -> tuple[int, Counterexample | None]:
-    state = {"tried": 0, "failing": None}
-    extra = st.none()
-    if prop.scope == "monotonicity":
-        extra = stricter(scenario.requested_state.safeguards)
-    elif prop.scope == "sharing":
-        extra = shared_refusals(scenario)
-    strategy = st.tuples(cases(scenario, given, rounds=0), extra, st.data())
-    requested = scenario.requested_state.id
-
-    def test(drawn) -> None:
-        case, other, data = drawn
-        if scenario.several and requested not in scenario.holders(case.request.truth.target):
-            reject()  # its data are not with this State's providers: no request goes there
-        case = attrs.evolve(case, rounds=LazyRounds(data, case))
-        if prop.scope == "monotonicity":
-            found = _monotonicity(scenario, prop, case, other)
-        elif prop.scope == "sharing":
-            found = _sharing(scenario, prop, case, other)
-        else:
-            found = _plain(scenario, prop, case)
-        if found is None:
-            reject()  # not a request the property is about: does not count as an example
-        if state["failing"] is None:
-            state["tried"] += 1
-        if isinstance(found, Counterexample):
-            state["failing"] = found
-            raise Violation
-
-    try:
-        search(strategy, test, max_examples, seed)
-    except Violation:
-        return state["tried"], state["failing"]
-    except Unsatisfiable:
-        pass
-    return state["tried"], None
+def _perform(job: tuple[Callable, object]):
+    """What a backend runs: one task of a check (a stratum's search, a batch of replications)."""
+    function, task = job
+    return function(task)
 
 
-def _plain(scenario: Scenario, prop: Property, case: Case) -> Counterexample | bool | None:
-    evaluation = evaluate(prop, case, scenario)
-    if evaluation is None:
-        return None
-    return True if evaluation.holds else Counterexample(case, evaluation)
+def _simulations(scenario: Scenario, prop: Property, seed: int, executor: Backend):
+    """The jobs of a simulated property: batches of its replications."""
+    if prop.scope == "replications":
+        return ((estimates.matching_shares, t) for t in estimates.share_tasks(scenario, prop, seed, executor))
+    if learning.monitoring_not_applicable(scenario, prop):
+        return iter(())
+    return ((estimates.monitoring_flags, t) for t in learning.flag_tasks(scenario, prop, seed, executor))
 
 
-def _monotonicity(
-    scenario: Scenario, prop: Property, case: Case, strict: Safeguards
-) -> Counterexample | bool | None:
-    """A refusal (or announced refusal) under the scenario must not become a grant when stricter."""
-    given = prop.given
-    safeguards = scenario.requested_state.safeguards
-    if not given.matches_request(case.request):
-        return None
-    if given.about_signals and not given.matches_signals(first_observation(case, scenario), safeguards):
-        return None
-    base, base_commands = run_case(case, scenario, first_pass_only=True)
-    stricter_scenario = scenario.with_requested_state(
-        attrs.evolve(scenario.requested_state, safeguards=strict)
-    )
-    strict_outcome, strict_commands = run_case(case, stricter_scenario, first_pass_only=True)
-    if base in ("refused", "consulted") and strict_outcome in HANDED_OVER:
-        observation = first_observation(case, scenario)
-        why = f"refused under the scenario, {strict_outcome} under a stricter configuration"
-        return Counterexample(
-            case,
-            Evaluation(base, False, base_commands, observation, why),
-            strict,
-            Evaluation(strict_outcome, False, strict_commands, observation),
-        )
-    return True
+def _simulated(scenario: Scenario, prop: Property, found: dict) -> PropertyResult:
+    """A simulated property's verdict from what each replication found (by replication)."""
+    if prop.scope == "replications":
+        return _estimate_probability(prop, [found[r] for r in range(prop.expect.replications)])
+    return _monitoring(scenario, prop, found)
 
 
-def _sharing(
-    scenario: Scenario, prop: Property, case: Case, shared: learning.SharedRefusal
-) -> Counterexample | bool | None:
-    """A refusal of the whole life must not become a grant once another State's refusal is on file."""
-    given = prop.given
-    if not given.matches_request(case.request):
-        return None
-    observation = first_observation(case, scenario)
-    if given.about_signals and not given.matches_signals(observation, scenario.requested_state.safeguards):
-        return None
-    base, base_commands = ending_of(case, scenario)
-    informed, informed_commands = ending_of(case, scenario, learning.shared_files(scenario, case, shared))
-    requested = scenario.requested_state.id
-    if base.outcome.value == "refused" and informed.outcome.value in HANDED_OVER:
-        why = (
-            f"refused without it, {informed.outcome.value} once a refusal by '{shared.origin}' "
-            f"citing {shared.provision} was shared"
-        )
-        return Counterexample(
-            case,
-            Evaluation(
-                base.outcome.value, False, base_commands, observation, why, base.channel.value, requested
-            ),
-            shared=shared,
-            shared_evaluation=Evaluation(
-                informed.outcome.value,
-                False,
-                informed_commands,
-                observation,
-                "",
-                informed.channel.value,
-                requested,
-            ),
-        )
-    return True
-
-
-def _monitoring(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> PropertyResult:
-    watched, early, why_not = learning.early_flags(scenario, prop, seed, executor)
-    if why_not:
+def _monitoring(scenario: Scenario, prop: Property, found: dict) -> PropertyResult:
+    if why_not := learning.monitoring_not_applicable(scenario, prop):
         return PropertyResult(prop, "not_applicable", note=why_not)
+    watched, early = learning.early_from(scenario, prop, found)
     states = tuple(learning.monitoring_states(scenario))
     replications = prop.expect.replications
     if early:
@@ -278,8 +225,8 @@ def _monitoring(scenario: Scenario, prop: Property, seed: int, executor: Backend
     return PropertyResult(prop, "held", watched, checked=states, note=note)
 
 
-def _estimate_probability(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> PropertyResult:
-    est = estimate(estimates.shares(scenario, prop, seed, executor), bounds=(0.0, 1.0))
+def _estimate_probability(prop: Property, shares: list[float]) -> PropertyResult:
+    est = estimate(shares, bounds=(0.0, 1.0))
     if est.n < 2:
         return PropertyResult(
             prop, "not_applicable", est.n, estimate=est, note="too few matching requests ended"
@@ -322,6 +269,11 @@ class CheckResults(tuple):
 STATUSES = ("held", "violated", "inconclusive", "not_applicable")
 
 
+#: An example searched costs about what this many simulated requests cost (some 2 ms against 150-220
+#: microseconds): how a check's search counts against ``PARALLEL_THRESHOLD`` when choosing a backend.
+EXAMPLE_REQUESTS = 10
+
+
 def check(
     scenario: Scenario,
     properties: list[Property],
@@ -331,22 +283,81 @@ def check(
     scheduler: str | None = None,
     announce: Callable[[str], None] | None = None,
 ) -> CheckResults:
-    """Check every property; the simulated estimates run on one backend, chosen as for ``run``.
+    """Check every property on one backend, chosen as for ``run``: every stratum's search and every
+    batch of simulated replications is a task of its own.
 
     ``workers``, ``scheduler`` and ``announce`` as for :func:`simulator.experiments.run.run`; the
-    backend is started only when a ``replications`` property needs it.
+    backend is announced when it simulates or runs worker processes. The verdicts are those of
+    :func:`check_property` on each property, whatever the backend: each stratum's search depends only
+    on the scenario, the property, the stratum and the seed, and a property's verdict is assembled
+    from its strata in order (the strata after its first violation are not searched, or their
+    results dropped when a worker had already started them).
     """
+    plans = {i: plan(scenario, p) for i, p in enumerate(properties) if p.scope not in SIMULATED}
     monitored = bool(learning.monitoring_states(scenario))
     simulated = sum(
         p.expect.replications
         for p in properties
         if p.scope == "replications" or (p.scope == "monitoring" and monitored)
     )
-    if not simulated:
-        results = [check_property(scenario, p, max_examples, seed) for p in properties]
-    else:
-        with backend(workers, scheduler, work=simulated * expected_requests(scenario)) as executor:
-            if announce:
-                announce(executor.name)
-            results = [check_property(scenario, p, max_examples, seed, executor) for p in properties]
+    examples = max_examples * sum(len(searches.strata) for searches in plans.values())
+    work = simulated * expected_requests(scenario) + EXAMPLE_REQUESTS * examples
+    with backend(workers, scheduler, work=work) as executor:
+        if announce and (simulated or not isinstance(executor, Serial)):
+            announce(executor.name)
+        found = _run(scenario, properties, plans, max_examples, seed, executor)
+    results = []
+    for i, prop in enumerate(properties):
+        if i in plans:
+            strata_found = found[i]
+            results.append(verdict(prop, plans[i], [strata_found[k] for k in sorted(strata_found)]))
+        else:
+            results.append(_simulated(scenario, prop, found[i]))
     return CheckResults(results, scenario, seed, max_examples)
+
+
+def _run(scenario, properties, plans, max_examples, seed, executor) -> dict[int, dict]:
+    """Every task of a check on ``executor``: per property, what its tasks found (strata's results by
+    stratum, up to its first violation; simulated replications' by replication)."""
+    found: dict[int, dict] = {i: {} for i in range(len(properties))}
+    first_violation: dict[int, int] = {}
+    keys: list[tuple[tuple[int, ...], int]] = []  # (properties, stratum or -1: replications), by task
+    groups = _sharing_groups(properties, plans)
+
+    def jobs():
+        for i, prop in enumerate(properties):  # the longest tasks first
+            if i not in plans:
+                for job in _simulations(scenario, prop, seed, executor):
+                    keys.append(((i,), -1))
+                    yield job
+        # the strata in turn (the first of each property, then the second...): a property's next
+        # stratum is handed out only once the others have had theirs, by when its last one has
+        # often ended, and if that one found a violation the next is not searched at all
+        longest = max((len(searches.strata) for searches in plans.values()), default=0)
+        for k in range(longest):
+            for group in groups:
+                wanted = tuple(
+                    i for i in group if k < len(plans[i].strata) and k <= first_violation.get(i, k)
+                )
+                if not wanted:
+                    continue
+                keys.append((wanted, k))
+                stratum = plans[wanted[0]].strata[k]
+                if len(wanted) == 1:
+                    yield searched, (scenario, properties[wanted[0]], stratum, max_examples, seed)
+                else:
+                    props = tuple(properties[i] for i in wanted)
+                    yield searched_together, (scenario, props, stratum, max_examples, seed)
+
+    for index, result in executor.map(_perform, jobs()):
+        members, k = keys[index]
+        if k < 0:
+            found[members[0]].update(result)
+            continue
+        for i, one in zip(members, [result] if len(members) == 1 else result, strict=True):
+            found[i][k] = one
+            if one[1] is not None and k < first_violation.get(i, len(plans[i].strata)):
+                first_violation[i] = k
+    for i, stop in first_violation.items():
+        found[i] = {k: r for k, r in found[i].items() if k <= stop}
+    return found

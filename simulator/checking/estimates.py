@@ -15,6 +15,7 @@ module is what a worker imports for such a task: it needs the simulation, not hy
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from simulator.checking.properties import Property, expand
 from simulator.domain.model import Channel, Outcome, Request
@@ -68,15 +69,19 @@ def matching_shares(
     return shares
 
 
+def share_tasks(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> Iterator[tuple]:
+    """The tasks of :func:`matching_shares` for the property's ``expect.replications`` replications,
+    cut for ``executor`` as they are handed out."""
+    batches = tasks_for(executor, range(prop.expect.replications), expected_requests(scenario))
+    return ((scenario, prop, seed, reps) for reps in batches)
+
+
 def shares(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> list[float]:
     """The property's share in each of its ``expect.replications`` replications, in order."""
-    each = expected_requests(scenario)
-    count = prop.expect.replications
-    tasks = ((scenario, prop, seed, reps) for reps in tasks_for(executor, range(count), each))
     found: dict[int, float] = {}
-    for _, results in executor.map(matching_shares, tasks):
+    for _, results in executor.map(matching_shares, share_tasks(scenario, prop, seed, executor)):
         found.update(results)
-    return [found[r] for r in range(count)]
+    return [found[r] for r in range(prop.expect.replications)]
 
 
 def monitoring_flags(

@@ -25,6 +25,7 @@ searched: replications the scenario did not run may still hold a false alarm.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 from attrs import frozen
 
@@ -123,29 +124,47 @@ def clean_requesters(scenario: Scenario, prop: Property) -> list[str]:
     ]
 
 
-def early_flags(
-    scenario: Scenario, prop: Property, seed: int, executor: Backend
-) -> tuple[int, list[EarlyFlag], str]:
-    """(pairs watched, early flags found in order, why not applicable ("" if it is)) over the
-    property's replications."""
+def monitoring_not_applicable(scenario: Scenario, prop: Property) -> str:
+    """Why the monitoring property says nothing of the scenario ("" if it does)."""
+    if not monitoring_states(scenario):
+        return "no requested State monitors its requesters"
+    if not clean_requesters(scenario, prop):
+        return "no requesting State the property is about sends only legitimate requests"
+    return ""
+
+
+def flag_tasks(scenario: Scenario, prop: Property, seed: int, executor: Backend) -> Iterator[tuple]:
+    """The tasks of :func:`~simulator.checking.estimates.monitoring_flags` for the property's
+    replications, cut for ``executor`` as they are handed out."""
+    batches = tasks_for(executor, range(prop.expect.replications), expected_requests(scenario))
+    return ((scenario, seed, reps) for reps in batches)
+
+
+def early_from(scenario: Scenario, prop: Property, found: dict[int, list]) -> tuple[int, list[EarlyFlag]]:
+    """(pairs watched, early flags in order) from what each replication's monitoring found."""
     monitored, clean = monitoring_states(scenario), clean_requesters(scenario, prop)
-    if not monitored:
-        return 0, [], "no requested State monitors its requesters"
-    if not clean:
-        return 0, [], "no requesting State the property is about sends only legitimate requests"
-    count, limit = prop.expect.replications, prop.expect.not_flagged_within
-    each = expected_requests(scenario)
-    tasks = ((scenario, seed, reps) for reps in tasks_for(executor, range(count), each))
-    found: dict[int, list] = {}
-    for _, results in executor.map(monitoring_flags, tasks):
-        found.update(results)
+    limit = prop.expect.not_flagged_within
     early = []
     watched = 0
-    for replication in range(count):
+    for replication in range(prop.expect.replications):
         for requested, requester, requests, day in found[replication]:
             if requested not in monitored or requester not in clean:
                 continue
             watched += 1
             if not math.isnan(requests) and requests <= limit:
                 early.append(EarlyFlag(replication, requested, requester, int(requests), day))
+    return watched, early
+
+
+def early_flags(
+    scenario: Scenario, prop: Property, seed: int, executor: Backend
+) -> tuple[int, list[EarlyFlag], str]:
+    """(pairs watched, early flags found in order, why not applicable ("" if it is)) over the
+    property's replications."""
+    if why_not := monitoring_not_applicable(scenario, prop):
+        return 0, [], why_not
+    found: dict[int, list] = {}
+    for _, results in executor.map(monitoring_flags, flag_tasks(scenario, prop, seed, executor)):
+        found.update(results)
+    watched, early = early_from(scenario, prop, found)
     return watched, early, ""

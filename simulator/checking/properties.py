@@ -32,6 +32,7 @@ Properties live in ``[[property]]`` tables of a scenario file or in the built-in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -43,9 +44,15 @@ from simulator.world.lifecycle import CaseFiles, Decided, Ending, as_lived, fast
 from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
 
+if TYPE_CHECKING:
+    from simulator.checking.learning import SharedRefusal
+
 SCOPES = ("decision", "lifecycle", "monotonicity", "sharing", "replications", "monitoring")
 #: Scopes estimated over simulated replications rather than searched with hypothesis.
 SIMULATED = ("replications", "monitoring")
+#: Scopes whose properties judge a request's own life, drawing nothing else: properties of one of
+#: these scopes with the same ``given`` reject the same requests and read the same draws.
+SHARED_LIFE = ("decision", "lifecycle")
 #: What a first screening pass can end in, by verdict.
 PASS_OUTCOMES = {
     Verdict.GRANT: "granted",
@@ -176,6 +183,19 @@ class Evaluation:
     why: str = ""
     channel: str = "mla"  # the channel the request ended in (a redirected false emergency: mla)
     requested: str = ""  # the requested State that screened it
+
+
+@frozen
+class Counterexample:
+    """A case that breaks a property, with what happened to it (and, for monotonicity and sharing,
+    what happened under the stricter configuration or with the shared refusal on file)."""
+
+    case: Case
+    evaluation: Evaluation
+    stricter: Safeguards | None = None  # monotonicity: the stricter configuration
+    stricter_evaluation: Evaluation | None = None
+    shared: SharedRefusal | None = None  # sharing: the refusal another State shared
+    shared_evaluation: Evaluation | None = None  # sharing: the same life with it on file
 
 
 def context_for(scenario: Scenario, requester: RequestingState) -> ReviewContext:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -22,7 +24,8 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from simulator.checking.properties import Case
-from simulator.checking.strategies import UNTIMED_SERVICE, fine_unit, slot_value
+from simulator.checking.strategies import UNTIMED_SERVICE, slot_value
+from simulator.checking.strategies.choices import Choices
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 
@@ -33,13 +36,24 @@ class Violation(AssertionError):
 
 @contextmanager
 def private_storage():
-    """Keep hypothesis's files (example database, caches) out of the user's directory."""
-    with tempfile.TemporaryDirectory(prefix="mlasim-check-") as home, no_local_constants():
-        set_hypothesis_home_dir(home)
+    """Keep hypothesis's files (example database, caches) out of the user's directory: in a temporary
+    directory of this process (one for all its searches, removed when it exits)."""
+    with no_local_constants():
+        set_hypothesis_home_dir(_private_home())
         try:
             yield
         finally:
             set_hypothesis_home_dir(None)
+
+
+_HOME: list[str] = []
+
+
+def _private_home() -> str:
+    if not _HOME:
+        _HOME.append(tempfile.mkdtemp(prefix="mlasim-check-"))
+        atexit.register(shutil.rmtree, _HOME[0], True)
+    return _HOME[0]
 
 
 @contextmanager
@@ -94,8 +108,8 @@ class LazyBlock(Sequence):
     they shrink towards "not seen".
     """
 
-    def __init__(self, data: st.DataObject, events: dict[int, float] | None = None) -> None:
-        self.data = data
+    def __init__(self, data: st.DataObject | Choices, events: dict[int, float] | None = None) -> None:
+        self.choose = data if isinstance(data, Choices) else Choices.of_data(data)
         self.events = events or {}
         self.values: dict[int, float] = {}
 
@@ -112,10 +126,10 @@ class LazyBlock(Sequence):
         return self.values[index]
 
     def _draw(self, index: int) -> float:
-        value = self.data.draw(fine_unit)
+        value = self.choose.unit()
         if index in self.events:
             p = self.events[index]
-            happens = self.data.draw(st.booleans())
+            happens = self.choose.boolean()
             return value * p if happens else p + value * (1.0 - p)
         return slot_value(index, value)
 
@@ -124,7 +138,7 @@ class LazyRounds:
     """Round draws drawn from hypothesis only when a round happens (most lives have one or two)."""
 
     def __init__(self, data: st.DataObject, case: Case) -> None:
-        self.data = data
+        self.choose = Choices.of_data(data)
         visibility = load_catalogue().targets[case.request.truth.target].visibility
         self.first_events = {RoundSlot.TARGET_RECOGNITION: visibility * case.thoroughness}
         if case.request.truth.conduct != case.request.submission.offence:
@@ -133,5 +147,18 @@ class LazyRounds:
 
     def __call__(self, index: int) -> Sequence[float]:
         while len(self.blocks) <= index:
-            self.blocks.append(LazyBlock(self.data, None if self.blocks else self.first_events))
+            self.blocks.append(LazyBlock(self.choose, None if self.blocks else self.first_events))
         return self.blocks[index]
+
+    def drawn(self) -> tuple[tuple[float, ...], ...]:
+        """The rounds as the life read them, one full block each (for :class:`Case` ``rounds``), drawing
+        nothing more: a slot the life never read gets the value a 0 draw gives (reading the life
+        again reads the same slots, so that value is never used)."""
+        blocks = self.blocks or [LazyBlock(self.choose)]
+        return tuple(
+            tuple(
+                block.values.get(i, slot_value(i, 0.0)) if i < RoundSlot.SERVICE else UNTIMED_SERVICE
+                for i in range(ROUND_SLOTS)
+            )
+            for block in blocks
+        )

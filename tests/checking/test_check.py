@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from simulator.checking.check import check_property
+from simulator.checking.check import SearchPlan, Stratum, check, check_property, verdict
 from simulator.checking.properties import Expect, Given, Property
 from simulator.checking.reading import library, read_properties
 from simulator.cli import app
@@ -181,3 +181,64 @@ def test_no_refusal_rests_on_bank_secrecy_or_fiscal_matters_and_a_planted_ground
     planted = Property("p", "", "lifecycle", Given(), Expect(never_cites=frozenset({"uncc-40-9"})))
     result = check_property(baseline, planted, 30, seed=0)
     assert result.status == "violated" and "uncc-40-9" in result.counterexample.evaluation.why
+
+
+def test_a_check_gives_the_same_verdicts_and_counterexamples_on_one_or_two_workers(baseline):
+    """Each stratum's search is a task of its own: which process runs it changes nothing."""
+    names = (
+        "complete_convention_offence_requests_not_refused",  # violated from its second stratum on
+        "recognised-lgbt-target-not-granted",
+        "every_refusal_cites_an_enabled_provision",
+        "safeguard_monotonicity",
+    )
+    properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
+    chosen = [properties[name] for name in names]
+    said = []
+    one = check(baseline, chosen, 3, seed=0, workers=1, announce=said.append)
+    two = check(baseline, chosen, 3, seed=0, workers=2, announce=said.append)
+    assert said == ["process pool, 2 workers"]  # searching alone in this process is not announced
+    assert list(one) == list(two) == [check_property(baseline, p, 3, seed=0) for p in chosen]
+    assert [r.status for r in one] == ["violated", "violated", "held", "held"]
+    assert all(r.counterexample is not None for r in one[:2])
+
+
+def test_properties_that_judge_the_same_lives_share_their_searches_with_the_same_results(
+    baseline, monkeypatch
+):
+    """Two lifecycle properties about every request are searched once while both hold; a third that
+    breaks sends each back to a search of its own. Either way: what separate searches find."""
+    from simulator.checking import stratum
+
+    searches = []
+    search = stratum.search
+    monkeypatch.setattr(stratum, "search", lambda *args: searches.append(1) or search(*args))
+    library_ = library()
+    planted = Property("p", "", "lifecycle", Given(), Expect(never_cites=frozenset({"uncc-40-9"})))
+    chosen = [
+        library_["every_refusal_cites_an_enabled_provision"],
+        library_["no_refusal_on_bank_secrecy_or_fiscal_matters"],
+        planted,
+    ]
+    for some in (chosen[:2], chosen):
+        searches.clear()
+        shared = check(baseline, some, 4, seed=1, workers=1)
+        if len(some) == 2:
+            assert len(searches) == 18  # one search per stratum for both
+        assert list(shared) == [check_property(baseline, p, 4, seed=1) for p in some]
+    assert [r.status for r in shared] == ["held", "held", "violated"]
+    assert shared[0].examples == shared[1].examples == 4 * 18
+
+
+def test_a_verdict_counts_the_examples_up_to_the_first_violated_stratum():
+    prop = Property("p", "", "decision", Given(), Expect())
+    strata = tuple(
+        Stratum(state, Given(measure=frozenset({m}))) for state, m in [("a", "x"), ("a", "y"), ("b", "x")]
+    )
+    found = object()  # a counterexample (the verdict only passes it on)
+    result = verdict(prop, SearchPlan(strata), [(50, None), (7, found), (3, object())])
+    assert (result.status, result.examples, result.counterexample) == ("violated", 57, found)
+    assert result.requested == "a" and result.checked == ("a",)
+    held = verdict(prop, SearchPlan(strata), [(50, None), (50, None), (20, None)])
+    assert (held.status, held.examples, held.checked) == ("held", 120, ("a", "b"))
+    nothing = verdict(prop, SearchPlan(strata, ("no case files",)), [(0, None)] * 3)
+    assert (nothing.status, nothing.note) == ("not_applicable", "no case files")

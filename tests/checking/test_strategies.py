@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from simulator.checking.properties import Given
-from simulator.checking.strategies import cases, shared_refusals
+from simulator.checking.strategies import cases, fine_unit, shared_refusals
+from simulator.checking.strategies.choices import Choices
 from simulator.domain.model import Channel, Measure
 from simulator.domain.rules import enabled_provisions
 from simulator.domain.safeguards import JudicialStandard
@@ -79,3 +82,81 @@ def test_a_shared_refusal_comes_from_another_state_on_a_provision_it_applies(sha
     origin = next(s for s in _SEVERAL.requested_states if s.id == shared.origin)
     assert shared.origin != _SEVERAL.requested_state.id
     assert shared.provision in enabled_provisions(origin.safeguards)
+
+
+# --- choices: the same search as the strategies they stand for ------------------------------------
+OPTIONS = ["first", "second", "third"]
+
+
+@st.composite
+def by_choices(draw):
+    choose = Choices.of_draw(draw)
+    return (
+        choose.pick(OPTIONS),
+        choose.integer(0, 3),
+        choose.boolean(),
+        choose.unit(),
+        choose.unit(),
+        choose.real(0.25, 1.0),
+        choose.pick(["only"]),
+        choose.pick(OPTIONS),
+    )
+
+
+@st.composite
+def by_strategies(draw):
+    return (
+        draw(st.sampled_from(OPTIONS)),
+        draw(st.integers(min_value=0, max_value=3)),
+        draw(st.booleans()),
+        draw(fine_unit),
+        draw(fine_unit),
+        draw(st.floats(min_value=0.25, max_value=1.0)),
+        draw(st.sampled_from(["only"])),
+        draw(st.sampled_from(OPTIONS)),
+    )
+
+
+def everything_tried(strategy) -> list:
+    """Every value hypothesis tries, generating and shrinking, for a property that fails when a
+    large uniform meets a later option (as a search for a counterexample goes)."""
+    tried = []
+
+    @hypothesis_seed(7)
+    @settings(max_examples=60, database=None, derandomize=False, phases=SEARCH_PHASES)
+    @given(strategy)
+    def broken(value):
+        tried.append(value)
+        assert not (value[0] != "first" and value[4] > 0.2 and value[1] > 0)
+
+    with pytest.raises(AssertionError):
+        broken()
+    return tried
+
+
+SEARCH_PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
+
+
+def test_choices_make_hypothesis_try_what_the_strategies_they_stand_for_make_it_try():
+    fast = everything_tried(by_choices())
+    assert fast == everything_tried(by_strategies())
+    assert len(fast) > 60  # it generated, found the failure, and shrank it
+    assert fast[-1][0] == "second" and fast[-1][1] == 1 and fast[-1][2] is False
+
+
+def test_without_choice_level_drawing_choices_fall_back_to_the_strategies():
+    @st.composite
+    def fallback(draw):
+        choose = Choices(lambda strategy: draw(strategy))  # a plain function: no test case behind it
+        return (
+            choose.pick(OPTIONS),
+            choose.integer(0, 3),
+            choose.boolean(),
+            choose.unit(),
+            choose.unit(),
+            choose.real(0.25, 1.0),
+            choose.pick(["only"]),
+            choose.pick(OPTIONS),
+        )
+
+    assert everything_tried(fallback()) == everything_tried(by_strategies())

@@ -25,11 +25,10 @@ draws a refusal another requested State could share (scope ``sharing``).
 :func:`scenario_documents` draws valid scenario files (as TOML-ready dictionaries).
 """
 
+from simulator.checking.space import can_match, channels_used
 from simulator.checking.strategies.core import (
     UNTIMED_SERVICE,
-    can_match,
     cases,
-    channels_used,
     conduct_or_offence_ids,
     fine_unit,
     grounds,

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
+from simulator.checking.space import channels_used, conducts, feasible, labels, request_measures
+from simulator.checking.strategies.choices import Choices, fine_unit
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
     MLA_STAGES,
@@ -36,9 +38,8 @@ from simulator.domain.safeguards import (
     Safeguards,
     ScopeTest,
 )
-from simulator.world.authority import offered_channels
 from simulator.world.requesters import ROUTING_SLOTS, RoundSlot, RoutingSlot, penalty_years
-from simulator.world.scenario import RequestingState, Scenario
+from simulator.world.scenario import Scenario
 
 unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
 _catalogue = load_catalogue()
@@ -140,53 +141,55 @@ _DP_ORDER = [DataProtectionMode.OFF, DataProtectionMode.CONDITIONS, DataProtecti
 
 @st.composite
 def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
-    """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged)."""
+    """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged).
+
+    A switch that is off may turn on, a rate may rise and a threshold fall anywhere in their range, a
+    mode or a judicial standard may move up its order, an exemption may go and protected grounds
+    join; every choice shrinks to "unchanged". Drawn at the choice level (:class:`Choices`)."""
+    choose = Choices.of_draw(draw)
 
     def at_least(value: float, top: float) -> float:
-        return draw(st.floats(min_value=value, max_value=top)) if value < top else value
+        return choose.real(value, top) if value < top else value
 
     def at_most(value: float) -> float:
-        return draw(st.floats(min_value=0.0, max_value=value)) if value > 0 else value
+        return choose.real(0.0, value) if value > 0 else value
 
     s = base
     scope = ScopeTest(
-        s.scope_test.enabled or draw(st.booleans()),
+        s.scope_test.enabled or choose.boolean(),
         at_least(s.scope_test.serious_crime_years, 25.0),
     )
-    dc_mode = draw(st.sampled_from(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :]))
+    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :])
     dual = DualCriminality(
         dc_mode,
         at_least(s.dual_criminality.refusal_rate, 1.0),
-        frozenset(m for m in sorted(s.dual_criminality.exempt_measures) if draw(st.booleans())),
+        frozenset(m for m in sorted(s.dual_criminality.exempt_measures) if choose.boolean()),
     )
     disc = Discrimination(
-        s.discrimination.enabled or draw(st.booleans()),
+        s.discrimination.enabled or choose.boolean(),
         at_most(s.discrimination.evidence_threshold),
         s.discrimination.grounds | frozenset(draw(st.sets(grounds))),
     )
     essential = EssentialInterests(
-        s.essential_interests.enabled or draw(st.booleans()),
+        s.essential_interests.enabled or choose.boolean(),
         at_most(s.essential_interests.evidence_threshold),
         at_least(s.essential_interests.refusal_rate, 1.0),
     )
     judicial = JudicialOrder(
-        *(
-            draw(st.sampled_from([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]))
-            for m in Measure
-        ),
+        *(choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]) for m in Measure),
         law=s.judicial_order.law,
-        warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or draw(st.booleans()),
+        warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or choose.boolean(),
     )
     return attrs.evolve(
         s,
         scope_test=scope,
         completeness=attrs.evolve(
             s.completeness,
-            refuse_nonconforming=s.completeness.refuse_nonconforming or draw(st.booleans()),
+            refuse_nonconforming=s.completeness.refuse_nonconforming or choose.boolean(),
         ),
         dual_criminality=dual,
-        political_offence=s.political_offence or draw(st.booleans()),
-        data_protection=draw(st.sampled_from(_DP_ORDER[_DP_ORDER.index(s.data_protection) :])),
+        political_offence=s.political_offence or choose.boolean(),
+        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :]),
         discrimination=disc,
         essential_interests=essential,
         judicial_order=judicial,
@@ -201,87 +204,7 @@ def safeguard_pairs(draw: st.DrawFn) -> tuple[Safeguards, Safeguards]:
 
 
 # --- requests within a scenario -----------------------------------------------------------------
-def _measures(state: RequestingState, given: Given) -> list[str]:
-    """The measures a request matching ``given`` can state: on a fast channel, those a disclosure
-    asks for (a preservation request preserves what a later disclosure request will ask for)."""
-    names = state.measures.names
-    if given.channel is not None:
-        names = [m for m in names if m != Measure.PRESERVATION.value]
-    return _allowed(names, given.measure)
-
-
-def channels_used(scenario: Scenario, state: RequestingState, abusive: bool, given: Given) -> list[str]:
-    """The channels of ``given`` that ``state``'s (abusive) requests take and the requested State offers."""
-    if given.channel is None:
-        return ["mla"]
-    mix = state.abusive_channels if abusive else state.channels
-    used = set(mix.names)
-    if Measure.PRESERVATION.value in state.measures.names:
-        used.add(Channel.PRESERVATION.value)
-    offered = {c.value for c in offered_channels(scenario.requested_state)} | {Channel.MLA.value}
-    return sorted(c for c in used & offered if c in given.channel)
-
-
-def _feasible(scenario: Scenario, given: Given) -> list[tuple[RequestingState, bool]]:
-    """(requesting State, abusive) pairs that can produce a request matching ``given``."""
-    options = []
-    for state in scenario.requesting_states:
-        if given.requester is not None and state.id not in given.requester:
-            continue
-        if not _measures(state, given):
-            continue
-        for abusive in (False, True):
-            if given.abusive is not None and given.abusive != abusive:
-                continue
-            if abusive and (state.abuse is None or state.abusive_share <= 0):
-                continue
-            if not abusive and (state.abusive_share >= 1 or given.protected_ground is not None):
-                continue
-            if not channels_used(scenario, state, abusive, given):
-                continue
-            if given.emergency_seen_through and not abusive:
-                continue  # a legitimate emergency claim is a real one: never seen through
-            if _labels(state, abusive, given) and _conducts(state, abusive, given):
-                options.append((state, abusive))
-    return options
-
-
-def _allowed(names, allowed) -> list[str]:
-    return [n for n in names if allowed is None or n in allowed]
-
-
-def _labels(state: RequestingState, abusive: bool, given: Given, conduct: str | None = None) -> list[str]:
-    """Labels the State can submit: its offences, or for an abusive request the labels it dresses
-    ``conduct`` in (the model draws only those, :meth:`AbuseProfile.labels_for`); without a conduct,
-    those of any conduct the filters allow."""
-    if abusive:
-        conducts = [conduct] if conduct is not None else _conducts(state, abusive, given)
-        names = dict.fromkeys(n for c in conducts for n in state.abuse.labels_for(c).names)
-        return _allowed(names, given.offence)
-    labels = _allowed(state.offences.names, given.offence)
-    if given.conduct is not None:
-        labels = [label for label in labels if label in given.conduct]
-    return labels
-
-
-def _conducts(state: RequestingState, abusive: bool, given: Given) -> list[str]:
-    """The conducts behind an abusive request the filters allow, each with a label they allow."""
-    if not abusive:
-        return ["(the offence itself)"]
-    conducts = _allowed(state.abuse.conducts.names, given.conduct)
-    if given.protected_ground is not None:
-        catalogue = load_catalogue()
-        conducts = [c for c in conducts if catalogue.conducts[c].ground in given.protected_ground]
-    return [c for c in conducts if _allowed(state.abuse.labels_for(c).names, given.offence)]
-
-
-def can_match(scenario: Scenario, given: Given) -> bool:
-    """Whether the scenario can produce any request that ``given`` is about."""
-    return bool(_feasible(scenario, given))
-
-
-_RESOLUTION = 2**20
-fine_unit = st.integers(min_value=0, max_value=_RESOLUTION - 1).map(lambda i: i / _RESOLUTION)
+# what a scenario can send that a Given is about: simulator.checking.space (no hypothesis there)
 
 
 #: The uniform given to every service-time slot: service times play no part without a clock.
@@ -313,24 +236,25 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     and its hidden truth, with the uniform draws of ``rounds`` screening rounds (0: none; the
     caller supplies them, for example lazily with :func:`round_draws`)."""
     given = given or Given()
-    options = _feasible(scenario, given)
+    options = feasible(scenario, given)
     if not options:
         raise ValueError("no request of this scenario matches the given filters")
-    state, abusive = draw(st.sampled_from(options))
-    measure = Measure(draw(st.sampled_from(_measures(state, given))))
+    choose = Choices.of_draw(draw)
+    state, abusive = choose.pick(options)
+    measure = Measure(choose.pick(request_measures(state, given)))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
-        label = draw(st.sampled_from(_labels(state, abusive, given)))
+        label = choose.pick(labels(state, abusive, given))
     if given.documentation_complete is None:
-        gaps = draw(st.integers(min_value=0, max_value=3))
+        gaps = choose.integer(0, 3)
     else:
-        gaps = 0 if given.documentation_complete else draw(st.integers(min_value=1, max_value=3))
+        gaps = 0 if given.documentation_complete else choose.integer(1, 3)
     if abusive:
-        conduct = load_catalogue().conducts[draw(st.sampled_from(_conducts(state, abusive, given)))]
+        conduct = load_catalogue().conducts[choose.pick(conducts(state, abusive, given))]
         # a coherent disguise, as the model draws it: a label the requester uses for this conduct
-        label = draw(st.sampled_from(_labels(state, abusive, given, conduct.id)))
-        disguise = draw(fine_unit)
+        label = choose.pick(labels(state, abusive, given, conduct.id))
+        disguise = choose.unit()
         abuse = state.abuse
-        noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and draw(st.booleans())
+        noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and choose.boolean()
         truth = Truth(
             True,
             conduct.id,
@@ -342,14 +266,14 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
             abuse.prior_notices if noticed else 0,
         )
     else:
-        sensitive = draw(st.booleans()) if state.sensitive_target_share > 0 else False
-        target = draw(st.sampled_from(state.sensitive_targets.names)) if sensitive else "ordinary"
+        sensitive = choose.boolean() if state.sensitive_target_share > 0 else False
+        target = choose.pick(state.sensitive_targets.names) if sensitive else "ordinary"
         person = f"{state.id}/request/0" if given.channel is not None else ""
-        truth = Truth(False, label, None, target, 0.0, draw(fine_unit), person=person)
+        truth = Truth(False, label, None, target, 0.0, choose.unit(), person=person)
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
     channel = Channel.MLA
     if given.channel is not None:  # only then: the draws of other properties stay as they were
-        channel = Channel(draw(st.sampled_from(channels_used(scenario, state, abusive, given))))
+        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given)))
         emergency = channel is Channel.EMERGENCY
         submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
         # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
@@ -357,7 +281,8 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     effect = scenario.requested_state.load_effect
     floor = effect.floor if effect.enabled else 1.0
     # shrinks towards a full review (1.0); the load effect can lower it to its floor
-    thoroughness = 1.0 - draw(fine_unit) * (1.0 - floor) if floor < 1 else 1.0
+    thoroughness = 1.0 - choose.unit() * (1.0 - floor) if floor < 1 else 1.0
+    # rounds and routing as lists of uniforms (only for callers that ask for rounds, and channel properties)
     blocks = tuple(draw(round_draws()) for _ in range(rounds))
     routing = draw(routing_draws(scenario, thoroughness)) if given.channel is not None else None
     return Case(Request(0, 0.0, submission, truth), state, thoroughness, blocks, routing)
