@@ -53,7 +53,8 @@ def check(
     """Search for requests that break the file's properties (or the built-in ones); show the smallest.
 
     Exit status 0 when every property holds, 1 when one is violated or inconclusive, 2 on bad input.
-    The simulated estimates of 'replications' properties run on --workers or --scheduler.
+    The searches (one task per property and stratum) and the simulated estimates of 'replications'
+    properties run on --workers or --scheduler; the verdicts are the same on any of them.
     """
     from simulator.checking.check import check as check_properties
     from simulator.checking.reading import read_properties

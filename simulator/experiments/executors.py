@@ -272,6 +272,11 @@ class ProcessPool:
     def _start(self) -> None:
         if not self._all:
             fork = fork_is_safe() if self.fork is None else self.fork
+            if fork:  # what every replication imports, imported once here rather than in each worker
+                import simulator.world.pipeline  # noqa: F401
+                from simulator.world.distributions import preload
+
+                preload()
             self._all = [_Worker(fork) for _ in range(self.workers)]
             self._idle = list(self._all)
 
