@@ -29,7 +29,7 @@ a call, so nothing is lost; and every worker process imports this package (to ru
 nothing and slow the start of each worker.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 
 # The public names are imported on first use (PEP 562), so that a worker process, which imports
 # ``simulator.experiments.run`` to run replications, does not pay for pandas, pyarrow or the sweeps.
