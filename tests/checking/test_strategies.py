@@ -88,9 +88,8 @@ def test_a_shared_refusal_comes_from_another_state_on_a_provision_it_applies(sha
 OPTIONS = ["first", "second", "third"]
 
 
-@st.composite
-def by_choices(draw):
-    choose = Choices.of_draw(draw)
+def every_kind_of_choice(choose: Choices) -> tuple:
+    """One choice of each kind, in a fixed order (the same sequence for both ways of choosing)."""
     return (
         choose.pick(OPTIONS),
         choose.integer(0, 3),
@@ -101,6 +100,11 @@ def by_choices(draw):
         choose.pick(["only"]),
         choose.pick(OPTIONS),
     )
+
+
+@st.composite
+def by_choices(draw):
+    return every_kind_of_choice(Choices.of_draw(draw))
 
 
 @st.composite
@@ -147,16 +151,7 @@ def test_choices_make_hypothesis_try_what_the_strategies_they_stand_for_make_it_
 def test_without_choice_level_drawing_choices_fall_back_to_the_strategies():
     @st.composite
     def fallback(draw):
-        choose = Choices(lambda strategy: draw(strategy))  # a plain function: no test case behind it
-        return (
-            choose.pick(OPTIONS),
-            choose.integer(0, 3),
-            choose.boolean(),
-            choose.unit(),
-            choose.unit(),
-            choose.real(0.25, 1.0),
-            choose.pick(["only"]),
-            choose.pick(OPTIONS),
-        )
+        # a plain function: no test case behind it
+        return every_kind_of_choice(Choices(lambda strategy: draw(strategy)))
 
     assert everything_tried(fallback()) == everything_tried(by_strategies())
