@@ -135,15 +135,20 @@ class Lognormal:
         return math.sqrt(math.log1p((self.sd / self.mean) ** 2))
 
     def quantile(self, u: float) -> float:
-        return math.exp(self._mu + self._sigma * float(_ndtri(u)))
+        return self.at_normal_score(float(_ndtri(u)))
 
     def describe(self) -> str:
         return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
 
     def at_normal_score(self, z: float) -> float:
-        """The duration at the standard normal score ``z``: :meth:`quantile` of ``u`` is this at
-        ``z = ndtri(u)``, by the same arithmetic (so the same bits for the same ``z``)."""
+        """The duration at the standard normal score ``z`` (:meth:`quantile` of ``u`` is this at
+        ``z = ndtri(u)``; the file check calls it with a score computed without scipy)."""
         return math.exp(self._mu + self._sigma * z)
+
+
+def _inverted(value: float) -> float:
+    """A beta draw from scipy's inversion, which underflows to NaN for u within a few ulps of 0."""
+    return 0.0 if math.isnan(value) else value
 
 
 @frozen
@@ -158,15 +163,11 @@ class Beta:
         return self.a / (self.a + self.b)
 
     def quantile(self, u: float) -> float:
-        value = float(_scipy_special().betaincinv(self.a, self.b, u))
-        if math.isnan(value):  # the inversion underflows for u within a few ulps of 0
-            return 0.0
-        return value
+        return _inverted(float(_scipy_special().betaincinv(self.a, self.b, u)))
 
     def quantiles(self, us: np.ndarray) -> list[float]:
         """``quantile`` of each of ``us``, in one call of scipy's (the same values: the same routine)."""
-        values = _scipy_special().betaincinv(self.a, self.b, us).tolist()
-        return [0.0 if math.isnan(v) else v for v in values]
+        return [_inverted(v) for v in _scipy_special().betaincinv(self.a, self.b, us).tolist()]
 
     #: Every draw lies in [0, 1], whatever the parameters: :meth:`quantile` inverts the regularised
     #: incomplete beta function, whose values are in [0, 1], and draws 0 where the inversion gives NaN.
