@@ -18,7 +18,7 @@ When the life ends, the pipeline's ``_ended`` tallies it and starts what follows
 dozen events, and this is the model's hot path. A :class:`simpy.Process` per request would resume a
 generator (which then resumes the life's own) through SimPy's general machinery at every event; a
 journey instead registers its own method as the callback of the event it waits for, and does the
-same work with fewer instructions (``bench/throughput.py``). The order of events is SimPy's: a
+same work with fewer instructions (``bench/instructions.py``). The order of events is SimPy's: a
 journey waits on the same timeouts and reviewer turns, scheduled in the same order, as a process
 would. One difference, and why it changes nothing: a journey starts at once, inside the callback
 that submits the request, where a process would start at an urgent event of the same instant. In

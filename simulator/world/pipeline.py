@@ -264,7 +264,7 @@ class Pipeline(Aftermath):
         if routing is None:
             routing = [0.5] * ROUTING_SLOTS
         traced = request.case_id == self.trace_id
-        self._drive(request, routing, self._steps(request, uniforms, routing, authority, traced), authority)
+        self._drive(request, routing, self._life_of(request, uniforms, routing, authority, traced), authority)
 
     def _drive(self, request: Request, routing: list[float], life, authority: Authority) -> None:
         """Give the life its time: a :class:`~simulator.world.journey.Journey` (the hot path)."""
@@ -280,7 +280,7 @@ class Pipeline(Aftermath):
             self.trace_hook if request.case_id == self.trace_id else None,
         )
 
-    def _steps(
+    def _life_of(
         self, request: Request, uniforms: np.ndarray, routing: list[float], authority: Authority, traced: bool
     ):
         """The request's life: its decisions are told only when it is traced (see ``narrate``)."""
