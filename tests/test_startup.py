@@ -3,12 +3,12 @@
 ``mlasim --help`` and ``mlasim validate`` must answer at once (well under half a second), so:
 
 - importing ``simulator`` and ``simulator.cli``, and ``mlasim --help``, load neither the simulation
-  (simpy, numpy) nor scipy, pandas, pyarrow, dask or matplotlib: each command imports the layers it
+  (simpy, numpy) nor scipy, pandas, pyarrow, dask, matplotlib or pydantic: each command imports the layers it
   uses in its body, and of the package only the command line itself (and the small module of output
   files it shares) is loaded;
 - ``mlasim validate`` reads the scenario (numpy may come with it) but runs nothing, so it loads
   neither simpy nor scipy (the distributions' check probes without scipy, see
-  :func:`simulator.files.limits.probe_draws`), pandas, pyarrow, dask or matplotlib.
+  :func:`simulator.files.limits.probe_draws`), pandas, pyarrow, dask, matplotlib or pydantic.
 
 Each check runs in a fresh interpreter, where ``sys.modules`` shows exactly what an import loaded.
 Speed itself is measured by the benchmarks, not here.
@@ -25,8 +25,9 @@ import pytest
 import simulator
 from tests.conftest import BASELINE, ROOT
 
-#: Packages none of the checked commands needs (each costs a tenth of a second to seconds).
-HEAVY = ("scipy", "simpy", "pandas", "pyarrow", "dask", "matplotlib")
+#: Packages none of the checked commands needs (each costs a tenth of a second to seconds; pydantic
+#: comes with typer 0.29, which builds an adapter per parameter: pyproject.toml keeps typer below it).
+HEAVY = ("scipy", "simpy", "pandas", "pyarrow", "dask", "matplotlib", "pydantic")
 #: And what ``import simulator.cli`` and ``--help`` need neither: the simulation's arrays.
 HEAVY_FOR_HELP = (*HEAVY, "numpy")
 #: The package's modules that importing the command line may load: the command line, and its output files.
