@@ -17,6 +17,7 @@ What counts as a finding, how the statistic moves and when it flags are pure fun
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import attrs
 import simpy
@@ -44,14 +45,15 @@ class Reviewers:
         self.env = env
         self.staff = staff
         self.busy = 0
-        self.queue: deque[simpy.Event] = deque()
+        self.queue: deque[Any] = deque()  # events, or journeys (simulator.world.journey)
 
-    def take(self) -> simpy.Event | None:
-        """A free reviewer takes the request now (None), or an event that fires when one does."""
+    def take(self, waiter: Any = None) -> Any:
+        """A free reviewer takes the request now (None), or it waits in the queue: ``waiter``, or a
+        new event, whose ``succeed()`` is called when a reviewer is free for it."""
         if self.busy < self.staff:
             self.busy += 1
             return None
-        turn = self.env.event()
+        turn = self.env.event() if waiter is None else waiter
         self.queue.append(turn)
         return turn
 

@@ -31,9 +31,10 @@ request, and ``tests/test_pinned.py`` that the same seed gives the same numbers 
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
-from simpy.events import Event, Timeout
+from simpy.events import NORMAL, Event
 
 from simulator.domain.model import Channel, Request
 from simulator.world.authority import Authority
@@ -56,6 +57,7 @@ class Journey:
         "arrived",
         "authority",
         "base",
+        "callbacks",
         "command",
         "current",
         "ended",
@@ -74,6 +76,10 @@ class Journey:
         "tally",
         "thoroughness",
     )
+
+    #: As an event in SimPy's schedule (see :meth:`_wake`), a journey never fails: what
+    #: ``Environment.step`` checks after calling an event's callbacks.
+    _ok = True
 
     def __init__(
         self,
@@ -113,10 +119,8 @@ class Journey:
                     self._review(command)
                     return
                 if kind is Wait:
-                    Timeout(self.env, command.days).callbacks.append(
-                        self._waited if hook is not None else self._resume
-                    )
                     self.command = command
+                    self._wake(command.days, self._waited if hook is not None else self._resume)
                     return
                 if hook is not None:
                     self._narrate(command, kind)
@@ -142,13 +146,10 @@ class Journey:
         server = plan.server
         if server is None:
             occupancy.start(now, now)
-            Timeout(env, self.base).callbacks.append(self._served)
+            self._wake(self.base, self._served)
             return
         self.queue_ahead = len(server.queue)
-        turn = server.take()
-        if turn is not None:
-            turn.callbacks.append(self._turn)
-        else:
+        if server.take(self) is None:  # a reviewer is free: else ``succeed`` is called at its turn
             self._turn(None)
 
     def _turn(self, _event: Event | None) -> None:
@@ -160,7 +161,7 @@ class Journey:
         self.started = started = env._now
         self.occupancy.start(started, self.arrived)
         self.tally.waited(self.command.request, plan.stage, started - self.arrived, self.thoroughness)
-        Timeout(env, self.base * self.thoroughness).callbacks.append(self._served)
+        self._wake(self.base * self.thoroughness, self._served)
 
     def _served(self, _event: Event) -> None:
         plan = self.plan
@@ -178,6 +179,29 @@ class Journey:
             self.hook(self.command.request, "served", details)
         self.reply = self.thoroughness
         self._resume(_event)
+
+    # --- the journey as its own event in SimPy's schedule ------------------------------------------
+    def _wake(self, delay: float, callback: Callable[[Any], None]) -> None:
+        """Have ``callback`` called ``delay`` days from now: what ``Timeout(env, delay)`` with
+        ``callback`` appended does, the journey standing in for the Timeout.
+
+        ``Environment.step`` asks only three things of an event: its ``callbacks`` (which it takes,
+        leaving None), and ``_ok`` (true here). A journey waits for one thing at a time, so it can
+        be that one event itself, again and again, instead of a new Timeout object per wait: it is
+        pushed in SimPy's schedule exactly as a Timeout created at this point would be (same time,
+        priority and next event id), so events run in the same order.
+        """
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.callbacks = (callback,)
+        env = self.env
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+
+    def succeed(self, _value: Any = None) -> None:
+        """A reviewer is free for the journey waiting in a stage's queue
+        (:meth:`~simulator.world.authority.Reviewers.done`): its turn comes now, as a SimPy event
+        succeeding now would (same priority, next event id)."""
+        self._wake(0.0, self._turn)
 
     # --- traced requests only ---------------------------------------------------------------------
     def _waited(self, event: Event) -> None:
