@@ -30,12 +30,17 @@ STANDARD_PROVISION: dict[JudicialStandard, str] = {
 }
 
 
+# bound once: the judicial-order check asks at every review (an enum member read off its class costs
+# a hook call in Python 3.11)
+_UNAVAILABLE, _INTERCEPTION, _US = JudicialStandard.UNAVAILABLE, Measure.INTERCEPTION, DomesticLaw.US
+
+
 def standard_provision(standard: JudicialStandard, measure: Measure, law: DomesticLaw) -> str:
     """The provision a refusal under ``standard`` for ``measure`` cites."""
-    if standard is JudicialStandard.UNAVAILABLE:
+    if standard is _UNAVAILABLE:
         # interception is assisted only "to the extent permitted" (Art 46); other measures: 40(21)(c)
-        return "uncc-46" if measure is Measure.INTERCEPTION else "uncc-40-21-c"
-    return STANDARD_PROVISION[standard] if law is DomesticLaw.US else "uncc-24-4"
+        return "uncc-46" if measure is _INTERCEPTION else "uncc-40-21-c"
+    return STANDARD_PROVISION[standard] if law is _US else "uncc-24-4"
 
 
 def enabled_provisions(safeguards: Safeguards) -> frozenset[str]:

@@ -111,11 +111,12 @@ class Outcome(enum.StrEnum):
     @property
     def decided(self) -> bool:
         """Granted or refused by the requested State (not withdrawn, preserved or pending)."""
-        return self in HANDED_OVER or self is Outcome.REFUSED
+        return self in HANDED_OVER or self is _REFUSED
 
 
 #: The outcomes in which data are handed over.
 HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
+_REFUSED = Outcome.REFUSED  # bound once: read at every request's end (see simulator.world.lifecycle)
 
 
 #: Protected grounds a persecution can rest on. UNCC Art 40(22) lists the first seven only.

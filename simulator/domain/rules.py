@@ -60,6 +60,25 @@ from simulator.domain.safeguards import (
 Check = Callable[[Observation, Safeguards, ScreeningDraws, History], Decision | None]
 
 
+# The verdicts and stages the checks below return, bound once: in Python 3.11 an enum member read off
+# its class goes through the hook of EnumType.__getattr__ (a fifth of a microsecond; a global: 0.01).
+_CONDITIONAL_GRANT, _CONSULT, _GRANT, _POSTPONE, _REFUSE, _REQUEST_INFORMATION = (
+    Verdict.CONDITIONAL_GRANT,
+    Verdict.CONSULT,
+    Verdict.GRANT,
+    Verdict.POSTPONE,
+    Verdict.REFUSE,
+    Verdict.REQUEST_INFORMATION,
+)
+_EXECUTION, _INTAKE, _JUDICIAL_ORDER, _LEGAL_REVIEW, _RIGHTS_SCRUTINY = (
+    Stage.EXECUTION,
+    Stage.INTAKE,
+    Stage.JUDICIAL_ORDER,
+    Stage.LEGAL_REVIEW,
+    Stage.RIGHTS_SCRUTINY,
+)
+
+
 @frozen
 class Rule:
     """One check applied at one stage, with the provisions it can cite."""
@@ -70,7 +89,7 @@ class Rule:
 
 
 def _refuse(stage: Stage, provision: str, reason: str) -> Decision:
-    return Decision(Verdict.REFUSE, stage, provision, reason)
+    return Decision(_REFUSE, stage, provision, reason)
 
 
 def persecution_evidence(observation: Observation, safeguards: Safeguards) -> float:
@@ -93,14 +112,22 @@ def check_completeness(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hist
     rule = s.completeness
     if rule.request_information and h.information_requests < rule.information_rounds:
         return Decision(
-            Verdict.REQUEST_INFORMATION,
-            Stage.INTAKE,
+            _REQUEST_INFORMATION,
+            _INTAKE,
             "uncc-40-16",
             f"{gaps} required element(s) missing: more information requested",
         )
     if rule.refuse_nonconforming:
-        return _refuse(Stage.INTAKE, "uncc-40-21-a", f"{gaps} required element(s) still missing")
+        return _refuse(_INTAKE, "uncc-40-21-a", f"{gaps} required element(s) still missing")
     return None
+
+
+# Enum members read at every review, bound once (in Python 3.11 a member read off its class goes
+# through the hook of EnumType.__getattr__: about 0.2 microseconds, a module global 0.01).
+_REFUSE_TRANSFER, _ON_CONDITIONS = DataProtectionMode.REFUSE, DataProtectionMode.CONDITIONS
+_NO_ORDER, _PRESERVATION = JudicialStandard.NONE, Measure.PRESERVATION
+_WAIVED, _DISCRETIONARY = DualCriminalityMode.WAIVED, DualCriminalityMode.DISCRETIONARY
+_PROBABLE_CAUSE, _UNAVAILABLE = JudicialStandard.PROBABLE_CAUSE, JudicialStandard.UNAVAILABLE
 
 
 # --- legal review -------------------------------------------------------------------------------
@@ -113,7 +140,7 @@ def check_scope(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     if sub.penalty_years >= s.scope_test.serious_crime_years:
         return None
     return _refuse(
-        Stage.LEGAL_REVIEW,
+        _LEGAL_REVIEW,
         "uncc-35-1-c",
         f"'{sub.offence}' is no convention offence and its maximum penalty "
         f"({sub.penalty_years:g} years) is below the serious-crime threshold "
@@ -124,7 +151,7 @@ def check_scope(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
 def check_political_offence(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     if s.political_offence and o.political_offence:
         return _refuse(
-            Stage.LEGAL_REVIEW,
+            _LEGAL_REVIEW,
             "budapest-27-4-a",
             f"the facts show '{o.conduct_read_as}', a political or politically connected offence",
         )
@@ -133,33 +160,27 @@ def check_political_offence(o: Observation, s: Safeguards, d: ScreeningDraws, h:
 
 def check_dual_criminality(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     rule = s.dual_criminality
-    if o.dual_criminality or rule.mode is DualCriminalityMode.WAIVED:
+    if o.dual_criminality or rule.mode is _WAIVED:
         return None
     if o.submission.measure in rule.exempt_measures:
         return None
-    if rule.mode is DualCriminalityMode.DISCRETIONARY and d.dual_criminality >= rule.refusal_rate:
+    if rule.mode is _DISCRETIONARY and d.dual_criminality >= rule.refusal_rate:
         return None
     return _refuse(
-        Stage.LEGAL_REVIEW,
+        _LEGAL_REVIEW,
         "uncc-40-9",
         f"the conduct read from the facts ('{o.conduct_read_as}') is no crime in the requested "
         f"State ({rule.mode.value} dual criminality)",
     )
 
 
-# Enum members read at every review, bound once (in Python 3.11 a member read off its class goes
-# through the hook of EnumType.__getattr__: about 0.2 microseconds, a module global 0.01).
-_REFUSE_TRANSFER, _ON_CONDITIONS = DataProtectionMode.REFUSE, DataProtectionMode.CONDITIONS
-_NO_ORDER, _PRESERVATION = JudicialStandard.NONE, Measure.PRESERVATION
-
-
 def check_data_protection(o: Observation, s: Safeguards, d: ScreeningDraws, h: History):
     if s.data_protection is not _REFUSE_TRANSFER or o.data_protection_adequate:
         return None
-    if o.submission.measure is Measure.PRESERVATION:
+    if o.submission.measure is _PRESERVATION:
         return None  # preservation transfers nothing
     return _refuse(
-        Stage.LEGAL_REVIEW,
+        _LEGAL_REVIEW,
         "uncc-36",
         "the requesting State's data-protection regime is inadequate for a transfer",
     )
@@ -180,7 +201,7 @@ def check_discrimination(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hi
     if (evidence := _grounds_to_believe(o, s, rule)) is None:
         return None
     return _refuse(
-        Stage.RIGHTS_SCRUTINY,
+        _RIGHTS_SCRUTINY,
         "uncc-40-22",
         f"substantial grounds ({evidence:.2f} >= {rule.evidence_threshold:.2f}) to believe the "
         f"request aims at the person's {o.apparent_ground.replace('_', ' ')}",
@@ -192,7 +213,7 @@ def check_human_rights(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hist
     if (evidence := _grounds_to_believe(o, s, rule)) is None:
         return None
     return _refuse(
-        Stage.RIGHTS_SCRUTINY,
+        _RIGHTS_SCRUTINY,
         "uncc-6",
         f"grounds ({evidence:.2f} >= {rule.evidence_threshold:.2f}) to believe the request would suppress "
         f"the person's {o.apparent_ground.replace('_', ' ')}, which Art 40(22) does not list",
@@ -208,7 +229,7 @@ def check_essential_interests(o: Observation, s: Safeguards, d: ScreeningDraws, 
         return None
     ground = (o.apparent_ground or "unidentified ground").replace("_", " ")
     return _refuse(
-        Stage.RIGHTS_SCRUTINY,
+        _RIGHTS_SCRUTINY,
         "uncc-40-21-b",
         f"persecution risk ({evidence:.2f} >= {rule.evidence_threshold:.2f}, {ground}) "
         "prejudices the requested State's ordre public",
@@ -223,19 +244,15 @@ def check_judicial_standard(o: Observation, s: Safeguards, d: ScreeningDraws, h:
         return None
     order = s.judicial_order
     provision = standard_provision(standard, measure, order.law)
-    if (
-        standard is JudicialStandard.PROBABLE_CAUSE
-        and order.warrant_dual_criminality
-        and not o.dual_criminality
-    ):
+    if standard is _PROBABLE_CAUSE and order.warrant_dual_criminality and not o.dual_criminality:
         return _refuse(
-            Stage.JUDICIAL_ORDER,
+            _JUDICIAL_ORDER,
             "us-3512-e" if order.law is DomesticLaw.US else provision,
             f"no warrant: the conduct read ('{o.conduct_read_as}') is not punishable in the requested State",
         )
-    if standard is JudicialStandard.UNAVAILABLE:
+    if standard is _UNAVAILABLE:
         return _refuse(
-            Stage.JUDICIAL_ORDER,
+            _JUDICIAL_ORDER,
             provision,
             f"the requested State's law offers no {measure.value.replace('_', ' ')} for this case",
         )
@@ -243,7 +260,7 @@ def check_judicial_standard(o: Observation, s: Safeguards, d: ScreeningDraws, h:
     if o.factual_basis >= bar:
         return None
     return _refuse(
-        Stage.JUDICIAL_ORDER,
+        _JUDICIAL_ORDER,
         provision,
         f"facts ({o.factual_basis:.2f}) fall short of the {standard.label.replace('_', ' ')} "
         f"standard ({bar:.2f})",
@@ -255,8 +272,8 @@ def check_postponement(o: Observation, s: Safeguards, d: ScreeningDraws, h: Hist
     if h.postponed or d.postponement >= s.postponement_rate:
         return None
     return Decision(
-        Verdict.POSTPONE,
-        Stage.EXECUTION,
+        _POSTPONE,
+        _EXECUTION,
         "uncc-40-26",
         "execution would interfere with a domestic investigation: postponed",
     )
@@ -266,15 +283,15 @@ def grant(o: Observation, s: Safeguards, d: ScreeningDraws, h: History) -> Decis
     transfers = o.submission.measure is not _PRESERVATION  # preservation hands nothing over
     if transfers and s.data_protection is _ON_CONDITIONS and not o.data_protection_adequate:
         return Decision(
-            Verdict.CONDITIONAL_GRANT,
-            Stage.EXECUTION,
+            _CONDITIONAL_GRANT,
+            _EXECUTION,
             "uncc-36",
             "data handed over on data-protection conditions",
         )
     return _GRANTED
 
 
-_GRANTED = Decision(Verdict.GRANT, Stage.EXECUTION, None, "data handed over")
+_GRANTED = Decision(_GRANT, _EXECUTION, None, "data handed over")
 
 
 RULES: dict[Stage, tuple[Rule, ...]] = {
@@ -305,8 +322,6 @@ RULES: dict[Stage, tuple[Rule, ...]] = {
 #: Each stage's checks in order, and its decision when none finds anything (decisions are immutable).
 _CHECKS = {stage: tuple(rule.check for rule in rules) for stage, rules in RULES.items()}
 _PROCEED = {stage: Decision(Verdict.PROCEED, stage, None, "no ground applies") for stage in RULES}
-# bound once for ``decide`` (an enum member read off its class costs a hook call in Python 3.11)
-_REFUSE, _EXECUTION = Verdict.REFUSE, Stage.EXECUTION
 
 
 def consults(safeguards: Safeguards, pid: str | None) -> bool:
@@ -326,7 +341,7 @@ def _consult_first(decision: Decision, safeguards: Safeguards, history: History)
         or history.consultations >= safeguards.consultation.rounds
     ):
         return decision
-    return Decision(Verdict.CONSULT, decision.stage, decision.provision, decision.reason)
+    return Decision(_CONSULT, decision.stage, decision.provision, decision.reason)
 
 
 def kept_finding(stage: Stage, safeguards: Safeguards, history: History) -> Decision | None:

@@ -149,7 +149,7 @@ class JudicialOrder:
     warrant_dual_criminality: bool = False
 
     def standard(self, measure: Measure) -> JudicialStandard:
-        return getattr(self, measure.value)
+        return getattr(self, measure)  # a measure is its value (a StrEnum): the field's name
 
 
 class Memory(enum.StrEnum):

@@ -117,6 +117,8 @@ _AMENDMENT, _RELABEL, _RELABEL_TO = (
     int(RoundSlot.RELABEL_TO),
 )
 _MEASURES = {measure.value: measure for measure in Measure}
+_CHANNELS = {channel.value: channel for channel in Channel}  # Channel(x) is a Python-level call
+_CHANNEL, _FOLLOW_MEASURE = int(RoutingSlot.CHANNEL), int(RoutingSlot.FOLLOW_MEASURE)
 
 
 # bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
@@ -244,10 +246,10 @@ def draw_request(
     if routing is not None:
         channels = state.abusive_channels if truth.abusive else state.channels
         if channels is not MLA_ONLY:
-            channel = Channel(channels.pick(routing[RoutingSlot.CHANNEL]))
+            channel = _CHANNELS[channels.pick(routing[_CHANNEL])]
         channel = channel_for(measure, channel)
         if channel is _PRESERVATION_CHANNEL and measure is _PRESERVATION:
-            measure = _MEASURES[disclosed_measures(state.measures).pick(routing[RoutingSlot.FOLLOW_MEASURE])]
+            measure = _MEASURES[disclosed_measures(state.measures).pick(routing[_FOLLOW_MEASURE])]
         if channel is _EMERGENCY and not truth.abusive:
             truth = attrs.evolve(truth, emergency=True)  # a legitimate emergency claim is a real one
     submission = Submission(
