@@ -31,7 +31,7 @@ from simulator.domain.channels import (
     PreservationRules,
     SpontaneousRules,
 )
-from simulator.domain.model import Channel, Observation
+from simulator.domain.model import Channel, Observation, Request, Submission, Truth
 from simulator.domain.monitoring import Monitoring, MonitoringAction, MonitoringRule
 
 # --- fast channels and monitoring (issue 9) -------------------------------------------------------
@@ -105,4 +105,49 @@ def monitorings(draw: st.DrawFn, rule: MonitoringRule | None = None) -> Monitori
         alpha=draw(st.floats(min_value=1e-4, max_value=0.3)),
         beta=draw(st.floats(min_value=0.01, max_value=0.5)),
         action=draw(st.sampled_from(list(MonitoringAction))),
+    )
+
+
+# --- whole requests, every field drawn (to check the hot path's written-out evolves) ---------------
+def any_submissions() -> st.SearchStrategy[Submission]:
+    """A submission with every field drawn, defaults included (unlike :func:`submissions`)."""
+    return st.builds(
+        Submission,
+        requester=st.sampled_from(["a", "b"]),
+        measure=measures,
+        offence=offence_ids,
+        penalty_years=st.floats(min_value=0, max_value=25, allow_nan=False),
+        documentation_gaps=st.integers(min_value=0, max_value=3),
+        amendments=st.integers(min_value=0, max_value=3),
+        channel=st.sampled_from(list(Channel)),
+        emergency_claim=st.booleans(),
+        requested=st.sampled_from(["", "x", "y"]),
+    )
+
+
+def any_requests() -> st.SearchStrategy[Request]:
+    """A request with every field drawn (its truth too)."""
+    truths = st.builds(
+        Truth,
+        abusive=st.booleans(),
+        conduct=conduct_or_offence_ids,
+        protected_ground=st.none() | grounds,
+        target=st.sampled_from(["ordinary", "journalist"]),
+        disguise=unit,
+        factual_basis=unit,
+        person=st.sampled_from(["", "a/p/1"]),
+        prior_notices=st.integers(min_value=0, max_value=3),
+        emergency=st.booleans(),
+        flood=st.booleans(),
+    )
+    return st.builds(
+        Request,
+        id=st.integers(min_value=0, max_value=2**53),
+        submitted_at=st.floats(min_value=0, max_value=1e4, allow_nan=False),
+        submission=any_submissions(),
+        truth=truths,
+        case=st.integers(min_value=-1, max_value=10),
+        attempt=st.integers(min_value=0, max_value=3),
+        parent=st.none() | st.integers(min_value=0, max_value=10),
+        follows=st.sampled_from(["", "disclosure", "retry", "fresh", "piece"]),
     )

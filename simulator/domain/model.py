@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import enum
 
-import attrs
 from attrs import frozen
 
 
@@ -149,6 +148,22 @@ class Submission:
     emergency_claim: bool = False  # it claims an emergency within Art 2(o) (the emergency channel)
     requested: str = ""  # id of the requested State it is sent to ("" in a one-State scenario)
 
+    def with_gaps(self, documentation_gaps: int, amendments: int | None = None) -> Submission:
+        """The submission with ``documentation_gaps`` still missing (and ``amendments`` made): what
+        the requester's answer to a query (Art 40(16)) or its amendment (Art 40(27)) sends. The
+        ``attrs.evolve`` written out, for the hot path; tests/domain/test_model.py checks they agree."""
+        return Submission(
+            self.requester,
+            self.measure,
+            self.offence,
+            self.penalty_years,
+            documentation_gaps,
+            self.amendments if amendments is None else amendments,
+            self.channel,
+            self.emergency_claim,
+            self.requested,
+        )
+
 
 @frozen
 class Truth:
@@ -184,7 +199,19 @@ class Request:
         return self.id if self.case < 0 else self.case
 
     def amended(self, submission: Submission, truth: Truth) -> Request:
-        return attrs.evolve(self, submission=submission, truth=truth)
+        """The request resubmitted as ``submission``, its truth now ``truth`` (``attrs.evolve``
+        written out: a request is amended at each resubmission, and evolve costs three times as much;
+        tests/domain/test_model.py checks the two agree)."""
+        return Request(
+            self.id,
+            self.submitted_at,
+            submission,
+            truth,
+            self.case,
+            self.attempt,
+            self.parent,
+            self.follows,
+        )
 
 
 @frozen
@@ -258,6 +285,22 @@ class History:
     consultations: int = 0
     postponed: bool = False
     findings: frozenset[str] = frozenset()  # grounds announced at consultations (provision ids)
+
+    # The history after one more event (each ``attrs.evolve`` written out: a request's life makes
+    # one at each round, and evolve costs over twice as much; tests/domain/test_model.py checks them)
+    def after_postponement(self) -> History:
+        """Execution was postponed (Art 40(26)): it is not postponed twice."""
+        return History(self.information_requests, self.consultations, True, self.findings)
+
+    def after_information_request(self) -> History:
+        """More information was asked for (Art 40(16))."""
+        return History(self.information_requests + 1, self.consultations, self.postponed, self.findings)
+
+    def after_consultation(self, finding: str) -> History:
+        """A consultation before refusal announced the ground ``finding`` (Art 40(27))."""
+        return History(
+            self.information_requests, self.consultations + 1, self.postponed, self.findings | {finding}
+        )
 
 
 @frozen

@@ -177,7 +177,7 @@ def life(
                     requested.postponement_days.quantile(block[_POSTPONEMENT_DAYS]),
                     "postponement",
                 )
-                history = attrs.evolve(history, postponed=True)
+                history = history.after_postponement()
                 decision = rules.decide(stage, observation, safeguards, draws, history)
                 if narrate:
                     yield Decided(request, observation, decision, resumed=True)
@@ -199,7 +199,7 @@ def life(
             return Ending(_WITHDRAWN, decision.provision)
         if verdict is _REQUEST_INFORMATION:
             request = answer_information_request(request, requester, block)
-            history = attrs.evolve(history, information_requests=history.information_requests + 1)
+            history = history.after_information_request()
         elif rules.offers_conditions(safeguards, decision.provision) and (
             block[_AMENDMENT] < requester.accepts_conditions
         ):
@@ -207,11 +207,7 @@ def life(
             # conditions answer the ground consulted on, not the stages after it: the request goes on
             # (a court still applies the requested State's standard, Arts 24(4), 40(17)).
             accepted, resume_after = decision.provision, decision.stage
-            history = attrs.evolve(
-                history,
-                consultations=history.consultations + 1,
-                findings=history.findings | {decision.provision},
-            )
+            history = history.after_consultation(decision.provision)
             if narrate:
                 going_on = Decision(
                     _PROCEED,
@@ -236,11 +232,7 @@ def life(
             return Ending(_REFUSED, decision.provision, observation, decision)
         else:
             request = amend_after_consultation(request, requester, block)
-            history = attrs.evolve(
-                history,
-                consultations=history.consultations + 1,
-                findings=history.findings | {decision.provision},
-            )
+            history = history.after_consultation(decision.provision)
         if narrate:
             yield Resubmitted(request, delay, verdict)
         round_index += 1

@@ -293,14 +293,14 @@ def answer_information_request(request: Request, state: RequestingState, block: 
     """The requester's answer to a request for more information (Art 40(16))."""
     fixed = block[_AMENDMENT] < state.information_fix_rate
     gaps = 0 if fixed else request.submission.documentation_gaps
-    submission = attrs.evolve(request.submission, documentation_gaps=gaps)
+    submission = request.submission.with_gaps(gaps)
     return request.amended(submission, request.truth)
 
 
 def amend_after_consultation(request: Request, state: RequestingState, block: list[float]) -> Request:
     """The requester's amended resubmission after a consultation before refusal (Art 40(27))."""
     submission, truth = request.submission, request.truth
-    submission = attrs.evolve(submission, documentation_gaps=0, amendments=submission.amendments + 1)
+    submission = submission.with_gaps(0, amendments=submission.amendments + 1)
     if not truth.abusive:
         basis = min(1.0, truth.factual_basis + state.amendment_gain)
         return request.amended(submission, attrs.evolve(truth, factual_basis=basis))
