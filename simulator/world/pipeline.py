@@ -51,7 +51,7 @@ from simulator.domain.monitoring import suspension_refusal
 from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
 from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority
-from simulator.world.journey import Journey
+from simulator.world.journey import Journey, run_until
 from simulator.world.lifecycle import Ending, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
@@ -127,7 +127,7 @@ class Pipeline(Aftermath):
         collecting = gc.isenabled()
         gc.disable()  # no reference cycles per request: the cyclic collector only costs time here
         try:
-            self.env.run(until=self.scenario.end_day)
+            run_until(self.env, self.scenario.end_day)
         finally:
             if collecting:
                 gc.enable()
