@@ -9,6 +9,10 @@ its import does not count). Run it at two commits to see what a change bought:
     python bench/instructions.py                 # the tree this file is in, replication 0
     python bench/instructions.py --tree ../other # another checkout of mlasim
 
+The count is the same, to the instruction, from run to run: the processes run with one BLAS
+thread (OpenBLAS's idle workers spin, and their spinning is counted: the count then wanders by a few
+per cent) and a fixed string hash seed (dictionaries probe alike).
+
 Needs valgrind (Debian: ``apt install valgrind``); about 30 seconds per replication.
 """
 
@@ -37,7 +41,9 @@ for replication in range(int(sys.argv[2])):
 def instructions(tree: Path, replications: int) -> int:
     """Instructions (valgrind's ``I refs``) of a process that reads the reference scenario and runs
     ``replications`` replications, with ``tree``'s simulator package."""
-    environment = dict(os.environ, PYTHONPATH=str(tree))
+    environment = dict(
+        os.environ, PYTHONPATH=str(tree), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", PYTHONHASHSEED="0"
+    )
     done = subprocess.run(
         [
             "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
