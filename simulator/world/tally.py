@@ -282,44 +282,48 @@ class Tally:
     ) -> None:
         self.in_system -= 1
         self.system.change(day, -1)
-        self.sojourn[0] += day - request.submitted_at
+        submitted_at = request.submitted_at
+        days = day - submitted_at
+        self.sojourn[0] += days
         self.sojourn[1] += 1
-        if request.submitted_at < self.warmup_days:  # not counted
+        if submitted_at < self.warmup_days:  # not counted
             return
-        truth = request.truth
+        truth, submission = request.truth, request.submission
         if truth.flood:
             self.flood[outcome.value] += 1
             return
-        if request.submission.channel is not _MLA:
-            self.channel_used.add(request.submission.channel)
+        abusive, requester = truth.abusive, submission.requester
+        handed_over = outcome in HANDED_OVER  # outcome.data_handed_over, read once
+        if submission.channel is not _MLA:
+            self.channel_used.add(submission.channel)
             if channel is _MLA:
                 self.redirected += 1
-        if outcome.data_handed_over:
-            self.channels[channel, truth.abusive] += 1
+        if handed_over:
+            self.channels[channel, abusive] += 1
             entry = self.channel_days.setdefault(channel, [0.0, 0])
-            entry[0] += day - request.submitted_at
+            entry[0] += days
             entry[1] += 1
-            if truth.abusive:
+            if abusive:
                 self.reached.add(request.case_id)
         if self.requested:
-            self.by_requested[request.submission.requested, truth.abusive, outcome] += 1
-        state = request.submission.requester
-        if outcome.data_handed_over and request.submission.measure in self.surveillance_days:
-            self.surveillance[request.truth.abusive] += self.surveillance_days[request.submission.measure]
+            self.by_requested[submission.requested, abusive, outcome] += 1
+        if handed_over and submission.measure in self.surveillance_days:
+            self.surveillance[abusive] += self.surveillance_days[submission.measure]
         if outcome is _REFUSED:
-            self.state_refusals[state, provision] += 1
-        if not request.truth.abusive and outcome is not _WITHDRAWN:
-            self.state_days.setdefault(state, [0.0, 0])
-            self.state_days[state][0] += day - request.submitted_at
-            self.state_days[state][1] += 1
+            self.state_refusals[requester, provision] += 1
+            self.refusals[provision, abusive] += 1
+        decided_in = not abusive and outcome is not _WITHDRAWN  # a legitimate request's days to decision
+        if decided_in:
+            entry = self.state_days.get(requester)
+            if entry is None:
+                entry = self.state_days[requester] = [0.0, 0]
+            entry[0] += days
+            entry[1] += 1
         if self.outcomes is not None:
             self.outcomes.ended(request, outcome, provision)
-        abusive = request.truth.abusive
-        self.ended[request.submission.requester, abusive, outcome] += 1
-        if outcome is _REFUSED:
-            self.refusals[provision, abusive] += 1
-        if not abusive and outcome is not _WITHDRAWN:
-            self.legitimate_days.append(day - request.submitted_at)
+        self.ended[requester, abusive, outcome] += 1
+        if decided_in:
+            self.legitimate_days.append(days)
 
     def _outcomes(self, abusive: bool, requester: str | None = None) -> dict[str, int]:
         states = self.requesters if requester is None else (requester,)
