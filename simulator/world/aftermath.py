@@ -23,14 +23,12 @@ follows one request never shifts the draws of another.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-
-import simpy
 
 from simulator.domain.model import Outcome, Request
 from simulator.domain.monitoring import DISCOVERED_ABUSE, SUSPENSION_PROVISION
 from simulator.world.adversaries import Case
 from simulator.world.authority import Authority
+from simulator.world.clock import Waits
 from simulator.world.lifecycle import Ending
 from simulator.world.requesters import ROUTING_SLOTS, SLOTS_PER_REQUEST, RoutingSlot, follow_up_request
 from simulator.world.streams import stream
@@ -45,7 +43,7 @@ class Aftermath:
 
     A mixin: it uses the pipeline's ``env``, ``tally``, ``scenario``, ``seed``, ``replication``,
     ``authorities``, ``requesters``, ``adversaries``, ``cases``, ``several``, ``trace_id``,
-    ``trace_hook``, ``submit`` and ``authority_of``.
+    ``trace_hook``, ``submit``, ``authority_of`` and ``_clock``.
     """
 
     def _ended(
@@ -84,10 +82,10 @@ class Aftermath:
             reputation = authority.state.reputation
             if reputation.enabled and routing[RoutingSlot.DISCOVERY] < reputation.discovery:
                 delay = -reputation.discovery_days * math.log1p(-routing[RoutingSlot.DISCOVERY_DAYS])
-                env.process(self._discovered(authority, requester, delay))
+                self._clock(self._discovered(authority, requester, delay))
         sharing = self.scenario.information_sharing
         if outcome is _REFUSED and sharing.enabled and self.several and ending.observation is not None:
-            env.process(self._share(authority, request, ending))
+            self._clock(self._share(authority, request, ending))
         if outcome is _PRESERVED:
             state = self.requesters[requester]
             delay = state.disclosure_after.quantile(routing[RoutingSlot.FOLLOW_DELAY])
@@ -123,11 +121,11 @@ class Aftermath:
         """Start, after ``delay`` days, the next request of ``parent``'s case."""
         case = self._case(parent)
         serial = case.next_serial()
-        self.env.process(self._following(parent, serial, delay, change))
+        self._clock(self._following(parent, serial, delay, change))
 
-    def _following(self, parent: Request, serial: int, delay: float, change: dict) -> Iterator[simpy.Event]:
+    def _following(self, parent: Request, serial: int, delay: float, change: dict) -> Waits:
         if delay > 0:
-            yield self.env.timeout(delay)
+            yield delay
         state = self.requesters[parent.submission.requester]
         key = f"{state.id}/{parent.case_id}/{serial}"
         row = stream(self.seed, self.replication, "follow-up", key).random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
@@ -135,13 +133,13 @@ class Aftermath:
         request = follow_up_request(parent, state, serial, self.env.now, uniforms, **change)
         self.submit(request, uniforms, routing)
 
-    def _discovered(self, authority: Authority, requester: str, delay: float) -> Iterator[simpy.Event]:
-        yield self.env.timeout(delay)
+    def _discovered(self, authority: Authority, requester: str, delay: float) -> Waits:
+        yield delay
         authority.record_finding(requester, DISCOVERED_ABUSE)
         authority.monitor(requester, DISCOVERED_ABUSE)
 
-    def _share(self, origin: Authority, request: Request, ending: Ending) -> Iterator[simpy.Event]:
-        yield self.env.timeout(self.scenario.information_sharing.delay_days)
+    def _share(self, origin: Authority, request: Request, ending: Ending) -> Waits:
+        yield self.scenario.information_sharing.delay_days
         for authority in self.authorities.values():
             if authority is not origin:
                 authority.case_files.share(request, ending.observation, ending.decision)

@@ -31,16 +31,16 @@ request, and ``tests/test_pinned.py`` that the same seed gives the same numbers 
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappop, heappush
+from heapq import heappush
 from typing import Any
 
-from simpy.events import NORMAL, URGENT, Event, EventPriority
+from simpy.events import NORMAL, Event
 
 from simulator.domain.model import Channel, Request
 from simulator.world.authority import Authority
 from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
 
-__all__ = ["Journey", "run_until"]
+__all__ = ["Journey"]
 
 _MLA = Channel.MLA  # bound once: an enum member read off its class costs a hook call in Python 3.11
 
@@ -218,35 +218,3 @@ class Journey:
         elif kind is Resubmitted:
             details = {"day": self.env._now, "delay": command.delay, "after": command.after}
             self.hook(command.request, "resubmitted", details)
-
-
-def run_until(env: Any, day: float) -> None:
-    """``env.run(until=day)``, with SimPy's ``Environment.step`` written out in the loop.
-
-    A replication processes a few tens of thousands of events, and calling ``step`` for each costs
-    a tenth of what the events do. The loop does what ``run`` and ``step`` do, in the same order:
-    the stop is an urgent event scheduled at ``day`` first (so events at ``day`` itself are left,
-    and event ids are numbered as in ``run``), each event's callbacks are taken and called, a
-    failed event that nobody defused raises its exception (SimPy's copy of it) out of the run, and
-    the stop goes back in the schedule as ``run`` leaves it (a later run sees the same schedule).
-    """
-    at = day if isinstance(day, int) else float(day)
-    if at <= env._now:
-        raise ValueError(f"until ({at}) must be greater than the current simulation time")
-    stop = Event(env)
-    stop._ok, stop._value = True, None
-    env.schedule(stop, URGENT, at - env._now)
-    queue = env._queue
-    while True:
-        env._now, _, _, event = heappop(queue)  # never empty: the stop is in it
-        callbacks, event.callbacks = event.callbacks, None
-        if event is stop:  # as SimPy leaves it: back in the schedule, first at this time
-            stop.callbacks = []
-            env.schedule(stop, EventPriority(-1))
-            return
-        for callback in callbacks:
-            callback(event)
-        if not event._ok and not hasattr(event, "_defused"):
-            failure = type(event._value)(*event._value.args)
-            failure.__cause__ = event._value
-            raise failure

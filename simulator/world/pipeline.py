@@ -40,7 +40,7 @@ the next window.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import attrs
 import numpy as np
@@ -51,7 +51,8 @@ from simulator.domain.monitoring import suspension_refusal
 from simulator.world.adversaries import Adversary, Case, flood_times, held_until, pick
 from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority
-from simulator.world.journey import Journey, run_until
+from simulator.world.clock import Clocked, Waits, run_until
+from simulator.world.journey import Journey
 from simulator.world.lifecycle import Ending, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
@@ -117,13 +118,13 @@ class Pipeline(Aftermath):
 
     def run(self, on_day: DayHook | None = None, every_days: float = 30.0) -> Tally:
         for state in self.scenario.requesting_states:
-            self.env.process(self._arrivals(state))
+            self._clock(self._arrivals(state))
             flooding = state.strategies.flooding if state.abuse is not None else None
             if flooding is not None:
-                self.env.process(self._flood(state, flooding))
-        self.env.process(self._backlog_samples())
+                self._clock(self._flood(state, flooding))
+        self._clock(self._backlog_samples())
         if on_day is not None:
-            self.env.process(self._days(on_day, every_days))
+            self._clock(self._days(on_day, every_days))
         collecting = gc.isenabled()
         gc.disable()  # no reference cycles per request: the cyclic collector only costs time here
         try:
@@ -137,24 +138,28 @@ class Pipeline(Aftermath):
         self.tally.close(self.env.now)
         return self.tally
 
+    def _clock(self, waits: Waits) -> None:
+        """Run ``waits`` in simulated time, as a SimPy process of timeouts (:mod:`simulator.world.clock`)."""
+        Clocked(self.env, waits)
+
     # --- observers: they read the clock and the tally, never change the model ---------------------
-    def _days(self, on_day: DayHook, every_days: float) -> Iterator[simpy.Event]:
+    def _days(self, on_day: DayHook, every_days: float) -> Waits:
         """Tell ``on_day`` the simulated day every ``every_days`` days (before the run stops)."""
         if not every_days > 0:
             raise ValueError(f"every_days must be a number of days above 0, not {every_days!r}")
         end = self.scenario.end_day
         while self.env.now + every_days < end:
-            yield self.env.timeout(every_days)
+            yield every_days
             on_day(self.env.now)
 
-    def _backlog_samples(self) -> Iterator[simpy.Event]:
+    def _backlog_samples(self) -> Waits:
         """Let the tally note the backlog on its sample days (:meth:`Tally.backlog_days`)."""
         for day in self.tally.backlog_days(self.scenario.horizon_days):
-            yield self.env.timeout(day - self.env.now)
+            yield day - self.env.now
             self.tally.sample_backlog(day)
 
     # --- arrivals -------------------------------------------------------------------------------
-    def _arrivals(self, state: RequestingState) -> Iterator[simpy.Event]:
+    def _arrivals(self, state: RequestingState) -> Waits:
         env = self.env
         times = arrival_times(
             state,
@@ -170,7 +175,7 @@ class Pipeline(Aftermath):
         batch_scores: list[float] = []
         row = 0
         for day in times:
-            yield env.timeout(day - env.now)
+            yield day - env.now
             if row == len(batch):
                 batch, row = attributes.random((ATTRIBUTE_BATCH, SLOTS_PER_REQUEST)), 0
                 routing_batch = routes.random((ATTRIBUTE_BATCH, ROUTING_SLOTS)).tolist()
@@ -184,15 +189,15 @@ class Pipeline(Aftermath):
                     flooding.windows, day, routing[RoutingSlot.HOLD], self.scenario.horizon_days
                 )
                 if later > day:
-                    env.process(self._held(later - day, request, uniforms, routing))
+                    self._clock(self._held(later - day, request, uniforms, routing))
                     continue
             self.start(request, uniforms, routing)
 
-    def _held(self, delay: float, request: Request, uniforms, routing) -> Iterator[simpy.Event]:
-        yield self.env.timeout(delay)
+    def _held(self, delay: float, request: Request, uniforms, routing) -> Waits:
+        yield delay
         self.start(attrs.evolve(request, submitted_at=self.env.now), uniforms, routing)
 
-    def _flood(self, state: RequestingState, flooding) -> Iterator[simpy.Event]:
+    def _flood(self, state: RequestingState, flooding) -> Waits:
         """A flooding requester's low-quality requests, from streams of their own."""
         env = self.env
         persona = attrs.evolve(
@@ -212,7 +217,7 @@ class Pipeline(Aftermath):
         )
         attributes = stream(self.seed, self.replication, "flood-requests", state.id)
         for day in times:
-            yield env.timeout(day - env.now)
+            yield day - env.now
             row = attributes.random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
             uniforms, routing = row[:SLOTS_PER_REQUEST], row[SLOTS_PER_REQUEST:].tolist()
             request = draw_request(persona, self._next_flood, day, uniforms, routing)

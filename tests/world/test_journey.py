@@ -1,7 +1,7 @@
 """A request's journey gives the same run as driving its life in a SimPy process, event for event.
 
-(And :func:`~simulator.world.journey.run_until`, the replication's event loop, processes the events
-SimPy's ``Environment.run`` does: the reference runs with ``env.run``.)
+The reference also runs with SimPy's own ``Environment.run`` (the replication's loop is
+:func:`simulator.world.clock.run_until`, checked in tests/world/test_clock.py).
 
 :class:`~simulator.world.journey.Journey` replaces a :class:`simpy.Process` per request by callbacks
 on the events the request waits for. Its claim: the same order of events, so the same numbers to
@@ -20,7 +20,7 @@ import simpy
 
 import simulator.world.pipeline
 from simulator.files.loader import load_scenario
-from simulator.world.journey import run_until
+from simulator.world.clock import run_until
 from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
 from simulator.world.pipeline import Pipeline
 from simulator.world.tally import Tally
@@ -180,53 +180,3 @@ def test_the_reference_is_not_the_journey():
         kind(scenario, 3, 0, tally).run()
         tallies.append(tally.summary())
     assert tallies[0] != tallies[1]
-
-
-# --- the event loop ---------------------------------------------------------------------------------
-def ticking(env: simpy.Environment, log: list, name: str, gaps: list[float]) -> Iterator[simpy.Event]:
-    for gap in gaps:
-        yield env.timeout(gap)
-        log.append((env.now, name))
-
-
-def ticks(loop, days: list[float]) -> tuple:
-    """What happened, by ``days``, in a small world of processes whose events tie in time."""
-    env, log = simpy.Environment(), []
-    env.process(ticking(env, log, "a", [1, 1, 1, 2, 1]))  # reaches day 5 exactly
-    env.process(ticking(env, log, "b", [0.5, 4.5, 0]))  # day 5 too, then again at once
-    env.process(ticking(env, log, "c", [5, 5]))
-    seen = []
-    for day in days:
-        loop(env, day)
-        seen.append((list(log), env.now, len(env._queue)))
-    return tuple(seen)
-
-
-def test_the_event_loop_processes_what_simpys_run_does():
-    """Up to the stop day but not the events at it, in SimPy's order; and a run can go on later."""
-    assert ticks(run_until, [5, 7.5, 12]) == ticks(simpy_run, [5, 7.5, 12])
-    log, now, _ = ticks(run_until, [5])[0]
-    assert now == 5 and log[-1] == (3, "a") and all(day < 5 for day, _ in log)  # a and b tick at 5
-
-
-def test_the_event_loop_raises_a_failure_nobody_defused():
-    def failing(env: simpy.Environment) -> Iterator[simpy.Event]:
-        yield env.timeout(1)
-        raise KeyError("no such stage")
-
-    env = simpy.Environment()
-    env.process(failing(env))
-    with pytest.raises(KeyError, match="no such stage"):
-        run_until(env, 3)
-    defused = simpy.Environment()
-    event = defused.event()
-    event.fail(KeyError("defused"))
-    event.defused = True
-    run_until(defused, 3)
-    assert defused.now == 3
-
-
-def test_the_event_loop_refuses_a_stop_in_the_past():
-    env = simpy.Environment(initial_time=4)
-    with pytest.raises(ValueError, match="greater than the current simulation time"):
-        run_until(env, 4)
