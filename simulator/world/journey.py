@@ -67,7 +67,6 @@ class Journey:
         "occupancy",
         "plan",
         "queue_ahead",
-        "reply",
         "request",
         "routing",
         "send",
@@ -103,13 +102,12 @@ class Journey:
         self.hook = hook  # set only for the one case being traced
         self.request = self.current = request
         self.routing = routing
-        self.reply = None
         self._resume(None)
 
-    def _resume(self, _event: Event) -> None:
-        """Go on with the life until it waits for something, or ends."""
+    def _resume(self, _event: Event | None, reply: float | None = None) -> None:
+        """Go on with the life (sending it ``reply``, a review's thoroughness) until it waits for
+        something, or ends."""
         send, hook = self.send, self.hook
-        reply, self.reply = self.reply, None
         try:
             while True:
                 command = send(reply)
@@ -139,13 +137,14 @@ class Journey:
         self.command = command
         self.plan = plan
         self.base = plan.service.quantile(command.service_draw)
-        self.arrived = self.started = now = env._now
-        self.queue_ahead, self.thoroughness = 0, 1.0
+        self.arrived = now = env._now
+        self.thoroughness = 1.0
         occupancy = self.occupancy = tally.stages.get(plan.stage) or tally.occupancy(plan.stage)
         occupancy.join(now)
         server = plan.server
         if server is None:
             occupancy.start(now, now)
+            self.started, self.queue_ahead = now, 0
             self._wake(self.base, self._served)
             return
         self.queue_ahead = len(server.queue)
@@ -177,8 +176,7 @@ class Journey:
                 "thoroughness": self.thoroughness,
             }
             self.hook(self.command.request, "served", details)
-        self.reply = self.thoroughness
-        self._resume(_event)
+        self._resume(_event, self.thoroughness)
 
     # --- the journey as its own event in SimPy's schedule ------------------------------------------
     def _wake(self, delay: float, callback: Callable[[Any], None]) -> None:
