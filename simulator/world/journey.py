@@ -160,7 +160,12 @@ class Journey:
         self.started = started = env._now
         self.occupancy.start(started, self.arrived)
         self.tally.waited(self.command.request, plan.stage, started - self.arrived, self.thoroughness)
-        self._wake(self.base * self.thoroughness, self._served)
+        # self._wake(self.base * self.thoroughness, self._served), written out: the hot path
+        delay = self.base * self.thoroughness
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.callbacks = (self._served,)
+        heappush(env._queue, (started + delay, NORMAL, next(env._eid), self))
 
     def _served(self, _event: Event) -> None:
         plan = self.plan
