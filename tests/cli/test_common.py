@@ -7,11 +7,13 @@ import errno
 import pytest
 import typer
 
-from simulator.cli.common import fail, user_errors
+import simulator.cli  # noqa: F401  (registers the commands)
+from simulator.cli.common import app, fail, main, user_errors
 from simulator.experiments.executors import BackendError
 from simulator.files.output import OutputError
 from simulator.files.overrides import OverrideError
 from simulator.files.reader import Problem, ScenarioError
+from tests.conftest import BASELINE
 
 TWO_PROBLEMS = [Problem("s.toml", "scenario.seed", "must be an integer"), Problem("s.toml", "", "x")]
 
@@ -56,3 +58,57 @@ def test_an_exit_raised_inside_keeps_its_status_and_says_nothing_more(capsys):
     with pytest.raises(typer.Exit) as caught, user_errors():
         raise typer.Exit(1)
     assert caught.value.exit_code == 1 and capsys.readouterr().err == ""
+
+
+def _built_commands(argv: list[str], monkeypatch) -> tuple[list[str], int | str | None]:
+    """The commands typer turned into click commands while ``main(argv)`` ran, and its exit status."""
+    import typer.main
+
+    built, convert = [], typer.main.get_command_from_info
+
+    def spy(*args, **kwargs):
+        command = convert(*args, **kwargs)
+        built.append(command.name)
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", spy)
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    return built, exit_.value.code
+
+
+@pytest.mark.parametrize(
+    "argv, built",
+    [
+        (["validate", str(BASELINE)], ["validate"]),  # a command named first: only it is built
+        (["validate", str(BASELINE), "--allow-large"], ["validate"]),
+        (["--allow-large", "validate", str(BASELINE)], None),  # an option first: every command
+        (["valdate", str(BASELINE)], None),  # an unknown name: every command (for the suggestion)
+    ],
+)
+def test_the_command_line_builds_only_the_command_it_runs(argv, built, monkeypatch, capsys):
+    everything = list(app.registered_commands)
+    names, status = _built_commands(argv, monkeypatch)
+    assert names == (built or names) and (built is not None or len(names) == len(everything) > 1)
+    assert status == (2 if argv[0] == "valdate" else 0)
+    assert app.registered_commands == everything  # the app is whole again afterwards
+    if argv[0] == "valdate":
+        assert "Did you mean 'validate'?" in capsys.readouterr().err
+
+
+def test_the_app_is_whole_again_after_a_failing_command(monkeypatch, capsys):
+    everything = list(app.registered_commands)
+    names, status = _built_commands(["run", str(BASELINE) + ".missing"], monkeypatch)
+    assert names == ["run"] and status == 2 and app.registered_commands == everything
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_shell_completion_sees_every_command(monkeypatch):
+    from simulator.cli.common import only_command
+
+    monkeypatch.setenv("_MLASIM_COMPLETE", "complete_bash")
+    with only_command(["run"]):
+        assert len(app.registered_commands) > 1
+    monkeypatch.delenv("_MLASIM_COMPLETE")
+    with only_command(["run"]):
+        assert [c.callback.__name__ for c in app.registered_commands] == ["run"]
