@@ -112,3 +112,46 @@ def test_shell_completion_sees_every_command(monkeypatch):
     monkeypatch.delenv("_MLASIM_COMPLETE")
     with only_command(["run"]):
         assert [c.callback.__name__ for c in app.registered_commands] == ["run"]
+
+
+TEARDOWN = (
+    "import atexit, sys\nfrom simulator.cli import main\n"
+    "class Teardown:\n    def __del__(self):\n        print('torn down', flush=True)\n"
+    "kept = Teardown()  # a module global: freed only when the interpreter is torn down\n"
+    "atexit.register(lambda: print('exit handler', flush=True))\n"
+    "print('start', flush=True)\n"
+)
+
+
+def _finish(code: str, *argv: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-c", TEARDOWN + code, *argv], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "file, status, said", [(str(BASELINE), 0, ": ok"), ("no-such.toml", 2, "no-such.toml: no such file")]
+)
+def test_the_command_line_process_ends_without_tearing_the_interpreter_down(file, status, said):
+    """``main()`` (the mlasim script) runs the exit handlers, flushes its output and keeps its status,
+    but skips the teardown (0.15 s after a run); ``main(argv)``, as tests call it, exits normally."""
+    done = _finish("sys.argv = ['mlasim', 'validate', sys.argv[1]]\nmain()", file)
+    assert done.returncode == status and said in done.stdout + done.stderr
+    assert "exit handler" in done.stdout and "torn down" not in done.stdout
+    done = _finish("main(['validate', sys.argv[1]])", file)
+    assert done.returncode == status and "exit handler" in done.stdout and "torn down" in done.stdout
+
+
+def test_with_another_thread_running_the_process_exits_normally():
+    code = (
+        "import threading\nstop = threading.Event()\n"
+        "threading.Thread(target=stop.wait, daemon=True).start()\n"
+        "sys.argv = ['mlasim', 'validate', sys.argv[1]]\nmain()"
+    )
+    done = _finish(code, str(BASELINE))
+    assert done.returncode == 0 and "torn down" in done.stdout
