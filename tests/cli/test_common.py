@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import sys
 
 import pytest
 import typer
@@ -155,3 +156,25 @@ def test_with_another_thread_running_the_process_exits_normally():
     )
     done = _finish(code, str(BASELINE))
     assert done.returncode == 0 and "torn down" in done.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts threads in /proc")
+@pytest.mark.parametrize("given", [None, "2"])
+def test_the_command_line_keeps_numpy_to_one_blas_thread_unless_told(given, monkeypatch):
+    """numpy's OpenBLAS would start a spinning thread per core (0.2 s of CPU) that no command uses."""
+    if given is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", given)
+    code = (
+        "import os\nreport = lambda: print('numpy' in sys.modules, len(os.listdir('/proc/self/task')), "
+        "os.environ['OPENBLAS_NUM_THREADS'], flush=True)\n"
+        "atexit.register(report)\n"
+        "sys.argv = ['mlasim', 'run', sys.argv[1], '-n', '1', '-q']\nmain()"
+    )
+    done = _finish(code, str(BASELINE))
+    loaded, threads, setting = done.stdout.split("exit handler")[0].splitlines()[-1].split()
+    assert done.returncode == 0 and loaded == "True"
+    assert (threads, setting) == (("1", "1") if given is None else (threads, given)) and int(threads) >= 1
+    if given is not None:
+        assert int(threads) > 1  # the user's choice is kept: OpenBLAS runs its threads
