@@ -15,12 +15,14 @@ library (``tests/test_startup.py`` checks it).
 
 from __future__ import annotations
 
+import atexit
 import enum
 import os
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -258,10 +260,55 @@ def main_options(
         context.with_resource(allowing_large())
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: usage errors, like file errors, are one line and exit 2."""
+@contextmanager
+def only_command(args: list[str]):
+    """While the command line runs, the app holds only the command ``args`` names, if it names one.
+
+    Typer turns every registered command into a click command, with all its options, each time the
+    app runs: about 20 ms for the fourteen commands, of which one runs. When the first argument is a
+    command's name, the others are left out for that call (the group, its options and callback stay,
+    so help, usage errors and ``--allow-large`` after the command read the same); anything else (no
+    arguments, an option first, an unknown name, shell completion) sees every command.
+    """
+    commands = app.registered_commands
+    name = args[0] if args else None
+    completing = any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ)
+    chosen = [c for c in commands if _command_name(c) == name]
+    if completing or not chosen:
+        yield
+        return
+    app.registered_commands = chosen
     try:
-        status = app(args=argv, prog_name="mlasim", standalone_mode=False)
+        yield
+    finally:
+        app.registered_commands = commands
+
+
+def _command_name(command) -> str:
+    """A registered command's name, as typer gives it (the function's name, ``_`` as ``-``)."""
+    return command.name or command.callback.__name__.lower().replace("_", "-")
+
+
+#: Environment variables that keep numpy's OpenBLAS to one thread in the command-line process. Nothing in
+#: a command does linear algebra worth threads, but importing numpy starts a thread per core that
+#: spins for a while: about 0.2 s of CPU per process at start-up, taken from the worker processes
+#: or from anything else running on the machine. A value the user set is kept.
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: usage errors, like file errors, are one line and exit 2.
+
+    As the command line (``argv`` None: the ``mlasim`` script, ``python -m simulator``), before
+    numpy is loaded, numpy's OpenBLAS is kept to one thread (:data:`ONE_BLAS_THREAD`); worker
+    processes started afresh inherit it.
+    """
+    if argv is None:
+        for name, value in ONE_BLAS_THREAD.items():
+            os.environ.setdefault(name, value)
+    try:
+        with only_command(sys.argv[1:] if argv is None else argv):
+            status = app(args=argv, prog_name="mlasim", standalone_mode=False)
     except typer.TyperException as error:  # usage errors: bad option, missing argument
         context = getattr(error, "ctx", None)
         command = context.command_path if context is not None else "mlasim"
@@ -283,4 +330,26 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     if status == 130:  # typer turns Ctrl-C into exit status 130
         _interrupted()
-    sys.exit(status if isinstance(status, int) else 0)
+    end(status if isinstance(status, int) else 0, whole_process=argv is None)
+
+
+def end(status: int, whole_process: bool) -> NoReturn:
+    """Exit with ``status``; a whole command-line process without tearing the interpreter down.
+
+    At a normal exit Python frees every module and object one by one: about 0.15 s once the
+    simulation, numpy and scipy are loaded, spent after the answer is out. So when this process is
+    the command line (``main()`` reading ``sys.argv``: the ``mlasim`` script, ``python -m simulator``)
+    and no other thread runs, the exit handlers run and the output is flushed as at a normal exit,
+    then the process ends at once (``os._exit``). Otherwise (``main`` called with arguments, as the
+    tests do; threads left by a Dask client; output that cannot be flushed) it is ``sys.exit``.
+    """
+    if whole_process and threading.active_count() == 1:
+        atexit._run_exitfuncs()  # what a normal exit runs (and forgets them: they run once)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe: Python's own exit says so
+            pass
+        else:
+            os._exit(status)
+    sys.exit(status)
