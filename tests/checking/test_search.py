@@ -9,7 +9,7 @@ import pytest
 
 from simulator.checking.check import plan, searched
 from simulator.checking.reading import library
-from simulator.checking.search import global_randoms_untouched
+from simulator.checking.search import global_randoms_untouched, heap_frozen
 from simulator.files.loader import load_scenario
 from tests.conftest import BASELINE
 
@@ -57,3 +57,20 @@ def test_a_search_neither_reads_nor_moves_the_global_generators(baseline):
     first = search_from(1)
     assert first[1] is not None  # a violation, shrunk
     assert search_from(2) == first
+
+
+def test_the_heap_is_frozen_only_during_a_search_and_a_freeze_by_others_is_left_alone():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with heap_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with heap_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen  # not unfrozen by the search
+    finally:
+        gc.unfreeze()
