@@ -33,6 +33,8 @@ class MatchingTally(Tally):
     def __init__(self, prop: Property, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.prop = prop
+        self.given = prop.given
+        self.named = expand(prop.expect.outcome_in)  # the outcomes counted as hits, once
         self.matching = 0
         self.hits = 0
 
@@ -45,9 +47,9 @@ class MatchingTally(Tally):
         channel: Channel = Channel.MLA,
     ) -> None:
         super().ended_as(request, outcome, provision, day, channel)
-        if self.counts(request) and self.prop.given.matches_request(request):
+        if request.submitted_at >= self.warmup_days and self.given.matches_request(request):
             self.matching += 1
-            self.hits += outcome.value in expand(self.prop.expect.outcome_in)
+            self.hits += outcome.value in self.named
 
 
 def matching_shares(

@@ -51,7 +51,7 @@ except ImportError:  # another hypothesis version: then no choice-level drawing 
     _MAPPED = None
 
 
-def _pick_label(options: Sequence[Any]) -> int:
+def pick_label(options: Sequence[Any]) -> int:
     """The label ``st.sampled_from(options)`` draws under (``st.just``'s for a single option), asked of
     hypothesis once per options: it depends on the options that can be hashed."""
     try:
@@ -160,13 +160,14 @@ class Choices:
             return value
         return self._draw(st.floats(min_value=low, max_value=high))
 
-    def pick(self, options: Sequence[T]) -> T:
+    def pick(self, options: Sequence[T], label: int | None = None) -> T:
         """One of ``options``, as ``st.sampled_from(options)``; shrinks to the first. One option is
-        no choice at all, as ``st.sampled_from([x])`` is ``st.just(x)``."""
+        no choice at all, as ``st.sampled_from([x])`` is ``st.just(x)``. ``label``: the options'
+        :func:`pick_label`, for a caller that picks from the same options again and again."""
         if self._fast is None:
             return self._draw(st.sampled_from(options))
         fast = self._fast
-        fast.start_span(_pick_label(options))
+        fast.start_span(pick_label(options) if label is None else label)
         index = 0 if len(options) == 1 else fast.draw_integer(0, len(options) - 1)
         fast.stop_span()
         return options[index]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from simulator.checking.learning import SharedRefusal, origins, refusal_provisions
 from simulator.checking.properties import Case, Given
 from simulator.checking.space import channels_used, conducts, feasible, labels, request_measures
-from simulator.checking.strategies.choices import Choices, fine_unit
+from simulator.checking.strategies.choices import Choices, fine_unit, pick_label
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
     MLA_STAGES,
@@ -39,7 +39,7 @@ from simulator.domain.safeguards import (
     ScopeTest,
 )
 from simulator.world.requesters import ROUTING_SLOTS, RoundSlot, RoutingSlot, penalty_years
-from simulator.world.scenario import Scenario
+from simulator.world.scenario import RequestingState, Scenario
 
 unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True, allow_nan=False)
 _catalogue = load_catalogue()
@@ -230,28 +230,72 @@ def round_draws(draw: st.DrawFn) -> tuple[float, ...]:
     return (*(slot_value(i, v) for i, v in enumerate(values)), *(UNTIMED_SERVICE,) * len(MLA_STAGES))
 
 
+class _Menu:
+    """What :func:`cases` chooses from for one (scenario, ``given``): the (requesting State, abusive)
+    pairs, and per pair the measures, labels, conducts and channels, each with the span label its
+    pick draws under. The same lists :mod:`~simulator.checking.space` gives, worked out once per
+    search instead of once per request (they depend only on the scenario and ``given``)."""
+
+    def __init__(self, scenario: Scenario, given: Given) -> None:
+        self.scenario, self.given = scenario, given
+        self.options = _labelled(feasible(scenario, given))
+        self._lists: dict[tuple, tuple[list, int]] = {}
+
+    def choices(self, what: str, state: RequestingState, abusive: bool, conduct: str | None = None):
+        """The options (with their pick's label) of one of the request's choices, as
+        :mod:`~simulator.checking.space` gives them."""
+        key = (what, state.id, abusive, conduct)
+        if key not in self._lists:
+            given = self.given
+            if what == "measure":
+                found = request_measures(state, given)
+            elif what == "label":
+                found = labels(state, abusive, given, conduct)
+            elif what == "conduct":
+                found = conducts(state, abusive, given)
+            else:
+                found = channels_used(self.scenario, state, abusive, given)
+            self._lists[key] = _labelled(found)
+        return self._lists[key]
+
+
+def _labelled(options: list) -> tuple[list, int]:
+    return options, pick_label(options)
+
+
+#: The menu of the last (scenario, given) :func:`cases` drew for: a search draws every request of
+#: its stratum for the same two objects.
+_LAST_MENU: list[_Menu] = []
+
+
+def _menu(scenario: Scenario, given: Given) -> _Menu:
+    if not _LAST_MENU or _LAST_MENU[0].scenario is not scenario or _LAST_MENU[0].given is not given:
+        _LAST_MENU[:] = [_Menu(scenario, given)]
+    return _LAST_MENU[0]
+
+
 @st.composite
 def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, rounds: int = 1) -> Case:
     """A request the scenario's requesting States could send, matching ``given`` by what it states
     and its hidden truth, with the uniform draws of ``rounds`` screening rounds (0: none; the
     caller supplies them, for example lazily with :func:`round_draws`)."""
     given = given or Given()
-    options = feasible(scenario, given)
-    if not options:
+    menu = _menu(scenario, given)
+    if not menu.options[0]:
         raise ValueError("no request of this scenario matches the given filters")
     choose = Choices.of_draw(draw)
-    state, abusive = choose.pick(options)
-    measure = Measure(choose.pick(request_measures(state, given)))
+    state, abusive = choose.pick(*menu.options)
+    measure = Measure(choose.pick(*menu.choices("measure", state, abusive)))
     if not abusive:  # an abusive request's label is drawn with its conduct, below
-        label = choose.pick(labels(state, abusive, given))
+        label = choose.pick(*menu.choices("label", state, abusive))
     if given.documentation_complete is None:
         gaps = choose.integer(0, 3)
     else:
         gaps = 0 if given.documentation_complete else choose.integer(1, 3)
     if abusive:
-        conduct = load_catalogue().conducts[choose.pick(conducts(state, abusive, given))]
+        conduct = load_catalogue().conducts[choose.pick(*menu.choices("conduct", state, abusive))]
         # a coherent disguise, as the model draws it: a label the requester uses for this conduct
-        label = choose.pick(labels(state, abusive, given, conduct.id))
+        label = choose.pick(*menu.choices("label", state, abusive, conduct.id))
         disguise = choose.unit()
         abuse = state.abuse
         noticed = abuse.documented_history > 0 and abuse.prior_notices > 0 and choose.boolean()
@@ -273,7 +317,7 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     submission = Submission(state.id, measure, label, penalty_years(state, label), gaps)
     channel = Channel.MLA
     if given.channel is not None:  # only then: the draws of other properties stay as they were
-        channel = Channel(choose.pick(channels_used(scenario, state, abusive, given)))
+        channel = Channel(choose.pick(*menu.choices("channel", state, abusive)))
         emergency = channel is Channel.EMERGENCY
         submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
         # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
