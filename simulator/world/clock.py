@@ -1,7 +1,7 @@
 """The clock of a replication: SimPy's event loop, and processes that only wait, without SimPy's objects.
 
 A replication is a SimPy environment: events in a schedule ordered by (time, priority, event id),
-processed one by one. Two things here do what SimPy's own machinery does, event for event, with
+processed one by one. What is here does what SimPy's own machinery does, event for event, with
 fewer instructions (the model's hot path; ``bench/instructions.py`` counts them):
 
 - :func:`run_until` is ``Environment.run(until=day)`` with ``Environment.step`` written out in the
@@ -10,12 +10,14 @@ fewer instructions (the model's hot path; ``bench/instructions.py`` counts them)
   that yields a timeout per wait would: started at an urgent event now, each wait scheduled when the
   generator asks for it. It is its own event in the schedule, again and again, where a process
   makes a Timeout per wait and resumes through ``Process._resume``. The arrivals of each requesting
-  State, the requests that follow others, and the observers (backlog samples, progress) run so.
+  State, the requests that follow others, and the observers (backlog samples, progress) run so;
+- :func:`wake` schedules such a stand-in for a Timeout (a :class:`Clocked` generator, or a request's
+  :class:`~simulator.world.journey.Journey`) as the Timeout would be scheduled.
 
-Both rely on what ``Environment.step`` asks of an event (its ``callbacks``, taken and replaced by
+All rely on what ``Environment.step`` asks of an event (its ``callbacks``, taken and replaced by
 None, and ``_ok``) and on the schedule's layout (``env._queue`` of ``(time, priority, id, event)``,
 ids from ``env._eid``), stable since SimPy 3. ``tests/world/test_clock.py`` checks both against
-SimPy's own ``run`` and processes, and ``tests/test_pinned.py`` that whole runs are unchanged.
+SimPy's own ``run`` and processes (tests/world/test_journey.py the journeys), and ``tests/test_pinned.py`` that whole runs are unchanged.
 
 One difference, and why it changes nothing: a finished SimPy process is scheduled once more, as the
 event others may wait for; nothing waits for these, so a :class:`Clocked` generator just stops.
@@ -30,10 +32,23 @@ from typing import Any
 
 from simpy.events import NORMAL, URGENT, Event, EventPriority
 
-__all__ = ["Clocked", "run_until"]
+__all__ = ["Clocked", "run_until", "wake"]
 
 #: What a :class:`Clocked` generator yields: the days to wait before it goes on.
 Waits = Generator[float, None, None]
+
+
+def wake(env: Any, event: Any, delay: float) -> None:
+    """Schedule ``event`` ``delay`` days from now, as ``Timeout(env, delay)`` is scheduled.
+
+    ``event`` stands in for the Timeout: an object with ``callbacks`` (set by the caller) and a
+    true ``_ok``, which waits for one thing at a time and so can be pushed again and again (a
+    :class:`Clocked` generator, a :class:`~simulator.world.journey.Journey`). It goes in at the same
+    time, with the same priority and the next event id, so events run in the same order.
+    """
+    if delay < 0:
+        raise ValueError(f"Negative delay {delay}")
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
 
 
 class Clocked:
@@ -55,11 +70,8 @@ class Clocked:
             delay = self.send(None)
         except StopIteration:
             return
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
         self.callbacks = (self._go_on,)
-        env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))  # as a Timeout would be
+        wake(self.env, self, delay)
 
 
 def run_until(env: Any, day: float) -> None:

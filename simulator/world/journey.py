@@ -31,13 +31,13 @@ request, and ``tests/test_pinned.py`` that the same seed gives the same numbers 
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappush
 from typing import Any
 
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
 from simulator.domain.model import Channel, Request
 from simulator.world.authority import Authority
+from simulator.world.clock import wake
 from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
 
 __all__ = ["Journey"]
@@ -160,12 +160,8 @@ class Journey:
         self.started = started = env._now
         self.occupancy.start(started, self.arrived)
         self.tally.waited(self.command.request, plan.stage, started - self.arrived, self.thoroughness)
-        # self._wake(self.base * self.thoroughness, self._served), written out: the hot path
-        delay = self.base * self.thoroughness
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
         self.callbacks = (self._served,)
-        heappush(env._queue, (started + delay, NORMAL, next(env._eid), self))
+        wake(env, self, self.base * self.thoroughness)
 
     def _served(self, _event: Event) -> None:
         plan = self.plan
@@ -185,20 +181,11 @@ class Journey:
 
     # --- the journey as its own event in SimPy's schedule ------------------------------------------
     def _wake(self, delay: float, callback: Callable[[Any], None]) -> None:
-        """Have ``callback`` called ``delay`` days from now: what ``Timeout(env, delay)`` with
-        ``callback`` appended does, the journey standing in for the Timeout.
-
-        ``Environment.step`` asks only three things of an event: its ``callbacks`` (which it takes,
-        leaving None), and ``_ok`` (true here). A journey waits for one thing at a time, so it can
-        be that one event itself, again and again, instead of a new Timeout object per wait: it is
-        pushed in SimPy's schedule exactly as a Timeout created at this point would be (same time,
-        priority and next event id), so events run in the same order.
-        """
-        if delay < 0:
-            raise ValueError(f"Negative delay {delay}")
+        """Have ``callback`` called ``delay`` days from now: the journey stands in for the Timeout
+        a process would wait on (it waits for one thing at a time; see
+        :func:`simulator.world.clock.wake`)."""
         self.callbacks = (callback,)
-        env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        wake(self.env, self, delay)
 
     def succeed(self, _value: Any = None) -> None:
         """A reviewer is free for the journey waiting in a stage's queue

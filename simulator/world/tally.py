@@ -312,17 +312,15 @@ class Tally:
         if outcome is _REFUSED:
             self.state_refusals[requester, provision] += 1
             self.refusals[provision, abusive] += 1
-        decided_in = not abusive and outcome is not _WITHDRAWN  # a legitimate request's days to decision
-        if decided_in:
-            entry = self.state_days.get(requester)
-            if entry is None:
-                entry = self.state_days[requester] = [0.0, 0]
+        legitimate_decided = not abusive and outcome is not _WITHDRAWN  # its days to decision count
+        if legitimate_decided:
+            entry = self.state_days.setdefault(requester, [0.0, 0])
             entry[0] += days
             entry[1] += 1
         if self.outcomes is not None:
             self.outcomes.ended(request, outcome, provision)
         self.ended[requester, abusive, outcome] += 1
-        if decided_in:
+        if legitimate_decided:
             self.legitimate_days.append(days)
 
     def _outcomes(self, abusive: bool, requester: str | None = None) -> dict[str, int]:
