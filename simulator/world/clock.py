@@ -16,8 +16,9 @@ fewer instructions (the model's hot path; ``bench/instructions.py`` counts them)
 
 All rely on what ``Environment.step`` asks of an event (its ``callbacks``, taken and replaced by
 None, and ``_ok``) and on the schedule's layout (``env._queue`` of ``(time, priority, id, event)``,
-ids from ``env._eid``), stable since SimPy 3. ``tests/world/test_clock.py`` checks both against
-SimPy's own ``run`` and processes (tests/world/test_journey.py the journeys), and ``tests/test_pinned.py`` that whole runs are unchanged.
+ids from ``env._eid``), stable since SimPy 3. ``tests/world/test_clock.py`` checks them against
+SimPy's own ``run`` and processes (tests/world/test_journey.py the journeys), and
+``tests/test_pinned.py`` that whole runs are unchanged.
 
 One difference, and why it changes nothing: a finished SimPy process is scheduled once more, as the
 event others may wait for; nothing waits for these, so a :class:`Clocked` generator just stops.
