@@ -251,6 +251,7 @@ class Consultation:
         "provisions a refusal on which is consulted first",
         lambda: catalogue().keys(),
         aliases={"treaty": treaty_consultation_scope, "every_refusal": lambda: frozenset(catalogue())},
+        noun="provision ids",
     )
     conditions: bool = flag(True, "offer a grant on conditions where the ground allows")
     amendment: bool = flag(True, "the requester may amend and resubmit after a consultation")

@@ -71,6 +71,7 @@ class Setting:
     universe: Callable[[], Collection[str]] | None = None  # NAMES, MIX: the names allowed
     convert: Callable[[str], Any] = str  # NAMES: a name as the field holds it (a Measure...)
     aliases: Mapping[str, Callable[[], frozenset[str]]] = attrs.field(factory=dict)  # NAMES: words for sets
+    noun: str = "names"  # NAMES: what the names are, in messages ("provision ids")
     stricter: Stricter | None = None
     order: tuple[Any, ...] = ()  # Stricter.ORDER: laxest first
     examples: tuple[float, ...] = ()  # values the strategies draw (else the whole declared range)
@@ -96,19 +97,22 @@ class Setting:
         """Why ``value`` breaks the bounds, or None (NaN and infinities are refused too)."""
         if not math.isfinite(value):
             return f"must be a finite number, not {value}"
-        note = f" ({self.bound_note})" if self.bound_note else ""
         low, high = self.minimum, self.maximum
-        if low is not None and (value < low or (self.above_minimum and value == low)):
-            if high is not None and low == 0 and high == 1 and not self.above_minimum:
-                return f"must be a probability between 0 and 1, not {value:g}"
+        too_low = low is not None and (value < low or (self.above_minimum and value == low))
+        too_high = high is not None and (value > high or (self.below_maximum and value == high))
+        if not (too_low or too_high):
+            return None
+        if low == 0 and high == 1:
+            strictly = " strictly" if self.above_minimum and self.below_maximum else ""
+            if self.above_minimum == self.below_maximum:
+                return f"must be a probability{strictly} between 0 and 1, not {value}"
+        note = f" ({self.bound_note})" if self.bound_note else ""
+        unit = f" {self.unit}" if self.unit in ("days", "years") else ""
+        if too_low:
             relation = "greater than" if self.above_minimum else "at least"
-            return f"must be {relation} {low:g}{note}, not {value:g}"
-        if high is not None and (value > high or (self.below_maximum and value == high)):
-            if low == 0 and high == 1 and not self.below_maximum:
-                return f"must be a probability between 0 and 1, not {value:g}"
-            relation = "below" if self.below_maximum else "at most"
-            return f"must be {relation} {high:g}{note}, not {value:g}"
-        return None
+            return f"must be {relation} {low:g}{unit}{note}, not {value}"
+        relation = "below" if self.below_maximum else "at most"
+        return f"must be {relation} {high:g}{unit}{note}, not {value}"
 
     def span(self) -> tuple[float, float]:
         """The closed interval the strategies draw a number from (bounds, or a working range)."""
@@ -272,6 +276,7 @@ def names(
     *,
     convert: Callable[[str], Any] = str,
     aliases: Mapping[str, Callable[[], frozenset[str]]] | None = None,
+    noun: str = "names",
     stricter: Stricter | None = None,
 ) -> Any:
     """A set of names drawn from ``universe()``; ``aliases``: words a file may write for a whole set."""
@@ -281,6 +286,7 @@ def names(
         universe=universe,
         convert=convert,
         aliases=dict(aliases or {}),
+        noun=noun,
         stricter=stricter,
     )
     return _field(setting, factory=factory)

@@ -228,14 +228,14 @@ class RequestingState:
     id: str
     name: str
     requests_per_year: float = number(meaning="requests it sends a year", unit="requests/year")
-    abusive_share: float = share(meaning="share of its requests that are abusive")
     rights_record: float = share(
         meaning="its human-rights record: 0 exemplary, 1 systematic persecution", unit="record (0..1)"
     )
     measures: Mix = mix(meaning="the measures its requests ask for", universe=_measures)
     offences: Mix = mix(meaning="labels (and conduct) of its legitimate requests", universe=_offences)
-    abuse: AbuseProfile | None = field()  # None when the State sends no abusive request
     response_days: Distribution = distribution(meaning="time to answer a query or a consultation")
+    abuse: AbuseProfile | None = None  # None when the State sends no abusive request
+    abusive_share: float = share(0.0, "share of its requests that are abusive")
     surges: tuple[Surge, ...] = ()
     data_protection_adequate: bool = flag(
         True, "its data-protection regime is adequate for transfers (Art 36)"

@@ -49,7 +49,7 @@ def test_bounds_are_enforced_on_construction():
 def test_an_open_interval_excludes_its_ends():
     """Catches: SPRT rates of exactly 0 or 1 (log of 0) accepted."""
     for value in (0.0, 1.0):
-        with pytest.raises(ValueError, match=r"below 1|greater than 0"):
+        with pytest.raises(ValueError, match="strictly between 0 and 1"):
             Monitoring(p0=value)
     assert Monitoring(p0=0.001).p0 == 0.001
 
