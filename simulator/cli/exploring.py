@@ -77,13 +77,13 @@ def sensitivity(
     quiet: Quiet = False,
 ) -> None:
     """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
-    from simulator.cli.sweeping import _write_errors
+    from simulator.cli.sweeping import resumable
     from simulator.experiments import sensitivity as sa
     from simulator.files.overrides import parse_assignments
     from simulator.reporting import sensitivity as report_sensitivity
 
     limits = command_limits(context)
-    with user_errors(), _write_errors("sensitivity"):
+    with user_errors():
         if resume is None:
             if file is None:
                 raise fail("sensitivity needs a FILE, or --resume DIR")
@@ -101,7 +101,7 @@ def sensitivity(
         else:
             directory = resume
         how = execution(workers, scheduler, True, limits)  # no line naming the backend, as before
-        with progress_bar("tasks", quiet) as advance:
+        with resumable("sensitivity", directory), progress_bar("tasks", quiet) as advance:
             result = sa.finish_study(directory, how.but(progress=advance))
     typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
 

@@ -139,10 +139,10 @@ def sweep(
             check_outputs({"--report": report_page}, [], [directory])
         hint = f"the finished tasks are kept in {directory}: go on with 'mlasim sweep --resume {directory}'"
         how = execution(workers, scheduler, quiet, limits)
-        with rundirs.holding(directory), on_interrupt(hint), _write_errors("sweep"):
+        with rundirs.holding(directory), on_interrupt(hint):
             if resume is None:
                 sweeps.start(file, directory, design, replications, seed, batch, force, limits)
-            with progress_bar("tasks", quiet) as advance:
+            with resumable("sweep", directory), progress_bar("tasks", quiet) as advance:
                 result = sweeps.execute(directory, how.but(progress=advance))
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))
@@ -152,9 +152,11 @@ def sweep(
 
 
 @contextmanager
-def _write_errors(command: str):
-    """A task or result file that cannot be written (a full disk): one line with the path, why, and
-    how to go on (``mlasim COMMAND --resume DIR``) once there is room."""
+def resumable(command: str, directory: Path):
+    """A sweep stopped by a file that cannot be written (a full disk) or by a lost backend (a Dask
+    scheduler or worker): one line saying why, that the finished tasks are kept, and how to go on
+    (``mlasim COMMAND --resume DIR``)."""
+    from simulator.experiments.executors import BackendError
     from simulator.experiments.sweeps import TaskWriteError
 
     try:
@@ -163,6 +165,11 @@ def _write_errors(command: str):
         raise fail(
             f"{error.path}: cannot be written ({error.reason}); the finished tasks are kept in "
             f"{error.directory}: make room, then go on with 'mlasim {command} --resume {error.directory}'"
+        ) from None
+    except BackendError as error:
+        raise fail(
+            f"{error}; the finished tasks are kept in {directory}: go on with "
+            f"'mlasim {command} --resume {directory}'"
         ) from None
 
 
