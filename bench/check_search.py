@@ -73,14 +73,14 @@ from simulator.checking.check import _sharing_groups, plan, searched, searched_t
 from simulator.checking.properties import SIMULATED
 from simulator.checking.reading import read_properties
 from simulator.checking.stratum import search_stratum  # noqa: F401  (hypothesis: imported in both runs)
-from simulator.files.loader import read_toml
-from simulator.files.overrides import check_file
+from simulator.files.document import read_file
+from simulator.files.document import check_file
 from simulator.world.distributions import preload
 
 preload()
 path, strata = sys.argv[1], int(sys.argv[2])
 scenario = check_file(path)
-properties = read_properties(read_toml(path), path, scenario)
+properties = read_properties(read_file(path), scenario)
 plans = {i: plan(scenario, p) for i, p in enumerate(properties) if p.scope not in SIMULATED}
 for k in range(strata):
     for group in _sharing_groups(properties, plans):

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = """
 import sys
 from scipy import special  # noqa: F401  (in both runs: its import is not the replication's cost)
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.pipeline import simulate
 scenario = load_scenario(sys.argv[1])
 for replication in range(int(sys.argv[2])):

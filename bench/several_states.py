@@ -66,7 +66,7 @@ def scenarios(path: Path, horizon_days: float | None):
     """The scenario of ``path`` (three requested States) and its one-State reduction."""
     import attrs
 
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from simulator.world.scenario import InformationSharing, StageConfig
 
     several = load_scenario(path)

@@ -115,7 +115,7 @@ def main() -> None:
 def extrapolate(wall: dict, cpu: dict, parent: dict, tasks: int) -> None:
     """A 1,000-configuration Sobol study on 32 Dask workers, from this machine's measurements."""
     from simulator.experiments.run import replicate
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
 
     lean, whole = worker_start()
     print(

@@ -80,7 +80,7 @@ def _rss_mib() -> float:
 
 def stretched(size: int):
     """The reference scenario, its horizon stretched so that about ``size`` requests arrive."""
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from simulator.world.requesters import disclosed_measures
 
     scenario = load_scenario(REFERENCE)

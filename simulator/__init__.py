@@ -44,9 +44,9 @@ _PUBLIC = {
     "resume": "simulator.reporting.notebook",
     "sweep": "simulator.reporting.notebook",
     "ScenarioError": "simulator.files.loader",
-    "load_scenario": "simulator.files.loader",
+    "load_scenario": "simulator.files.document",
     "parse_scenario": "simulator.files.loader",
-    "load_variant": "simulator.files.overrides",
+    "load_variant": "simulator.files.document",
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from simulator.files.loader import parse_scenario
+from simulator.files.overrides import apply_override
 from simulator.world.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,7 @@ BEFORE = "consultation-before-every-refusal"
 
 
 def practice_before() -> Scenario:
-    from simulator.files.overrides import load_variant
+    from simulator.files.document import load_variant
 
     return load_variant(BASELINE, BEFORE)
 
@@ -89,16 +90,10 @@ def document(**overrides: Any) -> dict[str, Any]:
 
 
 def deep_update(doc: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
-    """Set ``a.b.c`` (``requesting_state.0.x`` indexes arrays) in a copy of ``doc``."""
+    """Set ``a.b.c`` in a copy of ``doc``, as a variant's dotted key would (the package's own override:
+    arrays of tables by index or ``id``, tables missing on the way created)."""
     doc = copy.deepcopy(doc)
-    *parents, last = dotted.split(".")
-    node: Any = doc
-    for key in parents:
-        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
-    if isinstance(node, list):
-        node[int(last)] = value
-    else:
-        node[last] = value
+    apply_override(doc, dotted, value)
     return doc
 
 

@@ -31,8 +31,9 @@ from hypothesis import strategies as st
 import simulator
 from simulator.checking.validation import file_problems
 from simulator.cli import main
+from simulator.files.document import load_scenario
 from simulator.files.limits import REQUEST_CEILING
-from simulator.files.loader import ScenarioError, load_scenario
+from simulator.files.loader import ScenarioError
 from simulator.reporting.run import as_json
 from simulator.reporting.trace import UnknownRequest, explain, format_trace
 from tests.conftest import BASELINE, ROOT, deep_update, document

@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.pipeline import simulate
 from simulator.world.tally import Tally
 from tests.conftest import ROOT, SCENARIOS

@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from simulator.experiments.run import run
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.distributions import Exponential
 from simulator.world.scenario import MLA_ONLY, Strategies
 from tests.conftest import SCENARIOS
@@ -114,7 +114,7 @@ def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
 
 
 def test_issue_9_scenarios_are_shipped_with_the_variants_that_answer_its_questions():
-    from simulator.files.overrides import load_variant
+    from simulator.files.document import load_variant
 
     variants = {
         "channels": ["no-false-emergencies", "sharper-desk", "preservation-reservation"],
@@ -151,7 +151,7 @@ def calm_replications(results) -> int:
 
 
 def test_the_baselines_flooded_variant_shows_rushed_reviews_and_the_baseline_none(results):
-    from simulator.files.overrides import load_variant
+    from simulator.files.document import load_variant
 
     flooded = run(load_variant(SCENARIOS / "un-convention-baseline.toml", "flooded"), replications=2)
     assert flooded["stage.legal_review.rushed_share"].mean > 0.3

@@ -112,7 +112,7 @@ def test_the_light_module_check_sees_an_eager_import():
 
 def test_the_public_api_is_still_there_on_first_use():
     from simulator.experiments.run import run
-    from simulator.files.overrides import load_variant
+    from simulator.files.document import load_variant
 
     assert simulator.run is run
     assert simulator.load_variant is load_variant

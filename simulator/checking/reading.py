@@ -12,7 +12,6 @@ import functools
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
 
 from simulator.checking.properties import (
     CHANNELS,
@@ -26,6 +25,7 @@ from simulator.checking.properties import (
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import PROTECTED_GROUNDS, Measure
 from simulator.domain.provisions import catalogue as provision_catalogue
+from simulator.files.document import ScenarioFile
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.world.scenario import Scenario
 
@@ -150,12 +150,13 @@ def library() -> dict[str, Property]:
     return result
 
 
-def read_properties(document: Mapping[str, Any], source: str, scenario: Scenario) -> list[Property]:
+def read_properties(file: ScenarioFile, scenario: Scenario) -> list[Property]:
     """The file's ``[[property]]`` tables, or the whole built-in library when it has none."""
-    if "property" not in document:
+    if file.table("property") is None:
         return list(library().values())
     problems: list[Problem] = []
-    root = Table({"property": document["property"]}, "", source, problems)
+    source = file.source
+    root = Table({"property": file.table("property")}, "", source, problems)
     requesters = [s.id for s in scenario.requesting_states]
     found = [read_property(t, library(), requesters) for t in root.tables("property")]
     names = [p.name for p in found if p is not None]

@@ -15,35 +15,30 @@ from pathlib import Path
 from simulator.checking.reading import read_properties
 from simulator.experiments.designs import design_from_file
 from simulator.experiments.sweeps import design_problems
+from simulator.files.document import read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.files.loader import read_toml
-from simulator.files.overrides import check_file
 from simulator.files.reader import Problem, ScenarioError
 
 
 def file_problems(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """Every problem of the scenario file at ``path``: scenario, variants, sweep, properties
-    (against ``limits``, the command line's)."""
+    (against ``limits``, the command line's), each reported once."""
     try:
-        document = read_toml(path)
+        file = read_file(path, limits)
     except ScenarioError as error:
         return error.problems
-    problems: list[Problem] = []
-    scenario = None
+    problems = file.problems(limits)
+    scenario = None if problems else file.base(limits)
     try:
-        scenario = check_file(path, limits)
-    except ScenarioError as error:
-        problems += error.problems
-    try:
-        design, sweep_problems = design_from_file(path)
-    except ScenarioError as error:  # "variants = 'all'" with broken variants: reported above
-        design, sweep_problems = None, [p for p in error.problems if p not in problems]
+        design, sweep_problems = design_from_file(file)
+    except ScenarioError:  # "variants = 'all'" with broken variants: reported with the variants
+        design, sweep_problems = None, []
     problems += sweep_problems
     if scenario is not None:
         if design is not None and not sweep_problems and (design.grid or design.lhs or design.variants):
-            problems += design_problems(path, design, scenario.seed, limits)
+            problems += design_problems(file.path, design, scenario.seed, limits)
         try:
-            read_properties(document, str(path), scenario)
+            read_properties(file, scenario)
         except ScenarioError as error:
             problems += error.problems
-    return list(dict.fromkeys(problems))
+    return problems

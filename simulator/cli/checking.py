@@ -62,8 +62,8 @@ def check(
     from simulator.checking.check import check as check_properties
     from simulator.checking.reading import read_properties
     from simulator.experiments.executors import check_address
-    from simulator.files.loader import read_toml
-    from simulator.files.overrides import check_file, load_configuration, parse_assignments
+    from simulator.files.document import check_file, load_configuration, read_file
+    from simulator.files.overrides import parse_assignments
     from simulator.reporting import check as report_check
 
     check_outputs({"--report": report_page}, inputs=[file])
@@ -73,7 +73,7 @@ def check(
         scenario = check_file(file, limits)
         if sets:
             scenario = load_configuration(file, None, parse_assignments(sets), limits)
-        properties = read_properties(read_toml(file), str(file), scenario)
+        properties = read_properties(read_file(file), scenario)
         if only:
             known = {p.name for p in properties}
             unknown = [name for name in only if name not in known]

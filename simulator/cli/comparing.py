@@ -71,7 +71,8 @@ def compare(
     """
     from simulator.experiments.comparison import compare as compare_configurations
     from simulator.experiments.executors import check_address
-    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.files.document import load_configuration
+    from simulator.files.overrides import parse_assignments
     from simulator.reporting import comparison as report_comparison
     from simulator.reporting.documents import comparison_document
 

@@ -30,7 +30,7 @@ class ListFormat(enum.StrEnum):
 
 
 def _scenarios(context: typer.Context, files: list[Path] | None) -> list:
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
 
     paths = files or sorted(Path("scenarios").glob("*.toml"))
     if not paths:

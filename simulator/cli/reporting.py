@@ -83,7 +83,7 @@ def report(
     scheduler: Scheduler = None,
 ) -> None:
     """Write one self-contained HTML page of a result: headline metrics, figures, scenario, provenance."""
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from simulator.reporting import documents
 
     page = out if out is not None else Path(f"{source.stem or source.resolve().name}.html")

@@ -54,7 +54,8 @@ def run(
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     from simulator.experiments.executors import check_address
-    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.files.document import load_configuration
+    from simulator.files.overrides import parse_assignments
     from simulator.reporting import run as report
     from simulator.reporting.documents import run_document
 
@@ -103,12 +104,19 @@ def validate(
         problems = file_problems(file, limits)
         if problems:
             bad += 1
-            for problem in problems:
+            for problem in problems[:SHOWN_PROBLEMS]:
                 typer.echo(str(problem), err=True)
+            if len(problems) > SHOWN_PROBLEMS:
+                rest = len(problems) - SHOWN_PROBLEMS
+                typer.echo(f"{file}: ... and {rest:,} more problem{'s' if rest > 1 else ''}", err=True)
         else:
             typer.echo(f"{file}: ok")
     if bad:
         raise typer.Exit(2)
+
+
+#: Problems ``validate`` prints per file; the count of the rest follows them.
+SHOWN_PROBLEMS = 50
 
 
 @app.command("explain")
@@ -131,7 +139,8 @@ def explain_command(
     sets: Sets = None,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
-    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.files.document import load_configuration
+    from simulator.files.overrides import parse_assignments
     from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
     with user_errors():

@@ -184,7 +184,8 @@ def _design(
     limits,
 ):
     from simulator.experiments import designs
-    from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
+    from simulator.files.document import load_configuration
+    from simulator.files.overrides import parse_assignments, parse_value, split_values
     from simulator.files.reader import ScenarioError
 
     design, problems = designs.design_from_file(file)
@@ -203,10 +204,9 @@ def _design(
         range_values[key] = tuple(bounds)
     names = []
     if variants == "all":
-        from simulator.files.loader import read_toml
-        from simulator.files.overrides import read_variants
+        from simulator.files.document import read_file
 
-        names = [v.name for v in read_variants(read_toml(file), str(file))]
+        names = [v.name for v in read_file(file).variants()]
     elif variants:
         names = variants.split(",")
     asked = designs.Design(grid_values, lhs or 0, range_values, names)

@@ -30,8 +30,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from simulator.files.loader import read_toml
-from simulator.files.overrides import read_variants
+from simulator.files.document import ScenarioFile, read_file
 from simulator.files.reader import Problem
 
 #: Scenario keys that are settings of the whole sweep, never design factors.
@@ -98,12 +97,13 @@ def run_setting_problems(design: Design, source: str, where: str = "sweep") -> l
     return problems
 
 
-def design_from_file(path: str | Path) -> tuple[Design, list[Problem]]:
+def design_from_file(path: str | Path | ScenarioFile) -> tuple[Design, list[Problem]]:
     """The ``[sweep]`` table of a scenario file: ``grid``, ``lhs``, ``ranges``, ``variants``."""
-    document = read_toml(path)
-    table = document.get("sweep", {})
+    file = read_file(path)
+    table = file.table("sweep")
+    table = {} if table is None else table
     problems: list[Problem] = []
-    source = str(path)
+    source = file.source
     if not isinstance(table, dict):
         return Design(), [Problem(source, "sweep", "must be a table")]
     unknown = set(table) - {"grid", "lhs", "ranges", "variants"}
@@ -126,7 +126,7 @@ def design_from_file(path: str | Path) -> tuple[Design, list[Problem]]:
         lhs = 0
     variants = table.get("variants", [])
     if variants == "all":
-        variants = [v.name for v in read_variants(document, source)]
+        variants = [v.name for v in file.variants()]
     if not isinstance(variants, list):
         problems.append(Problem(source, "sweep.variants", 'must be an array of variant names, or "all"'))
         variants = []

@@ -21,9 +21,8 @@ from attrs import frozen
 from simulator.experiments.designs import Design
 from simulator.experiments.run import replicate
 from simulator.experiments.sweeps import _label, build_configurations, size_problems
+from simulator.files.document import read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.files.loader import read_toml
-from simulator.files.overrides import configured
 from simulator.files.reader import ScenarioError
 
 
@@ -71,7 +70,7 @@ def plan(
 ) -> Plan:
     """Validate every configuration of ``design`` (its size against ``limits`` first, before any is
     made) and time one replication of the first."""
-    base = configured(read_toml(path), str(path), {}, "", limits)
+    base = read_file(path, limits).base(limits)
     seed = base.seed if seed is None else seed
     count = base.replications if replications is None else replications
     problems = size_problems(path, design, limits, count)

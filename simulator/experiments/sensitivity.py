@@ -36,15 +36,9 @@ from attrs import field, frozen
 
 from simulator.experiments import sweeps
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
+from simulator.files.document import load_configuration, read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.files.loader import read_toml
-from simulator.files.overrides import (
-    OverrideError,
-    configured,
-    load_configuration,
-    parse_value,
-    split_values,
-)
+from simulator.files.overrides import OverrideError, parse_value, split_values
 from simulator.files.reader import Problem, ScenarioError, suggestion
 from simulator.world.tally import Tally
 
@@ -342,7 +336,7 @@ def start_study(
 
 def check_metric(path: str | Path, metric: str) -> None:
     """A metric a replication of the file reports (names as in ``mlasim run --format json``)."""
-    base = configured(read_toml(path), str(path), {}, "")
+    base = read_file(path).base()
     known = set(Tally(0.0, [s.id for s in base.requesting_states], []).summary())
     if metric in known or metric.startswith(("refusals.", "stage.")):
         return

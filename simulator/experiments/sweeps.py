@@ -45,10 +45,9 @@ from simulator.experiments.executors import batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
 from simulator.experiments.rundirs import LOCK, created_here, free_bytes, holding, sweep_bytes
 from simulator.experiments.stats import Estimate
+from simulator.files.document import read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.files.loader import read_toml
 from simulator.files.output import make_directory, write_atomically, write_text
-from simulator.files.overrides import configured, read_variants
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.scenario import Scenario
 
@@ -68,9 +67,9 @@ def build_configurations(
     path: str | Path, points: Sequence[Mapping[str, Any]], limits: Limits = DEFAULT_LIMITS
 ) -> list[Scenario]:
     """Validate every configuration before anything runs; all problems are reported at once."""
-    document = read_toml(path)
-    source = str(path)
-    variants = {v.name: v for v in read_variants(document, source)}
+    file = read_file(path, limits)
+    source = file.source
+    variants = {v.name: v for v in file.variants()}
     scenarios, problems = [], []
     for point in points:
         overrides = {k: v for k, v in point.items() if k != "variant"}
@@ -80,7 +79,7 @@ def build_configurations(
                 continue
             overrides = {**variants[point["variant"]].overrides, **overrides}
         try:
-            scenarios.append(configured(document, source, overrides, _label(point), limits))
+            scenarios.append(file.configured(overrides, _label(point), limits))
         except ScenarioError as error:
             problems += error.problems
     if problems:
@@ -228,7 +227,7 @@ def start(
 
 def _start(path, directory, design, replications, seed, batch, force, limits) -> dict[str, Any]:
     _refuse_occupied(directory, force)
-    base = configured(read_toml(path), str(path), {}, "", limits)
+    base = read_file(path, limits).base(limits)
     seed = base.seed if seed is None else seed
     count = base.replications if replications is None else replications
     problems = design_problems(path, design, seed, limits, count)  # all valid before anything runs

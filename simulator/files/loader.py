@@ -18,9 +18,7 @@ each target's data are held (``[data_location]``) and whether requested States s
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
@@ -37,10 +35,8 @@ __all__ = [
     "EXPERIMENT_KEYS",
     "ScenarioError",
     "distribution",
-    "load_scenario",
     "mix",
     "parse_scenario",
-    "read_toml",
 ]
 
 #: Top-level tables of a scenario file that describe experiments on the scenario (variants, sweeps,
@@ -48,30 +44,6 @@ __all__ = [
 EXPERIMENT_KEYS = ("variant", "sweep", "property")
 #: Channels every requested State offers, with or without a ``[channels.*]`` table of its own.
 ALWAYS_OFFERED = frozenset({Channel.MLA, Channel.PRESERVATION})
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """The raw TOML document of a scenario file, or a ScenarioError naming what stops reading it."""
-    file = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(file, "", "is a directory, not a scenario file")]) from None
-    except OSError as error:
-        raise ScenarioError([Problem(file, "", f"cannot be read: {error.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(file, "", "is not UTF-8 text")]) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError([Problem(file, "", f"is not valid TOML: {error}")]) from None
-
-
-def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Scenario:
-    """Read and validate a scenario file (against ``limits``: see :mod:`simulator.files.limits`)."""
-    return parse_scenario(read_toml(path), str(path), limits)
 
 
 def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DEFAULT_LIMITS) -> Scenario:

@@ -76,6 +76,7 @@ class Table:
         self.file = file
         self.problems = problems
         self.used: set[str] = set()
+        self.missing: dict[str, int] = {}  # required keys not found -> index of their problem
 
     def where(self, key: str | int) -> str:
         if isinstance(key, int):
@@ -93,6 +94,7 @@ class Table:
         self.used.add(key)
         if key not in self.data:
             if default is _MISSING:
+                self.missing[key] = len(self.problems)
                 self.problem(key, "is required")
             return _MISSING
         return self.data[key]
@@ -240,8 +242,18 @@ class Table:
         return result
 
     def finish(self) -> None:
-        """Report keys that were present but never read (misspellings, unsupported options)."""
+        """Report keys that were present but never read (misspellings, unsupported options).
+
+        A misspelt required key is one line: the unknown key, the one it resembles, and that the
+        latter is required (not a bare "is required" that hides the typo)."""
         known = self.used
         for key in self.data:
-            if key not in known:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            if close and close[0] in self.missing:
+                where, meant = self.missing.pop(close[0]), close[0]
+                message = f"unknown key (did you mean '{meant}'?); {meant} is required"
+                self.problems[where] = Problem(self.file, self.where(key), message)
+            else:
                 self.problem(key, f"unknown key{suggestion(key, known)}")

@@ -13,7 +13,7 @@ from simulator.checking.reading import library, read_properties
 from simulator.cli import app
 from simulator.domain.model import GRANT_VERDICTS
 from simulator.experiments.execution import Execution
-from simulator.files.loader import load_scenario, read_toml
+from simulator.files.document import load_scenario, read_file
 from tests.conftest import BASELINE, SCENARIOS, practice_before, practice_before_file
 
 runner = CliRunner()
@@ -47,7 +47,7 @@ def test_the_strict_configuration_holds_both_persecution_properties():
 def test_consultation_without_memory_is_a_loophole(baseline):
     """Political persecution the clause would catch gets through only by relabelling after consultation."""
 
-    properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
+    properties = {p.name: p for p in read_properties(read_file(BASELINE), baseline)}
     prop = properties["political-persecution-survives-consultation"]
     assert check_property(baseline, prop, 30, seed=0).status == "held"  # the treaty's consultation
     result = check_property(practice_before(), prop, 30, seed=0)  # consulting before every refusal
@@ -192,7 +192,7 @@ def test_a_check_gives_the_same_verdicts_and_counterexamples_on_one_or_two_worke
         "every_refusal_cites_an_enabled_provision",
         "safeguard_monotonicity",
     )
-    properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
+    properties = {p.name: p for p in read_properties(read_file(BASELINE), baseline)}
     chosen = [properties[name] for name in names]
     said = []
     one = check(baseline, chosen, 3, seed=0, execution=Execution(workers=1, announce=said.append))

@@ -13,7 +13,7 @@ from simulator.checking.reading import read_properties
 from simulator.cli import app
 from simulator.experiments.execution import Execution
 from simulator.experiments.executors import Serial
-from simulator.files.loader import load_scenario, read_toml
+from simulator.files.document import load_scenario, read_file
 
 SMALL = Path(__file__).resolve().parents[2] / "tests" / "data" / "small-sweep.toml"
 PROPERTY = """
@@ -47,7 +47,7 @@ def test_check_on_two_workers_gives_what_one_process_gives(tmp_path):
 def test_a_task_gives_one_share_per_replication_and_the_api_reassembles_them(tmp_path):
     scenario_file = with_property(tmp_path)
     scenario = load_scenario(scenario_file)
-    prop = read_properties(read_toml(scenario_file), str(scenario_file), scenario)[-1]
+    prop = read_properties(read_file(scenario_file), scenario)[-1]
     pieces = matching_shares((scenario, prop, 0, (0, 1))) + matching_shares((scenario, prop, 0, (2,)))
     whole = matching_shares((scenario, prop, 0, (0, 1, 2)))
     assert pieces == whole and [r for r, _ in whole] == [0, 1, 2]

@@ -13,7 +13,7 @@ from simulator.checking.learning import clean_requesters, monitoring_states, sha
 from simulator.checking.reading import library
 from simulator.cli import app
 from simulator.domain.model import Stage
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from tests.conftest import BASELINE
 
 DATA = Path(__file__).parent / "data"

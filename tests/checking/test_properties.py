@@ -21,7 +21,7 @@ from simulator.checking.reading import library, read_properties
 from simulator.cli import app
 from simulator.domain.channels import decide_channel
 from simulator.domain.model import Measure, Request, Submission, Truth, Verdict
-from simulator.files.loader import load_scenario, read_toml
+from simulator.files.document import ScenarioFile, load_scenario, read_file
 from simulator.files.reader import ScenarioError
 from simulator.world import lifecycle
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
@@ -101,7 +101,7 @@ def test_given_filters_on_truth_and_statement():
 
 
 def test_properties_in_a_file_are_read_with_the_library(baseline):
-    properties = read_properties(read_toml(BASELINE), str(BASELINE), baseline)
+    properties = read_properties(read_file(BASELINE), baseline)
     names = [p.name for p in properties]
     # the file uses the six built-ins of a one-State scenario, bank secrecy (40(8), 40(23)) included
     assert names[:6] == list(library())[:6]
@@ -163,7 +163,7 @@ def test_properties_in_a_file_are_read_with_the_library(baseline):
 )
 def test_bad_property_tables_are_named_precisely(baseline, table, message):
     with pytest.raises(ScenarioError) as caught:
-        read_properties({"property": [table]}, "f.toml", baseline)
+        read_properties(ScenarioFile.of({"property": [table]}, "f.toml"), baseline)
     assert any(message in str(p) for p in caught.value.problems), caught.value.problems
 
 

@@ -10,7 +10,7 @@ import pytest
 from simulator.checking.check import plan, searched
 from simulator.checking.reading import library
 from simulator.checking.search import global_randoms_untouched, heap_frozen
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from tests.conftest import BASELINE
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from simulator.checking.properties import Given
 from simulator.checking.space import can_match, channels_used, conducts, feasible, labels
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from tests.conftest import BASELINE, ROOT
 
 SEVERAL = Path(__file__).resolve().parents[1] / "data" / "small-several-states.toml"

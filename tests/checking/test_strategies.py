@@ -15,7 +15,7 @@ from simulator.checking.strategies.choices import Choices
 from simulator.domain.model import Channel, Measure
 from simulator.domain.rules import enabled_provisions
 from simulator.domain.safeguards import JudicialStandard
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.requesters import ROUTING_SLOTS
 from tests.strategies import safeguard_pairs
 
@@ -42,7 +42,7 @@ def test_the_second_of_a_pair_is_at_least_as_strict(pair):
 @given(st.data())
 def test_cases_respect_the_given_filters(data):
     from simulator.checking.properties import Given
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from tests.conftest import BASELINE
 
     scenario = load_scenario(BASELINE)

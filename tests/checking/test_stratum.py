@@ -10,7 +10,7 @@ from simulator.checking.check import plan, searched
 from simulator.checking.properties import evaluate
 from simulator.checking.reading import library
 from simulator.checking.stratum import search_stratum
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 from tests.conftest import BASELINE
 

@@ -35,6 +35,6 @@ def test_configurations_of_the_sweep_are_checked_as_sweep_would(tmp_path):
 
 
 def test_an_unreadable_file_is_one_problem(tmp_path):
-    (tmp_path / "bad.toml").write_bytes(b"\xff\xfe")
+    (tmp_path / "bad.toml").write_bytes(b"\xff\xfd")
     [problem] = file_problems(tmp_path / "bad.toml")
-    assert problem.message == "is not UTF-8 text"
+    assert problem.message == "is not UTF-8 text (byte 0 cannot be decoded)"

@@ -125,3 +125,17 @@ def test_explain_of_a_follow_up_shows_its_whole_case():
 def test_explain_of_a_follow_up_that_never_came_is_a_user_error():
     done = explain_case("--request", str((1 << 40) * 9 + 24))
     assert done.exit_code == 2 and "did not arrive in replication 0" in done.output
+
+
+def test_validate_prints_a_readable_number_of_problems_and_counts_the_rest(tmp_path):
+    """Catches: a file of thousands of unknown keys printing thousands of lines."""
+    from simulator.cli.running import SHOWN_PROBLEMS
+
+    path = tmp_path / "many.toml"
+    path.write_text(
+        BASELINE.read_text().replace("[scenario]", "[scenario]\n" + "\n".join(f"x{i} = 1" for i in range(80)))
+    )
+    result = runner.invoke(app, ["validate", str(path)])
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == SHOWN_PROBLEMS + 1
+    assert lines[-1] == f"{path}: ... and {80 - SHOWN_PROBLEMS} more problems"

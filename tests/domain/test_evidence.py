@@ -8,7 +8,7 @@ from hypothesis import given
 
 from simulator.domain import evidence, grounds
 from simulator.domain.safeguards import Discrimination, EvidenceWeights, Safeguards
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.reporting.provisions import worst_notices
 from tests.conftest import BASELINE, SCENARIOS
 from tests.strategies import observations, safeguards

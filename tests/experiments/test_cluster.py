@@ -22,7 +22,7 @@ import pytest
 from simulator.experiments import cluster
 from simulator.experiments.executors import BackendError, Serial, backend
 from simulator.experiments.run import replicate_batch
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from tests.conftest import ROOT
 from tests.test_hostile import one_line_error, run_cli
 

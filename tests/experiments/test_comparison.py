@@ -9,7 +9,7 @@ import simulator
 from simulator.domain.safeguards import DualCriminality, DualCriminalityMode
 from simulator.experiments.comparison import compare, excludes_zero, flip_row
 from simulator.experiments.execution import Execution
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.pipeline import Pipeline
 from simulator.world.requesters import FOLLOW_UP_BASE
 from simulator.world.tally import RequestOutcomes, Tally

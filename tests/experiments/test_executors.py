@@ -27,7 +27,7 @@ from simulator.experiments.executors import (
     tasks_for,
 )
 from simulator.experiments.run import replicate_batch
-from simulator.files.loader import load_scenario, read_toml
+from simulator.files.document import load_scenario, read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small-sweep.toml"
@@ -183,7 +183,7 @@ def test_a_worker_runs_every_kind_of_task_without_importing_the_heavy_libraries(
     """A real worker process runs a replication, a paired comparison and a property estimate, then
     reports what it has imported: none of scipy.stats, pandas, pyarrow, matplotlib, Dask, hypothesis."""
     scenario = load_scenario(SMALL)
-    properties = read_properties(read_toml(BASELINE), str(BASELINE), load_scenario(BASELINE))
+    properties = read_properties(read_file(BASELINE), load_scenario(BASELINE))
     prop = next(p for p in properties if p.scope == "replications")
     with ProcessPool(1, fork=False) as pool:  # a fresh interpreter (a forked one has what we have)
         assert next(pool.map(replicate_batch, [(0, scenario, 1, (0,))]))[1][1][0][0] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from simulator.experiments.provenance import canonical, environment, provenance, scenario_sha256
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from tests.conftest import BASELINE
 
 

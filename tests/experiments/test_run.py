@@ -9,7 +9,7 @@ import types
 import pytest
 
 from simulator.experiments.run import replicate, run
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.reporting import run as report
 from tests.conftest import BASELINE, ROOT, build, document
 

@@ -7,7 +7,8 @@ import pytest
 from simulator.domain.model import Measure, Stage
 from simulator.domain.provisions import treaty_consultation_scope
 from simulator.domain.safeguards import DualCriminalityMode, JudicialStandard, Memory
-from simulator.files.loader import ScenarioError, load_scenario, parse_scenario
+from simulator.files.document import load_scenario
+from simulator.files.loader import ScenarioError, parse_scenario
 from simulator.world.distributions import Beta, Lognormal
 from tests.conftest import BASELINE, build, deep_update, document
 
@@ -164,22 +165,6 @@ def test_duplicate_requesting_state_ids_are_refused():
     doc = document()
     doc["requesting_state"].append(dict(doc["requesting_state"][0]))
     assert "broken.toml: requesting_state[1].id: duplicate id 'A'" in problems_of(doc)
-
-
-def test_files_that_cannot_be_read_give_one_problem(tmp_path):
-    missing = tmp_path / "missing.toml"
-    with pytest.raises(ScenarioError, match=r"missing\.toml: no such file"):
-        load_scenario(missing)
-    bad = tmp_path / "bad.toml"
-    bad.write_text("[scenario\nname = 1\n")
-    with pytest.raises(ScenarioError, match=r"bad.toml: is not valid TOML: .*line 1"):
-        load_scenario(bad)
-    binary = tmp_path / "binary.toml"
-    binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(ScenarioError, match="is not UTF-8 text"):
-        load_scenario(binary)
-    with pytest.raises(ScenarioError, match="is a directory"):
-        load_scenario(tmp_path)
 
 
 def test_one_line_summarises_the_rest():

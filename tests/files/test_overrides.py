@@ -6,17 +6,14 @@ import pytest
 
 from simulator.domain.model import Stage
 from simulator.domain.safeguards import DualCriminalityMode
+from simulator.files.document import check_file, load_configuration, load_variant
 from simulator.files.loader import ScenarioError, parse_scenario
 from simulator.files.overrides import (
     OverrideError,
     apply_override,
-    check_file,
     flatten,
-    load_configuration,
-    load_variant,
     parse_assignments,
     parse_value,
-    read_variants,
     with_overrides,
 )
 from simulator.world.distributions import Fixed
@@ -55,9 +52,9 @@ def test_overrides_leave_the_original_alone_and_drop_experiment_tables():
 
 
 def test_the_baseline_file_declares_variants():
-    from simulator.files.loader import read_toml
+    from simulator.files.document import read_file
 
-    names = [v.name for v in read_variants(read_toml(BASELINE), str(BASELINE))]
+    names = [v.name for v in read_file(BASELINE).variants()]
     assert "dual-criminality-required" in names and "flooded" in names
     strict = load_variant(BASELINE, "dual-criminality-required")
     assert strict.requested_state.safeguards.dual_criminality.mode is DualCriminalityMode.REQUIRED
@@ -133,7 +130,7 @@ def test_assignments_are_read_as_toml_and_malformed_ones_refused():
 
 
 def test_variants_combine_left_to_right_and_set_goes_on_top():
-    from simulator.files.overrides import load_configuration
+    from simulator.files.document import load_configuration
 
     both = load_configuration(BASELINE, "dual-criminality-required+discrimination-lower-bar")
     safeguards = both.requested_state.safeguards
@@ -150,7 +147,7 @@ def test_variants_combine_left_to_right_and_set_goes_on_top():
 
 
 def test_a_misspelt_set_key_is_one_problem_with_a_suggestion():
-    from simulator.files.overrides import load_configuration
+    from simulator.files.document import load_configuration
 
     with pytest.raises(ScenarioError) as error:
         load_configuration(BASELINE, None, {"safeguards.dual_criminality.mdoe": "required"})

@@ -53,3 +53,16 @@ def test_weights_must_be_known_non_negative_and_not_all_zero():
 def test_scenario_error_keeps_every_problem():
     error = ScenarioError([Problem("f", "a", "x"), Problem("f", "", "y")])
     assert str(error) == "f: a: x\nf: y"
+
+
+def test_a_misspelt_required_key_is_one_line_that_names_both():
+    """Catches: "requests_per_year: is required" hiding the typo that caused it."""
+    problems: list = []
+    table = Table({"requests_per_yaer": 10, "id": "A"}, "requesting_state[0]", "f.toml", problems)
+    table.number("requests_per_year")
+    table.text("id")
+    table.finish()
+    assert [str(p) for p in problems] == [
+        "f.toml: requesting_state[0].requests_per_yaer: unknown key (did you mean 'requests_per_year'?); "
+        "requests_per_year is required"
+    ]

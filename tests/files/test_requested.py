@@ -6,7 +6,7 @@ import pytest
 
 from simulator.domain.model import Channel, Measure, Stage
 from simulator.domain.monitoring import MonitoringAction, MonitoringRule
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.distributions import Fixed
 from tests.conftest import build, deep_update, document
 from tests.files.documents import SEVERAL, problems_of, several

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.distributions import Beta, Exponential, Fixed
 from simulator.world.scenario import (
     MLA_ONLY,

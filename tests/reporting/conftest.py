@@ -11,8 +11,7 @@ from simulator.checking.reading import read_properties
 from simulator.experiments import designs, sweeps
 from simulator.experiments.comparison import compare
 from simulator.experiments.run import run
-from simulator.files.loader import load_scenario, read_toml
-from simulator.files.overrides import load_variant
+from simulator.files.document import load_scenario, load_variant, read_file
 from simulator.reporting import check as report_check
 from simulator.reporting import documents
 from tests.conftest import ROOT
@@ -49,7 +48,7 @@ def comparison_document(comparison) -> dict:
 @pytest.fixture(scope="session")
 def check_document() -> dict:
     scenario = load_scenario(SMALL)
-    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    properties = read_properties(read_file(SMALL), scenario)[:2]
     results = check(scenario, properties, 5, 0)
     return report_check.document(results, scenario, 0, 5)
 
@@ -79,7 +78,8 @@ SUSPENDING = (
 
 def several(*sets: str):
     """The small several-State scenario, with ``--set`` style changes."""
-    from simulator.files.overrides import load_configuration, parse_assignments
+    from simulator.files.document import load_configuration
+    from simulator.files.overrides import parse_assignments
 
     return load_configuration(SEVERAL, None, parse_assignments(list(sets)))
 

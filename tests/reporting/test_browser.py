@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from simulator.experiments.run import run
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.reporting import documents
 from simulator.reporting.html import page
 from tests.reporting.conftest import HOSTILE_NAME, hostile_file

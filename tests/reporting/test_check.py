@@ -8,7 +8,7 @@ import pytest
 
 from simulator.checking.check import check_property
 from simulator.checking.reading import library, read_properties
-from simulator.files.loader import read_toml
+from simulator.files.document import read_file
 from simulator.reporting.check import as_json, as_table
 from tests.conftest import BASELINE, practice_before
 
@@ -16,7 +16,7 @@ from tests.conftest import BASELINE, practice_before
 @pytest.fixture(scope="module")
 def results():
     scenario = practice_before()  # the relabelling loophole of consulting before every refusal
-    properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), scenario)}
+    properties = {p.name: p for p in read_properties(read_file(BASELINE), scenario)}
     chosen = [properties["political-persecution-survives-consultation"], library()["safeguard_monotonicity"]]
     return scenario, [check_property(scenario, p, 30, seed=0) for p in chosen]
 

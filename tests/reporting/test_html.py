@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from simulator.experiments.run import run
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.reporting import documents
 from simulator.reporting.html import assumptions, page
 from tests.reporting.conftest import hostile_file

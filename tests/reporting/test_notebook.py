@@ -7,7 +7,7 @@ from __future__ import annotations
 from simulator import SweepResult, load_scenario, run
 from simulator.checking.check import check
 from simulator.checking.reading import read_properties
-from simulator.files.loader import read_toml
+from simulator.files.document import read_file
 from tests.reporting.conftest import SMALL
 
 
@@ -37,7 +37,7 @@ def test_sweep_repr_and_html(sweep_directory):
 
 def test_check_results_repr_and_html():
     scenario = load_scenario(SMALL)
-    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    properties = read_properties(read_file(SMALL), scenario)[:2]
     results = check(scenario, properties, 3, 0)
     assert short(repr(results)) and "small sweep" in repr(results)
     shown = results._repr_html_()
@@ -47,7 +47,7 @@ def test_check_results_repr_and_html():
 # --- progress bars on the public API's long calls ---------------------------------------------------
 def test_compare_sweep_resume_and_check_draw_a_bar_in_a_notebook(monkeypatch, tmp_path):
     import simulator
-    from simulator.files.overrides import load_variant
+    from simulator.files.document import load_variant
     from tests.experiments.test_run import FakeNotebook
 
     notebook = FakeNotebook(monkeypatch)
@@ -58,7 +58,7 @@ def test_compare_sweep_resume_and_check_draw_a_bar_in_a_notebook(monkeypatch, tm
     simulator.sweep(SMALL, tmp_path / "sweep", design, replications=2, batch=1)
     simulator.resume(tmp_path / "sweep")  # everything on disk already: the bar starts full
     scenario = load_scenario(SMALL)
-    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    properties = read_properties(read_file(SMALL), scenario)[:2]
     results = simulator.check(scenario, properties, 3, 0)
     finals = [bar[-1] for bar in notebook.displays]
     assert len(finals) == 4
@@ -70,7 +70,7 @@ def test_compare_sweep_resume_and_check_draw_a_bar_in_a_notebook(monkeypatch, tm
 
 def test_progress_false_draws_nothing_and_a_callable_is_told(monkeypatch, tmp_path):
     import simulator
-    from simulator.files.overrides import load_variant
+    from simulator.files.document import load_variant
     from tests.experiments.test_run import FakeNotebook
 
     notebook = FakeNotebook(monkeypatch)
@@ -81,7 +81,7 @@ def test_progress_false_draws_nothing_and_a_callable_is_told(monkeypatch, tmp_pa
     assert sum(compared) == 2
     told: list[int] = []
     scenario = load_scenario(SMALL)
-    properties = read_properties(read_toml(SMALL), str(SMALL), scenario)[:2]
+    properties = read_properties(read_file(SMALL), scenario)[:2]
     simulator.check(scenario, properties, 3, 0, progress=False)
     simulator.check(scenario, properties, 3, 0, progress=told.append)
     assert notebook.displays == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.reporting.provisions import (
     applied_by,
     evidence_table,

@@ -78,7 +78,7 @@ def test_sweep_table_marks_configurations_with_too_many_pending():
 
 def test_the_table_shows_the_saturation_warning_beside_the_headline():
     from simulator.experiments.run import run
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from tests.conftest import ROOT
 
     text = as_table(run(load_scenario(ROOT / "tests" / "data" / "saturated.toml")))

@@ -6,7 +6,7 @@ import pytest
 
 from simulator.domain.model import Channel, Outcome
 from simulator.experiments.run import replicate
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 from simulator.world.requesters import FOLLOW_UP_BASE
 from tests.conftest import BASELINE, practice_before

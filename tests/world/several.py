@@ -12,7 +12,7 @@ import attrs
 
 from simulator.domain.channels import ChannelRules, EmergencyRules
 from simulator.domain.model import Channel, Stage
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.distributions import Exponential
 from simulator.world.scenario import ChannelRoute, Mix, Scenario, StageConfig, Strategies
 from tests.conftest import BASELINE

@@ -13,7 +13,7 @@ import pytest
 import simpy
 
 import simulator.world.pipeline
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.clock import Clocked, Waits, run_until
 from simulator.world.pipeline import Pipeline
 from simulator.world.tally import Tally

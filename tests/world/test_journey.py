@@ -19,7 +19,7 @@ import pytest
 import simpy
 
 import simulator.world.pipeline
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.clock import run_until
 from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
 from simulator.world.pipeline import Pipeline

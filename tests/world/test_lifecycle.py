@@ -7,7 +7,7 @@ import attrs
 from simulator.domain.model import Channel, Measure, Outcome, Request, Stage, Submission, Truth, Verdict
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.domain.safeguards import Discrimination, EssentialInterests, Memory
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.authority import review_contexts
 from simulator.world.lifecycle import CaseFiles, Decided, Resubmitted, Review, Wait, life, settle
 from simulator.world.pipeline import Pipeline

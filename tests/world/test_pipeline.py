@@ -514,7 +514,7 @@ def test_a_run_leaves_no_cyclic_garbage_that_grows_with_its_requests():
     in unreachable cycles must not grow with the number of requests it simulated."""
     import gc
 
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from tests.conftest import BASELINE
 
     base = load_scenario(BASELINE)

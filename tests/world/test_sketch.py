@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.files.loader import load_scenario
+from simulator.files.document import load_scenario
 from simulator.world.pipeline import simulate
 from simulator.world.sketch import ALPHA, Quantiles, RelativeErrorSketch, exact_quantile
 from simulator.world.tally import Tally

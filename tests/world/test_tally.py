@@ -127,7 +127,7 @@ def test_time_averages_integrate_the_counts_event_by_event():
 
 
 def test_the_backlog_is_sampled_mid_window_and_at_the_horizon():
-    from simulator.files.loader import load_scenario
+    from simulator.files.document import load_scenario
     from simulator.world.pipeline import simulate
     from tests.conftest import ROOT
 
