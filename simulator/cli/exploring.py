@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +27,7 @@ from simulator.cli.common import (
     Workers,
     app,
     fail,
+    note,
     progress_bar,
     user_errors,
 )
@@ -90,7 +92,11 @@ def sensitivity(
             )
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
-            sa.start_study(file, directory, study, metric, replications, seed, batch)
+            with warnings.catch_warnings(record=True) as notes:
+                warnings.simplefilter("always")
+                sa.start_study(file, directory, study, metric, replications, seed, batch)
+            for found in notes:
+                note(str(found.message))
         else:
             directory = resume
         with progress_bar("tasks", quiet) as advance:

@@ -96,7 +96,7 @@ def sweep(
     from simulator.experiments import sweeps
     from simulator.experiments.executors import check_address, default_workers
     from simulator.files.limits import allowing_large
-    from simulator.reporting import run as report
+    from simulator.reporting import sweep as report
     from simulator.reporting.documents import sweep_document
 
     with user_errors(), allowing_large(allow_large):
@@ -111,8 +111,10 @@ def sweep(
                 the_plan = planning.plan(
                     file, design, replications, seed, batch, workers or default_workers()
                 )
+                from simulator.reporting.tables import wrapped
+
                 typer.echo(f"Sweep of {file} would run:")
-                typer.echo("\n".join(planning.describe(the_plan)))
+                typer.echo("\n".join(wrapped(planning.describe(the_plan))))
                 return
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-{stamp}"
@@ -142,7 +144,7 @@ def sweep(
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
     if report_page is not None:
-        write_report("sweep", sweep_document(result.manifest(), summary), report_page)
+        write_report("sweep", sweep_document(result.manifest(), summary, directory), report_page)
 
 
 def _design(
