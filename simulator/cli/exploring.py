@@ -26,6 +26,9 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
+    check_outputs,
+    command_limits,
+    execution,
     fail,
     note,
     progress_bar,
@@ -43,6 +46,7 @@ Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output form
 
 @app.command()
 def sensitivity(
+    context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
     params: Annotated[
         list[str] | None,
@@ -75,10 +79,12 @@ def sensitivity(
     quiet: Quiet = False,
 ) -> None:
     """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
+    from simulator.cli.sweeping import resumable
     from simulator.experiments import sensitivity as sa
     from simulator.files.overrides import parse_assignments
     from simulator.reporting import sensitivity as report_sensitivity
 
+    limits = command_limits(context)
     with user_errors():
         if resume is None:
             if file is None:
@@ -92,15 +98,17 @@ def sensitivity(
             )
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
+            check_outputs({}, [file], [], {"--out": directory})
             with warnings.catch_warnings(record=True) as notes:
                 warnings.simplefilter("always")
-                sa.start_study(file, directory, study, metric, replications, seed, batch)
+                sa.start_study(file, directory, study, metric, replications, seed, batch, limits)
             for found in notes:
                 note(str(found.message))
         else:
             directory = resume
-        with progress_bar("tasks", quiet) as advance:
-            result = sa.finish_study(directory, workers, scheduler, progress=advance)
+        how = execution(workers, scheduler, True, limits)  # no line naming the backend, as before
+        with resumable("sensitivity", directory), progress_bar("tasks", quiet) as advance:
+            result = sa.finish_study(directory, how.but(progress=advance))
     typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
 
 

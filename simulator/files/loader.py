@@ -25,10 +25,11 @@ from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import Channel
-from simulator.files.limits import scenario_problems
+from simulator.files.limits import DEFAULT_LIMITS, Limits, scale_problems, scenario_problems
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.files.requested import read_requested_states
 from simulator.files.requesting import read_requesting_state
+from simulator.files.settings import read_settings
 from simulator.files.values import distribution, mix, unique_ids
 from simulator.world.scenario import InformationSharing, RequestedState, RequestingState, Scenario
 
@@ -45,8 +46,6 @@ __all__ = [
 #: Top-level tables of a scenario file that describe experiments on the scenario (variants, sweeps,
 #: properties), checked by the commands that use them, not part of the scenario itself.
 EXPERIMENT_KEYS = ("variant", "sweep", "property")
-#: How requested States tell each other of refusals (:class:`~simulator.world.scenario.InformationSharing`).
-SHARING_MODES = ("none", "refusals")
 #: Channels every requested State offers, with or without a ``[channels.*]`` table of its own.
 ALWAYS_OFFERED = frozenset({Channel.MLA, Channel.PRESERVATION})
 
@@ -70,13 +69,17 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ScenarioError([Problem(file, "", f"is not valid TOML: {error}")]) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file."""
-    return parse_scenario(read_toml(path), str(path))
+def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Scenario:
+    """Read and validate a scenario file (against ``limits``: see :mod:`simulator.files.limits`)."""
+    return parse_scenario(read_toml(path), str(path), limits)
 
 
-def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
-    """Validate a TOML document already read; raise ScenarioError listing every problem."""
+def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DEFAULT_LIMITS) -> Scenario:
+    """Validate a TOML document already read; raise ScenarioError listing every problem.
+
+    ``limits`` (the command line's, with ``--allow-large`` or not) bounds the scenario's volume of
+    requests and its size, once it is built (:func:`simulator.files.limits.scale_problems`).
+    """
     problems: list[Problem] = []
     root = Table(document, "", source, problems)
     run = root.table("scenario", required=True)
@@ -99,10 +102,10 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
     _check_channels_offered(root, requested, states)
     root.used.update(EXPERIMENT_KEYS)
     root.finish()
-    problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods, volume
+    problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods
     if problems:
         raise ScenarioError(problems)
-    return Scenario(
+    scenario = Scenario(
         name=name,
         description=description,
         source=source,
@@ -116,6 +119,10 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
         data_location=location,
         information_sharing=sharing,
     )
+    problems = scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def _data_location(t: Table, requested_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -140,16 +147,7 @@ def _data_location(t: Table, requested_ids: Sequence[str]) -> dict[str, tuple[st
 
 
 def _information_sharing(t: Table) -> InformationSharing:
-    d = InformationSharing()
-    mode = t.text("mode", d.mode)
-    if mode not in SHARING_MODES:
-        if isinstance(t.data.get("mode"), str):
-            hint = suggestion(mode, SHARING_MODES)
-            t.problem("mode", f"must be one of {', '.join(SHARING_MODES)}, not {mode!r}{hint}")
-        mode = d.mode
-    sharing = InformationSharing(mode=mode, delay_days=t.number("delay_days", d.delay_days, minimum=0))
-    t.finish()
-    return sharing
+    return read_settings(t, InformationSharing)
 
 
 def _check_channels_offered(
