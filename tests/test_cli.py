@@ -206,7 +206,9 @@ def test_sweep_prints_each_configuration_and_writes_the_run_directory(tmp_path):
     result = invoke("sweep", str(small), "--out", str(tmp_path / "run"), "-n", "2", "-w", "1", "-q")
     assert result.exit_code == 0, result.output
     assert "2 configurations x 2 replications" in result.output
-    assert "safeguards.dual_criminality.refusal_rate=0.2" in result.output
+    assert "refusal_rate = safeguards.dual_criminality.refusal_rate" in result.output  # the column's key
+    row = next(line.split() for line in result.output.splitlines() if line.startswith("  1 "))
+    assert row[:2] == ["1", "0.2"]
     assert (tmp_path / "run" / "summary.parquet").exists()
     again = invoke("sweep", str(small), "--out", str(tmp_path / "run"), "-q")
     assert again.exit_code == 2 and "already holds a sweep" in again.output

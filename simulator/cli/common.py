@@ -94,6 +94,13 @@ AllowLarge = Annotated[
         help="Accept scenarios of more than a million requests per replication (slow, large).",
     ),
 ]
+WithProvenance = Annotated[
+    bool,
+    typer.Option(
+        "--provenance",
+        help="CSV: begin with the provenance (versions, seed, the scenario's text) as # comment lines.",
+    ),
+]
 Batch = Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")]
 Sets = Annotated[
     list[str] | None,

@@ -16,6 +16,7 @@ from simulator.cli.common import (
     Scheduler,
     Seed,
     Sets,
+    WithProvenance,
     Workers,
     app,
     check_outputs,
@@ -64,6 +65,7 @@ def compare(
     quiet: Quiet = False,
     sets: Sets = None,
     report_page: ReportPage = None,
+    with_provenance: WithProvenance = False,
 ) -> None:
     """Compare configurations on the same requests: paired differences, flipped outcomes.
 
@@ -105,8 +107,12 @@ def compare(
                 max_replications,
                 how.but(progress=lambda n: advance(n)),
             )
-    formatter = report_comparison.FORMATTERS[output_format.value]
-    table = output_format is OutputFormat.table
-    emit(formatter(comparison) if table else formatter(comparison, command_line()), out)
+    if output_format is OutputFormat.table:
+        text = report_comparison.as_table(comparison)
+    elif output_format is OutputFormat.csv:
+        text = report_comparison.as_csv(comparison, command_line(), with_provenance)
+    else:
+        text = report_comparison.as_json(comparison, command_line())
+    emit(text, out)
     if report_page is not None:
         write_report("comparison", comparison_document(comparison, command_line()), report_page)

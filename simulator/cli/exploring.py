@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ from simulator.cli.common import (
     command_limits,
     execution,
     fail,
+    note,
     progress_bar,
     user_errors,
 )
@@ -97,7 +99,11 @@ def sensitivity(
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
             check_outputs({}, [file], [], {"--out": directory})
-            sa.start_study(file, directory, study, metric, replications, seed, batch, limits)
+            with warnings.catch_warnings(record=True) as notes:
+                warnings.simplefilter("always")
+                sa.start_study(file, directory, study, metric, replications, seed, batch, limits)
+            for found in notes:
+                note(str(found.message))
         else:
             directory = resume
         how = execution(workers, scheduler, True, limits)  # no line naming the backend, as before

@@ -1,9 +1,10 @@
 """``mlasim provisions`` and ``mlasim evidence``: the rules as data, and how far the evidence can reach.
 
-``provisions`` lists the catalogue (citation, confidence, source, whether Art 40(27) consults before
-refusing on it) with the scenarios that apply each provision: by default the shipped ones in
-``scenarios/``. ``evidence`` prints the persecution score's range per requesting State next to the
-bars of the grounds that refuse on it; it exits with status 1 if a ground can never be reached.
+``provisions`` lists the catalogue (citation, confidence, the public document cited, whether Art
+40(27) consults before refusing on it) with the scenarios that apply each provision: by default the
+example scenarios shipped with mlasim (wherever the command runs). ``evidence`` prints the
+persecution score's range per requesting State next to the bars of the grounds that refuse on it;
+it exits with status 1 if a ground can never be reached.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import app, command_limits, fail, user_errors
+from simulator.cli.common import app, command_limits, user_errors
 
 Files = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Scenario files (default: scenarios/*.toml).", metavar="[FILE]...", show_default=False
+        help="Scenario files (default: the example scenarios shipped with mlasim).",
+        metavar="[FILE]...",
+        show_default=False,
     ),
 ]
 
@@ -31,11 +34,10 @@ class ListFormat(enum.StrEnum):
 
 def _scenarios(context: typer.Context, files: list[Path] | None) -> list:
     from simulator.files.document import load_scenario
+    from simulator.files.examples import example_files
 
-    paths = files or sorted(Path("scenarios").glob("*.toml"))
-    if not paths:
-        raise fail("no scenario files given and no scenarios/*.toml here")
     with user_errors():
+        paths = files or example_files()
         return [load_scenario(path, command_limits(context)) for path in paths]
 
 

@@ -20,6 +20,7 @@ from simulator.cli.common import (
     Seed,
     Sets,
     TraceFormat,
+    WithProvenance,
     Workers,
     app,
     check_outputs,
@@ -51,8 +52,15 @@ def run(
     ] = None,
     sets: Sets = None,
     report_page: ReportPage = None,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="Table: the headline block only (no breakdowns).")
+    ] = False,
+    with_provenance: WithProvenance = False,
 ) -> None:
-    """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
+    """Run a scenario's replications and print each metric's mean with its 95% confidence interval.
+
+    The table shows the headline metrics first, then the breakdowns (--brief: the headline only).
+    """
     from simulator.experiments.executors import check_address
     from simulator.files.document import load_configuration
     from simulator.files.overrides import parse_assignments
@@ -76,8 +84,13 @@ def run(
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:
             typer.echo(f"mlasim: warning: {warning}", err=True)
-    formatter = report.FORMATTERS[output_format.value]
-    emit(formatter(result) if output_format is OutputFormat.table else formatter(result, command_line()), out)
+    if output_format is OutputFormat.table:
+        text = report.as_table(result, brief=brief)
+    elif output_format is OutputFormat.csv:
+        text = report.as_csv(result, command_line(), with_provenance)
+    else:
+        text = report.as_json(result, command_line())
+    emit(text, out)
     if report_page is not None:
         write_report("run", run_document(result, command_line()), report_page)
 

@@ -98,7 +98,7 @@ def sweep(
     """
     from simulator.experiments import rundirs, sweeps
     from simulator.experiments.executors import check_address, default_workers
-    from simulator.reporting import run as report
+    from simulator.reporting import sweep as report
     from simulator.reporting.documents import sweep_document
 
     limits = command_limits(context, allow_large)
@@ -114,11 +114,12 @@ def sweep(
             design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep, limits)
             if dry_run:
                 from simulator.experiments import planning
+                from simulator.reporting.tables import wrapped
 
                 workers_count = workers or default_workers()
                 the_plan = planning.plan(file, design, replications, seed, batch, workers_count, limits)
                 typer.echo(f"Sweep of {file} would run:")
-                typer.echo("\n".join(planning.describe(the_plan)))
+                typer.echo("\n".join(wrapped(planning.describe(the_plan))))
                 return
         else:
             given = {
@@ -148,7 +149,7 @@ def sweep(
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
     if report_page is not None:
-        write_report("sweep", sweep_document(result.manifest(), summary), report_page)
+        write_report("sweep", sweep_document(result.manifest(), summary, directory), report_page)
 
 
 @contextmanager

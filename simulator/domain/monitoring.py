@@ -2,8 +2,8 @@
 
 When the United States joined consensus on the convention (November 2024), anonymous senior
 administration officials said the Department of Justice would "closely scrutinize" requests and
-refuse any assistance inconsistent with the convention (Bloomberg, 11 November 2024; seeds 000 and
-002, as treaty-check.md attributes them), and that the administration would develop a risk
+refuse any assistance inconsistent with the convention (as quoted in the press, for instance
+Bloomberg, 11 November 2024), and that the administration would develop a risk
 management plan. No source describes *how* abuse would be monitored: the two mechanisms below are
 **model assumptions**, stated precisely as pure functions of what the requested State finds.
 

@@ -6,8 +6,10 @@ procedure (ask for more information, consult before refusal, postpone), or a dom
 court applies before data are handed over (the US probable-cause warrant for content). The text of
 each lives in ``data/provisions.toml``; code refers to provisions only by id, so a corrected
 paragraph number is a one-line data edit. Each provision carries the ``confidence`` of its citation
-(verified | high | medium | low, as the citation-by-citation treaty check rates it) and its ``source``;
-every citation that is not verified prints as "(unverified)" next to a decision.
+(verified | high | medium | low) and its ``source``: the public document it cites (``document``, with
+a ``url`` where one exists) and what the citation rests on. A citation that is not verified against
+the adopted text prints with a mark after it (:data:`MARKS`: a dagger for high confidence), and every
+output that shows one adds, once, the legend of the marks it used (:func:`legend`).
 
 Two flags tie a provision to consultation (Art 40(27)): ``consult`` marks the refusals the treaty
 says must be preceded by a consultation (those "pursuant to paragraph 21", and 40(26) postponements;
@@ -35,7 +37,7 @@ class Nature(enum.StrEnum):
 
 
 class Confidence(enum.StrEnum):
-    """How far a citation has been checked against the adopted text (treaty-check.md's scale)."""
+    """How far a citation has been checked against the adopted text of the treaty or statute."""
 
     VERIFIED = "verified"  # checked against a primary text
     HIGH = "high"  # corroborated by secondary sources, or derived from a verified template
@@ -56,19 +58,51 @@ class Provision:
     framework: str  # uncc | budapest | us | policy (a State's own practice, not a treaty ground)
     optional: bool  # not part of the UN convention's own regime
     confidence: Confidence  # how far the citation has been checked
-    source: str  # where the citation and its confidence come from
+    source: str  # what the citation and its confidence rest on (public documents)
     curable: bool  # an amended request can cure the ground (complete the file, stronger facts)
     consult: bool = False  # Art 40(27) asks for consultation before refusing or postponing on it
     conditions: bool = False  # a consultation on it can offer a grant subject to conditions
+    document: str = ""  # the public document cited: its title and document symbol
+    url: str = ""  # where the document can be read, where there is such an address
 
     @property
     def verified(self) -> bool:
         """The citation was checked against a primary text."""
         return self.confidence is Confidence.VERIFIED
 
+    @property
+    def mark(self) -> str:
+        """The mark printed after the citation: empty when verified (:data:`MARKS`)."""
+        return MARKS[self.confidence]
+
     def cite(self) -> str:
-        """The citation as printed next to a decision, flagged when still unverified."""
-        return self.citation if self.verified else f"{self.citation} (unverified)"
+        """The citation as printed next to a decision, with its confidence mark."""
+        return self.citation + self.mark
+
+
+#: The mark after a citation not verified against the adopted text, by confidence.
+MARKS = {
+    Confidence.VERIFIED: "",
+    Confidence.HIGH: "\u2020",
+    Confidence.MEDIUM: "\u2021",
+    Confidence.LOW: "\u00b0",
+}
+#: What each mark means, in one line (printed once per output that shows the mark).
+MARK_MEANINGS = {
+    Confidence.HIGH: "confidence high: the paragraph number is taken from the template treaty (UNTOC, "
+    "A/RES/55/25, Art 18) or from secondary sources; the adopted text was not checked",
+    Confidence.MEDIUM: "confidence medium: as for \u2020, with a doubt on the paragraph or its wording; "
+    "the adopted text was not checked",
+    Confidence.LOW: "confidence low: the provision's use here is an assumption of the model",
+}
+
+
+def legend(text: str) -> list[str]:
+    """One line per citation mark that ``text`` shows, saying what it means (empty if none)."""
+    lines = [f"{MARKS[level]} {meaning}" for level, meaning in MARK_MEANINGS.items() if MARKS[level] in text]
+    if lines:
+        lines.append("(each citation's source and confidence: mlasim provisions)")
+    return lines
 
 
 @functools.cache

@@ -37,12 +37,13 @@ from simulator.experiments.run import RunResult, expected_requests, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
 from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.reader import Problem, ScenarioError
+from simulator.world.metrics import headline
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
-from simulator.world.tally import HEADLINE_METRICS, RequestOutcomes, metric_range
+from simulator.world.tally import RequestOutcomes
 
 #: Metrics compared (the headline rates and durations; counts follow from them).
-COMPARED = tuple(m for m in HEADLINE_METRICS if m.kind != "count" or m.name == "backlog_at_end")
+COMPARED = headline()
 PRECISION_METRIC = "abuse_pass_through"
 
 _GRANTED = {RequestOutcomes.OUTCOME_CODE[o] for o in HANDED_OVER}
@@ -228,7 +229,7 @@ class Comparison:
         if not rows:
             return {}
         keys = sorted({k for row in rows for k in row})
-        return summarise([{k: row.get(k, 0.0) for k in keys} for row in rows], metric_range)
+        return summarise([{k: row.get(k, 0.0) for k in keys} for row in rows], _count_range)
 
     def to_dict(self) -> dict[str, Any]:
         configurations = []
@@ -290,6 +291,11 @@ class Comparison:
                     }
                 records.append(record)
         return pd.DataFrame(records)
+
+
+def _count_range(name: str) -> tuple[float, float]:
+    """A number of flipped requests is a count: never negative."""
+    return (0.0, math.inf)
 
 
 def excludes_zero(est: Estimate) -> bool:

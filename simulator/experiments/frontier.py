@@ -3,8 +3,11 @@
 Safeguards trade abuse let through against the cost to legitimate requests: refusals and days of
 delay. Among a sweep's configurations, one is *dominated* when another lets through no more abuse,
 refuses no more legitimate requests and takes no longer (by the means over replications), and is
-strictly better on at least one of them. The rest form the **frontier** (the Pareto front): there
-is no free improvement left among them, only trade-offs. Each point comes with its confidence
+strictly better on at least one of them. Which way is better for an objective is the metric's
+declaration (:mod:`simulator.world.metrics`): lower for those three, higher for legitimate requests
+granted; a metric that describes the load (requests submitted) is no objective and is refused.
+The configurations no other dominates form the **frontier** (the Pareto front): there is no free
+improvement left among them, only trade-offs. Each point comes with its confidence
 intervals, because two configurations a hair apart on means may not differ beyond the noise.
 
 A **budget query** picks from it: "the least abuse pass-through with legitimate refusals at most
@@ -28,6 +31,8 @@ from attrs import frozen
 from simulator.experiments.conditions import Condition, check_metrics
 from simulator.experiments.stats import Estimate
 from simulator.experiments.sweeps import SweepResult
+from simulator.files.overrides import OverrideError
+from simulator.world.metrics import Better, catalogue
 
 #: What the frontier minimises unless told otherwise: abuse, then the two costs to legitimate requests.
 OBJECTIVES = ("abuse_pass_through", "legitimate_refusal_rate", "legitimate_days_median")
@@ -52,6 +57,10 @@ class Configuration:
 
     def means(self, metrics: Sequence[str]) -> tuple[float, ...]:
         return tuple(self.estimates[m].mean for m in metrics)
+
+    def costs(self, metrics: Sequence[str]) -> tuple[float, ...]:
+        """The means with the sign that makes lower better (a metric where higher is better negated)."""
+        return tuple(self.estimates[m].mean * _sign(m) for m in metrics)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +100,7 @@ class Frontier:
     undefined: int
     front: tuple[Configuration, ...]  # sorted by the first objective
     budget: Budget | None = None
+    varied: tuple[str, ...] = ()  # the settings the sweep varied (the others are alike everywhere)
 
     def to_dict(self) -> dict[str, Any]:
         document = {
@@ -132,6 +142,21 @@ def configurations(directory: str | Path, metrics: Sequence[str]) -> list[Config
     return found
 
 
+def _sign(metric: str) -> float:
+    return -1.0 if catalogue().resolve(metric) and catalogue()[metric].metric.better is Better.HIGHER else 1.0
+
+
+def check_objectives(objectives: Sequence[str]) -> None:
+    """Each objective has a better direction (lower or higher), or a one-line error."""
+    for name in objectives:
+        resolved = catalogue().resolve(name)
+        if resolved is not None and resolved.metric.better is Better.NEITHER:
+            raise OverrideError(
+                f"--objective {name}: neither a lower nor a higher value is better (it describes the load, "
+                "not an outcome): choose a metric such as abuse_pass_through or legitimate_refusal_rate"
+            )
+
+
 def _text(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -152,14 +177,24 @@ def frontier(
     summary_columns = SweepResult(Path(directory)).summary().columns
     known = [c[: -len(".mean")] for c in summary_columns if c.endswith(".mean")]
     check_metrics(metrics, known, "--objective/--budget/--least")
+    check_objectives(objectives)
     every = configurations(directory, metrics)
     defined = [c for c in every if not any(math.isnan(v) for v in c.means(objectives))]
-    front = [defined[i] for i in non_dominated([c.means(objectives) for c in defined])]
-    front.sort(key=lambda c: (c.means(objectives), c.index))
+    front = [defined[i] for i in non_dominated([c.costs(objectives) for c in defined])]
+    front.sort(key=lambda c: (c.costs(objectives), c.index))
     answer = None if budget is None else budget_query(every, budget, least)
     replications = max((e.n for c in every for e in c.estimates.values()), default=0)
+    keys = dict.fromkeys(k for c in every for k in c.parameters)
+    varied = tuple(k for k in keys if len({repr(c.parameters.get(k)) for c in every}) > 1)
     return Frontier(
-        str(directory), objectives, replications, len(every), len(every) - len(defined), tuple(front), answer
+        str(directory),
+        objectives,
+        replications,
+        len(every),
+        len(every) - len(defined),
+        tuple(front),
+        answer,
+        varied,
     )
 
 

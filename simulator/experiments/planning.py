@@ -98,7 +98,7 @@ def duration(seconds: float) -> str:
 def describe(plan: Plan, limit: int | None = None) -> Sequence[str]:
     """The plan as lines of text: each configuration, then the totals and the estimate."""
     shown = plan.labels if limit is None else plan.labels[:limit]
-    lines = [f"  {i:>4}  {label}" for i, label in enumerate(shown)]
+    lines = [f"  {i:>4}  {label}" for i, label in enumerate(shown, 1)]
     if len(shown) < len(plan.labels):
         lines.append(f"  ... and {len(plan.labels) - len(shown)} more")
     lines += [
@@ -106,7 +106,7 @@ def describe(plan: Plan, limit: int | None = None) -> Sequence[str]:
         f"{len(plan.points)} configurations x {plan.replications} replications = "
         f"{len(plan.points) * plan.replications} replications in {plan.tasks} tasks, seed {plan.seed}",
         f"estimate: about {duration(plan.estimated_seconds)} on {plan.workers} worker(s) "
-        f"(one replication of configuration 0 took {plan.seconds_per_replication:.2f} s here; "
+        f"(one replication of configuration 1 took {plan.seconds_per_replication:.2f} s here; "
         "configurations with more requests take longer)",
     ]
     return lines

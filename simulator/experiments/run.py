@@ -48,10 +48,10 @@ from simulator.experiments.progress import notebook_progress
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
 from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
 from simulator.files.reader import Problem, ScenarioError
+from simulator.world.metrics import headline, metric_range, requests
 from simulator.world.pipeline import DayHook, TraceHook, simulate
 from simulator.world.requesters import DAYS_PER_YEAR
 from simulator.world.scenario import Scenario
-from simulator.world.tally import HEADLINE_METRICS, metric_range
 from simulator.world.volume import RequestLimit
 
 #: A share of requests still pending at the end of the run above which results carry a warning.
@@ -111,8 +111,8 @@ class RunResult:
     def _repr_html_(self) -> str:
         rows = [
             (spec.label, format_estimate(self[spec.name], spec.kind), self[spec.name].n)
-            for spec in HEADLINE_METRICS
-            if spec.kind != "count" and spec.name in self.estimates
+            for spec in headline()
+            if spec.name in self.estimates
         ]
         caption = (
             f"{self.scenario.name}: {self.replications} replications, seed {self.seed} ({INTERVAL_NAME})"
@@ -144,7 +144,7 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``mlasim run --format json`` prints."""
-        headline = {m.name for m in HEADLINE_METRICS}
+        shown = {m.name for m in (*headline(), *requests())}
         return {
             "scenario": self.scenario.name,
             "file": self.scenario.source,
@@ -152,7 +152,7 @@ class RunResult:
             "replications": self.replications,
             "version": __version__,
             "interval": INTERVAL_NAME,
-            "metrics": {name: est.to_dict() for name, est in self.estimates.items() if name in headline},
+            "metrics": {name: est.to_dict() for name, est in self.estimates.items() if name in shown},
             "refusals": _nested(self.section("refusals.")),
             "requesting_states": _nested(self.section("state.")),
             "stages": _nested(self.section("stage.")),
@@ -225,7 +225,7 @@ BRIEF = ("abuse_pass_through", "legitimate_refusal_rate", "legitimate_days_media
 
 def _brief(result: RunResult) -> list:
     """The headline metrics a short repr shows."""
-    return [spec for spec in HEADLINE_METRICS if spec.name in BRIEF and spec.name in result.estimates]
+    return [spec for spec in headline() if spec.name in BRIEF and spec.name in result.estimates]
 
 
 def _nested(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, Any]]:

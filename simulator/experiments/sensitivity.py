@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ from simulator.files.document import load_configuration, read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.overrides import OverrideError, parse_value, split_values
 from simulator.files.reader import Problem, ScenarioError, suggestion
+from simulator.world.metrics import catalogue
 from simulator.world.tally import Tally
 
 METHODS = ("sobol", "morris")
@@ -210,13 +213,27 @@ class Study:
 
     def unit_sample(self, seed: int) -> np.ndarray:
         """The design's points in the unit cube, one row per configuration."""
-        if self.method == "sobol":
-            from SALib.sample import sobol
+        with _quiet_salib():
+            if self.method == "sobol":
+                from SALib.sample import sobol
 
-            return sobol.sample(self.problem(), self.samples, calc_second_order=self.second_order, seed=seed)
-        from SALib.sample import morris
+                return sobol.sample(
+                    self.problem(), self.samples, calc_second_order=self.second_order, seed=seed
+                )
+            from SALib.sample import morris
 
-        return morris.sample(self.problem(), self.samples, num_levels=MORRIS_LEVELS, seed=seed)
+            return morris.sample(self.problem(), self.samples, num_levels=MORRIS_LEVELS, seed=seed)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the user should know about the design before it runs, in one line each."""
+        if self.method == "sobol" and self.samples & (self.samples - 1):
+            lower = 1 << (self.samples.bit_length() - 1)
+            return [
+                f"--samples {self.samples} is not a power of 2 (try {lower} or {2 * lower}): Sobol' points "
+                "lose their balance"
+            ]
+        return []
 
     def points(self, seed: int) -> list[dict[str, Any]]:
         """The configurations, as dotted overrides."""
@@ -227,7 +244,10 @@ class Study:
 
     def analyse(self, outputs: Sequence[float], seed: int) -> Indices:
         """The indices of ``outputs`` (one per configuration, in the order of :func:`points`)."""
-        y = np.asarray(outputs, dtype=float)
+        with _quiet_salib():
+            return self._analyse(np.asarray(outputs, dtype=float), seed)
+
+    def _analyse(self, y: np.ndarray, seed: int) -> Indices:
         if self.method == "sobol":
             from SALib.analyze import sobol
 
@@ -315,6 +335,15 @@ class StudyResult:
         }
 
 
+@contextmanager
+def _quiet_salib():
+    """SALib's own warnings (with site-packages paths) kept off the user's screen: :attr:`Study.notes`
+    says what matters, in one line."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def start_study(
     path: str | Path,
     directory: str | Path,
@@ -325,8 +354,14 @@ def start_study(
     batch: int = 5,
     limits: Limits = DEFAULT_LIMITS,
 ) -> None:
-    """Validate every configuration of the study and write its run directory's manifest."""
+    """Validate every configuration of the study and write its run directory's manifest.
+
+    Each of the study's :attr:`~Study.notes` is issued as one :class:`UserWarning` (the command line
+    prints it as a note).
+    """
     check_metric(path, metric)
+    for note in study.notes:
+        warnings.warn(note, UserWarning, stacklevel=2)
     if study.fixed:
         load_configuration(path, None, study.fixed, limits)  # a bad --set key: one problem, named as --set
     manifest = sweeps.start(path, directory, study, replications, seed, batch, limits=limits)
@@ -338,7 +373,8 @@ def check_metric(path: str | Path, metric: str) -> None:
     """A metric a replication of the file reports (names as in ``mlasim run --format json``)."""
     base = read_file(path).base()
     known = set(Tally(0.0, [s.id for s in base.requesting_states], []).summary())
-    if metric in known or metric.startswith(("refusals.", "stage.")):
+    declared = catalogue().resolve(metric)
+    if metric in known or (declared is not None and declared.metric.section in ("refusals", "stage")):
         return
     raise ScenarioError([Problem(str(path), "--metric", f"no metric {metric!r}{suggestion(metric, known)}")])
 

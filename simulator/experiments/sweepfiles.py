@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from simulator.experiments.stats import summarise
 from simulator.files.output import write_atomically
-from simulator.world.tally import metric_range
+from simulator.world.metrics import metric_range
 
 
 def _parameter_columns(configurations: list[dict]) -> dict[str, pa.Array]:

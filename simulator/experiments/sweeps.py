@@ -142,13 +142,15 @@ def _refuse_occupied(directory: Path, force: bool) -> None:
         return
     if (directory / MANIFEST).exists():
         message = (
-            f"already holds a sweep: finish it with --resume {directory}, start over there with --force, "
-            "or choose another --out"
+            f"already holds a sweep: finish it (mlasim sweep --resume {directory}; in Python, "
+            f"simulator.resume({str(directory)!r})), start over there (--force; force=True), or choose "
+            "another directory"
         )
     else:
         message = (
-            "is not empty and holds no sweep manifest: choose another --out, or --force to start the "
-            "sweep there (task files found there are checked, and recomputed unless they are this sweep's)"
+            "is not empty and holds no sweep manifest: choose another directory, or start the sweep "
+            "there with --force (in Python, force=True): task files found there are checked, and "
+            "recomputed unless they are this sweep's"
         )
     raise ScenarioError([Problem(str(directory), "", message)])
 

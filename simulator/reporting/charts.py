@@ -6,8 +6,8 @@
   to decision of legitimate requests (median and 90th percentile); mean waits for a reviewer by stage;
 - a comparison besides: the paired differences against the baseline as forest plots (shares in
   points, durations in days) and, per alternative, the flipped outcomes by provision;
-- a sweep: response curves over one swept number, a heatmap over two, or else pass-through per
-  configuration.
+- a sweep: :mod:`simulator.reporting.sweepcharts` (response curves, heatmaps and each setting's
+  effect, the configurations with the least abuse pass-through).
 
 Each figure is built from the document alone (:mod:`simulator.reporting.documents`), so a report
 made from a saved JSON file has the same figures as one made straight after the run.
@@ -15,27 +15,36 @@ made from a saved JSON file has the same figures as one made straight after the 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from simulator.reporting.figures import Chart, Interval, bar_chart, curves, forest, heatmap
+from simulator.domain import provisions
+from simulator.reporting.figures import Chart, Interval, bar_chart, forest
+from simulator.world.metrics import catalogue
 
 PERCENT = 100.0
 PASS = "abuse_pass_through"
-SHARE_DIFFERENCES = (
-    ("abuse_pass_through", "abuse pass-through"),
-    ("legitimate_refusal_rate", "legitimate refused"),
-    ("abusive_withdrawn_share", "abusive withdrawn"),
-    ("abusive_pending_share", "abusive pending"),
+
+
+def _labelled(*names: str) -> tuple[tuple[str, str], ...]:
+    """(metric, its short label as declared: :mod:`simulator.world.metrics`) for each name."""
+    return tuple((name, catalogue().short(name)) for name in names)
+
+
+SHARE_DIFFERENCES = _labelled(
+    "abuse_pass_through", "legitimate_refusal_rate", "abusive_withdrawn_share", "abusive_pending_share"
 )
-DAYS_DIFFERENCES = (
-    ("legitimate_days_median", "days to decision, median"),
-    ("legitimate_days_p90", "days to decision, 90th pct"),
-)
+DAYS_DIFFERENCES = _labelled("legitimate_days_median", "legitimate_days_p90")
 FLIP_WORDS = {
     "granted_to_refused": ("granted -> refused", "now refused under"),
     "refused_to_granted": ("refused -> granted", "had been refused under"),
 }
+
+
+def cite(pid: str, entry: dict[str, Any] | None = None) -> str:
+    """A provision's citation with its confidence mark (a saved document's own text if not catalogued)."""
+    if pid in provisions.catalogue():
+        return provisions.cite(pid)
+    return str((entry or {}).get("citation", pid))
 
 
 def interval(entry: dict[str, Any] | None) -> Interval:
@@ -56,6 +65,8 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
     if kind == "check":
         return []
     if kind == "sweep":
+        from simulator.reporting.sweepcharts import sweep_charts
+
         return sweep_charts(document)
     configurations = configurations_of(kind, document)
     found = [pass_through(configurations), *refusals(kind, configurations), by_state(kind, configurations)]
@@ -66,7 +77,7 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
     return [chart for chart in found if chart is not None]
 
 
-RATES = ((PASS, "abuse pass-through"), ("legitimate_refusal_rate", "legitimate refused"))
+RATES = _labelled(PASS, "legitimate_refusal_rate")
 
 
 def metric_series(configurations: list[dict[str, Any]], metrics) -> list[tuple[str, list[Interval]]]:
@@ -96,7 +107,7 @@ def _provisions(configurations: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for pid, entry in c.get("refusals", {}).items():
             means = [(entry.get(t) or {}).get("mean") or 0.0 for t in ("abusive", "legitimate")]
             if any(means):
-                found[pid] = f"{entry.get('citation', pid)}: {entry.get('title', '')}".rstrip(": ")
+                found[pid] = f"{cite(pid, entry)}: {entry.get('title', '')}".rstrip(": ")
     return sorted(found.items())
 
 
@@ -311,7 +322,8 @@ def flip_rows(entry: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
             key = f"{truth}.{direction}"
             for name, est in sorted(entry.get("flipped", {}).items()):
                 if name.startswith(key + ".") and (est.get("mean") or 0) > 0:
-                    citation = entry.get("citations", {}).get(name[len(key) + 1 :], name[len(key) + 1 :])
+                    pid = name[len(key) + 1 :]
+                    citation = cite(pid, {"citation": entry.get("citations", {}).get(pid, pid)})
                     rows.append((name, f"{truth} {words}, {whose} {citation}", est))
     return rows
 
@@ -334,54 +346,3 @@ def flips(document: dict[str, Any]) -> list[Chart]:
             )
         )
     return found
-
-
-def _numeric(values: list[Any]) -> bool:
-    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-
-
-def sweep_charts(document: dict[str, Any]) -> list[Chart]:
-    configurations = document["configurations"]
-    names = list(dict.fromkeys(k for c in configurations for k in c["parameters"]))
-    varying = [n for n in names if len({repr(c["parameters"].get(n)) for c in configurations}) > 1]
-    numeric = [n for n in varying if _numeric([c["parameters"].get(n) for c in configurations])]
-    caption = "Means over replications with 95% confidence intervals (bands), one point per configuration."
-    if len(varying) == 1 and numeric:
-        (name,) = numeric
-        xs = [float(c["parameters"][name]) for c in configurations]
-        return [
-            curves(
-                "response",
-                f"Response to {name}",
-                caption,
-                name,
-                xs,
-                metric_series(configurations, RATES),
-                "% of decided requests",
-                PERCENT,
-            )
-        ]
-    if len(varying) == 2 and len(numeric) == 2:
-        x_name, y_name = numeric
-        xs = sorted({c["parameters"][x_name] for c in configurations})
-        ys = sorted({c["parameters"][y_name] for c in configurations})
-        cells = {}
-        for c in configurations:
-            mean = c["metrics"]["abuse_pass_through"]["mean"]
-            key = (xs.index(c["parameters"][x_name]), ys.index(c["parameters"][y_name]))
-            cells[key] = math.nan if mean is None else mean
-        return [
-            heatmap(
-                "response",
-                f"Abuse pass-through over {x_name} and {y_name}",
-                "Each cell is one configuration's mean abuse pass-through over replications (%).",
-                x_name,
-                [f"{x:g}" for x in xs],
-                y_name,
-                [f"{y:g}" for y in ys],
-                cells,
-                "abuse pass-through (%)",
-                PERCENT,
-            )
-        ]
-    return [pass_through(configurations)]

@@ -11,12 +11,13 @@ from typing import Any
 from simulator import __version__
 from simulator.checking.check import Counterexample, PropertyResult
 from simulator.checking.properties import Case, Evaluation
-from simulator.domain import grounds
+from simulator.domain import grounds, provisions
 from simulator.domain.model import Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import walk, word
 from simulator.experiments.provenance import provenance
 from simulator.reporting.run import format_estimate
+from simulator.reporting.tables import wrapped
 from simulator.reporting.trace import decision_text
 from simulator.world.lifecycle import Decided, Resubmitted, Wait
 from simulator.world.scenario import Scenario
@@ -164,7 +165,8 @@ def as_table(results: list[PropertyResult], scenario: Scenario, seed: int, max_e
         f"{counts['held']} held, {counts['violated']} violated, {counts['inconclusive']} inconclusive, "
         f"{counts['not_applicable']} not applicable"
     )
-    return "\n".join(lines)
+    legend = provisions.legend("\n".join(lines))
+    return "\n".join(wrapped([*lines, *(["", *legend] if legend else [])]))
 
 
 def document(

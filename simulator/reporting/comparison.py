@@ -23,36 +23,56 @@ from simulator.experiments.provenance import provenance
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
 from simulator.reporting import routes
 from simulator.reporting.documents import comparison_document
-from simulator.reporting.run import format_estimate, format_value, provenance_comment, text_table
-
-
-def _signed(value: float, kind: str) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if kind == "share":
-        return f"{100 * value:+.1f}"
-    return f"{value:+.1f}"
+from simulator.reporting.run import format_estimate, format_value, provenance_comment
+from simulator.reporting.tables import decimals_for, isolate, signed, text_table, wrapped
+from simulator.world.metrics import Resolved
 
 
 def format_difference(est: Estimate, kind: str) -> str:
+    """``-11.9 pts [-13.9, -9.9]`` (shares in percentage points, durations in days), one decimal more
+    where a number would round to zero, ``~0`` for one that is zero at that precision; ``identical``
+    when the two configurations gave the same value in every replication."""
     unit = " pts" if kind == "share" else (" days" if kind == "days" else "")
     if est.n < 2:
         return "n/a"
-    return f"{_signed(est.mean, kind)}{unit} [{_signed(est.ci_low, kind)}, {_signed(est.ci_high, kind)}]"
+    if est.mean == 0 and est.ci_low == 0 and est.ci_high == 0:
+        return "identical"
+    scale = 100.0 if kind == "share" else 1.0
+    values = [scale * v for v in (est.mean, est.ci_low, est.ci_high)]
+    places = max(decimals_for(v) for v in values if not math.isnan(v))
+    mean, low, high = (signed(v, places) for v in values)
+    return f"{mean}{unit} [{low}, {high}]"
 
 
 def _unpaired(width: float, kind: str) -> str:
     if math.isnan(width):
         return "n/a"
-    return f"+/-{100 * width:.1f}" if kind == "share" else f"+/-{width:.1f}"
+    value = 100 * width if kind == "share" else width
+    return f"+/-{value:.{decimals_for(value)}f}"
+
+
+def keys(c: Comparison) -> list[str]:
+    """A short column name per configuration: A, B, C..."""
+    return [_key(i) for i in range(len(c.labels))]
+
+
+def _key(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else f"Z{index - 25}"
 
 
 def as_table(comparison: Comparison) -> str:
+    """The configurations' headline metrics side by side, each alternative's paired differences, the
+    route metrics and the flipped outcomes; every line within the terminal width."""
     c = comparison
+    names = keys(c)
     lines = [
         f"Comparing {len(c.labels)} configurations on the same requests (common random numbers)",
-        f"{c.replications} replications, seed {c.seed}; baseline: {c.labels[0]}",
+        f"{c.replications} replications, seed {c.seed}",
         f"[low, high] = {INTERVAL_NAME}; differences are paired by replication",
+    ]
+    lines += [
+        f"  {key} = {isolate(label)}" + (" (the baseline)" if i == 0 else "")
+        for i, (key, label) in enumerate(zip(names, c.labels, strict=True))
     ]
     if not c.same_requests:
         lines.append(
@@ -67,14 +87,17 @@ def as_table(comparison: Comparison) -> str:
             f"target {100 * p.target:.2f} pts, {state} with {c.replications} replications"
         )
     lines.append("")
-    header = ("metric", *c.labels)
     rows = [
-        (spec.label, *(format_estimate(c.result(i)[spec.name], spec.kind) for i in range(len(c.labels))))
+        (spec.short, *(format_estimate(c.result(i)[spec.name], spec.kind) for i in range(len(c.labels))))
         for spec in COMPARED
     ]
-    lines += text_table(header, rows)
+    lines += text_table(("metric", *names), rows)
     for i in range(1, len(c.labels)):
-        lines += ["", f"{c.labels[i]} minus {c.labels[0]} (paired by replication)"]
+        lines += [
+            "",
+            f"{names[i]} minus {names[0]}: {isolate(c.labels[i])} minus {isolate(c.labels[0])} (paired by "
+            "replication)",
+        ]
         diff_rows = []
         for spec in COMPARED:
             d = c.difference(i, spec.name)
@@ -90,30 +113,45 @@ def as_table(comparison: Comparison) -> str:
     lines += _route_lines(c)
     for i in range(1, len(c.labels)):
         lines += _flip_lines(c, i)
-    return "\n".join(lines)
+    legend = provisions.legend("\n".join(lines))
+    if legend:
+        lines += ["", *legend]
+    return "\n".join(wrapped(lines))
 
 
 def _route_lines(c: Comparison) -> list[str]:
-    """The route metrics present (by requested State, channel, monitoring...), side by side with the
-    paired difference of each alternative against the baseline."""
+    """The route metrics present (by requested State, channel, monitoring...): the baseline's value and
+    each alternative's paired difference; metrics zero in every configuration are named in one line."""
     estimates = [c.result(i).estimates for i in range(len(c.labels))]
     names = {name: None for found in estimates for name in found}
+    key = keys(c)
     lines = []
     for title, metrics in routes.compared_metrics(list(names)):
-        header = ("metric", *c.labels, *(f"{label} minus {c.labels[0]}" for label in c.labels[1:]))
-        rows = []
+        rows, zero = [], []
         for metric in metrics:
-            cells = [_route_cell(found, metric) for found in estimates]
+            if all(_zero(found.get(metric.name)) for found in estimates):
+                zero.append(metric.label)
+                continue
+            cells = [_route_cell(estimates[0], metric)]
             cells += [
                 format_difference(c.difference(i, metric.name), metric.kind) for i in range(1, len(c.labels))
             ]
             rows.append((metric.label, *cells))
-        lines += ["", f"{title} (paired differences by replication)"]
-        lines += text_table(header, rows)
+        lines += ["", f"{title} ({key[0]}, and each alternative's paired difference)"]
+        if rows:
+            header = ("metric", key[0], *(f"{k} minus {key[0]}" for k in key[1:]))
+            lines += text_table(header, rows)
+        if zero:
+            lines.append(f"  zero in every configuration: {', '.join(zero)}")
     return lines
 
 
-def _route_cell(estimates: dict, metric: routes.RouteMetric) -> str:
+def _zero(est: Estimate | None) -> bool:
+    """Nothing counted: missing, or zero in every replication."""
+    return est is None or (est.mean == 0 and (est.n < 2 or est.ci_high == 0))
+
+
+def _route_cell(estimates: dict, metric: Resolved) -> str:
     if metric.name not in estimates:
         return "-"
     if metric.name.endswith(".flagged"):
@@ -125,7 +163,10 @@ def _flip_lines(c: Comparison, index: int) -> list[str]:
     flips = c.flip_estimates(index)
     if not flips:
         return []
-    lines = ["", f"Outcomes that flipped, mean per replication ({c.labels[index]} vs {c.labels[0]})"]
+    lines = [
+        "",
+        f"Outcomes that flipped, mean per replication ({isolate(c.labels[index])} vs {isolate(c.labels[0])})",
+    ]
     rows = []
     for truth in ("abusive", "legitimate"):
         for direction, words, whose in (
@@ -178,15 +219,19 @@ def as_json(comparison: Comparison, command: Sequence[str] | None = None) -> str
     return json.dumps(comparison_document(comparison, command), indent=2, allow_nan=False)
 
 
-def as_csv(comparison: Comparison, command: Sequence[str] | None = None) -> str:
-    """One row per configuration and metric, after the baseline's provenance as ``#`` comment lines."""
+def as_csv(
+    comparison: Comparison, command: Sequence[str] | None = None, with_provenance: bool = False
+) -> str:
+    """One row per configuration and metric; ``with_provenance``, after the baseline's provenance as
+    ``#`` comment lines."""
     buffer = io.StringIO()
     c = comparison
-    buffer.write(
-        provenance_comment(
-            provenance(c.scenarios[0], seed=c.seed, replications=c.replications, command=command)
+    if with_provenance:
+        buffer.write(
+            provenance_comment(
+                provenance(c.scenarios[0], seed=c.seed, replications=c.replications, command=command)
+            )
         )
-    )
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         [

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 from simulator.experiments.discovery import PEEL_ALPHA, Box, Discovery
-from simulator.reporting.run import text_table
+from simulator.reporting import settings
+from simulator.reporting.tables import text_table, wrapped
+from simulator.world.metrics import Kind, catalogue
 
 #: Steps of a peeling trajectory the table shows (evenly spread, the chosen one always); JSON has all.
 SHOWN_STEPS = 8
@@ -23,12 +26,26 @@ def _steps(box: Box) -> list[int]:
     return sorted(spread | {box.step})
 
 
+def _metric_lines(condition: str) -> list[str]:
+    """What each metric of the condition is, as declared (a share is written as a fraction)."""
+    lines = []
+    for name in dict.fromkeys(re.findall(r"[A-Za-z_][\w.\-]*", condition)):
+        found = catalogue().resolve(name)
+        if found is not None:
+            unit = "a share (0.2 is 20%)" if found.kind is Kind.SHARE else found.metric.units
+            lines.append(f"  {name}: {found.label}, {unit}")
+    return lines
+
+
 def as_table(d: Discovery) -> str:
     share = d.of_interest / d.cases if d.cases else 0.0
+    short = settings.short_names(d.settings)
     lines = [
         f"Scenario discovery in {d.source}: where {d.condition}",
+        *_metric_lines(d.condition),
         f"{d.cases} configurations (each the mean of its replications), {d.of_interest} of interest "
-        f"({_pct(share)}); PRIM over {', '.join(d.settings)}",
+        f"({_pct(share)}); PRIM over {', '.join(short[s] for s in d.settings)}",
+        *settings.key_lines(d.settings),
         "coverage = cases of interest inside / all cases of interest; density = cases of interest inside "
         "/ configurations inside; mass = configurations inside / all",
     ]
@@ -42,7 +59,7 @@ def as_table(d: Discovery) -> str:
                 f"no box covering at least {_pct(d.min_coverage)} of the cases of interest is denser than "
                 "the whole space: try a lower --min-coverage",
             ]
-        return "\n".join(lines)
+        return "\n".join(wrapped(lines))
     for number, box in enumerate(d.boxes, 1):
         s = box.chosen
         lines += [
@@ -50,8 +67,10 @@ def as_table(d: Discovery) -> str:
             f"Box {number}: coverage {_pct(s.coverage)}, density {_pct(s.density)}, mass {_pct(s.mass)} "
             f"({box.interesting_inside} of the {box.inside} configurations inside are of interest)",
         ]
-        rows = [(r.setting, r.describe()) for r in box.restrictions] or [("(none)", "the whole space")]
-        lines += text_table(("setting", "restricted to"), rows)
+        rows = [(short.get(r.setting, r.setting), r.describe()) for r in box.restrictions]
+        lines += text_table(
+            ("setting", "restricted to"), rows or [("(none)", "the whole space")], left=(True, True)
+        )
         lines += [
             "",
             f"  peeling trajectory of box {number} (step {box.step} chosen; peel alpha {PEEL_ALPHA})",
@@ -67,7 +86,7 @@ def as_table(d: Discovery) -> str:
             for i in _steps(box)
         ]
         lines += text_table(("step", "coverage", "density", "mass", "restricted"), traj, indent="    ")
-    return "\n".join(lines)
+    return "\n".join(wrapped(lines))
 
 
 def as_json(d: Discovery) -> str:

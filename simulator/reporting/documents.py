@@ -35,9 +35,9 @@ from simulator.experiments.comparison import Comparison, excludes_zero, flipped_
 from simulator.experiments.provenance import provenance
 from simulator.experiments.run import RunResult
 from simulator.reporting import routes
+from simulator.world.metrics import headline, requests
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
-from simulator.world.tally import HEADLINE_METRICS
 
 #: Metrics kept replication by replication in a run document (for the distribution figures).
 PER_REPLICATION = (
@@ -59,9 +59,10 @@ def _plain_number(value: float) -> float | None:
 
 
 def cited(nested: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Refusals by provision with each provision's citation and title beside its counts."""
+    """Refusals by provision with each provision's citation, its confidence and title beside its counts."""
     for pid, entry in nested.items():
-        entry["citation"] = provisions.cite(pid)
+        entry["citation"] = provisions.provision(pid).citation
+        entry["confidence"] = provisions.provision(pid).confidence.value
         entry["title"] = provisions.provision(pid).title
     return nested
 
@@ -156,30 +157,44 @@ def comparison_document(comparison: Comparison, command: Sequence[str] | None = 
             entry["route_differences"] = route_differences(comparison, i)
             flipped = {name.split(".")[2] for name in entry["flipped"] if name.count(".") == 2}
             entry["citations"] = {
-                pid: provisions.cite(pid) for pid in sorted(flipped & set(provisions.catalogue()))
+                pid: provisions.provision(pid).citation
+                for pid in sorted(flipped & set(provisions.catalogue()))
             }
         if i and examples:
             entry["flipped_examples"] = {"replication": 0, "kinds": examples[i - 1]}
     base = comparison.scenarios[0]
     block = provenance(base, seed=comparison.seed, replications=comparison.replications, command=command)
     block["configurations"] = [
-        {
-            "label": label,
-            "scenario_file": scenario.source,
-            "scenario_sha256": provenance(scenario, seed=comparison.seed, replications=0)["scenario_sha256"],
-        }
+        _configuration_block(label, scenario, comparison.seed, block)
         for label, scenario in zip(comparison.labels, comparison.scenarios, strict=True)
     ]
     document["provenance"] = block
     return document
 
 
-def sweep_document(manifest: dict[str, Any], summary) -> dict[str, Any]:
-    """A sweep's manifest and, per configuration, its parameters and headline estimates."""
+def _configuration_block(label: str, scenario: Scenario, seed: int, base: dict[str, Any]) -> dict[str, Any]:
+    """One configuration of a comparison in its provenance: its file, fingerprint and description, and
+    its file's text when it is another file than the baseline's (the report shows its assumptions)."""
+    own = provenance(scenario, seed=seed, replications=0)
+    entry = {
+        "label": label,
+        "scenario_file": scenario.source,
+        "scenario_sha256": own["scenario_sha256"],
+        "description": scenario.description,
+    }
+    if own["scenario_text"] is not None and own["scenario_file_sha256"] != base.get("scenario_file_sha256"):
+        entry["scenario_file_sha256"] = own["scenario_file_sha256"]
+        entry["scenario_text"] = own["scenario_text"]
+    return entry
+
+
+def sweep_document(manifest: dict[str, Any], summary, directory: str | Path | None = None) -> dict[str, Any]:
+    """A sweep's manifest and, per configuration, its parameters and headline estimates; with the run
+    ``directory`` (where the scenario's text is kept)."""
     configurations = []
     for record in summary.to_dict("records"):
         metrics = {}
-        for spec in HEADLINE_METRICS:
+        for spec in (*headline(), *requests()):
             parts = {p: record.get(f"{spec.name}.{p}") for p in ("mean", "ci_low", "ci_high", "n")}
             metrics[spec.name] = {
                 k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else v)
@@ -190,12 +205,16 @@ def sweep_document(manifest: dict[str, Any], summary) -> dict[str, Any]:
         index = int(record["config_index"])
         configurations.append(
             {
+                "index": index,
                 "label": record["configuration"],
                 "parameters": manifest["configurations"][index]["parameters"],
                 "metrics": metrics,
             }
         )
-    return {"sweep": manifest, "configurations": configurations}
+    document = {"sweep": manifest, "configurations": configurations}
+    if directory is not None:
+        document["run_directory"] = str(directory)
+    return document
 
 
 def kind_of(document: Any) -> str | None:
@@ -222,7 +241,7 @@ def read_saved(path: str | Path) -> tuple[str, dict[str, Any]]:
         if not (path / sweeps.MANIFEST).is_file() or not (path / "summary.parquet").is_file():
             raise ReportInputError(f"{path}: not a finished sweep run directory (no manifest or summary)")
         result = sweeps.SweepResult(path)
-        return "sweep", sweep_document(result.manifest(), result.summary())
+        return "sweep", sweep_document(result.manifest(), result.summary(), path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

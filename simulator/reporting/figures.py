@@ -14,7 +14,10 @@ into the SVG as escaped text, so a hostile scenario name is shown, not run.
 from __future__ import annotations
 
 import io
+import logging
 import math
+import textwrap
+import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,8 +74,18 @@ class Chart:
 
 @contextmanager
 def _style(name: str):
-    with matplotlib.rc_context({**STYLE, "svg.hashsalt": name}):
-        yield
+    """The charts' matplotlib settings, and quiet: matplotlib's warnings (a glyph missing from the
+    font for a name in another script, a layout that cannot fit) and log lines stay off standard
+    error (the SVG keeps the text itself; the browser draws it with its own fonts)."""
+    quiet = logging.getLogger("matplotlib")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), matplotlib.rc_context({**STYLE, "svg.hashsalt": name}):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        quiet.setLevel(level)
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -262,14 +275,13 @@ def heatmap(
     return Chart(name, title, caption, figure, marks)
 
 
-def _wrap(text: str, width: int = 40) -> str:
-    """Break a long tick label over lines at spaces."""
-    words, lines, line = text.split(" "), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
+def _wrap(text: str, width: int = 40, lines: int = 3) -> str:
+    """Break a long tick label over at most ``lines`` lines at spaces (a word longer than a line is cut
+    across lines); what does not fit ends in "...". A name of any length keeps its label small."""
+    if len(text) <= width:
+        return text
+    return "\n".join(
+        textwrap.wrap(
+            text, width, break_long_words=True, break_on_hyphens=False, max_lines=lines, placeholder=" ..."
+        )
+    )

@@ -6,65 +6,98 @@ import json
 
 from simulator.experiments.frontier import Configuration, Frontier
 from simulator.experiments.stats import INTERVAL_NAME
-from simulator.reporting.run import format_estimate, text_table
-from simulator.world.tally import HEADLINE_METRICS, metric_range
-
-LABELS = {
-    "abuse_pass_through": "abuse pass-through",
-    "legitimate_refusal_rate": "legitimate refused",
-    "legitimate_days_median": "legitimate days (median)",
-}
-KINDS = {m.name: m.kind for m in HEADLINE_METRICS}
+from simulator.reporting import settings
+from simulator.reporting.run import format_estimate
+from simulator.reporting.tables import text_table, wrap, wrapped
+from simulator.world.metrics import catalogue
 
 
 def kind(metric: str) -> str:
-    return KINDS.get(metric) or ("share" if metric_range(metric) == (0.0, 1.0) else "count")
+    """The metric's kind, as declared (:mod:`simulator.world.metrics`)."""
+    return catalogue().kind(metric)
+
+
+def label(metric: str) -> str:
+    """The metric's short label, as declared."""
+    return catalogue().short(metric)
 
 
 def _cells(c: Configuration, metrics) -> list[str]:
     return [format_estimate(c.estimates[m], kind(m)) for m in metrics]
 
 
+def _directions(objectives) -> str:
+    better = {catalogue()[m].metric.better.value if m in catalogue() else "lower" for m in objectives}
+    return (
+        f"{better.pop()} is better on every objective" if len(better) == 1 else "lower or higher as declared"
+    )
+
+
 def as_table(f: Frontier) -> str:
-    names = [LABELS.get(m, m) for m in f.objectives]
+    """The frontier's configurations (settings that differ along it as columns), then the budget."""
+    names = [label(m) for m in f.objectives]
     lines = [
         f"Safeguard frontier of {f.source}: configurations no other beats on {', '.join(names)}",
         f"{len(f.front)} of {f.configurations} configurations, each over {f.replications} replications "
-        "(means; lower is better on every objective)",
+        f"(means; {_directions(f.objectives)})",
         f"[low, high] = {INTERVAL_NAME}",
     ]
     if f.undefined:
         lines.append(f"left out: {f.undefined} configuration(s) where an objective is undefined")
+    varied = [k for k in f.varied if any(k in c.parameters for c in f.front)]
+    alike, differ = settings.split([{k: c.parameters.get(k) for k in varied} for c in f.front])
+    if alike and f.front:
+        text = ", ".join(f"{k}={settings.value_text(v)}" for k, v in alike.items())
+        lines += wrap(f"every configuration on the frontier has {text}")
+    lines += settings.key_lines(differ)
     lines.append("")
-    # the long label last, left-aligned, so the figures line up
-    table = text_table(("#", *names), [(str(i), *_cells(c, f.objectives)) for i, c in enumerate(f.front, 1)])
-    ends = ["configuration (the settings the sweep varied)", "-" * 13, *(c.label for c in f.front)]
-    lines += [f"{row.ljust(len(table[1]))}  {end}" for row, end in zip(table, ends, strict=True)]
+    short = settings.short_names(differ)
+    rows = [
+        (
+            str(c.index + 1),
+            *(settings.cell(c.parameters.get(k)) for k in differ),
+            *_cells(c, f.objectives),
+        )
+        for c in f.front
+    ]
+    widths = [max((len(row[1 + i]) for row in rows), default=0) for i in range(len(differ))]
+    header = (
+        "#",
+        *(settings.stacked(short[k], w) for k, w in zip(differ, widths, strict=True)),
+        *(settings.stacked(n, 20) for n in names),
+    )
+    lines += text_table(header, rows, left=(True, *([True] * len(differ))))
     if f.budget is not None:
-        b = f.budget
-        lines += ["", f"Budget: least {LABELS.get(b.least, b.least)} with {b.condition}"]
-        if b.best is None:
-            lines.append("  no configuration meets the budget")
-        else:
-            metrics = list(dict.fromkeys([b.least, *b.condition.metrics, *f.objectives]))
-            lines.append(f"  {b.best.label}  ({b.feasible} of {f.configurations} configurations meet it)")
-            lines += text_table(
-                ("metric", "mean [95% CI]"),
-                [(LABELS.get(m, m), format_estimate(b.best.estimates[m], kind(m))) for m in metrics],
-                indent="    ",
-            )
-            values = ", ".join(
-                f"{c.metric} = {b.best.estimates[c.metric].mean:.6g} {c.op} {c.value:g}"
-                for c in b.condition.clauses
-            )
-            lines.append(f"  on the means: {values}")
-            confidence = (
-                "the budget holds at the unfavourable end of the intervals too"
-                if b.holds_on_interval
-                else "the budget holds on the means, not at the unfavourable end of every interval"
-            )
-            lines.append(f"  {confidence}")
-    return "\n".join(lines)
+        lines += _budget_lines(f)
+    return "\n".join(wrapped(lines))
+
+
+def _budget_lines(f: Frontier) -> list[str]:
+    b = f.budget
+    lines = ["", f"Budget: least {label(b.least)} with {b.condition}"]
+    if b.best is None:
+        return [*lines, "  no configuration meets the budget"]
+    metrics = list(dict.fromkeys([b.least, *b.condition.metrics, *f.objectives]))
+    chosen = settings.label(b.best.parameters, list(f.varied)) or b.best.label
+    lines.append(
+        f"  #{b.best.index + 1}: {chosen}  ({b.feasible} of {f.configurations} configurations meet it)"
+    )
+    lines += text_table(
+        ("metric", "mean [95% CI]"),
+        [(label(m), format_estimate(b.best.estimates[m], kind(m))) for m in metrics],
+        indent="    ",
+    )
+    values = ", ".join(
+        f"{c.metric} = {b.best.estimates[c.metric].mean:.6g} {c.op} {c.value:g}" for c in b.condition.clauses
+    )
+    lines.append(f"  on the means: {values}")
+    confidence = (
+        "the budget holds at the unfavourable end of the intervals too"
+        if b.holds_on_interval
+        else "the budget holds on the means, not at the unfavourable end of every interval"
+    )
+    lines.append(f"  {confidence}")
+    return lines
 
 
 def as_json(f: Frontier) -> str:

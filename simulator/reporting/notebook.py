@@ -38,10 +38,10 @@ def _comparison(comparison: Any) -> str:
 
 
 def _sweep(result: Any) -> str:
-    from simulator.reporting import charts, documents, html
+    from simulator.reporting import documents, html, sweepcharts
 
-    document = documents.sweep_document(result.manifest(), result.summary())
-    return html.figure_html(charts.sweep_charts(document)[0])
+    document = documents.sweep_document(result.manifest(), result.summary(), result.directory)
+    return html.figure_html(sweepcharts.sweep_charts(document)[0])
 
 
 display.register_figure("run", _run)

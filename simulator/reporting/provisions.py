@@ -12,6 +12,7 @@ signals a refusal needs and whether a ground can fire at all.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from simulator.domain import applied, evidence, grounds
 from simulator.domain.channels import CHANNEL_BASIS, cited, reservation_applies
 from simulator.domain.model import Channel, Measure
 from simulator.domain.monitoring import SUSPENSION_PROVISION, MonitoringAction
-from simulator.domain.provisions import catalogue
-from simulator.reporting.run import text_table
+from simulator.domain.provisions import catalogue, legend
+from simulator.reporting.tables import text_table, wrap, wrapped
 from simulator.world.authority import offered_channels
 from simulator.world.scenario import RequestedState, Scenario
 
@@ -90,27 +91,39 @@ def applied_by(scenarios: Sequence[Scenario]) -> dict[str, list[str]]:
     return found
 
 
+def documents_cited() -> list[str]:
+    """The public documents the catalogue cites, in order of first citation (numbered from 1)."""
+    return list(dict.fromkeys(p.document for p in catalogue().values()))
+
+
 def provisions_table(scenarios: Sequence[Scenario]) -> str:
+    """Every provision (citation with its confidence mark, title, confidence, the document it cites),
+    the scenarios applying it, then the documents with their addresses and the marks' legend."""
     users = applied_by(scenarios)
+    documents = documents_cited()
+    stems = [_short(s) for s in scenarios]
+    letters = len(stems) > 1  # several scenarios: each a letter, with a key above the table
+    code = {stem: chr(ord("a") + i) if i < 26 else f"z{i - 25}" for i, stem in enumerate(stems)}
     rows = [
         (
-            p.citation,
-            p.title,
+            p.cite(),
+            "\n".join(textwrap.wrap(p.title, 22)),
             p.confidence.value,
             "yes" if p.consult else "",
-            ", ".join(users[pid]) or "-",
+            f"[{documents.index(p.document) + 1}]",
+            (" ".join(code[s] for s in users[pid]) if letters else "\n".join(users[pid])) or "-",
         )
         for pid, p in catalogue().items()
     ]
-    header = ("citation", "title", "confidence", "40(27)", "applied by")
-    widths = [max(len(c) for c in column) for column in zip(header, *rows, strict=True)]
-    lines = [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [header]
-    ]
-    lines.append("  " + "  ".join("-" * w for w in widths))
-    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    lines.append("")
-    lines.append("40(27): consulted before a refusal or postponement under the treaty setting")
+    header = ("citation", "title", "confidence", "40(27)", "source", "applied by")
+    lines = wrap("applied by: " + ", ".join(f"{code[s]} = {s}" for s in stems)) if letters else []
+    lines += text_table(header, rows, left=(True,) * 6)
+    lines += ["", "40(27): consulted before a refusal or postponement under the treaty setting", ""]
+    lines.append("Sources (what each citation rests on: mlasim provisions --format json)")
+    for number, document in enumerate(documents, 1):
+        url = next((p.url for p in catalogue().values() if p.document == document and p.url), "")
+        lines += wrap(f"  [{number}] {document}" + (f": {url}" if url else ""), indent="      ")
+    lines += ["", *wrapped(legend("\n".join(lines))[:-1])]  # not the line that points here
     return "\n".join(lines)
 
 
@@ -127,6 +140,8 @@ def provisions_json(scenarios: Sequence[Scenario]) -> str:
             "framework": p.framework,
             "optional": p.optional,
             "confidence": p.confidence.value,
+            "document": p.document,
+            "url": p.url,
             "source": p.source,
             "consult": p.consult,
             "conditions": p.conditions,

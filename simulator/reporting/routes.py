@@ -28,39 +28,44 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from attrs import frozen
-
 from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
+from simulator.world.metrics import Resolved, catalogue
 
 Estimates = Mapping[str, Estimate]
 
+
+def _columns(template: str, suffixes: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(suffix, column header, kind) per metric of a family, from the metrics' declarations."""
+    found = []
+    for suffix in suffixes:
+        declared = catalogue()[template.format(suffix)]
+        found.append((suffix, declared.short, declared.kind))
+    return tuple(found)
+
+
 #: Per requested State: metric suffix, column header, kind.
-REQUESTED_COLUMNS = (
-    ("abusive_submitted", "abusive submitted", "count"),
-    ("abuse_pass_through", "abuse pass-through", "share"),
-    ("abusive_granted", "abusive granted", "count"),
-    ("legitimate_refusal_rate", "legitimate refused", "share"),
+REQUESTED_COLUMNS = _columns(
+    "requested.x.{}",
+    ("abusive_submitted", "abusive_granted", "abuse_pass_through", "legitimate_refusal_rate"),
 )
 #: Per channel: metric suffix, column header, kind.
-CHANNEL_COLUMNS = (
-    ("abusive_handed_over", "abusive data handed over", "count"),
-    ("legitimate_handed_over", "legitimate data handed over", "count"),
-    ("days_to_data", "days to data (mean)", "days"),
-)
+CHANNEL_COLUMNS = _columns("channel.x.{}", ("abusive_handed_over", "legitimate_handed_over", "days_to_data"))
 #: Per requested State and requester: metric suffix, column header, kind.
-MONITORING_COLUMNS = (
-    ("days_to_flag", "days to flag (flagged runs)", "days"),
-    ("requests_before_flag", "requests before flag", "count"),
-    ("abusive_granted_before_flag", "abusive granted before flag", "count"),
-    ("legitimate_lost_to_suspension", "legitimate lost to suspension", "count"),
+MONITORING_COLUMNS = _columns(
+    "monitoring.x.y.{}",
+    ("days_to_flag", "requests_before_flag", "abusive_granted_before_flag", "legitimate_lost_to_suspension"),
 )
-CHANNEL_EXTRAS = (
-    ("channel.emergency.false_claims_detected", "false emergencies seen through, sent to MLA (Art 2(o))"),
-    ("channel.preservation.preserved", "preservations made (Art 42)"),
-    ("channel.preservation.lapsed", "preservations lapsed before the disclosure request"),
+CHANNEL_EXTRAS = tuple(
+    (name, catalogue().label(name))
+    for name in (
+        "channel.emergency.false_claims_detected",
+        "channel.preservation.preserved",
+        "channel.preservation.lapsed",
+    )
 )
-COUNTS = ("abusive_cases", "abusive_preserved", "legitimate_preserved", "flood_submitted")
+#: Counts beside the headline kept in a document's ``counts`` block (those present).
+COUNTS = tuple(m.name for m in catalogue().section("counts"))
 
 
 def _owners(estimates: Estimates, prefix: str, depth: int = 1) -> list[tuple[str, ...]]:
@@ -194,51 +199,38 @@ def text_lines(
         flood = _cell(estimates, "flood_submitted", "count")
         lines += ["", f"Flood requests submitted (mean per replication): {flood}"]
     rows = rushed_rows(estimates)
-    if rows:
+    if rows and all(estimates[f"stage.{s}.rushed_share"].mean == 0 for s in rushed_stages(estimates)):
+        lines += ["", "Rushed reviews: none (no review started below full thoroughness)"]
+    elif rows:
         lines += ["", "Rushed reviews (share of reviews started below full thoroughness, by stage)"]
         lines += table(("stage", "rushed"), rows)
     return lines
 
 
-@frozen
-class RouteMetric:
-    """One route metric as the paired differences of ``mlasim compare`` list it."""
-
-    name: str
-    label: str
-    kind: str  # share | days | count
-
-
-def compared_metrics(names: Mapping[str, Any] | list[str]) -> list[tuple[str, list[RouteMetric]]]:
-    """The route metrics present among ``names``, by section (for side-by-side tables and differences)."""
+def compared_metrics(names: Mapping[str, Any] | list[str]) -> list[tuple[str, list[Resolved]]]:
+    """The route metrics present among ``names``, by section (for side-by-side tables and differences),
+    each with its declaration (:mod:`simulator.world.metrics`)."""
     estimates = dict.fromkeys(names)
-    sections: list[tuple[str, list[RouteMetric]]] = []
+    metric = catalogue().__getitem__
+    sections: list[tuple[str, list[Resolved]]] = []
     found = [
-        RouteMetric(f"requested.{s}.{m}", f"{s}: {header}", kind)
+        metric(f"requested.{s}.{m}")
         for s in requested_ids(estimates)
-        for m, header, kind in REQUESTED_COLUMNS
+        for m, _, _ in REQUESTED_COLUMNS
         if m != "abusive_granted"
     ]
     sections.append(("By requested State", found))
-    found = [
-        RouteMetric(f"channel.{c}.{m}", f"{c}: {header}", kind)
-        for c in channel_names(estimates)
-        for m, header, kind in CHANNEL_COLUMNS
-    ]
-    found += [RouteMetric(name, label, "count") for name, label in CHANNEL_EXTRAS if name in estimates]
+    found = [metric(f"channel.{c}.{m}") for c in channel_names(estimates) for m, _, _ in CHANNEL_COLUMNS]
+    found += [metric(name) for name, _ in CHANNEL_EXTRAS if name in estimates]
     sections.append(("By channel", found))
     found = []
     for requested, requester in monitored_pairs(estimates):
         prefix = f"monitoring.{requested}.{requester}."
-        who = f"{requested}/{requester}"
-        found.append(RouteMetric(prefix + "flagged", f"{who}: share of replications flagged", "share"))
-        found += [RouteMetric(prefix + m, f"{who}: {header}", kind) for m, header, kind in MONITORING_COLUMNS]
+        found.append(metric(prefix + "flagged"))
+        found += [metric(prefix + m) for m, _, _ in MONITORING_COLUMNS]
     sections.append(("Monitoring", found))
-    found = [RouteMetric(name, name.replace("_", " "), "count") for name in COUNTS if name in estimates]
-    found += [
-        RouteMetric(f"stage.{s}.rushed_share", f"{s}: rushed reviews", "share")
-        for s in rushed_stages(estimates)
-    ]
+    found = [metric(name) for name in COUNTS if name in estimates]
+    found += [metric(f"stage.{s}.rushed_share") for s in rushed_stages(estimates)]
     sections.append(("Cases, floods and rushed reviews", found))
     return [(title, metrics) for title, metrics in sections if metrics]
 

@@ -13,38 +13,39 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from simulator.domain import provisions
 from simulator.domain.model import Stage
 from simulator.experiments.display import format_estimate, format_value
 from simulator.experiments.provenance import provenance
-from simulator.experiments.run import PENDING_WARNING, RunResult, result_warnings
-from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.experiments.run import RunResult
+from simulator.experiments.stats import INTERVAL_NAME
 from simulator.reporting import routes
 from simulator.reporting.documents import run_document
-from simulator.world.tally import HEADLINE_METRICS
+from simulator.reporting.tables import isolate, text_table, wrapped
+from simulator.world.metrics import headline, requests
 
 
-def text_table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: str = "  ") -> list[str]:
-    rows = [list(r) for r in rows]
-    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
-    lines = []
-    for i, row in enumerate([list(header), *rows]):
-        cells = [
-            str(c).ljust(w) if j == 0 else str(c).rjust(w)
-            for j, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append(indent + "  ".join(cells).rstrip())
-        if i == 0:
-            lines.append(indent + "  ".join("-" * w for w in widths))
-    return lines
+def as_table(result: RunResult, brief: bool = False) -> str:
+    """The headline block (what was run, the headline metrics, warnings), then the breakdowns.
+
+    ``brief``: the headline block only. Every line fits :data:`~simulator.reporting.tables.WIDTH`.
+    """
+    lines = headline_lines(result)
+    if not brief:
+        lines += breakdown_lines(result)
+    legend = provisions.legend("\n".join(lines))
+    if legend:
+        lines += ["", *legend]
+    return "\n".join(wrapped(lines))
 
 
-def as_table(result: RunResult) -> str:
+def headline_lines(result: RunResult) -> list[str]:
+    """What was run, the headline metrics with their intervals, and the result's warnings."""
     scenario = result.scenario
     lines = [
-        f"{scenario.name}  ({scenario.source})",
+        f"{isolate(scenario.name)}  ({isolate(scenario.source)})",
         f"{result.replications} replications, seed {result.seed}; "
         f"arrivals over {scenario.horizon_days:g} days, follow-up {scenario.follow_up_days:g} days, "
         f"warm-up {scenario.warmup_days:g} days",
@@ -52,40 +53,64 @@ def as_table(result: RunResult) -> str:
         "",
     ]
     warnings = result.warnings
-    headline = [
+    rows = [
         (
             spec.label + (" (!)" if warnings and spec.name == "abuse_pass_through" else ""),
             format_estimate(result[spec.name], spec.kind),
             str(result[spec.name].n),
         )
-        for spec in HEADLINE_METRICS
+        for spec in headline()
         if spec.name in result.estimates
     ]
-    lines += text_table(("metric", "mean [95% CI]", "n"), headline)
+    lines += text_table(("metric", "mean [95% CI]", "n"), rows)
     lines += [f"  (!) warning: {warning}" for warning in warnings]
+    return lines
+
+
+def breakdown_lines(result: RunResult) -> list[str]:
+    """Requests by outcome, refusals by provision, by requesting State, the routes, the queues."""
+    scenario = result.scenario
+    lines = ["", "Requests (mean per replication)"]
+    lines += text_table(
+        ("requests", "mean [95% CI]"),
+        [
+            (spec.label, format_estimate(result[spec.name], spec.kind))
+            for spec in requests()
+            if spec.name in result.estimates
+        ],
+    )
     refusals = _refusal_rows(result)
     if refusals:
         lines += ["", "Refusals by provision (mean per replication)"]
         lines += text_table(("provision", "abusive", "legitimate"), refusals)
-    lines += ["", "By requesting State"]
+        lines += [f"  {cite}: {title}" for cite, title in _titles(result)]
+    lines += ["", "By requesting State (mean per replication)"]
     lines += text_table(
-        (
-            "State",
-            "submitted",
-            "abusive",
-            "abuse pass-through",
-            "legitimate refused",
-            "legitimate days (mean)",
-        ),
+        ("State", "submitted", "abusive", "abusive granted", "abuse pass-through", "legitimate refused"),
         _state_rows(result),
     )
+    days = [
+        f"{state.id} {_mean_text(result, f'state.{state.id}.legitimate_days_mean', 'days')}"
+        for state in scenario.requesting_states
+    ]
+    lines.append(f"  legitimate days to decision (mean): {', '.join(days)}")
     by_provision = _state_refusal_rows(result)
     if by_provision:
         lines += ["", "Refusals by requesting State and provision (mean per replication, all requests)"]
-        lines += text_table(("State", "provision", "refusals"), by_provision)
+        lines += text_table(("State", "provision", "refusals"), by_provision, left=(True, True))
     lines += routes.text_lines(result.estimates, text_table, routes.monitoring_rules(scenario))
     lines += _queueing_lines(result)
-    return "\n".join(lines)
+    return lines
+
+
+def _titles(result: RunResult) -> list[tuple[str, str]]:
+    """(citation, title) of each provision in the refusals table, for the lines under it."""
+    seen = sorted({name.split(".")[1] for name in result.section("refusals.")})
+    return [
+        (provisions.cite(pid), provisions.provision(pid).title)
+        for pid in seen
+        if result[f"refusals.{pid}.abusive"].mean or result[f"refusals.{pid}.legitimate"].mean
+    ]
 
 
 def _state_refusal_rows(result: RunResult) -> list[tuple[str, str, str]]:
@@ -138,6 +163,10 @@ def _queueing_lines(result: RunResult) -> list[str]:
     return lines
 
 
+def _count(result: RunResult, name: str) -> str:
+    return format_value(result[name].mean, "count") if name in result.estimates else "-"
+
+
 def _mean_text(result: RunResult, name: str, kind: str) -> str:
     if name not in result.estimates:
         return "-"
@@ -153,8 +182,9 @@ def _refusal_rows(result: RunResult) -> list[tuple[str, str, str]]:
         legitimate = result[f"refusals.{pid}.legitimate"]
         if abusive.mean == 0 and legitimate.mean == 0:
             continue
-        label = f"{provisions.cite(pid)}  {provisions.provision(pid).title}"
-        rows.append((label, format_estimate(abusive, "count"), format_estimate(legitimate, "count")))
+        rows.append(
+            (provisions.cite(pid), format_estimate(abusive, "count"), format_estimate(legitimate, "count"))
+        )
     return rows
 
 
@@ -165,11 +195,12 @@ def _state_rows(result: RunResult) -> list[tuple[str, ...]]:
         rows.append(
             (
                 state.id,
-                format_value(result[prefix + "submitted"].mean, "count"),
-                format_value(result[prefix + "abusive_submitted"].mean, "count"),
+                *(
+                    _count(result, prefix + name)
+                    for name in ("submitted", "abusive_submitted", "abusive_granted")
+                ),
                 format_estimate(result[prefix + "abuse_pass_through"], "share"),
                 format_estimate(result[prefix + "legitimate_refusal_rate"], "share"),
-                _mean_text(result, prefix + "legitimate_days_mean", "days"),
             )
         )
     return rows
@@ -194,14 +225,18 @@ def provenance_comment(block: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_csv(result: RunResult, command: Sequence[str] | None = None) -> str:
-    """One row per metric, after the provenance as ``#`` comment lines (``pd.read_csv(comment="#")``)."""
+def as_csv(result: RunResult, command: Sequence[str] | None = None, with_provenance: bool = False) -> str:
+    """One row per metric; ``with_provenance``, after the provenance as ``#`` comment lines (read them
+    with ``pd.read_csv(comment="#")``). The JSON document always has the provenance."""
     buffer = io.StringIO()
-    buffer.write(
-        provenance_comment(
-            provenance(result.scenario, seed=result.seed, replications=result.replications, command=command)
+    if with_provenance:
+        buffer.write(
+            provenance_comment(
+                provenance(
+                    result.scenario, seed=result.seed, replications=result.replications, command=command
+                )
+            )
         )
-    )
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["metric", "mean", "ci_low", "ci_high", "n"])
     for name, est in result.estimates.items():
@@ -214,42 +249,3 @@ def _csv_number(value: float) -> str:
 
 
 FORMATTERS = {"table": as_table, "json": as_json, "csv": as_csv}
-
-SWEEP_COLUMNS = (
-    ("abuse_pass_through", "abuse pass-through", "share"),
-    ("legitimate_refusal_rate", "legitimate refused", "share"),
-    ("legitimate_days_median", "legitimate days (median)", "days"),
-)
-
-
-def sweep_table(summary, manifest: dict) -> str:
-    """The headline metrics of each configuration of a finished sweep (``summary``: a DataFrame)."""
-    lines = [
-        f"Sweep of {manifest['scenario']}: {len(manifest['configurations'])} configurations x "
-        f"{manifest['replications']} replications, seed {manifest['seed']}, backend {manifest['backend']}",
-        f"[low, high] = {INTERVAL_NAME}",
-        "",
-    ]
-    rows, warned = [], 0
-    for record in summary.to_dict("records"):
-        means = {name[: -len(".mean")]: value for name, value in record.items() if name.endswith(".mean")}
-        warning = bool(result_warnings(means))
-        warned += warning
-        cells = [record["configuration"] + (" (!)" if warning else "")]
-        for metric, _, kind in SWEEP_COLUMNS:
-            mean, low, high = (_float(record.get(f"{metric}.{p}")) for p in ("mean", "ci_low", "ci_high"))
-            n = int(_float(record.get(f"{metric}.n"), 0))
-            cells.append(format_estimate(Estimate(mean, low, high, n), kind))
-        rows.append(cells)
-    lines += text_table(("configuration", *(label for _, label, _ in SWEEP_COLUMNS)), rows)
-    if warned:
-        lines.append(
-            f"  (!) warning: in {warned} configuration(s) more than {100 * PENDING_WARNING:.0f}% of the "
-            "abusive or legitimate requests are still pending when the run stops, or the backlog grew "
-            "through the horizon without clearing (run one with 'mlasim run' to see which)"
-        )
-    return "\n".join(lines)
-
-
-def _float(value, missing: float = math.nan) -> float:
-    return missing if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)

@@ -6,8 +6,9 @@ import json
 import math
 
 from simulator.experiments.sensitivity import StudyResult
+from simulator.reporting import settings
 from simulator.reporting.frontier import kind
-from simulator.reporting.run import text_table
+from simulator.reporting.tables import text_table, wrapped
 
 
 def _index(value: float, half: float) -> str:
@@ -42,13 +43,15 @@ def as_table(result: StudyResult) -> str:
         "",
     ]
     ranges = {p.key: p.describe() for p in study.parameters}
+    short = settings.short_names(list(ranges))
+    lines[-1:-1] = settings.key_lines(list(ranges))
     order = ind.ranking()
     position = {name: i for i, name in enumerate(ind.names)}
     if study.method == "sobol":
         header = ("setting", "values", "first-order S1", "total-order ST")
         rows = [
             (
-                name,
+                short[name],
                 ranges[name],
                 _index(ind.first[position[name]], ind.first_conf[position[name]]),
                 _index(ind.total[position[name]], ind.total_conf[position[name]]),
@@ -60,7 +63,7 @@ def as_table(result: StudyResult) -> str:
         header = ("setting", "values", "mu* (mean |effect|)", "sigma")
         rows = [
             (
-                name,
+                short[name],
                 ranges[name],
                 _effect(ind.mu_star[position[name]], ind.mu_star_conf[position[name]], share),
                 _effect(ind.sigma[position[name]], 0.0, share).split(" [")[0],
@@ -70,12 +73,15 @@ def as_table(result: StudyResult) -> str:
     lines += text_table(header, rows)
     if ind.second:
         pairs = [
-            (f"{ind.names[i]} x {ind.names[j]}", _index(ind.second[i][j], ind.second_conf[i][j]))
+            (
+                f"{short[ind.names[i]]} x {short[ind.names[j]]}",
+                _index(ind.second[i][j], ind.second_conf[i][j]),
+            )
             for i in range(len(ind.names))
             for j in range(i + 1, len(ind.names))
         ]
         lines += ["", *text_table(("pair", "second-order S2"), pairs)]
-    return "\n".join(lines)
+    return "\n".join(wrapped(lines))
 
 
 def as_json(result: StudyResult) -> str:

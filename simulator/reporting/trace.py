@@ -28,8 +28,10 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from simulator.domain import provisions
 from simulator.domain.model import Request
-from simulator.reporting.chain import decision_text, narrate, tag
+from simulator.reporting.chain import PAD, decision_text, narrate, tag
+from simulator.reporting.tables import wrap, wrapped
 from simulator.world.pipeline import simulate
 from simulator.world.requesters import FLOOD_BASE, FOLLOW_UP_BASE
 from simulator.world.scenario import Scenario
@@ -87,16 +89,26 @@ def explain(scenario: Scenario, request_id: int, replication: int = 0, seed: int
     arrivals = simulate(scenario, seed, replication, trace=(case, hook)).arrivals
     if not any(e.request.id == request_id for e in events):
         raise UnknownRequest(
-            f"request {request_id} did not arrive in replication {replication}: "
-            f"its requests are numbered 0 to {arrivals - 1} at most, and the requests that follow "
-            f"a first one in its case from {FOLLOW_UP_BASE} ({arrivals} arrivals in all)"
+            f"request {request_id} did not arrive in replication {replication}: its {arrivals:,} "
+            f"requests are numbered from 0 in order of arrival (below {arrivals:,}); a request that "
+            "follows another in its case (a retry, a disclosure after a preservation) has the id "
+            "'mlasim compare' lists for it"
         )
     return Trace(scenario, seed, replication, request_id, tuple(events), arrivals, case)
 
 
 def format_trace(trace: Trace) -> str:
-    """The trace as ``mlasim explain`` prints it (:func:`simulator.reporting.chain.narrate`)."""
-    return narrate(trace)
+    """The trace as ``mlasim explain`` prints it (:func:`simulator.reporting.chain.narrate`): each line
+    within the terminal width (continued under the text after its day), then the legend of the
+    citation marks it shows."""
+    lines = []
+    for line in narrate(trace).splitlines():
+        indent = (
+            PAD + "  " if line.startswith(("day", PAD)) else line[: len(line) - len(line.lstrip())] + "  "
+        )
+        lines += wrap(line, indent=indent) if line else [line]
+    legend = provisions.legend("\n".join(lines))
+    return "\n".join([*lines, *(["", *wrapped(legend)] if legend else [])])
 
 
 def trace_to_dict(trace: Trace) -> dict[str, Any]:

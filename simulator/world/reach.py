@@ -1,6 +1,6 @@
 """Where requests went and what reached the requester: channels, requested States, floods, monitoring.
 
-The metrics of issue 9, computed from a :class:`~simulator.world.tally.Tally` at the end of a
+The route metrics, computed from a :class:`~simulator.world.tally.Tally` at the end of a
 replication, and only where they apply (a one-State scenario without fast channels reports none):
 
 - per channel (when a request used a fast channel): abusive and legitimate data handed over through
@@ -13,6 +13,8 @@ replication, and only where they apply (a one-State scenario without fast channe
   run the requester was flagged (NaN if never: its mean over replications is over those that flagged
   it), the decided requests observed by then, abusive requests granted before the flag and
   legitimate requests refused because cooperation was suspended.
+
+Each metric is declared in :data:`METRICS` (see :mod:`simulator.world.metrics`).
 """
 
 from __future__ import annotations
@@ -20,9 +22,82 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.domain.model import HANDED_OVER, Channel, Outcome
+from simulator.world.metrics import Better, Kind, Metric
 
 if TYPE_CHECKING:
     from simulator.world.tally import Tally
+
+
+SHARE, DAYS, COUNT = Kind.SHARE, Kind.DAYS, Kind.COUNT
+LOWER, HIGHER, NEITHER = Better.LOWER, Better.HIGHER, Better.NEITHER
+
+
+def _requested(suffix: str, label: str, short: str, kind: Kind, better: Better, meaning: str) -> Metric:
+    return Metric(f"requested.{{requested}}.{suffix}", "{requested}: " + label, short, kind, better,
+                  meaning, "requested")  # fmt: skip
+
+
+def _monitoring(suffix: str, label: str, short: str, kind: Kind, better: Better, meaning: str) -> Metric:
+    return Metric(f"monitoring.{{requested}}.{{requester}}.{suffix}", "{requested}/{requester}: " + label,
+                  short, kind, better, meaning, "monitoring")  # fmt: skip
+
+
+#: The route metrics, by channel, requested State, floods, rushed reviews and monitoring.
+METRICS = (
+    Metric("channel.{channel}.abusive_handed_over", "{channel}: abusive data handed over",
+           "abusive data handed over", COUNT, LOWER, "Abusive requests whose data were handed over "
+           "through this channel, in one replication (mean).", "channel"),
+    Metric("channel.{channel}.legitimate_handed_over", "{channel}: legitimate data handed over",
+           "legitimate data handed over", COUNT, HIGHER, "Legitimate requests whose data were handed "
+           "over through this channel, in one replication (mean).", "channel"),
+    Metric("channel.{channel}.days_to_data", "{channel}: days to data (mean)", "days to data (mean)", DAYS,
+           LOWER, "Mean days from first submission to the data, of the requests answered through this "
+           "channel.", "channel"),
+    Metric("channel.emergency.false_claims_detected", "false emergencies seen through, sent to MLA "
+           "(Art 2(o))", "false emergencies seen through", COUNT, HIGHER, "Requests claiming an "
+           "emergency the 24/7 point of contact saw through and sent on to MLA, in one replication "
+           "(mean).", "channel"),
+    Metric("channel.preservation.preserved", "preservations made (Art 42)", "preservations made", COUNT,
+           NEITHER, "Preservations made (Art 42), in one replication (mean).", "channel"),
+    Metric("channel.preservation.lapsed", "preservations lapsed before the disclosure request",
+           "preservations lapsed", COUNT, LOWER, "Preservations whose disclosure request came after the "
+           "retention period, in one replication (mean).", "channel"),
+    _requested("abusive_submitted", "abusive requests submitted", "abusive submitted", COUNT, NEITHER,
+               "Abusive requests submitted to this requested State, in one replication (mean)."),
+    _requested("abusive_granted", "abusive requests granted", "abusive granted", COUNT, LOWER,
+               "Abusive requests this requested State granted, in one replication (mean)."),
+    _requested("abusive_refused", "abusive requests refused", "abusive refused", COUNT, NEITHER,
+               "Abusive requests this requested State refused, in one replication (mean)."),
+    _requested("legitimate_submitted", "legitimate requests submitted", "legitimate submitted", COUNT,
+               NEITHER, "Legitimate requests submitted to this requested State, in one replication (mean)."),
+    _requested("legitimate_granted", "legitimate requests granted", "legitimate granted", COUNT, HIGHER,
+               "Legitimate requests this requested State granted, in one replication (mean)."),
+    _requested("legitimate_refused", "legitimate requests refused", "legitimate refused (count)", COUNT,
+               LOWER, "Legitimate requests this requested State refused, in one replication (mean)."),
+    _requested("abuse_pass_through", "abuse pass-through", "abuse pass-through", SHARE, LOWER,
+               "Of the abusive requests submitted to this requested State and decided there, the share "
+               "it granted."),
+    _requested("legitimate_refusal_rate", "legitimate requests refused / decided", "legitimate refused",
+               SHARE, LOWER, "Of the legitimate requests submitted to this requested State and decided "
+               "there, the share it refused."),
+    Metric("flood_submitted", "flood requests submitted", "flood requests", COUNT, NEITHER, "Low-quality "
+           "requests an adversary sent to tire the reviewers, in one replication (mean).", "counts"),
+    Metric("stage.{stage}.rushed_share", "{stage}: reviews rushed", "rushed", SHARE, LOWER, "Of the reviews "
+           "the stage started, the share started below full thoroughness (a reviewer under load).",
+           "stage"),
+    _monitoring("flagged", "share of replications flagged", "flagged", SHARE, NEITHER, "Whether the "
+                "requested State flagged the requester by the end of the run (over replications: the "
+                "share of replications that flagged it)."),
+    _monitoring("days_to_flag", "days to flag (flagged runs)", "days to flag", DAYS, NEITHER, "The day of "
+                "the run the requester was flagged, over the replications that flagged it."),
+    _monitoring("requests_before_flag", "requests before flag", "requests before flag", COUNT, NEITHER,
+                "Decided requests of the requester the monitoring had observed when it flagged."),
+    _monitoring("abusive_granted_before_flag", "abusive granted before flag", "abusive granted before flag",
+                COUNT, LOWER, "Abusive requests of the requester granted before the flag."),
+    _monitoring("legitimate_lost_to_suspension", "legitimate lost to suspension",
+                "legitimate lost to suspension", COUNT, LOWER, "Legitimate requests of the requester "
+                "refused because cooperation was suspended."),
+)  # fmt: skip
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -8,7 +8,9 @@ legitimate requests are stored (one float each) so their median and 90th percent
 Requests that arrive during the warm-up are simulated (they load the queues) but not counted.
 
 At the end, :meth:`Tally.summary` gives one flat mapping of metric name to value, the row this
-replication contributes to the across-replication statistics (:mod:`simulator.experiments.stats`).
+replication contributes to the across-replication statistics (:mod:`simulator.experiments.stats`):
+:mod:`simulator.world.summary` computes it, and declares each metric (its label, meaning, kind and
+bounds: :mod:`simulator.world.metrics`).
 
 Definitions:
 
@@ -54,80 +56,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from attrs import frozen
-
 from simulator.domain.model import HANDED_OVER, Channel, Measure, Outcome, Request, Stage
-from simulator.world.reach import route_metrics
+from simulator.world import summary
 from simulator.world.records import Occupancy, RequestOutcomes, StageOccupancy
 from simulator.world.sketch import Quantiles
+from simulator.world.summary import ratio
 
-__all__ = [
-    "HEADLINE_METRICS",
-    "MetricSpec",
-    "Occupancy",
-    "RequestOutcomes",
-    "StageOccupancy",
-    "Tally",
-    "metric_range",
-    "ratio",
-]
+__all__ = ["Occupancy", "RequestOutcomes", "StageOccupancy", "Tally", "ratio"]
 
 if TYPE_CHECKING:
     from simulator.world.authority import Authority
     from simulator.world.scenario import Scenario
-
-
-@frozen
-class MetricSpec:
-    name: str
-    label: str
-    kind: str  # share | days | count
-
-
-HEADLINE_METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("abuse_pass_through", "abuse pass-through (granted / decided)", "share"),
-    MetricSpec("abusive_cases_reached", "abusive cases that got the data anywhere", "share"),
-    MetricSpec("abusive_pending_share", "abusive requests still pending", "share"),
-    MetricSpec("abusive_withdrawn_share", "abusive requests withdrawn", "share"),
-    MetricSpec("legitimate_refusal_rate", "legitimate requests refused / decided", "share"),
-    MetricSpec("legitimate_days_median", "legitimate: days to decision, median", "days"),
-    MetricSpec("legitimate_days_p90", "legitimate: days to decision, 90th pct", "days"),
-    MetricSpec("backlog_at_end", "backlog when the run stops", "count"),
-    MetricSpec("abusive_submitted", "abusive requests submitted", "count"),
-    MetricSpec("abusive_granted", "abusive requests granted", "count"),
-    MetricSpec("abusive_refused", "abusive requests refused", "count"),
-    MetricSpec("legitimate_submitted", "legitimate requests submitted", "count"),
-    MetricSpec("legitimate_granted", "legitimate requests granted", "count"),
-    MetricSpec("legitimate_refused", "legitimate requests refused", "count"),
-    MetricSpec("legitimate_withdrawn", "legitimate requests withdrawn", "count"),
-    MetricSpec(
-        "surveillance_person_days.abusive", "real-time surveillance granted, abusive (person-days)", "count"
-    ),
-    MetricSpec(
-        "surveillance_person_days.legitimate",
-        "real-time surveillance granted, legitimate (person-days)",
-        "count",
-    ),
-)
-
-
-SHARE_SUFFIXES = ("pass_through", "_share", "_rate")
-
-
-def metric_range(name: str) -> tuple[float, float]:
-    """The values a metric can take: shares lie in [0, 1], counts and durations are non-negative."""
-    if name.endswith(SHARE_SUFFIXES) or name.endswith(".flagged"):
-        return (0.0, 1.0)
-    return (0.0, math.inf)
-
-
-def ratio(numerator: float, denominator: float) -> float:
-    """numerator / denominator, NaN when nothing was counted (left out of the interval)."""
-    return numerator / denominator if denominator else math.nan
-
-
-def _truth(abusive: bool) -> str:
-    return "abusive" if abusive else "legitimate"
 
 
 # bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
@@ -323,67 +262,9 @@ class Tally:
         if legitimate_decided:
             self.legitimate_days.append(days)
 
-    def _outcomes(self, abusive: bool, requester: str | None = None) -> dict[str, int]:
-        states = self.requesters if requester is None else (requester,)
-        submitted = sum(self.submitted[s, abusive] for s in states)
-        granted = sum(self.ended[s, abusive, o] for s in states for o in HANDED_OVER)
-        refused = sum(self.ended[s, abusive, Outcome.REFUSED] for s in states)
-        withdrawn = sum(self.ended[s, abusive, Outcome.WITHDRAWN] for s in states)
-        preserved = sum(self.ended[s, abusive, Outcome.PRESERVED] for s in states)
-        return {
-            "submitted": submitted,
-            "granted": granted,
-            "refused": refused,
-            "withdrawn": withdrawn,
-            "preserved": preserved,
-            "pending": submitted - granted - refused - withdrawn - preserved,
-        }
-
     def summary(self) -> dict[str, float]:
-        """This replication's metrics: one flat mapping of name to value."""
-        abusive, legitimate = self._outcomes(True), self._outcomes(False)
-        median, p90 = self.legitimate_days.quantiles(0.5, 0.9)
-        row: dict[str, float] = {
-            "abuse_pass_through": ratio(abusive["granted"], abusive["granted"] + abusive["refused"]),
-            "abusive_cases_reached": ratio(len(self.reached & self.abusive_cases), len(self.abusive_cases)),
-            "abusive_cases": float(len(self.abusive_cases)),
-            "abusive_pending_share": ratio(abusive["pending"], abusive["submitted"]),
-            "abusive_withdrawn_share": ratio(abusive["withdrawn"], abusive["submitted"]),
-            "legitimate_refusal_rate": ratio(
-                legitimate["refused"], legitimate["granted"] + legitimate["refused"]
-            ),
-            "legitimate_days_median": median,
-            "legitimate_days_p90": p90,
-            "backlog_at_end": float(self.in_system),
-        }
-        for truth, counts in (("abusive", abusive), ("legitimate", legitimate)):
-            for what, n in counts.items():
-                row[f"{truth}_{what}"] = float(n)
-        cited = {provision for provision, _ in self.refusals}
-        for provision in sorted(set(self.provisions) | cited):
-            for flag in (True, False):
-                row[f"refusals.{provision}.{_truth(flag)}"] = float(self.refusals[provision, flag])
-        for state in self.requesters:
-            a, g = self._outcomes(True, state), self._outcomes(False, state)
-            prefix = f"state.{state}."
-            row[prefix + "submitted"] = float(a["submitted"] + g["submitted"])
-            row[prefix + "abusive_submitted"] = float(a["submitted"])
-            row[prefix + "abusive_granted"] = float(a["granted"])
-            row[prefix + "abuse_pass_through"] = ratio(a["granted"], a["granted"] + a["refused"])
-            row[prefix + "legitimate_refusal_rate"] = ratio(g["refused"], g["granted"] + g["refused"])
-        for stage, (total, n) in self.waits.items():
-            if n:
-                row[f"stage.{stage.value}.mean_wait_days"] = total / n
-        row["surveillance_person_days.abusive"] = float(self.surveillance[True])
-        row["surveillance_person_days.legitimate"] = float(self.surveillance[False])
-        for state in self.requesters:
-            total, n = self.state_days.get(state, (0.0, 0))
-            row[f"state.{state}.legitimate_days_mean"] = ratio(total, n)
-            for provision in self.provisions:
-                row[f"state.{state}.refusals.{provision}"] = float(self.state_refusals[state, provision])
-        row.update(self._queueing())
-        row.update(route_metrics(self))
-        return row
+        """This replication's metrics: one flat mapping of name to value (:mod:`simulator.world.summary`)."""
+        return summary.summary(self)
 
     # --- backlog samples (see the module docstring) ---------------------------------------------
     def backlog_days(self, horizon_days: float) -> tuple[float, float]:
@@ -397,34 +278,4 @@ class Tally:
 
     def backlog(self) -> dict[str, float]:
         """The backlog samples as metrics (empty if the run stopped before the sample days)."""
-        samples = list(self.backlog_sampled)
-        if len(samples) == 1 and self.closed_at is not None:  # no follow-up: it stopped at the horizon
-            samples.append((self.in_system, self.arrivals))
-        if len(samples) < 2:
-            return {}
-        (middle, arrived_middle), (horizon, arrived_horizon) = samples[:2]
-        return {
-            "backlog.at_mid_horizon": float(middle),
-            "backlog.at_horizon": float(horizon),
-            "backlog.arrivals_second_half": float(arrived_horizon - arrived_middle),
-        }
-
-    def _queueing(self) -> dict[str, float]:
-        """Little's-law outputs over the whole run (see the module docstring)."""
-        if self.closed_at is None or self.closed_at <= 0:
-            return {}
-        end = self.closed_at
-        row = {
-            "system.time_avg_in_system": self.system.average(end),
-            "system.arrivals_per_day": self.arrivals / end,
-            "system.mean_time_in_system_days": ratio(self.sojourn[0], self.sojourn[1]),
-        }
-        for stage, occupancy in self.stages.items():
-            prefix = f"stage.{stage.value}."
-            row[prefix + "time_avg_in_stage"] = occupancy.in_stage.average(end)
-            row[prefix + "time_avg_in_queue"] = occupancy.in_queue.average(end)
-            row[prefix + "arrivals_per_day"] = occupancy.joined / end
-            row[prefix + "throughput_per_day"] = occupancy.left / end
-            row[prefix + "mean_time_in_stage_days"] = ratio(occupancy.stage_time, occupancy.left)
-            row[prefix + "mean_time_in_queue_days"] = ratio(occupancy.queue_time, occupancy.started)
-        return row
+        return summary.backlog(self)

@@ -45,3 +45,16 @@ def test_bare_simpy_sees_the_models_visits_and_queues(bench, monkeypatch):
     # the busiest queue is long in both, and about as long
     assert math.isclose(model_mean, bare_mean, rel_tol=0.35)
     assert model_mean > 2.0
+
+
+def test_tuned_ciw_gives_exactly_stock_ciws_results(bench):
+    """The heap of end dates changes how Ciw finds the next event, not which event it is."""
+    size = 2500
+    network = bench.network_of(bench.stretched(size), lives=3000)
+    stock, tuned = Kept(), Kept()
+    bench.ciw_run(size, network, stock)
+    bench.ciw_run(size, network, tuned, tuned=True)
+    stock, tuned = stock.measured, tuned.measured
+    assert stock.arrivals == tuned.arrivals > 2000
+    assert stock.waiting == tuned.waiting and stock.visits == tuned.visits
+    assert any(value > 0 for value in stock.waiting.values())

@@ -116,5 +116,5 @@ def test_cli_reports_the_state_and_the_false_alarm(tmp_path, monkeypatch):
     monkeypatch.setattr(lifecycle, "route_after", lambda route, stage: ())  # the old shortcut
     shortcut = runner.invoke(app, ["check", str(OPENS), "--max-examples", "30"])
     assert shortcut.exit_code == 1
-    assert "at requested State 'cautious'" in shortcut.output
+    assert "at requested State 'cautious'" in " ".join(shortcut.output.split())
     assert "once requested State 'other' shared a refusal citing" in shortcut.output

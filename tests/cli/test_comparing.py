@@ -29,9 +29,9 @@ def test_compare_shows_the_paired_difference_in_abusive_cases_reached_and_the_ro
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     text = done.stdout
-    differences = text[text.index("small several States minus no shopping (paired by replication)") :]
+    differences = text[text.index("B minus A: small several States minus no shopping (paired") :]
     assert "abusive cases that got the data anywhere" in differences.split("\n\n")[0]
-    for heading in ("By requested State (paired", "By channel (paired", "Monitoring (paired"):
+    for heading in ("By requested State (A, and", "By channel (A, and", "Monitoring (A, and"):
         assert heading in text
     doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
     alternative = doc["configurations"][1]

@@ -99,3 +99,17 @@ def test_frontier_prints_the_front_and_answers_a_budget(tmp_path):
     assert doc["budget"]["best"]["metrics"]["abuse_pass_through"]["mean"] == min(front)
     bad = invoke("frontier", tmp_path / "run", "--budget", "legitimate_refusal_rate <= 3%")
     assert bad.exit_code == 2 and "write METRIC < NUMBER" in bad.output
+
+
+def test_sensitivity_with_a_sample_size_not_a_power_of_2_says_so_in_one_line(tmp_path):
+    done = runner.invoke(
+        app,
+        [
+            "sensitivity", str(SMALL), "--param", "safeguards.dual_criminality.refusal_rate=0,1",
+            "--param", "stages.legal_review.staff=1,4", "--samples", "3", "--replications", "1",
+            "--quiet", "--out", str(tmp_path / "run"),
+        ],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("mlasim: note: --samples 3 is not")
+    assert "site-packages" not in done.stderr and "UserWarning" not in done.stderr

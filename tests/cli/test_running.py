@@ -125,6 +125,7 @@ def test_explain_of_a_follow_up_shows_its_whole_case():
 def test_explain_of_a_follow_up_that_never_came_is_a_user_error():
     done = explain_case("--request", str((1 << 40) * 9 + 24))
     assert done.exit_code == 2 and "did not arrive in replication 0" in done.output
+    assert str(1 << 40) not in done.output and "numbered from 0 in order of arrival" in done.output
 
 
 def test_validate_prints_a_readable_number_of_problems_and_counts_the_rest(tmp_path):

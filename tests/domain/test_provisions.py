@@ -8,6 +8,7 @@ from simulator.domain.provisions import (
     Nature,
     catalogue,
     cite,
+    legend,
     provision,
     treaty_consultation_scope,
 )
@@ -24,10 +25,33 @@ def test_every_provision_has_a_citation_a_nature_and_a_known_stage():
         assert entry.framework != "policy" or (entry.optional and not entry.verified)
 
 
-def test_paragraphs_marked_verify_in_the_domain_reference_are_unverified():
-    for pid in ("uncc-40-22", "uncc-40-9", "uncc-40-21-a", "uncc-40-27", "uncc-36"):
+def test_unverified_paragraphs_carry_their_confidence_mark_not_a_word():
+    for pid in ("uncc-40-22", "uncc-40-9", "uncc-40-21-a", "uncc-36"):
         assert not provision(pid).verified
-        assert cite(pid).endswith("(unverified)")
+        assert cite(pid) == provision(pid).citation + "\u2020"  # high confidence: a dagger
+    assert cite("uncc-40-27") == "UNCC Art 40(27)\u2021"  # medium: a double dagger
+    assert cite("budapest-27-4-a") == "Budapest Art 27(4)(a)"  # verified: no mark
+    assert all("unverified" not in cite(pid) for pid in catalogue())
+
+
+def test_the_legend_explains_each_mark_shown_once():
+    text = f"{cite('uncc-40-22')} and {cite('uncc-40-9')} and {cite('budapest-27-4-a')}"
+    lines = legend(text)
+    assert len(lines) == 2 and lines[0].startswith("\u2020 confidence high")
+    assert "template treaty" in lines[0] and "not checked" in lines[0]
+    assert any("\u2021" in line for line in legend(cite("uncc-40-27")))
+    assert legend(cite("budapest-27-4-a")) == []
+
+
+def test_every_citation_names_a_public_document():
+    for entry in catalogue().values():
+        assert entry.document, entry.id
+        assert "shared" not in entry.source and "treaty-check" not in entry.source, entry.id
+        assert "seed" not in entry.source.split(), entry.id
+        if entry.framework == "uncc":
+            assert "A/RES/79/243" in entry.document and entry.url.startswith("https://")
+        if entry.framework == "us":
+            assert entry.url.startswith("https://www.law.cornell.edu/uscode/text/18/")
 
 
 def test_optional_provisions_come_from_outside_the_convention():

@@ -143,3 +143,27 @@ def test_an_unknown_metric_is_named_with_a_suggestion_before_anything_runs(tmp_p
         sa.start_study(SMALL, tmp_path / "run", study, "abuse_passthrough", replications=1)
     assert not (tmp_path / "run").exists()
     sa.check_metric(SMALL, "state.A.abuse_pass_through")
+
+
+def test_a_sobol_sample_size_not_a_power_of_2_is_one_warning_of_ours_and_none_of_salib(tmp_path):
+    import warnings
+
+    study = ishigami_study("sobol", 6)
+    assert study.notes == ["--samples 6 is not a power of 2 (try 4 or 8): Sobol' points lose their balance"]
+    assert ishigami_study("sobol", 8).notes == [] and ishigami_study("morris", 6).notes == []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        points = study.points(seed=1)
+        study.analyse([ishigami(p) for p in points], seed=1)
+    assert caught == []  # SALib's own warnings stay quiet
+    small = sa.Study(
+        (
+            sa.parse_parameter("safeguards.dual_criminality.refusal_rate=0,1"),
+            sa.parse_parameter("stages.legal_review.staff=1,4"),
+        ),
+        "sobol",
+        6,
+    )
+    with pytest.warns(UserWarning) as said:
+        sa.start_study(SMALL, tmp_path / "run", small, "abuse_pass_through", replications=1)
+    assert [str(w.message) for w in said] == small.notes

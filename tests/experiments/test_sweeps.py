@@ -236,8 +236,10 @@ def _design() -> Design:
 
 def test_a_directory_holding_another_sweep_is_refused_unless_forced(straight, tmp_path):
     directory = _copy_of(straight, tmp_path)
-    with pytest.raises(ScenarioError, match="already holds a sweep: finish it with --resume"):
+    with pytest.raises(ScenarioError, match="already holds a sweep: finish it") as refused:
         start(SMALL, directory, _design(), replications=6, seed=12, batch=2)
+    assert f"simulator.resume({str(directory)!r})" in str(refused.value)  # said for Python users too
+    assert "force=True" in str(refused.value)
     (directory / "manifest.json").unlink()  # the stale-directory case: no manifest, old task files
     with pytest.raises(ScenarioError, match="is not empty and holds no sweep manifest"):
         start(SMALL, directory, _design(), replications=6, seed=12, batch=2)

@@ -114,3 +114,26 @@ def several_comparison():
 @pytest.fixture(scope="session")
 def several_comparison_document(several_comparison) -> dict:
     return documents.comparison_document(several_comparison)
+
+
+#: Four settings, 36 configurations (the README's worked example has this shape); the horizon is set
+#: alike in every configuration, so the page says it once.
+WIDE_GRID = {
+    "scenario.horizon_days": [400],
+    "safeguards.dual_criminality.mode": ["waived", "discretionary", "required"],
+    "safeguards.dual_criminality.refusal_rate": [0.2, 0.5, 0.8],
+    "stages.legal_review.staff": [1, 2],
+    "safeguards.data_protection": ["off", "conditions"],
+}
+
+
+@pytest.fixture(scope="session")
+def wide_sweep_directory(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("wide") / "run"
+    sweeps.sweep(SMALL, directory, designs.Design(WIDE_GRID, 0, {}, []), replications=2, batch=4)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def wide_sweep_document(wide_sweep_directory) -> dict:
+    return documents.read_saved(wide_sweep_directory)[1]

@@ -87,6 +87,27 @@ def rendered_marks(tab) -> dict[str, tuple[int, int, float]]:
     )
 
 
+#: Per figure: pairs of its text labels whose boxes, as the browser lays them out, overlap.
+OVERLAPS = """() => Object.fromEntries([...document.querySelectorAll('figure svg')].map(svg => {
+    const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, r]) => r.width > 0 && r.height > 0);
+    const found = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [s, a] = boxes[i], [t, b] = boxes[j], e = 0.5;
+        if (a.left + e < b.right && b.left + e < a.right && a.top + e < b.bottom && b.top + e < a.bottom)
+            found.push([s, t]);
+    }
+    return [svg.closest('figure').id, [boxes.length, found]];
+}))"""
+
+
+def overlapping_labels(tab) -> dict[str, list]:
+    """Per figure of the page, the pairs of overlapping text labels (and that it has labels)."""
+    found = tab.evaluate(OVERLAPS)
+    assert all(count > 0 for count, _ in found.values())
+    return {figure: pairs for figure, (_, pairs) in found.items() if pairs}
+
+
 def write(tmp_path: Path, kind: str, document: dict, name: str | None = None) -> Path:
     path = tmp_path / f"{name or kind}.html"
     path.write_text(page(kind, document), "utf-8")
@@ -98,6 +119,18 @@ def test_the_detector_sees_a_request_leave_the_page(browser, tmp_path):
     leaky.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/x.png"></body></html>')
     _, _, requests = open_page(browser, leaky)
     assert requests == ["http://example.invalid/x.png"]
+
+
+def test_the_overlap_detector_sees_overprinted_labels(browser, tmp_path):
+    from simulator.reporting.figures import bar_chart
+    from simulator.reporting.html import figure_html
+
+    labels = [f"configuration {i} with a long label that wraps over several lines" * 2 for i in range(60)]
+    crowded = bar_chart("crowded", "t", "c", labels, [("s", [(0.5, 0.4, 0.6)] * 60)], "x")
+    path = tmp_path / "crowded.html"
+    path.write_text(f"<!DOCTYPE html><html><body>{figure_html(crowded)}</body></html>", "utf-8")
+    tab, _, _ = open_page(browser, path)
+    assert overlapping_labels(tab)["figure-crowded"]
 
 
 def test_run_report_renders_every_figure(browser, tmp_path, run_document):
@@ -122,6 +155,7 @@ def test_run_report_renders_every_figure(browser, tmp_path, run_document):
     }
     assert {name: drawn for name, (_, drawn, _) in marks.items()} == expected
     assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    assert overlapping_labels(tab) == {}
     assert (SCREENSHOTS / "run.png").stat().st_size > 10_000
 
 
@@ -137,6 +171,7 @@ def test_comparison_report_renders_forest_and_flips(browser, tmp_path, compariso
     assert marks["pass-through"][1] == 2 * (alternatives + 1)
     assert marks["flips-1"][1] > 0
     assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    assert overlapping_labels(tab) == {}
     assert "mlasim explain" in tab.inner_text("main")
 
 
@@ -144,6 +179,24 @@ def test_sweep_report_draws_a_point_per_configuration_and_metric(browser, tmp_pa
     tab, errors, requests = open_page(browser, write(tmp_path, "sweep", sweep_document), "sweep.png")
     assert errors == [] and requests == []
     assert rendered_marks(tab)["response"][1] == 2 * len(sweep_document["configurations"])
+    assert overlapping_labels(tab) == {}
+
+
+def test_a_sweep_of_four_settings_and_36_configurations_reads_at_a_glance(
+    browser, tmp_path, wide_sweep_document
+):
+    path = write(tmp_path, "sweep", wide_sweep_document, "sweep-36")
+    tab, errors, requests = open_page(browser, path, "sweep-36.png")
+    assert errors == [] and requests == []
+    marks = rendered_marks(tab)
+    assert marks["response"][1] == 36  # a heatmap cell per configuration, in small multiples
+    assert marks["pass-through"][1] <= 2 * 12  # only the best configurations as bars
+    assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    assert overlapping_labels(tab) == {}
+    text = tab.inner_text("main")
+    assert text.count("scenario.horizon_days=400") == 1  # the constant setting, said once
+    assert "The scenario's text was not recorded" not in text  # found in the run directory
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1100  # nothing wider than the page
 
 
 def test_check_report_shows_each_verdict(browser, tmp_path, check_document):
@@ -177,6 +230,7 @@ def test_several_state_report_renders_routes_figures_and_monitoring(browser, tmp
     assert marks["requested-states"][1] == defined
     assert marks["channels"][1] == 2 * len(several_document["channels"])
     assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    assert overlapping_labels(tab) == {}
     monitoring = tab.inner_text("#monitoring + p + table")
     assert "eu (sprt, suspend)" in monitoring and "never" in monitoring
 
@@ -190,4 +244,35 @@ def test_several_state_comparison_renders_figures_by_configuration(
     marks = rendered_marks(tab)
     assert marks["requested-states"][1] > 0 and marks["channels"][1] > 0
     assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())
+    assert overlapping_labels(tab) == {}
     assert "abusive cases that got the data anywhere" in tab.inner_text("main")
+
+
+def test_a_right_to_left_override_reverses_nothing_after_the_name(browser, tmp_path, comparison_document):
+    import copy
+
+    document = copy.deepcopy(comparison_document)
+    document["configurations"][0]["label"] = document["baseline"] = "evil\u202eabc"
+    tab, errors, _ = open_page(browser, write(tmp_path, "comparison", document, "rtl"))
+    assert errors == []
+    # the x of each letter of "required", the label after the hostile one in the heading
+    xs = tab.evaluate(
+        """() => { const h = document.querySelector('h1'); const walker = document.createTreeWalker(h, 4);
+            let node; while ((node = walker.nextNode())) { const i = node.data.indexOf('required');
+              if (i >= 0) return [...'required'].map((_, k) => { const r = document.createRange();
+                r.setStart(node, i + k); r.setEnd(node, i + k + 1);
+                return r.getBoundingClientRect().left; }); }
+            return []; }"""
+    )
+    assert len(xs) == 8 and xs == sorted(xs)  # left to right, as written
+
+
+def test_a_very_long_name_wraps_within_the_page(browser, tmp_path, run_document):
+    import copy
+
+    document = copy.deepcopy(run_document)
+    document["scenario"] = "n" * 20_000
+    tab, errors, _ = open_page(browser, write(tmp_path, "run", document, "long-name"))
+    assert errors == []
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1100
+    assert overlapping_labels(tab) == {}

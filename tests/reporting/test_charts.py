@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-
-from simulator.reporting.charts import charts, sweep_charts
+from simulator.reporting.charts import charts
 
 
 def names(found):
@@ -32,23 +30,6 @@ def test_comparison_figures_add_forest_plots_and_flips(comparison_document):
 
 def test_check_has_no_figures(check_document):
     assert charts("check", check_document) == []
-
-
-def test_sweep_over_one_number_gives_response_curves(sweep_document):
-    (chart,) = sweep_charts(sweep_document)
-    assert chart.name == "response" and chart.marks == 6  # 3 configurations x 2 metrics
-
-
-def test_sweep_over_two_numbers_gives_a_heatmap_and_otherwise_bars(sweep_document):
-    two = copy.deepcopy(sweep_document)
-    for i, configuration in enumerate(two["configurations"]):
-        configuration["parameters"]["stages.legal_review.staff"] = 1 + i % 2
-    (chart,) = sweep_charts(two)
-    assert chart.marks == 3 and "over" in chart.title
-    variants = copy.deepcopy(sweep_document)
-    for i, configuration in enumerate(variants["configurations"]):
-        configuration["parameters"] = {"variant": f"v{i}"}
-    assert names(sweep_charts(variants)) == ["pass-through"]
 
 
 def test_several_requested_states_add_figures_by_requested_state_and_by_channel(several_document):

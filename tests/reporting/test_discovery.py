@@ -32,4 +32,12 @@ def test_no_box_says_why():
     assert "no box: no configuration meets the condition" in as_table(
         Discovery("m < 1", ("a",), 10, 0, (), "runs/x")
     )
-    assert "try a lower --min-coverage" in as_table(Discovery("m < 1", ("a",), 10, 4, (), "runs/x"))
+    text = as_table(Discovery("m < 1", ("a",), 10, 4, (), "runs/x"))
+    assert "try a lower --min-coverage" in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_the_condition_says_what_each_metric_is():
+    text = as_table(Discovery("abuse_pass_through < 0.2 and legitimate_days_median < 90", ("a",), 10, 0, ()))
+    assert "  abuse_pass_through: abuse pass-through (granted / decided), a share (0.2 is 20%)" in text
+    assert "  legitimate_days_median: legitimate: days to decision, median, days" in text

@@ -67,3 +67,23 @@ def test_save_writes_svg_and_png(tmp_path):
 def test_the_same_chart_gives_the_same_svg():
     make = lambda: bar_chart("same", "t", "c", ["a"], [("s", [(1.0, 0.5, 1.5)])], "n").svg()  # noqa: E731
     assert make() == make()
+
+
+def test_matplotlib_says_nothing_on_standard_error(tmp_path, capfd):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chart = bar_chart(
+            "x", "t", "c", ["\u65e5\u672c\u8a9e \U0001f600 label"], [("s", [(0.5, 0.4, 0.6)])], "x"
+        )
+        chart.svg()
+        chart.save(tmp_path)
+    assert caught == [] and capfd.readouterr().err == ""
+
+
+def test_a_label_of_any_length_stays_within_three_short_lines():
+    chart = bar_chart("x", "t", "c", ["n" * 20_000, "a b " * 5_000], [("s", [(0.5, 0.4, 0.6)] * 2)], "x")
+    for label in chart.figure.axes[0].get_yticklabels():
+        lines = label.get_text().split("\n")
+        assert len(lines) <= 3 and all(len(line) <= 40 for line in lines)

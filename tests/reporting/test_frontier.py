@@ -42,5 +42,5 @@ def test_table_and_json():
     ) == (
         "share",
         "share",
-        "count",
+        "days",
     )

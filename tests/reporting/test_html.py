@@ -17,7 +17,7 @@ def test_run_page_has_headline_meanings_figures_scenario_and_provenance(run_docu
     assert "Of the abusive requests the requested State decided" in text
     assert text.count("<figure ") == 5 and text.count("<svg") == 5
     assert "<details><summary>The scenario file" in text
-    assert "<h3>Assumptions</h3><pre>A small scenario for the sweep tests" in text
+    assert "<h3>Assumptions</h3><pre><bdi>A small scenario for the sweep tests" in text
     assert run_document["provenance"]["scenario_sha256"] in text
 
 
@@ -64,7 +64,7 @@ def test_a_saturated_run_page_warns_beside_the_headline(run_document):
 
 
 def test_warnings_are_escaped():
-    from simulator.reporting.html import warnings_html
+    from simulator.reporting.sections import warnings_html
 
     assert "<b>x</b>" not in warnings_html(["<b>x</b>"]) and "&lt;b&gt;x" in warnings_html(["<b>x</b>"])
     assert warnings_html([]) == ""
@@ -93,3 +93,61 @@ def test_a_comparison_page_has_the_route_differences(several_comparison_document
     routes = text[text.index('<h2 id="routes">') :]
     assert "<h3>By requested State</h3>" in routes and "shopping minus no shopping" in routes
     assert "<h3>Monitoring</h3>" in routes and "of 2</td>" in routes
+
+
+def test_the_run_page_opens_with_the_headline_in_plain_words_and_counts_beside_shares(run_document):
+    text = page("run", run_document)
+    lead = text[text.index('<p class="lead">') : text.index("</p>", text.index('<p class="lead">'))]
+    assert "of the abusive requests the requested State decided were granted (95% interval" in lead
+    assert "This rests on 3 replications" in lead and "assumptions of the scenario file" in lead
+    assert text.index('class="lead"') < text.index("<h2>Headline</h2>")
+    assert "granted of" in text and "counts (mean a replication)" in text  # counts beside the shares
+    assert "<h2>By requesting State</h2>" in text
+
+
+def test_citations_carry_their_mark_and_the_page_explains_it_once(comparison_document):
+    text = page("comparison", comparison_document)
+    assert "(unverified)" not in text
+    assert "UNCC Art 40(9)\u2020" in text
+    assert text.count("\u2020 confidence high") == 1 and 'id="citations"' in text
+
+
+def test_empty_sections_are_one_line(run_document):
+    text = page("run", run_document)
+    assert "<h3>Rushed reviews</h3>" not in text  # the small scenario rushes nothing
+
+
+def test_a_right_to_left_override_in_a_name_is_isolated(comparison_document):
+    import copy
+
+    document = copy.deepcopy(comparison_document)
+    document["configurations"][0]["label"] = document["baseline"] = "evil\u202eabc"
+    text = page("comparison", document)
+    title = text[text.index("<title>") : text.index("</title>")]
+    assert "\u202e" not in title  # a title cannot isolate: the control is dropped there
+    heading = text[text.index("<h1>") : text.index("</h1>")]
+    assert "\u2068evil\u202eabc\u202c\u2069, required" in heading
+
+
+def test_the_comparison_page_shows_each_scenario_file_and_its_assumptions(tmp_path):
+    from simulator.experiments.comparison import compare
+    from tests.reporting.conftest import SMALL
+
+    other = tmp_path / "other.toml"
+    other.write_text(
+        "# Another file: its own assumptions.\n" + SMALL.read_text("utf-8").replace("small sweep", "other"),
+        "utf-8",
+    )
+    result = compare([load_scenario(SMALL), load_scenario(other)], replications=2)
+    text = page("comparison", documents.comparison_document(result))
+    scenario = text[text.index("<h2>Scenario</h2>") :]
+    assert "A small scenario for the sweep tests" in scenario
+    assert "Another file: its own assumptions." in scenario
+    assert scenario.count("<details>") == 2
+
+
+def test_the_sweep_page_finds_the_scenario_in_its_run_directory(sweep_directory, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # elsewhere than the run directory
+    kind, document = documents.read_saved(sweep_directory)
+    text = page(kind, document)
+    assert "not recorded" not in text and "A small scenario for the sweep tests" in text

@@ -80,16 +80,18 @@ def test_json_carries_the_same_blocks_and_they_read_back(several_result, several
 
 def test_compare_shows_what_forum_shopping_buys_the_abuser(several_comparison):
     text = report_comparison.as_table(several_comparison)
-    differences = section(text, "shopping minus no shopping (paired by replication)")
+    differences = section(text, "B minus A: shopping minus no shopping (paired by replication)")
     reached = several_comparison.difference(1, "abusive_cases_reached")
     line = next(line for line in differences if "abusive cases that got the data anywhere" in line)
     assert report_comparison.format_difference(reached, "share") in line
-    states = section(text, "By requested State (paired differences by replication)")
-    assert "shopping minus no shopping" in states[1]
+    assert "  A = no shopping (the baseline)" in text and "  B = shopping" in text
+    states = section(text, "By requested State (A, and each alternative's paired difference)")
+    assert "B minus A" in states[1]
     shift = several_comparison.difference(1, "requested.eu.abusive_submitted")
     assert report_comparison.format_difference(shift, "count") in " ".join(row(states, "eu:", "abusive"))
-    assert section(text, "By channel (paired differences")
-    assert "replications" in " ".join(section(text, "Monitoring (paired differences"))
+    assert section(text, "By channel (A, and")
+    assert "replications" in " ".join(section(text, "Monitoring (A, and"))
+    assert max(len(line) for line in text.splitlines()) <= 100
 
 
 def test_comparison_json_has_the_route_differences(several_comparison, several_comparison_document):

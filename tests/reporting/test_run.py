@@ -9,15 +9,6 @@ from simulator.experiments.stats import Estimate
 from simulator.reporting.run import as_csv, as_table, format_estimate
 from tests.conftest import build, document
 
-#: A sweep manifest of two configurations, as the sweep table reads it.
-TWO_CONFIGURATIONS = {
-    "scenario": "s",
-    "configurations": [{}, {}],
-    "replications": 2,
-    "seed": 1,
-    "backend": "serial",
-}
-
 
 def test_estimates_are_printed_with_their_interval():
     assert format_estimate(Estimate(0.312, 0.281, 0.343, 20), "share") == "31.2% [28.1%, 34.3%]"
@@ -46,34 +37,27 @@ def test_table_cites_the_provisions_that_refused_and_skips_silent_ones():
     text = as_table(result_of(build(document()), 1, rows()))
     assert "2 replications, seed 1" in text
     assert "60.0% [" in text  # mean of 0.5 and 0.7
-    assert "UNCC Art 40(22) (unverified)  discrimination clause" in text
+    assert "UNCC Art 40(22)\u2020: discrimination clause" in text  # the title under the table
     assert "Art 40(9)" not in text  # no refusals under it: not listed
+    assert "\u2020 confidence high" in text and text.count("\u2020 confidence high") == 1  # one legend
 
 
-def test_csv_keeps_full_precision():
-    text = as_csv(result_of(build(document()), 1, rows()))
-    assert "abuse_pass_through,0.6," in text
+def test_csv_keeps_full_precision_and_the_provenance_on_request():
+    result = result_of(build(document()), 1, rows())
+    text = as_csv(result)
+    assert text.startswith("metric,mean,ci_low,ci_high,n\n") and "abuse_pass_through,0.6," in text
+    commented = as_csv(result, ["mlasim", "run"], with_provenance=True)
+    assert commented.startswith("# mlasim provenance") and commented.endswith(text)
 
 
-def test_sweep_table_marks_configurations_with_too_many_pending():
-    import pandas as pd
-
-    from simulator.reporting.run import sweep_table
-
-    def row(label: str, pending: float) -> dict:
-        return {
-            "configuration": label,
-            "abusive_pending_share.mean": pending,
-            "legitimate_submitted.mean": 100.0,
-            "legitimate_granted.mean": 95.0,
-            "legitimate_refused.mean": 0.0,
-            "legitimate_withdrawn.mean": 0.0,
-        }
-
-    manifest = TWO_CONFIGURATIONS
-    text = sweep_table(pd.DataFrame([row("calm", 0.05), row("swamped", 0.6)]), manifest)
-    assert "swamped (!)" in text and "calm (!)" not in text
-    assert "(!) warning: in 1 configuration(s) more than 20%" in text
+def test_every_line_fits_and_brief_is_the_headline_block_only():
+    result = result_of(build(document()), 1, rows())
+    text = as_table(result)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    brief = as_table(result, brief=True)
+    assert "abuse pass-through (granted / decided)" in brief and text.startswith(brief)
+    assert "Refusals by provision" in text and "Refusals by provision" not in brief
+    assert "By requesting State" not in brief
 
 
 def test_the_table_shows_the_saturation_warning_beside_the_headline():
@@ -86,23 +70,3 @@ def test_the_table_shows_the_saturation_warning_beside_the_headline():
     assert found
     assert "abuse pass-through (granted / decided) (!)" in headline
     assert "(!) warning: the requested State falls behind: the backlog grew from" in headline
-
-
-def test_sweep_table_marks_a_saturated_configuration():
-    import pandas as pd
-
-    from simulator.reporting.run import sweep_table
-
-    calm = {"configuration": "calm", "abusive_pending_share.mean": 0.05, "legitimate_submitted.mean": 0.0}
-    swamped = {
-        **calm,
-        "configuration": "swamped",
-        "backlog.at_mid_horizon.mean": 80.0,
-        "backlog.at_horizon.mean": 160.0,
-        "backlog.arrivals_second_half.mean": 100.0,
-        "backlog_at_end.mean": 150.0,
-    }
-    manifest = TWO_CONFIGURATIONS
-    text = sweep_table(pd.DataFrame([calm, swamped]), manifest)
-    assert "swamped (!)" in text and "calm (!)" not in text
-    assert "the backlog grew through the horizon without clearing" in text

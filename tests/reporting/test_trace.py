@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.domain.model import Channel, Outcome
+from simulator.domain.provisions import MARKS
 from simulator.experiments.run import replicate
 from simulator.files.document import load_scenario
 from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
@@ -15,6 +16,22 @@ from tests.conftest import BASELINE, practice_before
 @pytest.fixture(scope="module")
 def baseline():
     return load_scenario(BASELINE)
+
+
+def story(text: str) -> str:
+    """The trace without the legend of citation marks that ends it."""
+    head, _, tail = text.rpartition("\n\n")
+    return head if tail[:1] in MARKS.values() else text
+
+
+def last_line(text: str) -> str:
+    """The last line of the trace that is not a wrapped line's continuation."""
+    return [line for line in story(text).splitlines() if not line.startswith(" ")][-1]
+
+
+def flat(text: str) -> str:
+    """The text with its lines joined (a long line of the trace is wrapped)."""
+    return " ".join(text.split())
 
 
 def test_tracing_does_not_change_the_replication(baseline):
@@ -33,7 +50,7 @@ def test_a_consulted_abusive_request_shows_the_loop_and_its_citations():
     text = format_trace(trace)
     assert "CONSULT [UNCC Art 40(9)" in text and "UNCC Art 40(27)" in text
     assert "requester amended the request" in text
-    assert text.splitlines()[-1].startswith("Outcome: ")
+    assert last_line(text).startswith("Outcome: ")
 
 
 def test_the_trace_and_the_statistics_agree_on_the_outcome(baseline):
@@ -59,7 +76,7 @@ def test_the_trace_and_the_statistics_agree_on_the_outcome(baseline):
 
 
 def test_unknown_requests_are_reported(baseline):
-    with pytest.raises(UnknownRequest, match="numbered 0 to"):
+    with pytest.raises(UnknownRequest, match="numbered from 0 in order of arrival"):
         explain(baseline, 10**7)
 
 
@@ -178,7 +195,7 @@ def test_an_emergency_sent_where_no_emergency_channel_is_offered_goes_by_mla(sev
     scenario, cases = several_cases
     case = first_case(cases, lambda rs: rs[0]["channel"] is Channel.EMERGENCY and rs[0]["requested"] == "eu")
     text = format_trace(explain(scenario, case))
-    assert "which offers no emergency channel: it goes to the central authority (MLA)" in text
+    assert "which offers no emergency channel: it goes to the central authority (MLA)" in flat(text)
     assert "contact point" not in text
 
 
@@ -196,7 +213,7 @@ def test_a_refusal_in_one_state_and_a_retry_in_another(several_cases):
     assert "retries at" in text and "(forum shopping)" in text
     places = {r["requested"] for r in cases[case]}
     assert len(places) > 1 and all(f"[{p}]" in text for p in places)
-    assert text.splitlines()[-1].startswith("Outcome of the case: ")
+    assert last_line(text).startswith("Outcome of the case: ")
 
 
 def test_a_suspended_requester_is_refused_at_once_without_a_review(several_cases):
@@ -228,5 +245,6 @@ def test_a_case_in_json_names_its_requests_and_links(several_cases):
 
 def test_an_unknown_follow_up_is_reported(several_cases):
     scenario, _ = several_cases
-    with pytest.raises(UnknownRequest, match="did not arrive"):
+    with pytest.raises(UnknownRequest, match="did not arrive") as unknown:
         explain(scenario, 7 * FOLLOW_UP_BASE + 3)
+    assert str(FOLLOW_UP_BASE) not in str(unknown.value)  # no internal offset in the message

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from simulator.domain.model import Measure, Outcome, Request, Stage, Submission, Truth
-from simulator.world.tally import Tally, metric_range
+from simulator.world.tally import Tally
 
 
 def request(rid: int, abusive: bool, day: float = 10.0, state: str = "A") -> Request:
@@ -71,12 +71,6 @@ def test_per_state_breakdown():
     row = tally.summary()
     assert row["state.A.abuse_pass_through"] == 1.0 and row["state.B.abuse_pass_through"] == 0.0
     assert row["refusals.uncc-40-22.abusive"] == 1  # cited though not declared: never hidden
-
-
-def test_metric_ranges():
-    assert metric_range("abuse_pass_through") == (0.0, 1.0)
-    assert metric_range("state.A.legitimate_refusal_rate") == (0.0, 1.0)
-    assert metric_range("legitimate_days_median") == (0.0, math.inf)
 
 
 def test_surveillance_is_counted_in_person_days_and_states_get_delays_and_refusals_by_provision():
