@@ -248,14 +248,24 @@ def _public(source: str) -> str:
 
 
 def metrics() -> str:
-    from simulator.world import tally
+    """Every declared metric: the catalogue of declarations where there is one, else the headline."""
+    try:
+        from simulator.world.metrics import catalogue
+    except ImportError:  # the headline's declarations, kept with the tally
+        from simulator.world.tally import HEADLINE_METRICS
 
-    declared = getattr(tally, "METRICS", None) or tally.HEADLINE_METRICS
-    rows = [
-        (f"`{m.name}`", getattr(m, "label", ""), getattr(m, "kind", ""), getattr(m, "meaning", ""))
-        for m in (declared.values() if isinstance(declared, dict) else declared)
-    ]
-    return table(("metric", "printed as", "kind", "meaning"), rows)
+        rows = [(f"`{m.name}`", m.label, m.kind, "") for m in HEADLINE_METRICS]
+        return table(("metric", "printed as", "kind", "meaning"), rows)
+    parts = []
+    declarations = catalogue().declarations
+    for section in dict.fromkeys(m.section for m in declarations):
+        rows = [
+            (f"`{m.name}`", m.label, str(m.kind), str(getattr(m, "better", "")), m.meaning)
+            for m in declarations
+            if m.section == section
+        ]
+        parts += [f"### {section}", table(("metric", "printed as", "kind", "better", "meaning"), rows)]
+    return "\n\n".join(parts)
 
 
 def properties() -> str:
