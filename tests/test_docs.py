@@ -146,13 +146,12 @@ def text_of(site: Path, page: str) -> str:
 
 
 def test_the_commands_page_lists_every_command_and_option(site):
-    import click
     import typer.main
 
     from simulator.cli import app
 
     group = typer.main.get_command(app)
-    root = click.Context(group, info_name="mlasim")
+    root = group.context_class(group, info_name="mlasim")
     page = text_of(site, "reference/commands.html")
     for name in group.list_commands(root):
         command = group.get_command(root, name)

@@ -57,13 +57,12 @@ def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
 
 
 def commands() -> str:
-    import click
     import typer.main
 
     from simulator.cli import app
 
-    group = typer.main.get_command(app)
-    root = click.Context(group, info_name="mlasim")
+    group = typer.main.get_command(app)  # a click group (typer bundles its own click)
+    root = group.context_class(group, info_name="mlasim")
     names = group.list_commands(root)
     ordered = [n for n in COMMAND_ORDER if n in names] + [n for n in names if n not in COMMAND_ORDER]
     parts = [
@@ -73,7 +72,7 @@ def commands() -> str:
     ]
     for name in ordered:
         command = group.get_command(root, name)
-        context = click.Context(command, info_name=name, parent=root)
+        context = command.context_class(command, info_name=name, parent=root)
         usage = " ".join(command.collect_usage_pieces(context))
         parts += [
             f"## `mlasim {name}`",
