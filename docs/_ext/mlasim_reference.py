@@ -106,7 +106,10 @@ def scenario_format() -> str:
         parts.append(f"### `{section}`{required}")
         if node.get("description"):
             parts.append(node["description"])
-        parts.append(table(("key", "value", "notes"), rows))
+        if any(notes for _, _, notes in rows):
+            parts.append(table(("key", "value", "notes"), rows))
+        else:
+            parts.append(table(("key", "value"), [row[:2] for row in rows]))
     distributions = [
         (
             f"`{choice['properties']['distribution']['const']}`",
