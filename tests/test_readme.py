@@ -69,6 +69,16 @@ def test_readme_has_examples():
     assert names, "the README shows no example run by the tests"
 
 
+def test_readme_fits_on_two_screens_and_links_to_the_site():
+    """The README is what a newcomer needs: the details live on the site, history in CHANGELOG.md."""
+    text = README.read_text()
+    assert len(text.splitlines()) <= 80, "the README outgrew two screens: move the details to docs/"
+    links = re.findall(r"\]\((docs/[^)#]+)", text)
+    assert "docs/index.md" in links
+    assert all((ROOT / link).exists() for link in links), links
+    assert "## 0." not in text, "version history belongs in CHANGELOG.md"
+
+
 def test_every_page_example_has_a_unique_name():
     for page in PAGES:
         text = page.read_text()
