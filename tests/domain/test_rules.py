@@ -162,7 +162,10 @@ def test_more_information_is_asked_only_for_incomplete_requests(observation, con
 
 @given(observations(submissions()), safeguards(), screening_draws(), histories())
 def test_convention_offences_are_always_in_scope(observation, config, draws, history):
+    """...unless the scope ground was announced at an earlier consultation of the same request and the
+    State keeps its findings (a relabelled resubmission does not cure it: ``kept_finding``)."""
     assume(load_catalogue().offences[observation.submission.offence].convention)
+    assume(not (config.consultation.keep_findings and "uncc-35-1-c" in history.findings))
     decision = rules.decide(Stage.LEGAL_REVIEW, observation, config, draws, history)
     assert decision.provision != "uncc-35-1-c"
 
@@ -171,7 +174,9 @@ def test_convention_offences_are_always_in_scope(observation, config, draws, his
 def test_preservation_is_never_refused_for_lack_of_dual_criminality_when_exempt(
     observation, config, draws, history
 ):
+    """(A 40(9) finding kept from an earlier consultation is another matter: ``kept_finding``.)"""
     assume(observation.submission.measure in config.dual_criminality.exempt_measures)
+    assume(not (config.consultation.keep_findings and "uncc-40-9" in history.findings))
     decision = rules.decide(Stage.LEGAL_REVIEW, observation, config, draws, history)
     assert decision.provision != "uncc-40-9"
 

@@ -6,9 +6,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from simulator.checking.strategies.core import offence_ids, safeguards, unit
+from simulator.checking.strategies.core import offence_ids, unit
+from simulator.checking.strategies.settings import documents
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import MLA_STAGES, Measure
+from simulator.domain.safeguards import Safeguards
 
 _STAGE_NAMES = [s.value for s in MLA_STAGES]
 
@@ -73,8 +75,6 @@ def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
     """A valid scenario file as a TOML-ready dictionary: small, so a replication runs in moments."""
     stages = [s for s in _STAGE_NAMES[:-1] if draw(st.booleans())] + ["execution"]
     horizon = draw(st.floats(min_value=1.0, max_value=120.0))
-    config = draw(safeguards())
-    judicial = {m.value: config.judicial_order.standard(m).label for m in Measure}
     return {
         "scenario": {
             "name": "generated",
@@ -94,31 +94,6 @@ def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
             "stages": stages[:-1],
             "queue_threshold": draw(st.integers(0, 5)),
         },
-        "safeguards": {
-            "political_offence": config.political_offence,
-            "data_protection": config.data_protection.value,
-            "postponement_rate": config.postponement_rate,
-            "scope_test": {"enabled": config.scope_test.enabled},
-            "completeness": {
-                "request_information": config.completeness.request_information,
-                "information_rounds": config.completeness.information_rounds,
-                "refuse_nonconforming": config.completeness.refuse_nonconforming,
-            },
-            "dual_criminality": {
-                "mode": config.dual_criminality.mode.value,
-                "refusal_rate": config.dual_criminality.refusal_rate,
-            },
-            "discrimination": {
-                "enabled": config.discrimination.enabled,
-                "evidence_threshold": config.discrimination.evidence_threshold,
-                "grounds": sorted(config.discrimination.grounds),
-            },
-            "judicial_order": judicial,
-            "consultation": {
-                "enabled": config.consultation.enabled,
-                "rounds": config.consultation.rounds,
-                "keep_findings": draw(st.booleans()),
-            },
-        },
+        "safeguards": draw(documents(Safeguards)),
         "requesting_state": [draw(_requesting_state(i)) for i in range(draw(st.integers(1, 3)))],
     }
