@@ -68,6 +68,7 @@ def main() -> None:
     import pyarrow.parquet as pq
 
     from simulator.experiments.designs import Design
+    from simulator.experiments.execution import Execution
     from simulator.experiments.sweeps import sweep
 
     print(f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
@@ -88,8 +89,8 @@ def main() -> None:
             directory = Path(tmp) / label.replace(" ", "-").replace(",", "")
             cpu0, parent0, start = cpu_seconds(), parent_cpu(), time.perf_counter()
             result = sweep(
-                REFERENCE, directory, design, replications=REPLICATIONS, batch=1, workers=workers,
-                scheduler=scheduler,
+                REFERENCE, directory, design, replications=REPLICATIONS, batch=1,
+                execution=Execution(workers=workers, scheduler=scheduler),
             )  # fmt: skip
             wall[label] = time.perf_counter() - start
             cpu[label], parent[label] = cpu_seconds() - cpu0, parent_cpu() - parent0

@@ -30,7 +30,8 @@ from simulator.checking import estimates, learning
 from simulator.checking.properties import SHARED_LIFE, SIMULATED, Counterexample, Given, Property
 from simulator.checking.space import can_match
 from simulator.experiments import display
-from simulator.experiments.executors import Backend, Serial, backend
+from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
+from simulator.experiments.executors import Backend, Serial
 from simulator.experiments.run import expected_requests
 from simulator.experiments.stats import Estimate, estimate
 from simulator.world.scenario import Scenario
@@ -279,15 +280,14 @@ def check(
     properties: list[Property],
     max_examples: int = 50,
     seed: int = 0,
-    workers: int | None = 1,
-    scheduler: str | None = None,
-    announce: Callable[[str], None] | None = None,
+    execution: Execution = DEFAULT_EXECUTION,
 ) -> CheckResults:
     """Check every property on one backend, chosen as for ``run``: every stratum's search and every
     batch of simulated replications is a task of its own.
 
-    ``workers``, ``scheduler`` and ``announce`` as for :func:`simulator.experiments.run.run`; the
-    backend is announced when it simulates or runs worker processes. The verdicts are those of
+    ``execution`` says where (:class:`~simulator.experiments.execution.Execution`, as for
+    :func:`simulator.experiments.run.run`); its backend is announced when it simulates or runs worker
+    processes. The verdicts are those of
     :func:`check_property` on each property, whatever the backend: each stratum's search depends only
     on the scenario, the property, the stratum and the seed, and a property's verdict is assembled
     from its strata in order (the strata after its first violation are not searched, or their
@@ -302,9 +302,9 @@ def check(
     )
     examples = max_examples * sum(len(searches.strata) for searches in plans.values())
     work = simulated * expected_requests(scenario) + EXAMPLE_REQUESTS * examples
-    with backend(workers, scheduler, work=work) as executor:
-        if announce and (simulated or not isinstance(executor, Serial)):
-            announce(executor.name)
+    with execution.backend(work=work) as executor:
+        if execution.announce and (simulated or not isinstance(executor, Serial)):
+            execution.announce(executor.name)
         found = _run(scenario, properties, plans, max_examples, seed, executor)
     results = []
     for i, prop in enumerate(properties):

@@ -15,13 +15,15 @@ from pathlib import Path
 from simulator.checking.reading import read_properties
 from simulator.experiments.designs import design_from_file
 from simulator.experiments.sweeps import design_problems
+from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import read_toml
 from simulator.files.overrides import check_file
 from simulator.files.reader import Problem, ScenarioError
 
 
-def file_problems(path: str | Path) -> list[Problem]:
-    """Every problem of the scenario file at ``path``: scenario, variants, sweep, properties."""
+def file_problems(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """Every problem of the scenario file at ``path``: scenario, variants, sweep, properties
+    (against ``limits``, the command line's)."""
     try:
         document = read_toml(path)
     except ScenarioError as error:
@@ -29,7 +31,7 @@ def file_problems(path: str | Path) -> list[Problem]:
     problems: list[Problem] = []
     scenario = None
     try:
-        scenario = check_file(path)
+        scenario = check_file(path, limits)
     except ScenarioError as error:
         problems += error.problems
     try:
@@ -39,7 +41,7 @@ def file_problems(path: str | Path) -> list[Problem]:
     problems += sweep_problems
     if scenario is not None:
         if design is not None and not sweep_problems and (design.grid or design.lhs or design.variants):
-            problems += design_problems(path, design, scenario.seed)
+            problems += design_problems(path, design, scenario.seed, limits)
         try:
             read_properties(document, str(path), scenario)
         except ScenarioError as error:

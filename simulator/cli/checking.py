@@ -13,8 +13,10 @@ from simulator.cli.common import (
     Scheduler,
     Sets,
     Workers,
-    announcer,
     app,
+    check_outputs,
+    command_limits,
+    execution,
     fail,
     user_errors,
 )
@@ -28,6 +30,7 @@ class CheckFormat(enum.StrEnum):
 
 @app.command()
 def check(
+    context: typer.Context,
     file: ScenarioFile,
     max_examples: Annotated[
         int,
@@ -63,11 +66,13 @@ def check(
     from simulator.files.overrides import check_file, load_configuration, parse_assignments
     from simulator.reporting import check as report_check
 
+    check_outputs({"--report": report_page}, inputs=[file])
+    limits = command_limits(context)
     with user_errors():
         check_address(scheduler)
-        scenario = check_file(file)
+        scenario = check_file(file, limits)
         if sets:
-            scenario = load_configuration(file, None, parse_assignments(sets))
+            scenario = load_configuration(file, None, parse_assignments(sets), limits)
         properties = read_properties(read_toml(file), str(file), scenario)
         if only:
             known = {p.name for p in properties}
@@ -78,7 +83,7 @@ def check(
                 )
             properties = [p for p in properties if p.name in only]
         results = check_properties(
-            scenario, properties, max_examples, seed, workers, scheduler, announcer(quiet)
+            scenario, properties, max_examples, seed, execution(workers, scheduler, quiet, limits)
         )
     if output_format is CheckFormat.json:
         typer.echo(report_check.as_json(results, scenario, seed, max_examples, command_line()))

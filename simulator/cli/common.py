@@ -126,13 +126,18 @@ def _user_error(error: Exception) -> typer.Exit | None:
     """The one line and exit of an error a user can cause; None for any other error."""
     # imported here, not at start-up: their modules load the scenario reader and the backends
     from simulator.experiments.executors import BackendError
+    from simulator.experiments.rundirs import RunDirectoryBusy
+    from simulator.experiments.sweeps import TaskWriteError
     from simulator.files.overrides import OverrideError
     from simulator.files.reader import ScenarioError
+    from simulator.world.volume import RunawayReplication
 
     if isinstance(error, ScenarioError):
         return fail(error.one_line())
-    if isinstance(error, BackendError | OverrideError | OutputError):
+    if isinstance(error, BackendError | OverrideError | OutputError | RunawayReplication | RunDirectoryBusy):
         return fail(str(error))
+    if isinstance(error, TaskWriteError):
+        return fail(f"{error}: make room, then resume")
     if isinstance(error, OSError):  # a run directory or output path that cannot be written
         where = error.filename or "output"
         return fail(f"{where}: {error.strerror or error}")
@@ -158,6 +163,55 @@ def check_out(out: Path | None) -> None:
     problem = target_problem(out) if out is not None else None
     if problem:
         raise fail(f"{out}: {problem}")
+
+
+def check_outputs(
+    outputs: dict[str, Path | None],
+    inputs: list[Path] | tuple[Path, ...] = (),
+    run_directories: list[Path] | tuple[Path, ...] = (),
+    directories: dict[str, Path | None] | None = None,
+) -> None:
+    """Refuse, before any work, outputs that would replace an input or each other, or that cannot be
+    written (:mod:`simulator.cli.outputs`): the first problem in one line, exit status 2.
+    ``directories``: the options naming a directory to write into (``--figures``, a sweep's ``--out``)."""
+    from simulator.cli.outputs import output_problems
+
+    problems = output_problems(outputs, inputs, run_directories, directories)
+    if problems:
+        more = len(problems) - 1
+        raise fail(problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
+
+
+def command_limits(context: typer.Context | None, allow_large: bool = False):
+    """The :class:`~simulator.files.limits.Limits` of the command under way (``context``):
+    ``--allow-large`` given to the command or before it (``mlasim --allow-large compare ...``)."""
+    from simulator.files.limits import Limits
+
+    root = context.find_root() if context is not None else None
+    before = bool(root is not None and isinstance(root.obj, dict) and root.obj.get("allow_large"))
+    return Limits(allow_large=allow_large or before)
+
+
+def execution(
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
+    limits=None,
+    **more,
+):
+    """The :class:`~simulator.experiments.execution.Execution` of a command: built once, from its
+    ``--workers``, ``--scheduler``, ``--quiet`` and limits, telling the user of the backend and of notes
+    on standard error; ``more`` (``progress``, ``days``) as the command draws them."""
+    from simulator.experiments.execution import Execution
+
+    return Execution(
+        workers=workers,
+        scheduler=scheduler,
+        announce=announcer(quiet),
+        note=note,
+        limits=limits if limits is not None else command_limits(None),
+        **more,
+    )
 
 
 def note(line: str) -> None:
@@ -254,10 +308,7 @@ def main_options(
     ] = False,
 ) -> None:
     """Simulate mutual legal assistance screening: how often do abusive requests get through?"""
-    if allow_large:
-        from simulator.files.limits import allowing_large
-
-        context.with_resource(allowing_large())
+    context.obj = {"allow_large": allow_large}  # read by command_limits
 
 
 @contextmanager

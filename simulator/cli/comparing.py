@@ -17,9 +17,11 @@ from simulator.cli.common import (
     Seed,
     Sets,
     Workers,
-    announcer,
     app,
+    check_outputs,
+    command_limits,
     emit,
+    execution,
     fail,
     progress_bar,
     user_errors,
@@ -29,6 +31,7 @@ from simulator.cli.reporting import ReportPage, command_line, write_report
 
 @app.command()
 def compare(
+    context: typer.Context,
     files: Annotated[
         list[Path], typer.Argument(help="Scenario files; the first is the baseline.", metavar="FILE...")
     ],
@@ -74,32 +77,32 @@ def compare(
 
     if precision is not None and precision <= 0:
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
+    check_outputs({"--out": out, "--report": report_page}, inputs=files)
+    limits = command_limits(context)
     with user_errors():
         changes = parse_assignments(sets or [])
         check_address(scheduler)
         if variant:
             if len(files) != 1:
                 raise fail("--variant compares variants of one file; give a single FILE")
-            scenarios = [load_configuration(files[0], v, changes) for v in (None, *variant)]
+            scenarios = [load_configuration(files[0], v, changes, limits) for v in (None, *variant)]
             labels = [scenarios[0].name, *variant]
         else:
             if len(files) < 2:
                 raise fail("compare needs two or more files, or one file and --variant NAME")
-            scenarios = [load_configuration(f, None, changes) for f in files]
+            scenarios = [load_configuration(f, None, changes, limits) for f in files]
             names = [s.name for s in scenarios]
             labels = names if len(set(names)) == len(names) else [f.stem for f in files]
+        how = execution(workers, scheduler, quiet, limits)
         with progress_bar("replications", quiet) as advance:
             comparison = compare_configurations(
                 scenarios,
                 labels,
                 replications,
                 seed,
-                workers,
-                scheduler,
                 precision,
                 max_replications,
-                progress=lambda n: advance(n),
-                announce=announcer(quiet),
+                how.but(progress=lambda n: advance(n)),
             )
     formatter = report_comparison.FORMATTERS[output_format.value]
     table = output_format is OutputFormat.table

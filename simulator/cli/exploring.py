@@ -25,6 +25,9 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
+    check_outputs,
+    command_limits,
+    execution,
     fail,
     progress_bar,
     user_errors,
@@ -41,6 +44,7 @@ Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output form
 
 @app.command()
 def sensitivity(
+    context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
     params: Annotated[
         list[str] | None,
@@ -73,10 +77,12 @@ def sensitivity(
     quiet: Quiet = False,
 ) -> None:
     """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
+    from simulator.cli.sweeping import resumable
     from simulator.experiments import sensitivity as sa
     from simulator.files.overrides import parse_assignments
     from simulator.reporting import sensitivity as report_sensitivity
 
+    limits = command_limits(context)
     with user_errors():
         if resume is None:
             if file is None:
@@ -90,11 +96,13 @@ def sensitivity(
             )
             stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
             directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
-            sa.start_study(file, directory, study, metric, replications, seed, batch)
+            check_outputs({}, [file], [], {"--out": directory})
+            sa.start_study(file, directory, study, metric, replications, seed, batch, limits)
         else:
             directory = resume
-        with progress_bar("tasks", quiet) as advance:
-            result = sa.finish_study(directory, workers, scheduler, progress=advance)
+        how = execution(workers, scheduler, True, limits)  # no line naming the backend, as before
+        with resumable("sensitivity", directory), progress_bar("tasks", quiet) as advance:
+            result = sa.finish_study(directory, how.but(progress=advance))
     typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import app, fail, user_errors
+from simulator.cli.common import app, command_limits, fail, user_errors
 
 Files = Annotated[
     list[Path] | None,
@@ -29,18 +29,19 @@ class ListFormat(enum.StrEnum):
     json = "json"
 
 
-def _scenarios(files: list[Path] | None) -> list:
+def _scenarios(context: typer.Context, files: list[Path] | None) -> list:
     from simulator.files.loader import load_scenario
 
     paths = files or sorted(Path("scenarios").glob("*.toml"))
     if not paths:
         raise fail("no scenario files given and no scenarios/*.toml here")
     with user_errors():
-        return [load_scenario(path) for path in paths]
+        return [load_scenario(path, command_limits(context)) for path in paths]
 
 
 @app.command()
 def provisions(
+    context: typer.Context,
     files: Files = None,
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
@@ -49,7 +50,7 @@ def provisions(
     """List the provisions catalogue, with each citation's confidence and the scenarios applying it."""
     from simulator.reporting import provisions as report
 
-    scenarios = _scenarios(files)
+    scenarios = _scenarios(context, files)
     text = (
         report.provisions_json(scenarios)
         if output_format is ListFormat.json
@@ -59,7 +60,7 @@ def provisions(
 
 
 @app.command()
-def evidence(files: Files = None) -> None:
+def evidence(context: typer.Context, files: Files = None) -> None:
     """Show the persecution score's range per requesting State against each ground's bar.
 
     Exit status 1 when a configuration makes a ground unreachable (its bar above the best score).
@@ -67,7 +68,7 @@ def evidence(files: Files = None) -> None:
     from simulator.domain import evidence as evidence_range
     from simulator.reporting import provisions as report
 
-    scenarios = _scenarios(files)
+    scenarios = _scenarios(context, files)
     typer.echo(report.evidence_table(scenarios))
     for scenario in scenarios:
         worst = max(s.rights_record for s in scenario.requesting_states)

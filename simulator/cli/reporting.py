@@ -14,7 +14,19 @@ from typing import Annotated, Any
 
 import typer
 
-from simulator.cli.common import Replications, Scheduler, Seed, Workers, app, emit, fail, user_errors
+from simulator.cli.common import (
+    Replications,
+    Scheduler,
+    Seed,
+    Workers,
+    app,
+    check_outputs,
+    command_limits,
+    emit,
+    execution,
+    fail,
+    user_errors,
+)
 
 ReportPage = Annotated[
     Path | None,
@@ -49,6 +61,7 @@ def write_report(kind: str, document: dict[str, Any], page: Path | None, figures
 
 @app.command()
 def report(
+    context: typer.Context,
     source: Annotated[
         Path,
         typer.Argument(
@@ -73,12 +86,17 @@ def report(
     from simulator.files.loader import load_scenario
     from simulator.reporting import documents
 
+    page = out if out is not None else Path(f"{source.stem or source.resolve().name}.html")
+    directories = [source] if source.is_dir() else []
+    check_outputs({"--out": page}, [source], directories, {"--figures": figures})
     with user_errors():
         if source.suffix == ".toml":
-            scenario = load_scenario(source)
+            limits = command_limits(context)
+            scenario = load_scenario(source, limits)
             from simulator.experiments.run import run as run_experiment  # loads the simulation
 
-            result = run_experiment(scenario, replications, seed, workers, scheduler)
+            how = execution(workers, scheduler, quiet=True, limits=limits)
+            result = run_experiment(scenario, replications, seed, how)
             kind, document = "run", documents.run_document(result, command_line())
         else:
             if replications is not None or seed is not None:
@@ -87,5 +105,4 @@ def report(
                 kind, document = documents.read_saved(source)
             except documents.ReportInputError as error:
                 raise fail(str(error)) from None
-    page = out if out is not None else Path(f"{source.stem or source.resolve().name}.html")
     write_report(kind, document, page, figures)

@@ -21,10 +21,11 @@ from simulator.cli.common import (
     Sets,
     TraceFormat,
     Workers,
-    announcer,
     app,
-    check_out,
+    check_outputs,
+    command_limits,
     emit,
+    execution,
     fail,
     on_interrupt,
     progress_bar,
@@ -35,6 +36,7 @@ from simulator.cli.reporting import ReportPage, command_line, write_report
 
 @app.command()
 def run(
+    context: typer.Context,
     file: ScenarioFile,
     replications: Replications = None,
     seed: Seed = None,
@@ -52,32 +54,24 @@ def run(
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     from simulator.experiments.executors import check_address
-    from simulator.files.limits import allowing_large
     from simulator.files.overrides import load_configuration, parse_assignments
     from simulator.reporting import run as report
     from simulator.reporting.documents import run_document
 
-    check_out(out)
+    check_outputs({"--out": out, "--report": report_page}, inputs=[file])
+    limits = command_limits(context, allow_large)
     with (
         user_errors(),
         on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
-        allowing_large(allow_large),
     ):
         check_address(scheduler)
-        scenario = load_configuration(file, variant, parse_assignments(sets or []))
+        scenario = load_configuration(file, variant, parse_assignments(sets or []), limits)
         count = scenario.replications if replications is None else replications
+        how = execution(workers, scheduler, quiet, limits)
         with progress_bar("replications", quiet) as advance:
             advance(0, count)
-            result = run_experiment(
-                scenario,
-                replications,
-                seed,
-                workers,
-                scheduler,
-                progress=advance,
-                announce=announcer(quiet),
-                days=advance.days if advance.drawn else None,  # no day hook when nothing is drawn
-            )
+            days = advance.days if advance.drawn else None  # no day hook when nothing is drawn
+            result = run_experiment(scenario, replications, seed, how.but(progress=advance, days=days))
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:
             typer.echo(f"mlasim: warning: {warning}", err=True)
@@ -96,29 +90,30 @@ def run_experiment(*args, **kwargs):
 
 @app.command()
 def validate(
+    context: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE...")],
     allow_large: AllowLarge = False,
 ) -> None:
     """Check scenario files as every command would (scenario, variants, sweep, properties, limits)."""
     from simulator.checking.validation import file_problems
-    from simulator.files.limits import allowing_large
 
     bad = 0
-    with allowing_large(allow_large):
-        for file in files:
-            problems = file_problems(file)
-            if problems:
-                bad += 1
-                for problem in problems:
-                    typer.echo(str(problem), err=True)
-            else:
-                typer.echo(f"{file}: ok")
+    limits = command_limits(context, allow_large)
+    for file in files:
+        problems = file_problems(file, limits)
+        if problems:
+            bad += 1
+            for problem in problems:
+                typer.echo(str(problem), err=True)
+        else:
+            typer.echo(f"{file}: ok")
     if bad:
         raise typer.Exit(2)
 
 
 @app.command("explain")
 def explain_command(
+    context: typer.Context,
     file: ScenarioFile,
     request: Annotated[
         int, typer.Option("--request", "-r", min=0, help="Request id (arrival order, from 0).")
@@ -136,12 +131,13 @@ def explain_command(
     sets: Sets = None,
 ) -> None:
     """Print the decision trace of one request: stages, times, observations, provisions, outcome."""
-    from simulator.files.limits import allowing_large
     from simulator.files.overrides import load_configuration, parse_assignments
     from simulator.reporting.trace import UnknownRequest, explain, format_trace, trace_to_dict
 
-    with user_errors(), allowing_large(allow_large):
-        scenario = load_configuration(file, variant, parse_assignments(sets or []))
+    with user_errors():
+        scenario = load_configuration(
+            file, variant, parse_assignments(sets or []), command_limits(context, allow_large)
+        )
         try:
             trace = explain(scenario, request, replication, seed)
         except UnknownRequest as error:

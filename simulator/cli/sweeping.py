@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +18,11 @@ from simulator.cli.common import (
     Seed,
     Sets,
     Workers,
-    announcer,
     app,
+    check_outputs,
+    command_limits,
+    execution,
     fail,
-    note,
     on_interrupt,
     progress_bar,
     user_errors,
@@ -30,6 +32,7 @@ from simulator.cli.reporting import ReportPage, write_report
 
 @app.command()
 def sweep(
+    context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
     grid: Annotated[
         list[str] | None,
@@ -93,30 +96,30 @@ def sweep(
     The design is the command line's (--grid, --lhs/--range, --variants, --set) or, when it gives
     none, the file's [sweep] table; --file-sweep adds the file's table to the command line's.
     """
-    from simulator.experiments import sweeps
+    from simulator.experiments import rundirs, sweeps
     from simulator.experiments.executors import check_address, default_workers
-    from simulator.files.limits import allowing_large
     from simulator.reporting import run as report
     from simulator.reporting.documents import sweep_document
 
-    with user_errors(), allowing_large(allow_large):
+    limits = command_limits(context, allow_large)
+    with user_errors():
         check_address(scheduler)
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
-            design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep)
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+            directory = out or Path("runs") / f"{file.stem}-{stamp}"
+            outputs = {"--report": report_page}
+            check_outputs(outputs, [file], [directory], None if dry_run else {"--out": directory})
+            design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep, limits)
             if dry_run:
                 from simulator.experiments import planning
 
-                the_plan = planning.plan(
-                    file, design, replications, seed, batch, workers or default_workers()
-                )
+                workers_count = workers or default_workers()
+                the_plan = planning.plan(file, design, replications, seed, batch, workers_count, limits)
                 typer.echo(f"Sweep of {file} would run:")
                 typer.echo("\n".join(planning.describe(the_plan)))
                 return
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-            directory = out or Path("runs") / f"{file.stem}-{stamp}"
-            sweeps.start(file, directory, design, replications, seed, batch, force)
         else:
             given = {
                 "FILE": file, "--grid": grid, "--lhs": lhs, "--range": ranges, "--variants": variants,
@@ -133,16 +136,41 @@ def sweep(
             directory = resume
             if not (directory / sweeps.MANIFEST).exists():
                 raise fail(f"{directory}: no {sweeps.MANIFEST}: not a sweep run directory")
+            check_outputs({"--report": report_page}, [], [directory])
         hint = f"the finished tasks are kept in {directory}: go on with 'mlasim sweep --resume {directory}'"
-        with on_interrupt(hint), progress_bar("tasks", quiet) as advance:
-            result = sweeps.execute(
-                directory, workers, scheduler, progress=advance, note=note, announce=announcer(quiet)
-            )
+        how = execution(workers, scheduler, quiet, limits)
+        with rundirs.holding(directory), on_interrupt(hint):
+            if resume is None:
+                sweeps.start(file, directory, design, replications, seed, batch, force, limits)
+            with resumable("sweep", directory), progress_bar("tasks", quiet) as advance:
+                result = sweeps.execute(directory, how.but(progress=advance))
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))
     typer.echo(f"\nwrote {directory}/replications.parquet, summary.parquet, summary.csv, manifest.json")
     if report_page is not None:
         write_report("sweep", sweep_document(result.manifest(), summary), report_page)
+
+
+@contextmanager
+def resumable(command: str, directory: Path):
+    """A sweep stopped by a file that cannot be written (a full disk) or by a lost backend (a Dask
+    scheduler or worker): one line saying why, that the finished tasks are kept, and how to go on
+    (``mlasim COMMAND --resume DIR``)."""
+    from simulator.experiments.executors import BackendError
+    from simulator.experiments.sweeps import TaskWriteError
+
+    try:
+        yield
+    except TaskWriteError as error:
+        raise fail(
+            f"{error.path}: cannot be written ({error.reason}); the finished tasks are kept in "
+            f"{error.directory}: make room, then go on with 'mlasim {command} --resume {error.directory}'"
+        ) from None
+    except BackendError as error:
+        raise fail(
+            f"{error}; the finished tasks are kept in {directory}: go on with "
+            f"'mlasim {command} --resume {directory}'"
+        ) from None
 
 
 def _design(
@@ -153,6 +181,7 @@ def _design(
     variants: str | None,
     sets: list[str],
     file_sweep: bool | None,
+    limits,
 ):
     from simulator.experiments import designs
     from simulator.files.overrides import load_configuration, parse_assignments, parse_value, split_values
@@ -185,7 +214,7 @@ def _design(
     # --set is a what-if, not a design: the same value in every configuration of the chosen design
     changes = parse_assignments(sets)
     if changes:
-        load_configuration(file, None, changes)  # a bad key: one problem, named as --set
+        load_configuration(file, None, changes, limits)  # a bad key: one problem, named as --set
     fixed = {key: [value] for key, value in changes.items() if key not in chosen.grid}
     return designs.Design({**fixed, **chosen.grid}, chosen.lhs, chosen.ranges, chosen.variants)
 

@@ -50,8 +50,8 @@ from __future__ import annotations
 import attrs
 from attrs import frozen
 
-from simulator.domain import rules
 from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.grounds import DESK_RULES, enabled_provisions
 from simulator.domain.model import (
     Channel,
     Decision,
@@ -65,14 +65,8 @@ from simulator.domain.model import (
 from simulator.domain.safeguards import DataProtectionMode, DualCriminalityMode, Safeguards
 from simulator.domain.settings import Stricter, flag, names, number, part, share
 
-#: Grounds a channel's desk can apply, and the check of :mod:`simulator.domain.rules` that applies each.
-GROUND_CHECKS = {
-    "budapest-27-4-a": rules.check_political_offence,
-    "uncc-40-22": rules.check_discrimination,
-    "uncc-6": rules.check_human_rights,
-    "uncc-40-21-b": rules.check_essential_interests,
-}
-CHANNEL_GROUNDS = frozenset(GROUND_CHECKS)
+#: Grounds a channel's desk can apply: those whose records say a desk may (:mod:`simulator.domain.grounds`).
+CHANNEL_GROUNDS = frozenset(DESK_RULES)
 
 #: The provision a refusal on a listed ground cites at a channel's desk, where it differs from the
 #: ground's own id: the Budapest comparators of the fast channels (29(5)(a), 30(2)(a), both verified).
@@ -218,7 +212,7 @@ def _ground_refusal(
 ) -> Decision | None:
     history = History()
     for pid in sorted(grounds):
-        decision = GROUND_CHECKS[pid](observation, safeguards, draws, history)
+        decision = DESK_RULES[pid].check(observation, safeguards, draws, history)
         if decision is not None:
             reason = decision.reason
             if channel is Channel.PRESERVATION:
@@ -332,7 +326,7 @@ def decide_channel(
 
 def channel_provisions(channel_rules: ChannelRules, safeguards: Safeguards) -> frozenset[str]:
     """Provisions a fast-channel request can be refused or redirected on under these rules."""
-    enabled = rules.enabled_provisions(safeguards)
+    enabled = enabled_provisions(safeguards)
     found = {EMERGENCY_DEFINITION}
     if reservation_applies(channel_rules.preservation, safeguards):
         found.add("uncc-42-4")

@@ -14,7 +14,7 @@ settings). Every request of the requester that ends decided is one observation, 
 
 **Reputation.** The requester's record as the requested State's reviewers read it rises with each
 finding: ``record = min(1, rights_record + weight x findings)``. It feeds the persecution evidence of
-its later requests (:func:`simulator.domain.rules.persecution_evidence`).
+its later requests (:func:`simulator.domain.grounds.persecution_evidence`).
 
 **Monitoring** (per requested State, per requester), one of two documented sequential rules:
 
@@ -46,10 +46,10 @@ import math
 
 from attrs import frozen
 
+from simulator.domain.grounds import PERSECUTION_PROVISIONS
 from simulator.domain.model import Decision, Stage, Verdict
 from simulator.domain.provisions import catalogue
 from simulator.domain.settings import choice, flag, names, number, share
-from simulator.domain.signals import PERSECUTION_PROVISIONS
 
 #: A finding that is not a refusal: abuse discovered after the data were handed over.
 DISCOVERED_ABUSE = "discovered-abuse"

@@ -183,6 +183,16 @@ class EvidenceWeights:
         0.15, "added per politically motivated notice against the person the reviewer knows of"
     )
 
+    def score(self, record: float, recognised: bool, suspect: bool, notices: int) -> float:
+        """The grounds to believe a request persecutes, from these signals (capped at 1)."""
+        total = self.requester_record * record
+        if recognised:
+            total += self.target_recognised
+        if suspect:
+            total += self.suspect_conduct
+        total += self.prior_notice * notices
+        return min(total, 1.0)
+
 
 class DomesticLaw(enum.StrEnum):
     """Whose law a failed judicial standard cites."""

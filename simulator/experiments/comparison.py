@@ -20,7 +20,8 @@ interval of the abuse pass-through difference is narrow enough (or a maximum is 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,9 +31,12 @@ from simulator import __version__
 from simulator.domain.model import HANDED_OVER, Outcome
 from simulator.experiments import display
 from simulator.experiments.display import format_estimate
-from simulator.experiments.executors import backend, tasks_for
+from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
+from simulator.experiments.executors import tasks_for
 from simulator.experiments.run import RunResult, expected_requests, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
+from simulator.files.limits import DEFAULT_LIMITS, Limits
+from simulator.files.reader import Problem, ScenarioError
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
 from simulator.world.tally import HEADLINE_METRICS, RequestOutcomes, metric_range
@@ -119,12 +123,19 @@ def flipped_requests(
     return tuple(sorted(flipped, key=lambda f: f.request))
 
 
-def compare_batch(task: tuple[tuple[Scenario, ...], int, tuple[int, ...]]) -> list[tuple[int, Any]]:
-    """A task: replications of every configuration, paired request by request."""
+def compare_batch(
+    task: tuple[tuple[Scenario, ...], int, tuple[int, ...]], limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[int, Any]]:
+    """A task: replications of every configuration, paired request by request (a replication that
+    runs away stops as ``limits`` say)."""
     scenarios, seed, replications = task
     results = []
+    bounds = [limits.request_limit(s) for s in scenarios]
     for r in replications:
-        tallies = [simulate(s, seed, r, keep_outcomes=True) for s in scenarios]
+        tallies = [
+            simulate(s, seed, r, keep_outcomes=True, request_limit=bound)
+            for s, bound in zip(scenarios, bounds, strict=True)
+        ]
         rows = [t.summary() for t in tallies]
         flips = [flip_row(tallies[0].outcomes, t.outcomes) for t in tallies[1:]]
         ids = [flipped_requests(r, tallies[0].outcomes, t.outcomes) for t in tallies[1:]]
@@ -294,20 +305,17 @@ def compare(
     labels: Sequence[str] | None = None,
     replications: int | None = None,
     seed: int | None = None,
-    workers: int | None = 1,
-    scheduler: str | None = None,
     precision: float | None = None,
     max_replications: int = 500,
-    progress: Callable[[int], None] | None = None,
-    announce: Callable[[str], None] | None = None,
+    execution: Execution = DEFAULT_EXECUTION,
 ) -> Comparison:
     """Run every configuration on the same requests; the first is the baseline.
 
     ``replications`` and ``seed`` default to the baseline's. With ``precision``, replications are
     added until the paired interval of the abuse pass-through difference (the widest over the
-    alternatives) has at most that half-width, or ``max_replications`` is reached. ``workers``,
-    ``scheduler`` and ``announce`` as for :func:`simulator.experiments.run.run`; one backend serves
-    every round of replications.
+    alternatives) has at most that half-width, or ``max_replications`` is reached. ``execution``
+    says where and how (:class:`~simulator.experiments.execution.Execution`; its ``progress`` is
+    told finished replications); one backend serves every round of replications.
     """
     if len(scenarios) < 2:
         raise ValueError("compare needs at least two configurations")
@@ -315,20 +323,26 @@ def compare(
     labels = tuple(labels or (s.name for s in scenarios))
     seed = scenarios[0].seed if seed is None else seed
     count = scenarios[0].replications if replications is None else replications
+    most = max(count, max_replications) if precision is not None else count
+    limits = execution.limits
+    problem = limits.replication_problem(most) or limits.plan_problem(most * len(scenarios), scenarios[0])
+    if problem:
+        option = "--max-replications" if most > count else "--replications"
+        raise ScenarioError([Problem(scenarios[0].source, option, problem)])
     done: dict[int, Any] = {}
     each = sum(expected_requests(s) for s in scenarios)
-    executor = backend(workers, scheduler, work=each * count)
+    executor = execution.backend(work=each * count)
+    batch = partial(compare_batch, limits=limits)
     try:
-        if announce:
-            announce(executor.name)
+        if execution.announce:
+            execution.announce(executor.name)
 
         def extend(upto: int) -> Comparison:
             pending = [r for r in range(upto) if r not in done]
             tasks = ((scenarios, seed, reps) for reps in tasks_for(executor, pending, each))
-            for _, results in executor.map(compare_batch, tasks):
+            for _, results in executor.map(batch, tasks):
                 done.update(results)
-                if progress:
-                    progress(len(results))
+                execution.told(len(results))
             rows = tuple(tuple(done[r][0][i] for r in range(upto)) for i in range(len(scenarios)))
             flips = tuple(tuple(done[r][1][i] for r in range(upto)) for i in range(len(scenarios) - 1))
             ids = tuple(

@@ -23,6 +23,7 @@ configurations nobody asked for.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ class Design:
     lhs: int = 0
     ranges: Mapping[str, tuple[float, float]] = field(factory=dict)
     variants: Sequence[str] = ()
+
+    @property
+    def size(self) -> int:
+        """How many configurations :meth:`points` makes, counted without making them (a plan is
+        checked against its bounds before anything is built)."""
+        return max(1, len(self.variants)) * math.prod(len(v) for v in self.grid.values()) * max(1, self.lhs)
 
     def points(self, seed: int) -> list[dict[str, Any]]:
         """The configurations, each as dotted overrides (``variant`` names a variant)."""

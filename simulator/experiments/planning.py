@@ -20,9 +20,11 @@ from attrs import frozen
 
 from simulator.experiments.designs import Design
 from simulator.experiments.run import replicate
-from simulator.experiments.sweeps import _label, build_configurations
+from simulator.experiments.sweeps import _label, build_configurations, size_problems
+from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import read_toml
 from simulator.files.overrides import configured
+from simulator.files.reader import ScenarioError
 
 
 @frozen
@@ -65,13 +67,18 @@ def plan(
     seed: int | None = None,
     batch: int = 5,
     workers: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
-    """Validate every configuration of ``design`` and time one replication of the first."""
-    base = configured(read_toml(path), str(path), {}, "")
+    """Validate every configuration of ``design`` (its size against ``limits`` first, before any is
+    made) and time one replication of the first."""
+    base = configured(read_toml(path), str(path), {}, "", limits)
     seed = base.seed if seed is None else seed
     count = base.replications if replications is None else replications
+    problems = size_problems(path, design, limits, count)
+    if problems:
+        raise ScenarioError(problems)
     points = design.points(seed)
-    scenarios = build_configurations(path, points)
+    scenarios = build_configurations(path, points, limits)
     started = time.perf_counter()
     replicate(scenarios[0], seed, 0)
     elapsed = time.perf_counter() - started

@@ -42,13 +42,17 @@ from attrs import frozen
 from simulator import __version__
 from simulator.experiments import display
 from simulator.experiments.display import format_estimate
-from simulator.experiments.executors import Serial, backend, tasks_for
+from simulator.experiments.execution import Execution, execution_of
+from simulator.experiments.executors import Serial, tasks_for
 from simulator.experiments.progress import notebook_progress
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise
+from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
+from simulator.files.reader import Problem, ScenarioError
 from simulator.world.pipeline import DayHook, TraceHook, simulate
 from simulator.world.requesters import DAYS_PER_YEAR
 from simulator.world.scenario import Scenario
 from simulator.world.tally import HEADLINE_METRICS, metric_range
+from simulator.world.volume import RequestLimit
 
 #: A share of requests still pending at the end of the run above which results carry a warning.
 PENDING_WARNING = 0.20
@@ -67,13 +71,17 @@ def replicate(
     replication: int,
     trace: tuple[int, TraceHook] | None = None,
     on_day: DayHook | None = None,
+    request_limit: RequestLimit | None = None,
 ) -> dict[str, float]:
     """One replication's metrics and backlog samples (see :mod:`simulator.world.tally`).
 
-    ``on_day`` is told the simulated day every :data:`DAY_STEPS`-th of the run (a progress display).
+    ``on_day`` is told the simulated day every :data:`DAY_STEPS`-th of the run (a progress display);
+    a replication past ``request_limit`` stops (:class:`~simulator.world.volume.RunawayReplication`).
     """
     every = scenario.end_day / DAY_STEPS
-    tally = simulate(scenario, seed, replication, trace, on_day=on_day, every_days=every)
+    tally = simulate(
+        scenario, seed, replication, trace, on_day=on_day, every_days=every, request_limit=request_limit
+    )
     row = tally.summary()
     row.update(tally.backlog())
     return row
@@ -247,16 +255,22 @@ def expected_requests(scenario: Scenario) -> float:
 def replicate_batch(
     task: tuple[Any, Scenario, int, tuple[int, ...]],
     on_day: Callable[[int, float], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Any, list[tuple[int, dict[str, float]]]]:
     """A task: replications of one scenario, run wherever the backend puts it.
 
     ``task`` is ``(tag, scenario, seed, replications)``; the tag (a sweep's configuration index)
     comes back with the results. ``on_day`` (in this process only) is told (replication, day).
+    ``limits`` says when a replication that runs away is stopped (:meth:`Limits.request_limit`).
     """
     tag, scenario, seed, replications = task
+    limit = limits.request_limit(scenario)
     if on_day is None:
-        return tag, [(r, replicate(scenario, seed, r)) for r in replications]
-    return tag, [(r, replicate(scenario, seed, r, on_day=partial(on_day, r))) for r in replications]
+        return tag, [(r, replicate(scenario, seed, r, request_limit=limit)) for r in replications]
+    return tag, [
+        (r, replicate(scenario, seed, r, on_day=partial(on_day, r), request_limit=limit))
+        for r in replications
+    ]
 
 
 #: What ``run`` tells a progress display: finished replications, then (in this process) the days
@@ -269,6 +283,8 @@ def run(
     scenario: Scenario,
     replications: int | None = None,
     seed: int | None = None,
+    execution: Execution | None = None,
+    *,
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: Progress | bool | None = None,
@@ -277,54 +293,61 @@ def run(
 ) -> RunResult:
     """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
 
-    ``workers`` > 1 uses local worker processes (None: all cores if the run is big enough to pay for
-    them, else this process; always this process for one replication), ``scheduler`` a Dask cluster;
-    the numbers are the same. ``progress`` is told how many replications each finished task ran, and
-    ``days`` how many simulated days the replications running in this process have covered, out of
-    all (see the module docstring); ``progress`` None shows a bar in a Jupyter notebook (nothing
-    elsewhere), False nothing. ``announce`` is told the backend chosen, before the work starts.
+    ``execution`` says where and how (:class:`~simulator.experiments.execution.Execution`); or give
+    its settings one by one, as keywords. ``workers`` > 1 uses local worker processes (None: all
+    cores if the run is big enough to pay for them, else this process; always this process for one
+    replication), ``scheduler`` a Dask cluster; the numbers are the same. ``progress`` is told how
+    many replications each finished task ran, and ``days`` how many simulated days the replications
+    running in this process have covered, out of all (see the module docstring); ``progress`` None
+    shows a bar in a Jupyter notebook (nothing elsewhere), False nothing. ``announce`` is told the
+    backend chosen, before the work starts; ``note`` (on ``execution``) an estimate of the time and
+    memory of a run near a bound. ``replications`` above the limits' bound are refused (one line).
     """
+    execution = execution_of(
+        execution, workers=workers, scheduler=scheduler, progress=progress, announce=announce, days=days
+    )
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
-    if workers is None and scheduler is None and count == 1:
-        workers = 1  # one task: worker processes would only add their start-up
-    if not callable(progress):
-        with notebook_progress(progress, "replications", count) as bar:
+    problem = execution.limits.replication_problem(count) or execution.limits.plan_problem(count, scenario)
+    if problem:
+        raise ScenarioError([Problem(scenario.source, "--replications", problem)])
+    if execution.workers is None and execution.scheduler is None and count == 1:
+        execution = execution.but(workers=1)  # one task: worker processes would only add their start-up
+    if not callable(execution.progress):
+        with notebook_progress(execution.progress, "replications", count) as bar:
             if bar is not None:
-                progress, days = bar, days or bar.days
+                execution = execution.but(progress=bar, days=execution.days or bar.days)
             else:
-                progress = None
-            return _replications(scenario, count, seed, workers, scheduler, progress, announce, days)
-    return _replications(scenario, count, seed, workers, scheduler, progress, announce, days)
+                execution = execution.but(progress=None)
+            return _replications(scenario, count, seed, execution)
+    return _replications(scenario, count, seed, execution)
 
 
-def _replications(
-    scenario: Scenario,
-    count: int,
-    seed: int,
-    workers: int | None,
-    scheduler: str | None,
-    progress: Progress | None,
-    announce: Callable[[str], None] | None,
-    days: DaysProgress | None,
-) -> RunResult:
+def _replications(scenario: Scenario, count: int, seed: int, execution: Execution) -> RunResult:
     each = expected_requests(scenario)
     rows: dict[int, dict[str, float]] = {}
     end = scenario.end_day
-    with backend(workers, scheduler, work=each * count) as executor:
-        if announce:
-            announce(executor.name)
+    days = execution.days
+    with execution.backend(work=each * count) as executor:
+        if execution.announce:
+            execution.announce(executor.name)
+        estimate = estimate_line(scenario, count, executor.slots(), execution.limits)
+        if estimate:
+            execution.tell(estimate)
         in_process = days is not None and isinstance(executor, Serial)  # replications 0, 1, ... in order
-        task = replicate_batch
+        task = partial(replicate_batch, limits=execution.limits)
         if in_process:
-            task = partial(replicate_batch, on_day=lambda r, day: days(r * end + day, count * end))
+            task = partial(
+                replicate_batch,
+                on_day=lambda r, day: days(r * end + day, count * end),
+                limits=execution.limits,
+            )
         tasks = ((None, scenario, seed, reps) for reps in tasks_for(executor, range(count), each))
         for _, (_, results) in executor.map(task, tasks):
             rows.update(results)
             if in_process:
                 days((max(r for r, _ in results) + 1) * end, count * end)
-            if progress:
-                progress(len(results))
+            execution.told(len(results))
     return result_of(scenario, seed, [rows[r] for r in range(count)])
 
 

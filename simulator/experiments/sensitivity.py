@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ import numpy as np
 from attrs import field, frozen
 
 from simulator.experiments import sweeps
+from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
+from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import read_toml
 from simulator.files.overrides import (
     OverrideError,
@@ -195,6 +197,15 @@ class Study:
     def names(self) -> tuple[str, ...]:
         return tuple(p.key for p in self.parameters)
 
+    @property
+    def size(self) -> int:
+        """How many configurations :meth:`points` makes (SALib's sample sizes), counted without
+        sampling: Sobol N(D + 2), or N(2D + 2) with second order; Morris N(D + 1)."""
+        d = len(self.parameters)
+        if self.method == "sobol":
+            return self.samples * (2 * d + 2 if self.second_order else d + 2)
+        return self.samples * (d + 1)
+
     def problem(self) -> dict[str, Any]:
         """SALib's problem: every setting over the unit interval (mapped to its values later)."""
         return {
@@ -318,12 +329,13 @@ def start_study(
     replications: int | None = None,
     seed: int | None = None,
     batch: int = 5,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> None:
     """Validate every configuration of the study and write its run directory's manifest."""
     check_metric(path, metric)
     if study.fixed:
-        load_configuration(path, None, study.fixed)  # a bad --set key: one problem, named as --set
-    manifest = sweeps.start(path, directory, study, replications, seed, batch)
+        load_configuration(path, None, study.fixed, limits)  # a bad --set key: one problem, named as --set
+    manifest = sweeps.start(path, directory, study, replications, seed, batch, limits=limits)
     record = {"metric": metric, **study.to_dict(), "seed": manifest["seed"]}
     Path(directory, STUDY_FILE).write_text(json.dumps(record, indent=2))
 
@@ -337,13 +349,8 @@ def check_metric(path: str | Path, metric: str) -> None:
     raise ScenarioError([Problem(str(path), "--metric", f"no metric {metric!r}{suggestion(metric, known)}")])
 
 
-def finish_study(
-    directory: str | Path,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> StudyResult:
-    """Run the study's missing tasks (a sweep's), then compute the indices."""
+def finish_study(directory: str | Path, execution: Execution = DEFAULT_EXECUTION) -> StudyResult:
+    """Run the study's missing tasks (a sweep's) as ``execution`` says, then compute the indices."""
     directory = Path(directory)
     try:
         record = json.loads((directory / STUDY_FILE).read_text(encoding="utf-8"))
@@ -353,7 +360,7 @@ def finish_study(
         raise ScenarioError(
             [Problem(str(where), "", f"is not a readable sensitivity study ({error})")]
         ) from None
-    result = sweeps.execute(directory, workers, scheduler, progress)
+    result = sweeps.execute(directory, execution)
     summary = result.summary()
     column = f"{metric}.mean"
     if column not in summary.columns:

@@ -27,20 +27,25 @@ import datetime
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+import shutil
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from simulator import __version__
 from simulator.experiments import display
 from simulator.experiments.designs import Design, run_setting_problems
 from simulator.experiments.display import format_estimate
-from simulator.experiments.executors import backend, batches
+from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
+from simulator.experiments.executors import batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
+from simulator.experiments.rundirs import LOCK, created_here, free_bytes, holding, sweep_bytes
 from simulator.experiments.stats import Estimate
-from simulator.files.limits import allowing_large, large_allowed
+from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import read_toml
 from simulator.files.output import make_directory, write_atomically, write_text
 from simulator.files.overrides import configured, read_variants
@@ -59,7 +64,9 @@ def _label(point: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={text(v)}" for k, v in point.items()) or "base"
 
 
-def build_configurations(path: str | Path, points: Sequence[Mapping[str, Any]]) -> list[Scenario]:
+def build_configurations(
+    path: str | Path, points: Sequence[Mapping[str, Any]], limits: Limits = DEFAULT_LIMITS
+) -> list[Scenario]:
     """Validate every configuration before anything runs; all problems are reported at once."""
     document = read_toml(path)
     source = str(path)
@@ -73,7 +80,7 @@ def build_configurations(path: str | Path, points: Sequence[Mapping[str, Any]]) 
                 continue
             overrides = {**variants[point["variant"]].overrides, **overrides}
         try:
-            scenarios.append(configured(document, source, overrides, _label(point)))
+            scenarios.append(configured(document, source, overrides, _label(point), limits))
         except ScenarioError as error:
             problems += error.problems
     if problems:
@@ -132,7 +139,7 @@ def _refuse_occupied(directory: Path, force: bool) -> None:
     """A run directory must be new, empty, or (with ``force``) taken over knowingly."""
     if directory.exists() and not directory.is_dir():
         raise ScenarioError([Problem(str(directory), "", "exists and is not a directory")])
-    if force or not directory.exists() or not any(directory.iterdir()):
+    if force or not directory.exists() or not any(p.name != LOCK for p in directory.iterdir()):
         return
     if (directory / MANIFEST).exists():
         message = (
@@ -147,19 +154,49 @@ def _refuse_occupied(directory: Path, force: bool) -> None:
     raise ScenarioError([Problem(str(directory), "", message)])
 
 
-def design_problems(path: str | Path, design: Design, seed: int) -> list[Problem]:
-    """Every problem of a sweep's design: LHS without ranges, run settings varied, bad configurations."""
+def design_size(design: Design) -> int:
+    """How many configurations ``design`` makes, counted without making them."""
+    size = getattr(design, "size", None)
+    return len(design.points(0)) if size is None else size
+
+
+def size_problems(
+    path: str | Path, design: Design, limits: Limits, replications: int | None = None
+) -> list[Problem]:
+    """Too many configurations or replications for ``limits``, counted before any is made."""
+    problems = []
+    too_many = limits.configuration_problem(design_size(design))
+    if too_many:
+        problems.append(Problem(str(path), "sweep", f"the design makes {too_many}"))
+    too_many = limits.replication_problem(replications) if replications is not None else None
+    if too_many:
+        problems.append(Problem(str(path), "--replications", too_many))
+    return problems
+
+
+def design_problems(
+    path: str | Path,
+    design: Design,
+    seed: int,
+    limits: Limits = DEFAULT_LIMITS,
+    replications: int | None = None,
+) -> list[Problem]:
+    """Every problem of a sweep's design: LHS without ranges, run settings varied, too many
+    configurations or replications for ``limits`` (counted before any is made), bad configurations."""
     problems = run_setting_problems(design, str(path))
     if design.lhs and not design.ranges:
         message = "--lhs needs ranges to sample (--range or [sweep] ranges)"
         problems.append(Problem(str(path), "sweep.ranges", message))
+    problems += size_problems(path, design, limits, replications)
     if problems:
         return problems
     try:
-        build_configurations(path, design.points(seed))
+        scenarios = build_configurations(path, design.points(seed), limits)
     except ScenarioError as error:
         return error.problems
-    return []
+    runs = len(scenarios) * (scenarios[0].replications if replications is None else replications)
+    too_large = limits.plan_problem(runs, max(scenarios, key=lambda s: len(s.requesting_states)))
+    return [Problem(str(path), "sweep", too_large)] if too_large else []
 
 
 def start(
@@ -170,19 +207,46 @@ def start(
     seed: int | None = None,
     batch: int = 5,
     force: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Validate the sweep and write its manifest and a copy of the scenario file; nothing runs yet.
 
-    A directory already holding files is refused unless ``force``.
+    A directory already holding files is refused unless ``force``; so is a design or a number of
+    replications above ``limits``, and a disk without room for the sweep's files. A start that fails
+    leaves no directory it created.
     """
     directory = Path(directory)
+    created = created_here(directory)
+    try:
+        with holding(directory):
+            return _start(path, directory, design, replications, seed, batch, force, limits)
+    except BaseException:
+        if created:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
+
+
+def _start(path, directory, design, replications, seed, batch, force, limits) -> dict[str, Any]:
     _refuse_occupied(directory, force)
-    base = configured(read_toml(path), str(path), {}, "")
+    base = configured(read_toml(path), str(path), {}, "", limits)
     seed = base.seed if seed is None else seed
-    problems = design_problems(path, design, seed)  # every configuration valid before anything runs
+    count = base.replications if replications is None else replications
+    problems = design_problems(path, design, seed, limits, count)  # all valid before anything runs
     if problems:
         raise ScenarioError(problems)
     points = design.points(seed)
+    _check_room(directory, len(points) * math.ceil(count / batch), len(points) * count)
+    return _write_start(path, directory, design, base, seed, count, batch, points, limits)
+
+
+def _check_room(directory: Path, tasks: int, rows: int) -> None:
+    need, free = sweep_bytes(tasks, rows), free_bytes(directory)
+    if free is not None and free < need:
+        message = f"the sweep needs about {need / 1e6:,.0f} MB, and only {free / 1e6:,.0f} MB are free there"
+        raise ScenarioError([Problem(str(directory), "", message)])
+
+
+def _write_start(path, directory, design, base, seed, count, batch, points, limits) -> dict[str, Any]:
     text = Path(path).read_bytes()
     manifest = {
         "scenario": base.name,
@@ -191,7 +255,7 @@ def start(
         "scenario_sha256": scenario_sha256(base),
         "scenario_file_sha256": hashlib.sha256(text).hexdigest(),
         "seed": seed,
-        "replications": base.replications if replications is None else replications,
+        "replications": count,
         "batch": batch,
         "version": __version__,
         "environment": environment(),
@@ -205,7 +269,7 @@ def start(
         "started": _now(),
         "finished": None,
         "backend": None,
-        "allow_large": large_allowed(),
+        "allow_large": limits.allow_large,
     }
     make_directory(directory)
     write_atomically(directory / SCENARIO_COPY, lambda tmp: Path(tmp).write_bytes(text))
@@ -262,59 +326,107 @@ def _scenario_file(directory: Path, manifest: Mapping[str, Any]) -> Path:
     return path
 
 
-def execute(
-    directory: str | Path,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    note: Callable[[str], None] | None = None,
-    announce: Callable[[str], None] | None = None,
-) -> SweepResult:
+class TaskWriteError(Exception):
+    """A task or result file of a sweep that could not be written (a full disk...); the tasks
+    finished before it are kept, and a resume goes on from them."""
+
+    def __init__(self, path: Path, reason: str, directory: Path) -> None:
+        super().__init__(f"{path}: cannot be written ({reason}); the finished tasks are kept in {directory}")
+        self.path, self.reason, self.directory = path, reason, directory
+
+
+def execute(directory: str | Path, execution: Execution = DEFAULT_EXECUTION) -> SweepResult:
     """Run every task of the sweep in ``directory`` not yet soundly on disk, then write the result files.
 
     Each task file on disk is checked against the manifest (:mod:`simulator.experiments.taskfiles`);
     one that is missing, empty, truncated, corrupt or another configuration's is computed again, and
-    ``note`` is told why in one line.
+    ``execution.note`` is told why in one line (and when the original scenario file was edited since
+    the sweep started: the sweep goes on with its own copy). The run directory is held by this process
+    meanwhile (:mod:`simulator.experiments.rundirs`); a file that cannot be written stops the sweep
+    with :class:`TaskWriteError`, the tasks already written kept.
     """
-    from simulator.experiments.sweepfiles import write_results
-    from simulator.experiments.taskfiles import identity, task_path, task_table, verified, write_task
-
     directory = Path(directory)
+    read_manifest(directory)  # a directory that holds no sweep is refused before it is locked
+    with holding(directory):
+        return _execute(directory, execution)
+
+
+def _execute(directory: Path, execution: Execution) -> SweepResult:
+    from simulator.experiments.sweepfiles import write_results
+    from simulator.experiments.taskfiles import identity, task_path, verified
+
     manifest = read_manifest(directory)
     path = _scenario_file(directory, manifest)
-    with allowing_large(manifest.get("allow_large", False) or large_allowed()):
-        scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]])
+    _note_edited_origin(manifest, path, execution)
+    limits = execution.limits
+    if manifest.get("allow_large", False) and not limits.allow_large:
+        limits = attrs.evolve(limits, allow_large=True)  # as the sweep was started
+    scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]], limits)
     seed, batch = manifest["seed"], manifest["batch"]
     plan = [
         (task_path(directory, i, reps), identity(manifest, i, scenario, reps), (i, scenario, seed, reps))
         for i, scenario in enumerate(scenarios)
         for reps in batches(range(manifest["replications"]), batch)
     ]
-    done, todo = verified(directory, plan, note or (lambda line: None))
-    expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
-    if progress:
-        progress(len(done), len(plan))
+    done, todo = verified(directory, plan, execution.tell)
+    execution.told(len(done), len(plan))
+    _run_tasks(directory, manifest, plan, done, todo, execution.but(limits=limits))
+    try:
+        write_results(directory, manifest, [done[path] for path, _, _ in plan])
+        manifest["finished"] = _now()
+        write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
+    except OSError as error:
+        raise TaskWriteError(Path(error.filename or directory), _reason(error), directory) from None
+    return SweepResult(directory)
+
+
+def _run_tasks(directory, manifest, plan, done, todo, execution: Execution) -> None:
+    """Run the tasks ``todo`` on the execution's backend, writing each task file as it finishes."""
     # imported where the simulation runs: reading a sweep's setting (``validate``) needs none of it
     from simulator.experiments.run import expected_requests, replicate_batch
+    from simulator.experiments.taskfiles import task_table, write_task
 
-    executor = backend(workers, scheduler, work=sum(len(t[3]) * expected_requests(t[1]) for t in todo))
+    expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
+    executor = execution.backend(work=sum(len(t[3]) * expected_requests(t[1]) for t in todo))
     try:
         manifest["backend"] = executor.name
-        if announce:
-            announce(executor.name)
-        for _, (config, results) in executor.map(replicate_batch, todo):
+        if execution.announce:
+            execution.announce(executor.name)
+        task = partial(replicate_batch, limits=execution.limits)
+        for _, (config, results) in executor.map(task, todo):
             target, want = expected[(config, tuple(r for r, _ in results))]
             table = task_table(config, results)
-            write_task(target, table, want)
+            try:
+                write_task(target, table, want)
+            except OSError as error:
+                raise TaskWriteError(target, _reason(error), directory) from None
             done[target] = table
-            if progress:
-                progress(1, len(plan))
+            execution.told(1, len(plan))
     finally:
         executor.close()
-    write_results(directory, manifest, [done[path] for path, _, _ in plan])
-    manifest["finished"] = _now()
-    write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
-    return SweepResult(directory)
+
+
+def _reason(error: OSError) -> str:
+    """Why a file could not be written, in a few words ("No space left on device")."""
+    if error.errno is not None and error.strerror:
+        return error.strerror
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text.rsplit("] ", 1)[-1] if "] " in text else text
+
+
+def _note_edited_origin(manifest: Mapping[str, Any], copy: Path, execution: Execution) -> None:
+    """A note when the scenario file the sweep started from has been edited since: the sweep goes on
+    with the run directory's copy (its tasks must all be of one file)."""
+    origin = Path(str(manifest.get("scenario_origin", "")))
+    try:
+        edited = origin.is_file() and file_sha256(origin) != manifest["scenario_file_sha256"]
+    except OSError:
+        edited = False
+    if edited:
+        execution.tell(
+            f"{origin} has changed since the sweep started; the sweep goes on with its own copy, {copy} "
+            "(start a new sweep to run the edited file)"
+        )
 
 
 def sweep(
@@ -324,20 +436,16 @@ def sweep(
     replications: int | None = None,
     seed: int | None = None,
     batch: int = 5,
-    workers: int = 1,
-    scheduler: str | None = None,
+    execution: Execution = DEFAULT_EXECUTION,
     force: bool = False,
 ) -> SweepResult:
-    """Start a sweep in ``directory`` and run it to the end (Python API)."""
-    start(path, directory, design, replications, seed, batch, force)
-    return execute(directory, workers, scheduler)
+    """Start a sweep in ``directory`` and run it to the end (Python API), holding the directory
+    throughout."""
+    with holding(directory):
+        start(path, directory, design, replications, seed, batch, force, execution.limits)
+        return execute(directory, execution)
 
 
-def resume(
-    directory: str | Path,
-    workers: int = 1,
-    scheduler: str | None = None,
-    note: Callable[[str], None] | None = None,
-) -> SweepResult:
+def resume(directory: str | Path, execution: Execution = DEFAULT_EXECUTION) -> SweepResult:
     """Finish the sweep in ``directory``: check its task files, run what is missing or unsound."""
-    return execute(directory, workers, scheduler, note=note)
+    return execute(directory, execution)

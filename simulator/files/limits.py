@@ -1,10 +1,10 @@
-"""Limits: the numbers a scenario may hold, so that no run explodes, hangs or ends in NaN.
+"""Limits: what a scenario and a command's plan may hold, so that no run explodes, hangs or ends in NaN.
 
 A scenario file can hold any number TOML can write: ``1e308``, ``inf``, ``nan``, a tiny mean with a
 huge spread. Each is a plausible typo, and each used to end badly: a run that grows without bound
-(``requests_per_year = 1e9``), hangs (``horizon_days = 1e12``), ends in an overflow traceback (a
-lognormal with a huge mean and spread) or in silent NaN (``day nan`` in a trace). Reading a file
-therefore also checks, with the field's path:
+(``requests_per_year = 1e9``), hangs (``horizon_days = 1e12``; fresh requests at once after every
+refusal, a billion times), ends in an overflow traceback (a lognormal with a huge mean and spread)
+or in silent NaN (``day nan`` in a trace). Reading a file therefore also checks, with the field's path:
 
 - **time**: ``horizon_days`` and ``follow_up_days`` at most :data:`MAX_DAYS` (a century);
 - **surges**: a ``multiplier`` at most :data:`MAX_MULTIPLIER`;
@@ -13,25 +13,42 @@ therefore also checks, with the field's path:
   1 - 2^-53) finite, a score's within [0, 1], a duration's at most :data:`MAX_DURATION` days
   (computed without scipy, see :func:`probe_draws`: reading a file must not cost its import);
 - **floods**: a flooding strategy's windows inside the horizon;
-- **volume**: the expected number of requests per replication (each requesting State's yearly rate
-  over the horizon, surges included, plus the junk requests of its flooding windows) at most
-  :data:`REQUEST_CEILING`, unless the command runs with ``--allow-large`` (see
-  :func:`allowing_large`): about a million requests take minutes and gigabytes per replication.
+- **follow-ups at once**: fresh requests whose delay is always zero may number at most
+  :data:`MAX_INSTANT_ATTEMPTS` a case (more would be made at one simulated instant: the clock would
+  not advance);
+
+and, once the scenario is built (:func:`scale_problems`), against the command's :class:`Limits`:
+
+- **volume**: the bound of the requests one replication makes, from every source (arrivals, floods,
+  split pieces, disclosures after preservations, retries, fresh requests: see
+  :mod:`simulator.world.volume`) at most the request ceiling (:data:`REQUEST_CEILING`);
+- **size**: at most :data:`MAX_REQUESTING_STATES` requesting and :data:`MAX_REQUESTED_STATES`
+  requested States (a replication's time and memory grow with their number: 1,000 requesting States
+  take about 0.5 GB and 3 s for 20,000 requests, 4,000 States 1.8 GB and 17 s), and at most
+  :data:`MAX_REPLICATIONS` replications.
+
+``--allow-large`` lifts the volume and size bounds (the command line builds its :class:`Limits`
+once, and passes it down); nothing lifts the time, distribution and instant bounds, which protect
+against hangs and NaN rather than against long runs. A command's plan (replications asked on the
+command line, a sweep's configurations) is checked against the same :class:`Limits` before anything
+is built, and a plan too large for this machine's memory is refused even with ``--allow-large``
+(:meth:`Limits.plan_problem`). A run near a bound first prints an estimate of its time and memory
+(:func:`estimate_line`).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+import os
+from collections.abc import Mapping, Sequence
 from statistics import NormalDist
+
+from attrs import frozen
 
 from simulator.files.reader import Problem
 from simulator.world.distributions import Beta, Distribution, Lognormal
-from simulator.world.requesters import DAYS_PER_YEAR
-from simulator.world.scenario import RequestingState
+from simulator.world.scenario import RequestingState, Scenario
+from simulator.world.volume import REQUEST_CEILING, RequestLimit, arrivals, flood_requests, request_volume
 
 #: Longest horizon and follow-up, in days (a century).
 MAX_DAYS = 36_500.0
@@ -41,30 +58,147 @@ MAX_MULTIPLIER = 1_000.0
 MAX_PARAMETER = 1e9
 #: Largest duration a distribution may draw, in days.
 MAX_DURATION = 1e9
-#: Most requests expected per replication without ``--allow-large``.
-REQUEST_CEILING = 1_000_000
+#: Most replications of one configuration without ``--allow-large`` (each keeps a row of every
+#: metric in memory: about 11 kB for a scenario of three requesting States).
+MAX_REPLICATIONS = 10_000
+#: Most configurations of one sweep (grid x Latin hypercube x variants) without ``--allow-large``.
+MAX_CONFIGURATIONS = 10_000
+#: Most requesting States without ``--allow-large`` (see the module docstring for their cost).
+MAX_REQUESTING_STATES = 1_000
+#: Most requested States without ``--allow-large``.
+MAX_REQUESTED_STATES = 200
+#: Most fresh requests a case may send at once after a refusal (their delay always zero).
+MAX_INSTANT_ATTEMPTS = 1_000
+#: A delay below this many days (a hundred-thousandth of a second) is "at once".
+INSTANT_DAYS = 1e-10
 #: The uniforms a distribution is tried on: the extremes the random streams can produce, and the median.
 PROBES = (0.0, 2.0**-53, 0.5, 1.0 - 2.0**-53)
 
-_allow_large: ContextVar[bool] = ContextVar("allow_large", default=False)
+#: What a replication costs, measured on the reference machine (``bench/throughput.py``, and
+#: ``tests/data`` scenarios with 1 to 4,000 requesting States): time per simulated request, per
+#: requesting State, and memory per request in the system, per requesting State, per worker process.
+SECONDS_PER_REQUEST = 220e-6
+SECONDS_PER_STATE = 3e-3
+BYTES_PER_REQUEST = 4_500
+BYTES_PER_STATE = 450_000
+BYTES_PER_PROCESS = 150_000_000
+#: Memory of one replication's row of metrics kept by the command, and per requesting State in it.
+BYTES_PER_ROW = 12_000
+BYTES_PER_ROW_STATE = 1_500
 
 
-@contextmanager
-def allowing_large(allow: bool = True) -> Iterator[None]:
-    """While the block runs, scenarios above :data:`REQUEST_CEILING` are accepted (``--allow-large``).
+@frozen
+class Limits:
+    """The bounds a command's work must stay within, built once by the command line and passed down.
 
-    ``allow=False`` keeps what an enclosing block allowed.
+    ``requests`` is the ceiling of the requests one replication may make (:mod:`simulator.world.volume`);
+    ``allow_large`` (``--allow-large``) lifts it and the size bounds, not the bounds that protect
+    against hangs and NaN, nor the machine's memory.
     """
-    token = _allow_large.set(allow or _allow_large.get())
+
+    requests: float = REQUEST_CEILING
+    replications: int = MAX_REPLICATIONS
+    configurations: int = MAX_CONFIGURATIONS
+    requesting_states: int = MAX_REQUESTING_STATES
+    requested_states: int = MAX_REQUESTED_STATES
+    allow_large: bool = False
+
+    def above(self, count: float, bound: float, what: str) -> str | None:
+        """Why ``count`` of ``what`` is too many, or None (always None with ``allow_large``)."""
+        if self.allow_large or count <= bound:
+            return None
+        return f"{_count(count)} {what} is above the limit of {bound:,.0f}: pass --allow-large to run more"
+
+    def replication_problem(self, count: float) -> str | None:
+        """Why ``count`` replications of one configuration are too many, or None."""
+        return self.above(count, self.replications, "replications")
+
+    def configuration_problem(self, count: float) -> str | None:
+        """Why a design of ``count`` configurations is too large, or None."""
+        return self.above(count, self.configurations, "configurations")
+
+    def plan_problem(self, runs: float, scenario: Scenario, workers: int = 1) -> str | None:
+        """Why ``runs`` replications of ``scenario`` cannot fit in this machine's memory, or None
+        (the bounds above are lifted by ``--allow-large``: this one is not)."""
+        need = rows_bytes(runs, scenario) + workers * replication_bytes(scenario)
+        have = physical_memory()
+        if have and need > have:
+            return (
+                f"{_count(runs)} replications need about {_bytes(need)} of memory, more than this "
+                f"machine's {_bytes(have)}"
+            )
+        return None
+
+    def request_limit(self, scenario: Scenario) -> RequestLimit:
+        """What a running replication may make before it is stopped (:class:`RequestGuard`)."""
+        if self.allow_large:
+            return RequestLimit.default(scenario)
+        return RequestLimit(self.requests)
+
+
+#: The limits of a command run without ``--allow-large``.
+DEFAULT_LIMITS = Limits()
+
+
+def _count(count: float) -> str:
+    return f"{count:,.0f}" if count < 1e12 else f"{count:.2g}"
+
+
+def _bytes(count: float) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count / 1e3:.0f} kB"
+
+
+def physical_memory() -> int:
+    """This machine's memory in bytes (0 where it cannot be known)."""
     try:
-        yield
-    finally:
-        _allow_large.reset(token)
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
-def large_allowed() -> bool:
-    """Whether scenarios above :data:`REQUEST_CEILING` are accepted just now."""
-    return _allow_large.get()
+def replication_bytes(scenario: Scenario) -> float:
+    """The most memory one replication of ``scenario`` takes in its process (every request alive)."""
+    states = len(scenario.requesting_states)
+    return BYTES_PER_PROCESS + BYTES_PER_REQUEST * request_volume(scenario).total + BYTES_PER_STATE * states
+
+
+def rows_bytes(runs: float, scenario: Scenario) -> float:
+    """The memory of ``runs`` replications' rows of metrics kept by the command."""
+    return runs * (BYTES_PER_ROW + BYTES_PER_ROW_STATE * len(scenario.requesting_states))
+
+
+def estimate_line(scenario: Scenario, runs: int, slots: int, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """An estimate of the time and memory of ``runs`` replications on ``slots`` workers, when the
+    run is near a bound (a quarter of it or more) or long (ten minutes or more); else None."""
+    volume = request_volume(scenario).total
+    states = len(scenario.requesting_states)
+    seconds = runs * (SECONDS_PER_REQUEST * volume + SECONDS_PER_STATE * states) / max(1, min(slots, runs))
+    each = replication_bytes(scenario)
+    near = (
+        volume >= limits.requests / 4
+        or runs >= limits.replications / 4
+        or states >= limits.requesting_states / 4
+        or len(scenario.requested_states) >= limits.requested_states / 4
+        or seconds >= 600
+    )
+    if not near:
+        return None
+    return (
+        f"a large run: up to about {_count(volume)} requests in each of {runs:,} replications: about "
+        f"{_duration(seconds)} on {slots} worker(s), and up to {_bytes(each)} of memory per worker "
+        f"process (+{_bytes(rows_bytes(runs, scenario))} for the results)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def distribution_problems(cls: type, values: Mapping[str, float], score: bool) -> list[tuple[str, str]]:
@@ -135,25 +269,15 @@ def draw_problems(draws: Sequence[float], score: bool) -> list[tuple[str, str]]:
 
 def expected_requests(state: RequestingState, horizon_days: float) -> float:
     """The expected number of requests a State sends over the horizon (its rate, surges included,
-    and the junk requests of its flooding windows)."""
-    base = state.requests_per_year / DAYS_PER_YEAR
-    points = sorted({0.0, horizon_days, *(p for s in state.surges for p in (s.start_day, s.end_day))})
-    points = [p for p in points if 0.0 <= p <= horizon_days]
-    total = 0.0
-    for start, end in itertools.pairwise(points):
-        multiplier = math.prod(s.multiplier for s in state.surges if s.start_day <= start < s.end_day)
-        total += base * multiplier * (end - start)
-    flooding = state.strategies.flooding
-    if flooding is not None:
-        days = sum(max(0.0, min(w.end_day, horizon_days) - w.start_day) for w in flooding.windows)
-        total += flooding.requests_per_year / DAYS_PER_YEAR * days
-    return total
+    and the junk requests of its flooding windows); the requests that follow them are bounded by
+    :func:`simulator.world.volume.request_volume`."""
+    return arrivals(state, horizon_days) + flood_requests(state, horizon_days)
 
 
 def scenario_problems(
     source: str, horizon_days: float, follow_up_days: float, states: Sequence[RequestingState]
 ) -> list[Problem]:
-    """Every limit the scenario's times, surges and volume break, with their paths."""
+    """Every limit the scenario's times, surges, floods and follow-ups at once break, with their paths."""
     problems = [
         Problem(source, f"scenario.{name}", f"must be at most {MAX_DAYS:g} days (a century), not {value:g}")
         for name, value in (("horizon_days", horizon_days), ("follow_up_days", follow_up_days))
@@ -174,16 +298,43 @@ def scenario_problems(
                     f"must be at most horizon_days ({horizon_days:g}): a flood is sent during the horizon"
                 )
                 problems.append(Problem(source, path, message))
-    if _allow_large.get():
-        return problems
-    expected = sum(expected_requests(s, min(horizon_days, MAX_DAYS)) for s in states)
-    if not expected <= REQUEST_CEILING:
-        count = f"{expected:,.0f}" if expected < 1e12 else f"{expected:.2g}"
+        fresh = state.strategies.fresh_request
+        if (
+            fresh is not None
+            and fresh.max_attempts > MAX_INSTANT_ATTEMPTS
+            and max(probe_draws(fresh.delay_days)) < INSTANT_DAYS
+        ):
+            path = f"requesting_state[{i}].strategies.fresh_request.max_attempts"
+            message = (
+                f"{fresh.max_attempts:g} fresh requests a case with delay_days always 0: they would be "
+                "made at one simulated instant (the clock would not advance); give delay_days a "
+                f"positive value, or at most {MAX_INSTANT_ATTEMPTS:,} attempts"
+            )
+            problems.append(Problem(source, path, message))
+    return problems
+
+
+def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """Every bound of ``limits`` a built scenario passes: its volume of requests, its numbers of
+    States and of replications (none with ``allow_large``)."""
+    source = scenario.source
+    problems = []
+    for path, count, bound, what in (
+        ("requesting_state", len(scenario.requesting_states), limits.requesting_states, "requesting States"),
+        ("requested_state", len(scenario.requested_states), limits.requested_states, "requested States"),
+        ("scenario.replications", scenario.replications, limits.replications, "replications"),
+    ):
+        message = limits.above(count, bound, what)
+        if message:
+            problems.append(Problem(source, path, message))
+    volume = request_volume(scenario)
+    if not limits.allow_large and not volume.total <= limits.requests:
+        multiplied = volume.largest_follow_up()
+        cause = f"; the most added by {multiplied}" if multiplied else ""
         message = (
-            f"about {count} requests per replication (yearly rates x horizon, surges included) is "
-            f"above the ceiling of {REQUEST_CEILING:,}: check requests_per_year, horizon_days, surges and "
-            "floods, "
-            "or pass --allow-large"
+            f"up to about {_count(volume.total)} requests per replication ({volume.describe()}) is "
+            f"above the ceiling of {limits.requests:,.0f}{cause}: check requests_per_year, horizon_days, "
+            "surges, floods and the follow-ups' attempts, or pass --allow-large"
         )
         problems.append(Problem(source, "requesting_state", message))
     return problems

@@ -25,7 +25,7 @@ from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import Channel
-from simulator.files.limits import scenario_problems
+from simulator.files.limits import DEFAULT_LIMITS, Limits, scale_problems, scenario_problems
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.files.requested import read_requested_states
 from simulator.files.requesting import read_requesting_state
@@ -69,13 +69,17 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ScenarioError([Problem(file, "", f"is not valid TOML: {error}")]) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file."""
-    return parse_scenario(read_toml(path), str(path))
+def load_scenario(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Scenario:
+    """Read and validate a scenario file (against ``limits``: see :mod:`simulator.files.limits`)."""
+    return parse_scenario(read_toml(path), str(path), limits)
 
 
-def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
-    """Validate a TOML document already read; raise ScenarioError listing every problem."""
+def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DEFAULT_LIMITS) -> Scenario:
+    """Validate a TOML document already read; raise ScenarioError listing every problem.
+
+    ``limits`` (the command line's, with ``--allow-large`` or not) bounds the scenario's volume of
+    requests and its size, once it is built (:func:`simulator.files.limits.scale_problems`).
+    """
     problems: list[Problem] = []
     root = Table(document, "", source, problems)
     run = root.table("scenario", required=True)
@@ -98,10 +102,10 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
     _check_channels_offered(root, requested, states)
     root.used.update(EXPERIMENT_KEYS)
     root.finish()
-    problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods, volume
+    problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods
     if problems:
         raise ScenarioError(problems)
-    return Scenario(
+    scenario = Scenario(
         name=name,
         description=description,
         source=source,
@@ -115,6 +119,10 @@ def parse_scenario(document: Mapping[str, Any], source: str) -> Scenario:
         data_location=location,
         information_sharing=sharing,
     )
+    problems = scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def _data_location(t: Table, requested_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:

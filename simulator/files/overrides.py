@@ -40,6 +40,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import EXPERIMENT_KEYS, parse_scenario, read_toml
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.world.scenario import Scenario
@@ -180,23 +181,30 @@ def read_variants(document: Mapping[str, Any], source: str) -> list[Variant]:
 
 
 def configured(
-    document: Mapping[str, Any], source: str, overrides: Mapping[str, Any], label: str
+    document: Mapping[str, Any],
+    source: str,
+    overrides: Mapping[str, Any],
+    label: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Scenario:
     """Validate ``document`` with ``overrides`` applied; problems name the configuration ``label``."""
     try:
         changed = with_overrides(document, overrides)
     except OverrideError as error:
         raise ScenarioError([Problem(source, label, str(error))]) from None
-    return parse_scenario(changed, f"{source} ({label})" if label else source)
+    return parse_scenario(changed, f"{source} ({label})" if label else source, limits)
 
 
-def load_variant(path: str | Path, name: str | None) -> Scenario:
+def load_variant(path: str | Path, name: str | None, limits: Limits = DEFAULT_LIMITS) -> Scenario:
     """The scenario in ``path`` (``name=None``) or one of its variants (``a+b`` combines), validated."""
-    return load_configuration(path, name)
+    return load_configuration(path, name, limits=limits)
 
 
 def load_configuration(
-    path: str | Path, variant: str | None = None, overrides: Mapping[str, Any] | None = None
+    path: str | Path,
+    variant: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Scenario:
     """The scenario in ``path`` with ``variant`` (``a+b`` for several) and then ``overrides`` applied.
 
@@ -204,7 +212,7 @@ def load_configuration(
     """
     document = read_toml(path)
     source = str(path)
-    base = parse_scenario(with_overrides(document, {}), source)
+    base = parse_scenario(with_overrides(document, {}), source, limits)
     if variant is None and not overrides:
         return base
     changes, labels = variant_overrides(document, source, variant), []
@@ -216,7 +224,7 @@ def load_configuration(
     where = f"variant '{variant}'" if variant is not None else ""
     if overrides:
         where = ", ".join([*([where] if where else []), "--set"])
-    scenario = configured(document, source, changes, where)
+    scenario = configured(document, source, changes, where, limits)
     return attrs.evolve(scenario, name=f"{base.name} / {', '.join(labels)}")
 
 
@@ -237,20 +245,20 @@ def variant_overrides(document: Mapping[str, Any], source: str, variant: str | N
     return changes
 
 
-def check_file(path: str | Path) -> Scenario:
+def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Scenario:
     """Validate a file completely: the scenario, then each of its variants."""
     document = read_toml(path)
     source = str(path)
     problems: list[Problem] = []
     base = None
     try:
-        base = parse_scenario(with_overrides(document, {}), source)
+        base = parse_scenario(with_overrides(document, {}), source, limits)
     except ScenarioError as error:
         problems += error.problems
     try:
         for variant in read_variants(document, source):
             try:
-                configured(document, source, variant.overrides, f"variant '{variant.name}'")
+                configured(document, source, variant.overrides, f"variant '{variant.name}'", limits)
             except ScenarioError as error:
                 problems += error.problems
     except ScenarioError as error:

@@ -77,6 +77,8 @@ def _weights(names) -> dict[str, Any]:
 def _default(attribute: attrs.Attribute) -> Any:
     """A field's default as a file would write it (None when it has none a file could write)."""
     default = attribute.default
+    if default is attrs.NOTHING:
+        return None
     if isinstance(default, attrs.Factory):
         default = default.factory()
     if isinstance(default, bool | int | float | str) and not isinstance(default, enum.Enum):

@@ -15,7 +15,6 @@ callable is passed through where the underlying function takes one.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,20 +50,43 @@ display.register_figure("sweep", _sweep)
 
 
 # --- the public API's long calls, with a progress bar in a notebook ----------------------------------
-def compare(scenarios: Sequence[Any], *args: Any, progress: Any = None, **kwargs: Any) -> Any:
+# Each takes ``execution`` (simulator.experiments.execution.Execution), or its settings one by one as
+# keywords (``workers=``, ``scheduler=``, ``progress=``...), as the API always has.
+def compare(
+    scenarios: Sequence[Any],
+    labels: Sequence[str] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    precision: float | None = None,
+    max_replications: int = 500,
+    execution: Any = None,
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: Any = None,
+    announce: Callable[[str], None] | None = None,
+) -> Any:
     """:func:`simulator.experiments.comparison.compare`, with a bar over replications in a notebook.
 
     ``progress``: None (a bar in a notebook), False (none) or a callable told finished replications.
     """
     from simulator.experiments import comparison
+    from simulator.experiments.execution import execution_of
 
-    if callable(progress):
-        return comparison.compare(scenarios, *args, progress=progress, **kwargs)
+    execution = execution_of(
+        execution, workers=workers, scheduler=scheduler, progress=progress, announce=announce
+    )
     scenarios = list(scenarios)
-    given = inspect.signature(comparison.compare).bind(scenarios, *args, **kwargs).arguments
-    count = given.get("replications") or (scenarios[0].replications if scenarios else 0)
-    with notebook_progress(progress, "replications", count) as bar:
-        return comparison.compare(scenarios, *args, progress=bar, **kwargs)
+    if callable(execution.progress):
+        return comparison.compare(
+            scenarios, labels, replications, seed, precision, max_replications, execution
+        )
+    count = replications or (scenarios[0].replications if scenarios else 0)
+    with notebook_progress(execution.progress, "replications", count) as bar:
+        execution = execution.but(progress=bar)
+        return comparison.compare(
+            scenarios, labels, replications, seed, precision, max_replications, execution
+        )
 
 
 def sweep(
@@ -74,35 +96,44 @@ def sweep(
     replications: int | None = None,
     seed: int | None = None,
     batch: int = 5,
-    workers: int = 1,
-    scheduler: str | None = None,
+    execution: Any = None,
     force: bool = False,
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
     progress: bool | Callable[[int, int], None] | None = None,
 ) -> Any:
     """Start a sweep in ``directory`` and run it to the end (:func:`simulator.experiments.sweeps.sweep`).
 
     ``progress``: None (a bar over tasks in a notebook), False (none) or a callable ``(steps, total)``.
     """
-    from simulator.experiments import sweeps
+    from simulator.experiments import rundirs, sweeps
+    from simulator.experiments.execution import execution_of
 
-    sweeps.start(path, directory, design, replications, seed, batch, force)
-    return resume(directory, workers, scheduler, progress=progress)
+    execution = execution_of(execution, workers=workers, scheduler=scheduler, progress=progress)
+    with rundirs.holding(directory):
+        sweeps.start(path, directory, design, replications, seed, batch, force, execution.limits)
+        return resume(directory, execution)
 
 
 def resume(
     directory: str | Path,
-    workers: int = 1,
+    execution: Any = None,
+    *,
+    workers: int | None = 1,
     scheduler: str | None = None,
     note: Callable[[str], None] | None = None,
     progress: bool | Callable[[int, int], None] | None = None,
 ) -> Any:
     """Finish the sweep in ``directory`` (:func:`simulator.experiments.sweeps.resume`), with a bar."""
     from simulator.experiments import sweeps
+    from simulator.experiments.execution import execution_of
 
-    if callable(progress):
-        return sweeps.execute(directory, workers, scheduler, progress=progress, note=note)
-    with notebook_progress(progress, "tasks", 0) as bar:
-        return sweeps.execute(directory, workers, scheduler, progress=bar, note=note)
+    execution = execution_of(execution, workers=workers, scheduler=scheduler, note=note, progress=progress)
+    if callable(execution.progress):
+        return sweeps.execute(directory, execution)
+    with notebook_progress(execution.progress, "tasks", 0) as bar:
+        return sweeps.execute(directory, execution.but(progress=bar))
 
 
 def check(
@@ -110,6 +141,8 @@ def check(
     properties: Sequence[Any],
     max_examples: int = 50,
     seed: int = 0,
+    execution: Any = None,
+    *,
     workers: int | None = 1,
     scheduler: str | None = None,
     announce: Callable[[str], None] | None = None,
@@ -123,14 +156,19 @@ def check(
     """
     from simulator.checking.check import CheckResults
     from simulator.checking.check import check as check_all
+    from simulator.experiments.execution import execution_of
 
+    execution = execution_of(
+        execution, workers=workers, scheduler=scheduler, announce=announce, progress=progress
+    )
+    progress = execution.progress
     properties = list(properties)
     with notebook_progress(False if callable(progress) else progress, "properties", len(properties)) as bar:
         tell = progress if callable(progress) else bar
         if tell is None:
-            return check_all(scenario, properties, max_examples, seed, workers, scheduler, announce)
+            return check_all(scenario, properties, max_examples, seed, execution)
         results = []
         for prop in properties:
-            results += check_all(scenario, [prop], max_examples, seed, workers, scheduler, announce)
+            results += check_all(scenario, [prop], max_examples, seed, execution)
             tell(1)
         return CheckResults(results, scenario, seed, max_examples)

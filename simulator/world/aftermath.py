@@ -32,6 +32,7 @@ from simulator.world.clock import Waits
 from simulator.world.lifecycle import Ending
 from simulator.world.requesters import ROUTING_SLOTS, SLOTS_PER_REQUEST, RoutingSlot, follow_up_request
 from simulator.world.streams import stream
+from simulator.world.volume import FOLLOW_SOURCE
 
 # bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
 _PRESERVED = Outcome.PRESERVED
@@ -43,7 +44,7 @@ class Aftermath:
 
     A mixin: it uses the pipeline's ``env``, ``tally``, ``scenario``, ``seed``, ``replication``,
     ``authorities``, ``requesters``, ``adversaries``, ``cases``, ``several``, ``trace_id``,
-    ``trace_hook``, ``submit``, ``authority_of`` and ``_clock``.
+    ``trace_hook``, ``submit``, ``authority_of``, ``guard`` and ``_clock``.
     """
 
     def _ended(
@@ -131,6 +132,7 @@ class Aftermath:
         row = stream(self.seed, self.replication, "follow-up", key).random(SLOTS_PER_REQUEST + ROUTING_SLOTS)
         uniforms, routing = row[:SLOTS_PER_REQUEST], row[SLOTS_PER_REQUEST:].tolist()
         request = follow_up_request(parent, state, serial, self.env.now, uniforms, **change)
+        self.guard.follow_ups[FOLLOW_SOURCE[request.follows]] += 1
         self.submit(request, uniforms, routing)
 
     def _discovered(self, authority: Authority, requester: str, delay: float) -> Waits:

@@ -69,6 +69,7 @@ from simulator.world.requesters import (
 from simulator.world.scenario import MLA_ONLY, RequestingState, Scenario
 from simulator.world.streams import stream
 from simulator.world.tally import Tally
+from simulator.world.volume import RequestGuard, RequestLimit
 
 __all__ = ["Pipeline", "TraceHook", "simulate"]
 
@@ -91,6 +92,7 @@ class Pipeline(Aftermath):
         replication: int,
         tally: Tally,
         trace: tuple[int, TraceHook] | None = None,
+        request_limit: RequestLimit | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -115,6 +117,9 @@ class Pipeline(Aftermath):
         }
         self._next_id = 0
         self._next_flood = FLOOD_BASE
+        # counts the requests, and stops a replication that runs away (simulator.world.volume)
+        self.guard = RequestGuard(scenario, replication, request_limit or RequestLimit.default(scenario))
+        self._guard_at = self.guard.next_check
 
     def run(self, on_day: DayHook | None = None, every_days: float = 30.0) -> Tally:
         for state in self.scenario.requesting_states:
@@ -252,6 +257,8 @@ class Pipeline(Aftermath):
     def submit(self, request: Request, uniforms: np.ndarray, routing: list[float] | None = None) -> None:
         """A request reaches a requested State now: count it and start its life."""
         self.tally.arrived(request)
+        if self.tally.arrivals >= self._guard_at:
+            self._watch()
         authority = self.authority_of(request)
         requester = request.submission.requester
         if request.case_id in self.cases:
@@ -270,6 +277,11 @@ class Pipeline(Aftermath):
             routing = [0.5] * ROUTING_SLOTS
         traced = request.case_id == self.trace_id
         self._drive(request, routing, self._life_of(request, uniforms, routing, authority, traced), authority)
+
+    def _watch(self) -> None:
+        """Let the guard check the requests made so far (it stops a replication that runs away)."""
+        self.guard.check(self.tally.arrivals, self.env.now, self._next_flood - FLOOD_BASE)
+        self._guard_at = self.guard.next_check
 
     def _drive(self, request: Request, routing: list[float], life, authority: Authority) -> None:
         """Give the life its time: a :class:`~simulator.world.journey.Journey` (the hot path)."""
@@ -312,13 +324,16 @@ def simulate(
     tally: Tally | None = None,
     on_day: DayHook | None = None,
     every_days: float = 30.0,
+    request_limit: RequestLimit | None = None,
 ) -> Tally:
     """Run one replication of ``scenario`` and return its tally (with per-request outcomes if asked).
 
     ``tally`` replaces the default one, for callers that count more (it must be fresh). ``on_day``,
     if given, is called with the simulated day every ``every_days`` days (a progress display); it
-    only watches the clock, so results are the same with or without it.
+    only watches the clock, so results are the same with or without it. A replication that makes
+    more requests than ``request_limit`` (default: :meth:`RequestLimit.default`), or whose clock
+    stands still, stops with :class:`~simulator.world.volume.RunawayReplication`.
     """
     if tally is None:
         tally = Tally.for_scenario(scenario, keep_outcomes=keep_outcomes)
-    return Pipeline(scenario, seed, replication, tally, trace).run(on_day, every_days)
+    return Pipeline(scenario, seed, replication, tally, trace, request_limit).run(on_day, every_days)

@@ -12,6 +12,7 @@ from simulator.checking.properties import Expect, Given, Property
 from simulator.checking.reading import library, read_properties
 from simulator.cli import app
 from simulator.domain.model import GRANT_VERDICTS
+from simulator.experiments.execution import Execution
 from simulator.files.loader import load_scenario, read_toml
 from tests.conftest import BASELINE, SCENARIOS, practice_before, practice_before_file
 
@@ -194,8 +195,8 @@ def test_a_check_gives_the_same_verdicts_and_counterexamples_on_one_or_two_worke
     properties = {p.name: p for p in read_properties(read_toml(BASELINE), str(BASELINE), baseline)}
     chosen = [properties[name] for name in names]
     said = []
-    one = check(baseline, chosen, 3, seed=0, workers=1, announce=said.append)
-    two = check(baseline, chosen, 3, seed=0, workers=2, announce=said.append)
+    one = check(baseline, chosen, 3, seed=0, execution=Execution(workers=1, announce=said.append))
+    two = check(baseline, chosen, 3, seed=0, execution=Execution(workers=2, announce=said.append))
     assert said == ["process pool, 2 workers"]  # searching alone in this process is not announced
     assert list(one) == list(two) == [check_property(baseline, p, 3, seed=0) for p in chosen]
     assert [r.status for r in one] == ["violated", "violated", "held", "held"]
@@ -221,7 +222,7 @@ def test_properties_that_judge_the_same_lives_share_their_searches_with_the_same
     ]
     for some in (chosen[:2], chosen):
         searches.clear()
-        shared = check(baseline, some, 4, seed=1, workers=1)
+        shared = check(baseline, some, 4, seed=1, execution=Execution(workers=1))
         if len(some) == 2:
             assert len(searches) == 18  # one search per stratum for both
         assert list(shared) == [check_property(baseline, p, 4, seed=1) for p in some]

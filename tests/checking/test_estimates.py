@@ -11,6 +11,7 @@ from simulator.checking.check import check
 from simulator.checking.estimates import matching_shares
 from simulator.checking.reading import read_properties
 from simulator.cli import app
+from simulator.experiments.execution import Execution
 from simulator.experiments.executors import Serial
 from simulator.files.loader import load_scenario, read_toml
 
@@ -51,5 +52,5 @@ def test_a_task_gives_one_share_per_replication_and_the_api_reassembles_them(tmp
     whole = matching_shares((scenario, prop, 0, (0, 1, 2)))
     assert pieces == whole and [r for r, _ in whole] == [0, 1, 2]
     said = []
-    result = check(scenario, [prop], seed=0, workers=1, announce=said.append)[0]
+    result = check(scenario, [prop], seed=0, execution=Execution(workers=1, announce=said.append))[0]
     assert said == [Serial().name] and result.examples == 6

@@ -8,6 +8,7 @@ import pytest
 import simulator
 from simulator.domain.safeguards import DualCriminality, DualCriminalityMode
 from simulator.experiments.comparison import compare, excludes_zero, flip_row
+from simulator.experiments.execution import Execution
 from simulator.files.loader import load_scenario
 from simulator.world.pipeline import Pipeline
 from simulator.world.requesters import FOLLOW_UP_BASE
@@ -94,8 +95,8 @@ def test_precision_adds_replications_until_the_interval_is_narrow_enough():
 
 def test_results_do_not_depend_on_the_number_of_workers():
     configs = [small("waived"), small("required")]
-    serial = compare(configs, replications=4, workers=1)
-    pooled = compare(configs, replications=4, workers=2)
+    serial = compare(configs, replications=4, execution=Execution(workers=1))
+    pooled = compare(configs, replications=4, execution=Execution(workers=2))
     assert serial.rows == pooled.rows and serial.flips == pooled.flips
 
 

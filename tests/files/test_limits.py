@@ -11,16 +11,15 @@ from simulator.files.limits import (
     MAX_DURATION,
     PROBES,
     REQUEST_CEILING,
-    allowing_large,
+    Limits,
     distribution_problems,
     draw_problems,
     expected_requests,
-    large_allowed,
     normal_score,
     probe_draws,
     scenario_problems,
 )
-from simulator.files.loader import ScenarioError
+from simulator.files.loader import ScenarioError, parse_scenario
 from simulator.world.distributions import Beta, Exponential, Fixed, Lognormal
 from simulator.world.scenario import Surge
 from tests.conftest import build, deep_update, document
@@ -152,11 +151,10 @@ def test_times_multipliers_and_volume_are_bounded():
     big = deep_update(document(), "requesting_state.0.requests_per_year", REQUEST_CEILING * 365 / 100)
     with pytest.raises(ScenarioError, match="--allow-large"):
         build(deep_update(big, "scenario.horizon_days", 101.0))
-    assert not large_allowed()
-    with allowing_large():
-        assert large_allowed()
-        assert build(deep_update(big, "scenario.horizon_days", 101.0)).horizon_days == 101.0
-    assert not large_allowed()
+    large = Limits(allow_large=True)
+    assert parse_scenario(deep_update(big, "scenario.horizon_days", 101.0), "t", large).horizon_days == 101.0
+    with pytest.raises(ScenarioError, match="--allow-large"):  # an explicit value: nothing left behind
+        build(deep_update(big, "scenario.horizon_days", 101.0))
 
 
 def test_weights_whose_sum_overflows_are_refused():
@@ -183,8 +181,8 @@ def test_a_flood_above_the_ceiling_is_refused_unless_allowed():
     doc = deep_update(document(), "requesting_state.0.strategies.flooding", flood)
     with pytest.raises(ScenarioError, match="above the ceiling"):
         build(doc)
-    with allowing_large():
-        assert build(doc).requesting_states[0].strategies.flooding.requests_per_year == 1e10
+    allowed = parse_scenario(doc, "test.toml", Limits(allow_large=True))
+    assert allowed.requesting_states[0].strategies.flooding.requests_per_year == 1e10
 
 
 def test_a_flood_window_ends_inside_the_horizon():

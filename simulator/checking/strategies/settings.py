@@ -10,8 +10,8 @@ is declared (a guard test checks that every declared field takes more than one v
 every choice shrinks to "unchanged". Procedures (rounds, consultation, memory) and weights stay as
 they are: a stricter configuration refuses on more, it does not read requests differently.
 
-:func:`documents` draws a settings table as a scenario file writes it (TOML-ready values,
-:func:`simulator.files.settings.settings_table`), for whole generated scenario files.
+:func:`documents` draws a settings table as a scenario file writes it (TOML-ready values, with
+distributions and mixes), for whole generated scenario files.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from simulator.checking.strategies.choices import Choices
 from simulator.domain.settings import Kind, Setting, Stricter, declared
-from simulator.files.settings import settings_table
+from simulator.files.settings import written
 
 
 def _number(setting: Setting) -> st.SearchStrategy[float]:
@@ -103,6 +103,54 @@ def stricter(draw: st.DrawFn, base: Any) -> Any:
     return _stricter(Choices.of_draw(draw), base)
 
 
-def documents(cls: type, **given: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
-    """Any ``cls`` written as a scenario file's table (see :func:`settings`)."""
-    return settings(cls, **given).map(settings_table)
+def durations() -> st.SearchStrategy[dict[str, Any]]:
+    """A distribution of durations as a file writes it: small positive days, so a run is quick."""
+    positive = st.floats(min_value=0.05, max_value=20.0)
+    triangular = st.lists(positive, min_size=3, max_size=3).map(sorted)
+    return st.one_of(
+        st.builds(lambda v: {"distribution": "fixed", "value": v}, positive),
+        st.builds(lambda m: {"distribution": "exponential", "mean": m}, positive),
+        st.builds(
+            lambda m, r: {"distribution": "lognormal", "mean": m, "sd": m * r}, positive, st.floats(0.1, 2.0)
+        ),
+        triangular.map(lambda t: {"distribution": "triangular", "low": t[0], "mode": t[1], "high": t[2]}),
+    )
+
+
+def scores() -> st.SearchStrategy[dict[str, Any]]:
+    """A distribution of scores in [0, 1] as a file writes it (a beta)."""
+    shape = st.floats(min_value=0.5, max_value=5.0)
+    return st.builds(lambda a, b: {"distribution": "beta", "a": a, "b": b}, shape, shape)
+
+
+def weights(names: list[str]) -> st.SearchStrategy[dict[str, float]]:
+    """A mix as a file writes it: a few names of ``names`` with positive weights."""
+    return st.dictionaries(
+        st.sampled_from(names), st.floats(min_value=0.1, max_value=5.0), min_size=1, max_size=4
+    )
+
+
+def written_value_of(setting: Setting) -> st.SearchStrategy[Any]:
+    """Any value of a declared setting, as a scenario file writes it."""
+    if setting.kind is Kind.DISTRIBUTION:
+        return scores() if setting.score else durations()
+    if setting.kind is Kind.MIX:
+        return weights(setting.names())
+    if setting.kind is Kind.PART:
+        drawn = documents(setting.part)
+        return st.none() | drawn if setting.optional else drawn
+    return value_of(setting).map(lambda value: written(setting, value))
+
+
+@st.composite
+def documents(draw: st.DrawFn, cls: type, **given: st.SearchStrategy[Any]) -> dict[str, Any]:
+    """Any ``cls`` written as a scenario file's table: every declared setting drawn over its declared
+    space (:func:`settings`), except those ``given`` (strategies of written values by field name); a
+    None drawn (an optional part left out) is not written."""
+    table = {}
+    for attribute, setting in declared(cls):
+        strategy = given[attribute.name] if attribute.name in given else written_value_of(setting)
+        value = draw(strategy)
+        if value is not None:
+            table[attribute.name] = value
+    return table
