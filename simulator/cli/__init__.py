@@ -13,6 +13,7 @@ from simulator.cli import (  # noqa: F401  (registers the commands)
     provisions,
     reporting,
     running,
+    serving,
     starting,
     sweeping,
 )
