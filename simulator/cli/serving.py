@@ -74,7 +74,9 @@ def serve(
         backend = runner.lender.warm(loaded.base)  # before any thread starts: local workers are forked
     listener = _listen(host, port)
     site = Site(loaded, runner)
-    config = uvicorn.Config(application(site), log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        application(site), log_level="warning", lifespan="on", timeout_graceful_shutdown=2
+    )
     address = listener.getsockname()
     shown = f"[{address[0]}]" if ":" in address[0] else address[0]
     print(f"mlasim: what-if page for {loaded.base.name}: http://{shown}:{address[1]}/", flush=True)

@@ -79,7 +79,7 @@ sharpens as they finish. The address keeps the what-if: share it to show the sam
 <div id="headline"></div>
 <div id="breakdown"></div>
 <div id="flips"></div>
-<p id="downloads"><a id="download-scenario" href="/scenario.toml">Download the what-if as a scenario
+<p id="downloads"><a id="download-scenario" download href="/scenario.toml">Download the what-if as a scenario
 file</a> <span id="report-link"></span></p>
 </section></main>
 <footer>mlasim {escape(__version__)} · {escape(INTERVAL_NAME)}; differences paired by replication ·
@@ -182,7 +182,7 @@ def answer(job: Job, query: Sequence[tuple[str, str]]) -> dict[str, Any]:
         fragments["breakdown"] = breakdown(comparison)
         fragments["flips"] = flips(comparison, query)
         report = (
-            f'<a id="download-report" href="/report/{job.id}.html">Download the comparison '
+            f'<a id="download-report" download href="/report/{job.id}.html">Download the comparison '
             f"({n} replication{'s' if n != 1 else ''}) as an HTML report</a>"
         )
     return {
