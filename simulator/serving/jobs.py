@@ -171,6 +171,7 @@ class Job:
         self.first_estimate: float | None = None  # seconds from start to 2 replications
         self.ended: float | None = None
         self._results: dict[int, Any] = {}
+        self._next = 0  # the next replication to hand out
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self.thread: threading.Thread | None = None
@@ -230,21 +231,23 @@ class Job:
         self.thread.start()
 
     def _tasks(self) -> Iterator[tuple]:
-        replication = 0
-        while replication < self.most and not self._stopped.is_set() and not self.enough():
-            yield (self.scenarios, self.seed, replication, self.stop_file, self.limits)
-            replication += 1
+        while self._next < self.most and not self._stopped.is_set() and not self.enough():
+            yield (self.scenarios, self.seed, self._next, self.stop_file, self.limits)
+            self._next += 1
 
     def _run(self, lender: Lender) -> None:
         executor = lender.borrow()
         try:
-            for _, (replication, payload) in executor.map(paired_replication, self._tasks()):
-                if payload is not None:
-                    with self._lock:
-                        self._results[replication] = payload
-                    if self.first_estimate is None and self.replications >= 2:
-                        self.first_estimate = time.monotonic() - self.started
-                    self.version += 1
+            # replications still running when the interval was narrow enough can widen it again:
+            # then more are run, so the job ends on an estimate that meets its own rule
+            while not self._stopped.is_set() and not self.enough():
+                for _, (replication, payload) in executor.map(paired_replication, self._tasks()):
+                    if payload is not None:
+                        with self._lock:
+                            self._results[replication] = payload
+                        if self.first_estimate is None and self.replications >= 2:
+                            self.first_estimate = time.monotonic() - self.started
+                        self.version += 1
             self.state = "cancelled" if self._stopped.is_set() else "done"
         except RunawayReplication as error:
             self.state, self.message = "failed", str(error)
