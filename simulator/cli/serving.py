@@ -81,8 +81,10 @@ def serve(
     shown = f"[{address[0]}]" if ":" in address[0] else address[0]
     print(f"mlasim: what-if page for {loaded.base.name}: http://{shown}:{address[1]}/", flush=True)
     typer.echo(f"mlasim: backend: {backend}; stop with Ctrl-C", err=True)
+    server = uvicorn.Server(config)
+    site.stopping = lambda: server.should_exit
     try:
-        asyncio.run(uvicorn.Server(config).serve(sockets=[listener]))
+        asyncio.run(server.serve(sockets=[listener]))
     except KeyboardInterrupt:
         pass
     finally:

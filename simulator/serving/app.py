@@ -28,7 +28,7 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,8 @@ class Site:
         self.loaded, self.runner = loaded, runner
         self.base_controls = {c.key: c for c in controls(loaded.base)}
         self._heavy = threading.BoundedSemaphore(AT_ONCE)
+        #: Whether the server is stopping: open answers then end, so it stops without waiting for them.
+        self.stopping: Callable[[], bool] = lambda: False
 
     def what_if(self, request: Request) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """The address's changes (WhatIfError if it cannot be read) and its query items (settings only)."""
@@ -146,6 +148,9 @@ def application(site: Site) -> Starlette:
             sent = -1
             try:
                 while True:
+                    if site.stopping():
+                        yield _event({}, "end")
+                        return
                     version = job.version
                     if version != sent:
                         sent = version
@@ -157,7 +162,7 @@ def application(site: Site) -> Starlette:
                         yield ": still running\n\n"
                     await asyncio.sleep(0.1 if job.running else 0)
                     for _ in range(int(HEARTBEAT_SECONDS / 0.1) - 1):
-                        if job.version != sent or not job.running:
+                        if job.version != sent or not job.running or site.stopping():
                             break
                         await asyncio.sleep(0.1)
             finally:  # the tab changed its what-if or went away: its work stops
