@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import shutil
+import warnings
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -38,7 +39,7 @@ from attrs import frozen
 
 from simulator import __version__
 from simulator.experiments import display
-from simulator.experiments.designs import Design, run_setting_problems
+from simulator.experiments.designs import Design, inert_settings, run_setting_problems
 from simulator.experiments.display import format_estimate
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.executors import batches
@@ -236,6 +237,8 @@ def _start(path, directory, design, replications, seed, batch, force, limits) ->
     if problems:
         raise ScenarioError(problems)
     points = design.points(seed)
+    for line in inert_settings(base, points):
+        warnings.warn(line, UserWarning, stacklevel=3)
     _check_room(directory, len(points) * math.ceil(count / batch), len(points) * count)
     return _write_start(path, directory, design, base, seed, count, batch, points, limits)
 
