@@ -107,7 +107,7 @@ class Limits:
         """Why ``count`` of ``what`` is too many, or None (always None with ``allow_large``)."""
         if self.allow_large or count <= bound:
             return None
-        return f"{_count(count)} {what} is above the limit of {bound:,.0f}: pass --allow-large to run more"
+        return f"{_count(count)} {what}, above the limit of {bound:,.0f}: pass --allow-large to run more"
 
     def replication_problem(self, count: float) -> str | None:
         """Why ``count`` replications of one configuration are too many, or None."""
