@@ -107,7 +107,8 @@ class Limits:
         """Why ``count`` of ``what`` is too many, or None (always None with ``allow_large``)."""
         if self.allow_large or count <= bound:
             return None
-        return f"{_count(count)} {what}, above the limit of {bound:,.0f}: pass --allow-large to run more"
+        above = f"{_count(count)} {what}, above the limit of {bound:,.0f}"
+        return f"{above}: pass --allow-large to run more{IN_PYTHON}"
 
     def replication_problem(self, count: float) -> str | None:
         """Why ``count`` replications of one configuration are too many, or None."""
@@ -133,11 +134,14 @@ class Limits:
         """What a running replication may make before it is stopped (:class:`RequestGuard`)."""
         if self.allow_large:
             return RequestLimit.default(scenario)
-        return RequestLimit(self.requests)
+        advice = f"lower the rates or the follow-ups' attempts, or pass --allow-large{IN_PYTHON}"
+        return RequestLimit(self.requests, advice)
 
 
 #: The limits of a command run without ``--allow-large``.
 DEFAULT_LIMITS = Limits()
+#: What ``--allow-large`` is in the Python API, added where a message suggests it.
+IN_PYTHON = " (in Python: limits=Limits(allow_large=True))"
 
 
 def _count(count: float) -> str:
@@ -334,7 +338,7 @@ def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[
         message = (
             f"up to about {_count(volume.total)} requests per replication ({volume.describe()}) is "
             f"above the ceiling of {limits.requests:,.0f}{cause}: check requests_per_year, horizon_days, "
-            "surges, floods and the follow-ups' attempts, or pass --allow-large"
+            f"surges, floods and the follow-ups' attempts, or pass --allow-large{IN_PYTHON}"
         )
         problems.append(Problem(source, "requesting_state", message))
     return problems

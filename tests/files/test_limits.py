@@ -236,9 +236,10 @@ def test_numbers_of_states_and_replications_are_bounded_unless_allowed():
     small = Limits(requesting_states=3, replications=10)
     with pytest.raises(ScenarioError) as refused:
         parse_scenario(doc, "t", small)
+    more = ": pass --allow-large to run more (in Python: limits=Limits(allow_large=True))"
     assert [(p.path, p.message) for p in refused.value.problems] == [
-        ("requesting_state", "4 requesting States, above the limit of 3: pass --allow-large to run more"),
-        ("scenario.replications", "11 replications, above the limit of 10: pass --allow-large to run more"),
+        ("requesting_state", f"4 requesting States, above the limit of 3{more}"),
+        ("scenario.replications", f"11 replications, above the limit of 10{more}"),
     ]
     assert len(parse_scenario(doc, "t", attrs.evolve(small, allow_large=True)).requesting_states) == 4
 
