@@ -92,7 +92,7 @@ def test_stricter_safeguards_cost_legitimate_requests(results):
 
 
 def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
-    from simulator.domain import rules
+    from simulator.domain import grounds
     from simulator.domain.channels import channel_provisions
     from simulator.domain.monitoring import SUSPENSION_PROVISION
 
@@ -100,7 +100,7 @@ def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
         scenario = load_scenario(path)
         enabled: set[str] = set()  # in any of its requested States
         for state in scenario.requested_states:
-            enabled |= rules.enabled_provisions(state.safeguards)
+            enabled |= grounds.enabled_provisions(state.safeguards)
             if state.channels:
                 enabled |= channel_provisions(state.channel_rules, state.safeguards)
             if state.monitoring.enabled and state.monitoring.action.value == "suspend":

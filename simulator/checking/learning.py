@@ -31,7 +31,7 @@ from attrs import frozen
 
 from simulator.checking.estimates import monitoring_flags
 from simulator.checking.properties import Case, Property
-from simulator.domain import rules
+from simulator.domain import grounds
 from simulator.domain.model import Decision, Stage, Verdict
 from simulator.domain.safeguards import Memory
 from simulator.domain.signals import ReviewContext, observe
@@ -71,7 +71,7 @@ def origins(scenario: Scenario) -> list[RequestedState]:
 
 def refusal_provisions(state: RequestedState) -> list[str]:
     """The provisions a refusal by ``state`` can cite (sorted: hypothesis shrinks to the first)."""
-    return sorted(rules.enabled_provisions(state.safeguards))
+    return sorted(grounds.enabled_provisions(state.safeguards))
 
 
 def shared_files(scenario: Scenario, case: Case, shared: SharedRefusal) -> CaseFiles:

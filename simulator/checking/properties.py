@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from simulator.domain import rules
+from simulator.domain import grounds
 from simulator.domain.model import Channel, Observation, Request, Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
@@ -124,7 +124,7 @@ class Given:
             return False
         return (
             self.min_evidence is None
-            or rules.persecution_evidence(observation, safeguards) >= self.min_evidence
+            or grounds.persecution_evidence(observation, safeguards) >= self.min_evidence
         )
 
 
@@ -288,7 +288,7 @@ def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | Non
         why = f"data handed over through the {channel.replace('_', ' ')} channel"
         return Evaluation(outcome, False, commands, observation, why, channel, requested)
     if prop.expect.cites_enabled_provision or prop.expect.never_cites:
-        enabled = rules.enabled_provisions(safeguards)
+        enabled = grounds.enabled_provisions(safeguards)
         for command in commands:
             decision = getattr(command, "decision", None)
             refusing = decision is not None and decision.verdict in (Verdict.REFUSE, Verdict.CONSULT)

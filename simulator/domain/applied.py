@@ -1,76 +1,17 @@
 """Which provisions a safeguard configuration applies: the grounds it can refuse on, and its procedures.
 
 A configuration (:class:`~simulator.domain.safeguards.Safeguards`) switches grounds on and off and
-sets the requested State's own judicial standards. :func:`enabled_provisions` lists the provisions
-a request can be refused (or consulted) on under it; :func:`active_provisions` adds the procedures it
-applies (asking for more information, consulting, postponing) and the provisions every request is
-executed under. A failed judicial standard cites US law (18 U.S.C. 2703, 3123) or the requested
-State's own conditions and safeguards (Arts 24(4), 40(17)): :func:`standard_provision`.
+sets the requested State's own judicial standards. The grounds it can refuse (or consult) on are
+those its rules' records say (:func:`simulator.domain.grounds.enabled_provisions`);
+:func:`active_provisions` adds the procedures it applies (asking for more information, consulting,
+postponing) and the provisions every request is executed under.
 """
 
 from __future__ import annotations
 
-from simulator.domain.model import Measure
+from simulator.domain.grounds import enabled_provisions
 from simulator.domain.provisions import provision
-from simulator.domain.safeguards import (
-    DataProtectionMode,
-    DomesticLaw,
-    DualCriminalityMode,
-    JudicialStandard,
-    Safeguards,
-)
-
-#: Provision a failed judicial standard cites under US law; under the requested State's own law it
-#: is Arts 24(4), 40(17) (:func:`standard_provision`).
-STANDARD_PROVISION: dict[JudicialStandard, str] = {
-    JudicialStandard.CERTIFICATION: "us-3123",
-    JudicialStandard.SUBPOENA: "us-2703-c-2",
-    JudicialStandard.ARTICULABLE_FACTS: "us-2703-d",
-    JudicialStandard.PROBABLE_CAUSE: "us-2703-a",
-}
-
-
-# bound once: the judicial-order check asks at every review (an enum member read off its class costs
-# a hook call in Python 3.11)
-_UNAVAILABLE, _INTERCEPTION, _US = JudicialStandard.UNAVAILABLE, Measure.INTERCEPTION, DomesticLaw.US
-
-
-def standard_provision(standard: JudicialStandard, measure: Measure, law: DomesticLaw) -> str:
-    """The provision a refusal under ``standard`` for ``measure`` cites."""
-    if standard is _UNAVAILABLE:
-        # interception is assisted only "to the extent permitted" (Art 46); other measures: 40(21)(c)
-        return "uncc-46" if measure is _INTERCEPTION else "uncc-40-21-c"
-    return STANDARD_PROVISION[standard] if law is _US else "uncc-24-4"
-
-
-def enabled_provisions(safeguards: Safeguards) -> frozenset[str]:
-    """Provisions a request can be refused (or consulted) on under this configuration."""
-    s = safeguards
-    enabled = set()
-    if s.completeness.refuse_nonconforming:
-        enabled.add("uncc-40-21-a")
-    if s.scope_test.enabled:
-        enabled.add("uncc-35-1-c")
-    if s.political_offence:
-        enabled.add("budapest-27-4-a")
-    if s.dual_criminality.mode is not DualCriminalityMode.WAIVED:
-        enabled.add("uncc-40-9")
-    if s.data_protection is DataProtectionMode.REFUSE:
-        enabled.add("uncc-36")
-    if s.discrimination.enabled:
-        enabled.add("uncc-40-22")
-    if s.essential_interests.enabled:
-        enabled.add("uncc-40-21-b")
-    if s.human_rights.enabled:
-        enabled.add("uncc-6")
-    order = s.judicial_order
-    for measure in Measure:
-        standard = order.standard(measure)
-        if standard is not JudicialStandard.NONE:
-            enabled.add(standard_provision(standard, measure, order.law))
-            if standard is JudicialStandard.PROBABLE_CAUSE and order.warrant_dual_criminality:
-                enabled.add("us-3512-e" if order.law is DomesticLaw.US else "uncc-24-4")
-    return frozenset(enabled)
+from simulator.domain.safeguards import DataProtectionMode, DualCriminalityMode, Safeguards
 
 
 def active_provisions(safeguards: Safeguards) -> frozenset[str]:

@@ -48,10 +48,10 @@ safeguards and explicit draws.
 from __future__ import annotations
 
 import attrs
-from attrs import field, frozen
+from attrs import frozen
 
-from simulator.domain import rules
 from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.grounds import DESK_RULES, enabled_provisions
 from simulator.domain.model import (
     Channel,
     Decision,
@@ -63,15 +63,10 @@ from simulator.domain.model import (
     Verdict,
 )
 from simulator.domain.safeguards import DataProtectionMode, DualCriminalityMode, Safeguards
+from simulator.domain.settings import Stricter, flag, names, number, part, share
 
-#: Grounds a channel's desk can apply, and the check of :mod:`simulator.domain.rules` that applies each.
-GROUND_CHECKS = {
-    "budapest-27-4-a": rules.check_political_offence,
-    "uncc-40-22": rules.check_discrimination,
-    "uncc-6": rules.check_human_rights,
-    "uncc-40-21-b": rules.check_essential_interests,
-}
-CHANNEL_GROUNDS = frozenset(GROUND_CHECKS)
+#: Grounds a channel's desk can apply: those whose records say a desk may (:mod:`simulator.domain.grounds`).
+CHANNEL_GROUNDS = frozenset(DESK_RULES)
 
 #: The provision a refusal on a listed ground cites at a channel's desk, where it differs from the
 #: ground's own id: the Budapest comparators of the fast channels (29(5)(a), 30(2)(a), both verified).
@@ -108,13 +103,30 @@ MIN_RETENTION_DAYS = 60.0
 EMERGENCY_DEFINITION = "uncc-2-o"
 
 
+def _desk_grounds(default: frozenset[str], meaning: str) -> frozenset[str]:
+    return names(lambda: default, meaning, lambda: CHANNEL_GROUNDS, stricter=Stricter.MORE)
+
+
 @frozen
 class PreservationRules:
     """Art 42 as the requested State applies it."""
 
-    reservation: bool = False  # 42(4): refuse non-convention offences failing dual criminality
-    grounds: frozenset[str] = frozenset({"uncc-40-21-b"})  # 42(5) (cross-reference unverified)
-    retention_days: float = MIN_RETENTION_DAYS  # 42(7): at least 60, then pending the disclosure request
+    reservation: bool = flag(
+        False,
+        "refuse non-convention offences failing dual criminality (the 42(4) reservation)",
+        stricter=True,
+    )
+    grounds: frozenset[str] = _desk_grounds(
+        frozenset({"uncc-40-21-b"}), "grounds its desk checks (42(5); cross-reference unverified)"
+    )
+    retention_days: float = number(
+        MIN_RETENTION_DAYS,
+        "days preserved data are kept, then pending the disclosure request",
+        unit="days",
+        minimum=MIN_RETENTION_DAYS,
+        bound_note="the minimum of Art 42(7)",
+        typical=(MIN_RETENTION_DAYS, 365.0),
+    )
 
     def lapses(self, days_to_disclosure: float) -> bool:
         """Whether the data are no longer kept when the disclosure request comes (42(7))."""
@@ -125,22 +137,26 @@ class PreservationRules:
 class ExpeditedDisclosureRules:
     """Art 43: grounds checked before preserved traffic data showing the path are disclosed."""
 
-    grounds: frozenset[str] = frozenset({"uncc-40-21-b"})  # cf. Budapest 30(2)(b)
+    grounds: frozenset[str] = _desk_grounds(
+        frozenset({"uncc-40-21-b"}), "grounds its desk checks (cf. Budapest 30(2))"
+    )
 
 
 @frozen
 class EmergencyRules:
     """Arts 41, 2(o): the 24/7 point of contact's short review of an emergency request."""
 
-    detection: float = 0.5  # chance a false claim is seen for what it is, at full thoroughness
-    grounds: frozenset[str] = frozenset({"uncc-40-22"})
+    detection: float = share(
+        0.5, "chance a false emergency is seen for what it is, at full thoroughness", unit="probability"
+    )
+    grounds: frozenset[str] = _desk_grounds(frozenset({"uncc-40-22"}), "grounds its desk checks")
 
 
 @frozen
 class SpontaneousRules:
     """Art 40(4)-(5): what the officer who decides to send information unasked checks first."""
 
-    grounds: frozenset[str] = frozenset({"uncc-40-22"})
+    grounds: frozenset[str] = _desk_grounds(frozenset({"uncc-40-22"}), "grounds checked before sending")
 
 
 ChannelSetting = PreservationRules | ExpeditedDisclosureRules | EmergencyRules | SpontaneousRules
@@ -150,10 +166,12 @@ ChannelSetting = PreservationRules | ExpeditedDisclosureRules | EmergencyRules |
 class ChannelRules:
     """A requested State's rules for its fast channels."""
 
-    preservation: PreservationRules = field(factory=PreservationRules)
-    expedited_disclosure: ExpeditedDisclosureRules = field(factory=ExpeditedDisclosureRules)
-    emergency: EmergencyRules = field(factory=EmergencyRules)
-    spontaneous: SpontaneousRules = field(factory=SpontaneousRules)
+    preservation: PreservationRules = part(PreservationRules, "expedited preservation (Art 42)")
+    expedited_disclosure: ExpeditedDisclosureRules = part(
+        ExpeditedDisclosureRules, "expedited disclosure of preserved traffic data (Art 43)"
+    )
+    emergency: EmergencyRules = part(EmergencyRules, "emergency requests through the 24/7 network (Art 41)")
+    spontaneous: SpontaneousRules = part(SpontaneousRules, "spontaneous information (Art 40(4)-(5))")
 
     def of(self, channel: Channel) -> ChannelSetting:
         """The rules of one fast channel (a ValueError for the MLA channel, which has none here)."""
@@ -194,7 +212,7 @@ def _ground_refusal(
 ) -> Decision | None:
     history = History()
     for pid in sorted(grounds):
-        decision = GROUND_CHECKS[pid](observation, safeguards, draws, history)
+        decision = DESK_RULES[pid].check(observation, safeguards, draws, history)
         if decision is not None:
             reason = decision.reason
             if channel is Channel.PRESERVATION:
@@ -308,7 +326,7 @@ def decide_channel(
 
 def channel_provisions(channel_rules: ChannelRules, safeguards: Safeguards) -> frozenset[str]:
     """Provisions a fast-channel request can be refused or redirected on under these rules."""
-    enabled = rules.enabled_provisions(safeguards)
+    enabled = enabled_provisions(safeguards)
     found = {EMERGENCY_DEFINITION}
     if reservation_applies(channel_rules.preservation, safeguards):
         found.add("uncc-42-4")

@@ -1,7 +1,7 @@
 """How far the "grounds to believe" a request persecutes can go: the score's range, and its bars.
 
 The rights reviewer weighs what it perceives into a score in [0, 1]
-(:func:`simulator.domain.rules.persecution_evidence`):
+(:func:`simulator.domain.grounds.persecution_evidence`):
 
     requester_record x record  +  target_recognised (if the person is recognised as at risk)
     +  suspect_conduct (if the facts read show no crime here, or a political offence)
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from simulator.domain.grounds import RULES
 from simulator.domain.safeguards import Safeguards
 
 
@@ -34,12 +35,8 @@ class EvidenceLevels:
 
 
 def score(safeguards: Safeguards, record: float, recognised: bool, suspect: bool, notices: int = 0) -> float:
-    """The score for these signals (the same sum as the decision core's, without an Observation)."""
-    w = safeguards.evidence_weights
-    total = w.requester_record * record + w.prior_notice * notices
-    total += w.target_recognised if recognised else 0.0
-    total += w.suspect_conduct if suspect else 0.0
-    return min(total, 1.0)
+    """The score for these signals (the decision core's own sum, without an Observation)."""
+    return safeguards.evidence_weights.score(record, recognised, suspect, notices)
 
 
 def levels(safeguards: Safeguards, record: float, notices: int) -> EvidenceLevels:
@@ -55,12 +52,10 @@ def levels(safeguards: Safeguards, record: float, notices: int) -> EvidenceLevel
 def bars(safeguards: Safeguards) -> dict[str, float]:
     """The evidence bar of each ground this configuration refuses on the persecution score."""
     found = {}
-    if safeguards.discrimination.enabled:
-        found["uncc-40-22"] = safeguards.discrimination.evidence_threshold
-    if safeguards.essential_interests.enabled and safeguards.essential_interests.refusal_rate > 0:
-        found["uncc-40-21-b"] = safeguards.essential_interests.evidence_threshold
-    if safeguards.human_rights.enabled:
-        found["uncc-6"] = safeguards.human_rights.evidence_threshold
+    for rule in RULES:
+        bar = rule.bar(safeguards)
+        if bar is not None:
+            found[rule.ground] = bar
     return found
 
 

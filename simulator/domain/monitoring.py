@@ -14,7 +14,7 @@ settings). Every request of the requester that ends decided is one observation, 
 
 **Reputation.** The requester's record as the requested State's reviewers read it rises with each
 finding: ``record = min(1, rights_record + weight x findings)``. It feeds the persecution evidence of
-its later requests (:func:`simulator.domain.rules.persecution_evidence`).
+its later requests (:func:`simulator.domain.grounds.persecution_evidence`).
 
 **Monitoring** (per requested State, per requester), one of two documented sequential rules:
 
@@ -46,8 +46,10 @@ import math
 
 from attrs import frozen
 
+from simulator.domain.grounds import PERSECUTION_PROVISIONS
 from simulator.domain.model import Decision, Stage, Verdict
-from simulator.domain.signals import PERSECUTION_PROVISIONS
+from simulator.domain.provisions import catalogue
+from simulator.domain.settings import choice, flag, names, number, share
 
 #: A finding that is not a refusal: abuse discovered after the data were handed over.
 DISCOVERED_ABUSE = "discovered-abuse"
@@ -63,10 +65,14 @@ SUSPENSION_PROVISION = "monitoring-suspension"
 class Reputation:
     """How a requester's record moves with findings, and how abuse after a grant comes to light."""
 
-    enabled: bool = False
-    weight: float = 0.05  # added to the requester's record per finding
-    discovery: float = 0.0  # chance an abusive grant is discovered later
-    discovery_days: float = 180.0  # mean delay (days) before a discovery (exponential)
+    enabled: bool = flag(False, "findings worsen the requester's record as reviewers read it")
+    weight: float = number(
+        0.05, "added to the requester's record per finding", unit="record (0..1)", typical=(0.0, 0.5)
+    )
+    discovery: float = share(0.0, "chance an abusive grant is discovered later", unit="probability")
+    discovery_days: float = number(
+        180.0, "mean delay before a discovery (exponential)", unit="days", above_minimum=True
+    )
 
     def counts(self, provision: str | None) -> bool:
         """Whether a refusal (or a discovery) citing ``provision`` moves the record."""
@@ -77,17 +83,6 @@ class Reputation:
         if not self.enabled:
             return rights_record
         return min(1.0, rights_record + self.weight * findings)
-
-    def problems(self) -> tuple[tuple[str, str], ...]:
-        """(field, problem) for settings outside their meaning (for a loader's one-line error)."""
-        found = []
-        if not self.weight >= 0:
-            found.append(("weight", "must be >= 0 (a finding never improves a record)"))
-        if not 0 <= self.discovery <= 1:
-            found.append(("discovery", "must be a probability in [0, 1]"))
-        if not self.discovery_days > 0:
-            found.append(("discovery_days", "must be > 0"))
-        return tuple(found)
 
 
 class MonitoringRule(enum.StrEnum):
@@ -104,17 +99,34 @@ class MonitoringAction(enum.StrEnum):
 class Monitoring:
     """A requested State's sequential rule on each requester's findings."""
 
-    enabled: bool = False
-    rule: MonitoringRule = MonitoringRule.CUSUM
-    reference: float = 0.05  # CUSUM k: finding rate tolerated per decided request
-    threshold: float = 4.0  # CUSUM h
-    p0: float = 0.01  # SPRT: finding rate of a clean requester
-    p1: float = 0.2  # SPRT: finding rate of an abusive one
-    alpha: float = 0.001  # SPRT: false-alarm probability
-    beta: float = 0.1  # SPRT: missed-abuser probability
-    action: MonitoringAction = MonitoringAction.SUSPEND
-    escalated_record: float = 0.9  # an escalated requester's record, as its reviewers read it
-    findings: frozenset[str] = FINDING_PROVISIONS
+    enabled: bool = flag(False, "watch each requester's findings with a sequential rule")
+    rule: MonitoringRule = choice(MonitoringRule.CUSUM, "the sequential rule", MonitoringRule)
+    reference: float = number(
+        0.05,
+        "CUSUM k: the finding rate tolerated per decided request",
+        unit="share",
+        maximum=1.0,
+        below_maximum=True,
+        bound_note="else no flag could ever be raised",
+    )
+    threshold: float = number(4.0, "CUSUM h: the level that raises a flag", above_minimum=True)
+    p0: float = share(0.01, "SPRT: finding rate of a clean requester", open_interval=True)
+    p1: float = share(0.2, "SPRT: finding rate of an abusive requester", open_interval=True)
+    alpha: float = share(0.001, "SPRT: false-alarm probability", unit="probability", open_interval=True)
+    beta: float = share(0.1, "SPRT: missed-abuser probability", unit="probability", open_interval=True)
+    action: MonitoringAction = choice(
+        MonitoringAction.SUSPEND,
+        "what a flag does: escalate scrutiny or suspend cooperation",
+        MonitoringAction,
+    )
+    escalated_record: float = share(
+        0.9, "an escalated requester's record, as its reviewers read it", unit="record (0..1)"
+    )
+    findings: frozenset[str] = names(
+        lambda: FINDING_PROVISIONS,
+        "refusals (and discoveries) that count as findings",
+        lambda: {*catalogue(), DISCOVERED_ABUSE},
+    )
 
     def escalated(self, record: float) -> float:
         """The record an escalated requester's reviewers read (at least ``escalated_record``)."""
@@ -131,22 +143,15 @@ class Monitoring:
         return math.log((1.0 - self.beta) / self.alpha)
 
     def problems(self) -> tuple[tuple[str, str], ...]:
-        """(field, problem) for settings the rules above need (for a loader's one-line error)."""
+        """(field, problem) for each relation between settings the rules above need (the bounds of each
+        setting are its own declaration's)."""
         found = []
-        if not 0 <= self.reference < 1:
-            found.append(("reference", "must be in [0, 1)"))
-        if not self.threshold > 0:
-            found.append(("threshold", "must be > 0"))
-        if not 0 < self.p0 < 1 or not 0 < self.p1 < 1:
-            found.append(("p0", "p0 and p1 must be in (0, 1)"))
-        elif not self.p1 > self.p0:
-            found.append(("p1", "must exceed p0"))
-        if not 0 < self.alpha < 1 or not 0 < self.beta < 1:
-            found.append(("alpha", "alpha and beta must be in (0, 1)"))
-        elif not self.alpha + self.beta < 1:
-            found.append(("beta", "alpha + beta must be below 1"))
-        if not 0 <= self.escalated_record <= 1:
-            found.append(("escalated_record", "must be in [0, 1]"))
+        if not self.p1 > self.p0:
+            found.append(
+                ("p1", f"must exceed p0 ({self.p0:g}): an abusive requester draws findings more often")
+            )
+        if not self.alpha + self.beta < 1:
+            found.append(("beta", f"alpha + beta must be below 1, not {self.alpha + self.beta:g}"))
         return tuple(found)
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import enum
 
-from attrs import field, frozen
+from attrs import frozen
 
-from simulator.domain.model import CONVENTION_GROUNDS, Measure
-from simulator.domain.provisions import treaty_consultation_scope
+from simulator.domain.model import CONVENTION_GROUNDS, PROTECTED_GROUNDS, Measure
+from simulator.domain.provisions import catalogue, treaty_consultation_scope
+from simulator.domain.settings import Stricter, choice, count, flag, names, number, part, share
 
 
 class DualCriminalityMode(enum.StrEnum):
@@ -65,63 +66,132 @@ class DataProtectionMode(enum.StrEnum):
 
 @frozen
 class ScopeTest:
-    """UNCC Arts 35(1)(c), 23(2) with 2(h): convention offence, or serious crime of at least N years."""
+    """UNCC Arts 40(1), 35(1)(a)-(c) with 2(h): a convention offence, or a serious crime (N years)."""
 
-    enabled: bool = True
-    serious_crime_years: float = 4.0
+    enabled: bool = flag(True, "refuse requests outside the convention's scope", stricter=True)
+    serious_crime_years: float = number(
+        4.0,
+        "maximum penalty from which an offence is a serious crime (Art 2(h): four years)",
+        unit="years",
+        stricter=Stricter.HIGHER,
+        examples=(2.0, 3.0, 4.0, 5.0, 10.0),
+    )
 
 
 @frozen
 class Completeness:
     """Form and content of requests (Art 40(14)-(15)); asking for more (40(16)); refusing (40(21)(a))."""
 
-    request_information: bool = True
-    information_rounds: int = 2
-    refuse_nonconforming: bool = True
+    request_information: bool = flag(True, "ask for the missing elements before refusing (Art 40(16))")
+    information_rounds: int = count(
+        2, "requests for more information before the file is judged", typical=(0, 3)
+    )
+    refuse_nonconforming: bool = flag(
+        True, "refuse a request still incomplete (Art 40(21)(a))", stricter=True
+    )
+
+
+#: Dual-criminality modes, laxest first.
+DUAL_CRIMINALITY_ORDER = (
+    DualCriminalityMode.WAIVED,
+    DualCriminalityMode.DISCRETIONARY,
+    DualCriminalityMode.REQUIRED,
+)
 
 
 @frozen
 class DualCriminality:
-    mode: DualCriminalityMode = DualCriminalityMode.DISCRETIONARY
-    refusal_rate: float = 0.5  # share refused when the mode is discretionary
-    exempt_measures: frozenset[Measure] = frozenset({Measure.PRESERVATION})  # Art 42
+    """UNCC Art 40(9), judged on the conduct (35(2)): whether conduct that is no crime here is refused."""
+
+    mode: DualCriminalityMode = choice(
+        DualCriminalityMode.DISCRETIONARY,
+        "refuse conduct that is no crime in the requested State: always, at discretion, or never",
+        DualCriminalityMode,
+        order=DUAL_CRIMINALITY_ORDER,
+    )
+    refusal_rate: float = share(
+        0.5, "share of such requests refused when the mode is discretionary", stricter=Stricter.HIGHER
+    )
+    exempt_measures: frozenset[Measure] = names(
+        lambda: frozenset({Measure.PRESERVATION}),
+        "measures granted without dual criminality (preservation: Art 42(3))",
+        lambda: [m.value for m in Measure],
+        convert=Measure,
+        stricter=Stricter.FEWER,
+    )
+
+
+def _evidence_threshold(default: float, meaning: str) -> float:
+    return share(default, meaning, unit="score (0..1)", stricter=Stricter.LOWER)
 
 
 @frozen
 class Discrimination:
     """UNCC Art 40(22): refuse on substantial grounds to believe the request persecutes on a listed ground."""
 
-    enabled: bool = True
-    evidence_threshold: float = 0.7  # how strong "substantial grounds" must be, 0..1
-    grounds: frozenset[str] = CONVENTION_GROUNDS
+    enabled: bool = flag(True, "apply the discrimination clause (Art 40(22))", stricter=True)
+    evidence_threshold: float = _evidence_threshold(0.7, 'how strong "substantial grounds" must be')
+    grounds: frozenset[str] = names(
+        lambda: CONVENTION_GROUNDS,
+        "protected grounds it covers (Art 40(22) lists seven)",
+        lambda: PROTECTED_GROUNDS,
+        stricter=Stricter.MORE,
+    )
 
 
 @frozen
 class EssentialInterests:
     """UNCC Art 40(21)(b) used against persecution risks on any ground, at the State's discretion."""
 
-    enabled: bool = False
-    evidence_threshold: float = 0.8
-    refusal_rate: float = 0.5
+    enabled: bool = flag(
+        False, "refuse persecution risks as prejudicing ordre public (Art 40(21)(b))", stricter=True
+    )
+    evidence_threshold: float = _evidence_threshold(0.8, "how strong the persecution risk must be")
+    refusal_rate: float = share(
+        0.5, "share of such risks refused (a discretionary ground)", stricter=Stricter.HIGHER
+    )
 
 
 @frozen
 class HumanRights:
     """UNCC Art 6 read as a refusal basis for grounds Art 40(22) leaves out; a scenario opts in."""
 
-    enabled: bool = False
-    evidence_threshold: float = 0.7
-    grounds: frozenset[str] = frozenset({"sexual_orientation", "gender_identity", "expression"})
+    enabled: bool = flag(False, "refuse on Art 6 for grounds Art 40(22) does not list", stricter=True)
+    evidence_threshold: float = _evidence_threshold(0.7, "how strong the grounds to believe must be")
+    grounds: frozenset[str] = names(
+        lambda: frozenset({"sexual_orientation", "gender_identity", "expression"}),
+        "protected grounds it covers",
+        lambda: PROTECTED_GROUNDS,
+        stricter=Stricter.MORE,
+    )
+
+
+def _weight(default: float, meaning: str) -> float:
+    return number(default, meaning, unit="score (0..1)", typical=(0.0, 1.0))
 
 
 @frozen
 class EvidenceWeights:
     """How a rights reviewer weighs signals into "grounds to believe" a request persecutes (0..1)."""
 
-    requester_record: float = 0.45  # times the requester's record (0..1)
-    target_recognised: float = 0.35  # the person is recognised as someone at risk
-    suspect_conduct: float = 0.5  # the facts show conduct that is no crime here, or a political offence
-    prior_notice: float = 0.15  # per politically motivated notice against the person the reviewer knows of
+    requester_record: float = _weight(0.45, "weight of the requester's human-rights record (times 0..1)")
+    target_recognised: float = _weight(0.35, "added when the person is recognised as someone at risk")
+    suspect_conduct: float = _weight(
+        0.5, "added when the facts show conduct that is no crime here, or a political offence"
+    )
+    prior_notice: float = _weight(
+        0.15, "added per politically motivated notice against the person the reviewer knows of"
+    )
+
+    def score(self, record: float, recognised: bool, suspect: bool, notices: int) -> float:
+        """The grounds to believe a request persecutes, from these signals (capped at 1)."""
+        total = self.requester_record * record
+        if recognised:
+            total += self.target_recognised
+        if suspect:
+            total += self.suspect_conduct
+        total += self.prior_notice * notices
+        return min(total, 1.0)
 
 
 class DomesticLaw(enum.StrEnum):
@@ -129,6 +199,15 @@ class DomesticLaw(enum.StrEnum):
 
     DOMESTIC = "domestic"  # the requested State's own law, applying to MLA by Arts 24(4), 40(17)
     US = "us"  # United States law: 18 U.S.C. 2703, 3122-3123, 3512
+
+
+def _standard(measure: str) -> JudicialStandard:
+    return choice(
+        JudicialStandard.NONE,
+        f"the order a court needs before {measure} are handed over",
+        JudicialStandard,
+        order=tuple(JudicialStandard),
+    )
 
 
 @frozen
@@ -139,14 +218,16 @@ class JudicialOrder:
     requested State (US 18 U.S.C. 3512(e): more than one year); other orders carry no such condition.
     """
 
-    subscriber_info: JudicialStandard = JudicialStandard.NONE
-    traffic_data: JudicialStandard = JudicialStandard.NONE
-    stored_content: JudicialStandard = JudicialStandard.NONE
-    real_time_traffic: JudicialStandard = JudicialStandard.NONE
-    interception: JudicialStandard = JudicialStandard.NONE
-    preservation: JudicialStandard = JudicialStandard.NONE
-    law: DomesticLaw = DomesticLaw.DOMESTIC
-    warrant_dual_criminality: bool = False
+    subscriber_info: JudicialStandard = _standard("subscriber information")
+    traffic_data: JudicialStandard = _standard("traffic data")
+    stored_content: JudicialStandard = _standard("stored content")
+    real_time_traffic: JudicialStandard = _standard("real-time traffic data")
+    interception: JudicialStandard = _standard("interception of content")
+    preservation: JudicialStandard = _standard("preservation")
+    law: DomesticLaw = choice(DomesticLaw.DOMESTIC, "whose law a failed standard cites", DomesticLaw)
+    warrant_dual_criminality: bool = flag(
+        False, "a warrant issues only for conduct punishable in the requested State", stricter=True
+    )
 
     def standard(self, measure: Measure) -> JudicialStandard:
         return getattr(self, measure)  # a measure is its value (a StrEnum): the field's name
@@ -172,31 +253,48 @@ class Consultation:
     declines; with ``amendment`` the requester may instead amend and resubmit.
     """
 
-    enabled: bool = True
-    rounds: int = 1
-    keep_findings: bool = False  # an incurable ground announced at consultation stands on resubmission
-    applies_to: frozenset[str] = field(factory=treaty_consultation_scope)
-    conditions: bool = True  # offer a grant on conditions where the ground allows
-    amendment: bool = True  # the requester may amend and resubmit after a consultation
+    enabled: bool = flag(True, "consult the requester before the refusals it applies to (Art 40(27))")
+    rounds: int = count(1, "consultations per request", typical=(0, 2))
+    keep_findings: bool = flag(False, "an incurable ground announced at consultation stands on resubmission")
+    applies_to: frozenset[str] = names(
+        treaty_consultation_scope,
+        "provisions a refusal on which is consulted first",
+        lambda: catalogue().keys(),
+        aliases={"treaty": treaty_consultation_scope, "every_refusal": lambda: frozenset(catalogue())},
+        noun="provision ids",
+    )
+    conditions: bool = flag(True, "offer a grant on conditions where the ground allows")
+    amendment: bool = flag(True, "the requester may amend and resubmit after a consultation")
 
 
 @frozen
 class Safeguards:
     """One requested State's complete safeguard configuration."""
 
-    scope_test: ScopeTest = field(factory=ScopeTest)
-    completeness: Completeness = field(factory=Completeness)
-    dual_criminality: DualCriminality = field(factory=DualCriminality)
-    political_offence: bool = False  # Budapest Art 27(4)(a)-style ground
-    data_protection: DataProtectionMode = DataProtectionMode.OFF
-    discrimination: Discrimination = field(factory=Discrimination)
-    essential_interests: EssentialInterests = field(factory=EssentialInterests)
-    judicial_order: JudicialOrder = field(factory=JudicialOrder)
-    consultation: Consultation = field(factory=Consultation)
-    postponement_rate: float = 0.0  # share of executions that would disturb a domestic case
-    evidence_weights: EvidenceWeights = field(factory=EvidenceWeights)
-    human_rights: HumanRights = field(factory=HumanRights)
-    memory: Memory = Memory.SAME_TARGET  # a central authority keeps its case files (Art 40(15): identity)
+    scope_test: ScopeTest = part(ScopeTest, "the scope test (Arts 40(1), 35(1) with 2(h))")
+    completeness: Completeness = part(Completeness, "form and content of requests (Art 40(14)-(16), 21(a))")
+    dual_criminality: DualCriminality = part(DualCriminality, "dual criminality (Arts 40(9), 35(2))")
+    political_offence: bool = flag(
+        False, "refuse political offences (a Budapest Art 27(4)(a)-style ground)", stricter=True
+    )
+    data_protection: DataProtectionMode = choice(
+        DataProtectionMode.OFF,
+        "what an inadequate data-protection regime leads to (Art 36): nothing, conditions, or refusal",
+        DataProtectionMode,
+        order=(DataProtectionMode.OFF, DataProtectionMode.CONDITIONS, DataProtectionMode.REFUSE),
+    )
+    discrimination: Discrimination = part(Discrimination, "the discrimination clause (Art 40(22))")
+    essential_interests: EssentialInterests = part(EssentialInterests, "essential interests (Art 40(21)(b))")
+    judicial_order: JudicialOrder = part(JudicialOrder, "judicial standards by measure (Arts 24(4), 40(17))")
+    consultation: Consultation = part(Consultation, "consultation before refusal (Art 40(27))")
+    postponement_rate: float = share(
+        0.0, "share of executions that would disturb a domestic case (Art 40(26))", examples=(0.0, 0.05, 0.5)
+    )
+    evidence_weights: EvidenceWeights = part(EvidenceWeights, 'how signals add up to "grounds to believe"')
+    human_rights: HumanRights = part(HumanRights, "human rights as a refusal basis (Art 6)")
+    memory: Memory = choice(
+        Memory.SAME_TARGET, "what the central authority's case files remember (Art 40(15): identity)", Memory
+    )
 
 
 def no_safeguards() -> Safeguards:

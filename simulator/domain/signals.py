@@ -31,10 +31,8 @@ from attrs import field, frozen
 
 from simulator.domain.catalogue import Catalogue
 from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.grounds import PERSECUTION_PROVISIONS
 from simulator.domain.model import Decision, Observation, Recollection, Request, ScreeningDraws, Verdict
-
-#: Provisions whose refusal (or consultation) records a politically motivated notice in the case file.
-PERSECUTION_PROVISIONS = frozenset({"uncc-40-22", "uncc-40-21-b", "uncc-6"})
 
 
 @frozen

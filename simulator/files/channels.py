@@ -17,17 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from simulator.domain.channels import (
-    CHANNEL_GROUNDS,
-    FAST_CHANNELS,
-    ChannelRules,
-    EmergencyRules,
-    ExpeditedDisclosureRules,
-    PreservationRules,
-    SpontaneousRules,
-)
+from simulator.domain.channels import FAST_CHANNELS, ChannelRules, ChannelSetting
 from simulator.domain.model import Channel, Stage
 from simulator.files.reader import Table, suggestion
+from simulator.files.settings import read_fields
 from simulator.files.values import stage_configs
 from simulator.world.scenario import ChannelRoute, StageConfig
 
@@ -35,8 +28,6 @@ from simulator.world.scenario import ChannelRoute, StageConfig
 FAST_CHANNEL_NAMES = [c.value for c in FAST_CHANNELS]
 #: Every stage a channel route can name, the 24/7 point of contact included.
 ROUTE_STAGES = [s.value for s in Stage]
-#: Art 42(7): preserved data are kept at least this many days.
-MINIMUM_RETENTION_DAYS = 60.0
 
 
 def read_channels(
@@ -61,7 +52,7 @@ def read_channels(
             continue
         c = t.table(channel.value)
         routes[channel] = _route(c, channel, mla_stages)
-        rules[channel.value] = _rules(c, channel, d.of(channel))
+        rules[channel.value] = _rules(c, d.of(channel))
         c.finish()
     return routes, ChannelRules(**rules)
 
@@ -96,22 +87,6 @@ def _route(c: Table, channel: Channel, mla_stages: Mapping[Stage, StageConfig]) 
     return ChannelRoute(route=route, stages=own)
 
 
-def _rules(c: Table, channel: Channel, default):
-    grounds = frozenset(c.names("grounds", sorted(CHANNEL_GROUNDS), sorted(default.grounds)))
-    if channel is Channel.PRESERVATION:
-        retention = c.number("retention_days", default.retention_days)
-        if retention < MINIMUM_RETENTION_DAYS:
-            c.problem(
-                "retention_days",
-                f"must be at least {MINIMUM_RETENTION_DAYS:g} days (the minimum of Art 42(7)), "
-                f"not {retention:g}",
-            )
-            retention = default.retention_days
-        return PreservationRules(
-            reservation=c.flag("reservation", default.reservation), grounds=grounds, retention_days=retention
-        )
-    if channel is Channel.EMERGENCY:
-        return EmergencyRules(detection=c.probability("detection", default.detection), grounds=grounds)
-    if channel is Channel.EXPEDITED_DISCLOSURE:
-        return ExpeditedDisclosureRules(grounds=grounds)
-    return SpontaneousRules(grounds=grounds)
+def _rules(c: Table, default: ChannelSetting) -> ChannelSetting:
+    """A fast channel's own rules (its grounds, and preservation's or emergency's extra settings)."""
+    return type(default)(**read_fields(c, type(default), default))

@@ -29,6 +29,7 @@ from simulator.files.limits import DEFAULT_LIMITS, Limits, scale_problems, scena
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.files.requested import read_requested_states
 from simulator.files.requesting import read_requesting_state
+from simulator.files.settings import read_settings
 from simulator.files.values import distribution, mix, unique_ids
 from simulator.world.scenario import InformationSharing, RequestedState, RequestingState, Scenario
 
@@ -45,8 +46,6 @@ __all__ = [
 #: Top-level tables of a scenario file that describe experiments on the scenario (variants, sweeps,
 #: properties), checked by the commands that use them, not part of the scenario itself.
 EXPERIMENT_KEYS = ("variant", "sweep", "property")
-#: How requested States tell each other of refusals (:class:`~simulator.world.scenario.InformationSharing`).
-SHARING_MODES = ("none", "refusals")
 #: Channels every requested State offers, with or without a ``[channels.*]`` table of its own.
 ALWAYS_OFFERED = frozenset({Channel.MLA, Channel.PRESERVATION})
 
@@ -148,16 +147,7 @@ def _data_location(t: Table, requested_ids: Sequence[str]) -> dict[str, tuple[st
 
 
 def _information_sharing(t: Table) -> InformationSharing:
-    d = InformationSharing()
-    mode = t.text("mode", d.mode)
-    if mode not in SHARING_MODES:
-        if isinstance(t.data.get("mode"), str):
-            hint = suggestion(mode, SHARING_MODES)
-            t.problem("mode", f"must be one of {', '.join(SHARING_MODES)}, not {mode!r}{hint}")
-        mode = d.mode
-    sharing = InformationSharing(mode=mode, delay_days=t.number("delay_days", d.delay_days, minimum=0))
-    t.finish()
-    return sharing
+    return read_settings(t, InformationSharing)
 
 
 def _check_channels_offered(

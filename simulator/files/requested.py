@@ -19,11 +19,13 @@ from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import MLA_STAGES, Measure, Stage
+from simulator.domain.settings import setting_of
 from simulator.files.channels import read_channels
 from simulator.files.monitoring import read_monitoring, read_reputation
 from simulator.files.reader import REQUIRED, Table, suggestion
 from simulator.files.safeguards import read_safeguards
-from simulator.files.values import distribution, stage_configs, state_id, unique_ids
+from simulator.files.settings import read_settings, read_value
+from simulator.files.values import stage_configs, state_id, unique_ids
 from simulator.world.distributions import Exponential
 from simulator.world.scenario import SURVEILLANCE_DAYS, LoadEffect, RequestedState, StageConfig
 
@@ -31,8 +33,6 @@ from simulator.world.scenario import SURVEILLANCE_DAYS, LoadEffect, RequestedSta
 STAGES = [s.value for s in MLA_STAGES]
 #: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
 PARTS = ("stages", "routes", "load_effect", "safeguards", "channels", "reputation", "monitoring")
-#: The queues a load effect can count (:class:`~simulator.world.scenario.LoadEffect`).
-LOAD_QUEUES = ("stage", "authority")
 #: The id of the requested State of a one-State file that does not name it.
 DEFAULT_ID = "requested"
 
@@ -76,7 +76,9 @@ def _requested_state(info: Table, parts: Table, default_id: Any) -> RequestedSta
     extra = set(info.names("criminalises", offences, []))
     removed = set(info.names("decriminalises", offences, []))
     criminalised = {o.id for o in catalogue.offences.values() if o.criminal} | extra
-    postponement = distribution(info, "postponement_days", Exponential(60.0))
+    postponement = read_value(
+        info, "postponement_days", setting_of(RequestedState, "postponement_days"), Exponential(60.0)
+    )
     visibility = _target_visibility(info.table("target_visibility"), catalogue.targets)
     sv = info.table("surveillance_days")
     surveillance = {
@@ -149,19 +151,4 @@ def _routes(t: Table, stages: Mapping[Stage, StageConfig]) -> dict:
 
 
 def _load_effect(t: Table) -> LoadEffect:
-    queue = t.text("queue", "stage")
-    if queue not in LOAD_QUEUES:
-        if isinstance(t.data.get("queue"), str):
-            hint = suggestion(queue, LOAD_QUEUES)
-            t.problem("queue", f"must be one of {', '.join(LOAD_QUEUES)}, not {queue!r}{hint}")
-        queue = "stage"
-    effect = LoadEffect(
-        enabled=t.flag("enabled", False),
-        stages=frozenset(Stage(s) for s in t.names("stages", STAGES, ["legal_review", "rights_scrutiny"])),
-        queue_threshold=int(t.number("queue_threshold", 20, minimum=0, integer=True)),
-        slope=t.number("slope", 0.01, minimum=0),
-        floor=t.probability("floor", 0.4),
-        queue=queue,
-    )
-    t.finish()
-    return effect
+    return read_settings(t, LoadEffect)

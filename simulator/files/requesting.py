@@ -14,68 +14,76 @@ from __future__ import annotations
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.catalogue import plausible_labels
-from simulator.domain.model import Channel, Measure
+from simulator.domain.model import Channel
+from simulator.domain.settings import declared, setting_of
 from simulator.files.reader import Table, suggestion
-from simulator.files.values import distribution, mix, state_id
-from simulator.world.distributions import Beta, Exponential
+from simulator.files.settings import read_fields
+from simulator.files.values import mix, state_id
 from simulator.world.scenario import (
-    DEFAULT_FACTUAL_BASIS,
     MLA_ONLY,
     AbuseProfile,
     Flooding,
-    ForumShopping,
-    FreshRequest,
     Mix,
     RequestingState,
-    Splitting,
     Strategies,
     Surge,
 )
 
-MEASURES = [m.value for m in Measure]
 CHANNELS = [c.value for c in Channel]
-STRATEGIES = ("forum_shopping", "flooding", "splitting", "fresh_request")
+STRATEGIES = tuple(attribute.name for attribute, _ in declared(Strategies))
 
 
 def read_requesting_state(t: Table) -> RequestingState:
-    catalogue = load_catalogue()
-    offences, conducts, targets = catalogue.offences, catalogue.conducts, catalogue.targets
     identifier = state_id(t)
-    abusive_share = t.probability("abusive_share", 0.0)
-    abuse = None
-    abusive_channels = MLA_ONLY
-    if t.has("abuse") or abusive_share > 0:
-        a = t.table("abuse", required=True)
-        conduct_mix = mix(a, "conducts", conducts)
-        labels = mix(a, "labels", offences) if a.has("labels") else Mix((), ())
-        a.used.add("labels")
-        relabel_to = mix(a, "relabel_to", offences) if a.has("relabel_to") else None
-        coherent, recoherent = _coherent_labels(a.table("plausible"), conduct_mix, labels, relabel_to)
-        abuse = AbuseProfile(
-            conducts=conduct_mix,
-            labels=labels,
-            disguise=distribution(a, "disguise", score=True),
-            relabel_rate=a.probability("relabel_rate", 0.5),
-            relabel_to=relabel_to,
-            disguise_gain=a.probability("disguise_gain", 0.2),
-            labels_by_conduct=coherent,
-            relabels_by_conduct=recoherent,
-            targeted_persons=int(a.number("targeted_persons", 50, minimum=1, integer=True)),
-            documented_history=a.probability("documented_history", 0.0),
-            prior_notices=int(a.number("prior_notices", 2, minimum=0, integer=True)),
-        )
-        abusive_channels = _channel_mix(a)
-        a.finish()
-    at_risk = [tid for tid in targets if tid != "ordinary"]
-    penalties_table = t.table("penalties")
+    values = read_fields(t, RequestingState, skip=("strategies", "abusive_channels"))
+    abuse, abusive_channels = None, MLA_ONLY
+    if t.has("abuse") or values["abusive_share"] > 0:
+        abuse, abusive_channels = _abuse(t.table("abuse", required=True))
+    else:
+        t.used.add("abuse")
+    state = RequestingState(
+        id=identifier,
+        name=t.text("name", identifier),
+        **values,
+        abuse=abuse,
+        surges=_surges(t),
+        penalties=_penalties(t.table("penalties")),
+        abusive_channels=abusive_channels,
+        strategies=read_strategies(t, abuse is not None),
+    )
+    t.finish()
+    return state
+
+
+def _abuse(a: Table) -> tuple[AbuseProfile, Mix]:
+    """The ``[abuse]`` table: what the State's abusive requests look like, and the channels they take."""
+    values = read_fields(a, AbuseProfile, skip=("labels",))
+    labels = mix(a, "labels", load_catalogue().offences) if a.has("labels") else Mix((), ())
+    a.used.add("labels")
+    coherent, recoherent = _coherent_labels(
+        a.table("plausible"), values["conducts"], labels, values["relabel_to"]
+    )
+    abuse = AbuseProfile(**values, labels=labels, labels_by_conduct=coherent, relabels_by_conduct=recoherent)
+    channels = _channel_mix(a)
+    a.finish()
+    return abuse, channels
+
+
+def _penalties(t: Table) -> dict[str, float]:
+    """``offence = years``: the requesting State's own maximum penalties, where they differ."""
+    offences = load_catalogue().offences
     penalties = {}
-    for offence in penalties_table.data:
+    for offence in t.data:
         if offence not in offences:
-            penalties_table.problem(offence, f"unknown offence{suggestion(offence, offences)}")
-            penalties_table.used.add(offence)
+            t.problem(offence, f"unknown offence{suggestion(offence, offences)}")
+            t.used.add(offence)
             continue
-        penalties[offence] = penalties_table.number(offence, minimum=0)
-    penalties_table.finish()
+        penalties[offence] = t.number(offence, minimum=0)
+    t.finish()
+    return penalties
+
+
+def _surges(t: Table) -> tuple[Surge, ...]:
     surges = []
     for s in t.tables("surge"):
         start = s.number("start_day", minimum=0)
@@ -84,34 +92,7 @@ def read_requesting_state(t: Table) -> RequestingState:
             s.problem("end_day", f"must come after start_day ({start:g})")
         surges.append(Surge(start, end, s.number("multiplier", minimum=0)))
         s.finish()
-    state = RequestingState(
-        id=identifier,
-        name=t.text("name", identifier),
-        requests_per_year=t.number("requests_per_year", minimum=0),
-        abusive_share=abusive_share,
-        rights_record=t.probability("rights_record"),
-        measures=mix(t, "measures", MEASURES),
-        offences=mix(t, "offences", offences),
-        abuse=abuse,
-        response_days=distribution(t, "response_days"),
-        surges=tuple(surges),
-        data_protection_adequate=t.flag("data_protection_adequate", True),
-        documentation_complete=t.probability("documentation_complete", 0.8),
-        information_fix_rate=t.probability("information_fix_rate", 0.8),
-        response_rate=t.probability("response_rate", 0.9),
-        accepts_conditions=t.probability("accepts_conditions", 0.8),
-        amendment_gain=t.probability("amendment_gain", 0.15),
-        sensitive_target_share=t.probability("sensitive_target_share", 0.02),
-        sensitive_targets=mix(t, "sensitive_targets", at_risk, {"journalist": 1.0}),
-        factual_basis=distribution(t, "factual_basis", DEFAULT_FACTUAL_BASIS, score=True),
-        penalties=penalties,
-        channels=_channel_mix(t),
-        abusive_channels=abusive_channels,
-        disclosure_after=distribution(t, "disclosure_after", Exponential(20.0)),
-        strategies=read_strategies(t, abuse is not None),
-    )
-    t.finish()
-    return state
+    return tuple(surges)
 
 
 def _coherent_labels(
@@ -156,27 +137,15 @@ def read_strategies(t: Table, abusive: bool) -> Strategies:
             s.problem(key, f"unknown strategy{suggestion(key, STRATEGIES)}; one of {', '.join(STRATEGIES)}")
             s.used.add(key)
     found = {key: s.table(key) for key in STRATEGIES if s.has(key)}
-    strategies = Strategies(
-        forum_shopping=_forum_shopping(found["forum_shopping"]) if "forum_shopping" in found else None,
-        flooding=_flooding(found["flooding"]) if "flooding" in found else None,
-        splitting=Splitting(share=found["splitting"].probability("share", 1.0))
-        if "splitting" in found
-        else None,
-        fresh_request=_fresh_request(found["fresh_request"]) if "fresh_request" in found else None,
-    )
+    chosen = {}
+    for key, table in found.items():
+        kind = setting_of(Strategies, key).part
+        chosen[key] = _flooding(table) if kind is Flooding else kind(**read_fields(table, kind))
+    strategies = Strategies(**chosen)
     for table in found.values():
         table.finish()
     s.finish()
     return strategies
-
-
-def _forum_shopping(t: Table) -> ForumShopping:
-    d = ForumShopping()
-    return ForumShopping(
-        exploration=t.probability("exploration", d.exploration),
-        retry_days=distribution(t, "retry_days", d.retry_days),
-        max_states=int(t.number("max_states", d.max_states, minimum=1, integer=True)),
-    )
 
 
 def _flooding(t: Table) -> Flooding:
@@ -188,19 +157,4 @@ def _flooding(t: Table) -> Flooding:
             w.problem("end_day", f"must come after start_day ({start:g})")
         windows.append(Surge(start, end, 1.0))
         w.finish()
-    return Flooding(
-        requests_per_year=t.number("requests_per_year", minimum=0),
-        windows=tuple(windows),
-        documentation_complete=t.probability("documentation_complete", 0.2),
-        factual_basis=distribution(t, "factual_basis", Beta(1.0, 4.0), score=True),
-        hold_abusive=t.flag("hold_abusive", True),
-    )
-
-
-def _fresh_request(t: Table) -> FreshRequest:
-    d = FreshRequest()
-    return FreshRequest(
-        probability=t.probability("probability", d.probability),
-        delay_days=distribution(t, "delay_days", d.delay_days),
-        max_attempts=int(t.number("max_attempts", d.max_attempts, minimum=1, integer=True)),
-    )
+    return Flooding(windows=tuple(windows), **read_fields(t, Flooding))

@@ -3,9 +3,10 @@
 ``mlasim schema`` prints it. Editors with a TOML language server (Taplo, Even Better TOML) take a
 schema per file, e.g. a ``#:schema ./mlasim-scenario.schema.json`` first line. The schema states
 the tables and keys the loader (:mod:`simulator.files.loader`) reads, in both forms of the requested
-States (one at top level, or several ``[[requested_state]]`` entries with their parts nested), their
-types and ranges, and the names it accepts (measures, offences, conducts, stages, protected
-grounds, channels, distribution families), taken from the same catalogues the loader uses, so the two
+States (one at top level, or several ``[[requested_state]]`` entries with their parts nested). Every
+setting comes from its one declaration (:mod:`simulator.domain.settings`), with its type, bounds,
+meaning, unit and default; the names it accepts (measures, offences, conducts, stages, protected
+grounds, channels, distribution families) come from the catalogues the loader uses, so the two
 cannot drift apart. It cannot say everything the loader checks (cross-field rules such as
 ``low <= mode <= high``, ``p0 < p1``, the total of information and consultation rounds, ids that
 data_location names, stages a channel route shares): ``mlasim validate`` remains the last word.
@@ -13,28 +14,33 @@ data_location names, stages a channel route shares): ``mlasim validate`` remains
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
+import attrs
+
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.channels import CHANNEL_GROUNDS, FAST_CHANNELS
-from simulator.domain.model import MLA_STAGES, PROTECTED_GROUNDS, Channel, Measure, Stage
-from simulator.domain.monitoring import DISCOVERED_ABUSE, MonitoringAction, MonitoringRule
-from simulator.domain.provisions import catalogue as provision_catalogue
-from simulator.domain.safeguards import (
-    DataProtectionMode,
-    DomesticLaw,
-    DualCriminalityMode,
-    JudicialStandard,
-    Memory,
-)
+from simulator.domain.channels import FAST_CHANNELS, ChannelRules
+from simulator.domain.model import MLA_STAGES, Channel, Measure, Stage
+from simulator.domain.monitoring import Monitoring, Reputation
+from simulator.domain.safeguards import Safeguards
+from simulator.domain.settings import Kind, Setting, declared, setting_of, word
 from simulator.world.distributions import FAMILIES
+from simulator.world.scenario import (
+    AbuseProfile,
+    Flooding,
+    InformationSharing,
+    LoadEffect,
+    RequestedState,
+    RequestingState,
+    Strategies,
+)
 
 SCHEMA_ID = "https://mlasim.invalid/scenario.schema.json"
 
 NUMBER = {"type": "number", "minimum": 0}
 POSITIVE = {"type": "number", "exclusiveMinimum": 0}
 PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
-OPEN_PROBABILITY = {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}
 STATE_ID = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}
 DISTRIBUTION = {"$ref": "#/$defs/distribution"}
 STAGE = {
@@ -68,6 +74,73 @@ def _weights(names) -> dict[str, Any]:
     return {"type": "object", "propertyNames": {"enum": sorted(names)}, "additionalProperties": NUMBER}
 
 
+def _default(attribute: attrs.Attribute) -> Any:
+    """A field's default as a file would write it (None when it has none a file could write)."""
+    default = attribute.default
+    if default is attrs.NOTHING:
+        return None
+    if isinstance(default, attrs.Factory):
+        default = default.factory()
+    if isinstance(default, bool | int | float | str) and not isinstance(default, enum.Enum):
+        return default
+    if isinstance(default, enum.Enum):
+        return word(default)
+    if isinstance(default, frozenset):
+        return sorted(str(getattr(name, "value", name)) for name in default)
+    return None
+
+
+def _setting(setting: Setting) -> dict[str, Any]:
+    """The schema of one declared setting."""
+    kind = setting.kind
+    if kind is Kind.FLAG:
+        return dict(FLAG)
+    if kind is Kind.PART:
+        return settings_schema(setting.part)
+    if kind is Kind.DISTRIBUTION:
+        return dict(DISTRIBUTION)
+    if kind is Kind.MIX:
+        return _weights(setting.names())
+    if kind is Kind.CHOICE:
+        return {"enum": setting.words()}
+    if kind is Kind.NAMES:
+        listed = _names(setting.names())
+        return {"oneOf": [{"enum": list(setting.aliases)}, listed]} if setting.aliases else listed
+    schema: dict[str, Any] = {"type": "integer" if kind is Kind.INTEGER else "number"}
+    if setting.minimum is not None:
+        schema["exclusiveMinimum" if setting.above_minimum else "minimum"] = setting.minimum
+    if setting.maximum is not None:
+        schema["exclusiveMaximum" if setting.below_maximum else "maximum"] = setting.maximum
+    return schema
+
+
+def settings_schema(
+    cls: type,
+    *,
+    skip: tuple[str, ...] = (),
+    extra: dict[str, Any] | None = None,
+    required: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """A table of the settings ``cls`` declares (:mod:`simulator.domain.settings`), each with its meaning,
+    unit and default; ``extra``: keys read outside the declarations; ``required``: more required keys."""
+    properties: dict[str, Any] = {}
+    needed = list(required)
+    for attribute, setting in declared(cls):
+        if attribute.name in skip:
+            continue
+        schema = _setting(setting)
+        unit = f" ({setting.unit})" if setting.unit else ""
+        schema["description"] = f"{setting.meaning}{unit}"
+        default = _default(attribute)
+        if default is not None and setting.kind is not Kind.PART:
+            schema["default"] = default
+        properties[attribute.name] = schema
+        if setting.required:
+            needed.append(attribute.name)
+    properties.update(extra or {})
+    return _closed(properties, tuple(needed))
+
+
 def _distribution() -> dict[str, Any]:
     variants = []
     for family, (_, parameters) in FAMILIES.items():
@@ -76,101 +149,28 @@ def _distribution() -> dict[str, Any]:
     return {"oneOf": variants}
 
 
-def _safeguards() -> dict[str, Any]:
-    measures = [m.value for m in Measure]
-    scopes = ("treaty", "every_refusal")  # as the loader's CONSULTATION_SCOPES
-    return _closed(
-        {
-            "political_offence": FLAG,
-            "data_protection": _choice(DataProtectionMode),
-            "postponement_rate": PROBABILITY,
-            "scope_test": _closed({"enabled": FLAG, "serious_crime_years": NUMBER}),
-            "completeness": _closed(
-                {
-                    "request_information": FLAG,
-                    "information_rounds": {"type": "integer", "minimum": 0},
-                    "refuse_nonconforming": FLAG,
-                }
-            ),
-            "dual_criminality": _closed(
-                {
-                    "mode": _choice(DualCriminalityMode),
-                    "refusal_rate": PROBABILITY,
-                    "exempt_measures": _names(measures),
-                }
-            ),
-            "discrimination": _closed(
-                {"enabled": FLAG, "evidence_threshold": PROBABILITY, "grounds": _names(PROTECTED_GROUNDS)}
-            ),
-            "essential_interests": _closed(
-                {"enabled": FLAG, "evidence_threshold": PROBABILITY, "refusal_rate": PROBABILITY}
-            ),
-            "human_rights": _closed(
-                {"enabled": FLAG, "evidence_threshold": PROBABILITY, "grounds": _names(PROTECTED_GROUNDS)}
-            ),
-            "judicial_order": _closed(
-                {
-                    **{m: _choice(JudicialStandard) for m in measures},
-                    "law": _choice(DomesticLaw),
-                    "warrant_dual_criminality": FLAG,
-                }
-            ),
-            "consultation": _closed(
-                {
-                    "enabled": FLAG,
-                    "rounds": {"type": "integer", "minimum": 0},
-                    "keep_findings": FLAG,
-                    "applies_to": {"oneOf": [{"enum": list(scopes)}, _names(provision_catalogue())]},
-                    "conditions": FLAG,
-                    "amendment": FLAG,
-                }
-            ),
-            "evidence_weights": _closed(
-                dict.fromkeys(
-                    ("requester_record", "target_recognised", "suspect_conduct", "prior_notice"), NUMBER
-                )
-            ),
-            "memory": _choice(Memory),
-        }
-    )
-
-
 def _requesting_state() -> dict[str, Any]:
-    catalogue = load_catalogue()
-    offences, conducts = list(catalogue.offences), list(catalogue.conducts)
-    at_risk = [name for name in catalogue.targets if name != "ordinary"]  # as the loader has it
-    distribution = DISTRIBUTION
-    abuse = _closed(
-        {
-            "conducts": _weights(conducts),
+    offences = list(load_catalogue().offences)
+    abuse = settings_schema(
+        AbuseProfile,
+        skip=("labels",),  # optional in a file: the catalogue's plausible labels otherwise
+        extra={
             "labels": _weights(offences),
-            "disguise": distribution,
-            "relabel_rate": PROBABILITY,
-            "relabel_to": _weights(offences),
-            "disguise_gain": PROBABILITY,
             "plausible": {
                 "type": "object",
-                "propertyNames": {"enum": sorted(conducts)},
+                "propertyNames": {"enum": sorted(load_catalogue().conducts)},
                 "additionalProperties": _weights(offences),
             },
-            "targeted_persons": {"type": "integer", "minimum": 1},
-            "documented_history": PROBABILITY,
-            "prior_notices": {"type": "integer", "minimum": 0},
             "channels": _weights(CHANNELS),
         },
-        ("conducts", "disguise"),  # labels: optional, the catalogue's plausible labels otherwise
     )
     surge = _closed({"start_day": NUMBER, "end_day": NUMBER, "multiplier": NUMBER}, ("start_day", "end_day"))
-    return _closed(
-        {
+    return settings_schema(
+        RequestingState,
+        skip=("abusive_channels",),  # written as abuse.channels
+        extra={
             "id": STATE_ID,
             "name": TEXT,
-            "requests_per_year": NUMBER,
-            "abusive_share": PROBABILITY,
-            "rights_record": PROBABILITY,
-            "measures": _weights([m.value for m in Measure]),
-            "offences": _weights(offences),
-            "response_days": distribution,
             "abuse": abuse,
             "penalties": {
                 "type": "object",
@@ -178,20 +178,9 @@ def _requesting_state() -> dict[str, Any]:
                 "additionalProperties": NUMBER,
             },
             "surge": {"type": "array", "items": surge},
-            "data_protection_adequate": FLAG,
-            "documentation_complete": PROBABILITY,
-            "information_fix_rate": PROBABILITY,
-            "response_rate": PROBABILITY,
-            "accepts_conditions": PROBABILITY,
-            "amendment_gain": PROBABILITY,
-            "sensitive_target_share": PROBABILITY,
-            "sensitive_targets": _weights(at_risk),
-            "factual_basis": distribution,
-            "channels": _weights(CHANNELS),
-            "disclosure_after": distribution,
             "strategies": _strategies(),
         },
-        ("id", "requests_per_year", "rights_record", "measures", "offences", "response_days"),
+        required=("id",),
     )
 
 
@@ -201,35 +190,12 @@ CHANNELS = [c.value for c in Channel]
 def _strategies() -> dict[str, Any]:
     """An abusive requester's strategies (the loader refuses them without an ``[abuse]`` table)."""
     window = _closed({"start_day": NUMBER, "end_day": NUMBER}, ("start_day", "end_day"))
-    return _closed(
-        {
-            "forum_shopping": _closed(
-                {
-                    "exploration": PROBABILITY,
-                    "retry_days": DISTRIBUTION,
-                    "max_states": {"type": "integer", "minimum": 1},
-                }
-            ),
-            "flooding": _closed(
-                {
-                    "requests_per_year": NUMBER,
-                    "windows": {"type": "array", "minItems": 1, "items": window},
-                    "documentation_complete": PROBABILITY,
-                    "factual_basis": DISTRIBUTION,
-                    "hold_abusive": FLAG,
-                },
-                ("requests_per_year", "windows"),
-            ),
-            "splitting": _closed({"share": PROBABILITY}),
-            "fresh_request": _closed(
-                {
-                    "probability": PROBABILITY,
-                    "delay_days": DISTRIBUTION,
-                    "max_attempts": {"type": "integer", "minimum": 1},
-                }
-            ),
-        }
+    flooding = settings_schema(
+        Flooding,
+        extra={"windows": {"type": "array", "minItems": 1, "items": window}},
+        required=("windows",),
     )
+    return settings_schema(Strategies, extra={"flooding": flooding})
 
 
 def _channels() -> dict[str, Any]:
@@ -238,38 +204,14 @@ def _channels() -> dict[str, Any]:
     common = {
         "route": {"type": "array", "items": {"enum": stages}, "minItems": 1, "uniqueItems": True},
         "stages": _closed(dict.fromkeys(stages, STAGE)),
-        "grounds": _names(CHANNEL_GROUNDS),
     }
-    extra: dict[Channel, dict[str, Any]] = {
-        Channel.PRESERVATION: {"reservation": FLAG, "retention_days": {"type": "number", "minimum": 60}},
-        Channel.EMERGENCY: {"detection": PROBABILITY},
-    }
-    return _closed({c.value: _closed({**common, **extra.get(c, {})}, ("route",)) for c in FAST_CHANNELS})
-
-
-def _watch() -> dict[str, dict[str, Any]]:
-    """``reputation`` and ``monitoring`` (simulator.domain.monitoring)."""
-    findings = {*provision_catalogue(), DISCOVERED_ABUSE}
-    return {
-        "reputation": _closed(
-            {"enabled": FLAG, "weight": NUMBER, "discovery": PROBABILITY, "discovery_days": POSITIVE}
-        ),
-        "monitoring": _closed(
-            {
-                "enabled": FLAG,
-                "rule": _choice(MonitoringRule),
-                "reference": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
-                "threshold": POSITIVE,
-                "p0": OPEN_PROBABILITY,
-                "p1": OPEN_PROBABILITY,
-                "alpha": OPEN_PROBABILITY,
-                "beta": OPEN_PROBABILITY,
-                "action": _choice(MonitoringAction),
-                "escalated_record": PROBABILITY,
-                "findings": _names(findings),
-            }
-        ),
-    }
+    rules = ChannelRules()
+    return _closed(
+        {
+            c.value: settings_schema(type(rules.of(c)), extra=common, required=("route",))
+            for c in FAST_CHANNELS
+        }
+    )
 
 
 #: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
@@ -281,19 +223,11 @@ def _requested_parts() -> dict[str, Any]:
     return {
         "stages": _closed(dict.fromkeys(stages, STAGE)),
         "routes": _closed({key: _names(stages) for key in ("default", *(m.value for m in Measure))}),
-        "load_effect": _closed(
-            {
-                "enabled": FLAG,
-                "stages": _names(stages),
-                "queue_threshold": {"type": "integer", "minimum": 0},
-                "slope": NUMBER,
-                "floor": PROBABILITY,
-                "queue": {"enum": ["stage", "authority"]},
-            }
-        ),
-        "safeguards": _safeguards(),
+        "load_effect": settings_schema(LoadEffect),
+        "safeguards": settings_schema(Safeguards),
         "channels": _channels(),
-        **_watch(),
+        "reputation": settings_schema(Reputation),
+        "monitoring": settings_schema(Monitoring),
     }
 
 
@@ -305,7 +239,7 @@ def _requested_info() -> dict[str, Any]:
         "name": TEXT,
         "criminalises": _names(offences),
         "decriminalises": _names(offences),
-        "postponement_days": DISTRIBUTION,
+        "postponement_days": _setting(setting_of(RequestedState, "postponement_days")),
         "target_visibility": {
             "type": "object",
             "propertyNames": {"enum": sorted(catalogue.targets)},
@@ -372,7 +306,7 @@ def scenario_schema() -> dict[str, Any]:
                     "uniqueItems": True,
                 },
             },
-            "information_sharing": _closed({"mode": {"enum": ["none", "refusals"]}, "delay_days": NUMBER}),
+            "information_sharing": settings_schema(InformationSharing),
             "requesting_state": {"type": "array", "minItems": 1, "items": _requesting_state()},
             "variant": {"type": "array", "items": {"type": "object"}},
             "sweep": {"type": "object"},

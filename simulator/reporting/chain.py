@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.domain import provisions, rules
+from simulator.domain import applied, grounds, provisions
 from simulator.domain.channels import CHANNEL_BASIS, channel_provisions, cited
 from simulator.domain.model import Channel, Observation, Outcome, Request, Stage, Verdict
 from simulator.world.authority import offered_channels
@@ -87,7 +87,7 @@ def _observation_lines(state: RequestedState, channel: Channel, stage: Stage, o:
             f"; requester record {o.requester_record:.2f}"
             f"; suspect conduct {'yes' if o.suspect_conduct else 'no'}",
             f"{PAD}grounds to believe persecution: "
-            f"{rules.persecution_evidence(o, state.safeguards):.2f}{ground}",
+            f"{grounds.persecution_evidence(o, state.safeguards):.2f}{ground}",
         ]
         return lines
     if stage is Stage.JUDICIAL_ORDER:
@@ -100,14 +100,14 @@ def _checked(state: RequestedState, channel: Channel, stage: Stage) -> list[str]
     if stage is Stage.CONTACT_POINT and channel is not Channel.MLA:
         basis = CHANNEL_BASIS.get(channel, ())
         refusable = channel_provisions(state.channel_rules, state.safeguards)
-        grounds = {cited(channel, g) for g in state.channel_rules.of(channel).grounds}
+        desk = {cited(channel, g) for g in state.channel_rules.of(channel).grounds}
         found = [pid for pid in basis if pid in refusable or pid not in ("uncc-2-o", "uncc-42-4")]
         if channel is Channel.EMERGENCY:
             found = ["uncc-2-o", *(pid for pid in found if pid != "uncc-2-o")]
-        found += sorted(grounds & refusable)
+        found += sorted(desk & refusable)
         return list(dict.fromkeys(found))
-    active = rules.active_provisions(state.safeguards)
-    return [pid for rule in rules.RULES.get(stage, ()) for pid in rule.provisions if pid in active]
+    active = applied.active_provisions(state.safeguards)
+    return [pid for rule in grounds.BY_STAGE.get(stage, ()) for pid in rule.rests_on if pid in active]
 
 
 def _describe(request: Request) -> str:

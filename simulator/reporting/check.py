@@ -3,6 +3,7 @@ that violates it, with its decision trace and the provisions cited."""
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 from simulator import __version__
 from simulator.checking.check import Counterexample, PropertyResult
 from simulator.checking.properties import Case, Evaluation
-from simulator.domain import rules
+from simulator.domain import grounds
 from simulator.domain.model import Verdict
 from simulator.domain.safeguards import Safeguards
+from simulator.domain.settings import walk, word
 from simulator.experiments.provenance import provenance
 from simulator.reporting.run import format_estimate
 from simulator.reporting.trace import decision_text
@@ -41,7 +43,7 @@ def describe_case(case: Case, evaluation: Evaluation, scenario: Scenario) -> lis
         if truth.abusive
         else f"legitimate, target {_words(truth.target)}, strength of facts {truth.factual_basis:.2f}"
     )
-    evidence = rules.persecution_evidence(o, scenario.requested_state.safeguards)
+    evidence = grounds.persecution_evidence(o, scenario.requested_state.safeguards)
     ground = f" ({_words(o.apparent_ground)})" if o.apparent_ground else ""
     return [
         f"request from {state.name} [{state.id}]: {_words(sub.measure.value)} for '{sub.offence}' "
@@ -81,12 +83,22 @@ def trace_lines(evaluation: Evaluation) -> list[str]:
 
 
 def _stricter_lines(base: Safeguards, strict: Safeguards) -> list[str]:
-    changed = []
-    for name in ("scope_test", "completeness", "dual_criminality", "political_offence", "data_protection",
-                 "discrimination", "essential_interests", "judicial_order"):  # fmt: skip
-        if getattr(base, name) != getattr(strict, name):
-            changed.append(f"{name}: {getattr(strict, name)!r}")
-    return changed
+    """Each setting the stricter configuration changed, as ``path: before -> after`` (every declared
+    setting is compared: :func:`simulator.domain.settings.walk`)."""
+    before = {path: value for path, _, value in walk(base)}
+    return [
+        f"{path}: {_shown(before[path])} -> {_shown(value)}"
+        for path, _, value in walk(strict)
+        if before.get(path) != value
+    ]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(str(getattr(v, "value", v)) for v in value)) + "}"
+    return word(value) if isinstance(value, enum.Enum) else str(value)
 
 
 def counterexample_lines(example: Counterexample, scenario: Scenario) -> list[str]:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator.domain import evidence, rules
+from simulator.domain import applied, evidence, grounds
 from simulator.domain.channels import CHANNEL_BASIS, cited, reservation_applies
 from simulator.domain.model import Channel, Measure
 from simulator.domain.monitoring import SUSPENSION_PROVISION, MonitoringAction
@@ -58,21 +58,21 @@ def channel_applied(channel: Channel, state: RequestedState) -> frozenset[str]:
     found = {pid for pid in CHANNEL_BASIS.get(channel, ()) if pid != "uncc-42-4"}
     if channel is Channel.PRESERVATION and reservation_applies(setting, safeguards):
         found.add("uncc-42-4")
-    found |= {cited(channel, g) for g in setting.grounds & rules.enabled_provisions(safeguards)}
+    found |= {cited(channel, g) for g in setting.grounds & grounds.enabled_provisions(safeguards)}
     return frozenset(found)
 
 
 def scenario_provisions(scenario: Scenario) -> frozenset[str]:
     """Every provision a scenario applies, in any of its requested States.
 
-    Each State's safeguards (:func:`simulator.domain.rules.active_provisions`); the provisions of each
+    Each State's safeguards (:func:`simulator.domain.applied.active_provisions`); the provisions of each
     fast channel it offers that some requesting State uses (:func:`channel_applied`); and the
     monitoring suspension where its monitoring suspends cooperation.
     """
     used = channels_used(scenario)
     found: set[str] = set()
     for state in scenario.requested_states:
-        found |= rules.active_provisions(state.safeguards)
+        found |= applied.active_provisions(state.safeguards)
         for channel in offered_channels(state):
             if channel in used:
                 found |= channel_applied(channel, state)

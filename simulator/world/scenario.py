@@ -23,11 +23,34 @@ from collections.abc import Mapping
 import attrs
 from attrs import field, frozen
 
+from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import ChannelRules
-from simulator.domain.model import Channel, Measure, Stage
+from simulator.domain.model import MLA_STAGES, Channel, Measure, Stage
 from simulator.domain.monitoring import Monitoring, Reputation
 from simulator.domain.safeguards import Safeguards
+from simulator.domain.settings import choice, count, distribution, flag, mix, names, number, part, share
 from simulator.world.distributions import Beta, Distribution, Exponential
+
+
+def _offences() -> list[str]:
+    return list(load_catalogue().offences)
+
+
+def _conducts() -> list[str]:
+    return list(load_catalogue().conducts)
+
+
+def _at_risk() -> list[str]:
+    return [name for name in load_catalogue().targets if name != "ordinary"]
+
+
+def _measures() -> list[str]:
+    return [m.value for m in Measure]
+
+
+def _channels() -> list[str]:
+    return [c.value for c in Channel]
+
 
 #: Strength of the facts behind legitimate requests unless a scenario says otherwise (mean 0.71).
 DEFAULT_FACTUAL_BASIS = Beta(5.0, 2.0)
@@ -81,17 +104,32 @@ class Surge:
 class AbuseProfile:
     """How a requesting State's abusive requests look and how it adapts them."""
 
-    conducts: Mix  # the protected conduct really targeted
-    labels: Mix  # the offences it prefers as labels (weights multiply the catalogue's plausibility)
-    disguise: Distribution  # 0..1, how convincingly the facts are fabricated
-    relabel_rate: float = 0.5  # chance of relabelling after a consultation reveals the ground
-    relabel_to: Mix | None = None  # labels used when relabelling (None: keep the label)
-    disguise_gain: float = 0.2  # how much better disguised an amended request is
+    conducts: Mix = mix(meaning="the protected conduct really targeted", universe=_conducts)
+    labels: Mix = mix(
+        meaning="the offences it prefers as labels (weights multiply the catalogue's plausibility)",
+        universe=_offences,
+    )
+    disguise: Distribution = distribution(meaning="how convincingly the facts are fabricated", score=True)
+    relabel_rate: float = share(
+        0.5, "chance of relabelling after a consultation reveals the ground", unit="probability"
+    )
+    relabel_to: Mix | None = mix(
+        None, "labels used when relabelling (none: keep the label)", universe=_offences
+    )
+    disguise_gain: float = share(0.2, "how much better disguised an amended request is", unit="score (0..1)")
     labels_by_conduct: Mapping[str, Mix] = field(factory=dict)  # coherent labels per conduct
     relabels_by_conduct: Mapping[str, Mix] = field(factory=dict)  # coherent relabels per conduct
-    targeted_persons: int = 50  # distinct persons per target profile (repeat requests name the same ones)
-    documented_history: float = 0.0  # share of those persons with politically motivated notices on record
-    prior_notices: int = 2  # notices on record against such a person
+    targeted_persons: int = count(
+        50,
+        "distinct persons per target profile (repeat requests name the same ones)",
+        unit="persons",
+        minimum=1,
+        typical=(1, 100),
+    )
+    documented_history: float = share(
+        0.0, "share of those persons with politically motivated notices on record"
+    )
+    prior_notices: int = count(2, "notices on record against such a person", unit="notices", typical=(0, 5))
 
     def labels_for(self, conduct: str) -> Mix:
         """The labels this requester dresses ``conduct`` in (plausible ones, see the catalogue)."""
@@ -117,9 +155,13 @@ class ForumShopping:
     holding the data, after ``retry_days``, up to ``max_states`` States per case.
     """
 
-    exploration: float = 0.1
-    retry_days: Distribution = field(factory=lambda: Exponential(30.0))
-    max_states: int = 3
+    exploration: float = share(
+        0.1, "chance the next request goes to a State picked at random", unit="probability"
+    )
+    retry_days: Distribution = distribution(
+        meaning="delay before trying the next State after a refusal", factory=lambda: Exponential(30.0)
+    )
+    max_states: int = count(3, "States tried per case", unit="States", minimum=1, typical=(1, 5))
 
 
 @frozen
@@ -130,37 +172,47 @@ class Flooding:
     facts, incomplete files); with ``hold_abusive`` its abusive requests wait for the next window.
     """
 
-    requests_per_year: float
-    windows: tuple[Surge, ...]  # the flood's periods (the multiplier is not used)
-    documentation_complete: float = 0.2
-    factual_basis: Distribution = field(factory=lambda: Beta(1.0, 4.0))
-    hold_abusive: bool = True
+    requests_per_year: float = number(meaning="junk requests a year during a window", unit="requests/year")
+    windows: tuple[Surge, ...] = field(default=())  # the flood's periods (the multiplier is not used)
+    documentation_complete: float = share(0.2, "share of junk requests with complete documentation")
+    factual_basis: Distribution = distribution(
+        meaning="strength of the junk requests' facts", factory=lambda: Beta(1.0, 4.0), score=True
+    )
+    hold_abusive: bool = flag(True, "abusive requests wait for the next window")
 
 
 @frozen
 class Splitting:
     """Ask for subscriber information and traffic data instead of content, to meet a lower standard."""
 
-    share: float = 1.0  # share of abusive stored-content requests split in two
+    share: float = share(1.0, "share of abusive stored-content requests split in two")
 
 
 @frozen
 class FreshRequest:
     """After a refusal, a new request about the same person, after a delay, relabelled if it can."""
 
-    probability: float = 0.7
-    delay_days: Distribution = field(factory=lambda: Exponential(60.0))
-    max_attempts: int = 2  # fresh requests per case
+    probability: float = share(0.7, "chance of a fresh request after a refusal", unit="probability")
+    delay_days: Distribution = distribution(
+        meaning="delay before the fresh request", factory=lambda: Exponential(60.0)
+    )
+    max_attempts: int = count(2, "fresh requests per case", unit="requests", minimum=1, typical=(1, 5))
 
 
 @frozen
 class Strategies:
     """An abusive requester's adaptive strategies (None: not used)."""
 
-    forum_shopping: ForumShopping | None = None
-    flooding: Flooding | None = None
-    splitting: Splitting | None = None
-    fresh_request: FreshRequest | None = None
+    forum_shopping: ForumShopping | None = part(
+        ForumShopping, "ask where success is likeliest", optional=True
+    )
+    flooding: Flooding | None = part(Flooding, "flood the reviewers with junk requests", optional=True)
+    splitting: Splitting | None = part(
+        Splitting, "split content requests to meet a lower standard", optional=True
+    )
+    fresh_request: FreshRequest | None = part(
+        FreshRequest, "a new request about the same person after a refusal", optional=True
+    )
 
     @property
     def any(self) -> bool:
@@ -175,28 +227,50 @@ class RequestingState:
 
     id: str
     name: str
-    requests_per_year: float
-    abusive_share: float
-    rights_record: float  # 0 (exemplary) .. 1 (systematic persecution)
-    measures: Mix
-    offences: Mix  # labels (and conduct) of legitimate requests
-    abuse: AbuseProfile | None  # None when the State sends no abusive request
-    response_days: Distribution  # time to answer a query or a consultation
+    requests_per_year: float = number(meaning="requests it sends a year", unit="requests/year")
+    rights_record: float = share(
+        meaning="its human-rights record: 0 exemplary, 1 systematic persecution", unit="record (0..1)"
+    )
+    measures: Mix = mix(meaning="the measures its requests ask for", universe=_measures)
+    offences: Mix = mix(meaning="labels (and conduct) of its legitimate requests", universe=_offences)
+    response_days: Distribution = distribution(meaning="time to answer a query or a consultation")
+    abuse: AbuseProfile | None = None  # None when the State sends no abusive request
+    abusive_share: float = share(0.0, "share of its requests that are abusive")
     surges: tuple[Surge, ...] = ()
-    data_protection_adequate: bool = True
-    documentation_complete: float = 0.8  # share of requests with complete documentation
-    information_fix_rate: float = 0.8  # chance an answer to a query fills the gaps
-    response_rate: float = 0.9  # chance the requester answers rather than abandons
-    accepts_conditions: float = 0.8  # chance it accepts a grant on conditions offered at consultation
-    amendment_gain: float = 0.15  # how much stronger the facts are after a consultation
-    sensitive_target_share: float = 0.02  # legitimate requests about a journalist, activist...
-    sensitive_targets: Mix = field(factory=lambda: Mix.of({"journalist": 1.0}))
-    factual_basis: Distribution = DEFAULT_FACTUAL_BASIS  # strength of legitimate facts, 0..1
+    data_protection_adequate: bool = flag(
+        True, "its data-protection regime is adequate for transfers (Art 36)"
+    )
+    documentation_complete: float = share(0.8, "share of requests with complete documentation")
+    information_fix_rate: float = share(0.8, "chance an answer to a query fills the gaps", unit="probability")
+    response_rate: float = share(0.9, "chance it answers a query rather than abandons", unit="probability")
+    accepts_conditions: float = share(
+        0.8, "chance it accepts a grant on conditions offered at consultation", unit="probability"
+    )
+    amendment_gain: float = share(
+        0.15, "how much stronger the facts are after a consultation", unit="score (0..1)"
+    )
+    sensitive_target_share: float = share(
+        0.02, "share of legitimate requests about a journalist, activist or other person at risk"
+    )
+    sensitive_targets: Mix = mix(
+        meaning="who those persons at risk are",
+        factory=lambda: Mix.of({"journalist": 1.0}),
+        universe=_at_risk,
+    )
+    factual_basis: Distribution = distribution(
+        DEFAULT_FACTUAL_BASIS, "strength of its legitimate requests' facts", score=True
+    )
     penalties: Mapping[str, float] = field(factory=dict)  # overrides of the catalogue's penalties
-    channels: Mix = MLA_ONLY  # channels of its legitimate requests (an emergency claimed is real)
-    abusive_channels: Mix = MLA_ONLY  # channels of its abusive requests (an emergency claimed is false)
-    disclosure_after: Distribution = field(factory=lambda: Exponential(20.0))  # preservation -> MLA request
-    strategies: Strategies = field(factory=Strategies)
+    channels: Mix = mix(
+        MLA_ONLY, "channels of its legitimate requests (an emergency claimed is real)", universe=_channels
+    )
+    abusive_channels: Mix = mix(
+        MLA_ONLY, "channels of its abusive requests (an emergency claimed is false)", universe=_channels
+    )
+    disclosure_after: Distribution = distribution(
+        meaning="days from a preservation to the disclosure request", factory=lambda: Exponential(20.0)
+    )
+    strategies: Strategies = part(Strategies, "an abusive requester's adaptive strategies")
 
 
 @frozen
@@ -218,12 +292,21 @@ class LoadEffect:
     State (an office flooded at intake rushes its lawyers too).
     """
 
-    enabled: bool = False
-    stages: frozenset[Stage] = frozenset({Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY})
-    queue_threshold: int = 20
-    slope: float = 0.01
-    floor: float = 0.4
-    queue: str = "stage"  # stage | authority
+    enabled: bool = flag(False, "thoroughness drops when queues are long")
+    stages: frozenset[Stage] = names(
+        lambda: frozenset({Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY}),
+        "the stages whose reviews are rushed under load",
+        lambda: [s.value for s in MLA_STAGES],
+        convert=Stage,
+    )
+    queue_threshold: int = count(
+        20, "queue length from which reviews are rushed", unit="requests", typical=(0, 50)
+    )
+    slope: float = number(0.01, "thoroughness lost per request queued past the threshold", typical=(0.0, 0.1))
+    floor: float = share(0.4, "the least thoroughness a rushed review keeps", unit="thoroughness (0..1)")
+    queue: str = choice(
+        "stage", "which queue counts: the stage's own, or every staffed queue", ("stage", "authority")
+    )
 
     def thoroughness(self, queue_length: int) -> float:
         excess = queue_length - self.queue_threshold
@@ -249,8 +332,8 @@ class ChannelRoute:
 class InformationSharing:
     """Whether requested States tell each other of their refusals (``none`` or ``refusals``)."""
 
-    mode: str = "none"
-    delay_days: float = 30.0
+    mode: str = choice("none", "whether requested States tell each other of refusals", ("none", "refusals"))
+    delay_days: float = number(30.0, "days before a shared refusal arrives", unit="days")
 
     @property
     def enabled(self) -> bool:
@@ -267,7 +350,9 @@ class RequestedState:
     routes: Mapping[Measure, tuple[Stage, ...]]
     safeguards: Safeguards
     load_effect: LoadEffect = field(factory=LoadEffect)
-    postponement_days: Distribution = field(factory=lambda: Exponential(60.0))
+    postponement_days: Distribution = distribution(
+        meaning="how long a postponed execution waits (Art 40(26))", factory=lambda: Exponential(60.0)
+    )
     target_visibility: Mapping[str, float] = field(factory=dict)  # overrides of the catalogue's visibility
     surveillance_days: Mapping[Measure, float] = field(factory=lambda: dict(SURVEILLANCE_DAYS))
     id: str = "requested"

@@ -188,13 +188,13 @@ class Tally:
     @classmethod
     def for_scenario(cls, scenario: Scenario, keep_outcomes: bool = False) -> Tally:
         """A fresh tally for one replication of ``scenario``."""
-        from simulator.domain import rules
+        from simulator.domain import grounds
         from simulator.domain.channels import channel_provisions
         from simulator.domain.monitoring import SUSPENSION_PROVISION
 
         provisions: set[str] = set()
         for state in scenario.requested_states:
-            provisions |= rules.enabled_provisions(state.safeguards)
+            provisions |= grounds.enabled_provisions(state.safeguards)
             if state.channels:
                 provisions |= channel_provisions(state.channel_rules, state.safeguards)
             if state.monitoring.enabled and state.monitoring.action.value == "suspend":

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.domain import rules
+from simulator.domain import grounds
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import (
     CHANNEL_BASIS,
     CHANNEL_CITATION,
+    CHANNEL_GROUNDS,
     FAST_CHANNELS,
     GRANT_PROVISION,
-    GROUND_CHECKS,
     ChannelRules,
     EmergencyRules,
     PreservationRules,
@@ -179,9 +179,11 @@ def test_every_decision_cites_a_catalogued_provision_and_refusals_an_applied_one
     if decision.verdict in (Verdict.REFUSE, Verdict.REDIRECT):
         assert decision.provision in channel_provisions(rules_, config)
     if decision.verdict is Verdict.REFUSE and decision.provision not in ("uncc-42-4", "uncc-36"):
-        ground = next(g for g in GROUND_CHECKS if CHANNEL_CITATION.get((channel, g), g) == decision.provision)
+        ground = next(
+            g for g in CHANNEL_GROUNDS if CHANNEL_CITATION.get((channel, g), g) == decision.provision
+        )
         assert ground in rules_.of(channel).grounds
-        assert ground in rules.enabled_provisions(config)
+        assert ground in grounds.enabled_provisions(config)
 
 
 @given(fast_channels, channel_observations(), channel_rules(), screening_draws())
@@ -189,7 +191,7 @@ def test_with_every_safeguard_off_no_channel_refuses(channel, observation, rules
     """Catches: a ground listed for a channel refusing although the State switched it off (for
     example the 42(4) reservation of a State that waives dual criminality, or Art 36 with data
     protection off)."""
-    all_grounds = frozenset(GROUND_CHECKS)
+    all_grounds = CHANNEL_GROUNDS
     rules_ = ChannelRules(
         preservation=attrs.evolve(rules_.preservation, reservation=True, grounds=all_grounds),
         expedited_disclosure=attrs.evolve(rules_.expedited_disclosure, grounds=all_grounds),

@@ -6,7 +6,7 @@ import attrs
 import pytest
 from hypothesis import given
 
-from simulator.domain import evidence, rules
+from simulator.domain import evidence, grounds
 from simulator.domain.safeguards import Discrimination, EvidenceWeights, Safeguards
 from simulator.files.loader import load_scenario
 from simulator.reporting.provisions import worst_notices
@@ -18,7 +18,7 @@ SHIPPED = sorted(SCENARIOS.glob("*.toml"))
 
 @given(observations(), safeguards())
 def test_the_range_uses_the_decision_cores_sum(observation, config):
-    expected = rules.persecution_evidence(observation, config)
+    expected = grounds.persecution_evidence(observation, config)
     got = evidence.score(
         config,
         observation.requester_record,

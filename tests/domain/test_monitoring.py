@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -142,12 +143,16 @@ def test_findings_are_persecution_grounds_or_discovered_abuse_and_the_suspension
 
 def test_settings_outside_their_meaning_are_named():
     """Catches: invalid settings (p1 <= p0, alpha + beta >= 1, a negative weight) going unnoticed,
-    under which a clean requester could be flagged or a record could fall."""
-    assert Monitoring().problems() == () and Reputation().problems() == ()
+    under which a clean requester could be flagged or a record could fall. A bound of one setting is
+    its declaration's (refused on construction); a relation between two is named by ``problems``."""
+    assert Monitoring().problems() == ()
     assert [f for f, _ in Monitoring(p0=0.2, p1=0.1).problems()] == ["p1"]
     assert [f for f, _ in Monitoring(alpha=0.6, beta=0.5).problems()] == ["beta"]
-    assert [f for f, _ in Monitoring(reference=1.0, threshold=0).problems()] == ["reference", "threshold"]
-    assert [f for f, _ in Reputation(weight=-0.1).problems()] == ["weight"]
+    for bad in ({"reference": 1.0}, {"threshold": 0}, {"p0": 0.0}, {"alpha": 1.0}, {"escalated_record": 2}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            Monitoring(**bad)
+    with pytest.raises(ValueError, match="weight"):
+        Reputation(weight=-0.1)
 
 
 def test_the_documented_defaults_flag_after_the_documented_number_of_findings():

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from simulator.domain import rules
 from simulator.domain.catalogue import load as load_catalogue
+from simulator.domain.grounds import enabled_provisions, persecution_evidence
 from simulator.domain.model import (
     GRANT_VERDICTS,
     Decision,
@@ -53,7 +54,7 @@ def test_every_refusal_cites_an_enabled_provision(observation, config, draws, hi
     for stage in Stage:
         decision = rules.decide(stage, observation, config, draws, history)
         if decision.verdict in REFUSING:
-            assert decision.provision in rules.enabled_provisions(config)
+            assert decision.provision in enabled_provisions(config)
             assert decision.reason
 
 
@@ -88,7 +89,7 @@ def test_discrimination_clause_over_its_threshold_blocks_every_grant(
 ):
     ground = data.draw(grounds)
     observation = attrs.evolve(observation, apparent_ground=ground)
-    evidence = rules.persecution_evidence(observation, config)
+    evidence = persecution_evidence(observation, config)
     clause = Discrimination(
         enabled=True,
         evidence_threshold=data.draw(st.floats(min_value=0, max_value=evidence)),
@@ -162,7 +163,10 @@ def test_more_information_is_asked_only_for_incomplete_requests(observation, con
 
 @given(observations(submissions()), safeguards(), screening_draws(), histories())
 def test_convention_offences_are_always_in_scope(observation, config, draws, history):
+    """...unless the scope ground was announced at an earlier consultation of the same request and the
+    State keeps its findings (a relabelled resubmission does not cure it: ``kept_finding``)."""
     assume(load_catalogue().offences[observation.submission.offence].convention)
+    assume(not (config.consultation.keep_findings and "uncc-35-1-c" in history.findings))
     decision = rules.decide(Stage.LEGAL_REVIEW, observation, config, draws, history)
     assert decision.provision != "uncc-35-1-c"
 
@@ -171,7 +175,9 @@ def test_convention_offences_are_always_in_scope(observation, config, draws, his
 def test_preservation_is_never_refused_for_lack_of_dual_criminality_when_exempt(
     observation, config, draws, history
 ):
+    """(A 40(9) finding kept from an earlier consultation is another matter: ``kept_finding``.)"""
     assume(observation.submission.measure in config.dual_criminality.exempt_measures)
+    assume(not (config.consultation.keep_findings and "uncc-40-9" in history.findings))
     decision = rules.decide(Stage.LEGAL_REVIEW, observation, config, draws, history)
     assert decision.provision != "uncc-40-9"
 
@@ -213,10 +219,10 @@ def test_probable_cause_refuses_content_on_weak_facts(observation, draws):
 
 @given(observations(), safeguards())
 def test_persecution_evidence_is_a_score_that_grows_with_each_signal(observation, config):
-    score = rules.persecution_evidence(observation, config)
+    score = persecution_evidence(observation, config)
     assert 0.0 <= score <= 1.0
     stronger = attrs.evolve(observation, target_recognised=True, dual_criminality=False)
-    assert rules.persecution_evidence(stronger, config) >= score
+    assert persecution_evidence(stronger, config) >= score
 
 
 @given(observations(), screening_draws())
@@ -299,18 +305,6 @@ def test_the_discrimination_clause_decides_when_dual_criminality_is_waived():
     assert "substantial grounds (1.00 >= 0.70)" in decision.reason
 
 
-def test_every_rule_cites_only_catalogued_provisions():
-    known = set(provision_catalogue())
-    for stage, stage_rules in rules.RULES.items():
-        for rule in stage_rules:
-            assert rule.stage is stage
-            assert set(rule.provisions) <= known
-
-
-def test_enabled_provisions_of_no_safeguards_is_empty():
-    assert rules.enabled_provisions(no_safeguards()) == frozenset()
-
-
 # --- measures and domestic law ---------------------------------------------------------------------
 def _judicial(measure: Measure, basis: float, dual: bool = True) -> Observation:
     return attrs.evolve(
@@ -386,4 +380,4 @@ def test_art_6_is_an_opt_in_basis_for_grounds_40_22_leaves_out():
     )
     refused = rules.decide(Stage.RIGHTS_SCRUTINY, observation, on, ScreeningDraws(), History())
     assert (refused.verdict, refused.provision) == (Verdict.REFUSE, "uncc-6")
-    assert "uncc-6" in rules.enabled_provisions(on) and "uncc-6" not in rules.enabled_provisions(off)
+    assert "uncc-6" in enabled_provisions(on) and "uncc-6" not in enabled_provisions(off)

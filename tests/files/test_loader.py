@@ -270,7 +270,11 @@ def test_data_location_and_information_sharing():
             "refusal",
             "information_sharing.mode: must be one of none, refusals, not 'refusal' (did you mean 'refusals'?)",
         ),
-        ("information_sharing.delay_days", -1, "information_sharing.delay_days: must be at least 0, not -1"),
+        (
+            "information_sharing.delay_days",
+            -1,
+            "information_sharing.delay_days: must be at least 0 days, not -1",
+        ),
         ("data_locaton", {}, "data_locaton: unknown key (did you mean 'data_location'?)"),
     ],
 )

@@ -58,7 +58,7 @@ def test_a_cusum_of_one_of_several_states():
     ("dotted", "value", "expected"),
     [
         ("reputation.discovery", 1.2, "reputation.discovery: must be a probability between 0 and 1, not 1.2"),
-        ("reputation.discovery_days", 0, "reputation.discovery_days: must be greater than 0, not 0"),
+        ("reputation.discovery_days", 0, "reputation.discovery_days: must be greater than 0 days, not 0"),
         ("reputation.weight", -0.1, "reputation.weight: must be at least 0, not -0.1"),
         ("reputation.enable", True, "reputation.enable: unknown key (did you mean 'enabled'?)"),
         (
@@ -75,7 +75,7 @@ def test_a_cusum_of_one_of_several_states():
         (
             "monitoring.reference",
             1.0,
-            "monitoring.reference: must be at least 0 and below 1 (a finding rate tolerated), not 1",
+            "monitoring.reference: must be below 1 (else no flag could ever be raised), not 1.0",
         ),
         (
             "monitoring.p1",

@@ -133,3 +133,24 @@ def test_a_one_state_document_needs_its_stages():
     doc = document()
     del doc["stages"]
     assert not VALIDATOR.is_valid(doc)
+
+
+def test_the_schema_covers_every_declared_setting():
+    """Catches: a setting the loader reads (it is declared) that an editor would flag as unknown."""
+    from simulator.domain.channels import FAST_CHANNELS, ChannelRules
+    from simulator.domain.monitoring import Monitoring, Reputation
+    from simulator.domain.safeguards import Safeguards
+    from simulator.domain.settings import paths
+    from simulator.world.scenario import LoadEffect
+
+    schema = scenario_schema()["properties"]
+    tables = {"safeguards": Safeguards, "monitoring": Monitoring, "reputation": Reputation}
+    for key, cls in {**tables, "load_effect": LoadEffect}.items():
+        for path, setting in paths(cls):
+            node = schema[key]
+            for part in path.split("."):
+                node = node["properties"][part]
+            assert node["description"].startswith(setting.meaning), path
+    for channel in FAST_CHANNELS:
+        declared = {path for path, _ in paths(type(ChannelRules().of(channel)))}
+        assert declared <= set(schema["channels"]["properties"][channel.value]["properties"])

@@ -41,3 +41,28 @@ def test_json_lists_provisions_cited(results):
     assert example["truth"]["abusive"] is True and example["outcome"] in ("granted", "conditionally_granted")
     assert example["provisions_cited"] and all(isinstance(p, str) for p in example["provisions_cited"])
     assert doc["properties"][1]["counterexample"] is None
+
+
+def test_a_stricter_configuration_is_described_by_every_setting_it_changed():
+    """Catches: a changed setting left out of the description (Art 6 and memory were, when the list of
+    settings was kept by hand)."""
+    import attrs
+
+    from simulator.domain.safeguards import DualCriminalityMode, Memory, Safeguards
+    from simulator.reporting.check import _stricter_lines
+
+    base = Safeguards()
+    strict = attrs.evolve(
+        base,
+        human_rights=attrs.evolve(base.human_rights, enabled=True),
+        memory=Memory.NONE,
+        dual_criminality=attrs.evolve(base.dual_criminality, mode=DualCriminalityMode.REQUIRED),
+        discrimination=attrs.evolve(base.discrimination, evidence_threshold=0.5),
+    )
+    assert _stricter_lines(base, strict) == [
+        "dual_criminality.mode: discretionary -> required",
+        "discrimination.evidence_threshold: 0.70 -> 0.50",
+        "human_rights.enabled: False -> True",
+        "memory: same_target -> none",
+    ]
+    assert _stricter_lines(base, base) == []

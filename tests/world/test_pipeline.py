@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from simulator.checking.strategies import cases
-from simulator.domain import rules
+from simulator.domain import grounds
 from simulator.domain.model import Channel, Outcome
 from simulator.experiments.run import run
 from simulator.world.pipeline import Pipeline, simulate
@@ -196,7 +196,7 @@ class PipelineMachine(RuleBasedStateMachine):
 
     @initialize()
     def start(self):
-        enabled = rules.enabled_provisions(BUSY_SCENARIO.requested_state.safeguards)
+        enabled = grounds.enabled_provisions(BUSY_SCENARIO.requested_state.safeguards)
         self.tally = AuditedTally(0.0, ["A"], enabled)
         self.pipeline = Pipeline(BUSY_SCENARIO, seed=1, replication=0, tally=self.tally)
         self.enabled = enabled

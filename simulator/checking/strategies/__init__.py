@@ -6,13 +6,13 @@ tests use them, and so can users who want to state properties of their own::
 
     from hypothesis import given
     from simulator.checking import strategies
-from simulator.domain import rules
+from simulator.domain import grounds, rules
 
     @given(strategies.observations(), strategies.safeguards(), strategies.screening_draws())
     def test_every_refusal_cites_an_enabled_provision(observation, safeguards, draws):
         decision = rules.screen(observation, safeguards, draws)
         if decision.verdict in (Verdict.REFUSE, Verdict.CONSULT):
-            assert decision.provision in rules.enabled_provisions(safeguards)
+            assert decision.provision in grounds.enabled_provisions(safeguards)
 
 :func:`safeguard_pairs` draws two configurations of which the second is at least as strict as the
 first in every respect (the ordering documented in :mod:`simulator.domain.safeguards`). :func:`cases`
@@ -22,7 +22,9 @@ A ``Given`` with a ``channel`` makes :func:`cases` draw fast-channel requests (a
 real for a legitimate requester, false for an abusive one) with their routing draws
 (:func:`routing_draws`, the detection of a false emergency drawn as an event). :func:`shared_refusals`
 draws a refusal another requested State could share (scope ``sharing``).
-:func:`scenario_documents` draws valid scenario files (as TOML-ready dictionaries).
+:func:`scenario_documents` draws valid scenario files (as TOML-ready dictionaries). :func:`settings`
+draws any settings class over its declared space (:mod:`simulator.domain.settings`), and
+:func:`documents` draws it as a scenario file's table.
 """
 
 from simulator.checking.space import can_match, channels_used
@@ -48,6 +50,7 @@ from simulator.checking.strategies.core import (
     unit,
 )
 from simulator.checking.strategies.documents import scenario_documents
+from simulator.checking.strategies.settings import documents, settings
 
 __all__ = [
     "UNTIMED_SERVICE",
@@ -55,6 +58,7 @@ __all__ = [
     "cases",
     "channels_used",
     "conduct_or_offence_ids",
+    "documents",
     "fine_unit",
     "grounds",
     "histories",
@@ -67,6 +71,7 @@ __all__ = [
     "safeguards",
     "scenario_documents",
     "screening_draws",
+    "settings",
     "shared_refusals",
     "slot_value",
     "stricter",

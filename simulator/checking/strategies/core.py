@@ -9,6 +9,7 @@ from simulator.checking.learning import SharedRefusal, origins, refusal_provisio
 from simulator.checking.properties import Case, Given
 from simulator.checking.space import channels_used, conducts, feasible, labels, request_measures
 from simulator.checking.strategies.choices import Choices, fine_unit, pick_label
+from simulator.checking.strategies.settings import settings, stricter
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import (
     MLA_STAGES,
@@ -23,21 +24,7 @@ from simulator.domain.model import (
     Truth,
 )
 from simulator.domain.provisions import catalogue as provision_catalogue
-from simulator.domain.safeguards import (
-    Completeness,
-    Consultation,
-    DataProtectionMode,
-    Discrimination,
-    DomesticLaw,
-    DualCriminality,
-    DualCriminalityMode,
-    EssentialInterests,
-    EvidenceWeights,
-    JudicialOrder,
-    JudicialStandard,
-    Safeguards,
-    ScopeTest,
-)
+from simulator.domain.safeguards import Safeguards
 from simulator.world.requesters import ROUTING_SLOTS, RoundSlot, RoutingSlot, penalty_years
 from simulator.world.scenario import RequestingState, Scenario
 
@@ -104,96 +91,9 @@ def histories() -> st.SearchStrategy[History]:
     )
 
 
-_standards = st.sampled_from(list(JudicialStandard))
-
-
-@st.composite
-def safeguards(draw: st.DrawFn) -> Safeguards:
-    """Any safeguard configuration."""
-    return Safeguards(
-        scope_test=ScopeTest(draw(st.booleans()), draw(st.sampled_from([2.0, 3.0, 4.0, 5.0, 10.0]))),
-        completeness=Completeness(
-            draw(st.booleans()), draw(st.integers(min_value=0, max_value=3)), draw(st.booleans())
-        ),
-        dual_criminality=DualCriminality(
-            draw(st.sampled_from(list(DualCriminalityMode))),
-            draw(unit),
-            frozenset(draw(st.sets(measures))),
-        ),
-        political_offence=draw(st.booleans()),
-        data_protection=draw(st.sampled_from(list(DataProtectionMode))),
-        discrimination=Discrimination(draw(st.booleans()), draw(unit), frozenset(draw(st.sets(grounds)))),
-        essential_interests=EssentialInterests(draw(st.booleans()), draw(unit), draw(unit)),
-        judicial_order=JudicialOrder(
-            *(draw(_standards) for _ in Measure),
-            law=draw(st.sampled_from(list(DomesticLaw))),
-            warrant_dual_criminality=draw(st.booleans()),
-        ),
-        consultation=Consultation(draw(st.booleans()), draw(st.integers(min_value=0, max_value=2))),
-        postponement_rate=draw(st.sampled_from([0.0, 0.05, 0.5])),
-        evidence_weights=EvidenceWeights(draw(unit), draw(unit), draw(unit)),
-    )
-
-
-_DC_ORDER = [DualCriminalityMode.WAIVED, DualCriminalityMode.DISCRETIONARY, DualCriminalityMode.REQUIRED]
-_DP_ORDER = [DataProtectionMode.OFF, DataProtectionMode.CONDITIONS, DataProtectionMode.REFUSE]
-
-
-@st.composite
-def stricter(draw: st.DrawFn, base: Safeguards) -> Safeguards:
-    """A configuration at least as strict as ``base`` in every safeguard (procedures unchanged).
-
-    A switch that is off may turn on, a rate may rise and a threshold fall anywhere in their range, a
-    mode or a judicial standard may move up its order, an exemption may go and protected grounds
-    join; every choice shrinks to "unchanged". Drawn at the choice level (:class:`Choices`)."""
-    choose = Choices.of_draw(draw)
-
-    def at_least(value: float, top: float) -> float:
-        return choose.real(value, top) if value < top else value
-
-    def at_most(value: float) -> float:
-        return choose.real(0.0, value) if value > 0 else value
-
-    s = base
-    scope = ScopeTest(
-        s.scope_test.enabled or choose.boolean(),
-        at_least(s.scope_test.serious_crime_years, 25.0),
-    )
-    dc_mode = choose.pick(_DC_ORDER[_DC_ORDER.index(s.dual_criminality.mode) :])
-    dual = DualCriminality(
-        dc_mode,
-        at_least(s.dual_criminality.refusal_rate, 1.0),
-        frozenset(m for m in sorted(s.dual_criminality.exempt_measures) if choose.boolean()),
-    )
-    disc = Discrimination(
-        s.discrimination.enabled or choose.boolean(),
-        at_most(s.discrimination.evidence_threshold),
-        s.discrimination.grounds | frozenset(draw(st.sets(grounds))),
-    )
-    essential = EssentialInterests(
-        s.essential_interests.enabled or choose.boolean(),
-        at_most(s.essential_interests.evidence_threshold),
-        at_least(s.essential_interests.refusal_rate, 1.0),
-    )
-    judicial = JudicialOrder(
-        *(choose.pick([j for j in JudicialStandard if j >= s.judicial_order.standard(m)]) for m in Measure),
-        law=s.judicial_order.law,
-        warrant_dual_criminality=s.judicial_order.warrant_dual_criminality or choose.boolean(),
-    )
-    return attrs.evolve(
-        s,
-        scope_test=scope,
-        completeness=attrs.evolve(
-            s.completeness,
-            refuse_nonconforming=s.completeness.refuse_nonconforming or choose.boolean(),
-        ),
-        dual_criminality=dual,
-        political_offence=s.political_offence or choose.boolean(),
-        data_protection=choose.pick(_DP_ORDER[_DP_ORDER.index(s.data_protection) :]),
-        discrimination=disc,
-        essential_interests=essential,
-        judicial_order=judicial,
-    )
+def safeguards() -> st.SearchStrategy[Safeguards]:
+    """Any safeguard configuration: every setting drawn over its declared space."""
+    return settings(Safeguards)
 
 
 @st.composite

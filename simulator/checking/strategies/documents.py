@@ -6,60 +6,47 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from simulator.checking.strategies.core import offence_ids, safeguards, unit
-from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import MLA_STAGES, Measure
+from simulator.checking.strategies.core import offence_ids
+from simulator.checking.strategies.settings import documents, durations
+from simulator.domain.model import MLA_STAGES
+from simulator.domain.safeguards import Safeguards
+from simulator.world.scenario import AbuseProfile, Flooding, LoadEffect, RequestingState, Strategies
 
 _STAGE_NAMES = [s.value for s in MLA_STAGES]
 
 
-def _triangular(a: float, b: float, c: float) -> dict[str, Any]:
-    low, mode, high = sorted((a, b, c))
-    return {"distribution": "triangular", "low": low, "mode": mode, "high": high}
-
-
-def _durations() -> st.SearchStrategy[dict[str, Any]]:
-    positive = st.floats(min_value=0.05, max_value=20.0)
-    return st.one_of(
-        st.builds(lambda v: {"distribution": "fixed", "value": v}, positive),
-        st.builds(lambda m: {"distribution": "exponential", "mean": m}, positive),
-        st.builds(
-            lambda m, r: {"distribution": "lognormal", "mean": m, "sd": m * r}, positive, st.floats(0.1, 2.0)
-        ),
-        st.builds(_triangular, positive, positive, positive),
-    )
-
-
-def _weights(names: list[str]) -> st.SearchStrategy[dict[str, float]]:
-    return st.dictionaries(
-        st.sampled_from(names), st.floats(min_value=0.1, max_value=5.0), min_size=1, max_size=4
-    )
+_SHARES = st.sampled_from([0.0, 0.05, 0.3, 1.0])
 
 
 @st.composite
-def _requesting_state(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    catalogue = load_catalogue()
-    share = draw(st.sampled_from([0.0, 0.05, 0.3, 1.0]))
-    state: dict[str, Any] = {
-        "id": f"S{index}",
-        "requests_per_year": draw(st.floats(min_value=0.0, max_value=600.0)),
-        "abusive_share": share,
-        "rights_record": draw(unit),
-        "data_protection_adequate": draw(st.booleans()),
-        "documentation_complete": draw(unit),
-        "response_rate": draw(unit),
-        "response_days": draw(_durations()),
-        "measures": draw(_weights([m.value for m in Measure])),
-        "offences": draw(_weights(sorted(catalogue.offences))),
-    }
-    if share > 0:
-        state["abuse"] = {
-            "conducts": draw(_weights(sorted(catalogue.conducts))),
-            "labels": draw(_weights(sorted(catalogue.offences))),
-            "disguise": {"distribution": "beta", "a": draw(st.floats(0.5, 5)), "b": draw(st.floats(0.5, 5))},
-            "relabel_rate": draw(unit),
-            "relabel_to": draw(_weights(sorted(catalogue.offences))),
+def _requesting_state(draw: st.DrawFn, index: int, horizon: float) -> dict[str, Any]:
+    """A requesting State's table: every declared setting drawn, volumes kept small; an abusive one
+    with its ``[abuse]`` table and adaptive strategies (floods within the horizon)."""
+    volume = st.floats(min_value=0.0, max_value=600.0)
+    state: dict[str, Any] = {"id": f"S{index}"}
+    state |= draw(
+        documents(
+            RequestingState,
+            requests_per_year=volume,
+            abusive_share=_SHARES,
+            strategies=st.none(),
+            abusive_channels=st.none(),  # written in the [abuse] table
+            channels=st.just({"mla": 1.0}),  # other channels need a fast-channel table to be offered
+        )
+    )
+    if state["abusive_share"] > 0:
+        state["abuse"] = draw(documents(AbuseProfile, targeted_persons=st.integers(1, 20)))
+        flood = {
+            "requests_per_year": draw(volume),
+            "windows": [{"start_day": 0.0, "end_day": horizon * draw(st.floats(0.1, 1.0))}],
         }
+        strategies = draw(documents(Strategies, flooding=st.none() | st.just(flood)))
+        if strategies.get("flooding"):
+            strategies["flooding"] |= draw(
+                documents(Flooding, requests_per_year=st.just(flood["requests_per_year"]))
+            )
+            strategies["flooding"]["windows"] = flood["windows"]
+        state["strategies"] = strategies
     if draw(st.booleans()):
         start = draw(st.floats(min_value=0.0, max_value=50.0))
         state["surge"] = [
@@ -73,8 +60,6 @@ def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
     """A valid scenario file as a TOML-ready dictionary: small, so a replication runs in moments."""
     stages = [s for s in _STAGE_NAMES[:-1] if draw(st.booleans())] + ["execution"]
     horizon = draw(st.floats(min_value=1.0, max_value=120.0))
-    config = draw(safeguards())
-    judicial = {m.value: config.judicial_order.standard(m).label for m in Measure}
     return {
         "scenario": {
             "name": "generated",
@@ -85,40 +70,9 @@ def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
             "seed": draw(st.integers(min_value=0, max_value=2**32)),
         },
         "requested_state": {"name": "generated", "criminalises": draw(st.lists(offence_ids, max_size=2))},
-        "stages": {
-            name: {"staff": draw(st.integers(0, 4)), "service": draw(_durations())} for name in stages
-        },
+        "stages": {name: {"staff": draw(st.integers(0, 4)), "service": draw(durations())} for name in stages},
         "routes": {"default": stages},
-        "load_effect": {
-            "enabled": draw(st.booleans()),
-            "stages": stages[:-1],
-            "queue_threshold": draw(st.integers(0, 5)),
-        },
-        "safeguards": {
-            "political_offence": config.political_offence,
-            "data_protection": config.data_protection.value,
-            "postponement_rate": config.postponement_rate,
-            "scope_test": {"enabled": config.scope_test.enabled},
-            "completeness": {
-                "request_information": config.completeness.request_information,
-                "information_rounds": config.completeness.information_rounds,
-                "refuse_nonconforming": config.completeness.refuse_nonconforming,
-            },
-            "dual_criminality": {
-                "mode": config.dual_criminality.mode.value,
-                "refusal_rate": config.dual_criminality.refusal_rate,
-            },
-            "discrimination": {
-                "enabled": config.discrimination.enabled,
-                "evidence_threshold": config.discrimination.evidence_threshold,
-                "grounds": sorted(config.discrimination.grounds),
-            },
-            "judicial_order": judicial,
-            "consultation": {
-                "enabled": config.consultation.enabled,
-                "rounds": config.consultation.rounds,
-                "keep_findings": draw(st.booleans()),
-            },
-        },
-        "requesting_state": [draw(_requesting_state(i)) for i in range(draw(st.integers(1, 3)))],
+        "load_effect": draw(documents(LoadEffect, queue_threshold=st.integers(0, 5))),
+        "safeguards": draw(documents(Safeguards)),
+        "requesting_state": [draw(_requesting_state(i, horizon)) for i in range(draw(st.integers(1, 3)))],
     }
