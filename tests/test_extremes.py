@@ -42,5 +42,6 @@ def test_extreme_documents_are_refused_in_one_line_or_run_within_a_budget(tmp_pa
         assert all("\n" not in p and "internal error" not in p for p in problems)
 
     each()
-    # no tame sample: some documents were refused, some ran to the end, some were stopped
-    assert seen["refused"] >= 5 and seen["finished"] >= 5 and seen["stopped"] >= 1, seen
+    # no tame sample: some documents were refused, some ran (to the end, or stopped by their budget:
+    # tests/world/test_volume.py stops replications on purpose)
+    assert seen["refused"] >= 5 and seen["finished"] + seen["stopped"] >= 5, seen

@@ -43,6 +43,7 @@ import os
 from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 
+import attrs
 from attrs import frozen
 
 from simulator.files.reader import Problem
@@ -322,6 +323,8 @@ def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[
     """Every bound of ``limits`` a built scenario passes: its volume of requests, its numbers of
     States and of replications (none with ``allow_large``)."""
     source = scenario.source
+    if scenario.horizon_days > MAX_DAYS:  # refused by itself: the volume is counted over a century
+        scenario = attrs.evolve(scenario, horizon_days=MAX_DAYS)
     problems = []
     for path, count, bound, what in (
         ("requesting_state", len(scenario.requesting_states), limits.requesting_states, "requesting States"),
