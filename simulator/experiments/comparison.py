@@ -35,7 +35,7 @@ from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.executors import tasks_for
 from simulator.experiments.run import RunResult, expected_requests, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
-from simulator.files.limits import DEFAULT_LIMITS, Limits
+from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
@@ -336,6 +336,9 @@ def compare(
     try:
         if execution.announce:
             execution.announce(executor.name)
+        estimate = estimate_line(scenarios[0], most * len(scenarios), executor.slots(), limits)
+        if estimate:
+            execution.tell(estimate)
 
         def extend(upto: int) -> Comparison:
             pending = [r for r in range(upto) if r not in done]

@@ -35,7 +35,9 @@ from simulator.experiments.sweeps import (
     utc_now,
 )
 from simulator.experiments.taskfiles import identity, task_path, task_table, verified, write_task
+from simulator.files.limits import estimate_line
 from simulator.files.output import write_text
+from simulator.world.volume import request_volume
 
 
 def run_missing(directory: Path, execution: Execution) -> SweepResult:
@@ -75,6 +77,12 @@ def _run_tasks(directory, manifest, plan, done, todo, execution: Execution) -> N
         manifest["backend"] = executor.name
         if execution.announce:
             execution.announce(executor.name)
+        if todo:  # a sweep near a bound: its time and memory first, from its largest configuration
+            largest = max((t[1] for t in todo), key=lambda s: request_volume(s).total)
+            runs = sum(len(t[3]) for t in todo)
+            estimate = estimate_line(largest, runs, executor.slots(), execution.limits)
+            if estimate:
+                execution.tell(estimate)
         task = partial(replicate_batch, limits=execution.limits)
         for _, (config, results) in executor.map(task, todo):
             target, want = expected[(config, tuple(r for r, _ in results))]

@@ -192,7 +192,8 @@ def estimate_line(scenario: Scenario, runs: int, slots: int, limits: Limits = DE
     if not near:
         return None
     return (
-        f"a large run: up to about {_count(volume)} requests in each of {runs:,} replications: about "
+        f"a large run: up to about {_count(volume)} requests in each of {runs:,} "
+        f"replication{'s' if runs != 1 else ''}: about "
         f"{_duration(seconds)} on {slots} worker(s), and up to {_bytes(each)} of memory per worker "
         f"process (+{_bytes(rows_bytes(runs, scenario))} for the results)"
     )
