@@ -1,6 +1,6 @@
 """A campaign of composed extremes: hundreds of hostile scenario documents, each refused or run.
 
-``tests/test_extremes.py`` tries 60 documents in every ``make test``; this script tries as many as asked
+``tests/test_extremes.py`` tries 40 documents in every ``make test``; this script tries as many as asked
 (default 500) with fresh randomness, and prints how many were refused in one line, ran to the end,
 were stopped in one line by their budget of requests or the clock's watch, or hung (ran longer than
 the time allowed to one replication: that would be a bug, and the script exits with status 1).

@@ -132,7 +132,8 @@ class Limits:
         return None
 
     def request_limit(self, scenario: Scenario) -> RequestLimit:
-        """What a running replication may make before it is stopped (:class:`RequestGuard`)."""
+        """What a running replication may make before it is stopped
+        (:class:`~simulator.world.volume.RequestGuard`)."""
         if self.allow_large:
             return RequestLimit.default(scenario)
         advice = f"lower the rates or the follow-ups' attempts, or pass --allow-large{IN_PYTHON}"
