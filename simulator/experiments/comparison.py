@@ -325,10 +325,14 @@ def compare(
     count = scenarios[0].replications if replications is None else replications
     most = max(count, max_replications) if precision is not None else count
     limits = execution.limits
-    problem = limits.replication_problem(most) or limits.plan_problem(most * len(scenarios), scenarios[0])
+    problem = limits.replication_problem(most)
     if problem:
         option = "--max-replications" if most > count else "--replications"
         raise ScenarioError([Problem(scenarios[0].source, option, problem)])
+    for scenario in scenarios:
+        problem = limits.plan_problem(most * len(scenarios), scenario)
+        if problem:
+            raise ScenarioError([Problem(scenario.source, "", problem)])
     done: dict[int, Any] = {}
     each = sum(expected_requests(s) for s in scenarios)
     executor = execution.backend(work=each * count)

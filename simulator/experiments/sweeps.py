@@ -192,8 +192,11 @@ def design_problems(
     except ScenarioError as error:
         return error.problems
     runs = len(scenarios) * (scenarios[0].replications if replications is None else replications)
-    too_large = limits.plan_problem(runs, max(scenarios, key=lambda s: len(s.requesting_states)))
-    return [Problem(str(path), "sweep", too_large)] if too_large else []
+    for scenario in scenarios:  # the whole sweep's rows, and a replication of each configuration
+        too_large = limits.plan_problem(runs, scenario)
+        if too_large:
+            return [Problem(scenario.source, "sweep", too_large)]
+    return []
 
 
 def start(

@@ -125,10 +125,8 @@ class Limits:
         need = rows_bytes(runs, scenario) + workers * replication_bytes(scenario)
         have = physical_memory()
         if have and need > have:
-            return (
-                f"{_count(runs)} replications need about {_bytes(need)} of memory, more than this "
-                f"machine's {_bytes(have)}"
-            )
+            many = f"{_count(runs)} replications need" if runs != 1 else "1 replication needs"
+            return f"{many} about {_bytes(need)} of memory, more than this machine's {_bytes(have)}"
         return None
 
     def request_limit(self, scenario: Scenario) -> RequestLimit:
