@@ -162,9 +162,12 @@ def size_problems(
 ) -> list[Problem]:
     """Too many configurations or replications for ``limits``, counted before any is made."""
     problems = []
-    too_many = limits.configuration_problem(design_size(design))
+    size = design_size(design)
+    too_many = limits.configuration_problem(size)
     if too_many:
-        problems.append(Problem(str(path), "sweep", f"the design makes {too_many}"))
+        problems.append(Problem(str(path), "sweep", f"the design has {too_many}"))
+    elif too_large := limits.design_problem(size):
+        problems.append(Problem(str(path), "sweep", f"the design's {too_large}"))
     too_many = limits.replication_problem(replications) if replications is not None else None
     if too_many:
         problems.append(Problem(str(path), "--replications", too_many))

@@ -83,6 +83,9 @@ SECONDS_PER_STATE = 3e-3
 BYTES_PER_REQUEST = 4_500
 BYTES_PER_STATE = 450_000
 BYTES_PER_PROCESS = 150_000_000
+#: Memory of one configuration of a sweep while it is planned and run (its scenario, design point,
+#: task identities: 23 kB measured for the reference scenario, doubled for a margin).
+BYTES_PER_CONFIGURATION = 50_000
 #: Memory of one replication's row of metrics kept by the command, and per requesting State in it.
 BYTES_PER_ROW = 12_000
 BYTES_PER_ROW_STATE = 1_500
@@ -118,6 +121,17 @@ class Limits:
     def configuration_problem(self, count: float) -> str | None:
         """Why a design of ``count`` configurations is too large, or None."""
         return self.above(count, self.configurations, "configurations")
+
+    def design_problem(self, configurations: float) -> str | None:
+        """Why a design of ``configurations`` cannot even be built in this machine's memory, or None
+        (not lifted by ``allow_large``: an LHS of 1e8 points ended in MemoryError)."""
+        need, have = configurations * BYTES_PER_CONFIGURATION, physical_memory()
+        if have and need > have:
+            return (
+                f"{_count(configurations)} configurations need about {_bytes(need)} of memory, more than "
+                f"this machine's {_bytes(have)}"
+            )
+        return None
 
     def plan_problem(self, runs: float, scenario: Scenario, workers: int = 1) -> str | None:
         """Why ``runs`` replications of ``scenario`` cannot fit in this machine's memory, or None

@@ -79,11 +79,11 @@ def test_a_resume_says_it_keeps_to_its_copy_of_an_edited_scenario(tmp_path):
     )
 
 
-def test_plans_too_large_are_refused_before_they_are_built(tmp_path):
+def test_plans_too_large_are_refused_before_they_are_built(tmp_path, monkeypatch):
     """0.3.1 built them first: an LHS of 1e8 points, 1e12 replications, ended in MemoryError."""
     for extra, said in (
         (("--lhs", "100000000", "--range", "safeguards.dual_criminality.refusal_rate=0,1"),
-         "the design makes 100,000,000 configurations, above the limit of 10,000"),
+         "the design has 100,000,000 configurations, above the limit of 10,000"),
         (("--replications", "1000000000000"), "1e+12 replications, above the limit of 10,000"),
     ):  # fmt: skip
         started = time.monotonic()
@@ -94,5 +94,9 @@ def test_plans_too_large_are_refused_before_they_are_built(tmp_path):
     code, _, err = run_cli("run", str(SMALL), "--replications", "1000000000000", "-q")
     one_line_error(code, err, "--replications: 1e+12 replications, above the limit of 10,000")
     assert time.monotonic() - started < 5
+    monkeypatch.setattr("simulator.files.limits.physical_memory", lambda: 64_000_000_000)
+    lhs = ("--lhs", "100000000", "--range", "safeguards.dual_criminality.refusal_rate=0,1")
+    code, _, err = run_cli("--allow-large", "sweep", str(SMALL), "--out", str(tmp_path / "run"), "-q", *lhs)
+    one_line_error(code, err, "the design's 100,000,000 configurations need about 5.0 TB of memory")
     code, _, err = run_cli("--allow-large", "run", str(SMALL), "--replications", "1000000000000", "-q")
     one_line_error(code, err, f"{SMALL}: 1e+12 replications need about", "more than this machine's")
