@@ -25,13 +25,13 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
-    check_outputs,
     command_limits,
     execution,
     fail,
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 
 
 class TableFormat(enum.StrEnum):

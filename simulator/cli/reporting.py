@@ -20,13 +20,13 @@ from simulator.cli.common import (
     Seed,
     Workers,
     app,
-    check_outputs,
     command_limits,
     emit,
     execution,
     fail,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 
 ReportPage = Annotated[
     Path | None,
