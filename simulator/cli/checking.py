@@ -14,12 +14,12 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
-    check_outputs,
     command_limits,
     execution,
     fail,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 

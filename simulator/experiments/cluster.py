@@ -140,7 +140,13 @@ class DaskCluster:
         try:
             if scheduler == "local":
                 self._cluster = LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    # no dashboard, and the scheduler's HTTP server on a free port: with None alone it
+                    # takes 8787, and warns on standard error when another cluster holds that port
+                    scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
                 )
                 self._client = Client(self._cluster)
                 self.name = f"dask LocalCluster, {workers} workers"

@@ -78,9 +78,7 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
     root.used.update(EXPERIMENT_KEYS)
     root.finish()
     problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods
-    if problems:
-        raise ScenarioError(problems)
-    scenario = Scenario(
+    scenario = Scenario(  # from what was read, a harmless value in place of each wrong one
         name=name,
         description=description,
         source=source,
@@ -94,7 +92,7 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
         data_location=location,
         information_sharing=sharing,
     )
-    problems = scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
+    problems += scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
     if problems:
         raise ScenarioError(problems)
     return scenario

@@ -38,7 +38,8 @@ def test_shell_completion_is_offered():
 def test_init_several_states_writes_a_starting_file_that_validates_and_runs(tmp_path):
     """Catches: a starting file for two States that does not validate as written."""
     written = runner.invoke(app, ["init", str(tmp_path), "--several-states"])
-    assert written.exit_code == 0 and written.output.strip().splitlines()[0] == str(tmp_path / "two-states.toml")
+    assert written.exit_code == 0
+    assert written.output.strip().splitlines()[0] == str(tmp_path / "two-states.toml")
     validated = runner.invoke(app, ["validate", str(tmp_path / "two-states.toml")])
     assert validated.exit_code == 0, validated.output
     again = runner.invoke(app, ["init", str(tmp_path), "--several-states"])
