@@ -27,8 +27,8 @@ The stages and their checks, in order:
   18 U.S.C. 2703, 3123, 3512(e)), or no such measure at all (Art 46 for interception, else 40(21)(c));
 - execution: postponement (40(26)).
 
-Enum members used by the checks are bound to module names once (see ``docs`` on the hot path: reading
-a member off its class costs a hook call in Python 3.11).
+Enum members used by the checks are bound to module names once (the hot path: see
+:mod:`simulator.world`).
 """
 
 from __future__ import annotations

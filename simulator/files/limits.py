@@ -1,7 +1,7 @@
 """Limits: what a scenario and a command's plan may hold, so that no run explodes, hangs or ends in NaN.
 
 A scenario file can hold any number TOML can write: ``1e308``, ``inf``, ``nan``, a tiny mean with a
-huge spread. Each is a plausible typo, and each used to end badly: a run that grows without bound
+huge spread. Each is a plausible typo, and each would end badly unchecked: a run that grows without bound
 (``requests_per_year = 1e9``), hangs (``horizon_days = 1e12``; fresh requests at once after every
 refusal, a billion times), ends in an overflow traceback (a lognormal with a huge mean and spread)
 or in silent NaN (``day nan`` in a trace). Reading a file therefore also checks, with the field's path:

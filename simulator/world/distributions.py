@@ -200,7 +200,7 @@ def preload() -> None:
 
     For a process about to fork workers: each then starts with it imported, where it would
     otherwise import it on its first draw (a third of a second or more, in every worker). Reading a
-    scenario no longer imports it (the file's check probes without scipy,
+    scenario does not import it (the file's check probes without scipy,
     :func:`simulator.files.limits.probe_draws`).
     """
     _scipy_special()

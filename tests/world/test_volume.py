@@ -7,9 +7,9 @@ import time
 import attrs
 import pytest
 
+from simulator.files.document import load_configuration, load_scenario
 from simulator.files.limits import Limits
-from simulator.files.loader import load_scenario, parse_scenario
-from simulator.files.overrides import load_configuration
+from simulator.files.loader import parse_scenario
 from simulator.world import volume
 from simulator.world.pipeline import Pipeline, simulate
 from simulator.world.tally import Tally
