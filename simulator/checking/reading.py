@@ -112,6 +112,8 @@ def _read_expect(t: Table, scope: str) -> Expect:
 
 
 def read_property(t: Table, library: Mapping[str, Property], requesters: list[str]) -> Property | None:
+    """One ``[[property]]`` table: a built-in property by ``use``, or one stated in full; None when
+    ``use`` names no built-in property (the problem is reported on ``t``)."""
     if t.has("use"):
         name = t.text("use")
         t.finish()

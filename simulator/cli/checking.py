@@ -24,6 +24,8 @@ from simulator.cli.reporting import ReportPage, command_line, write_report
 
 
 class CheckFormat(enum.StrEnum):
+    """What ``mlasim check --format`` prints: the verdicts as text, or the check document as JSON."""
+
     table = "table"
     json = "json"
 

@@ -117,6 +117,7 @@ class SweepResult:
         return display.html("sweep", self, display.html_table(caption, header, rows))
 
     def manifest(self) -> dict[str, Any]:
+        """The run directory's ``manifest.json``: what was asked, read afresh at each call."""
         return json.loads((self.directory / MANIFEST).read_text())
 
     def to_pandas(self):
@@ -314,6 +315,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
 
 
 def utc_now() -> str:
+    """The time now in UTC, ISO 8601 to the second (``2025-01-31T09:30:00+00:00``)."""
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 

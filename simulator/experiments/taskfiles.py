@@ -40,6 +40,8 @@ NAME = re.compile(r"^c\d{5}-r\d{6}-\d{6}\.parquet$")
 
 
 def task_path(directory: Path, config: int, replications: Sequence[int]) -> Path:
+    """The task file of configuration ``config``'s ``replications`` (consecutive, ascending), named by
+    the first and the last: ``tasks/c00003-r000010-000014.parquet``."""
     return directory / "tasks" / f"c{config:05d}-r{replications[0]:06d}-{replications[-1]:06d}.parquet"
 
 

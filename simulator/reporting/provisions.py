@@ -159,6 +159,8 @@ def _users(applying: list[str], inert: list[str], code: dict[str, str] | None) -
 
 
 def provisions_json(scenarios: Sequence[Scenario]) -> str:
+    """Every provision with all its catalogue fields, the scenarios (file stems) applying it and those
+    that switch it on where no route applies it."""
     users = applied_by(scenarios)
     inert = configured_not_applied(scenarios)
     entries = [
@@ -198,6 +200,9 @@ def worst_notices(scenario: Scenario) -> int:
 
 
 def evidence_table(scenarios: Sequence[Scenario]) -> str:
+    """Per scenario, the bars of the grounds that refuse on the persecution score and, per requesting
+    State, the score's range from nothing perceived to everything; a ground that no State's score can
+    reach is named UNREACHABLE."""
     lines = [
         "Grounds to believe persecution: the score's range (0..1) per requesting State",
         "  recognised = the person recognised as at risk, disguise intact; +notices = and the notices on",

@@ -65,6 +65,7 @@ class RelativeErrorSketch:
         self.count = 0
 
     def add(self, value: float) -> None:
+        """Count one value in its bucket (at or below ``SMALLEST``: as a zero)."""
         self.count += 1
         if value <= SMALLEST:
             self.zeros += 1
@@ -114,6 +115,7 @@ class Quantiles:
         self.sketch: RelativeErrorSketch | None = None
 
     def append(self, value: float) -> None:
+        """Keep one value; past ``exact_limit`` values, all of them go into the sketch and only it is kept."""
         if self.exact is None:
             self.sketch.add(value)
             return
