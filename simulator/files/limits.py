@@ -207,16 +207,17 @@ def estimate_line(scenario: Scenario, runs: int, slots: int, limits: Limits = DE
     return (
         f"a large run: up to about {_count(volume)} requests in each of {runs:,} "
         f"replication{'s' if runs != 1 else ''}: about "
-        f"{_duration(seconds)} on {slots} worker(s), and up to {_bytes(each)} of memory per worker "
+        f"{duration(seconds)} on {slots} worker(s), and up to {_bytes(each)} of memory per worker "
         f"process (+{_bytes(rows_bytes(runs, scenario))} for the results)"
     )
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """``42 s``, ``3.5 min``, ``2.1 h``: a duration as a person would say it."""
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
+        return f"{seconds / 60:.1f} min"
     return f"{seconds / 3600:.1f} h"
 
 

@@ -15,6 +15,7 @@ from simulator.files.limits import (
     Limits,
     distribution_problems,
     draw_problems,
+    duration,
     estimate_line,
     expected_requests,
     normal_score,
@@ -267,3 +268,7 @@ def test_the_runtime_limit_is_the_ceiling_or_twice_the_bound_when_allowed():
     assert "--allow-large" in Limits().request_limit(scenario).advice
     assert Limits(requests=10).request_limit(scenario).requests == 10
     assert Limits(allow_large=True).request_limit(scenario).requests == REQUEST_CEILING
+
+
+def test_durations_read_as_a_person_would_say_them():
+    assert (duration(42), duration(600), duration(7200)) == ("42 s", "10.0 min", "2.0 h")
