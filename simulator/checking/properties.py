@@ -56,6 +56,7 @@ SHARED_LIFE = ("decision", "lifecycle")
 #: What a first screening pass can end in, by verdict.
 PASS_OUTCOMES = {
     Verdict.GRANT: "granted",
+    Verdict.PARTIAL_GRANT: "granted",  # a provider's partial production: some data handed over
     Verdict.CONDITIONAL_GRANT: "conditionally_granted",
     Verdict.REFUSE: "refused",
     Verdict.CONSULT: "consulted",

@@ -200,7 +200,7 @@ def _strategies() -> dict[str, Any]:
 
 def _channels() -> dict[str, Any]:
     """The fast channels a requested State offers: route, own stages, grounds, per-channel rules."""
-    stages = [s.value for s in Stage]  # the 24/7 point of contact included
+    stages = [s.value for s in Stage if s is not Stage.PROVIDER]  # the 24/7 point of contact included
     common = {
         "route": {"type": "array", "items": {"enum": stages}, "minItems": 1, "uniqueItems": True},
         "stages": _closed(dict.fromkeys(stages, STAGE)),

@@ -1,0 +1,166 @@
+"""A request's life on a route around the central authority: the provider's review, and the State's.
+
+A request sent straight to a provider abroad (:data:`~simulator.domain.model.DIRECT_CHANNELS`) lives
+this life, told as commands like every other (:mod:`simulator.world.lifecycle`); it never applies a
+rule itself:
+
+- **giving effect** (Second Protocol Art 8): first the provider's State's reviewer decides
+  (:func:`simulator.domain.direct.decide_giving_effect`); refused there, the life ends;
+- **the provider's review** (:func:`simulator.domain.providers.review`), queued for its own reviewers
+  (stage ``provider``): an executive agreement's conditions first
+  (:func:`simulator.domain.direct.agreement_check`), then the law that binds it, its policy (not when
+  compelled by its State), and what it holds. Under an agreement whose objections the ordering State
+  settles, an objection may be overruled (:func:`simulator.domain.direct.overrules_objection`);
+- **a direct order's notification** (Art 7(5)): where the State requires it, its reviewer may
+  instruct the provider not to disclose what it was about to
+  (:func:`simulator.domain.direct.decide_notification`);
+- **"use MLA"**: a request the provider sends back (its law asks for an order, its policy declines
+  it, a false emergency) goes on as an MLA request to the same State at once, with the draws of
+  rounds 1, 2... (as a false emergency does at the 24/7 point of contact).
+
+The provider reads the request as a reviewer would (:func:`simulator.domain.signals.observe`, with the
+request's own round-0 draws, so it sees through a disguise exactly when the central authority's first
+reviewer would at the same thoroughness) but keeps no State's case file. Which provider holds a
+request's data is drawn by the providers' ``share`` (:func:`provider_for`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from simulator.domain.direct import (
+    agreement_check,
+    decide_giving_effect,
+    decide_notification,
+    overrules_objection,
+)
+from simulator.domain.model import DIRECT_CHANNELS, GRANT_VERDICTS, Channel, Request, Stage, Verdict
+from simulator.domain.providers import Jurisdiction, read_claim, review
+from simulator.domain.regimes import Regime
+from simulator.domain.signals import ReviewContext, observe
+from simulator.world.casefiles import CaseFiles, Standing
+from simulator.world.commands import OUTCOME_OF, Decided, Ending, Life, Resubmitted, Review
+from simulator.world.requesters import RoutingSlot, provider_draws, screening_draws
+from simulator.world.scenario import Provider, RequestedState, RequestingState, Scenario
+
+_DESK = int(RoutingSlot.DESK_SERVICE)
+_PICK = int(RoutingSlot.FOLLOW_MEASURE)  # unused by a request that is no preservation
+_REFUSE, _REDIRECT, _PROCEED = Verdict.REFUSE, Verdict.REDIRECT, Verdict.PROCEED
+_MLA, _GIVING_EFFECT = Channel.MLA, Channel.GIVING_EFFECT
+_DIRECT_ORDER, _AGREEMENT = Channel.DIRECT_ORDER, Channel.EXECUTIVE_AGREEMENT
+_PROVIDER = Stage.PROVIDER
+
+
+def grant_bases(scenario: Scenario) -> frozenset[str]:
+    """Every provision data can leave under in ``scenario``: each pair's MLA treaty, the basis of each
+    route open to it at a State with providers, and the fast channels' grants as the pair cites them."""
+    from simulator.domain.channels import GRANT_PROVISION
+
+    found = set()
+    for state in scenario.requested_states:
+        jurisdictions = {p.rules.law.jurisdiction is Jurisdiction.US for p in state.providers}
+        for requester in scenario.requesting_states:
+            regime = state.regimes.of(requester.id)
+            found.add(regime.basis(_MLA))
+            found |= {regime.cite(GRANT_PROVISION[c]) for c in state.channels if c in GRANT_PROVISION}
+            for channel in DIRECT_CHANNELS if state.providers else ():
+                if regime.opens(channel):
+                    found |= {regime.basis(channel, us) for us in jurisdictions}
+    return frozenset(found)
+
+
+def provider_for(requested: RequestedState, routing: list[float]) -> Provider | None:
+    """The provider holding a request's data (by the providers' ``share``), or None if the State has none."""
+    providers = requested.providers
+    if not providers:
+        return None
+    total = sum(p.share for p in providers)
+    point, running = routing[_PICK] * total, 0.0
+    for provider in providers:
+        running += provider.share
+        if point < running:
+            return provider
+    return providers[-1]
+
+
+def direct_life(
+    request: Request,
+    requester: RequestingState,
+    requested: RequestedState,
+    context: ReviewContext | Standing,
+    draws_for_round: Callable[[int], list[float]],
+    routing: list[float],
+    provider: Provider,
+    regime: Regime,
+    mla_life: Callable[..., Life],
+    case_files: CaseFiles | None = None,
+    narrate: bool = True,
+) -> Life:
+    """The life of ``request`` on its direct route to ``provider`` (see the module docstring).
+
+    ``mla_life(request, draws_for_round)`` is the MLA life a request the provider sends back goes on
+    with; ``regime`` (the pair's) says what a grant through the route rests on."""
+    channel = request.submission.channel
+    rules, safeguards = requested.direct_rules, requested.safeguards
+    files = case_files if case_files is not None else CaseFiles(safeguards.memory)
+    standing = context if isinstance(context, Standing) else None
+    block = draws_for_round(0)
+    draws, drawn = screening_draws(block), provider_draws(block, routing)
+    done = {"provider": provider.id}
+
+    def seen() -> ReviewContext:
+        return context if standing is None else standing.context
+
+    if channel is _GIVING_EFFECT:  # Art 8: the provider's State decides first
+        rule = rules.giving_effect
+        thoroughness = yield Review(request, rule.reviewer, routing[_DESK], channel)
+        observation = observe(request, seen(), thoroughness, draws, recalled=files.recall(request))
+        decision = decide_giving_effect(observation, safeguards, rule, draws)
+        files.record(request, observation, decision)
+        if narrate:
+            yield Decided(request, observation, decision)
+        if decision.verdict is _REFUSE:
+            return Ending(OUTCOME_OF[_REFUSE], decision.provision, observation, decision, channel, **done)
+    thoroughness = yield Review(request, _PROVIDER, routing[_DESK + 1], channel, provider.id)
+    reading = observe(request, seen(), thoroughness, draws)  # the provider keeps no State's case file
+    reading = read_claim(reading, provider.rules.policy, request.truth.emergency, drawn.detection)
+    conditions = rules.executive_agreement
+    decision = None
+    if channel is _AGREEMENT:
+        excluded = request.truth.target in conditions.excluded_targets  # the account's location
+        decision = agreement_check(reading, conditions, excluded)
+    if decision is None:
+        compelled = channel is _GIVING_EFFECT or (
+            channel is _AGREEMENT and not conditions.provider_may_object
+        )
+        us = provider.rules.law.jurisdiction is Jurisdiction.US
+        decision = review(channel, reading, provider.rules, drawn, regime.basis(channel, us), compelled)
+    if narrate:
+        yield Decided(request, reading, decision)
+    done["provider_verdict"] = decision.verdict
+    if channel is _AGREEMENT and decision.stage is _PROVIDER and decision.verdict in (_REFUSE, _REDIRECT):
+        overruled = overrules_objection(conditions, decision, drawn.overrule)
+        if overruled is not None:
+            decision = overruled
+            if narrate:
+                yield Decided(request, reading, decision, resumed=True)
+    if decision.verdict in GRANT_VERDICTS and channel is _DIRECT_ORDER and rules.direct_order.notification:
+        rule = rules.direct_order  # Art 7(5): the notified authority may instruct the provider
+        thoroughness = yield Review(request, rule.reviewer, routing[_DESK + 2], channel)
+        observation = observe(request, seen(), thoroughness, draws, recalled=files.recall(request))
+        objection = decide_notification(observation, safeguards, rule, draws)
+        files.record(request, observation, objection or attrs.evolve(decision, verdict=_PROCEED))
+        if objection is not None:
+            if narrate:
+                yield Decided(request, observation, objection)
+            return Ending(OUTCOME_OF[_REFUSE], objection.provision, observation, objection, channel, **done)
+    if decision.verdict is _REDIRECT:  # "use MLA": on to the central authority, at once
+        submission = attrs.evolve(request.submission, channel=_MLA, emergency_claim=False)
+        redirected = request.amended(submission, request.truth)
+        if narrate:
+            yield Resubmitted(redirected, 0.0, _REDIRECT)
+        ending = yield from mla_life(redirected, lambda r: draws_for_round(r + 1))
+        return attrs.evolve(ending, **done)
+    return Ending(OUTCOME_OF[decision.verdict], decision.provision, reading, decision, channel, **done)
