@@ -249,3 +249,17 @@ def review(
         if declined is not None:
             return declined
     return produce(observation, rules.policy, draws, basis, emergency)
+
+
+def held_at_execution(policy: ProviderPolicy, draw: float) -> Decision | None:
+    """A mutual legal assistance request executed at the provider finds no data on the account named
+    (None: it holds some). The same draw as its review of a direct request (``data_held``), so a
+    request finds the same account empty by every route."""
+    if draw < policy.data_held:
+        return None
+    return Decision(
+        Verdict.REFUSE,
+        Stage.EXECUTION,
+        "provider-no-data",
+        "executed at the provider: no data held on the account",
+    )

@@ -109,6 +109,23 @@ def catalogue() -> Catalogue:
     return Catalogue(treaties, routes)
 
 
+#: The provision a grant the ordering State enforces over a provider's objection rests on.
+OVERRULED = "us-uk-agreement-objection"
+
+
+def grant_provisions(cited: Iterable[str] = ()) -> frozenset[str]:
+    """Every provision data can leave under, whatever the regime: each treaty's MLA basis, each
+    route's, an enforced order's, and ``cited`` (the fast channels' grants) as each treaty cites them.
+    Reported for every configuration, so that configurations under different regimes compare."""
+    table = catalogue()
+    found = {entry.basis for entry in table.treaties.values() if entry.basis}
+    for route in table.routes.values():
+        found |= {route.basis, route.basis_us, route.basis_second_protocol} - {""}
+    for pid in cited:
+        found |= {entry.citations.get(pid, pid) for entry in table.treaties.values()}
+    return frozenset(found | {OVERRULED})
+
+
 def problems(treaties: Iterable[Treaty]) -> list[str]:
     """Why a set of treaties cannot bind one pair of States (empty: it can)."""
     chosen = frozenset(Treaty(t) for t in treaties)

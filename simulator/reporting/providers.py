@@ -1,4 +1,4 @@
-"""Where data leave around the central authority, as tables: by provider, and by the provision they left under.
+"""Where data leave around the central authority, as tables: by provider, and by provision.
 
 A scenario with providers or regimes (:mod:`simulator.world.direct`) reports, beside the routes of
 :mod:`simulator.reporting.routes` (whose "by channel" table already gives each route straight to a
@@ -83,9 +83,12 @@ def share_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def basis_rows(estimates: Estimates) -> list[tuple[str, ...]]:
-    """Data handed over by provision, those under which anything left (in any replication) first."""
+    """Data handed over by provision, those under which anything left (in some replication) only."""
     rows = []
     for pid in bases(estimates):
+        found = [estimates.get(f"granted_under.{pid}.{t}") for t in ("abusive", "legitimate")]
+        if all(est is None or est.mean == 0 for est in found):
+            continue
         cells = [_cell(estimates, f"granted_under.{pid}.{truth}") for truth in ("abusive", "legitimate")]
         rows.append((provisions.cite(pid), *cells))
     return rows

@@ -68,6 +68,8 @@ class Aftermath:
             if reason:
                 details["reason"] = reason
                 details["provision"] = provision
+            if ending.provider:
+                details.update(provider=ending.provider, basis=ending.basis, channel=ending.channel)
             self.trace_hook(shown or request, "ended", details)
         requester = request.submission.requester
         if ending.redirected:

@@ -26,7 +26,7 @@ request's data is drawn by the providers' ``share`` (:func:`provider_for`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -36,17 +36,27 @@ from simulator.domain.direct import (
     decide_notification,
     overrules_objection,
 )
-from simulator.domain.model import DIRECT_CHANNELS, GRANT_VERDICTS, Channel, Request, Stage, Verdict
-from simulator.domain.providers import Jurisdiction, read_claim, review
-from simulator.domain.regimes import Regime
+from simulator.domain.model import (
+    DIRECT_CHANNELS,
+    GRANT_VERDICTS,
+    Channel,
+    Decision,
+    Outcome,
+    Request,
+    Stage,
+    Verdict,
+)
+from simulator.domain.providers import Jurisdiction, held_at_execution, read_claim, review
+from simulator.domain.regimes import Regime, grant_provisions
 from simulator.domain.signals import ReviewContext, observe
 from simulator.world.casefiles import CaseFiles, Standing
 from simulator.world.commands import OUTCOME_OF, Decided, Ending, Life, Resubmitted, Review
-from simulator.world.requesters import RoutingSlot, provider_draws, screening_draws
-from simulator.world.scenario import Provider, RequestedState, RequestingState, Scenario
+from simulator.world.requesters import RoundSlot, RoutingSlot, provider_draws, screening_draws
+from simulator.world.scenario import ChannelRoute, Provider, RequestedState, RequestingState, Scenario
 
 _DESK = int(RoutingSlot.DESK_SERVICE)
 _PICK = int(RoutingSlot.FOLLOW_MEASURE)  # unused by a request that is no preservation
+_HELD = int(RoundSlot.POSTPONEMENT_DAYS)  # round 0's: whether the account holds data (provider_draws)
 _REFUSE, _REDIRECT, _PROCEED = Verdict.REFUSE, Verdict.REDIRECT, Verdict.PROCEED
 _MLA, _GIVING_EFFECT = Channel.MLA, Channel.GIVING_EFFECT
 _DIRECT_ORDER, _AGREEMENT = Channel.DIRECT_ORDER, Channel.EXECUTIVE_AGREEMENT
@@ -54,21 +64,17 @@ _PROVIDER = Stage.PROVIDER
 
 
 def grant_bases(scenario: Scenario) -> frozenset[str]:
-    """Every provision data can leave under in ``scenario``: each pair's MLA treaty, the basis of each
-    route open to it at a State with providers, and the fast channels' grants as the pair cites them."""
+    """Every provision data can leave under in a scenario with routes, whatever the regime (so that
+    configurations under different regimes report the same metrics)."""
     from simulator.domain.channels import GRANT_PROVISION
 
-    found = set()
-    for state in scenario.requested_states:
-        jurisdictions = {p.rules.law.jurisdiction is Jurisdiction.US for p in state.providers}
-        for requester in scenario.requesting_states:
-            regime = state.regimes.of(requester.id)
-            found.add(regime.basis(_MLA))
-            found |= {regime.cite(GRANT_PROVISION[c]) for c in state.channels if c in GRANT_PROVISION}
-            for channel in DIRECT_CHANNELS if state.providers else ():
-                if regime.opens(channel):
-                    found |= {regime.basis(channel, us) for us in jurisdictions}
-    return frozenset(found)
+    cited = {
+        GRANT_PROVISION[c]
+        for state in scenario.requested_states
+        for c in state.channels
+        if c in GRANT_PROVISION
+    }
+    return grant_provisions(cited)
 
 
 def provider_for(requested: RequestedState, routing: list[float]) -> Provider | None:
@@ -156,6 +162,11 @@ def direct_life(
             if narrate:
                 yield Decided(request, observation, objection)
             return Ending(OUTCOME_OF[_REFUSE], objection.provision, observation, objection, channel, **done)
+        if narrate:
+            stands = Decision(
+                _PROCEED, Stage.CONTACT_POINT, "2ap-7-5", "the notified authority lets the order stand"
+            )
+            yield Decided(request, observation, stands)
     if decision.verdict is _REDIRECT:  # "use MLA": on to the central authority, at once
         submission = attrs.evolve(request.submission, channel=_MLA, emergency_claim=False)
         redirected = request.amended(submission, request.truth)
@@ -164,3 +175,82 @@ def direct_life(
         ending = yield from mla_life(redirected, lambda r: draws_for_round(r + 1))
         return attrs.evolve(ending, **done)
     return Ending(OUTCOME_OF[decision.verdict], decision.provision, reading, decision, channel, **done)
+
+
+def _taken(request: Request, regime: Regime, provider: Provider | None) -> Request:
+    """The request as it goes: by the route its pair's regime opens for its measure (MLA without a
+    provider), an emergency claimed only on a route that takes one."""
+    submission = request.submission
+    channel = submission.channel
+    if channel not in DIRECT_CHANNELS:
+        return request
+    route = regime.route_for(channel, submission.measure) if provider is not None else _MLA
+    if route is channel:
+        return request
+    claim = route is Channel.EMERGENCY_DISCLOSURE and submission.emergency_claim
+    return request.amended(attrs.evolve(submission, channel=route, emergency_claim=claim), request.truth)
+
+
+def routed(
+    request: Request,
+    requester: RequestingState,
+    requested: RequestedState,
+    context: ReviewContext | Standing,
+    draws_for_round: Callable[[int], list[float]],
+    routing: list[float],
+    channels: Mapping[Channel, ChannelRoute],
+    case_files: CaseFiles | None = None,
+    narrate: bool = True,
+) -> Life:
+    """A request's life at a State with providers or regimes: the route its pair's regime opens
+    (:meth:`~simulator.domain.regimes.Regime.route_for`), a fast channel's or MLA's life otherwise;
+    data reached through MLA may be none on the account named
+    (:func:`~simulator.domain.providers.held_at_execution`); its ending says which provider held its
+    data and what they were handed over under (the route's basis, or the MLA treaty's)."""
+    from simulator.world.lifecycle import _offered, channel_life, life
+
+    regime = requested.regimes.of(requester.id)
+    provider = provider_for(requested, routing)
+    request = _taken(request, regime, provider)
+    channel = request.submission.channel
+    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
+
+    def mla_life(redirected: Request, draws: Callable[[int], list[float]]) -> Life:
+        return life(redirected, requester, requested, context, draws, files, narrate)
+
+    route = _offered(channel, channels)
+    if channel in DIRECT_CHANNELS:
+        lifetime = direct_life(
+            request, requester, requested, context, draws_for_round, routing, provider, regime, mla_life,
+            files, narrate,
+        )  # fmt: skip
+    elif route is not None:
+        lifetime = channel_life(
+            request, requester, requested, context, draws_for_round, routing, route, files, narrate
+        )
+    else:
+        if channel is not _MLA:
+            request = request.amended(attrs.evolve(request.submission, channel=_MLA), request.truth)
+        lifetime = mla_life(request, draws_for_round)
+    ending = yield from lifetime
+    if provider is None:
+        return _with_basis(ending, regime)
+    ending = attrs.evolve(ending, provider=ending.provider or provider.id)
+    if ending.channel is _MLA and ending.outcome.data_handed_over:
+        empty = held_at_execution(provider.rules.policy, draws_for_round(0)[_HELD])
+        if empty is not None:
+            if narrate and ending.observation is not None:
+                yield Decided(request, ending.observation, empty)
+            refused = Outcome.REFUSED
+            return attrs.evolve(ending, outcome=refused, provision=empty.provision, decision=empty)
+    return _with_basis(ending, regime)
+
+
+def _with_basis(ending: Ending, regime: Regime) -> Ending:
+    """The provision the data of ``ending`` were handed over under (none handed over: unchanged)."""
+    if not ending.outcome.data_handed_over:
+        return ending
+    if ending.channel is _MLA:
+        return attrs.evolve(ending, basis=regime.basis(_MLA))
+    provision = ending.decision.provision if ending.decision is not None else None
+    return attrs.evolve(ending, basis=regime.cite(provision))

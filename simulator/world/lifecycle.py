@@ -36,7 +36,6 @@ import attrs
 from simulator.domain import rules
 from simulator.domain.channels import decide_channel, read_emergency
 from simulator.domain.model import (
-    DIRECT_CHANNELS,
     FULL_ROUTE,
     GRANT_VERDICTS,
     Channel,
@@ -344,6 +343,8 @@ def lived(
     an MLA request's life. The simulation and ``mlasim check`` both take a request's life from here."""
     request = as_lived(request)
     if requested.providers or requested.regimes.declared:
+        from simulator.world.direct import routed
+
         return routed(
             request, requester, requested, context, draws_for_round, routing, channels, case_files, narrate
         )
@@ -355,67 +356,6 @@ def lived(
     if request.submission.channel is not _MLA:  # a channel this State does not offer
         request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
     return life(request, requester, requested, context, draws_for_round, case_files, narrate)
-
-
-def routed(
-    request: Request,
-    requester: RequestingState,
-    requested: RequestedState,
-    context: ReviewContext | Standing,
-    draws_for_round: Callable[[int], list[float]],
-    routing: list[float],
-    channels: Mapping[Channel, ChannelRoute],
-    case_files: CaseFiles | None = None,
-    narrate: bool = True,
-) -> Life:
-    """:func:`lived` at a State with providers or regimes: the request takes the route its pair's
-    regime opens for its measure (:meth:`~simulator.domain.regimes.Regime.route_for`; none without a
-    provider: MLA), and its ending says which provider held its data and what its data were handed over
-    under (the route's basis, or the MLA treaty's, :meth:`~simulator.domain.regimes.Regime.basis`)."""
-    from simulator.world.direct import direct_life, provider_for
-
-    regime = requested.regimes.of(requester.id)
-    provider = provider_for(requested, routing)
-    submission = request.submission
-    channel = submission.channel
-    if channel in DIRECT_CHANNELS:
-        route = regime.route_for(channel, submission.measure) if provider is not None else _MLA
-        if route is not channel:
-            claim = route is Channel.EMERGENCY_DISCLOSURE and submission.emergency_claim
-            request = request.amended(
-                attrs.evolve(submission, channel=route, emergency_claim=claim), request.truth
-            )
-            channel = route
-    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
-    if channel in DIRECT_CHANNELS:
-
-        def mla_life(redirected: Request, draws: Callable[[int], list[float]]) -> Life:
-            return life(redirected, requester, requested, context, draws, files, narrate)
-
-        lifetime = direct_life(
-            request, requester, requested, context, draws_for_round, routing, provider, regime, mla_life,
-            files, narrate,
-        )  # fmt: skip
-    else:
-        route = _offered(channel, channels)
-        if route is not None:
-            lifetime = channel_life(
-                request, requester, requested, context, draws_for_round, routing, route, files, narrate
-            )
-        else:
-            if channel is not _MLA:
-                request = request.amended(attrs.evolve(submission, channel=_MLA), request.truth)
-            lifetime = life(request, requester, requested, context, draws_for_round, files, narrate)
-    ending = yield from lifetime
-    if provider is not None and not ending.provider:
-        ending = attrs.evolve(ending, provider=provider.id)
-    if ending.outcome.data_handed_over:
-        if ending.channel is _MLA:
-            basis = regime.basis(_MLA)
-        else:
-            basis = regime.cite(ending.decision.provision if ending.decision is not None else None)
-        ending = attrs.evolve(ending, basis=basis)
-    return ending
 
 
 def settle(
