@@ -223,6 +223,7 @@ class Request:
     attempt: int = 0  # 0: the first request of its case; then fresh requests, retries, pieces
     parent: int | None = None  # the request it follows (a preservation, a refused attempt...)
     follows: str = ""  # how it follows its parent: disclosure | retry | fresh | piece ("": a first request)
+    holder: str = ""  # the provider its case's data sit with, once a request of the case reached one
 
     @property
     def case_id(self) -> int:

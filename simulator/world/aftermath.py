@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import math
 
+import attrs
+
 from simulator.domain.model import Channel, Outcome, Request
 from simulator.domain.monitoring import DISCOVERED_ABUSE, SUSPENSION_PROVISION
 from simulator.world.adversaries import Case
@@ -60,6 +62,8 @@ class Aftermath:
         counts the request as it was submitted, traced or not)."""
         env, tally = self.env, self.tally
         outcome, provision = ending.outcome, ending.provision
+        if ending.provider and request.holder != ending.provider:  # its case's data sit there
+            request = attrs.evolve(request, holder=ending.provider)
         tally.ended_as(request, outcome, provision, env.now, ending.channel)
         if tally.routes_modelled:
             tally.routed(request, ending)

@@ -77,11 +77,15 @@ def grant_bases(scenario: Scenario) -> frozenset[str]:
     return grant_provisions(cited)
 
 
-def provider_for(requested: RequestedState, routing: list[float]) -> Provider | None:
-    """The provider holding a request's data (by the providers' ``share``), or None if the State has none."""
+def provider_for(requested: RequestedState, routing: list[float], holder: str = "") -> Provider | None:
+    """The provider holding a request's data: ``holder`` (where its case's data were found) if the
+    State has it, else drawn by the providers' ``share``; None if the State has no provider."""
     providers = requested.providers
     if not providers:
         return None
+    for provider in providers:
+        if provider.id == holder:
+            return provider
     total = sum(p.share for p in providers)
     point, running = routing[_PICK] * total, 0.0
     for provider in providers:
@@ -210,7 +214,7 @@ def routed(
     from simulator.world.lifecycle import _offered, channel_life, life
 
     regime = requested.regimes.of(requester.id)
-    provider = provider_for(requested, routing)
+    provider = provider_for(requested, routing, request.holder)
     request = _taken(request, regime, provider)
     channel = request.submission.channel
     files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)

@@ -408,4 +408,5 @@ def follow_up_request(
         attempt=parent.attempt + (1 if follows in ("retry", "fresh", "reroute") else 0),
         parent=parent.id,
         follows=follows,
+        holder=parent.holder,
     )
