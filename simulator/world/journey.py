@@ -175,8 +175,9 @@ class Journey:
                 "started": self.started,
                 "queue_ahead": self.queue_ahead,
                 "thoroughness": self.thoroughness,
-                "provider": self.command.provider,
             }
+            if self.command.provider:  # a provider's review
+                details["provider"] = self.command.provider
             self.hook(self.command.request, "served", details)
         self._resume(_event, self.thoroughness)
 
