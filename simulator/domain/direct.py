@@ -31,11 +31,14 @@ and service times). Whether a route is open at all between two States is their r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import frozen
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import CHANNEL_GROUNDS, ground_refusal
 from simulator.domain.model import MLA_STAGES, Channel, Decision, Observation, ScreeningDraws, Stage, Verdict
+from simulator.domain.providers import ProviderRules
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import Stricter, choice, flag, names, part, share
 
@@ -210,3 +213,25 @@ def overrules_objection(conditions: AgreementConditions, declined: Decision, dra
         "us-uk-agreement-objection",
         f"the ordering State enforces the order over the provider's objection ({declined.provision})",
     )
+
+
+def refusal_provisions(rules: DirectRules, providers: Iterable[ProviderRules]) -> frozenset[str]:
+    """The provisions a refusal on a route around the central authority can cite, as ``rules`` and
+    the providers' law and policies are set (no provider: none)."""
+    providers = tuple(providers)
+    if not providers:
+        return frozenset()
+    found = {"provider-no-data", "provider-emergency", "provider-own-law", "us-2702-a", "2ap-8"}
+    for provider in providers:
+        policy = provider.policy
+        found |= {"provider-valid-process"} if policy.valid_process else set()
+        found |= {"provider-requester-policy"} if policy.record_floor < 1.0 else set()
+        found |= {"provider-human-rights"} if policy.human_rights else set()
+    conditions = rules.executive_agreement
+    chosen = (
+        (rules.direct_order.notification, "2ap-7-5"),
+        (conditions.targeting_restrictions, "us-2523-b-4-a"),
+        (conditions.independent_review, "us-2523-b-4-d"),
+        (conditions.no_speech_orders, "us-2523-b-4-e"),
+    )
+    return frozenset(found | {pid for on, pid in chosen if on})

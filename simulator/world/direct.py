@@ -137,11 +137,12 @@ def direct_life(
     reading = observe(request, seen(), thoroughness, draws)  # the provider keeps no State's case file
     reading = read_claim(reading, provider.rules.policy, request.truth.emergency, drawn.detection)
     conditions = rules.executive_agreement
-    decision = None
-    if channel is _AGREEMENT:
+    decision, objection = None, False
+    if channel is _AGREEMENT:  # the agreement's conditions: the law, not an objection to overrule
         excluded = request.truth.target in conditions.excluded_targets  # the account's location
         decision = agreement_check(reading, conditions, excluded)
     if decision is None:
+        objection = channel is _AGREEMENT
         compelled = channel is _GIVING_EFFECT or (
             channel is _AGREEMENT and not conditions.provider_may_object
         )
@@ -150,7 +151,7 @@ def direct_life(
     if narrate:
         yield Decided(request, reading, decision)
     done["provider_verdict"] = decision.verdict
-    if channel is _AGREEMENT and decision.stage is _PROVIDER and decision.verdict in (_REFUSE, _REDIRECT):
+    if objection and decision.verdict in (_REFUSE, _REDIRECT):
         overruled = overrules_objection(conditions, decision, drawn.overrule)
         if overruled is not None:
             decision = overruled
