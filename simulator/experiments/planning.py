@@ -45,6 +45,8 @@ class Plan:
         return runs * self.seconds_per_replication / max(1, min(self.workers, self.tasks))
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON values: each configuration (index, label, parameters), then the totals and the
+        estimate."""
         return {
             "configurations": [
                 {"index": i, "label": label, "parameters": dict(point)}

@@ -79,7 +79,7 @@ if TYPE_CHECKING:
     from simulator.world.scenario import Scenario
 
 
-# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+# bound once (the hot path: see simulator.world)
 _MLA = Channel.MLA
 _DIRECT = frozenset(DIRECT_CHANNELS)
 #: How a provider's decision on a direct request is counted (a refusal: "refused" or "no_data").
