@@ -225,6 +225,7 @@ def compared_metrics(names: Mapping[str, Any] | list[str]) -> list[tuple[str, li
     found = [metric(f"channel.{c}.{m}") for c in channel_names(estimates) for m, _, _ in CHANNEL_COLUMNS]
     found += [metric(name) for name, _ in CHANNEL_EXTRAS if name in estimates]
     sections.append(("By channel", found))
+    sections += providers.compared_metrics(estimates)  # where data left around the central authority
     found = []
     for requested, requester in monitored_pairs(estimates):
         prefix = f"monitoring.{requested}.{requester}."
@@ -234,7 +235,6 @@ def compared_metrics(names: Mapping[str, Any] | list[str]) -> list[tuple[str, li
     found = [metric(name) for name in COUNTS if name in estimates]
     found += [metric(f"stage.{s}.rushed_share") for s in rushed_stages(estimates)]
     sections.append(("Cases, floods and rushed reviews", found))
-    sections += providers.compared_metrics(estimates)
     return [(title, metrics) for title, metrics in sections if metrics]
 
 
