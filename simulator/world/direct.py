@@ -26,6 +26,7 @@ request's data is drawn by the providers' ``share`` (:func:`provider_for`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -95,6 +96,54 @@ def provider_for(requested: RequestedState, routing: list[float], holder: str = 
     return providers[-1]
 
 
+@attrs.define
+class _Doors:
+    """What one life on a direct route carries from step to step."""
+
+    request: Request
+    requested: RequestedState
+    context: ReviewContext | Standing
+    files: CaseFiles
+    block: list[float]
+    routing: list[float]
+    narrate: bool
+
+    @property
+    def seen(self) -> ReviewContext:
+        context = self.context
+        return context.context if isinstance(context, Standing) else context
+
+    def state_review(self, stage: Stage, slot: int, decide: Callable[..., Decision | None]):
+        """A review by the provider's State (Art 8's, or a notified order's, 7(5)): its observation
+        and decision (None: it lets the order stand), recorded in the State's case file."""
+        request, draws = self.request, screening_draws(self.block)
+        channel, safeguards = request.submission.channel, self.requested.safeguards
+        thoroughness = yield Review(request, stage, self.routing[slot], channel)
+        observation = observe(request, self.seen, thoroughness, draws, recalled=self.files.recall(request))
+        return observation, decide(observation=observation, safeguards=safeguards, draws=draws)
+
+
+def _provider_review(doors: _Doors, provider: Provider, regime: Regime):
+    """The provider's review (an agreement's conditions first): what it read, its decision, and whether
+    that decision is an objection the ordering State may overrule."""
+    request, rules = doors.request, doors.requested.direct_rules
+    channel = request.submission.channel
+    drawn = provider_draws(doors.block, doors.routing)
+    thoroughness = yield Review(request, _PROVIDER, doors.routing[_DESK + 1], channel, provider.id)
+    reading = observe(request, doors.seen, thoroughness, screening_draws(doors.block))  # no case file
+    reading = read_claim(reading, provider.rules.policy, request.truth.emergency, drawn.detection)
+    conditions = rules.executive_agreement
+    if channel is _AGREEMENT:  # the agreement's conditions: the law, not an objection to overrule
+        excluded = request.truth.target in conditions.excluded_targets  # the account's location
+        decision = agreement_check(reading, conditions, excluded)
+        if decision is not None:
+            return reading, decision, False
+    compelled = channel is _GIVING_EFFECT or (channel is _AGREEMENT and not conditions.provider_may_object)
+    us = provider.rules.law.jurisdiction is Jurisdiction.US
+    decision = review(channel, reading, provider.rules, drawn, regime.basis(channel, us), compelled)
+    return reading, decision, channel is _AGREEMENT
+
+
 def direct_life(
     request: Request,
     requester: RequestingState,
@@ -112,66 +161,39 @@ def direct_life(
 
     ``mla_life(request, draws_for_round)`` is the MLA life a request the provider sends back goes on
     with; ``regime`` (the pair's) says what a grant through the route rests on."""
-    channel = request.submission.channel
-    rules, safeguards = requested.direct_rules, requested.safeguards
-    files = case_files if case_files is not None else CaseFiles(safeguards.memory)
-    standing = context if isinstance(context, Standing) else None
-    block = draws_for_round(0)
-    draws, drawn = screening_draws(block), provider_draws(block, routing)
+    channel, rules = request.submission.channel, requested.direct_rules
+    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
+    doors = _Doors(request, requested, context, files, draws_for_round(0), routing, narrate)
     done = {"provider": provider.id}
-
-    def seen() -> ReviewContext:
-        return context if standing is None else standing.context
-
     if channel is _GIVING_EFFECT:  # Art 8: the provider's State decides first
         rule = rules.giving_effect
-        thoroughness = yield Review(request, rule.reviewer, routing[_DESK], channel)
-        observation = observe(request, seen(), thoroughness, draws, recalled=files.recall(request))
-        decision = decide_giving_effect(observation, safeguards, rule, draws)
+        decide = functools.partial(decide_giving_effect, rules=rule)
+        observation, decision = yield from doors.state_review(rule.reviewer, _DESK, decide)
         files.record(request, observation, decision)
         if narrate:
             yield Decided(request, observation, decision)
         if decision.verdict is _REFUSE:
             return Ending(OUTCOME_OF[_REFUSE], decision.provision, observation, decision, channel, **done)
-    thoroughness = yield Review(request, _PROVIDER, routing[_DESK + 1], channel, provider.id)
-    reading = observe(request, seen(), thoroughness, draws)  # the provider keeps no State's case file
-    reading = read_claim(reading, provider.rules.policy, request.truth.emergency, drawn.detection)
-    conditions = rules.executive_agreement
-    decision, objection = None, False
-    if channel is _AGREEMENT:  # the agreement's conditions: the law, not an objection to overrule
-        excluded = request.truth.target in conditions.excluded_targets  # the account's location
-        decision = agreement_check(reading, conditions, excluded)
-    if decision is None:
-        objection = channel is _AGREEMENT
-        compelled = channel is _GIVING_EFFECT or (
-            channel is _AGREEMENT and not conditions.provider_may_object
-        )
-        us = provider.rules.law.jurisdiction is Jurisdiction.US
-        decision = review(channel, reading, provider.rules, drawn, regime.basis(channel, us), compelled)
+    reading, decision, objection = yield from _provider_review(doors, provider, regime)
     if narrate:
         yield Decided(request, reading, decision)
     done["provider_verdict"] = decision.verdict
     if objection and decision.verdict in (_REFUSE, _REDIRECT):
-        overruled = overrules_objection(conditions, decision, drawn.overrule)
+        draw = provider_draws(doors.block, routing).overrule
+        overruled = overrules_objection(rules.executive_agreement, decision, draw)
         if overruled is not None:
             decision = overruled
             if narrate:
                 yield Decided(request, reading, decision, resumed=True)
     if decision.verdict in GRANT_VERDICTS and channel is _DIRECT_ORDER and rules.direct_order.notification:
         rule = rules.direct_order  # Art 7(5): the notified authority may instruct the provider
-        thoroughness = yield Review(request, rule.reviewer, routing[_DESK + 2], channel)
-        observation = observe(request, seen(), thoroughness, draws, recalled=files.recall(request))
-        objection = decide_notification(observation, safeguards, rule, draws)
-        files.record(request, observation, objection or attrs.evolve(decision, verdict=_PROCEED))
-        if objection is not None:
-            if narrate:
-                yield Decided(request, observation, objection)
-            return Ending(OUTCOME_OF[_REFUSE], objection.provision, observation, objection, channel, **done)
+        decide = functools.partial(decide_notification, rules=rule)
+        observation, stop = yield from doors.state_review(rule.reviewer, _DESK + 2, decide)
+        files.record(request, observation, stop or attrs.evolve(decision, verdict=_PROCEED))
         if narrate:
-            stands = Decision(
-                _PROCEED, Stage.CONTACT_POINT, "2ap-7-5", "the notified authority lets the order stand"
-            )
-            yield Decided(request, observation, stands)
+            yield Decided(request, observation, stop or _STANDS)
+        if stop is not None:
+            return Ending(OUTCOME_OF[_REFUSE], stop.provision, observation, stop, channel, **done)
     if decision.verdict is _REDIRECT:  # "use MLA": on to the central authority, at once
         submission = attrs.evolve(request.submission, channel=_MLA, emergency_claim=False)
         redirected = request.amended(submission, request.truth)
@@ -180,6 +202,12 @@ def direct_life(
         ending = yield from mla_life(redirected, lambda r: draws_for_round(r + 1))
         return attrs.evolve(ending, **done)
     return Ending(OUTCOME_OF[decision.verdict], decision.provision, reading, decision, channel, **done)
+
+
+#: The notified authority lets a direct order stand (Second Protocol Art 7(5)), as a trace tells it.
+_STANDS = Decision(
+    Verdict.PROCEED, Stage.CONTACT_POINT, "2ap-7-5", "the notified authority lets the order stand"
+)
 
 
 def _taken(request: Request, regime: Regime, provider: Provider | None) -> Request:
