@@ -133,3 +133,25 @@ def test_same_seed_same_numbers(small):
     first, again = simulate(small, 5, 1).summary(), simulate(small, 5, 1).summary()
     assert first.keys() == again.keys()
     assert all(first[k] == again[k] or (np.isnan(first[k]) and np.isnan(again[k])) for k in first)
+
+
+def test_an_order_given_effect_by_the_providers_state_compels_the_provider(small):
+    ending, commands = live(small, request_on(Channel.GIVING_EFFECT, Measure.TRAFFIC_DATA))
+    decided = [c.decision for c in commands if isinstance(c, Decided)]
+    assert [d.provision for d in decided[:1]] == ["2ap-8"] and decided[0].verdict is Verdict.PROCEED
+    assert (ending.outcome, ending.channel, ending.basis) == (Outcome.GRANTED, Channel.GIVING_EFFECT, "2ap-8")
+    risky = request_on(Channel.GIVING_EFFECT, Measure.TRAFFIC_DATA, requester="authoritarian", abusive=True)
+    state = small.requested_state
+    protocol = regime_of(["uncc", "budapest", "budapest_second_protocol"])
+    regimes = attrs.evolve(
+        state.regimes, by_requester={**state.regimes.by_requester, "authoritarian": protocol}
+    )
+    recognised = attrs.evolve(state, target_visibility={"journalist": 1.0}, regimes=regimes)
+    ending, commands = live(small.with_requested_state(recognised), risky)
+    assert (ending.outcome, ending.provision) == (Outcome.REFUSED, "2ap-8")  # 40(22) found by its reviewer
+    assert not any(isinstance(c, Decided) and c.decision.stage is Stage.PROVIDER for c in commands)
+
+
+def test_a_domain_registration_request_rests_on_article_6(small):
+    ending, _ = live(small, request_on(Channel.DOMAIN_REGISTRATION, Measure.SUBSCRIBER_INFO))
+    assert (ending.channel, ending.basis) == (Channel.DOMAIN_REGISTRATION, "2ap-6")
