@@ -36,12 +36,14 @@ from simulator.domain.direct import (
     decide_giving_effect,
     decide_notification,
     overrules_objection,
+    refusal_provisions,
 )
 from simulator.domain.model import (
     DIRECT_CHANNELS,
     GRANT_VERDICTS,
     Channel,
     Decision,
+    Measure,
     Outcome,
     Request,
     Stage,
@@ -76,6 +78,28 @@ def grant_bases(scenario: Scenario) -> frozenset[str]:
         if c in GRANT_PROVISION
     }
     return grant_provisions(cited)
+
+
+def route_provisions(scenario: Scenario) -> frozenset[str]:
+    """The provisions a scenario's routes around the central authority apply: each pair's MLA treaty
+    where regimes are declared, the basis of every route a requester uses and its regime opens at a
+    State with providers, and what their refusals can cite (``mlasim provisions``' "applied by")."""
+    found: set[str] = set()
+    for state in scenario.requested_states:
+        if not (state.providers or state.regimes.declared):
+            continue
+        found |= refusal_provisions(state.direct_rules, (p.rules for p in state.providers))
+        laws = {p.rules.law.jurisdiction is Jurisdiction.US for p in state.providers}
+        for requester in scenario.requesting_states:
+            regime = state.regimes.of(requester.id)
+            found.add(regime.basis(_MLA))
+            used = {Channel(c) for c in (*requester.channels.names, *requester.abusive_channels.names)}
+            for channel in used & set(DIRECT_CHANNELS) if state.providers else ():
+                for measure in (Measure(m) for m in requester.measures.names):
+                    route = regime.route_for(channel, measure)
+                    if route in DIRECT_CHANNELS:
+                        found |= {regime.basis(route, us) for us in laws}
+    return frozenset(found)
 
 
 def provider_for(requested: RequestedState, routing: list[float], holder: str = "") -> Provider | None:
