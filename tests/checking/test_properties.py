@@ -59,6 +59,9 @@ def test_the_library_holds_the_named_properties():
         "preservation_hands_nothing_over",
         "shared_refusals_never_grant",
         "clean_requester_not_suspended_early",
+        "no_content_from_a_us_provider_outside_mla_or_an_agreement",
+        "no_agreement_order_on_an_excluded_person",
+        "provider_refusal_is_final",
     }
     convention = library()["complete_convention_offence_requests_not_refused"].given.offence
     assert "computer_fraud" in convention and "terrorism" not in convention
