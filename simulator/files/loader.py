@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Channel
+from simulator.domain.model import DIRECT_CHANNELS, Channel
 from simulator.domain.provisions import cite
 from simulator.files.limits import DEFAULT_LIMITS, Limits, scale_problems, scenario_problems
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
@@ -74,6 +74,7 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
     location = _data_location(root.table("data_location"), [s.id for s in requested])
     sharing = _information_sharing(root.table("information_sharing"))
     _check_channels_offered(root, requested, states)
+    _check_regimes(root, requested, states, isinstance(document.get("requested_state"), list))
     _check_grounds_applied(root, requested)
     root.used.update(EXPERIMENT_KEYS)
     root.finish()
@@ -126,16 +127,39 @@ def _information_sharing(t: Table) -> InformationSharing:
 def _check_channels_offered(
     root: Table, requested: Sequence[RequestedState], states: Sequence[RequestingState]
 ) -> None:
-    """A channel a requesting State uses must be offered by at least one requested State."""
+    """A channel a requesting State uses must be offered by at least one requested State (a route
+    straight to a provider: some requested State has providers)."""
     offered = set(ALWAYS_OFFERED).union(*(s.channels for s in requested))
+    if any(s.providers for s in requested):
+        offered |= set(DIRECT_CHANNELS)
     for i, state in enumerate(states):
         for key, channels in (("channels", state.channels), ("abuse.channels", state.abusive_channels)):
             for name in channels.names:
                 if Channel(name) not in offered:
+                    fix = (
+                        "give a requested State [[provider]] entries"
+                        if Channel(name) in DIRECT_CHANNELS
+                        else f"add a [channels.{name}] table"
+                    )
                     root.problem(
                         f"requesting_state[{i}].{key}.{name}",
-                        f"no requested State offers this channel (add a [channels.{name}] table)",
+                        f"no requested State offers this channel ({fix})",
                     )
+
+
+def _check_regimes(
+    root: Table, requested: Sequence[RequestedState], states: Sequence[RequestingState], several: bool
+) -> None:
+    """Every requesting State a ``[regimes]`` table names exists."""
+    ids = [s.id for s in states]
+    for i, state in enumerate(requested):
+        where = f"requested_state[{i}].regimes" if several else "regimes"
+        for requester in state.regimes.by_requester:
+            if requester not in ids:
+                root.problem(
+                    f"{where}.{requester}",
+                    f"no requesting State has this id{suggestion(requester, ids)} (or write 'default')",
+                )
 
 
 def _check_grounds_applied(root: Table, requested: Sequence[RequestedState]) -> None:

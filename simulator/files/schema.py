@@ -21,8 +21,11 @@ import attrs
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import FAST_CHANNELS, ChannelRules
+from simulator.domain.direct import DirectRules
 from simulator.domain.model import MLA_STAGES, Channel, Measure, Stage
 from simulator.domain.monitoring import Monitoring, Reputation
+from simulator.domain.providers import ProviderRules
+from simulator.domain.regimes import Treaty
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import Kind, Setting, declared, setting_of, word
 from simulator.world.distributions import FAMILIES
@@ -31,6 +34,7 @@ from simulator.world.scenario import (
     Flooding,
     InformationSharing,
     LoadEffect,
+    Provider,
     RequestedState,
     RequestingState,
     Strategies,
@@ -200,7 +204,7 @@ def _strategies() -> dict[str, Any]:
 
 def _channels() -> dict[str, Any]:
     """The fast channels a requested State offers: route, own stages, grounds, per-channel rules."""
-    stages = [s.value for s in Stage]  # the 24/7 point of contact included
+    stages = [s.value for s in Stage if s is not Stage.PROVIDER]  # the 24/7 point of contact included
     common = {
         "route": {"type": "array", "items": {"enum": stages}, "minItems": 1, "uniqueItems": True},
         "stages": _closed(dict.fromkeys(stages, STAGE)),
@@ -215,7 +219,36 @@ def _channels() -> dict[str, Any]:
 
 
 #: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
-PARTS = ("stages", "routes", "load_effect", "safeguards", "channels", "reputation", "monitoring")
+PARTS = (
+    "stages",
+    "routes",
+    "load_effect",
+    "safeguards",
+    "channels",
+    "reputation",
+    "monitoring",
+    "provider",
+    "regimes",
+    "direct_routes",
+)
+
+
+def _providers() -> dict[str, Any]:
+    """``[[provider]]`` entries: who holds the State's data, its law and its own review policy."""
+    rules = settings_schema(ProviderRules)
+    entry = settings_schema(
+        Provider,
+        skip=("rules",),
+        extra={"id": STATE_ID, "name": TEXT, **rules["properties"]},
+        required=("id",),
+    )
+    return {"type": "array", "items": entry}
+
+
+def _regimes() -> dict[str, Any]:
+    """``[regimes]``: the treaties binding the State to each requesting State (``default``: the others)."""
+    treaties = {"type": "array", "items": {"enum": [t.value for t in Treaty]}, "uniqueItems": True}
+    return {"type": "object", "propertyNames": STATE_ID, "additionalProperties": treaties}
 
 
 def _requested_parts() -> dict[str, Any]:
@@ -228,6 +261,9 @@ def _requested_parts() -> dict[str, Any]:
         "channels": _channels(),
         "reputation": settings_schema(Reputation),
         "monitoring": settings_schema(Monitoring),
+        "provider": _providers(),
+        "regimes": _regimes(),
+        "direct_routes": settings_schema(DirectRules),
     }
 
 
