@@ -31,8 +31,9 @@ import attrs
 from attrs import field, frozen
 
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.files.loader import parse_scenario
+from simulator.files.loader import Reading, read_scenario
 from simulator.files.overrides import OverrideError, Variant, read_variants, variant_overrides, with_overrides
+from simulator.files.parameters import Parameter
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.scenario import Scenario
 
@@ -49,7 +50,7 @@ class ScenarioFile:
     path: str
     document: Mapping[str, Any]
     sha256: str
-    _built: dict = field(factory=dict, eq=False, repr=False)  # (overrides, label, limits) -> Scenario
+    _built: dict = field(factory=dict, eq=False, repr=False)  # (overrides, label, limits) -> Reading
 
     @classmethod
     def of(cls, document: Mapping[str, Any], source: str) -> ScenarioFile:
@@ -80,12 +81,25 @@ class ScenarioFile:
     ) -> Scenario:
         """The scenario with ``overrides`` (dotted keys) applied; problems name the configuration
         ``label``."""
+        return self.reading(overrides, label, limits).scenario
+
+    def reading(
+        self, overrides: Mapping[str, Any], label: str = "", limits: Limits = DEFAULT_LIMITS
+    ) -> Reading:
+        """The scenario with ``overrides`` applied and the parameters read on the way (built once)."""
         key = (tuple(sorted((k, repr(v)) for k, v in overrides.items())), label, limits)
         if key not in self._built:
-            self._built[key] = parse_scenario(
+            self._built[key] = read_scenario(
                 self.composed(overrides, label), f"{self.source} ({label})" if label else self.source, limits
             )
         return self._built[key]
+
+    def parameters(
+        self, overrides: Mapping[str, Any] | None = None, label: str = "", limits: Limits = DEFAULT_LIMITS
+    ) -> tuple[Parameter, ...]:
+        """Every number of the scenario (with ``overrides`` applied), its range and its source
+        (:mod:`simulator.files.parameters`)."""
+        return self.reading(overrides or {}, label, limits).parameters
 
     def composed(self, overrides: Mapping[str, Any], label: str = "") -> dict[str, Any]:
         """The document with ``overrides`` applied and its experiment tables left out (phase 2)."""
