@@ -95,6 +95,8 @@ class RunResult:
     seed: int
     rows: tuple[Mapping[str, float], ...]
     estimates: Mapping[str, Estimate]
+    #: the spread over the assumptions (:mod:`simulator.experiments.uncertainty`), when asked for
+    uncertainty: Any = None
 
     @property
     def replications(self) -> int:
@@ -160,6 +162,7 @@ class RunResult:
                 name.split(".", 1)[1]: est.to_dict() for name, est in self.section("backlog.").items()
             },
             "warnings": self.warnings,
+            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None else {}),
         }
 
 

@@ -28,7 +28,7 @@ with a range.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +161,20 @@ class Parameters:
             f'unknown source {source!r}{hint}: write "assumption", an id of the file\'s [sources] table, '
             'or a public figure "pf:<id>" (mlasim assumptions --figures lists them)'
         )
+
+
+def cited_sources(parameters: Sequence[Parameter], sources: Mapping[str, Source]) -> dict[str, str]:
+    """What each source the parameters cite is, in one line (``sources``: the file's own), by id."""
+    described = {}
+    for parameter in parameters:
+        cited = parameter.source
+        if cited == ASSUMPTION or cited in described:
+            continue
+        if cited in sources:
+            described[cited] = sources[cited].describe()
+        elif cited.startswith(PREFIX):
+            described[cited] = figure(cited).describe()
+    return described
 
 
 def spread_problems(value: float, low: float | None, high: float | None, distribution: str) -> list:
