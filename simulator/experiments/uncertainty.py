@@ -26,6 +26,7 @@ import attrs
 from attrs import field, frozen
 
 from simulator.experiments import spread
+from simulator.experiments.display import format_value
 from simulator.experiments.draws import Study, arm, default_directory, run_study, study
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.run import RunResult, result_of
@@ -86,6 +87,14 @@ class Spread:
     def top(self, count: int = DRIVERS_SHOWN) -> tuple[Driver, ...]:
         """The first ``count`` drivers that stand above the noise floor."""
         return tuple(d for d in self.drivers if d.distinct)[:count]
+
+    def text(self, kind: str) -> str:
+        """``9.1% to 31.0% (±2.1)``: the spread and how far either end may be off (points for a share)."""
+        if math.isnan(self.low):
+            return "n/a"
+        scale = 100 if kind == "share" else 1
+        plus = "" if math.isnan(self.precision) else f" (±{scale * self.precision:.1f})"
+        return f"{format_value(self.low, kind)} to {format_value(self.high, kind)}{plus}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +168,25 @@ class Uncertainty:
     def spreads(self) -> dict[str, Spread]:
         """The spread of every headline metric the draws report."""
         return {m.name: self.spread(m.name) for m in headline() if m.name in self.values}
+
+    def describe(self) -> str:
+        """``5th-95th percentile of 64 draws over 12 declared ranges, 4 replications each``."""
+        return (
+            f"{spread.LOW_PERCENTILE:g}th-{spread.HIGH_PERCENTILE:g}th percentile of {self.draws} draws over "
+            f"{len(self.parameters)} declared ranges, {self.per_draw} replications each (± how far either "
+            f"end may be off, {100 * spread.PRECISION:.0f}%)"
+        )
+
+    def summary_lines(self, metrics: Sequence[str]) -> list[str]:
+        """A few lines for a repr: each metric's spread and first drivers, or why there is none."""
+        if not self.declared:
+            return [f"  {NO_RANGE}"]
+        lines = [f"  over the assumptions ({self.describe()}):"]
+        for name in metrics:
+            found = self.spread(name)
+            drivers = ", ".join(d.key for d in found.top()) or "no driver told apart from noise"
+            lines.append(f"    {catalogue().label(name)}: {found.text(catalogue().kind(name))}; {drivers}")
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {

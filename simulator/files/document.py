@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ class ScenarioFile:
             self._built[key] = read_scenario(
                 self.composed(overrides, label), f"{self.source} ({label})" if label else self.source, limits
             )
+            _remember(self._built[key].scenario, self, overrides)
         return self._built[key]
 
     def parameters(
@@ -129,7 +131,9 @@ class ScenarioFile:
         if overrides:
             where = ", ".join([*([where] if where else []), "--set"])
         scenario = self.configured(changes, where, limits)
-        return attrs.evolve(scenario, name=f"{base.name} / {', '.join(labels)}")
+        named = attrs.evolve(scenario, name=f"{base.name} / {', '.join(labels)}")
+        _remember(named, self, changes)
+        return named
 
     def problems(self, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
         """Every problem of the scenario and of each variant, each reported once: a variant's line is
@@ -153,6 +157,24 @@ class ScenarioFile:
                         seen.add((problem.path, problem.message))
                         found.append(problem)
         return found
+
+
+#: Scenarios built from a file in this process: id -> (the scenario, weakly; its file; its overrides).
+_ORIGINS: dict[int, tuple[weakref.ref, ScenarioFile, dict[str, Any]]] = {}
+
+
+def _remember(scenario: Scenario, file: ScenarioFile, overrides: Mapping[str, Any]) -> None:
+    key = id(scenario)
+    _ORIGINS[key] = (weakref.ref(scenario, lambda _: _ORIGINS.pop(key, None)), file, dict(overrides))
+
+
+def origin(scenario: Scenario) -> tuple[ScenarioFile, dict[str, Any]] | None:
+    """The file and overrides a scenario was built from in this process (None: built otherwise, by
+    :func:`~simulator.files.loader.parse_scenario` or ``attrs.evolve``)."""
+    found = _ORIGINS.get(id(scenario))
+    if found is None or found[0]() is not scenario:
+        return None
+    return found[1], dict(found[2])
 
 
 def read_file(path: str | Path | ScenarioFile, limits: Limits = DEFAULT_LIMITS) -> ScenarioFile:

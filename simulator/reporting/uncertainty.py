@@ -27,12 +27,7 @@ NOISY = 0.25
 
 def spread_text(found: Spread, kind: str) -> str:
     """``9.1% to 31.0% (±2.1)``: the spread and how far either end may be off (points for a share)."""
-    if math.isnan(found.low):
-        return "n/a"
-    precision = found.precision
-    scale = 100 if kind == "share" else 1
-    plus = "" if math.isnan(precision) else f" (±{scale * precision:.1f})"
-    return f"{format_value(found.low, kind)} to {format_value(found.high, kind)}{plus}"
+    return found.text(kind)
 
 
 def drivers_text(found: Spread, draws: int) -> str:
@@ -108,3 +103,79 @@ def no_range_lines() -> list[str]:
 def spreads_document(found: Uncertainty) -> dict[str, Any]:
     """The JSON block of the spread (as :meth:`Uncertainty.to_dict`)."""
     return found.to_dict()
+
+
+# --- the report page -------------------------------------------------------------------------------
+def spread_cell(document: dict[str, Any], metric: str) -> str:
+    """The "over the assumptions" cell of a headline row of a run document (empty without one)."""
+    found = ((document.get("uncertainty") or {}).get("metrics") or {}).get(metric)
+    if not found or found.get("low") is None:
+        return ""
+    precision = max(
+        (b - a) / 2
+        for a, b in (found["low_interval"], found["high_interval"])
+        if a is not None and b is not None
+    )
+    kind = catalogue().kind(metric)
+    scale = 100 if kind == "share" else 1
+    low, high = format_value(found["low"], kind), format_value(found["high"], kind)
+    return f"{low} to {high} (±{scale * precision:.1f})"
+
+
+def html_section(document: dict[str, Any]) -> str:
+    """The page's section on the assumptions: what the spread means, its drivers, every parameter
+    with a range and its source (nothing without an ``uncertainty`` block)."""
+    from html import escape
+
+    from simulator.reporting.html import table, text
+
+    found = document.get("uncertainty")
+    if not found:
+        return ""
+    if "metrics" not in found:
+        return f"<h2>Over the assumptions</h2><p>{text(found.get('note', NO_RANGE))}</p>"
+    parts = [
+        "<h2>Over the assumptions</h2>",
+        "<p>"
+        + text(
+            SPREAD_TEXT.format(
+                draws=found["draws"], ranges=len(found["parameters"]), per_draw=found["replications_per_draw"]
+            )
+        )
+        + "</p>",
+    ]
+    rows = []
+    for spec in headline():
+        entry = found["metrics"].get(spec.name)
+        if not entry or entry.get("low") is None:
+            continue
+        top = [d for d in entry["drivers"] if d["distinct"]][:3]
+        named = (
+            ", ".join(f"{d['key']} ({100 * d['share']:.0f}%)" for d in top) or "none told apart from noise"
+        )
+        noise = entry.get("noise_share_at_most")
+        rows.append((text(spec.label), escape(spread_cell(document, spec.name)), text(named),
+                     "-" if noise is None else f"{100 * noise:.0f}%"))  # fmt: skip
+    parts.append(table(("metric", "over the assumptions", "driven by (share of the spread)", "noise"), rows))
+    parameters = [
+        (text(p["key"]), escape(f"{p['value']:g}"), escape(f"{p['low']:g} - {p['high']:g}"),
+         text(p["distribution"]), text(p["source"]), text(p.get("meaning") or ""))
+        for p in found["parameters"]
+    ]  # fmt: skip
+    parts.append("<h3>The declared ranges</h3>")
+    parts.append(table(("parameter", "value", "range", "spread", "source", "meaning"), parameters))
+    sources = found.get("sources") or {}
+    if sources:
+        items = "".join(f"<li><code>{text(k)}</code>: {text(v)}</li>" for k, v in sources.items())
+        parts.append(f"<h3>Sources</h3><ul>{items}</ul>")
+    return "".join(parts)
+
+
+SPREAD_TEXT = (
+    "Each metric at the central values with its 95% interval over replications (the noise), and over "
+    "the assumptions: the 5th to 95th percentile of {draws} draws over the {ranges} declared ranges "
+    "(Latin hypercube, {per_draw} replications each, every draw on the same random numbers), with how "
+    "far either end may be off (90% order-statistic interval). A driver's share is the squared rank "
+    "correlation of its draws with the metric's; noise is at most that share of the spread's variance "
+    "made by the replications' luck."
+)
