@@ -121,3 +121,38 @@ def figures_table() -> str:
         lines.append(f"    {figure.url}")
     lines += ["", "Solidity: " + "; ".join(f"{k} = {v}" for k, v in SOLIDITY.items())]
     return "\n".join(wrapped(lines))
+
+
+def html_section(document: dict) -> str:
+    """The report page of a screening: every parameter with a range, its source and its weight."""
+    from html import escape
+
+    from simulator.reporting.html import table, text
+
+    metrics = document["metrics"]
+    floor = document.get("noise_floor")
+    note = (
+        f"A share is the squared rank correlation of a parameter's draws with the metric's over the "
+        f"{document['draws']} draws: the share of that metric's spread it explains. "
+        + (f"Below {100 * floor:.0f}% it cannot be told from no effect." if floor is not None else "")
+    )
+    rows = []
+    for entry in document["parameters"]:
+        shares = [entry["shares"].get(m) for m in metrics]
+        cells = ["-" if v is None else f"{100 * v:.0f}%" for v in shares]
+        spread = "-" if entry.get("low") is None else f"{entry['low']:g} - {entry['high']:g}"
+        source = "provisional" if entry.get("provisional") else entry["source"]
+        rows.append((text(entry["key"]), escape(f"{entry['value']:g}"), escape(spread), text(source),
+                     *(escape(c) for c in cells), text(entry.get("meaning") or "")))  # fmt: skip
+    header = ("parameter", "value", "range", "source", *(SHORT.get(m, m) for m in metrics), "meaning")
+    parts = ["<h2>Parameters with a range</h2>", f"<p>{text(note)}</p>", table(header, rows)]
+    unranged = document.get("without_range") or []
+    if unranged:
+        parts.append(f"<h2>Numbers without a range</h2><p>{len(unranged)} numbers, each an assumption.</p>")
+        listed = [(text(p["key"]), escape(f"{p['value']:g}"), text(p.get("meaning") or "")) for p in unranged]
+        parts.append(table(("parameter", "value", "meaning"), listed))
+    sources = document.get("sources") or {}
+    if sources:
+        items = "".join(f"<li><code>{text(k)}</code>: {text(v)}</li>" for k, v in sources.items())
+        parts.append(f"<h2>Sources</h2><ul>{items}</ul>")
+    return "".join(parts)

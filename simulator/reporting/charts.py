@@ -62,7 +62,7 @@ def configurations_of(kind: str, document: dict[str, Any]) -> list[dict[str, Any
 
 def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
     """The figures of a document of this kind, in the order a report shows them."""
-    if kind == "check":
+    if kind in ("check", "assumptions"):
         return []
     if kind == "sweep":
         from simulator.reporting.sweepcharts import sweep_charts
