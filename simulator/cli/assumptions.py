@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -106,11 +107,12 @@ def assumptions(
         )  # fmt: skip
     if found.directory and not quiet:
         note(f"the draws are kept in {found.directory} (the same command reuses them)")
-    text = (
-        report.as_table(found, every) if output_format is AssumptionsFormat.table else report.as_json(found)
-    )
-    emit(text, out)
-    if report_page is not None:
-        from simulator.reporting.documents import assumptions_document
+    from simulator.reporting.documents import assumptions_document
 
-        write_report("assumptions", assumptions_document(found, command_line()), report_page)
+    document = assumptions_document(found, command_line())
+    if output_format is AssumptionsFormat.table:
+        emit(report.as_table(found, every), out)
+    else:
+        emit(json.dumps(document, indent=2, allow_nan=False), out)
+    if report_page is not None:
+        write_report("assumptions", document, report_page)
