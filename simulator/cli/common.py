@@ -112,7 +112,7 @@ StudyDirectory = Annotated[
     ),
 ]
 PerDraw = Annotated[
-    int | None, typer.Option("--per-draw", min=1, help="Replications of each draw (default: 4).")
+    int | None, typer.Option("--per-draw", min=1, help="Replications of each draw (default: 2).")
 ]
 Sets = Annotated[
     list[str] | None,

@@ -67,7 +67,7 @@ def run(
             "--uncertainty",
             metavar="[N]",
             min=2,
-            help="Also draw N parameter sets over the file's declared ranges (default 64) and show each "
+            help="Also draw N parameter sets over the file's declared ranges (default 128) and show each "
             "headline metric's spread over them, with what drives it.",
         ),
     ] = None,

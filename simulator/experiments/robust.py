@@ -42,7 +42,7 @@ from simulator.world.metrics import Better, catalogue, headline
 
 #: Draws and replications of ``--robust`` without a number.
 DRAWS = 64
-PER_DRAW = 4
+PER_DRAW = 2
 #: The percentile of the regrets reported beside the maximum.
 REGRET_PERCENTILE = 90.0
 NO_RANGE = (

@@ -139,7 +139,8 @@ def noise_share(values: Sequence[Sequence[float]]) -> float:
     each mean's unshared noise; its share of the variance of the means is returned (at most 1). Draws
     with an undefined replication are left out.
     """
-    rows = [list(map(float, row)) for row in values if row and not any(math.isnan(v) for v in row)]
+    rows = [[float(v) for v in row] for row in values]
+    rows = [row for row in rows if row and not any(math.isnan(v) for v in row)]
     lengths = {len(row) for row in rows}
     if len(rows) < 2 or len(lengths) != 1 or next(iter(lengths)) < 2:
         return math.nan
