@@ -164,8 +164,12 @@ _ORIGINS: dict[int, tuple[weakref.ref, ScenarioFile, dict[str, Any]]] = {}
 
 
 def _remember(scenario: Scenario, file: ScenarioFile, overrides: Mapping[str, Any]) -> None:
-    key = id(scenario)
-    _ORIGINS[key] = (weakref.ref(scenario, lambda _: _ORIGINS.pop(key, None)), file, dict(overrides))
+    key, origins = id(scenario), _ORIGINS  # the callback keeps the table: it may run at exit
+
+    def forget(_: weakref.ref) -> None:
+        origins.pop(key, None)
+
+    _ORIGINS[key] = (weakref.ref(scenario, forget), file, dict(overrides))
 
 
 def origin(scenario: Scenario) -> tuple[ScenarioFile, dict[str, Any]] | None:
