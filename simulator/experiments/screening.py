@@ -190,7 +190,7 @@ def screen(
         base,
         weights=weights,
         unranged=tuple(p for p in unranged if p.key not in {w.parameter.key for w in weights}),
-        floor=spread.noise_floor(draws),
+        floor=spread.noise_floor(draws, len(the_study.keys)),
         left_out=left_out + dropped,
         directory=str(where),
     )
@@ -222,7 +222,7 @@ def _names(parameter: Parameter, problem: Problem) -> bool:
 
 def _weights(the_study, rows, made: set[str]) -> tuple[Weight, ...]:
     values = {m: rows.means(0, m) for m in METRICS}
-    floor = spread.noise_floor(the_study.draws)
+    floor = spread.noise_floor(the_study.draws, len(the_study.keys))
     columns = {key: [row[k] for row in the_study.unit] for k, key in enumerate(the_study.keys)}
     found = []
     for parameter in the_study.arms[0].parameters:

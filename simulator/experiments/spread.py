@@ -15,7 +15,7 @@ its mean over the draw's replications. Over ``N`` draws:
   variance (in ranks) that parameter explains by a monotone effect of its own. On a Latin hypercube
   the parameters are drawn nearly independently, so the shares roughly add up; what they leave is
   interactions, non-monotone effects and replication noise. A share below :func:`noise_floor`
-  cannot be told from no effect with ``N`` draws;
+  cannot be told from no effect with ``N`` draws and that many parameters screened together;
 - the **noise** in each draw's value adds to the spread, but only the part a draw does not share
   with the others: common random numbers give replication ``r`` of every draw the same luck, which
   moves all draws together. :func:`noise_share` estimates the unshared part (a two-way analysis of
@@ -118,14 +118,16 @@ def explained(columns: Sequence[Sequence[float]], values: Sequence[float]) -> li
     return [rank_correlation(np.asarray(c, dtype=float)[keep], y[keep]) ** 2 for c in columns]
 
 
-def noise_floor(n: int, confidence: float = 0.95) -> float:
+def noise_floor(n: int, tests: int = 1, confidence: float = 0.95) -> float:
     """The squared rank correlation that ``n`` draws of a parameter with no effect exceed with
-    probability ``1 - confidence`` (Spearman's coefficient is about normal, variance 1/(n-1))."""
+    probability ``1 - confidence``, shared among ``tests`` parameters screened at once (Bonferroni:
+    with 21 parameters and none of them mattering, no driver is named 19 times in 20). Spearman's
+    coefficient of unrelated samples is about normal, with variance 1/(n-1)."""
     if n < 3:
         return math.inf
     from statistics import NormalDist
 
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / (2 * max(1, tests)))
     return min(1.0, z * z / (n - 1))
 
 

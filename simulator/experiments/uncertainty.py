@@ -29,7 +29,7 @@ import attrs
 from attrs import field, frozen
 
 from simulator.experiments import spread
-from simulator.experiments.display import format_value
+from simulator.experiments.display import counted, format_value
 from simulator.experiments.draws import Study, arm, default_directory, run_study, study
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.run import RunResult, result_of
@@ -95,6 +95,8 @@ class Spread:
         """``9.1% to 31.0% (±2.1)``: the spread and how far either end may be off (points for a share)."""
         if math.isnan(self.low):
             return "n/a"
+        if self.low == self.high:
+            return f"{format_value(self.low, kind)}, no spread"
         scale = 100 if kind == "share" else 1
         plus = "" if math.isnan(self.precision) else f" (±{scale * self.precision:.1f})"
         return f"{format_value(self.low, kind)} to {format_value(self.high, kind)}{plus}"
@@ -150,7 +152,7 @@ class Uncertainty:
         n = int(spread.defined(values).size)
         columns = [[row[k] for row in self.unit] for k in range(len(self.keys))]
         shares = spread.explained(columns, values)
-        floor = spread.noise_floor(n)
+        floor = spread.noise_floor(n, len(self.keys))
         found = [
             Driver(key, share, not math.isnan(share) and share > floor)
             for key, share in zip(self.keys, shares, strict=True)
@@ -176,8 +178,8 @@ class Uncertainty:
         """``5th-95th percentile of 64 draws over 12 declared ranges, 4 replications each``."""
         return (
             f"{spread.LOW_PERCENTILE:g}th-{spread.HIGH_PERCENTILE:g}th percentile of {self.draws} draws over "
-            f"{len(self.parameters)} declared ranges, {self.per_draw} replications each (± how far either "
-            f"end may be off, {100 * spread.PRECISION:.0f}%)"
+            f"{len(self.parameters)} declared ranges, {counted(self.per_draw, 'replication')} each "
+            f"(± how far either end may be off, {100 * spread.PRECISION:.0f}%)"
         )
 
     def summary_lines(self, metrics: Sequence[str]) -> list[str]:

@@ -11,6 +11,7 @@ import json
 import math
 
 from simulator.domain.figures import SOLIDITY, public_figures
+from simulator.experiments.display import counted
 from simulator.experiments.screening import Screening, Weight
 from simulator.reporting.tables import isolate, text_table, wrapped
 from simulator.world.metrics import catalogue
@@ -65,7 +66,7 @@ def as_table(found: Screening, every: bool = False) -> str:
         what = ", ".join(f"{SHORT[m]} = {catalogue().label(m)}" for m in found.metrics)
         lines += [
             f"share of each headline metric's spread a parameter explains ({what}), over {found.draws} "
-            f"draws of the ranges ({found.per_draw} replications each, the same random numbers); "
+            f"draws of the ranges ({counted(found.per_draw, 'replication')} each, the same random numbers); "
             f"(in brackets): not told apart from no effect (below {100 * found.floor:.0f}%)",
         ]
         if found.provisional is not None:

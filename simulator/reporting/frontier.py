@@ -110,6 +110,7 @@ FORMATTERS = {"table": as_table, "json": as_json}
 def robust_table(f) -> str:
     """The robust frontier (:mod:`simulator.experiments.robustfront`): each configuration's spread over
     the draws on every objective, and how often it is on a draw's own frontier."""
+    from simulator.experiments.display import counted
     from simulator.experiments.spread import HIGH_PERCENTILE, LOW_PERCENTILE, percentile
     from simulator.reporting.run import format_value
 
@@ -117,7 +118,7 @@ def robust_table(f) -> str:
     lines = [
         f"Safeguard frontier of {f.source} across the assumptions: configurations no other beats on "
         f"{', '.join(names)} at the unfavourable end of their spread ({f.draws} draws over "
-        f"{len(f.keys)} declared ranges, {f.per_draw} replications each, the same random numbers)",
+        f"{len(f.keys)} declared ranges, {counted(f.per_draw, 'replication')} each, the same random numbers)",
         f"{len(f.front)} of {len(f.points)} configurations; each objective: median ({LOW_PERCENTILE:g}th-"
         f"{HIGH_PERCENTILE:g}th percentile over the draws); on frontier = share of draws in which no "
         "configuration beats it",

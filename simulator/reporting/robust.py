@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 
-from simulator.experiments.display import format_value
+from simulator.experiments.display import counted, format_value
 from simulator.experiments.robust import REGRET_PERCENTILE, Paired, Robust, sign
 from simulator.experiments.spread import PRECISION
 from simulator.reporting.tables import isolate, signed, text_table, wrapped
@@ -66,8 +66,9 @@ def as_table(found: Robust) -> str:
             f"{letter} = {isolate(label)}" for letter, label in zip(letters, found.labels, strict=True)
         )
         + " (A is the baseline)",
-        f"{found.draws} draws over {len(found.keys)} declared ranges (Latin hypercube), {found.per_draw} "
-        "replications each; every configuration on the same draws and the same random numbers; "
+        f"{found.draws} draws over {len(found.keys)} declared ranges (Latin hypercube), "
+        f"{counted(found.per_draw, 'replication')} each; every configuration on the same draws and the "
+        "same random numbers; "
         f"better = in the metric's better direction; [share] = {100 * PRECISION:.0f}% Wilson interval",
         "",
     ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from simulator.experiments.display import format_estimate, format_value
+from simulator.experiments.display import counted, format_estimate, format_value
 from simulator.experiments.run import RunResult
 from simulator.experiments.spread import HIGH_PERCENTILE, LOW_PERCENTILE, PRECISION
 from simulator.experiments.stats import INTERVAL_NAME
@@ -49,9 +49,9 @@ def headline_lines(result: RunResult) -> list[str]:
         f"warm-up {scenario.warmup_days:g} days",
         f"central [95% CI] = at the central values; {INTERVAL_NAME} (the noise)",
         f"over the assumptions = {LOW_PERCENTILE:g}th to {HIGH_PERCENTILE:g}th percentile of {found.draws} "
-        f"draws over the {len(found.parameters)} declared ranges (Latin hypercube, {found.per_draw} "
-        f"replications each, the same random numbers); ± = how far either end may be off "
-        f"({100 * PRECISION:.0f}%)",
+        f"draws over the {len(found.parameters)} declared ranges (Latin hypercube, "
+        f"{counted(found.per_draw, 'replication')} each, the same random numbers); ± = how far either end "
+        f"may be off ({100 * PRECISION:.0f}%)",
         "",
     ]
     spreads = found.spreads()
