@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,10 @@ from attrs import field, frozen
 from simulator import __version__
 from simulator.experiments import sweeps
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
-from simulator.experiments.rundirs import holding
+from simulator.experiments.executors import default_workers
+from simulator.experiments.rundirs import created_here, holding
 from simulator.files.document import ScenarioFile, read_file
-from simulator.files.limits import DEFAULT_LIMITS, Limits
+from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
 from simulator.files.output import make_directory, write_text
 from simulator.files.parameters import Parameter
 from simulator.files.reader import Problem, ScenarioError
@@ -167,15 +169,23 @@ def _file_digest(path: str) -> str:
 
 
 def study(
-    arms: Sequence[Arm], draws: int, per_draw: int, seed: int, central: int = 0, keys: Sequence[str] = ()
+    arms: Sequence[Arm],
+    draws: int,
+    per_draw: int,
+    seed: int,
+    central: int = 0,
+    keys: Sequence[str] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Study:
     """The study of ``arms`` over ``draws`` Latin-hypercube draws of their uncertain keys (``keys``:
-    more keys to draw besides the arms', in that order first)."""
-    union = list(dict.fromkeys([*keys, *(p.key for a in arms for p in a.parameters)]))
-    union.sort()
-    return Study(
-        tuple(arms), tuple(union), tuple(unit_sample(len(union), draws, seed)), per_draw, seed, central
-    )
+    more keys to draw besides the arms'). Too many draws or replications for ``limits`` are refused
+    before any is drawn."""
+    too_many = limits.configuration_problem(draws * len(arms)) or limits.replication_problem(per_draw)
+    if too_many:
+        raise ScenarioError([Problem(arms[0].path, "--uncertainty", f"the draws make {too_many}")])
+    union = sorted(dict.fromkeys([*keys, *(p.key for a in arms for p in a.parameters)]))
+    unit = tuple(unit_sample(len(union), draws, seed))
+    return Study(tuple(arms), tuple(union), unit, per_draw, seed, central)
 
 
 @frozen
@@ -196,12 +206,7 @@ class Rows:
 
 def draw_problems(study: Study, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """Each draw that is no valid scenario (ranges that together break a rule of the file: a mode
-    outside its low and high, say), named by its number and values; the size of the study against
-    ``limits`` first."""
-    total = study.draws * len(study.arms)
-    too_many = limits.configuration_problem(total) or limits.replication_problem(study.per_draw)
-    if too_many:
-        return [Problem(study.arms[0].path, "--uncertainty", f"the draws make {too_many}")]
+    outside its low and high, say), named by its number and values."""
     problems: list[Problem] = []
     for index, an_arm in enumerate(study.arms):
         file = read_file(an_arm.path, limits)
@@ -238,12 +243,16 @@ def run_study(
     """
     directory = Path(directory)
     limits = execution.limits
+    created = created_here(directory)
     with holding(directory):
         _check_directory(directory, the_study)
         problems = draw_problems(the_study, limits)
         if problems:
+            if created:
+                shutil.rmtree(directory, ignore_errors=True)  # a study refused leaves nothing behind
             raise ScenarioError(problems)
         plan = _plan(the_study)
+        _tell_estimate(the_study, plan, execution)
         make_directory(directory)
         write_text(directory / STUDY, json.dumps(the_study.question(), indent=2))
         total = sum(len(points) * math.ceil(reps / BATCH) for _, _, points, reps in plan)
@@ -260,6 +269,18 @@ def run_study(
             quiet = execution.but(progress=told, announce=told_of)
             found[name] = _sweep(path, directory / name, points, reps, the_study.seed, quiet)
     return _gather(the_study, found)
+
+
+def _tell_estimate(
+    the_study: Study, plan: list[tuple[str, str, list[dict[str, Any]], int]], execution: Execution
+) -> None:
+    """An estimate of the study's time and memory, when it is near a bound or long (the limits')."""
+    first = the_study.arms[0]
+    scenario = read_file(first.path, execution.limits).configured(first.overrides, "", execution.limits)
+    runs = sum(len(points) * reps for _, _, points, reps in plan)
+    line = estimate_line(scenario, runs, execution.workers or default_workers(), execution.limits)
+    if line:
+        execution.tell(line)
 
 
 def _once(announce: Callable[[str], None] | None) -> Callable[[str], None] | None:

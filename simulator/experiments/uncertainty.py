@@ -277,7 +277,7 @@ def run_uncertain(
     seed = central.seed if seed is None else seed
     count = central.replications if replications is None else replications
     the_arm = arm(central.name, file, changes, limits)
-    the_study = study([the_arm], draws, per_draw, seed, central=count)
+    the_study = study([the_arm], draws, per_draw, seed, central=count, limits=limits)
     if not the_arm.parameters:
         from simulator.experiments.run import run
 

@@ -15,6 +15,7 @@ import pytest
 
 from simulator.experiments.execution import Execution
 from simulator.experiments.uncertainty import run_uncertain
+from simulator.files.limits import Limits
 from simulator.files.reader import ScenarioError
 from tests.conftest import ROOT
 
@@ -134,7 +135,21 @@ def test_draws_that_break_a_rule_of_the_file_are_refused_before_anything_runs(tm
         run_uncertain(crossing, draws=16, per_draw=2, directory=tmp_path / "x", execution=ONE)
     message = caught.value.one_line()
     assert "stages.execution.service" in message and "the declared ranges allow this combination" in message
-    assert not list((tmp_path / "x").glob("draws-*"))
+    assert not (tmp_path / "x").exists()
+
+
+def test_too_many_draws_are_refused_before_anything_is_made(tmp_path):
+    with pytest.raises(ScenarioError, match="--uncertainty: the draws make 20,000 configurations"):
+        run_uncertain(SMALL, draws=20_000, directory=tmp_path / "x", execution=ONE)
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_study_near_the_bounds_says_what_it_will_take_before_it_runs(tmp_path):
+    told: list[str] = []
+    near = Execution(workers=1, note=told.append, limits=Limits(replications=40))
+    run_uncertain(driven(tmp_path), draws=8, per_draw=2, directory=tmp_path / "x", execution=near)
+    large = [line for line in told if line.startswith("a large run:")]
+    assert len(large) == 1 and "in each of 20 replications" in large[0], told  # 8 draws x 2 + 4 central
 
 
 def test_a_configuration_keeps_its_own_value_of_a_parameter_it_sets(tmp_path):
