@@ -176,16 +176,32 @@ def study(
     central: int = 0,
     keys: Sequence[str] = (),
     limits: Limits = DEFAULT_LIMITS,
+    option: str = "--uncertainty",
 ) -> Study:
     """The study of ``arms`` over ``draws`` Latin-hypercube draws of their uncertain keys (``keys``:
-    more keys to draw besides the arms'). Too many draws or replications for ``limits`` are refused
-    before any is drawn."""
-    too_many = limits.configuration_problem(draws * len(arms)) or limits.replication_problem(per_draw)
-    if too_many:
-        raise ScenarioError([Problem(arms[0].path, "--uncertainty", f"the draws make {too_many}")])
+    more keys to draw besides the arms'). Too many draws (``option``, as the command names them) or
+    replications per draw for ``limits`` are refused before any is drawn."""
+    problems = study_problems(arms[0].path, len(arms), draws, per_draw, limits, option)
+    if problems:
+        raise ScenarioError(problems)
     union = sorted(dict.fromkeys([*keys, *(p.key for a in arms for p in a.parameters)]))
     unit = tuple(unit_sample(len(union), draws, seed))
     return Study(tuple(arms), tuple(union), unit, per_draw, seed, central)
+
+
+def study_problems(
+    path: str, arms: int, draws: int, per_draw: int, limits: Limits, option: str
+) -> list[Problem]:
+    """Why ``draws`` draws of ``arms`` configurations, ``per_draw`` replications each, are too many."""
+    made = f"configurations ({draws:,} draws x {arms} configurations)" if arms > 1 else "draws"
+    problems = []
+    too_many = limits.above(draws * arms, limits.configurations, made)
+    if too_many:
+        problems.append(Problem(path, option, too_many))
+    per = limits.replication_problem(per_draw)
+    if per:
+        problems.append(Problem(path, "--per-draw", per))
+    return problems
 
 
 @frozen

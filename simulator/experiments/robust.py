@@ -235,7 +235,7 @@ def robust_compare(
         seed = first.configured(configurations[0][2], "", limits).seed
     if not any(a.parameters for a in arms):
         raise ScenarioError([Problem(first.source, "--robust", NO_RANGE)])
-    the_study = study(arms, draws, per_draw, seed, limits=limits)
+    the_study = study(arms, draws, per_draw, seed, limits=limits, option="--robust")
     stem = Path(first.source).stem
     where = Path(directory) if directory is not None else default_directory(stem, "robust", the_study)
     rows = run_study(the_study, where, execution, progress)

@@ -129,7 +129,7 @@ def robust_frontier(
         arms.append(arm(label, path, overrides, limits))
     if not any(a.parameters for a in arms):
         raise ScenarioError([Problem(str(path), "--robust", NO_RANGE)])
-    the_study = study(arms, draws, per_draw, manifest["seed"], limits=limits)
+    the_study = study(arms, draws, per_draw, manifest["seed"], limits=limits, option="--robust")
     where = Path(study_dir) if study_dir is not None else directory / f"robust-{the_study.digest()}"
     rows = run_study(the_study, where, execution, progress)
     points = tuple(

@@ -181,7 +181,7 @@ def screen(
     the_arm, dropped = _valid_arm(
         Arm(scenario.name, file.source, changes, tuple(screened)), draws, seed, limits
     )
-    the_study = study([the_arm], draws, per_draw, seed, limits=limits)
+    the_study = study([the_arm], draws, per_draw, seed, limits=limits, option="--draws")
     stem = Path(file.source).stem
     where = Path(directory) if directory is not None else default_directory(stem, "assumptions", the_study)
     rows = run_study(the_study, where, execution, progress)
@@ -201,7 +201,7 @@ def _valid_arm(the_arm: Arm, draws: int, seed: int, limits) -> tuple[Arm, int]:
     dropped: an invalid draw of declared ranges is the user's to fix, and is reported)."""
     dropped = 0
     while True:
-        problems = draw_problems(study([the_arm], draws, 1, seed, limits=limits), limits)
+        problems = draw_problems(study([the_arm], draws, 1, seed, limits=limits, option="--draws"), limits)
         if not problems:
             return the_arm, dropped
         named = [p for p in the_arm.parameters if _provisional(p) and _names(p, problems[0])]

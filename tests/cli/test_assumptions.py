@@ -147,3 +147,18 @@ def test_frontier_robust_on_a_sweep(tmp_path):
     )
     assert [c["label"] for c in document["frontier"]] == ["safeguards.dual_criminality.mode=required"]
     assert len(list(sweep.glob("robust-*/draws-1/tasks/*.parquet"))) == 2 * 4  # kept in the sweep's directory
+
+
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        (("run", SMALL, "--uncertainty", "20000"), "--uncertainty: 20,000 draws is above the limit"),
+        (("compare", SMALL, "-v", "required", "--robust", "6000"), "--robust: 12,000 configurations"),
+        (("assumptions", SMALL, "--draws", "20000"), "--draws: 20,000 draws is above the limit"),
+        (("run", SMALL, "--uncertainty", "4", "--per-draw", "20000"), "--per-draw: 20,000 replications"),
+    ],
+)
+def test_too_many_draws_are_one_line_naming_the_option_before_anything_is_made(tmp_path, command, named):
+    result = mlasim(*command, "--study-dir", tmp_path / "s", status=2)
+    assert result.output.count("\n") == 1 and named in result.output and "--allow-large" in result.output
+    assert not (tmp_path / "s").exists()

@@ -139,9 +139,13 @@ def test_draws_that_break_a_rule_of_the_file_are_refused_before_anything_runs(tm
 
 
 def test_too_many_draws_are_refused_before_anything_is_made(tmp_path):
-    with pytest.raises(ScenarioError, match="--uncertainty: the draws make 20,000 configurations"):
+    with pytest.raises(ScenarioError, match="--uncertainty: 20,000 draws is above the limit of 10,000"):
         run_uncertain(SMALL, draws=20_000, directory=tmp_path / "x", execution=ONE)
+    with pytest.raises(ScenarioError, match="--per-draw: 20,001 replications is above the limit"):
+        run_uncertain(SMALL, draws=4, per_draw=20_001, directory=tmp_path / "x", execution=ONE)
     assert not (tmp_path / "x").exists()
+    allowed = Execution(workers=1, limits=Limits(configurations=3, allow_large=True))
+    assert run_uncertain(SMALL, draws=4, per_draw=1, directory=tmp_path / "y", execution=allowed).uncertainty
 
 
 def test_a_study_near_the_bounds_says_what_it_will_take_before_it_runs(tmp_path):
