@@ -18,7 +18,6 @@ from simulator.cli.common import (
     StudyDirectory,
     Workers,
     app,
-    check_outputs,
     command_limits,
     cumulative,
     emit,
@@ -29,6 +28,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 

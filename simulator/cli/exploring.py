@@ -28,7 +28,6 @@ from simulator.cli.common import (
     StudyDirectory,
     Workers,
     app,
-    check_outputs,
     command_limits,
     cumulative,
     execution,
@@ -39,6 +38,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 
 
 class TableFormat(enum.StrEnum):

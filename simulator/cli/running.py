@@ -25,7 +25,6 @@ from simulator.cli.common import (
     WithProvenance,
     Workers,
     app,
-    check_outputs,
     command_limits,
     cumulative,
     emit,
@@ -37,6 +36,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 

@@ -40,10 +40,9 @@ from attrs import field, frozen
 from simulator import __version__
 from simulator.experiments import sweeps
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
-from simulator.experiments.executors import default_workers
 from simulator.experiments.rundirs import created_here, holding
 from simulator.files.document import ScenarioFile, read_file
-from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
+from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.output import make_directory, write_text
 from simulator.files.parameters import Parameter
 from simulator.files.reader import Problem, ScenarioError
@@ -268,7 +267,6 @@ def run_study(
                 shutil.rmtree(directory, ignore_errors=True)  # a study refused leaves nothing behind
             raise ScenarioError(problems)
         plan = _plan(the_study)
-        _tell_estimate(the_study, plan, execution)
         make_directory(directory)
         write_text(directory / STUDY, json.dumps(the_study.question(), indent=2))
         total = sum(len(points) * math.ceil(reps / BATCH) for _, _, points, reps in plan)
@@ -285,18 +283,6 @@ def run_study(
             quiet = execution.but(progress=told, announce=told_of)
             found[name] = _sweep(path, directory / name, points, reps, the_study.seed, quiet)
     return _gather(the_study, found)
-
-
-def _tell_estimate(
-    the_study: Study, plan: list[tuple[str, str, list[dict[str, Any]], int]], execution: Execution
-) -> None:
-    """An estimate of the study's time and memory, when it is near a bound or long (the limits')."""
-    first = the_study.arms[0]
-    scenario = read_file(first.path, execution.limits).configured(first.overrides, "", execution.limits)
-    runs = sum(len(points) * reps for _, _, points, reps in plan)
-    line = estimate_line(scenario, runs, execution.workers or default_workers(), execution.limits)
-    if line:
-        execution.tell(line)
 
 
 def _once(announce: Callable[[str], None] | None) -> Callable[[str], None] | None:

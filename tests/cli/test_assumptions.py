@@ -152,9 +152,9 @@ def test_frontier_robust_on_a_sweep(tmp_path):
 @pytest.mark.parametrize(
     ("command", "named"),
     [
-        (("run", SMALL, "--uncertainty", "20000"), "--uncertainty: 20,000 draws is above the limit"),
+        (("run", SMALL, "--uncertainty", "20000"), "--uncertainty: 20,000 draws, above the limit"),
         (("compare", SMALL, "-v", "required", "--robust", "6000"), "--robust: 12,000 configurations"),
-        (("assumptions", SMALL, "--draws", "20000"), "--draws: 20,000 draws is above the limit"),
+        (("assumptions", SMALL, "--draws", "20000"), "--draws: 20,000 draws, above the limit"),
         (("run", SMALL, "--uncertainty", "4", "--per-draw", "20000"), "--per-draw: 20,000 replications"),
     ],
 )

@@ -139,9 +139,9 @@ def test_draws_that_break_a_rule_of_the_file_are_refused_before_anything_runs(tm
 
 
 def test_too_many_draws_are_refused_before_anything_is_made(tmp_path):
-    with pytest.raises(ScenarioError, match="--uncertainty: 20,000 draws is above the limit of 10,000"):
+    with pytest.raises(ScenarioError, match="--uncertainty: 20,000 draws, above the limit of 10,000"):
         run_uncertain(SMALL, draws=20_000, directory=tmp_path / "x", execution=ONE)
-    with pytest.raises(ScenarioError, match="--per-draw: 20,001 replications is above the limit"):
+    with pytest.raises(ScenarioError, match="--per-draw: 20,001 replications, above the limit"):
         run_uncertain(SMALL, draws=4, per_draw=20_001, directory=tmp_path / "x", execution=ONE)
     assert not (tmp_path / "x").exists()
     allowed = Execution(workers=1, limits=Limits(configurations=3, allow_large=True))
@@ -153,7 +153,7 @@ def test_a_study_near_the_bounds_says_what_it_will_take_before_it_runs(tmp_path)
     near = Execution(workers=1, note=told.append, limits=Limits(replications=40))
     run_uncertain(driven(tmp_path), draws=8, per_draw=2, directory=tmp_path / "x", execution=near)
     large = [line for line in told if line.startswith("a large run:")]
-    assert len(large) == 1 and "in each of 20 replications" in large[0], told  # 8 draws x 2 + 4 central
+    assert len(large) == 1 and "in each of 16 replications" in large[0], told  # the 8 draws x 2
 
 
 def test_a_configuration_keeps_its_own_value_of_a_parameter_it_sets(tmp_path):
