@@ -164,7 +164,17 @@ class Study:
 
 
 def _file_digest(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
+    """The SHA-256 of the file's bytes and of every file it takes parts from (``extends``, ``from``)."""
+    if not Path(path).is_file():
+        return ""
+    digest = hashlib.sha256(Path(path).read_bytes())
+    try:
+        others = read_file(path).others
+        for other, _, _ in others:
+            digest.update(Path(other).read_bytes())
+    except (ScenarioError, OSError):  # unreadable now: the draws' own checks say why
+        pass
+    return digest.hexdigest()
 
 
 def study(

@@ -34,3 +34,17 @@ def test_the_question_names_the_files_by_their_contents_and_a_new_seed_is_a_new_
     one, other = study([base], 4, 2, seed=1), study([base], 4, 2, seed=2)
     assert one.question()["arms"][0]["file_sha256"] and one.digest() != other.digest()
     assert Points(({"a": 1},)).points(0) == [{"a": 1}] and Points(({"a": 1},)).size == 1
+
+
+def test_a_file_that_extends_another_asks_a_new_question_when_the_other_changes(tmp_path):
+    import os
+
+    base = tmp_path / "base.toml"
+    base.write_text(SMALL.read_text())
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "base.toml"\n\n[scenario]\nname = "child"\n')
+    before = study([arm("child", child, {}, DEFAULT_LIMITS)], 4, 2, seed=1).digest()
+    base.write_text(SMALL.read_text().replace("requests_per_year = 365", "requests_per_year = 300"))
+    os.utime(base, ns=(1, 1))  # another size and time: the file is read again
+    after = study([arm("child", child, {}, DEFAULT_LIMITS)], 4, 2, seed=1).digest()
+    assert before != after
