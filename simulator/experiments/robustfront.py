@@ -111,7 +111,7 @@ def robust_frontier(
     check_objectives(objectives)
     directory = Path(directory)
     manifest = sweeps.read_manifest(directory)
-    path = sweeps._scenario_file(directory, manifest)
+    path = sweeps.scenario_file(directory, manifest)
     limits = execution.limits
     file = read_file(path, limits)
     variants = {v.name: v.overrides for v in file.variants()}
