@@ -22,12 +22,14 @@ import attrs
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import FAST_CHANNELS, ChannelRules
 from simulator.domain.direct import DirectRules
+from simulator.domain.figures import citations
 from simulator.domain.model import MLA_STAGES, Channel, Measure, Stage
 from simulator.domain.monitoring import Monitoring, Reputation
 from simulator.domain.providers import ProviderRules
 from simulator.domain.regimes import Treaty
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import Kind, Setting, declared, setting_of, word
+from simulator.files.parameters import ASSUMPTION, DISTRIBUTIONS
 from simulator.world.distributions import FAMILIES
 from simulator.world.scenario import (
     AbuseProfile,
@@ -303,8 +305,67 @@ def _forms() -> dict[str, Any]:
     }
 
 
+def ranged(plain: dict[str, Any]) -> dict[str, Any]:
+    """A number's schema also accepting the table form ``{ value, low, high, source, distribution }``
+    (:mod:`simulator.files.parameters`): the value and both ends held to the number's own schema."""
+    bare = {k: v for k, v in plain.items() if k not in ("description", "default")}
+    kept = {k: v for k, v in plain.items() if k in ("description", "default")}
+    table = _closed(
+        {
+            "value": {**bare, "description": "the central value (what a plain number would be)"},
+            "low": {**bare, "description": "the lowest plausible value"},
+            "high": {**bare, "description": "the highest plausible value"},
+            "source": {
+                "type": "string",
+                "description": 'what the range rests on: "assumption", an id of [sources], or "pf:<id>"',
+                "examples": [ASSUMPTION, *citations()],
+            },
+            "distribution": {"enum": list(DISTRIBUTIONS), "description": "how draws spread over the range"},
+        },
+        ("value",),
+    )
+    table["dependentRequired"] = {"low": ["high"], "high": ["low"]}
+    return {**kept, "anyOf": [bare, table]}
+
+
+def with_ranges(node: Any) -> Any:
+    """``node`` with every number's schema in it accepting the table form (:func:`ranged`)."""
+    if isinstance(node, list):
+        return [with_ranges(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") in ("number", "integer"):
+        return ranged(node)
+    return {key: value if key in ("enum", "const") else with_ranges(value) for key, value in node.items()}
+
+
+SOURCES = {
+    "type": "object",
+    "description": "What the ranges of the file rest on: [sources.<id>] with a title (a range cites "
+    'source = "<id>")',
+    "additionalProperties": _closed(
+        {"title": TEXT, "url": TEXT, "year": {"type": "integer", "minimum": 0}, "note": TEXT}, ("title",)
+    ),
+}
+
+
 def scenario_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a scenario file, as a JSON-ready mapping."""
+    """The JSON Schema (draft 2020-12) of a scenario file, as a JSON-ready mapping.
+
+    Every number of the situation (not the run's settings) may be written as a table with a range
+    and a source (:func:`ranged`)."""
+    schema = _plain_schema()
+    schema["$defs"] = with_ranges(schema["$defs"])
+    schema["properties"] = {
+        key: value if key in ("scenario", "variant", "sweep", "property") else with_ranges(value)
+        for key, value in schema["properties"].items()
+    }
+    schema["properties"]["sources"] = SOURCES
+    return schema
+
+
+def _plain_schema() -> dict[str, Any]:
+    """The schema with every number plain."""
     catalogue = load_catalogue()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
