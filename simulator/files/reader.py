@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import enum
 import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import partial
 from typing import Any, TypeVar
 
@@ -333,13 +333,7 @@ class Table:
             self.problem(key, f"must be a table of name = weight, not {_type_name(sub)}")
             return {}
         table = self.child(sub, self.where(key), self.dotted(key))
-        result = {}
-        for name in sub:
-            if name not in allowed:
-                table.problem(name, f"unknown name{suggestion(name, allowed)}")
-                table.used.add(name)
-                continue
-            result[name] = table.number(name, minimum=0)
+        result = {name: table.number(name, minimum=0) for name in table.named(allowed, "name")}
         if result and sum(result.values()) <= 0:
             self.problem(key, "weights must not all be zero")
             return {}
@@ -351,6 +345,16 @@ class Table:
         if not sub:
             self.problem(key, "needs at least one name = weight entry")
         return result
+
+    def named(self, allowed: Collection[str], what: str) -> Iterator[str]:
+        """This table's keys that are names from ``allowed``, in order; each other key is reported, as it
+        comes, as an unknown ``what``."""
+        for name in self.data:
+            if name in allowed:
+                yield name
+            else:
+                self.problem(name, f"unknown {what}{suggestion(name, allowed)}")
+                self.used.add(name)
 
     def finish(self) -> None:
         """Report keys that were present but never read (misspellings, unsupported options).
