@@ -19,7 +19,6 @@ The sections of each kind of page are in :mod:`simulator.reporting.sections`.
 
 from __future__ import annotations
 
-import math
 import re
 import shlex
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain import provisions
-from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.experiments.stats import INTERVAL_NAME
 from simulator.reporting.charts import charts
 from simulator.reporting.figures import Chart
 from simulator.reporting.tables import isolate
@@ -65,17 +64,6 @@ def text(value: Any) -> str:
     value = isolate(str(value))
     long = ' class="long"' if max(map(len, value.split()), default=0) > LONG_WORD else ""
     return f"<bdi{long}>{escape(value)}</bdi>"
-
-
-def estimate(entry: dict[str, Any] | None) -> Estimate:
-    """An :class:`Estimate` from a document's ``{"mean", "ci_low", "ci_high", "n"}`` (None: NaN)."""
-    entry = entry or {}
-
-    def number(key: str) -> float:
-        value = entry.get(key)
-        return math.nan if value is None else float(value)
-
-    return Estimate(number("mean"), number("ci_low"), number("ci_high"), int(entry.get("n") or 0))
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = ()) -> str:

@@ -264,31 +264,21 @@ def document_blocks(estimates: Estimates) -> dict[str, Any]:
     return blocks
 
 
-def _estimate(entry: Mapping[str, Any] | None) -> Estimate:
-    entry = entry or {}
-
-    def number(key: str) -> float:
-        value = entry.get(key)
-        return math.nan if value is None else float(value)
-
-    return Estimate(number("mean"), number("ci_low"), number("ci_high"), int(entry.get("n") or 0))
-
-
 def flat_estimates(document: Mapping[str, Any]) -> dict[str, Estimate]:
     """The route metrics of a saved run document (or one configuration of a comparison), by name."""
     flat: dict[str, Estimate] = {}
     for key, prefix in (("requested_states", "requested"), ("channels", "channel")):
         for owner, metrics in (document.get(key) or {}).items():
             for metric, entry in metrics.items():
-                flat[f"{prefix}.{owner}.{metric}"] = _estimate(entry)
+                flat[f"{prefix}.{owner}.{metric}"] = Estimate.read(entry)
     for requested, by_requester in (document.get("monitoring") or {}).items():
         for requester, metrics in by_requester.items():
             for metric, entry in metrics.items():
-                flat[f"monitoring.{requested}.{requester}.{metric}"] = _estimate(entry)
+                flat[f"monitoring.{requested}.{requester}.{metric}"] = Estimate.read(entry)
     for name, entry in (document.get("counts") or {}).items():
-        flat[name] = _estimate(entry)
+        flat[name] = Estimate.read(entry)
     for stage, metrics in (document.get("stages") or {}).items():
         if "rushed_share" in metrics:
-            flat[f"stage.{stage}.rushed_share"] = _estimate(metrics["rushed_share"])
-    flat.update(providers.flat_estimates(document, _estimate))
+            flat[f"stage.{stage}.rushed_share"] = Estimate.read(metrics["rushed_share"])
+    flat.update(providers.flat_estimates(document, Estimate.read))
     return flat
