@@ -15,6 +15,7 @@ made from a saved JSON file has the same figures as one made straight after the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from simulator.domain import provisions
@@ -154,17 +155,7 @@ def by_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
     states = list(configurations[0].get("requesting_states", {}))
     if not states:
         return None
-    if kind == "run":
-        entries = configurations[0]["requesting_states"]
-        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
-    else:
-        series = [
-            (
-                c["label"],
-                [interval(c["requesting_states"].get(s, {}).get("abuse_pass_through")) for s in states],
-            )
-            for c in configurations
-        ]
+    series = _owner_series(kind, configurations, "requesting_states", states, RATES, PASS)
     return bar_chart(
         "states",
         "By requesting State",
@@ -181,22 +172,32 @@ def _owners(configurations: list[dict[str, Any]], key: str) -> list[str]:
     return list(dict.fromkeys(owner for c in configurations for owner in c.get(key) or {}))
 
 
+def _owner_series(
+    kind: str,
+    configurations: list[dict[str, Any]],
+    key: str,
+    owners: list[str],
+    run_metrics: Sequence[tuple[str, str]],
+    compared: str,
+) -> list[tuple[str, list[Interval]]]:
+    """The bars of a chart by owner (a State, a channel: the entries of ``key``): for a run, one series
+    per (metric, label) of ``run_metrics``; for several configurations, one series per configuration,
+    of its ``compared`` metric."""
+    if kind == "run":
+        entries = configurations[0][key]
+        return [(label, [interval(entries[o].get(metric)) for o in owners]) for metric, label in run_metrics]
+    return [
+        (c["label"], [interval((c.get(key) or {}).get(o, {}).get(compared)) for o in owners])
+        for c in configurations
+    ]
+
+
 def by_requested_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
     """Abuse pass-through where each request was submitted, in a scenario with several requested States."""
     states = _owners(configurations, "requested_states")
     if not states:
         return None
-    if kind == "run":
-        entries = configurations[0]["requested_states"]
-        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
-    else:
-        series = [
-            (
-                c["label"],
-                [interval((c.get("requested_states") or {}).get(s, {}).get(PASS)) for s in states],
-            )
-            for c in configurations
-        ]
+    series = _owner_series(kind, configurations, "requested_states", states, RATES, PASS)
     return bar_chart(
         "requested-states",
         "By requested State",
@@ -218,25 +219,8 @@ def by_channel(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
     channels = _owners(configurations, "channels")
     if not channels:
         return None
-    if kind == "run":
-        entries = configurations[0]["channels"]
-        series = [
-            (label, [interval(entries[ch].get(metric)) for ch in channels])
-            for metric, label in CHANNEL_SERIES
-        ]
-        what = "abusive and legitimate requests"
-    else:
-        series = [
-            (
-                c["label"],
-                [
-                    interval((c.get("channels") or {}).get(ch, {}).get("abusive_handed_over"))
-                    for ch in channels
-                ],
-            )
-            for c in configurations
-        ]
-        what = "abusive requests, per configuration"
+    series = _owner_series(kind, configurations, "channels", channels, CHANNEL_SERIES, "abusive_handed_over")
+    what = "abusive and legitimate requests" if kind == "run" else "abusive requests, per configuration"
     return bar_chart(
         "channels",
         "Data handed over, by channel",

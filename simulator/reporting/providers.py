@@ -25,6 +25,7 @@ from typing import Any
 from simulator.domain import provisions
 from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
+from simulator.reporting.tables import section
 from simulator.world.metrics import Resolved, catalogue
 
 Estimates = Mapping[str, Estimate]
@@ -105,23 +106,20 @@ BASIS_HEADER = ("provision", "abusive handed over", "legitimate handed over")
 
 def text_lines(estimates: Estimates, table) -> list[str]:
     """The provider and provision sections as text lines (``table`` lays out a header and rows)."""
-    lines: list[str] = []
-    rows = provider_rows(estimates)
-    if rows:
-        lines += ["", "By provider (data it held, handed over through any route; its direct reviews)"]
-        lines += table(PROVIDER_HEADER, rows)
-    rows = share_rows(estimates)
-    if rows:
-        lines += [
-            "",
+    return [
+        *section(
+            "By provider (data it held, handed over through any route; its direct reviews)",
+            PROVIDER_HEADER, provider_rows(estimates), table,
+        ),
+        *section(
             "Providers' direct answers (share of a State's direct requests with some data produced)",
-        ]
-        lines += table(SHARE_HEADER, rows)
-    rows = basis_rows(estimates)
-    if rows:
-        lines += ["", "By provision (data handed over under it: the pair's MLA treaty, or the route's basis)"]
-        lines += table(BASIS_HEADER, rows)
-    return lines
+            SHARE_HEADER, share_rows(estimates), table,
+        ),
+        *section(
+            "By provision (data handed over under it: the pair's MLA treaty, or the route's basis)",
+            BASIS_HEADER, basis_rows(estimates), table,
+        ),
+    ]  # fmt: skip
 
 
 def compared_metrics(names: Mapping[str, Any]) -> list[tuple[str, list[Resolved]]]:

@@ -32,6 +32,7 @@ from typing import Any
 from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
 from simulator.reporting import providers
+from simulator.reporting.tables import section
 from simulator.world.metrics import Resolved, catalogue
 
 Estimates = Mapping[str, Estimate]
@@ -180,23 +181,24 @@ def text_lines(
     rules: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The route sections as text lines (``table`` lays out a header and rows)."""
-    lines: list[str] = []
-    rows = requested_rows(estimates)
-    if rows:
-        lines += ["", "By requested State (each request counted where it was submitted)"]
-        lines += table(REQUESTED_HEADER, rows)
-    rows = channel_rows(estimates)
-    if rows:
-        lines += ["", "By channel (requests whose data were handed over through it, mean per replication)"]
-        lines += table(CHANNEL_HEADER, rows)
-        lines += [f"  {label}: {value}" for label, value in channel_extra_rows(estimates)]
-    rows = monitoring_rows(estimates, rules)
-    if rows:
-        lines += [
-            "",
-            "Monitoring (flagged in k of n replications; days to flag over the replications that flagged)",
-        ]
-        lines += table(MONITORING_HEADER, rows)
+    lines = section(
+        "By requested State (each request counted where it was submitted)",
+        REQUESTED_HEADER,
+        requested_rows(estimates),
+        table,
+    )
+    channels = section(
+        "By channel (requests whose data were handed over through it, mean per replication)",
+        CHANNEL_HEADER,
+        channel_rows(estimates),
+        table,
+    )
+    if channels:
+        lines += channels + [f"  {label}: {value}" for label, value in channel_extra_rows(estimates)]
+    lines += section(
+        "Monitoring (flagged in k of n replications; days to flag over the replications that flagged)",
+        MONITORING_HEADER, monitoring_rows(estimates, rules), table,
+    )  # fmt: skip
     if "flood_submitted" in estimates:
         flood = _cell(estimates, "flood_submitted", "count")
         lines += ["", f"Flood requests submitted (mean per replication): {flood}"]
