@@ -41,7 +41,17 @@ from simulator.domain.direct import refusal_provisions
 from simulator.domain.model import Channel, Observation, Request, Stage, Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
-from simulator.world.lifecycle import CaseFiles, Decided, Ending, Review, as_lived, fast_route, lived, settle
+from simulator.world.lifecycle import (
+    CaseFiles,
+    Decided,
+    Ending,
+    Review,
+    Venue,
+    as_lived,
+    fast_route,
+    lived,
+    settle,
+)
 from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
 
@@ -228,16 +238,10 @@ def channels_of(scenario: Scenario):
 def steps_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None):
     """The life of ``case`` at the scenario's (first) requested State, as the simulation lives it."""
     routing = case.routing if case.routing is not None else [0.5] * ROUTING_SLOTS
-    return lived(
-        case.request,
-        case.requester,
-        scenario.requested_state,
-        context_for(scenario, case.requester),
-        case.draws_for_round,
-        list(routing),
-        channels_of(scenario),
-        case_files,
-    )
+    requested = scenario.requested_state
+    context = context_for(scenario, case.requester)
+    venue = Venue(case.requester, requested, context, channels_of(scenario), case_files)
+    return lived(case.request, venue, case.draws_for_round, list(routing))
 
 
 def ending_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None) -> tuple[Ending, tuple]:

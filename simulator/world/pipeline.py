@@ -53,7 +53,7 @@ from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority
 from simulator.world.clock import Clocked, Waits, run_until
 from simulator.world.journey import Journey
-from simulator.world.lifecycle import Ending, lived
+from simulator.world.lifecycle import Ending, Venue, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
     FOLLOW_UP_BASE,
@@ -302,17 +302,15 @@ class Pipeline(Aftermath):
     ):
         """The request's life: its decisions are told only when it is traced (see ``narrate``)."""
         requester = self.requesters[request.submission.requester]
-        return lived(
-            request,
+        venue = Venue(
             requester,
             authority.state,
             authority.standings[requester.id],
-            lambda round_index: round_draws(uniforms, round_index),
-            routing,
             authority.routes,
             authority.case_files,
             traced,
         )
+        return lived(request, venue, lambda round_index: round_draws(uniforms, round_index), routing)
 
 
 def simulate(
