@@ -14,18 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from simulator.cli.common import (
-    Replications,
-    Scheduler,
-    Seed,
-    Workers,
-    app,
-    command_limits,
-    emit,
-    execution,
-    fail,
-    user_errors,
-)
+from simulator.cli.common import app, command_limits, emit, execution, fail, user_errors
+from simulator.cli.options import Replications, Scheduler, Seed, Workers
 from simulator.cli.outputs import check_outputs
 
 ReportPage = Annotated[

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+import attrs
 import numpy as np
 from attrs import frozen
 
@@ -93,13 +94,8 @@ class FlippedRequest:
     provision: str | None  # the refusal ground (the alternative's, or the baseline's it lost)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "replication": self.replication,
-            "request": self.request,
-            "abusive": self.abusive,
-            "direction": self.direction,
-            "provision": self.provision,
-        }
+        """For JSON: its fields by name."""
+        return attrs.asdict(self)
 
 
 def flipped_requests(
