@@ -92,6 +92,23 @@ _REFUSED = Outcome.REFUSED
 _WITHDRAWN = Outcome.WITHDRAWN
 
 
+def enabled_provisions(scenario: Scenario) -> set[str]:
+    """The provisions a refusal at any of the scenario's requested States can cite through the central
+    authority or a fast channel: its grounds switched on, its channels' own, and monitoring's suspension."""
+    from simulator.domain import grounds
+    from simulator.domain.channels import channel_provisions
+    from simulator.domain.monitoring import SUSPENSION_PROVISION
+
+    provisions: set[str] = set()
+    for state in scenario.requested_states:
+        provisions |= grounds.enabled_provisions(state.safeguards)
+        if state.channels:
+            provisions |= channel_provisions(state.channel_rules, state.safeguards)
+        if state.monitoring.enabled and state.monitoring.action.value == "suspend":
+            provisions.add(SUSPENSION_PROVISION)
+    return provisions
+
+
 class Tally:
     """Running counts for one replication."""
 
@@ -152,21 +169,10 @@ class Tally:
     @classmethod
     def for_scenario(cls, scenario: Scenario, keep_outcomes: bool = False) -> Tally:
         """A fresh tally for one replication of ``scenario``."""
-        from simulator.domain import grounds
-        from simulator.domain.channels import channel_provisions
-        from simulator.domain.monitoring import SUSPENSION_PROVISION
-
-        provisions: set[str] = set()
-        for state in scenario.requested_states:
-            provisions |= grounds.enabled_provisions(state.safeguards)
-            if state.channels:
-                provisions |= channel_provisions(state.channel_rules, state.safeguards)
-            if state.monitoring.enabled and state.monitoring.action.value == "suspend":
-                provisions.add(SUSPENSION_PROVISION)
         tally = cls(
             scenario.warmup_days,
             (s.id for s in scenario.requesting_states),
-            provisions,
+            enabled_provisions(scenario),
             keep_outcomes=keep_outcomes,
             surveillance_days=scenario.requested_state.surveillance_days,
             requested=(s.id for s in scenario.requested_states) if scenario.several else (),
