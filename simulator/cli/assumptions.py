@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,16 +9,20 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import app, command_limits, emit, fail
-from simulator.cli.options import LOCAL, AllowLarge, Backend, PerDraw, Seed, Sets, StudyDirectory, grouped
+from simulator.cli.options import (
+    LOCAL,
+    AllowLarge,
+    Backend,
+    PerDraw,
+    Seed,
+    Sets,
+    StudyDirectory,
+    TableFormat,
+    TableOrJson,
+    grouped,
+)
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
-
-
-class AssumptionsFormat(enum.StrEnum):
-    """What ``mlasim assumptions --format`` prints: the table, or the document as JSON."""
-
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -51,9 +54,7 @@ def assumptions(
     ] = None,
     sets: Sets = None,
     seed: Seed = None,
-    output_format: Annotated[
-        AssumptionsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AssumptionsFormat.table,
+    output_format: TableOrJson = TableFormat.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
     report_page: ReportPage = None,
     study_dir: StudyDirectory = None,
@@ -87,7 +88,7 @@ def assumptions(
     from simulator.reporting.documents import assumptions_document
 
     document = assumptions_document(found, command_line())
-    if output_format is AssumptionsFormat.table:
+    if output_format is TableFormat.table:
         emit(report.as_table(found, every), out)
     else:
         emit(json.dumps(document, indent=2, allow_nan=False), out)

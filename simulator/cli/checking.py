@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
 from simulator.cli.common import app, command_limits, fail, user_errors
-from simulator.cli.options import LOCAL, Backend, ScenarioFile, Sets, grouped
+from simulator.cli.options import LOCAL, Backend, ScenarioFile, Sets, TableFormat, TableOrJson, grouped
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
-
-
-class CheckFormat(enum.StrEnum):
-    """What ``mlasim check --format`` prints: the verdicts as text, or the check document as JSON."""
-
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -37,9 +29,7 @@ def check(
     only: Annotated[
         list[str] | None, typer.Option("--property", "-p", help="Check only this property (repeatable).")
     ] = None,
-    output_format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.table,
+    output_format: TableOrJson = TableFormat.table,
     sets: Sets = None,
     report_page: ReportPage = None,
     backend: Backend = LOCAL,
@@ -73,7 +63,7 @@ def check(
                 )
             properties = [p for p in properties if p.name in only]
         results = check_properties(scenario, properties, max_examples, seed, backend.execution(limits))
-    if output_format is CheckFormat.json:
+    if output_format is TableFormat.json:
         typer.echo(report_check.as_json(results, scenario, seed, max_examples, command_line()))
     else:
         typer.echo(report_check.as_table(results, scenario, seed, max_examples))

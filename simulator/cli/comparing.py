@@ -20,10 +20,18 @@ from simulator.cli.options import (
     Sets,
     StudyDirectory,
     WithProvenance,
+    draws_option,
     grouped,
 )
 from simulator.cli.outputs import check_outputs
-from simulator.cli.reporting import ReportPage, command_line, write_report
+from simulator.cli.reporting import ReportPage, command_line, publish, write_report
+
+#: --robust of ``mlasim compare``: the comparison over draws of the declared ranges.
+RobustComparison = draws_option(
+    "--robust",
+    "Compare over N draws of the files' declared ranges (default 64) instead of at the "
+    "central values: how often each alternative is better, its worst case, each one's regret.",
+)
 
 
 @app.command(cls=optional_values(robust="simulator.experiments.robust:DRAWS"))
@@ -61,16 +69,7 @@ def compare(
     sets: Sets = None,
     report_page: ReportPage = None,
     with_provenance: WithProvenance = False,
-    robust: Annotated[
-        int | None,
-        typer.Option(
-            "--robust",
-            metavar="[N]",
-            min=2,
-            help="Compare over N draws of the files' declared ranges (default 64) instead of at the "
-            "central values: how often each alternative is better, its worst case, each one's regret.",
-        ),
-    ] = None,
+    robust: RobustComparison = None,
     per_draw: PerDraw = None,
     satisfy: Annotated[
         str | None,
@@ -128,13 +127,7 @@ def compare(
             comparison = compare_configurations(
                 scenarios, labels, replications, seed, precision, max_replications, how
             )
-    if output_format is OutputFormat.table:
-        text = report_comparison.as_table(comparison)
-    elif output_format is OutputFormat.csv:
-        text = report_comparison.as_csv(comparison, command_line(), with_provenance)
-    else:
-        text = report_comparison.as_json(comparison, command_line())
-    emit(text, out)
+    publish(comparison, report_comparison, output_format, out, with_provenance)
     if report_page is not None:
         write_report("comparison", comparison_document(comparison, command_line()), report_page)
 

@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import datetime
-import enum
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -36,19 +34,23 @@ from simulator.cli.options import (
     Seed,
     Sets,
     StudyDirectory,
+    TableFormat,
+    TableOrJson,
+    directory_option,
+    draws_option,
     grouped,
+    run_directory,
 )
 from simulator.cli.outputs import check_outputs
 
-
-class TableFormat(enum.StrEnum):
-    """What ``--format`` prints: a table, or JSON."""
-
-    table = "table"
-    json = "json"
-
-
-Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+#: --out of ``mlasim sensitivity``: the study's run directory.
+StudyOut = directory_option("Run directory", "sensitivity")
+#: --robust of ``mlasim frontier``: the frontier over draws of the declared ranges.
+RobustFrontier = draws_option(
+    "--robust",
+    "Run every configuration on N draws of the declared ranges (default 32): the frontier "
+    "at the unfavourable end of each one's spread, not only at the central values.",
+)
 
 
 @app.command()
@@ -75,13 +77,11 @@ def sensitivity(
     replications: Replications = None,
     seed: Seed = None,
     batch: Batch = 5,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-sensitivity-TIME).")
-    ] = None,
+    out: StudyOut = None,
     resume: Annotated[
         Path | None, typer.Option("--resume", help="Finish the study in this run directory.")
     ] = None,
-    output_format: Format = TableFormat.table,
+    output_format: TableOrJson = TableFormat.table,
     backend: Backend = LOCAL,
 ) -> None:
     """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
@@ -102,8 +102,7 @@ def sensitivity(
                 second_order,
                 parse_assignments(sets or []),
             )
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-            directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
+            directory = run_directory(file, "sensitivity", out)
             check_outputs({}, [file], [], {"--out": directory})
             with warnings.catch_warnings(record=True) as notes:
                 warnings.simplefilter("always")
@@ -138,7 +137,7 @@ def discover(
             "--min-coverage", min=0.0, max=1.0, help="Report the densest step with at least this coverage."
         ),
     ] = 0.8,
-    output_format: Format = TableFormat.table,
+    output_format: TableOrJson = TableFormat.table,
 ) -> None:
     """Scenario discovery: PRIM boxes of swept settings where a condition on the results holds."""
     from simulator.experiments.conditions import parse_condition
@@ -182,17 +181,8 @@ def frontier_command(
     least: Annotated[
         str, typer.Option("--least", help="With --budget: the metric to minimise.")
     ] = "abuse_pass_through",
-    output_format: Format = TableFormat.table,
-    robust: Annotated[
-        int | None,
-        typer.Option(
-            "--robust",
-            metavar="[N]",
-            min=2,
-            help="Run every configuration on N draws of the declared ranges (default 32): the frontier "
-            "at the unfavourable end of each one's spread, not only at the central values.",
-        ),
-    ] = None,
+    output_format: TableOrJson = TableFormat.table,
+    robust: RobustFrontier = None,
     per_draw: PerDraw = None,
     study_dir: StudyDirectory = None,
     backend: Backend = LOCAL,

@@ -14,6 +14,7 @@ layers a command uses are imported when it runs.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 import inspect
@@ -37,6 +38,13 @@ class OutputFormat(enum.StrEnum):
     csv = "csv"
 
 
+class TableFormat(enum.StrEnum):
+    """What ``--format`` prints where a command gives no CSV: a table, or JSON."""
+
+    table = "table"
+    json = "json"
+
+
 class TraceFormat(enum.StrEnum):
     """What ``mlasim explain --format`` prints: the decision trace as text, or as JSON."""
 
@@ -50,6 +58,7 @@ Replications = Annotated[
 ]
 Seed = Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+TableOrJson = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 Workers = Annotated[
     int | None,
@@ -103,6 +112,29 @@ Sets = Annotated[
         "--set", help="KEY=VALUE: change one value of the file, a dotted key as in a variant (repeatable)."
     ),
 ]
+
+
+def draws_option(flag: str, help: str) -> Any:
+    """An option giving how many draws of the declared ranges a study makes (``--robust [N]``,
+    ``--uncertainty [N]``): at least 2, and alone it takes the command's default (see
+    :func:`~simulator.cli.common.optional_values`)."""
+    return Annotated[int | None, typer.Option(flag, metavar="[N]", min=2, help=help)]
+
+
+def directory_option(what: str, kind: str = "") -> Any:
+    """``--out``/``-o`` of a command that writes a directory: ``what`` it is, and its default
+    (``runs/FILE-KIND-TIME``, see :func:`run_directory`)."""
+    default = f"runs/FILE-{kind}-TIME" if kind else "runs/FILE-TIME"
+    return Annotated[Path | None, typer.Option("--out", "-o", help=f"{what} (default: {default}).")]
+
+
+def run_directory(file: Path, kind: str = "", out: Path | None = None) -> Path:
+    """``out``, or ``runs/FILE-KIND-TIME`` (the file's stem, the kind of work, the UTC time to the
+    second): where a command writes its directory."""
+    if out is not None:
+        return out
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Path("runs") / f"{file.stem}-{kind}-{stamp}" if kind else Path("runs") / f"{file.stem}-{stamp}"
 
 
 @frozen

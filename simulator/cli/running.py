@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,6 @@ import typer
 from simulator.cli.common import (
     app,
     command_limits,
-    emit,
     fail,
     on_interrupt,
     optional_values,
@@ -33,10 +33,18 @@ from simulator.cli.options import (
     StudyDirectory,
     TraceFormat,
     WithProvenance,
+    draws_option,
     grouped,
 )
 from simulator.cli.outputs import check_outputs
-from simulator.cli.reporting import ReportPage, command_line, write_report
+from simulator.cli.reporting import ReportPage, command_line, publish, write_report
+
+#: --uncertainty of ``mlasim run``: the headline's spread over draws of the declared ranges.
+Uncertainty = draws_option(
+    "--uncertainty",
+    "Also draw N parameter sets over the file's declared ranges (default 128) and show each "
+    "headline metric's spread over them, with what drives it.",
+)
 
 
 @app.command(cls=optional_values(uncertainty="simulator.experiments.uncertainty:DRAWS"))
@@ -59,16 +67,7 @@ def run(
         bool, typer.Option("--brief", help="Table: the headline block only (no breakdowns).")
     ] = False,
     with_provenance: WithProvenance = False,
-    uncertainty: Annotated[
-        int | None,
-        typer.Option(
-            "--uncertainty",
-            metavar="[N]",
-            min=2,
-            help="Also draw N parameter sets over the file's declared ranges (default 128) and show each "
-            "headline metric's spread over them, with what drives it.",
-        ),
-    ] = None,
+    uncertainty: Uncertainty = None,
     per_draw: PerDraw = None,
     study_dir: StudyDirectory = None,
 ) -> None:
@@ -94,13 +93,9 @@ def run(
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:
             typer.echo(f"mlasim: warning: {warning}", err=True)
-    if output_format is OutputFormat.table:
-        text = report.as_table(result, brief=brief)
-    elif output_format is OutputFormat.csv:
-        text = report.as_csv(result, command_line(), with_provenance)
-    else:
-        text = report.as_json(result, command_line())
-    emit(text, out)
+    publish(
+        result, report, output_format, out, with_provenance, functools.partial(report.as_table, brief=brief)
+    )
     if report_page is not None:
         write_report("run", run_document(result, command_line()), report_page)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +10,23 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import app, command_limits, fail, note, on_interrupt, progress_bar, user_errors
-from simulator.cli.options import LOCAL, AllowLarge, Backend, Batch, Replications, Seed, Sets, grouped
+from simulator.cli.options import (
+    LOCAL,
+    AllowLarge,
+    Backend,
+    Batch,
+    Replications,
+    Seed,
+    Sets,
+    directory_option,
+    grouped,
+    run_directory,
+)
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, write_report
+
+#: --out of ``mlasim sweep``: the sweep's run directory.
+SweepOut = directory_option("Run directory")
 
 
 @app.command()
@@ -42,9 +55,7 @@ def sweep(
     replications: Replications = None,
     seed: Seed = None,
     batch: Batch = 5,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-TIME).")
-    ] = None,
+    out: SweepOut = None,
     resume: Annotated[
         Path | None,
         typer.Option(
@@ -92,8 +103,7 @@ def sweep(
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-            directory = out or Path("runs") / f"{file.stem}-{stamp}"
+            directory = run_directory(file, out=out)
             outputs = {"--report": report_page}
             check_outputs(outputs, [file], [directory], None if dry_run else {"--out": directory})
             design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep, limits)
