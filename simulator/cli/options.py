@@ -45,13 +45,6 @@ class TableFormat(enum.StrEnum):
     json = "json"
 
 
-class TraceFormat(enum.StrEnum):
-    """What ``mlasim explain --format`` prints: the decision trace as text, or as JSON."""
-
-    text = "text"
-    json = "json"
-
-
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="FILE")]
 Replications = Annotated[
     int | None, typer.Option("--replications", "-n", min=1, help="Replications (default: the file's).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 from pathlib import Path
@@ -31,13 +32,20 @@ from simulator.cli.options import (
     Seed,
     Sets,
     StudyDirectory,
-    TraceFormat,
     WithProvenance,
     draws_option,
     grouped,
 )
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, publish, write_report
+
+
+class TraceFormat(enum.StrEnum):
+    """What ``mlasim explain --format`` prints: the decision trace as text, or as JSON."""
+
+    text = "text"
+    json = "json"
+
 
 #: --uncertainty of ``mlasim run``: the headline's spread over draws of the declared ranges.
 Uncertainty = draws_option(

@@ -152,20 +152,24 @@ def refusals(kind: str, configurations: list[dict[str, Any]]) -> list[Chart]:
 
 
 def by_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
-    states = list(configurations[0].get("requesting_states", {}))
+    """Abuse pass-through of each requesting State's requests (and a run's legitimate refusals)."""
+    return _state_chart(
+        kind, configurations, "requesting_states", list(configurations[0].get("requesting_states", {})),
+        ("states", "By requesting State", "Abuse pass-through (and, for a single run, legitimate refusals) "
+         "of each requesting State's requests, with 95% confidence intervals; a State with no abusive "
+         "request decided has no bar."),
+    )  # fmt: skip
+
+
+def _state_chart(
+    kind: str, configurations: list[dict[str, Any]], key: str, states: list[str], text: tuple[str, str, str]
+) -> Chart | None:
+    """The bar chart of abuse pass-through by State (the entries of ``key``: requesting or requested
+    States), with legitimate refusals for a run; ``text``: the chart's name, title and caption."""
     if not states:
         return None
-    series = _owner_series(kind, configurations, "requesting_states", states, RATES, PASS)
-    return bar_chart(
-        "states",
-        "By requesting State",
-        "Abuse pass-through (and, for a single run, legitimate refusals) of each requesting State's "
-        "requests, with 95% confidence intervals; a State with no abusive request decided has no bar.",
-        states,
-        series,
-        "% of decided requests",
-        PERCENT,
-    )
+    series = _owner_series(kind, configurations, key, states, RATES, PASS)
+    return bar_chart(*text, states, series, "% of decided requests", PERCENT)
 
 
 def _owners(configurations: list[dict[str, Any]], key: str) -> list[str]:
@@ -194,21 +198,12 @@ def _owner_series(
 
 def by_requested_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
     """Abuse pass-through where each request was submitted, in a scenario with several requested States."""
-    states = _owners(configurations, "requested_states")
-    if not states:
-        return None
-    series = _owner_series(kind, configurations, "requested_states", states, RATES, PASS)
-    return bar_chart(
-        "requested-states",
-        "By requested State",
-        "Abuse pass-through (and, for a single run, legitimate refusals) at each requested State, of the "
-        "requests submitted there, with 95% confidence intervals; a State that decided no abusive request "
-        "has no pass-through bar.",
-        states,
-        series,
-        "% of decided requests",
-        PERCENT,
-    )
+    return _state_chart(
+        kind, configurations, "requested_states", _owners(configurations, "requested_states"),
+        ("requested-states", "By requested State", "Abuse pass-through (and, for a single run, "
+         "legitimate refusals) at each requested State, of the requests submitted there, with 95% "
+         "confidence intervals; a State that decided no abusive request has no pass-through bar."),
+    )  # fmt: skip
 
 
 CHANNEL_SERIES = (("abusive_handed_over", "abusive"), ("legitimate_handed_over", "legitimate"))

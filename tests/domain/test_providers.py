@@ -37,7 +37,7 @@ def seen(
         channel=Channel.DIRECT_REQUEST,
         emergency_claim=emergency,
     )
-    return observed(submission, requester_record=record, factual_basis=0.8, **fields)
+    return observed(submission, **{"requester_record": record, "factual_basis": 0.8, **fields})
 
 
 HOLDS = ProviderDraws(data_held=0.0, partial=0.9, record=0.5, detection=0.9)
