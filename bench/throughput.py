@@ -186,6 +186,20 @@ class Measured:
     waiting: dict[str, float]  # mean number waiting per staffed stage
     visits: dict[str, float]  # visits per request per staffed stage
 
+    @classmethod
+    def summed(
+        cls, network: Network, horizon: float, run: tuple[int, float, float], waited: list, visits: list
+    ) -> Measured:
+        """A run (its arrivals, CPU seconds and MiB) measured from per-node sums: ``waited`` the time
+        requests spent waiting there, ``visits`` the visits made; only staffed stages are kept."""
+        arrivals = run[0]
+        staffed = [i for i, name in enumerate(network.nodes) if name in network.staffed]
+        return cls(
+            *run,
+            {network.nodes[i]: waited[i] / horizon for i in staffed},
+            {network.nodes[i]: visits[i] / arrivals for i in staffed},
+        )
+
 
 def model_run(size: int, network: Network, queue) -> None:
     import scipy.special  # noqa: F401  (the model loads it on its first draw: set-up, not run memory)
@@ -239,7 +253,6 @@ def bare_run(size: int, network: Network, queue) -> None:
     rnd = random.Random(SEED)
     servers = [simpy.Resource(env, c) if c else None for c in network.staff]
     draws = [_sampler(d, rnd) for d in network.service]
-    staffed = [name in network.staffed for name in network.nodes]
     exits = len(network.nodes)
     waited = [0.0] * exits
     visits = [0] * exits
@@ -277,16 +290,7 @@ def bare_run(size: int, network: Network, queue) -> None:
     env.run(until=scenario.end_day)
     elapsed = time.process_time() - start
     memory = _rss_mib() - before
-    names = network.nodes
-    queue.put(
-        Measured(
-            count[0],
-            elapsed,
-            memory,
-            {names[i]: waited[i] / horizon for i in range(exits) if staffed[i]},
-            {names[i]: visits[i] / count[0] for i in range(exits) if staffed[i]},
-        )
-    )
+    queue.put(Measured.summed(network, horizon, (count[0], elapsed, memory), waited, visits))
 
 
 def heap_node_class():
@@ -405,16 +409,7 @@ def ciw_run(size: int, network: Network, queue, tuned: bool = False) -> None:
         for individual in node.all_individuals:
             SummingExit.accept(None, individual)
     arrived[0] = simulation.nodes[0].number_of_individuals - 1  # it counts from 1
-    names = network.nodes
-    queue.put(
-        Measured(
-            arrived[0],
-            elapsed,
-            memory,
-            {names[i]: waited[i] / horizon for i in range(n) if staffed[i]},
-            {names[i]: visits[i] / arrived[0] for i in range(n) if staffed[i]},
-        )
-    )
+    queue.put(Measured.summed(network, horizon, (arrived[0], elapsed, memory), waited, visits))
 
 
 def measure(target, size: int, network: Network) -> Measured:
