@@ -33,6 +33,7 @@ WHAT_IFS = {
 
 
 def main() -> None:
+    """Time the what-if page's answers under a shared pool of workers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--most", type=int, default=200)

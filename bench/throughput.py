@@ -120,6 +120,9 @@ class Flow:
 
 @dataclass(frozen=True)
 class Network:
+    """The scenario's network as a queueing network: nodes, their servers and service, flows, the staffed
+    stages."""
+
     nodes: tuple[str, ...]
     staff: tuple[int, ...]  # 0: infinite servers (a delay)
     service: tuple  # mlasim Distribution per node
@@ -180,6 +183,9 @@ def network_of(scenario, lives: int = PILOT_LIVES) -> Network:
 # --- the three runs -----------------------------------------------------------------------------
 @dataclass
 class Measured:
+    """One measured run: arrivals, CPU seconds, memory, and per staffed stage the mean waiting and the
+    visits."""
+
     arrivals: int
     seconds: float
     mib: float
@@ -202,6 +208,7 @@ class Measured:
 
 
 def model_run(size: int, network: Network, queue) -> None:
+    """Run mlasim's own simulation of the network and put what was measured on ``queue``."""
     import scipy.special  # noqa: F401  (the model loads it on its first draw: set-up, not run memory)
 
     from simulator.world.pipeline import simulate
@@ -245,6 +252,7 @@ def _sampler(distribution, rnd: random.Random):
 
 
 def bare_run(size: int, network: Network, queue) -> None:
+    """Run the same network written directly in SimPy and put what was measured on ``queue``."""
     import simpy
 
     scenario = stretched(size)
@@ -347,6 +355,7 @@ def ciw_tuned_run(size: int, network: Network, queue) -> None:
 
 
 def ciw_run(size: int, network: Network, queue, tuned: bool = False) -> None:
+    """Run the same network in Ciw (``tuned``: with the heap node) and put what was measured on ``queue``."""
     import ciw
 
     scenario = stretched(size)
@@ -413,6 +422,7 @@ def ciw_run(size: int, network: Network, queue, tuned: bool = False) -> None:
 
 
 def measure(target, size: int, network: Network) -> Measured:
+    """Run ``target`` on the network at ``size`` in a fresh process and return what it measured."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=target, args=(size, network, queue))
@@ -423,6 +433,7 @@ def measure(target, size: int, network: Network) -> Measured:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Measure mlasim, bare SimPy and Ciw on the same flow at each size and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1e4, 1e5, 1e6])
     parser.add_argument("--no-ciw", action="store_true", help="leave Ciw out (stock and tuned)")

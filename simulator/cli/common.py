@@ -60,6 +60,7 @@ class OptionalValues(TyperCommand):
     defaults: ClassVar[dict[str, str]] = {}
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """The arguments, with the default number after each such option given without one."""
         given = []
         for i, arg in enumerate(args):
             given.append(arg)
@@ -211,9 +212,11 @@ class Bar:
 
     @property
     def drawn(self) -> bool:
+        """Whether a bar is drawn (on a terminal, not quiet)."""
         return self.progress is not None
 
     def __call__(self, steps: int, total: int | None = None) -> None:
+        """Count ``steps`` more of the work done (``total``: the work there is, once known)."""
         if self.progress is None:
             return
         if total is not None:
@@ -221,6 +224,7 @@ class Bar:
         self.progress.advance(self.task, steps)
 
     def days(self, done: float, total: float) -> None:
+        """Show the simulated days covered so far, ``done`` of ``total``."""
         if self.progress is None:
             return
         if self.day_task is None:
@@ -261,6 +265,7 @@ def progress_bar(description: str, quiet: bool):
 
 
 def version_callback(value: bool) -> None:
+    """``--version``: print the version and stop."""
     if value:
         typer.echo(f"mlasim {__version__}")
         raise typer.Exit()

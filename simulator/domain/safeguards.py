@@ -42,6 +42,7 @@ class JudicialStandard(enum.IntEnum):
 
     @property
     def label(self) -> str:
+        """The standard's name as a file writes it."""
         return self.name.lower()
 
 
@@ -268,6 +269,7 @@ class JudicialOrder:
     )
 
     def standard(self, measure: Measure) -> JudicialStandard:
+        """The standard the requested State's law sets for an order for ``measure``."""
         return getattr(self, measure)  # a measure is its value (a StrEnum): the field's name
 
 

@@ -116,9 +116,11 @@ class Study:
 
     @property
     def draws(self) -> int:
+        """How many draws the study makes."""
         return len(self.unit)
 
     def quantiles(self, draw: int) -> dict[str, float]:
+        """The quantile of each uncertain parameter in draw ``draw``, by its key."""
         return dict(zip(self.keys, self.unit[draw], strict=True))
 
     def points(self, index: int) -> list[dict[str, Any]]:
@@ -391,4 +393,5 @@ def default_directory(stem: str, kind: str, the_study: Study) -> Path:
 
 
 def with_central(the_study: Study, replications: int) -> Study:
+    """The study, also running the configuration at its central values ``replications`` times."""
     return attrs.evolve(the_study, central=replications)

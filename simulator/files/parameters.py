@@ -115,6 +115,7 @@ class Source:
     note: str = ""
 
     def describe(self) -> str:
+        """The source in one line: its title, year and address."""
         year = f" ({self.year})" if self.year else ""
         url = f"; {self.url}" if self.url else ""
         return f"{self.title}{year}{url}"
@@ -132,6 +133,7 @@ class Parameters:
         self.found: list[Parameter] = []
 
     def add(self, parameter: Parameter) -> None:
+        """Record a number read."""
         self.found.append(parameter)
 
     def source_problem(self, source: str) -> str | None:

@@ -29,6 +29,8 @@ REQUIRED: Any = _MISSING
 
 @frozen
 class Problem:
+    """One thing wrong in a file: the file, the dotted path of the field, what is wrong."""
+
     file: str
     path: str
     message: str
@@ -55,6 +57,7 @@ class ScenarioError(Exception):
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a misspelt ``word``, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -131,6 +134,7 @@ class Table:
         self.parameters = parameters
 
     def where(self, key: str | int) -> str:
+        """The dotted path of ``key`` (an index of an array: ``path[i]``) in this table."""
         if isinstance(key, int):
             return f"{self.path}[{key}]"
         return f"{self.path}.{key}" if self.path else key
@@ -146,10 +150,12 @@ class Table:
         )
 
     def problem(self, key: str | int | None, message: str) -> None:
+        """Report ``message`` about ``key`` of this table (None: about the table itself)."""
         path = self.path if key is None else self.where(key)
         self.problems.append(Problem(self.file, path, message))
 
     def has(self, key: str) -> bool:
+        """Whether the table holds ``key``."""
         return key in self.data
 
     def _raw(self, key: str, default: Any) -> Any:
@@ -163,6 +169,7 @@ class Table:
 
     # --- scalars ----------------------------------------------------------------------------------
     def text(self, key: str, default: Any = _MISSING) -> str:
+        """A string (``default`` when absent; required when no default)."""
         value = self._raw(key, default)
         if value is _MISSING:
             return default if default is not _MISSING else ""
@@ -172,6 +179,7 @@ class Table:
         return value
 
     def flag(self, key: str, default: Any = _MISSING) -> bool:
+        """``true`` or ``false`` (``default`` when absent; required when no default)."""
         value = self._raw(key, default)
         if value is _MISSING:
             return bool(default) if default is not _MISSING else False
@@ -269,6 +277,7 @@ class Table:
         return self.number(key, default, bound=_probability_problem)
 
     def choice(self, key: str, enum_type: type[E], default: Any = _MISSING) -> E:
+        """A member of ``enum_type``, written as its name or value (``default`` when absent)."""
         value = self._raw(key, default)
         if value is _MISSING:
             return default if default is not _MISSING else next(iter(enum_type))

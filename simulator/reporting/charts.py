@@ -49,6 +49,7 @@ def cite(pid: str, entry: dict[str, Any] | None = None) -> str:
 
 
 def interval(entry: dict[str, Any] | None) -> Interval:
+    """A document entry's mean and interval (all None where it has none)."""
     if not entry:
         return (None, None, None)
     return (entry.get("mean"), entry.get("ci_low"), entry.get("ci_high"))
@@ -90,6 +91,7 @@ def metric_series(configurations: list[dict[str, Any]], metrics) -> list[tuple[s
 
 
 def pass_through(configurations: list[dict[str, Any]]) -> Chart:
+    """Abuse pass-through and legitimate refusals of each configuration."""
     return bar_chart(
         "pass-through",
         "Abuse pass-through and legitimate refusals, per configuration",
@@ -114,6 +116,7 @@ def _provisions(configurations: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def refusals(kind: str, configurations: list[dict[str, Any]]) -> list[Chart]:
+    """Refusals by provision, of abusive and of legitimate requests (none if nothing was refused)."""
     cited = _provisions(configurations)
     if not cited:
         return []
@@ -229,6 +232,7 @@ def by_channel(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
 
 
 def days(configurations: list[dict[str, Any]]) -> Chart:
+    """The median and 90th percentile of legitimate requests' days to decision, per configuration."""
     return bar_chart(
         "days",
         "Days to decision of legitimate requests",
@@ -244,6 +248,7 @@ def days(configurations: list[dict[str, Any]]) -> Chart:
 
 
 def stage_waits(configurations: list[dict[str, Any]]) -> Chart | None:
+    """The mean wait for a reviewer at each stage, per configuration (None without stages)."""
     stages = list(dict.fromkeys(s for c in configurations for s in c.get("stages", {})))
     if not stages:
         return None
@@ -268,6 +273,7 @@ def _queue_wait(stage: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def differences(document: dict[str, Any]) -> list[Chart]:
+    """Forest plots of each alternative's paired differences with the baseline: shares, then days."""
     alternatives = document["configurations"][1:]
     baseline = document["baseline"]
     found = []
@@ -309,6 +315,7 @@ def flip_rows(entry: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def flips(document: dict[str, Any]) -> list[Chart]:
+    """For each alternative, the requests whose outcome flipped against the baseline, by kind."""
     found = []
     for i, entry in enumerate(document["configurations"][1:], start=1):
         rows = flip_rows(entry)

@@ -80,6 +80,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequenc
 
 
 def figure_html(chart: Chart) -> str:
+    """A chart as an HTML figure: its title, caption and inline SVG."""
     return (
         f'<figure id="figure-{escape(chart.name)}" data-marks="{chart.marks}">'
         f"<figcaption><b>{text(chart.title)}</b>{text(chart.caption)}</figcaption>"
@@ -163,6 +164,7 @@ def scenario_section(files: Sequence[dict[str, Any]]) -> str:
 
 
 def provenance_section(block: dict[str, Any]) -> str:
+    """The provenance block as an HTML table (the scenario's text left to its own section)."""
     rows = []
     for key, value in block.items():
         if key == "scenario_text":

@@ -48,6 +48,7 @@ def _cell(estimates: Estimates, name: str) -> str:
 
 
 def provider_ids(estimates: Estimates) -> list[str]:
+    """The providers that have metrics among ``estimates``, in order."""
     found: dict[str, None] = {}
     for name in estimates:
         parts = name.split(".")
@@ -57,6 +58,7 @@ def provider_ids(estimates: Estimates) -> list[str]:
 
 
 def provider_pairs(estimates: Estimates) -> list[tuple[str, str]]:
+    """The (provider, requesting State) pairs that have metrics among ``estimates``, in order."""
     found: dict[tuple[str, str], None] = {}
     for name in estimates:
         parts = name.split(".")
@@ -66,10 +68,12 @@ def provider_pairs(estimates: Estimates) -> list[tuple[str, str]]:
 
 
 def bases(estimates: Estimates) -> list[str]:
+    """The provisions data were handed over under, among ``estimates``."""
     return list(dict.fromkeys(n.split(".")[1] for n in estimates if n.startswith("granted_under.")))
 
 
 def provider_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per provider: the data it handed over and what its direct reviews decided."""
     return [
         (p, *(_cell(estimates, f"provider.{p}.{s}") for s in PROVIDER_SUFFIXES))
         for p in provider_ids(estimates)
@@ -77,6 +81,8 @@ def provider_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def share_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per provider and requesting State: the shares of direct requests with some data
+    produced."""
     return [
         (p, r, *(_cell(estimates, f"provider.{p}.{r}.{s}") for s in SHARE_SUFFIXES))
         for p, r in provider_pairs(estimates)

@@ -83,18 +83,22 @@ def _owners(estimates: Estimates, prefix: str, depth: int = 1) -> list[tuple[str
 
 
 def requested_ids(estimates: Estimates) -> list[str]:
+    """The requested States that have metrics among ``estimates``, in order."""
     return [owner for (owner,) in _owners(estimates, "requested.")]
 
 
 def channel_names(estimates: Estimates) -> list[str]:
+    """The channels that have metrics among ``estimates``, in order."""
     return [owner for (owner,) in _owners(estimates, "channel.")]
 
 
 def monitored_pairs(estimates: Estimates) -> list[tuple[str, str]]:
+    """The (requested State, requester) pairs monitoring reports on, in order."""
     return [(a, b) for a, b in _owners(estimates, "monitoring.", 2)]
 
 
 def rushed_stages(estimates: Estimates) -> list[str]:
+    """The stages whose share of rushed reviews is among ``estimates``."""
     return [s for (s,) in _owners(estimates, "stage.") if f"stage.{s}.rushed_share" in estimates]
 
 
@@ -118,6 +122,7 @@ def days_to_flag_text(est: Estimate | None) -> str:
 
 
 def requested_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per requested State: requests submitted, granted and refused there, and its rates."""
     return [
         (state, *(_cell(estimates, f"requested.{state}.{m}", kind) for m, _, kind in REQUESTED_COLUMNS))
         for state in requested_ids(estimates)
@@ -125,6 +130,7 @@ def requested_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def channel_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per channel: data handed over through it and the days to data."""
     return [
         (channel, *(_cell(estimates, f"channel.{channel}.{m}", kind) for m, _, kind in CHANNEL_COLUMNS))
         for channel in channel_names(estimates)
@@ -132,10 +138,13 @@ def channel_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def channel_extra_rows(estimates: Estimates) -> list[tuple[str, str]]:
+    """False emergencies seen through and preservations made or lapsed, where there are any."""
     return [(label, _cell(estimates, name, "count")) for name, label in CHANNEL_EXTRAS if name in estimates]
 
 
 def monitoring_rows(estimates: Estimates, rules: Mapping[str, str] | None = None) -> list[tuple[str, ...]]:
+    """One table row per monitored pair: flagged in how many replications, when, and at what cost
+    (``rules``: each State's rule and action)."""
     rows = []
     for requested, requester in monitored_pairs(estimates):
         prefix = f"monitoring.{requested}.{requester}."
@@ -163,6 +172,7 @@ CHANNEL_HEADER = ("channel", *(header for _, header, _ in CHANNEL_COLUMNS))
 
 
 def rushed_rows(estimates: Estimates) -> list[tuple[str, str]]:
+    """One table row per stage: the share of its reviews started below full thoroughness."""
     return [(s, _cell(estimates, f"stage.{s}.rushed_share", "share")) for s in rushed_stages(estimates)]
 
 

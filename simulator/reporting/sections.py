@@ -52,10 +52,13 @@ def run_sections(document: dict[str, Any]) -> list[str]:
 
 
 def comparison_sections(document: dict[str, Any]) -> list[str]:
+    """The report's sections of a comparison: the headline, then the routes."""
     return [headline_comparison(document), routes_comparison(document)]
 
 
 def headline_run(document: dict[str, Any]) -> str:
+    """The headline metrics of a run as an HTML table, with their spread where the run drew over the
+    ranges."""
     from simulator.reporting.uncertainty import spread_cell
 
     warned = " (!)" if document.get("warnings") else ""
@@ -77,6 +80,7 @@ def headline_run(document: dict[str, Any]) -> str:
 
 
 def requests_run(document: dict[str, Any]) -> str:
+    """The requests of a run by how they ended, as an HTML table (empty if none)."""
     rows = [
         (text(spec.label), escape(format_estimate(Estimate.read(entry), spec.kind)))
         for name, entry in document["metrics"].items()
@@ -160,6 +164,7 @@ def warnings_html(warnings: Sequence[str]) -> str:
 
 
 def headline_comparison(document: dict[str, Any]) -> str:
+    """The headline metrics of each configuration side by side, as an HTML table."""
     configurations = document["configurations"]
     rows = []
     for name in configurations[0]["metrics"]:
@@ -275,6 +280,7 @@ def _flip_row(label: str, estimate: dict[str, Any] | None, example: dict[str, An
 
 
 def flip_tables(document: dict[str, Any]) -> str:
+    """For each alternative, the flipped requests by kind, with examples to explain, as HTML tables."""
     parts = []
     for c in document["configurations"][1:]:
         examples = c.get("flipped_examples", {})
@@ -298,6 +304,7 @@ def flip_tables(document: dict[str, Any]) -> str:
 
 
 def check_section(document: dict[str, Any]) -> str:
+    """The verdict of each property of a check, with its counterexample or estimate, as HTML."""
     rows, details = [], []
     for p in document["properties"]:
         status = p["status"]

@@ -94,6 +94,7 @@ def noise_warnings(found: Uncertainty, spreads: dict[str, Spread]) -> list[str]:
 
 
 def no_range_lines() -> list[str]:
+    """What the table says when the file declares no range."""
     return [f"  {NO_RANGE}"]
 
 

@@ -63,10 +63,12 @@ class Control:
 
     @property
     def name(self) -> str:
+        """The control's name as the page shows it (its key's last part, in words)."""
         return self.key.rsplit(".", 1)[-1].replace("_", " ")
 
     @property
     def changed(self) -> bool:
+        """Whether the control differs from the scenario as loaded."""
         return self.value != self.base
 
     def bounds(self) -> tuple[float | None, float | None]:

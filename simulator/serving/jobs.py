@@ -115,12 +115,14 @@ class Lender:
         self._lock = threading.Lock()
 
     def borrow(self) -> Backend:
+        """A backend to run a what-if on: an idle one, or a new one."""
         with self._lock:
             if self._idle:
                 return self._idle.pop()
         return backend(self.workers, self.scheduler, work=math.inf)
 
     def give_back(self, executor: Backend) -> None:
+        """Keep ``executor`` for the next what-if, or close it when enough are kept."""
         with self._lock:
             if len(self._idle) < KEPT_BACKENDS:
                 self._idle.append(executor)
@@ -139,6 +141,7 @@ class Lender:
         return executor.name
 
     def close(self) -> None:
+        """Close every backend kept."""
         with self._lock:
             idle, self._idle = self._idle, []
         for executor in idle:
@@ -211,6 +214,7 @@ class Job:
 
     @property
     def running(self) -> bool:
+        """Whether the what-if is still running."""
         return self.state == "running"
 
     # --- running and stopping ----------------------------------------------------------------
@@ -225,6 +229,7 @@ class Job:
                 pass
 
     def start(self, lender: Lender) -> None:
+        """Run the what-if in a thread of its own, on a backend from ``lender``."""
         self.thread = threading.Thread(
             target=self._run, args=(lender,), name=f"what-if {self.id}", daemon=True
         )
@@ -314,6 +319,7 @@ class Runner:
             job.cancel()
 
     def job(self, job_id: str) -> Job | None:
+        """The what-if ``job_id`` (None if unknown or forgotten)."""
         with self._lock:
             return self.jobs.get(job_id)
 

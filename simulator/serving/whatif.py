@@ -109,6 +109,7 @@ class Loaded:
 
     @property
     def source(self) -> str:
+        """The scenario file the page was started with."""
         return self.file.source
 
     def scenario(self, changes: Mapping[str, Any]) -> Scenario:

@@ -122,6 +122,8 @@ class Pipeline(Aftermath):
         self._guard_at = self.guard.next_check
 
     def run(self, on_day: DayHook | None = None, every_days: float = 30.0) -> Tally:
+        """Run the replication to its end and return its tally; ``on_day`` is told the day every
+        ``every_days``."""
         for state in self.scenario.requesting_states:
             self._clock(self._arrivals(state))
             flooding = state.strategies.flooding if state.abuse is not None else None
@@ -252,6 +254,7 @@ class Pipeline(Aftermath):
 
     # --- one request's life ---------------------------------------------------------------------
     def authority_of(self, request: Request) -> Authority:
+        """The requested State's authority a request is submitted to."""
         return self.authorities[request.submission.requested] if self.several else self.first
 
     def submit(self, request: Request, uniforms: np.ndarray, routing: list[float] | None = None) -> None:

@@ -187,9 +187,11 @@ class Tally:
         return tally
 
     def counts(self, request: Request) -> bool:
+        """Whether ``request`` counts in the metrics (submitted after the warm-up)."""
         return request.submitted_at >= self.warmup_days
 
     def arrived(self, request: Request) -> None:
+        """Count a request submitted."""
         self.arrivals += 1
         self.in_system += 1
         self.system.change(request.submitted_at, +1)
@@ -208,6 +210,7 @@ class Tally:
             self.outcomes.arrived(request, counted)
 
     def waited(self, request: Request, stage: Stage, days: float, thoroughness: float = 1.0) -> None:
+        """Count a request's wait for a reviewer at ``stage`` and whether the review was rushed."""
         if request.submitted_at >= self.warmup_days:
             entry = self.waits[stage]
             entry[0] += days
@@ -257,6 +260,7 @@ class Tally:
         day: float,
         channel: Channel = Channel.MLA,
     ) -> None:
+        """Count how a request ended: its outcome, the provision cited, the day, the channel."""
         self.in_system -= 1
         self.system.change(day, -1)
         submitted_at = request.submitted_at
