@@ -7,6 +7,7 @@ registers its commands on the app when imported.
 """
 
 from simulator.cli import (  # noqa: F401  (registers the commands)
+    calibrating,
     checking,
     comparing,
     exploring,

@@ -1,0 +1,121 @@
+"""A calibrated scenario file: the original, its comments and layout kept, with the fitted values.
+
+``mlasim calibrate`` fits some of a scenario's numbers to published figures. The calibrated file is
+the scenario file as its author wrote it (edited with tomlkit, which keeps comments, order and
+spacing), each fitted value replaced where it stands, or added where the file left it at its
+default, with a comment on its line saying what it was calibrated to and the range the fit leaves
+(``# calibrated to targets a, b: non-implausible 12 to 17 (prior 4 to 20)``). A header comment above
+the original one says when and how the file was calibrated and where the fit table is.
+
+A key addresses the document as overrides do (:mod:`simulator.files.overrides`): tables by name, an
+array of tables by the ``id`` of an entry or its index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+
+@frozen
+class Calibrated:
+    """One fitted parameter: its value, the range the fit leaves, the prior range, what it fits."""
+
+    key: str
+    value: float
+    low: float | None  # None: no point was left non-implausible
+    high: float | None
+    prior: tuple[float, float]
+    targets: Sequence[str]
+
+    def comment(self) -> str:
+        fitted = f"calibrated to targets {', '.join(self.targets)}"
+        prior = f"prior {_number(self.prior[0])} to {_number(self.prior[1])}"
+        if self.low is None:
+            return f"{fitted}: least implausible value found, none non-implausible ({prior})"
+        return f"{fitted}: non-implausible {_number(self.low)} to {_number(self.high)} ({prior})"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, int) or abs(value) >= 1e-3 else f"{value:.3g}"
+
+
+def calibrated_text(text: str, parameters: Sequence[Calibrated], header: Sequence[str],
+                    name_suffix: str = " (calibrated)") -> str:  # fmt: skip
+    """``text`` (a scenario file) with each parameter's value set and commented, and ``header`` (lines,
+    without ``#``) as a comment above the file's own."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    for parameter in parameters:
+        _set(document, parameter.key.split("."), parameter.value, parameter.comment())
+    scenario = document.get("scenario")
+    if scenario is not None and isinstance(scenario.get("name"), str):
+        scenario["name"] = str(scenario["name"]) + name_suffix
+    written = tomlkit.dumps(document)
+    return "".join(f"# {line}\n" if line else "#\n" for line in header) + "#\n" + written
+
+
+def _set(container: Any, parts: list[str], value: Any, comment: str) -> None:
+    """Set the value at ``parts`` (creating tables on the way), commenting the line it is on."""
+    import tomlkit
+    from tomlkit.items import AoT, InlineTable
+
+    head, rest = parts[0], parts[1:]
+    if isinstance(container, AoT | list):
+        entry = _entry(container, head)
+        _set(entry, rest, value, comment)
+        return
+    if not rest:
+        item = tomlkit.item(value)
+        if not isinstance(container, InlineTable):
+            item.comment(_kept(container.get(head), comment))
+        container[head] = item
+        return
+    if head not in container:
+        container[head] = (
+            tomlkit.table() if not isinstance(container, InlineTable) else tomlkit.inline_table()
+        )
+    child = container[head]
+    if isinstance(child, InlineTable):
+        _set(child, rest, value, comment)
+        child.comment(_kept(child, comment))  # an inline table's members cannot carry comments
+        return
+    _set(child, rest, value, comment)
+
+
+def _kept(item: Any, comment: str) -> str:
+    """``comment`` after the comment the line already had (the author's note is kept)."""
+    trivia = getattr(item, "trivia", None)
+    before = (trivia.comment if trivia is not None else "").lstrip("#").strip()
+    if not before or comment in before:
+        return comment
+    return f"{before}; {comment}"
+
+
+def _entry(array: Any, key: str) -> Any:
+    for entry in array:
+        if str(entry.get("id", "")) == key:
+            return entry
+    if key.isdigit() and int(key) < len(array):
+        return array[int(key)]
+    raise KeyError(key)
+
+
+def header_lines(scenario: str, targets: str, fitted: Sequence[str], held_out: Sequence[str],
+                 when: str, share: float) -> list[str]:  # fmt: skip
+    """The header comment of a calibrated file (what was fitted, to what, what was held out)."""
+    lines = [
+        f"Calibrated by mlasim calibrate on {when} from {scenario} to the targets of {targets}",
+        f"(fitted: {', '.join(fitted)}; held out to validate: {', '.join(held_out) or 'none'}).",
+        f"History matching left {share:.2%} of the parameter space non-implausible. Each fitted value",
+        "below says so on its line, with its range; the fit table is fit.csv beside this file and",
+        "`mlasim calibrate --check THIS_FILE TARGETS` prints it again.",
+    ]
+    return lines
+
+
+def values_of(parameters: Mapping[str, Calibrated]) -> dict[str, Any]:
+    return {key: p.value for key, p in parameters.items()}
