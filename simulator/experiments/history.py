@@ -86,19 +86,31 @@ def first_design(space: Space, points: int, seed: int) -> list[list[float]]:
 
 @frozen
 class Emulator:
-    """Gaussian processes of one target's mean and log variance over a wave's points."""
+    """Gaussian processes of one target's mean and log variance over a wave's points.
+
+    An output that was positive at every point (a duration, a count, a share) is emulated on the log
+    scale, where a queue's explosive growth near saturation is smooth enough for a stationary kernel:
+    the prediction is then the log-normal's median ``exp(mu)`` and variance
+    ``exp(2 mu + s^2) (exp(s^2) - 1)``.
+    """
 
     target: Target
     mean: Any  # a fitted GaussianProcessRegressor
     log_variance: Any | None  # None when the replications never varied
+    logged: bool = False  # the mean was emulated on the log scale
 
     def predict(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Predicted mean, the emulator's variance about it, and the model's own variance."""
         import numpy as np
 
         mean, sd = self.mean.predict(unit, return_std=True)
+        if self.logged:
+            variance = np.minimum(sd**2, 50.0)
+            mean, emulated = np.exp(mean), np.exp(2 * mean + variance) * np.expm1(variance)
+        else:
+            emulated = sd**2
         spread = np.exp(self.log_variance.predict(unit)) if self.log_variance is not None else 0 * mean
-        return mean, sd**2, spread
+        return mean, emulated, spread
 
     def implausibility(self, unit: np.ndarray) -> np.ndarray:
         """Each point's implausibility for this target."""
@@ -121,7 +133,7 @@ def _regressor(dimensions: int, seed: int):
     kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF([0.3] * dimensions, (1e-2, 1e2)) + WhiteKernel(
         0.1, (1e-8, 1e1)
     )
-    return GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=2, random_state=seed)
+    return GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=1, random_state=seed)
 
 
 def emulate(target: Target, unit: Sequence[Sequence[float]], means: Sequence[float],
@@ -135,15 +147,16 @@ def emulate(target: Target, unit: Sequence[Sequence[float]], means: Sequence[flo
     x, y, v = np.asarray(unit, float), np.asarray(means, float), np.asarray(variances, float)
     keep = ~np.isnan(y)
     x, y, v = x[keep], y[keep], v[keep]
+    logged = bool(len(y)) and bool((y > 0).all())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mean = _regressor(x.shape[1], seed).fit(x, y)
+        mean = _regressor(x.shape[1], seed).fit(x, np.log(y) if logged else y)
         known = ~np.isnan(v)
         log_variance = None
         scale = max(float(np.nanmax(np.abs(y))) if len(y) else 1.0, 1.0) ** 2 * TINY
         if known.sum() >= 3 and np.nanmax(v) > 0:
             log_variance = _regressor(x.shape[1], seed).fit(x[known], np.log(v[known] + scale))
-    return Emulator(target, mean, log_variance)
+    return Emulator(target, mean, log_variance, logged)
 
 
 def implausibility(emulators: Sequence[Emulator], unit: np.ndarray) -> np.ndarray:

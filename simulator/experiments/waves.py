@@ -8,6 +8,7 @@ next wave's points are drawn from it. :func:`execute` picks up wherever the dire
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -195,13 +196,33 @@ def _worst(targets: Targets, rows: Sequence[Mapping[str, Any]]) -> float | None:
     return None if math.isinf(worst) else worst
 
 
+_EMULATORS: dict[tuple[str, int], list[history.Emulator]] = {}
+
+
+def _identity(manifest, upto: int) -> str:
+    """What the emulators and region after wave ``upto`` depend on, as one digest."""
+    import hashlib
+
+    waves = [
+        [w.get("unit"), w.get("outputs"), w.get("unit_bounds") if w["index"] < upto else None]
+        for w in manifest["waves"][:upto]
+    ]
+    what = [manifest["ranges"], manifest["targets_sha256"], manifest["plan"]["seed"], waves]
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
 def _emulators(manifest, targets: Targets, upto: int) -> list[list[history.Emulator]]:
-    """Each finished wave's emulators (one per fitting target), wave 1 to ``upto``."""
+    """Each finished wave's emulators (one per fitting target), wave 1 to ``upto`` (fitted once per
+    process: the same outputs and seed always give the same emulators)."""
     plan, found = manifest["plan"], []
     for wave in manifest["waves"][:upto]:
         if wave["status"] != "done":
             break
-        emulators = []
+        key = (_identity(manifest, wave["index"]), wave["index"])
+        if key in _EMULATORS:
+            found.append(_EMULATORS[key])
+            continue
+        emulators = _EMULATORS[key] = []
         for target in targets.fitting:
             out = wave["outputs"][target.id]
             means = [math.nan if m is None else m for m in out["mean"]]
@@ -217,7 +238,7 @@ _REGIONS: dict[tuple[str, int], history.Region] = {}
 def _region(manifest, space: history.Space, targets: Targets, upto: int) -> history.Region:
     """The region left after waves 1..``upto``: sampled in the box around the region the waves
     before left (the whole space after wave 1), judged by every wave's emulators so far."""
-    key = (manifest["started"] + manifest["scenario_sha256"], upto)
+    key = (_identity(manifest, upto), upto)
     if key not in _REGIONS:
         waves = _emulators(manifest, targets, upto)
         before = manifest["waves"][upto - 2].get("unit_bounds") if upto > 1 else None
@@ -326,3 +347,19 @@ def fit_csv(fits: Sequence[fitting.Fit]) -> str:
         writer.writerow([t.id, t.metric, t.use, t.value, t.low, t.high, t.sd, t.discrepancy, s.mean, s.ci_low,
                          s.ci_high, s.n, f.implausibility, f.consistent, t.source, t.solidity])  # fmt: skip
     return buffer.getvalue()
+
+
+def judged(directory: str | Path, points: Sequence[Mapping[str, Any]]) -> list[float]:
+    """Each point's largest implausibility under the emulators of every finished wave (below 3: the
+    point is in the non-implausible region), e.g. to ask whether a value one believes is ruled out."""
+    import numpy as np
+
+    manifest = read_manifest(directory)
+    targets = read_targets(Path(directory) / TARGETS_COPY)
+    space = history.Space(tuple(ranges_of(manifest)))
+    done = sum(w["status"] == "done" for w in manifest["waves"])
+    unit = np.asarray([space.unit(p) for p in points], float)
+    worst = np.zeros(len(unit))
+    for emulators in _emulators(manifest, targets, done):
+        worst = np.maximum(worst, history.implausibility(emulators, unit))
+    return worst.tolist()

@@ -1,0 +1,51 @@
+"""The calibrated scenario file: the original's comments and layout kept, each fitted value commented."""
+
+from __future__ import annotations
+
+import tomllib
+
+from simulator.files.calibrated import Calibrated, calibrated_text
+from simulator.files.document import ScenarioFile
+from simulator.files.loader import parse_scenario
+from tests.conftest import SCENARIOS
+
+US = SCENARIOS / "us-doj-scrutiny.toml"
+
+
+def test_fitted_values_are_set_where_they_stand_and_everything_else_is_kept():
+    text = US.read_text()
+    parameters = [
+        Calibrated("stages.legal_review.staff", 7, 5, 9, (2, 20), ("a", "b")),
+        Calibrated("stages.execution.service.mode", 80.5, 50.0, 90.0, (30.0, 120.0), ("a",)),
+        Calibrated("requesting_state.partner.requests_per_year", 2100.0, 1900.0, 2300.0, (1e3, 3e3), ("a",)),
+        Calibrated("requesting_state.authoritarian.abuse.turnover_years", 3.0, None, None, (0.5, 10.0), ("a",)),
+    ]
+    out = calibrated_text(text, parameters, ["Calibrated by a test", ""])
+    document = tomllib.loads(out)
+    assert document["stages"]["legal_review"]["staff"] == 7
+    assert document["stages"]["execution"]["service"] == {
+        "distribution": "triangular", "low": 20, "mode": 80.5, "high": 240,
+    }  # fmt: skip
+    states = {s["id"]: s for s in document["requesting_state"]}
+    assert states["partner"]["requests_per_year"] == 2100.0
+    assert states["authoritarian"]["abuse"]["turnover_years"] == 3.0  # added: the file left it at its default
+    assert document["scenario"]["name"] == "US DOJ scrutiny (calibrated)"
+    assert out.startswith("# Calibrated by a test\n#\n#\n# US DOJ scrutiny:")
+    lines = out.splitlines()
+    staff = next(line for line in lines if line.startswith("staff = 7"))
+    assert "calibrated to targets a, b: non-implausible 5 to 9 (prior 2 to 20)" in staff
+    turnover = next(line for line in lines if line.startswith("turnover_years"))
+    assert "least implausible value found, none non-implausible" in turnover
+    # every comment of the original is still there, and everything but the fitted lines is unchanged
+    kept = [line for line in text.splitlines() if "#" in line and "staff = 10" not in line]
+    assert all(line in lines or line.split("#", 1)[1] in out for line in kept)
+    assert len(lines) == len(text.splitlines()) + 3 + 1  # the header's lines, the added key
+    scenario = parse_scenario(tomllib.loads(out), "calibrated.toml")
+    assert scenario.requester("authoritarian").abuse.turnover_years == 3.0
+    assert ScenarioFile.of(tomllib.loads(out), "c").base().requested_state.stages
+
+
+def test_an_authors_comment_on_a_fitted_line_is_kept_before_the_calibration_note():
+    text = '[stages.x]\nstaff = 3  # two lawyers and a clerk\n'
+    out = calibrated_text(text, [Calibrated("stages.x.staff", 4, 3, 5, (1, 9), ("t",))], [])
+    assert "staff = 4 # two lawyers and a clerk; calibrated to targets t" in out
