@@ -48,10 +48,14 @@ def requesters(scenario):
     )
 
 
+#: Files fitted to the public record (``mlasim calibrate``): their volumes, run and pools differ by design.
+CALIBRATED = {"us-calibrated"}
+
+
 def test_shipped_scenarios_differ_only_in_safeguards_and_staffing():
     """Their requesting States are identical (volumes, requests, abuse), so comparing two files
     compares the requested side; issue 9's files add only channels and strategies to them."""
-    scenarios = {p.stem: load_scenario(p) for p in FILES}
+    scenarios = {p.stem: load_scenario(p) for p in FILES if p.stem not in CALIBRATED}
     first = scenarios.pop(FILES[0].stem)
     for stem, other in scenarios.items():
         assert requesters(other) == requesters(first), stem

@@ -164,7 +164,8 @@ def _calibrate(file, targets, ranges, budget, replications, points, waves, seed,
     )
 
     def tell(line: str) -> None:
-        typer.echo(f"mlasim: {line}", err=True)
+        if not quiet:
+            typer.echo(f"mlasim: {line}", err=True)
 
     how = execution(workers, scheduler, quiet, limits)
     from simulator.cli.sweeping import resumable

@@ -44,7 +44,8 @@ def planted_targets(path):
         mean = result[metric].mean
         lines += ["[[target]]", f'id = "{name}"', f'metric = "{metric}"', 'quantity = "planted"',
                   f"value = {mean!r}", f"sd = {0.05 * mean!r}", f'unit = "{unit}"', "year = 2024",
-                  'source = "the scenario itself"', 'solidity = "A"', 'measures = "the truth"', ""]  # fmt: skip
+                  'source = "the scenario itself"', 'solidity = "A"', 'measures = "the truth"',
+                  ""]  # fmt: skip
     path.write_text("\n".join(lines))
     return path
 

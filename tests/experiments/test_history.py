@@ -29,13 +29,20 @@ def test_an_emulator_learns_a_noisy_function_and_the_region_keeps_the_truth():
     means = 10 * x[:, 0] + 2 * x[:, 1] + rng.normal(0, 0.1, len(x))  # y barely depends on z
     emulator = history.emulate(_goal(7.0, 0.2), unit, means, [0.04] * len(x), seed=0)
     predicted, emulated, spread = emulator.predict(np.asarray([[0.6, 0.5]]))
-    assert predicted[0] == pytest.approx(7.0, abs=0.3) and emulated[0] < 0.1 and spread[0] == pytest.approx(0.04, rel=0.5)
+    assert (
+        predicted[0] == pytest.approx(7.0, abs=0.3)
+        and emulated[0] < 0.1
+        and spread[0] == pytest.approx(0.04, rel=0.5)
+    )
     region = history.region([[emulator]], [], seed=3)
     assert 0.05 < region.share < 0.3  # a band of x around 0.5-0.7, all of z
     kept = np.asarray(region.sample)
     assert kept[:, 0].min() > 0.4 and kept[:, 0].max() < 0.85
     assert kept[:, 1].min() < 0.05 and kept[:, 1].max() > 0.95
-    assert history.non_implausible([[emulator]], np.asarray([[0.62, 0.3], [0.1, 0.3]])).tolist() == [True, False]
+    assert history.non_implausible([[emulator]], np.asarray([[0.62, 0.3], [0.1, 0.3]])).tolist() == [
+        True,
+        False,
+    ]
 
 
 def test_spread_out_picks_far_apart_points():

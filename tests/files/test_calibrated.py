@@ -18,7 +18,9 @@ def test_fitted_values_are_set_where_they_stand_and_everything_else_is_kept():
         Calibrated("stages.legal_review.staff", 7, 5, 9, (2, 20), ("a", "b")),
         Calibrated("stages.execution.service.mode", 80.5, 50.0, 90.0, (30.0, 120.0), ("a",)),
         Calibrated("requesting_state.partner.requests_per_year", 2100.0, 1900.0, 2300.0, (1e3, 3e3), ("a",)),
-        Calibrated("requesting_state.authoritarian.abuse.turnover_years", 3.0, None, None, (0.5, 10.0), ("a",)),
+        Calibrated(
+            "requesting_state.authoritarian.abuse.turnover_years", 3.0, None, None, (0.5, 10.0), ("a",)
+        ),
     ]
     out = calibrated_text(text, parameters, ["Calibrated by a test", ""])
     document = tomllib.loads(out)
@@ -46,6 +48,6 @@ def test_fitted_values_are_set_where_they_stand_and_everything_else_is_kept():
 
 
 def test_an_authors_comment_on_a_fitted_line_is_kept_before_the_calibration_note():
-    text = '[stages.x]\nstaff = 3  # two lawyers and a clerk\n'
+    text = "[stages.x]\nstaff = 3  # two lawyers and a clerk\n"
     out = calibrated_text(text, [Calibrated("stages.x.staff", 4, 3, 5, (1, 9), ("t",))], [])
     assert "staff = 4 # two lawyers and a clerk; calibrated to targets t" in out

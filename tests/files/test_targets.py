@@ -105,11 +105,8 @@ def test_a_file_that_is_not_toml_is_one_line(tmp_path):
 
 
 def test_a_metric_of_a_state_the_scenario_does_not_have_is_one_line():
-    targets = parse_targets(
-        {"target": [{**GOOD, "metric": "state.nowhere.granted_share", "low": 0.1, "high": 0.2,
-                     "unit": "fraction"}]},  # fmt: skip
-        "t.toml",
-    )
+    nowhere = {**GOOD, "metric": "state.nowhere.granted_share", "low": 0.1, "high": 0.2, "unit": "fraction"}
+    targets = parse_targets({"target": [nowhere]}, "t.toml")
     baseline = load_scenario(SCENARIOS / "un-convention-baseline.toml")
     assert [str(p) for p in target_problems(targets, baseline)] == [
         "t.toml: target[0].metric: 'state.nowhere.granted_share': the scenario 'UN convention baseline' "
@@ -128,7 +125,9 @@ def test_ranges_from_the_file_and_the_command_line():
     assert parse_ranges(["stages.legal_review.service.mean=0.5,3"])[0].low == 0.5
     with pytest.raises(ScenarioError) as caught:
         parse_ranges(["a.b=3,1"])
-    assert str(caught.value.problems[0]) == "--range: a.b=3,1: must be KEY=LOW,HIGH with numbers, LOW below HIGH"
+    assert (
+        str(caught.value.problems[0]) == "--range: a.b=3,1: must be KEY=LOW,HIGH with numbers, LOW below HIGH"
+    )
 
 
 def test_the_shipped_targets_read_and_fit_the_calibrated_us_scenario():

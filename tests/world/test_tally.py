@@ -191,7 +191,12 @@ def test_abusive_requests_decided_are_counted_by_year_of_submission():
     tally = Tally(400.0, ["A"], [])  # a warm-up of 400 days: years are counted from day 0 all the same
     tally.horizon_days = 3 * 365.0
     for i, (day, outcome) in enumerate(
-        [(10.0, Outcome.GRANTED), (20.0, Outcome.REFUSED), (400.0, Outcome.REFUSED), (800.0, Outcome.WITHDRAWN)]
+        [
+            (10.0, Outcome.GRANTED),
+            (20.0, Outcome.REFUSED),
+            (400.0, Outcome.REFUSED),
+            (800.0, Outcome.WITHDRAWN),
+        ]
     ):
         tally.arrived(request(i, abusive=True, day=day))
         tally.ended_as(request(i, abusive=True, day=day), outcome, None, day + 5)
@@ -206,7 +211,12 @@ def test_abusive_requests_decided_are_counted_by_year_of_submission():
 
 def test_granted_share_counts_both_truths_of_a_requester():
     tally = Tally(0.0, ["A", "B"], [])
-    outcomes = [(True, Outcome.GRANTED), (False, Outcome.GRANTED), (False, Outcome.REFUSED), (False, Outcome.WITHDRAWN)]
+    outcomes = [
+        (True, Outcome.GRANTED),
+        (False, Outcome.GRANTED),
+        (False, Outcome.REFUSED),
+        (False, Outcome.WITHDRAWN),
+    ]
     for i, (abusive, outcome) in enumerate(outcomes):
         tally.arrived(request(i, abusive=abusive, day=1.0))
         tally.ended_as(request(i, abusive=abusive, day=1.0), outcome, None, 2.0)
