@@ -65,7 +65,6 @@ def _execute(directory: Path, execution: Execution, tell: Tell) -> Calibration:
     manifest = read_manifest(directory)
     targets = read_targets(directory / TARGETS_COPY)
     space = history.Space(tuple(ranges_of(manifest)))
-    manifest["plan"]
     limits = execution.limits
     if manifest.get("allow_large") and not limits.allow_large:
         import attrs
