@@ -76,3 +76,19 @@ def test_an_interrupted_calibration_resumes_to_the_same_result(calibrated, tmp_p
     for key in ("waves", "best", "share", "bounds"):
         assert again[key] == first[key], key
     assert resumed.best == result.best
+
+
+def test_a_calibration_on_a_dask_cluster_gives_what_one_process_gives(tmp_path):
+    pytest.importorskip("dask.distributed")
+    targets = planted_targets(tmp_path / "targets.toml")
+    plan = calibration.Plan(budget=2 * 6 * 2 + 2, replications=2, points=6, waves=2, final_replications=2)
+    found = {}
+    for name, execution in (
+        ("serial", Execution(workers=1)),
+        ("dask", Execution(workers=2, scheduler="local")),
+    ):
+        calibration.start(SMALL, targets, tmp_path / name, RANGES[:1], plan)
+        waves.execute(tmp_path / name, execution)
+        manifest = json.loads((tmp_path / name / calibration.MANIFEST).read_text())
+        found[name] = [manifest[key] for key in ("waves", "best", "share", "bounds")]
+    assert found["dask"] == found["serial"]
