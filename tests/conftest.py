@@ -97,6 +97,16 @@ def deep_update(doc: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     return doc
 
 
+def skipping_stages(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` (one-State form) saying that the grounds at stages its routes skip stay on unused, as a
+    file must (:mod:`simulator.world.coverage`): for tests about something else than coverage."""
+    from simulator.domain.grounds import RULES
+
+    passed = {stage for route in doc.get("routes", {}).values() for stage in route}
+    unused = sorted({rule.setting for rule in RULES if rule.stage.value not in passed})
+    return deep_update(doc, "safeguards.unused", unused)
+
+
 def build(doc: dict[str, Any]) -> Scenario:
     return parse_scenario(doc, "test.toml")
 

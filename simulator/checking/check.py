@@ -39,6 +39,9 @@ from simulator.world.scenario import Scenario
 
 @frozen
 class PropertyResult:
+    """The verdict on one property, and what it rests on: the examples counted, a counterexample or an
+    estimate."""
+
     property: Property
     status: str  # held | violated | not_applicable | inconclusive
     examples: int = 0
@@ -51,6 +54,7 @@ class PropertyResult:
 
     @property
     def failed(self) -> bool:
+        """Whether the verdict fails the check (exit status 1): violated, or inconclusive."""
         return self.status in ("violated", "inconclusive")
 
 
@@ -244,11 +248,13 @@ class CheckResults(tuple):
     """The verdict on each property, in order (a tuple of :class:`PropertyResult`), and what was searched."""
 
     def __new__(cls, results, scenario: Scenario, seed: int, max_examples: int) -> CheckResults:
+        """``results`` in order, kept with the scenario, the seed and the ``max_examples`` of the check."""
         self = super().__new__(cls, results)
         self.scenario, self.seed, self.max_examples = scenario, seed, max_examples
         return self
 
     def counts(self) -> dict[str, int]:
+        """How many properties ended with each status, every status listed (zero included)."""
         return {status: sum(r.status == status for r in self) for status in STATUSES}
 
     def __repr__(self) -> str:

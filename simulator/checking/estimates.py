@@ -46,6 +46,8 @@ class MatchingTally(Tally):
         day: float,
         channel: Channel = Channel.MLA,
     ) -> None:
+        """Tally the end as :class:`Tally` does; a counted request the property is about also counts as
+        matching, and as a hit if it ended in one of the named outcomes."""
         super().ended_as(request, outcome, provision, day, channel)
         if request.submitted_at >= self.warmup_days and self.given.matches_request(request):
             self.matching += 1

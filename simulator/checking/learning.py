@@ -104,6 +104,7 @@ class EarlyFlag:
     day: float
 
     def text(self) -> str:
+        """The early flag in one line: replication, requested State, requester, decided request and day."""
         return (
             f"replication {self.replication}: requested State '{self.requested}' flagged '{self.requester}' "
             f"(no abusive request) at its decided request {self.requests}, day {self.day:.0f}"
@@ -111,6 +112,7 @@ class EarlyFlag:
 
 
 def monitoring_states(scenario: Scenario) -> list[str]:
+    """The requested States whose monitoring is switched on, by id."""
     return [s.id for s in scenario.requested_states if s.monitoring.enabled]
 
 

@@ -26,6 +26,7 @@ from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import PROTECTED_GROUNDS, Measure
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.files.document import ScenarioFile
+from simulator.files.limits import MAX_REPLICATIONS
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.world.scenario import Scenario
 
@@ -81,7 +82,7 @@ def _read_expect(t: Table, scope: str) -> Expect:
         ),
         probability_at_most=_optional(t, "probability_at_most", t.probability),
         probability_at_least=_optional(t, "probability_at_least", t.probability),
-        replications=int(t.number("replications", 10, minimum=2, integer=True)),
+        replications=int(t.number("replications", 10, minimum=2, maximum=MAX_REPLICATIONS, integer=True)),
         never_hands_over_through=_optional(t, "never_hands_over_through", names(list(CHANNELS))),
         not_flagged_within=_optional(
             t, "not_flagged_within", lambda key: int(t.number(key, minimum=1, integer=True))
@@ -111,6 +112,8 @@ def _read_expect(t: Table, scope: str) -> Expect:
 
 
 def read_property(t: Table, library: Mapping[str, Property], requesters: list[str]) -> Property | None:
+    """One ``[[property]]`` table: a built-in property by ``use``, or one stated in full; None when
+    ``use`` names no built-in property (the problem is reported on ``t``)."""
     if t.has("use"):
         name = t.text("use")
         t.finish()

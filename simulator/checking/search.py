@@ -34,6 +34,8 @@ from simulator.world.requesters import ROUND_SLOTS, RoundSlot
 
 
 class Violation(AssertionError):
+    """Raised by a search's test when a request breaks the property, so that hypothesis shrinks it."""
+
     pass
 
 
@@ -151,6 +153,11 @@ def _unwatched(fmt: str, *args: object) -> nullcontext:
 
 
 def search(strategy, test, max_examples: int, seed: int) -> None:
+    """Run ``test`` on up to ``max_examples`` examples of ``strategy``, deterministic for ``seed``.
+
+    Returns when every example passes; otherwise raises what ``test`` raised on the simplest failing
+    example hypothesis shrank to (hypothesis's ``Unsatisfiable`` if it rejected every example).
+    """
     run = settings(
         max_examples=max_examples,
         database=None,
@@ -215,6 +222,7 @@ class LazyRounds:
         self.blocks: list[LazyBlock] = []
 
     def __call__(self, index: int) -> Sequence[float]:
+        """The draws of round ``index`` (0 the first), each drawn when the life first reads it."""
         while len(self.blocks) <= index:
             self.blocks.append(LazyBlock(self.choose, None if self.blocks else self.first_events))
         return self.blocks[index]

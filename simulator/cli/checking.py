@@ -14,16 +14,18 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
-    check_outputs,
     command_limits,
     execution,
     fail,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 
 class CheckFormat(enum.StrEnum):
+    """What ``mlasim check --format`` prints: the verdicts as text, or the check document as JSON."""
+
     table = "table"
     json = "json"
 

@@ -172,23 +172,6 @@ def check_out(out: Path | None) -> None:
         raise fail(f"{out}: {problem}")
 
 
-def check_outputs(
-    outputs: dict[str, Path | None],
-    inputs: list[Path] | tuple[Path, ...] = (),
-    run_directories: list[Path] | tuple[Path, ...] = (),
-    directories: dict[str, Path | None] | None = None,
-) -> None:
-    """Refuse, before any work, outputs that would replace an input or each other, or that cannot be
-    written (:mod:`simulator.cli.outputs`): the first problem in one line, exit status 2.
-    ``directories``: the options naming a directory to write into (``--figures``, a sweep's ``--out``)."""
-    from simulator.cli.outputs import output_problems
-
-    problems = output_problems(outputs, inputs, run_directories, directories)
-    if problems:
-        more = len(problems) - 1
-        raise fail(problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
-
-
 def command_limits(context: typer.Context | None, allow_large: bool = False):
     """The :class:`~simulator.files.limits.Limits` of the command under way (``context``):
     ``--allow-large`` given to the command or before it (``mlasim --allow-large compare ...``)."""

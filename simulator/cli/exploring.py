@@ -26,7 +26,6 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
-    check_outputs,
     command_limits,
     execution,
     fail,
@@ -34,6 +33,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 
 
 class TableFormat(enum.StrEnum):

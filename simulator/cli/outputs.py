@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from simulator.cli.common import fail
 from simulator.files.output import target_problem
 
 #: The files a run directory holds that no output may replace (``tasks/`` and its files too).
@@ -128,3 +129,18 @@ def _room(directory: Path, need_bytes: int) -> str | None:
     if free < need_bytes:
         return f"only {free / 1e6:.1f} MB free in {existing}, {need_bytes / 1e6:.1f} MB needed"
     return None
+
+
+def check_outputs(
+    outputs: dict[str, Path | None],
+    inputs: list[Path] | tuple[Path, ...] = (),
+    run_directories: list[Path] | tuple[Path, ...] = (),
+    directories: dict[str, Path | None] | None = None,
+) -> None:
+    """Refuse, before any work, outputs that would replace an input or each other, or that cannot be
+    written (:mod:`simulator.cli.outputs`): the first problem in one line, exit status 2.
+    ``directories``: the options naming a directory to write into (``--figures``, a sweep's ``--out``)."""
+    problems = output_problems(outputs, inputs, run_directories, directories)
+    if problems:
+        more = len(problems) - 1
+        raise fail(problems[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))

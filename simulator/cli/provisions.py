@@ -28,6 +28,8 @@ Files = Annotated[
 
 
 class ListFormat(enum.StrEnum):
+    """What ``mlasim provisions --format`` prints: the catalogue as a table, or as JSON."""
+
     table = "table"
     json = "json"
 

@@ -20,13 +20,13 @@ from simulator.cli.common import (
     Seed,
     Workers,
     app,
-    check_outputs,
     command_limits,
     emit,
     execution,
     fail,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 
 ReportPage = Annotated[
     Path | None,
@@ -87,8 +87,8 @@ def report(
     from simulator.reporting import documents
 
     page = out if out is not None else Path(f"{source.stem or source.resolve().name}.html")
-    directories = [source] if source.is_dir() else []
-    check_outputs({"--out": page}, [source], directories, {"--figures": figures})
+    run_directories = [source] if source.is_dir() else []
+    check_outputs({"--out": page}, [source], run_directories, {"--figures": figures})
     with user_errors():
         if source.suffix == ".toml":
             limits = command_limits(context)

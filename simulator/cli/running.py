@@ -23,7 +23,6 @@ from simulator.cli.common import (
     WithProvenance,
     Workers,
     app,
-    check_outputs,
     command_limits,
     emit,
     execution,
@@ -32,6 +31,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 

@@ -16,12 +16,19 @@ def init(
     directory: Annotated[
         Path, typer.Argument(help="Folder to copy the example scenarios into.", metavar="DIR")
     ],
+    several_states: Annotated[
+        bool,
+        typer.Option(
+            "--several-states",
+            help="Write a commented starting file with the baseline's requested State beside your own.",
+        ),
+    ] = False,
 ) -> None:
     """Copy the example scenario files into DIR, to read, run and change."""
-    from simulator.files.examples import copy_examples
+    from simulator.files.examples import copy_examples, write_several_states
 
     try:
-        copied = copy_examples(directory)
+        copied = [write_several_states(directory)] if several_states else copy_examples(directory)
     except (FileExistsError, FileNotFoundError) as error:
         raise fail(str(error)) from None
     except OSError as error:

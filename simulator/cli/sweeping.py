@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -19,14 +20,15 @@ from simulator.cli.common import (
     Sets,
     Workers,
     app,
-    check_outputs,
     command_limits,
     execution,
     fail,
+    note,
     on_interrupt,
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, write_report
 
 
@@ -142,7 +144,11 @@ def sweep(
         how = execution(workers, scheduler, quiet, limits)
         with rundirs.holding(directory), on_interrupt(hint):
             if resume is None:
-                sweeps.start(file, directory, design, replications, seed, batch, force, limits)
+                with warnings.catch_warnings(record=True) as notes:
+                    warnings.simplefilter("always")
+                    sweeps.start(file, directory, design, replications, seed, batch, force, limits)
+                for found in notes:
+                    note(str(found.message))
             with resumable("sweep", directory), progress_bar("tasks", quiet) as advance:
                 result = sweeps.execute(directory, how.but(progress=advance))
     summary = result.summary()

@@ -29,6 +29,8 @@ from attrs import frozen
 
 @frozen
 class Offence:
+    """An offence label a request can carry, with what decides whether the requested State can assist."""
+
     id: str
     title: str
     convention: bool  # one of the convention's own offences (Arts 7-17)
@@ -42,6 +44,8 @@ class Offence:
 
 @frozen
 class Conduct:
+    """Protected conduct that really lies behind an abusive request, and the ground it engages."""
+
     id: str
     title: str
     ground: str  # protected ground engaged
@@ -53,6 +57,8 @@ class Conduct:
 
 @frozen
 class Target:
+    """Who the person targeted is: how recognisable as at risk, and on which ground (None: none)."""
+
     id: str
     visibility: float  # probability a fully thorough reviewer recognises the person as at risk
     ground: str | None
@@ -60,17 +66,22 @@ class Target:
 
 @frozen
 class Catalogue:
+    """The offences, protected conduct, target profiles and plausible labels, each by id."""
+
     offences: Mapping[str, Offence]
     conducts: Mapping[str, Conduct]
     targets: Mapping[str, Target]
     plausible: Mapping[str, Mapping[str, float]]  # conduct -> label -> weight
 
     def is_political(self, conduct_or_offence: str) -> bool:
+        """Whether an offence label or a conduct (by id) is political; KeyError if it is neither."""
         if conduct_or_offence in self.offences:
             return self.offences[conduct_or_offence].political
         return self.conducts[conduct_or_offence].political
 
     def ground_of(self, conduct_or_offence: str) -> str | None:
+        """The protected ground an offence label or a conduct (by id) engages (None: none); KeyError if it
+        is neither."""
         if conduct_or_offence in self.offences:
             return self.offences[conduct_or_offence].ground
         return self.conducts[conduct_or_offence].ground

@@ -40,6 +40,8 @@ def score(safeguards: Safeguards, record: float, recognised: bool, suspect: bool
 
 
 def levels(safeguards: Safeguards, record: float, notices: int) -> EvidenceLevels:
+    """The score at each step from nothing perceived to everything, for a requester's human-rights
+    ``record`` and the ``notices`` on record against the person."""
     return EvidenceLevels(
         record=record,
         nothing_perceived=score(safeguards, record, False, False),

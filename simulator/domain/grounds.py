@@ -27,8 +27,8 @@ The stages and their checks, in order:
   18 U.S.C. 2703, 3123, 3512(e)), or no such measure at all (Art 46 for interception, else 40(21)(c));
 - execution: postponement (40(26)).
 
-Enum members used by the checks are bound to module names once (see ``docs`` on the hot path: reading
-a member off its class costs a hook call in Python 3.11).
+Enum members used by the checks are bound to module names once (the hot path: see
+:mod:`simulator.world`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from attrs import frozen
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import Decision, History, Measure, Observation, ScreeningDraws, Stage, Verdict
+from simulator.domain.provisions import provision
 from simulator.domain.safeguards import (
     STANDARD_BAR,
     DataProtectionMode,
@@ -345,6 +346,11 @@ class Rule:
         return self.provisions[0]
 
     @property
+    def can_refuse(self) -> bool:
+        """Whether it refuses under some configuration (postponement never does)."""
+        return self.refuses_on is not _never
+
+    @property
     def rests_on(self) -> tuple[str, ...]:
         """Every provision it applies: those it cites, then those it rests on without citing."""
         return (*self.provisions, *self.basis)
@@ -360,87 +366,90 @@ class Rule:
         return setting.evidence_threshold
 
 
+def rule(
+    check: Check,
+    provisions: str | tuple[str, ...],
+    setting: str,
+    on: Callable[[Safeguards], bool] | None = None,
+    *,
+    refuses: str | None = None,
+    refuses_on: Callable[[Safeguards], frozenset[str]] | None = None,
+    **more: object,
+) -> Rule:
+    """A rule's record: it refuses on ``refuses`` (its first provision unless said) whenever ``on`` says
+    it is switched on (or on what ``refuses_on`` lists), at the stage the catalogue gives its first
+    provision (``simulator/domain/data/provisions.toml``)."""
+    cited = (provisions,) if isinstance(provisions, str) else provisions
+    if refuses_on is None:
+        refuses_on = when(on, refuses or cited[0]) if on is not None else _never
+    stage = Stage(provision(cited[0]).stage)
+    return Rule(cited, stage, check, setting=setting, refuses_on=refuses_on, **more)
+
+
 #: Every check, in the order the stages apply them.
 RULES: tuple[Rule, ...] = (
-    Rule(
-        ("uncc-40-16", "uncc-40-21-a"),
-        Stage.INTAKE,
+    rule(
         check_completeness,
-        setting="completeness",
-        refuses_on=when(lambda s: s.completeness.refuse_nonconforming, "uncc-40-21-a"),
+        ("uncc-40-16", "uncc-40-21-a"),
+        "completeness",
+        lambda s: s.completeness.refuse_nonconforming,
+        refuses="uncc-40-21-a",
     ),
-    Rule(
-        ("uncc-35-1-c",),
-        Stage.LEGAL_REVIEW,
-        check_scope,
-        setting="scope_test",
-        refuses_on=when(lambda s: s.scope_test.enabled, "uncc-35-1-c"),
-    ),
-    Rule(
-        ("budapest-27-4-a",),
-        Stage.LEGAL_REVIEW,
+    rule(check_scope, "uncc-35-1-c", "scope_test", lambda s: s.scope_test.enabled),
+    rule(
         check_political_offence,
-        setting="political_offence",
-        refuses_on=when(lambda s: s.political_offence, "budapest-27-4-a"),
+        "budapest-27-4-a",
+        "political_offence",
+        lambda s: s.political_offence,
         desk=True,
     ),
-    Rule(
-        ("uncc-40-9",),
-        Stage.LEGAL_REVIEW,
+    rule(
         check_dual_criminality,
+        "uncc-40-9",
+        "dual_criminality",
+        lambda s: s.dual_criminality.mode is not _WAIVED,
         basis=("uncc-35-2", "uncc-42"),  # judged on the conduct; preservation exempt
-        setting="dual_criminality",
-        refuses_on=when(lambda s: s.dual_criminality.mode is not _WAIVED, "uncc-40-9"),
         draw="dual_criminality",
     ),
-    Rule(
-        ("uncc-36",),
-        Stage.LEGAL_REVIEW,
-        check_data_protection,
-        setting="data_protection",
-        refuses_on=when(lambda s: s.data_protection is _REFUSE_TRANSFER, "uncc-36"),
+    rule(
+        check_data_protection, "uncc-36", "data_protection", lambda s: s.data_protection is _REFUSE_TRANSFER
     ),
-    Rule(
-        ("uncc-40-22",),
-        Stage.RIGHTS_SCRUTINY,
+    rule(
         check_discrimination,
-        setting="discrimination",
-        refuses_on=when(lambda s: s.discrimination.enabled, "uncc-40-22"),
+        "uncc-40-22",
+        "discrimination",
+        lambda s: s.discrimination.enabled,
         desk=True,
         persecution=True,
     ),
-    Rule(
-        ("uncc-6",),
-        Stage.RIGHTS_SCRUTINY,
+    rule(
         check_human_rights,
-        setting="human_rights",
-        refuses_on=when(lambda s: s.human_rights.enabled, "uncc-6"),
+        "uncc-6",
+        "human_rights",
+        lambda s: s.human_rights.enabled,
         desk=True,
         persecution=True,
     ),
-    Rule(
-        ("uncc-40-21-b",),
-        Stage.RIGHTS_SCRUTINY,
+    rule(
         check_essential_interests,
-        setting="essential_interests",
-        refuses_on=when(lambda s: s.essential_interests.enabled, "uncc-40-21-b"),
+        "uncc-40-21-b",
+        "essential_interests",
+        lambda s: s.essential_interests.enabled,
         desk=True,
         persecution=True,
         draw="essential_interests",
     ),
-    Rule(
-        (*STANDARD_PROVISION.values(), "us-3512-e", "uncc-24-4", "uncc-46", "uncc-40-21-c"),
-        Stage.JUDICIAL_ORDER,
+    rule(
         check_judicial_standard,
-        setting="judicial_order",
+        (*STANDARD_PROVISION.values(), "us-3512-e", "uncc-24-4", "uncc-46", "uncc-40-21-c"),
+        "judicial_order",
         refuses_on=_judicial_refusals,
     ),
-    Rule(
-        ("uncc-40-26",),
-        Stage.EXECUTION,
+    rule(
         check_postponement,
+        "uncc-40-26",
+        "postponement_rate",
         basis=("uncc-36",),  # the grant that follows may carry Art 36 conditions
-        setting="postponement_rate",
         draw="postponement",
     ),
 )

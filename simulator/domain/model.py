@@ -115,7 +115,7 @@ class Outcome(enum.StrEnum):
 
 #: The outcomes in which data are handed over.
 HANDED_OVER = (Outcome.GRANTED, Outcome.CONDITIONALLY_GRANTED)
-_REFUSED = Outcome.REFUSED  # bound once: read at every request's end (see simulator.world.lifecycle)
+_REFUSED = Outcome.REFUSED  # bound once: read at every request's end (the hot path: simulator.world)
 
 
 #: Protected grounds a persecution can rest on. UNCC Art 40(22) lists the first seven only.

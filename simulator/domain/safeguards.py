@@ -295,6 +295,18 @@ class Safeguards:
     memory: Memory = choice(
         Memory.SAME_TARGET, "what the central authority's case files remember (Art 40(15): identity)", Memory
     )
+    unused: frozenset[str] = names(
+        frozenset,
+        "grounds kept switched on although no route applies them, on purpose (else an error)",
+        lambda: _ground_settings(),
+    )
+
+
+def _ground_settings() -> list[str]:
+    """The settings a rule of the decision core reads (its records import this module: read lazily)."""
+    from simulator.domain.grounds import RULES
+
+    return sorted({rule.setting for rule in RULES})
 
 
 def no_safeguards() -> Safeguards:

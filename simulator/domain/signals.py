@@ -105,8 +105,8 @@ def observe(
     )
 
 
-#: The verdicts that refuse, now or after a consultation (bound once: an enum member read off its
-#: class costs a hook call in Python 3.11, and a case file is written at every review).
+#: The verdicts that refuse, now or after a consultation (bound once: the hot path, see
+#: simulator.world; a case file is written at every review).
 _REFUSING = frozenset({Verdict.REFUSE, Verdict.CONSULT})
 
 

@@ -124,6 +124,13 @@ def _shown(data: bytes) -> str:
 
 
 class DaskCluster:
+    """Tasks on a Dask cluster: an existing scheduler's (``--scheduler ADDRESS``), or a
+    ``LocalCluster`` of ``workers`` single-threaded processes (``--scheduler local``).
+
+    A missing Dask, an address that is no Dask scheduler, or a scheduler that cannot be reached is a
+    :class:`BackendError` in one line, raised before any task is handed out.
+    """
+
     def __init__(self, scheduler: str, workers: int) -> None:
         check_address(scheduler)
         try:
@@ -140,7 +147,13 @@ class DaskCluster:
         try:
             if scheduler == "local":
                 self._cluster = LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    # no dashboard, and the scheduler's HTTP server on a free port: with None alone it
+                    # takes 8787, and warns on standard error when another cluster holds that port
+                    scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
                 )
                 self._client = Client(self._cluster)
                 self.name = f"dask LocalCluster, {workers} workers"
@@ -269,6 +282,8 @@ class DaskCluster:
                 raise BackendError(self._lost(_reason(error))) from None
 
     def close(self) -> None:
+        """Disconnect, and shut down the ``LocalCluster`` if this backend started one (a lost scheduler
+        is no error here)."""
         for closing in (self._client, self._cluster):
             if closing is not None:
                 with contextlib.suppress(Exception):  # a lost scheduler: nothing left to close

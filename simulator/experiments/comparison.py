@@ -35,7 +35,7 @@ from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.executors import tasks_for
 from simulator.experiments.run import RunResult, expected_requests, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
-from simulator.files.limits import DEFAULT_LIMITS, Limits
+from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.metrics import headline
 from simulator.world.pipeline import simulate
@@ -331,10 +331,14 @@ def compare(
     count = scenarios[0].replications if replications is None else replications
     most = max(count, max_replications) if precision is not None else count
     limits = execution.limits
-    problem = limits.replication_problem(most) or limits.plan_problem(most * len(scenarios), scenarios[0])
+    problem = limits.replication_problem(most)
     if problem:
         option = "--max-replications" if most > count else "--replications"
         raise ScenarioError([Problem(scenarios[0].source, option, problem)])
+    for scenario in scenarios:
+        problem = limits.plan_problem(most * len(scenarios), scenario)
+        if problem:
+            raise ScenarioError([Problem(scenario.source, "", problem)])
     done: dict[int, Any] = {}
     each = sum(expected_requests(s) for s in scenarios)
     executor = execution.backend(work=each * count)
@@ -342,6 +346,9 @@ def compare(
     try:
         if execution.announce:
             execution.announce(executor.name)
+        estimate = estimate_line(scenarios[0], most * len(scenarios), executor.slots(), limits)
+        if estimate:
+            execution.tell(estimate)
 
         def extend(upto: int) -> Comparison:
             pending = [r for r in range(upto) if r not in done]

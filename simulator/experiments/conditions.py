@@ -25,6 +25,8 @@ _CLAUSE = re.compile(
 
 @frozen
 class Comparison:
+    """One clause: a metric compared with a number, as ``pass_through < 0.2``."""
+
     metric: str
     op: str
     value: float
@@ -39,13 +41,17 @@ class Comparison:
 
 @frozen
 class Condition:
+    """Comparisons that must all hold (written joined by ``and``)."""
+
     clauses: tuple[Comparison, ...]
 
     @property
     def metrics(self) -> tuple[str, ...]:
+        """The metrics the clauses name, each once, in the order written."""
         return tuple(dict.fromkeys(c.metric for c in self.clauses))
 
     def holds(self, values: Mapping[str, float]) -> bool:
+        """Whether every clause holds for these metric values (an undefined value, NaN, fails its clause)."""
         return all(c.holds(values[c.metric]) for c in self.clauses)
 
     def check(self, known: Collection[str], option: str) -> None:

@@ -32,6 +32,8 @@ from attrs import field, frozen
 
 from simulator.files.document import ScenarioFile, read_file
 from simulator.files.reader import Problem
+from simulator.world import coverage
+from simulator.world.scenario import Scenario
 
 #: Scenario keys that are settings of the whole sweep, never design factors.
 RUN_SETTINGS = {
@@ -163,3 +165,15 @@ def select_design(file_design: Design, asked: Design, use_file: bool | None = No
         )
     ranges = asked.ranges or (file_design.ranges if use_file is None and asked.lhs else {})
     return Design(dict(asked.grid), asked.lhs, dict(ranges), list(asked.variants))
+
+
+def inert_settings(base: Scenario, points: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One line per setting the study varies that can change no decision of ``base`` (a safeguard whose
+    stage no route passes, or that stays switched off: :func:`simulator.world.coverage.inert`)."""
+    varied = list(dict.fromkeys(key for point in points for key in point if key != "variant"))
+    lines = []
+    for key in varied:
+        reason = coverage.inert(base, key, varied)
+        if reason is not None:
+            lines.append(f"{key} has no effect on any request ({reason}): its results will not differ")
+    return lines

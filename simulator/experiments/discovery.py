@@ -54,6 +54,8 @@ class Restriction:
     values: tuple[Any, ...] = ()
 
     def describe(self) -> str:
+        """The limit as a reader sees it: ``<= 0.3``, ``>= 0.1``, ``0.1 .. 0.3``, or the values kept as
+        ``a | b``."""
         if self.values:
             return " | ".join(str(v) for v in self.values)
         if self.low is None:
@@ -63,6 +65,8 @@ class Restriction:
         return f"{self.low:.4g} .. {self.high:.4g}"
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the setting with ``low`` and ``high`` (None: that side not restricted), or its
+        ``values``."""
         if self.values:
             return {"setting": self.setting, "values": list(self.values)}
         return {"setting": self.setting, "low": self.low, "high": self.high}
@@ -70,6 +74,9 @@ class Restriction:
 
 @frozen
 class Step:
+    """One step of a peeling trajectory: its coverage, density and mass, and how many settings it
+    restricts."""
+
     coverage: float
     density: float
     mass: float
@@ -88,9 +95,12 @@ class Box:
 
     @property
     def chosen(self) -> Step:
+        """The step the box reports: the densest with enough coverage."""
         return self.trajectory[self.step]
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the chosen step's coverage, density and mass, the counts inside, the restrictions and
+        the whole peeling trajectory."""
         s = self.chosen
         return {
             "coverage": s.coverage,
@@ -109,6 +119,9 @@ class Box:
 
 @frozen
 class Discovery:
+    """What PRIM found in a sweep: the condition, the settings searched, the configurations (all, and
+    of interest) and the boxes in the order found."""
+
     condition: str
     settings: tuple[str, ...]
     cases: int
@@ -118,6 +131,7 @@ class Discovery:
     min_coverage: float = MIN_COVERAGE
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``mlasim discover --format json`` prints."""
         return {
             "condition": self.condition,
             "run_directory": self.source,

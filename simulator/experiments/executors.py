@@ -69,6 +69,7 @@ class BackendError(RuntimeError):
 
 
 def default_workers() -> int:
+    """The cores of this machine (1 if unknown): the worker processes used when none are asked for."""
     return os.cpu_count() or 1
 
 
@@ -79,13 +80,16 @@ class Serial:
         self.name = f"serial ({reason})" if reason else "serial"
 
     def slots(self) -> int:
+        """One: a task at a time."""
         return 1
 
     def map(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        """``(index, fn(task))`` for each task, in order."""
         for index, task in enumerate(tasks):
             yield index, fn(task)
 
     def close(self) -> None:
+        """Nothing to release; here so that every backend closes alike."""
         pass
 
     def __enter__(self) -> Serial:
@@ -271,6 +275,7 @@ class ProcessPool:
         self._all: list[_Worker] = []
 
     def slots(self) -> int:
+        """``workers``: each worker process runs one task at a time."""
         return self.workers
 
     def _start(self) -> None:
@@ -336,6 +341,8 @@ class ProcessPool:
                 raise
 
     def close(self) -> None:
+        """Tell every worker to exit once idle, and kill any still running 5 seconds later; the next
+        :meth:`map` starts new ones."""
         for worker in self._all:  # every worker told first: they exit side by side, not in turn
             worker.dismiss()
         for worker in self._all:

@@ -50,12 +50,15 @@ def non_dominated(points: Sequence[Sequence[float]]) -> list[int]:
 
 @frozen
 class Configuration:
+    """One configuration of a sweep: its index, label, settings and the estimates of its metrics."""
+
     index: int
     label: str
     parameters: Mapping[str, Any]
     estimates: Mapping[str, Estimate]
 
     def means(self, metrics: Sequence[str]) -> tuple[float, ...]:
+        """The means over replications of ``metrics``, in that order."""
         return tuple(self.estimates[m].mean for m in metrics)
 
     def costs(self, metrics: Sequence[str]) -> tuple[float, ...]:
@@ -63,6 +66,7 @@ class Configuration:
         return tuple(self.estimates[m].mean * _sign(m) for m in metrics)
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: index, label, parameters and each metric's estimate."""
         return {
             "index": self.index,
             "label": self.label,
@@ -82,6 +86,8 @@ class Budget:
     holds_on_interval: bool  # the condition also holds at the unfavourable end of each interval
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the condition as written, the metric minimised, how many configurations meet it, the
+        best and whether it holds on the intervals."""
         return {
             "condition": str(self.condition),
             "least": self.least,
@@ -93,6 +99,9 @@ class Budget:
 
 @frozen
 class Frontier:
+    """A sweep's frontier on ``objectives``: the configurations no other dominates, sorted by the
+    first objective, and the answer to a budget query if one was asked."""
+
     source: str
     objectives: tuple[str, ...]
     replications: int
@@ -103,6 +112,7 @@ class Frontier:
     varied: tuple[str, ...] = ()  # the settings the sweep varied (the others are alike everywhere)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``mlasim frontier --format json`` prints."""
         document = {
             "run_directory": self.source,
             "objectives": list(self.objectives),

@@ -22,7 +22,7 @@ from simulator.experiments.designs import Design
 from simulator.experiments.run import replicate
 from simulator.experiments.sweeps import _label, build_configurations, size_problems
 from simulator.files.document import read_file
-from simulator.files.limits import DEFAULT_LIMITS, Limits
+from simulator.files.limits import DEFAULT_LIMITS, Limits, duration
 from simulator.files.reader import ScenarioError
 
 
@@ -45,6 +45,8 @@ class Plan:
         return runs * self.seconds_per_replication / max(1, min(self.workers, self.tasks))
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON values: each configuration (index, label, parameters), then the totals and the
+        estimate."""
         return {
             "configurations": [
                 {"index": i, "label": label, "parameters": dict(point)}
@@ -84,15 +86,6 @@ def plan(
     tasks = len(points) * math.ceil(count / batch)
     labels = tuple(_label(p) for p in points)
     return Plan(tuple(points), labels, count, seed, tasks, workers, elapsed)
-
-
-def duration(seconds: float) -> str:
-    """``42 s``, ``3.5 min``, ``2.1 h``: a duration as a person would say it."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def describe(plan: Plan, limit: int | None = None) -> Sequence[str]:

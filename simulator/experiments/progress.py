@@ -70,19 +70,24 @@ class NotebookProgress:
         self.refresh()
 
     def days(self, done: float, total: float) -> None:
+        """The replication running in this process has simulated ``done`` of ``total`` days."""
         self.days_done, self.days_total = done, total
         self.refresh()
 
     def refresh(self, now: bool = False) -> None:
+        """Redraw the bar, unless it was drawn less than :attr:`EVERY` seconds ago (``now``: at once)."""
         if now or time.monotonic() - self.shown >= self.EVERY:
             self.shown = time.monotonic()
             self.handle.update(self._html(self.html()))
 
     def finish(self) -> None:
+        """Draw the bar a last time: finished out of all, and the time taken."""
         self.finished = True
         self.refresh(now=True)
 
     def html(self) -> str:
+        """The bar as HTML: a progress element (the simulated days while a replication runs, else the
+        share finished) and its words."""
         total = max(self.total, self.done)  # a comparison to a precision adds replications
         fraction = self.done / total if total else 1.0
         words = f"{self.done}/{total} {self.description}"

@@ -311,9 +311,12 @@ def run(
     )
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
-    problem = execution.limits.replication_problem(count) or execution.limits.plan_problem(count, scenario)
+    problem = execution.limits.replication_problem(count)
     if problem:
         raise ScenarioError([Problem(scenario.source, "--replications", problem)])
+    problem = execution.limits.plan_problem(count, scenario)
+    if problem:
+        raise ScenarioError([Problem(scenario.source, "", problem)])
     if execution.workers is None and execution.scheduler is None and count == 1:
         execution = execution.but(workers=1)  # one task: worker processes would only add their start-up
     if not callable(execution.progress):

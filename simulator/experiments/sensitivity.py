@@ -63,6 +63,7 @@ class Parameter:
 
     @property
     def integer(self) -> bool:
+        """Whether both ends are integers: the setting then takes whole values only."""
         return isinstance(self.low, int) and isinstance(self.high, int)
 
     def value(self, u: float) -> Any:
@@ -75,11 +76,13 @@ class Parameter:
         return self.low + u * (self.high - self.low)
 
     def describe(self) -> str:
+        """The range as ``0.1 .. 0.5``, or the values as ``cusum | sprt``."""
         if self.levels:
             return " | ".join(str(v) for v in self.levels)
         return f"{self.low:g} .. {self.high:g}"
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the key with ``low`` and ``high``, or with its ``values``."""
         if self.levels:
             return {"key": self.key, "values": list(self.levels)}
         return {"key": self.key, "low": self.low, "high": self.high}
@@ -129,6 +132,9 @@ class Indices:
         return [self.names[i] for i in order]
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the method, the ranking and each setting's indices with their intervals (None for
+        NaN), then each pair's second-order index when computed."""
+
         def interval(value: float, half: float) -> dict[str, float | None]:
             return {"value": _json(value), "ci_low": _json(value - half), "ci_high": _json(value + half)}
 
@@ -192,6 +198,7 @@ class Study:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The settings' dotted keys, in the order of the indices."""
         return tuple(p.key for p in self.parameters)
 
     @property
@@ -277,6 +284,8 @@ class Study:
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
+        """What ``sensitivity.json`` keeps of the design: method, samples, second order, settings and the
+        ``--set`` values."""
         return {
             "method": self.method,
             "samples": self.samples,
@@ -287,6 +296,7 @@ class Study:
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> Study:
+        """The design :meth:`to_dict` wrote, checked again as when it was made."""
         parameters = tuple(
             Parameter(p["key"], levels=tuple(p["values"]))
             if "values" in p
@@ -324,6 +334,7 @@ class StudyResult:
     directory: Path
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``mlasim sensitivity --format json`` prints."""
         return {
             "metric": self.metric,
             "seed": self.seed,

@@ -35,9 +35,11 @@ class Estimate:
 
     @property
     def half_width(self) -> float:
+        """Half the interval's width (NaN when n < 2)."""
         return (self.ci_high - self.ci_low) / 2
 
     def to_dict(self) -> dict[str, float | int | None]:
+        """For JSON: mean, ci_low, ci_high and n, with None for NaN."""
         return {
             "mean": _json_number(self.mean),
             "ci_low": _json_number(self.ci_low),

@@ -28,20 +28,18 @@ import hashlib
 import json
 import math
 import shutil
+import warnings
 from collections.abc import Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-import attrs
 from attrs import frozen
 
 from simulator import __version__
 from simulator.experiments import display
-from simulator.experiments.designs import Design, run_setting_problems
+from simulator.experiments.designs import Design, inert_settings, run_setting_problems
 from simulator.experiments.display import format_estimate
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
-from simulator.experiments.executors import batches
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
 from simulator.experiments.rundirs import LOCK, created_here, free_bytes, holding, sweep_bytes
 from simulator.experiments.stats import Estimate
@@ -119,6 +117,7 @@ class SweepResult:
         return display.html("sweep", self, display.html_table(caption, header, rows))
 
     def manifest(self) -> dict[str, Any]:
+        """The run directory's ``manifest.json``: what was asked, read afresh at each call."""
         return json.loads((self.directory / MANIFEST).read_text())
 
     def to_pandas(self):
@@ -166,9 +165,12 @@ def size_problems(
 ) -> list[Problem]:
     """Too many configurations or replications for ``limits``, counted before any is made."""
     problems = []
-    too_many = limits.configuration_problem(design_size(design))
+    size = design_size(design)
+    too_many = limits.configuration_problem(size)
     if too_many:
-        problems.append(Problem(str(path), "sweep", f"the design makes {too_many}"))
+        problems.append(Problem(str(path), "sweep", f"the design has {too_many}"))
+    elif too_large := limits.design_problem(size):
+        problems.append(Problem(str(path), "sweep", f"the design's {too_large}"))
     too_many = limits.replication_problem(replications) if replications is not None else None
     if too_many:
         problems.append(Problem(str(path), "--replications", too_many))
@@ -196,8 +198,11 @@ def design_problems(
     except ScenarioError as error:
         return error.problems
     runs = len(scenarios) * (scenarios[0].replications if replications is None else replications)
-    too_large = limits.plan_problem(runs, max(scenarios, key=lambda s: len(s.requesting_states)))
-    return [Problem(str(path), "sweep", too_large)] if too_large else []
+    for scenario in scenarios:  # the whole sweep's rows, and a replication of each configuration
+        too_large = limits.plan_problem(runs, scenario)
+        if too_large:
+            return [Problem(scenario.source, "sweep", too_large)]
+    return []
 
 
 def start(
@@ -236,6 +241,8 @@ def _start(path, directory, design, replications, seed, batch, force, limits) ->
     if problems:
         raise ScenarioError(problems)
     points = design.points(seed)
+    for line in inert_settings(base, points):
+        warnings.warn(line, UserWarning, stacklevel=3)
     _check_room(directory, len(points) * math.ceil(count / batch), len(points) * count)
     return _write_start(path, directory, design, base, seed, count, batch, points, limits)
 
@@ -267,7 +274,7 @@ def _write_start(path, directory, design, base, seed, count, batch, points, limi
             "variants": list(design.variants),
         },
         "configurations": [{"index": i, "label": _label(p), "parameters": p} for i, p in enumerate(points)],
-        "started": _now(),
+        "started": utc_now(),
         "finished": None,
         "backend": None,
         "allow_large": limits.allow_large,
@@ -307,11 +314,12 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return manifest
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """The time now in UTC, ISO 8601 to the second (``2025-01-31T09:30:00+00:00``)."""
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-def _scenario_file(directory: Path, manifest: Mapping[str, Any]) -> Path:
+def scenario_file(directory: Path, manifest: Mapping[str, Any]) -> Path:
     """The run directory's copy of the scenario file, unchanged since the sweep started."""
     path = directory / manifest["scenario_file"]  # relative to the run directory (absolute in old ones)
     if not path.is_file() or file_sha256(path) != manifest["scenario_file_sha256"]:
@@ -346,88 +354,12 @@ def execute(directory: str | Path, execution: Execution = DEFAULT_EXECUTION) -> 
     meanwhile (:mod:`simulator.experiments.rundirs`); a file that cannot be written stops the sweep
     with :class:`TaskWriteError`, the tasks already written kept.
     """
+    from simulator.experiments.resuming import run_missing  # loads the simulation and pyarrow
+
     directory = Path(directory)
     read_manifest(directory)  # a directory that holds no sweep is refused before it is locked
     with holding(directory):
-        return _execute(directory, execution)
-
-
-def _execute(directory: Path, execution: Execution) -> SweepResult:
-    from simulator.experiments.sweepfiles import write_results
-    from simulator.experiments.taskfiles import identity, task_path, verified
-
-    manifest = read_manifest(directory)
-    path = _scenario_file(directory, manifest)
-    _note_edited_origin(manifest, path, execution)
-    limits = execution.limits
-    if manifest.get("allow_large", False) and not limits.allow_large:
-        limits = attrs.evolve(limits, allow_large=True)  # as the sweep was started
-    scenarios = build_configurations(path, [c["parameters"] for c in manifest["configurations"]], limits)
-    seed, batch = manifest["seed"], manifest["batch"]
-    plan = [
-        (task_path(directory, i, reps), identity(manifest, i, scenario, reps), (i, scenario, seed, reps))
-        for i, scenario in enumerate(scenarios)
-        for reps in batches(range(manifest["replications"]), batch)
-    ]
-    done, todo = verified(directory, plan, execution.tell)
-    execution.told(len(done), len(plan))
-    _run_tasks(directory, manifest, plan, done, todo, execution.but(limits=limits))
-    try:
-        write_results(directory, manifest, [done[path] for path, _, _ in plan])
-        manifest["finished"] = _now()
-        write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
-    except OSError as error:
-        raise TaskWriteError(Path(error.filename or directory), _reason(error), directory) from None
-    return SweepResult(directory)
-
-
-def _run_tasks(directory, manifest, plan, done, todo, execution: Execution) -> None:
-    """Run the tasks ``todo`` on the execution's backend, writing each task file as it finishes."""
-    # imported where the simulation runs: reading a sweep's setting (``validate``) needs none of it
-    from simulator.experiments.run import expected_requests, replicate_batch
-    from simulator.experiments.taskfiles import task_table, write_task
-
-    expected = {(task[0], task[3]): (path, want) for path, want, task in plan}
-    executor = execution.backend(work=sum(len(t[3]) * expected_requests(t[1]) for t in todo))
-    try:
-        manifest["backend"] = executor.name
-        if execution.announce:
-            execution.announce(executor.name)
-        task = partial(replicate_batch, limits=execution.limits)
-        for _, (config, results) in executor.map(task, todo):
-            target, want = expected[(config, tuple(r for r, _ in results))]
-            table = task_table(config, results)
-            try:
-                write_task(target, table, want)
-            except OSError as error:
-                raise TaskWriteError(target, _reason(error), directory) from None
-            done[target] = table
-            execution.told(1, len(plan))
-    finally:
-        executor.close()
-
-
-def _reason(error: OSError) -> str:
-    """Why a file could not be written, in a few words ("No space left on device")."""
-    if error.errno is not None and error.strerror:
-        return error.strerror
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text.rsplit("] ", 1)[-1] if "] " in text else text
-
-
-def _note_edited_origin(manifest: Mapping[str, Any], copy: Path, execution: Execution) -> None:
-    """A note when the scenario file the sweep started from has been edited since: the sweep goes on
-    with the run directory's copy (its tasks must all be of one file)."""
-    origin = Path(str(manifest.get("scenario_origin", "")))
-    try:
-        edited = origin.is_file() and file_sha256(origin) != manifest["scenario_file_sha256"]
-    except OSError:
-        edited = False
-    if edited:
-        execution.tell(
-            f"{origin} has changed since the sweep started; the sweep goes on with its own copy, {copy} "
-            "(start a new sweep to run the edited file)"
-        )
+        return run_missing(directory, execution)
 
 
 def sweep(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -26,7 +27,8 @@ import pyarrow.parquet as pq
 
 from simulator import __version__
 from simulator.experiments.provenance import environment, scenario_sha256
-from simulator.files.output import write_atomically
+from simulator.experiments.rundirs import alive
+from simulator.files.output import write_atomically, writer_of
 from simulator.world.scenario import Scenario
 
 #: The Parquet metadata key holding a task's identity.
@@ -38,6 +40,8 @@ NAME = re.compile(r"^c\d{5}-r\d{6}-\d{6}\.parquet$")
 
 
 def task_path(directory: Path, config: int, replications: Sequence[int]) -> Path:
+    """The task file of configuration ``config``'s ``replications`` (consecutive, ascending), named by
+    the first and the last: ``tasks/c00003-r000010-000014.parquet``."""
     return directory / "tasks" / f"c{config:05d}-r{replications[0]:06d}-{replications[-1]:06d}.parquet"
 
 
@@ -115,6 +119,13 @@ def read_task(path: Path, expected: Mapping[str, Any]) -> tuple[pa.Table | None,
     return rows, None
 
 
+def abandoned(temporary: Path) -> bool:
+    """Whether a temporary task file was left by a writer no longer running (or by this process):
+    another process's file being written is never removed."""
+    writer = writer_of(temporary)
+    return writer is None or writer == os.getpid() or not alive(writer)
+
+
 def verified(
     directory: Path, plan: list[tuple[Path, dict, tuple]], note: Callable[[str], None]
 ) -> tuple[dict[Path, pa.Table], list[tuple]]:
@@ -132,7 +143,7 @@ def verified(
     tasks = directory / "tasks"
     expected_paths = {path for path, _, _ in plan}
     strays = sorted(p for p in tasks.glob("*") if NAME.match(p.name) and p not in expected_paths)
-    leftovers = sorted(tasks.glob(".c*.tmp"))  # temporary files of a process killed while writing
+    leftovers = [p for p in sorted(tasks.glob(".c*.tmp")) if abandoned(p)]  # of a process killed writing
     for stray in strays + leftovers:
         stray.unlink(missing_ok=True)
     if strays:

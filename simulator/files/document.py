@@ -4,7 +4,8 @@ Every command starts from a file, and reading one goes through named phases, eac
 problems as one line naming the file and the field path:
 
 1. **read** (:func:`read_file`): the bytes (at most :data:`MAX_FILE_BYTES` unless ``--allow-large``),
-   as UTF-8 text, as a TOML document nested at most :data:`MAX_DEPTH` deep;
+   as UTF-8 text, as a TOML document nested at most :data:`MAX_DEPTH` deep; the parts it takes from
+   other files (``extends``, ``from``: :mod:`simulator.files.compose`) laid in;
 2. **compose** (:meth:`ScenarioFile.configured`): a variant's and the command line's overrides applied
    to a copy of the document (:mod:`simulator.files.overrides`);
 3. **validate and build** (:func:`simulator.files.loader.parse_scenario`): each table read by its
@@ -30,6 +31,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from simulator.files.compose import compose
 from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import parse_scenario
 from simulator.files.overrides import OverrideError, Variant, read_variants, variant_overrides, with_overrides
@@ -47,8 +49,9 @@ class ScenarioFile:
     """One scenario file as read: where it is, its TOML document, and the SHA-256 of its bytes."""
 
     path: str
-    document: Mapping[str, Any]
+    document: Mapping[str, Any]  # composed: the parts taken from other files included
     sha256: str
+    others: tuple[tuple[str, int, int], ...] = ()  # other files it takes parts from: path, size, mtime
     _built: dict = field(factory=dict, eq=False, repr=False)  # (overrides, label, limits) -> Scenario
 
     @classmethod
@@ -154,6 +157,8 @@ def read_file(path: str | Path | ScenarioFile, limits: Limits = DEFAULT_LIMITS) 
         raise _unreadable(source, f"cannot be read: {error.strerror}") from None
     key = (os.path.abspath(source), source, status.st_size, status.st_mtime_ns, limits.allow_large)
     cached = _READ.get(key)
+    if cached is not None and not all(_unchanged(*other) for other in cached.others):
+        cached = None
     if cached is None:
         cached = _READ[key] = _read(source, limits)
         while len(_READ) > _KEPT:
@@ -166,11 +171,34 @@ _READ: dict[tuple, ScenarioFile] = {}
 _KEPT = 16
 
 
+def _unchanged(path: str, size: int, mtime: int) -> bool:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return False
+    return (status.st_size, status.st_mtime_ns) == (size, mtime)
+
+
 def _unreadable(source: str, message: str) -> ScenarioError:
     return ScenarioError([Problem(source, "", message)])
 
 
 def _read(source: str, limits: Limits) -> ScenarioFile:
+    """Phase 1 for ``source`` and every file it takes parts from (``extends``, ``from``)."""
+    data, document = _parse(source, limits)
+    others: list[tuple[str, int, int]] = []
+
+    def read_other(path: str) -> dict[str, Any]:
+        status = os.stat(path)
+        others.append((os.path.abspath(path), status.st_size, status.st_mtime_ns))
+        return _parse(path, limits)[1]
+
+    document = compose(document, source, read_other)
+    return ScenarioFile(source, document, hashlib.sha256(data).hexdigest(), tuple(others))
+
+
+def _parse(source: str, limits: Limits) -> tuple[bytes, dict[str, Any]]:
+    """A file's bytes and its TOML document, or a ScenarioError naming what stops reading it."""
     path = Path(source)
     if path.is_dir():
         raise _unreadable(source, "is a directory, not a scenario file")
@@ -195,7 +223,7 @@ def _read(source: str, limits: Limits) -> ScenarioFile:
     depth = nesting(document)
     if depth > MAX_DEPTH:
         raise _unreadable(source, f"nests tables or arrays {depth} levels deep, more than {MAX_DEPTH}")
-    return ScenarioFile(source, document, hashlib.sha256(data).hexdigest())
+    return data, document
 
 
 def _text(source: str, data: bytes) -> str:

@@ -41,3 +41,47 @@ def copy_examples(directory: str | Path) -> list[Path]:
         shutil.copyfile(source, directory / source.name)
         copied.append(directory / source.name)
     return copied
+
+
+#: The commented starting file of ``mlasim init --several-states``: the shipped baseline's requested
+#: State beside one of the user's own, each a few lines (the file composes: simulator.files.compose).
+SEVERAL_STATES = """\
+# Two requested States: the shipped baseline's, and one of your own beside it.
+# `extends` takes everything from the baseline (its requesting States, run settings, properties);
+# each [[requested_state]] entry takes a State with `from` and changes what it writes after it.
+# Check it with `mlasim validate`, run it with `mlasim run`; per-State figures follow the headline.
+extends = "un-convention-baseline.toml"
+
+[scenario]
+name = "Two requested States: the baseline and mine"
+
+[[requested_state]]
+from = "un-convention-baseline.toml"     # the baseline's State as shipped
+id = "baseline"
+
+[[requested_state]]
+from = "un-convention-baseline.toml"     # the same State, then changed below
+id = "mine"
+name = "My requested State"
+
+# Change any setting of your State here, as nested tables of this entry, for instance:
+[requested_state.safeguards.dual_criminality]
+mode = "required"                        # Art 40(9) as a mandatory ground
+
+[requested_state.safeguards.discrimination]
+evidence_threshold = 0.6                 # a lower bar for "substantial grounds" (Art 40(22))
+
+# Where the targets' data are held (leave out: every requested State holds everyone's data):
+# [data_location]
+# journalist = ["mine"]
+"""
+
+
+def write_several_states(directory: str | Path) -> Path:
+    """Write the several-State starting file into ``directory``; never overwrite a file."""
+    path = Path(directory) / "two-states.toml"
+    if path.exists():
+        raise FileExistsError(f"{path}: already exists; choose an empty folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SEVERAL_STATES, encoding="utf-8")
+    return path

@@ -1,7 +1,7 @@
 """Limits: what a scenario and a command's plan may hold, so that no run explodes, hangs or ends in NaN.
 
 A scenario file can hold any number TOML can write: ``1e308``, ``inf``, ``nan``, a tiny mean with a
-huge spread. Each is a plausible typo, and each used to end badly: a run that grows without bound
+huge spread. Each is a plausible typo, and each would end badly unchecked: a run that grows without bound
 (``requests_per_year = 1e9``), hangs (``horizon_days = 1e12``; fresh requests at once after every
 refusal, a billion times), ends in an overflow traceback (a lognormal with a huge mean and spread)
 or in silent NaN (``day nan`` in a trace). Reading a file therefore also checks, with the field's path:
@@ -43,6 +43,7 @@ import os
 from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 
+import attrs
 from attrs import frozen
 
 from simulator.files.reader import Problem
@@ -82,6 +83,9 @@ SECONDS_PER_STATE = 3e-3
 BYTES_PER_REQUEST = 4_500
 BYTES_PER_STATE = 450_000
 BYTES_PER_PROCESS = 150_000_000
+#: Memory of one configuration of a sweep while it is planned and run (its scenario, design point,
+#: task identities: 23 kB measured for the reference scenario, doubled for a margin).
+BYTES_PER_CONFIGURATION = 50_000
 #: Memory of one replication's row of metrics kept by the command, and per requesting State in it.
 BYTES_PER_ROW = 12_000
 BYTES_PER_ROW_STATE = 1_500
@@ -107,7 +111,8 @@ class Limits:
         """Why ``count`` of ``what`` is too many, or None (always None with ``allow_large``)."""
         if self.allow_large or count <= bound:
             return None
-        return f"{_count(count)} {what} is above the limit of {bound:,.0f}: pass --allow-large to run more"
+        above = f"{_count(count)} {what}, above the limit of {bound:,.0f}"
+        return f"{above}: pass --allow-large to run more{IN_PYTHON}"
 
     def replication_problem(self, count: float) -> str | None:
         """Why ``count`` replications of one configuration are too many, or None."""
@@ -117,27 +122,40 @@ class Limits:
         """Why a design of ``count`` configurations is too large, or None."""
         return self.above(count, self.configurations, "configurations")
 
+    def design_problem(self, configurations: float) -> str | None:
+        """Why a design of ``configurations`` cannot even be built in this machine's memory, or None
+        (not lifted by ``allow_large``: an LHS of 1e8 points ended in MemoryError)."""
+        need, have = configurations * BYTES_PER_CONFIGURATION, physical_memory()
+        if have and need > have:
+            return (
+                f"{_count(configurations)} configurations need about {_bytes(need)} of memory, more than "
+                f"this machine's {_bytes(have)}"
+            )
+        return None
+
     def plan_problem(self, runs: float, scenario: Scenario, workers: int = 1) -> str | None:
         """Why ``runs`` replications of ``scenario`` cannot fit in this machine's memory, or None
         (the bounds above are lifted by ``--allow-large``: this one is not)."""
         need = rows_bytes(runs, scenario) + workers * replication_bytes(scenario)
         have = physical_memory()
         if have and need > have:
-            return (
-                f"{_count(runs)} replications need about {_bytes(need)} of memory, more than this "
-                f"machine's {_bytes(have)}"
-            )
+            many = f"{_count(runs)} replications need" if runs != 1 else "1 replication needs"
+            return f"{many} about {_bytes(need)} of memory, more than this machine's {_bytes(have)}"
         return None
 
     def request_limit(self, scenario: Scenario) -> RequestLimit:
-        """What a running replication may make before it is stopped (:class:`RequestGuard`)."""
+        """What a running replication may make before it is stopped
+        (:class:`~simulator.world.volume.RequestGuard`)."""
         if self.allow_large:
             return RequestLimit.default(scenario)
-        return RequestLimit(self.requests)
+        advice = f"lower the rates or the follow-ups' attempts, or pass --allow-large{IN_PYTHON}"
+        return RequestLimit(self.requests, advice)
 
 
 #: The limits of a command run without ``--allow-large``.
 DEFAULT_LIMITS = Limits()
+#: What ``--allow-large`` is in the Python API, added where a message suggests it.
+IN_PYTHON = " (in Python: limits=Limits(allow_large=True))"
 
 
 def _count(count: float) -> str:
@@ -187,17 +205,19 @@ def estimate_line(scenario: Scenario, runs: int, slots: int, limits: Limits = DE
     if not near:
         return None
     return (
-        f"a large run: up to about {_count(volume)} requests in each of {runs:,} replications: about "
-        f"{_duration(seconds)} on {slots} worker(s), and up to {_bytes(each)} of memory per worker "
+        f"a large run: up to about {_count(volume)} requests in each of {runs:,} "
+        f"replication{'s' if runs != 1 else ''}: about "
+        f"{duration(seconds)} on {slots} worker(s), and up to {_bytes(each)} of memory per worker "
         f"process (+{_bytes(rows_bytes(runs, scenario))} for the results)"
     )
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """``42 s``, ``3.5 min``, ``2.1 h``: a duration as a person would say it."""
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
+        return f"{seconds / 60:.1f} min"
     return f"{seconds / 3600:.1f} h"
 
 
@@ -318,6 +338,8 @@ def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[
     """Every bound of ``limits`` a built scenario passes: its volume of requests, its numbers of
     States and of replications (none with ``allow_large``)."""
     source = scenario.source
+    if scenario.horizon_days > MAX_DAYS:  # refused by itself: the volume is counted over a century
+        scenario = attrs.evolve(scenario, horizon_days=MAX_DAYS)
     problems = []
     for path, count, bound, what in (
         ("requesting_state", len(scenario.requesting_states), limits.requesting_states, "requesting States"),
@@ -334,7 +356,7 @@ def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[
         message = (
             f"up to about {_count(volume.total)} requests per replication ({volume.describe()}) is "
             f"above the ceiling of {limits.requests:,.0f}{cause}: check requests_per_year, horizon_days, "
-            "surges, floods and the follow-ups' attempts, or pass --allow-large"
+            f"surges, floods and the follow-ups' attempts, or pass --allow-large{IN_PYTHON}"
         )
         problems.append(Problem(source, "requesting_state", message))
     return problems

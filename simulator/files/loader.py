@@ -23,12 +23,14 @@ from typing import Any
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import Channel
+from simulator.domain.provisions import cite
 from simulator.files.limits import DEFAULT_LIMITS, Limits, scale_problems, scenario_problems
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.files.requested import read_requested_states
 from simulator.files.requesting import read_requesting_state
 from simulator.files.settings import read_settings
 from simulator.files.values import distribution, mix, unique_ids
+from simulator.world.coverage import unapplied
 from simulator.world.scenario import InformationSharing, RequestedState, RequestingState, Scenario
 
 __all__ = [
@@ -72,12 +74,11 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
     location = _data_location(root.table("data_location"), [s.id for s in requested])
     sharing = _information_sharing(root.table("information_sharing"))
     _check_channels_offered(root, requested, states)
+    _check_grounds_applied(root, requested)
     root.used.update(EXPERIMENT_KEYS)
     root.finish()
     problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods
-    if problems:
-        raise ScenarioError(problems)
-    scenario = Scenario(
+    scenario = Scenario(  # from what was read, a harmless value in place of each wrong one
         name=name,
         description=description,
         source=source,
@@ -91,7 +92,7 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
         data_location=location,
         information_sharing=sharing,
     )
-    problems = scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
+    problems += scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -135,3 +136,20 @@ def _check_channels_offered(
                         f"requesting_state[{i}].{key}.{name}",
                         f"no requested State offers this channel (add a [channels.{name}] table)",
                     )
+
+
+def _check_grounds_applied(root: Table, requested: Sequence[RequestedState]) -> None:
+    """A ground switched on must be met by some route (or desk) of its State, or be listed as unused."""
+    several = isinstance(root.data.get("requested_state"), list)
+    for i, state in enumerate(requested):
+        prefix = f"requested_state[{i}].safeguards" if several else "safeguards"
+        for found in unapplied(state):
+            passed = ", ".join(stage.value for stage in found.passed) or "none"
+            cited = ", ".join(cite(pid) for pid in sorted(found.rule.refuses_on(state.safeguards)))
+            stage = found.stage.value
+            root.problem(
+                f"{prefix}.{found.setting}",
+                f"{cited} is switched on, but no route of requested State '{state.id}' passes {stage} "
+                f"(its routes pass: {passed}), so it never applies: add {stage} to a route, switch it "
+                f"off, or list '{found.setting}' in {prefix}.unused",
+            )

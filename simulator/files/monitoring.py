@@ -17,10 +17,13 @@ from simulator.files.settings import read_settings
 
 
 def read_reputation(t: Table) -> Reputation:
+    """The ``[reputation]`` table, read by its fields' declarations (a key left out: its default)."""
     return read_settings(t, Reputation)
 
 
 def read_monitoring(t: Table) -> Monitoring:
+    """The ``[monitoring]`` table, with ``p0 < p1`` and ``alpha + beta < 1`` checked beyond each
+    field's own bounds."""
     monitoring = read_settings(t, Monitoring)
     for key, problem in monitoring.problems():
         t.problem(key, problem)

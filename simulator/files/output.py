@@ -7,6 +7,10 @@ creates a new one): a path that is a symbolic link, a directory, a named pipe (F
 read-only file is refused with one line, because renaming over it would silently replace the link,
 the pipe or the device node with a plain file, or overwrite a file its owner protected.
 
+A temporary file's name holds its writer's process id (``.NAME.PID.XXXX.tmp``), so that a process
+cleaning up after one that was killed (a sweep's resume) removes only what a process no longer running
+left behind (:func:`writer_of`).
+
 A new file gets the permissions the umask allows (``0644`` under the usual umask ``022``), so
 colleagues on a shared server can read results; a replaced file keeps its permissions.
 """
@@ -70,7 +74,7 @@ def write_atomically(path: str | Path, write: Callable[[str], None]) -> None:
         raise OutputError(f"{path}: {problem}")
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
@@ -79,6 +83,15 @@ def write_atomically(path: str | Path, write: Callable[[str], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def writer_of(temporary: str | Path) -> int | None:
+    """The process id of the writer of a temporary file of :func:`write_atomically` (None if its
+    name holds none: a file of another program, or of an older mlasim)."""
+    parts = Path(temporary).name.split(".")
+    if len(parts) >= 5 and parts[-1] == "tmp" and parts[-3].isdigit():
+        return int(parts[-3])
+    return None
 
 
 def write_text(path: str | Path, text: str) -> None:

@@ -1,6 +1,6 @@
 """Requested States in a scenario file: criminal law, screening stages, routes, load, channels, watch.
 
-Two forms. **One requested State** (every file before issue 9): ``[requested_state]`` holds its name
+Two forms. **One requested State**: ``[requested_state]`` holds its name
 and law, and its parts are top-level tables, ``[stages.*]``, ``[routes]``, ``[load_effect]``,
 ``[safeguards.*]``, ``[channels.*]``, ``[reputation]``, ``[monitoring]``; its id is ``"requested"``
 unless ``requested_state.id`` says otherwise. **Several requested States**: ``[[requested_state]]``

@@ -34,6 +34,8 @@ STRATEGIES = tuple(attribute.name for attribute, _ in declared(Strategies))
 
 
 def read_requesting_state(t: Table) -> RequestingState:
+    """One ``[[requesting_state]]`` entry; its ``[abuse]`` table is required when ``abusive_share``
+    is above 0."""
     identifier = state_id(t)
     values = read_fields(t, RequestingState, skip=("strategies", "abusive_channels"))
     abuse, abusive_channels = None, MLA_ONLY

@@ -30,6 +30,8 @@ def _words(text: str) -> str:
 
 
 def describe_case(case: Case, evaluation: Evaluation, scenario: Scenario) -> list[str]:
+    """The request in three lines: what it states, its hidden truth, and what the first review
+    perceived (with the persecution score)."""
     sub, truth = case.request.submission, case.request.truth
     o = evaluation.observation
     state = case.requester
@@ -58,6 +60,8 @@ def describe_case(case: Case, evaluation: Evaluation, scenario: Scenario) -> lis
 
 
 def trace_lines(evaluation: Evaluation) -> list[str]:
+    """The request's life as lines: each decision (one that only proceeded, in brief), postponement
+    and resubmission, then ``=> outcome`` and why."""
     lines = []
     for command in evaluation.commands:
         if isinstance(command, Decided) and (
@@ -103,6 +107,9 @@ def _shown(value: object) -> str:
 
 
 def counterexample_lines(example: Counterexample, scenario: Scenario) -> list[str]:
+    """A counterexample, indented under its property: the request and its trace, then the stricter
+    configuration's changes or the shared refusal, with the trace under it, where the property
+    compares one."""
     pad = "      "
     lines = [f"{pad}{line}" for line in describe_case(example.case, example.evaluation, scenario)]
     lines += [f"{pad}  {line}" for line in trace_lines(example.evaluation)]
@@ -124,6 +131,8 @@ def counterexample_lines(example: Counterexample, scenario: Scenario) -> list[st
 
 
 def as_table(results: list[PropertyResult], scenario: Scenario, seed: int, max_examples: int) -> str:
+    """Each property's verdict and what it rests on (a counterexample under it), the counts, then the
+    legend of the provisions cited."""
     lines = [
         f"{scenario.name}  ({scenario.source})",
         f"properties searched with hypothesis: up to {max_examples} matching requests per property, "
@@ -256,4 +265,5 @@ def as_json(
     max_examples: int,
     command: Sequence[str] | None = None,
 ) -> str:
+    """The check document (:func:`document`)."""
     return json.dumps(document(results, scenario, seed, max_examples, command), indent=2)

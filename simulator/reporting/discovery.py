@@ -38,6 +38,8 @@ def _metric_lines(condition: str) -> list[str]:
 
 
 def as_table(d: Discovery) -> str:
+    """The condition and its metrics, the configurations of interest, then each box's limits and
+    peeling trajectory (some of its steps; the JSON has all), or why there is no box."""
     share = d.of_interest / d.cases if d.cases else 0.0
     short = settings.short_names(d.settings)
     lines = [
@@ -90,6 +92,7 @@ def as_table(d: Discovery) -> str:
 
 
 def as_json(d: Discovery) -> str:
+    """The discovery document (:meth:`~simulator.experiments.discovery.Discovery.to_dict`), strict JSON."""
     return json.dumps(d.to_dict(), indent=2, allow_nan=False)
 
 

@@ -22,6 +22,7 @@ from simulator.domain.model import Channel, Measure
 from simulator.domain.monitoring import SUSPENSION_PROVISION, MonitoringAction
 from simulator.domain.provisions import catalogue, legend
 from simulator.reporting.tables import text_table, wrap, wrapped
+from simulator.world import coverage
 from simulator.world.authority import offered_channels
 from simulator.world.scenario import RequestedState, Scenario
 
@@ -73,13 +74,32 @@ def scenario_provisions(scenario: Scenario) -> frozenset[str]:
     used = channels_used(scenario)
     found: set[str] = set()
     for state in scenario.requested_states:
-        found |= applied.active_provisions(state.safeguards)
+        found |= applied.active_provisions(state.safeguards) - not_applied(state)
         for channel in offered_channels(state):
             if channel in used:
                 found |= channel_applied(channel, state)
         if state.monitoring.enabled and state.monitoring.action is MonitoringAction.SUSPEND:
             found.add(SUSPENSION_PROVISION)
     return frozenset(found)
+
+
+def not_applied(state: RequestedState) -> frozenset[str]:
+    """The provisions of grounds the State switches on that no route meets (listed as ``unused``)."""
+    return frozenset(
+        pid
+        for rule in grounds.RULES
+        if rule.refuses_on(state.safeguards) and not coverage.applies(rule, state)
+        for pid in rule.refuses_on(state.safeguards)
+    )
+
+
+def configured_not_applied(scenarios: Sequence[Scenario]) -> dict[str, list[str]]:
+    """Provision id -> the scenarios (file stems) that switch it on where no route applies it."""
+    found: dict[str, list[str]] = {}
+    for scenario in scenarios:
+        for pid in sorted(frozenset().union(*(not_applied(s) for s in scenario.requested_states))):
+            found.setdefault(pid, []).append(_short(scenario))
+    return found
 
 
 def applied_by(scenarios: Sequence[Scenario]) -> dict[str, list[str]]:
@@ -100,6 +120,7 @@ def provisions_table(scenarios: Sequence[Scenario]) -> str:
     """Every provision (citation with its confidence mark, title, confidence, the document it cites),
     the scenarios applying it, then the documents with their addresses and the marks' legend."""
     users = applied_by(scenarios)
+    inert = configured_not_applied(scenarios)
     documents = documents_cited()
     stems = [_short(s) for s in scenarios]
     letters = len(stems) > 1  # several scenarios: each a letter, with a key above the table
@@ -111,14 +132,17 @@ def provisions_table(scenarios: Sequence[Scenario]) -> str:
             p.confidence.value,
             "yes" if p.consult else "",
             f"[{documents.index(p.document) + 1}]",
-            (" ".join(code[s] for s in users[pid]) if letters else "\n".join(users[pid])) or "-",
+            _users(users[pid], inert.get(pid, []), code if letters else None),
         )
         for pid, p in catalogue().items()
     ]
     header = ("citation", "title", "confidence", "40(27)", "source", "applied by")
     lines = wrap("applied by: " + ", ".join(f"{code[s]} = {s}" for s in stems)) if letters else []
     lines += text_table(header, rows, left=(True,) * 6)
-    lines += ["", "40(27): consulted before a refusal or postponement under the treaty setting", ""]
+    lines += ["", "40(27): consulted before a refusal or postponement under the treaty setting"]
+    if inert:
+        lines.append("(not applied): configured, but no route of the State passes the stage that applies it")
+    lines.append("")
     lines.append("Sources (what each citation rests on: mlasim provisions --format json)")
     for number, document in enumerate(documents, 1):
         url = next((p.url for p in catalogue().values() if p.document == document and p.url), "")
@@ -127,8 +151,18 @@ def provisions_table(scenarios: Sequence[Scenario]) -> str:
     return "\n".join(lines)
 
 
+def _users(applying: list[str], inert: list[str], code: dict[str, str] | None) -> str:
+    """The scenarios applying a provision, then those configuring it where no route applies it."""
+    named = [code[s] if code else s for s in applying]
+    named += [f"{code[s] if code else s} (not applied)" for s in inert]
+    return (" " if code else "\n").join(named) or "-"
+
+
 def provisions_json(scenarios: Sequence[Scenario]) -> str:
+    """Every provision with all its catalogue fields, the scenarios (file stems) applying it and those
+    that switch it on where no route applies it."""
     users = applied_by(scenarios)
+    inert = configured_not_applied(scenarios)
     entries = [
         {
             "id": pid,
@@ -146,6 +180,7 @@ def provisions_json(scenarios: Sequence[Scenario]) -> str:
             "consult": p.consult,
             "conditions": p.conditions,
             "applied_by": users[pid],
+            "configured_not_applied": inert.get(pid, []),
         }
         for pid, p in catalogue().items()
     ]
@@ -165,6 +200,9 @@ def worst_notices(scenario: Scenario) -> int:
 
 
 def evidence_table(scenarios: Sequence[Scenario]) -> str:
+    """Per scenario, the bars of the grounds that refuse on the persecution score and, per requesting
+    State, the score's range from nothing perceived to everything; a ground that no State's score can
+    reach is named UNREACHABLE."""
     lines = [
         "Grounds to believe persecution: the score's range (0..1) per requesting State",
         "  recognised = the person recognised as at risk, disguise intact; +notices = and the notices on",

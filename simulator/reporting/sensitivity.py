@@ -27,6 +27,8 @@ def _effect(value: float, half: float, share: bool) -> str:
 
 
 def as_table(result: StudyResult) -> str:
+    """The design and the metric's range over the configurations, then each setting's indices with
+    their intervals, most influential first (and each pair's, with second order)."""
     study, ind = result.study, result.indices
     configurations = len(result.outputs)
     if study.method == "sobol":
@@ -85,6 +87,7 @@ def as_table(result: StudyResult) -> str:
 
 
 def as_json(result: StudyResult) -> str:
+    """The study document (:meth:`~simulator.experiments.sensitivity.StudyResult.to_dict`), strict JSON."""
     return json.dumps(result.to_dict(), indent=2, allow_nan=False)
 
 

@@ -35,6 +35,8 @@ def value_text(value: Any) -> str:
 
 
 def cell(value: Any) -> str:
+    """A value as a table cell shows it (:func:`value_text`), cut with ``...`` past ``VALUE_WIDTH``
+    characters."""
     text = value_text(value)
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 3] + "..."
 

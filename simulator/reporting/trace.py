@@ -41,6 +41,9 @@ __all__ = ["Trace", "TraceEvent", "UnknownRequest", "decision_text", "explain", 
 
 @frozen
 class TraceEvent:
+    """One moment of a case's life: what happened (``kind``), the request as it stood then, and the
+    details shown."""
+
     kind: str  # arrived | served | decided | postponed | resubmitted | ended
     request: Request  # the request as it stood at that moment (amendments change it)
     details: dict[str, Any]
@@ -48,6 +51,9 @@ class TraceEvent:
 
 @frozen
 class Trace:
+    """A case's life in one replication, event by event (what ``mlasim explain`` prints); the scenario,
+    seed and replication reproduce it."""
+
     scenario: Scenario
     seed: int
     replication: int
@@ -58,6 +64,7 @@ class Trace:
 
     @property
     def case(self) -> int:
+        """The id of the case traced (the id asked for, when that is the case's first request)."""
         return self.request_id if self.case_id < 0 else self.case_id
 
     @property

@@ -34,7 +34,7 @@ from simulator.world.requesters import ROUTING_SLOTS, SLOTS_PER_REQUEST, Routing
 from simulator.world.streams import stream
 from simulator.world.volume import FOLLOW_SOURCE
 
-# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+# bound once (the hot path: see simulator.world)
 _PRESERVED = Outcome.PRESERVED
 _REFUSED = Outcome.REFUSED
 

@@ -63,6 +63,8 @@ class CaseFiles:
         return key
 
     def recall(self, request: Request) -> Recollection | None:
+        """What the files hold on ``request`` (its own or its person's file, with what other States shared);
+        None when nothing is on file or the State keeps no case files."""
         key = self._key(request)
         if key is None:
             return None
@@ -74,6 +76,8 @@ class CaseFiles:
         return own
 
     def record(self, request: Request, observation: Observation, decision: Decision) -> None:
+        """File what a review of ``request`` found: a new file only if it learned something, nothing when
+        the State keeps no case files."""
         key = self._key(request)
         if key is not None:
             known = self._files.get(key, _NOTHING)

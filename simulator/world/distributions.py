@@ -43,68 +43,91 @@ class Distribution(Protocol):
     """What the model needs of a distribution."""
 
     @property
-    def mean(self) -> float: ...
+    def mean(self) -> float:
+        """The mean draw (days, for a duration)."""
+        ...
 
     def quantile(self, u: float) -> float:
         """The value below which a share ``u`` of draws fall (``u`` in [0, 1))."""
         ...
 
-    def describe(self) -> str: ...
+    def describe(self) -> str:
+        """The family and its parameters in a few words, as ``lognormal, mean 30, sd 10``."""
+        ...
 
 
 @frozen
 class Fixed:
+    """Always ``value``: a duration or score without spread."""
+
     value: float
 
     @property
     def mean(self) -> float:
+        """``value``, the only draw."""
         return self.value
 
     def quantile(self, u: float) -> float:
+        """``value``, whatever ``u``."""
         return self.value
 
     def describe(self) -> str:
+        """As ``fixed 3``."""
         return f"fixed {self.value:g}"
 
 
 @frozen
 class Exponential:
+    """Exponential with the given ``mean`` (a constant rate ``1 / mean``: memoryless)."""
+
     mean: float
 
     def quantile(self, u: float) -> float:
+        """``-mean x log(1 - u)``."""
         return -self.mean * math.log1p(-u)
 
     def describe(self) -> str:
+        """As ``exponential, mean 3``."""
         return f"exponential, mean {self.mean:g}"
 
 
 @frozen
 class Uniform:
+    """Uniform on [``low``, ``high``]."""
+
     low: float
     high: float
 
     @property
     def mean(self) -> float:
+        """The midpoint of ``low`` and ``high``."""
         return (self.low + self.high) / 2
 
     def quantile(self, u: float) -> float:
+        """``low + (high - low) x u``."""
         return self.low + (self.high - self.low) * u
 
     def describe(self) -> str:
+        """As ``uniform 1..5``."""
         return f"uniform {self.low:g}..{self.high:g}"
 
 
 @frozen
 class Triangular:
+    """Triangular from ``low`` to ``high``, peaking at ``mode``."""
+
     low: float
     mode: float
     high: float
 
     @property
     def mean(self) -> float:
+        """``(low + mode + high) / 3``."""
         return (self.low + self.mode + self.high) / 3
 
     def quantile(self, u: float) -> float:
+        """The inverse of the triangular distribution function, a square root either side of the mode
+        (``low`` when ``low == high``)."""
         span = self.high - self.low
         if span == 0:
             return self.low
@@ -114,6 +137,7 @@ class Triangular:
         return self.high - math.sqrt((1 - u) * span * (self.high - self.mode))
 
     def describe(self) -> str:
+        """As ``triangular 1/3/10``."""
         return f"triangular {self.low:g}/{self.mode:g}/{self.high:g}"
 
 
@@ -135,9 +159,11 @@ class Lognormal:
         return math.sqrt(math.log1p((self.sd / self.mean) ** 2))
 
     def quantile(self, u: float) -> float:
+        """The duration at the normal score ``ndtri(u)``."""
         return self.at_normal_score(float(_ndtri(u)))
 
     def describe(self) -> str:
+        """As ``lognormal, mean 30, sd 10``."""
         return f"lognormal, mean {self.mean:g}, sd {self.sd:g}"
 
     def at_normal_score(self, z: float) -> float:
@@ -160,9 +186,11 @@ class Beta:
 
     @property
     def mean(self) -> float:
+        """``a / (a + b)``."""
         return self.a / (self.a + self.b)
 
     def quantile(self, u: float) -> float:
+        """The inverse regularised incomplete beta function at ``u`` (scipy's), 0 where it gives NaN."""
         return _inverted(float(_scipy_special().betaincinv(self.a, self.b, u)))
 
     def quantiles(self, us: np.ndarray) -> list[float]:
@@ -174,6 +202,7 @@ class Beta:
     support = (0.0, 1.0)
 
     def describe(self) -> str:
+        """As ``beta(2, 5), mean 0.29``."""
         return f"beta({self.a:g}, {self.b:g}), mean {self.mean:.2f}"
 
 
@@ -200,7 +229,7 @@ def preload() -> None:
 
     For a process about to fork workers: each then starts with it imported, where it would
     otherwise import it on its first draw (a third of a second or more, in every worker). Reading a
-    scenario no longer imports it (the file's check probes without scipy,
+    scenario does not import it (the file's check probes without scipy,
     :func:`simulator.files.limits.probe_draws`).
     """
     _scipy_special()

@@ -42,7 +42,7 @@ from simulator.world.lifecycle import Decided, Resubmitted, Review, Wait
 
 __all__ = ["Journey"]
 
-_MLA = Channel.MLA  # bound once: an enum member read off its class costs a hook call in Python 3.11
+_MLA = Channel.MLA  # bound once (the hot path: see simulator.world)
 
 
 class Journey:

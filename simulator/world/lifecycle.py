@@ -85,9 +85,7 @@ def route_after(route: tuple[Stage, ...], stage: Stage) -> tuple[Stage, ...]:
     return route[route.index(stage) + 1 :] if stage in route else ()
 
 
-# The enum members a life reads at every stage, bound once as module globals: in Python 3.11 reading
-# a member off its class goes through the hook of EnumType.__getattr__ (about 0.2 microseconds, a
-# global 0.01), and a request's life reads a dozen of them per stage (Python 3.12 made it plain).
+# The enum members a life reads at every stage, bound once (the hot path: see simulator.world).
 _INTAKE, _MLA, _EMERGENCY = Stage.INTAKE, Channel.MLA, Channel.EMERGENCY
 _GRANT, _CONDITIONAL_GRANT, _PRESERVE = Verdict.GRANT, Verdict.CONDITIONAL_GRANT, Verdict.PRESERVE
 _POSTPONE, _PROCEED, _REFUSE = Verdict.POSTPONE, Verdict.PROCEED, Verdict.REFUSE

@@ -27,11 +27,14 @@ class Occupancy:
         self.last = 0.0
 
     def change(self, now: float, delta: int) -> None:
+        """The count moves by ``delta`` at day ``now`` (not before the last change), the area up to ``now``
+        added first."""
         self.area += self.count * (now - self.last)
         self.last = now
         self.count += delta
 
     def average(self, end: float) -> float:
+        """The time-average count over [0, ``end``] days, the current count held until ``end`` (> 0)."""
         return (self.area + self.count * (end - self.last)) / end
 
 
@@ -78,6 +81,7 @@ class StageOccupancy:
         self.stage_time += now - joined
 
     def event(self, kind: str, now: float, joined: float) -> None:
+        """Call :meth:`join`, :meth:`start` or :meth:`leave` by name (any other ``kind`` is a leave)."""
         if kind == "join":
             self.join(now)
         elif kind == "start":
@@ -110,6 +114,7 @@ class RequestOutcomes:
         self.outcome[rid] = self.OUTCOME_CODE[Outcome.PENDING] if counted else self.NOT_COUNTED
 
     def ended(self, request: Request, outcome: Outcome, provision: str | None) -> None:
+        """A first request ended with ``outcome``, citing ``provision`` (None: none); others are not kept."""
         if request.id >= FOLLOW_UP_BASE:
             return
         self.outcome[request.id] = self.OUTCOME_CODE[outcome]

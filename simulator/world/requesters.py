@@ -123,7 +123,7 @@ _CHANNELS = {channel.value: channel for channel in Channel}  # Channel(x) is a P
 _CHANNEL, _FOLLOW_MEASURE = int(RoutingSlot.CHANNEL), int(RoutingSlot.FOLLOW_MEASURE)
 
 
-# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+# bound once (the hot path: see simulator.world)
 _EMERGENCY = Channel.EMERGENCY
 _PRESERVATION_CHANNEL = Channel.PRESERVATION
 _MLA = Channel.MLA

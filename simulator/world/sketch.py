@@ -21,8 +21,8 @@ With the default ``alpha = 0.005`` a median of 117.5 days is reported within 0.6
 one count per occupied bucket: days from 1 minute to 100 years need at most about 1,700 buckets.
 Zero (and values below ``1e-9``) are counted apart and reported as 0.
 
-Exact mode gives bit-for-bit the same numbers as before this module existed, so every ordinary run
-(below the limit) is unchanged; ``exact_limit=None`` keeps every value whatever the size.
+Exact mode keeps every value and gives the exact quantiles, so every ordinary run (below the
+limit) is exact; ``exact_limit=None`` keeps every value whatever the size.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class RelativeErrorSketch:
         self.count = 0
 
     def add(self, value: float) -> None:
+        """Count one value in its bucket (at or below ``SMALLEST``: as a zero)."""
         self.count += 1
         if value <= SMALLEST:
             self.zeros += 1
@@ -114,6 +115,7 @@ class Quantiles:
         self.sketch: RelativeErrorSketch | None = None
 
     def append(self, value: float) -> None:
+        """Keep one value; past ``exact_limit`` values, all of them go into the sketch and only it is kept."""
         if self.exact is None:
             self.sketch.add(value)
             return

@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from simulator.world.scenario import Scenario
 
 
-# bound once for the hot path: an enum member read off its class costs a hook call in Python 3.11
+# bound once (the hot path: see simulator.world)
 _MLA = Channel.MLA
 _REFUSED = Outcome.REFUSED
 _WITHDRAWN = Outcome.WITHDRAWN

@@ -38,3 +38,15 @@ def test_an_unreadable_file_is_one_problem(tmp_path):
     (tmp_path / "bad.toml").write_bytes(b"\xff\xfd")
     [problem] = file_problems(tmp_path / "bad.toml")
     assert problem.message == "is not UTF-8 text (byte 0 cannot be decoded)"
+
+
+def test_a_property_of_too_many_replications_is_refused(tmp_path):
+    """A property's replications are a plan like any other: bounded before any is built."""
+    text = BASELINE.read_text(encoding="utf-8") + (
+        '\n[[property]]\nname = "many"\nscope = "replications"\ngiven = {}\n'
+        'expect = { outcome_in = ["granted"], probability_at_most = 0.5, replications = 1000000000 }\n'
+    )
+    path = tmp_path / "many.toml"
+    path.write_text(text, encoding="utf-8")
+    problems = [str(p) for p in file_problems(path)]
+    assert any("replications: must be at most 10000" in p for p in problems), problems

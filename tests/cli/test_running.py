@@ -140,3 +140,27 @@ def test_validate_prints_a_readable_number_of_problems_and_counts_the_rest(tmp_p
     lines = result.output.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == SHOWN_PROBLEMS + 1
     assert lines[-1] == f"{path}: ... and {80 - SHOWN_PROBLEMS} more problems"
+
+
+def test_a_run_near_the_ceiling_first_says_what_it_may_cost(tmp_path):
+    """Up to 400,200 requests a replication (every abusive case refused 10,000 times): a note with
+    the time and memory before the work; the replication itself, refusing nothing, is quick."""
+    import tomli_w
+
+    from tests.conftest import deep_update, document
+
+    fresh = {
+        "probability": 1.0,
+        "max_attempts": 10_000,
+        "delay_days": {"distribution": "fixed", "value": 1.0},
+    }
+    path = tmp_path / "near.toml"
+    path.write_text(
+        tomli_w.dumps(deep_update(document(), "requesting_state.0.strategies.fresh_request", fresh))
+    )
+    result = runner.invoke(app, ["run", str(path), "-n", "1", "-w", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "mlasim: note: a large run: up to about 400,200 requests in each of 1 replication: about "
+    )
+    assert "of memory per worker process" in result.stderr

@@ -33,3 +33,14 @@ def test_schema_prints_json_schema():
 def test_shell_completion_is_offered():
     result = runner.invoke(app, ["--help"])
     assert "--install-completion" in result.output and "--show-completion" in result.output
+
+
+def test_init_several_states_writes_a_starting_file_that_validates_and_runs(tmp_path):
+    """Catches: a starting file for two States that does not validate as written."""
+    written = runner.invoke(app, ["init", str(tmp_path), "--several-states"])
+    assert written.exit_code == 0
+    assert written.output.strip().splitlines()[0] == str(tmp_path / "two-states.toml")
+    validated = runner.invoke(app, ["validate", str(tmp_path / "two-states.toml")])
+    assert validated.exit_code == 0, validated.output
+    again = runner.invoke(app, ["init", str(tmp_path), "--several-states"])
+    assert again.exit_code == 2 and "already exists" in again.output

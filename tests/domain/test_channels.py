@@ -317,3 +317,25 @@ def test_preserved_data_lapse_only_after_the_retention_period():
 
     rules = PreservationRules(retention_days=90.0)
     assert not rules.lapses(90.0) and rules.lapses(90.5)
+
+
+def test_each_desk_rests_on_the_articles_the_treaty_gives_it_by_default():
+    """The documented defaults, read off the convention: preservation and expedited disclosure are
+    refused only on the political-offence and essential-interests ground unless the scenario lists
+    more (42(5), 43 with Budapest 29(5), 30(2)); the emergency desk and spontaneous information check
+    the discrimination clause; grants cite 42(7), 43, 41 and 40(5), each channel's basis its articles.
+    Catches: a default ground or a channel's cited provision changed without the documentation."""
+    rules_ = ChannelRules()
+    assert rules_.preservation.grounds == {"uncc-40-21-b"}
+    assert rules_.expedited_disclosure.grounds == {"uncc-40-21-b"}
+    assert rules_.emergency.grounds == {"uncc-40-22"}
+    assert rules_.spontaneous.grounds == {"uncc-40-22"}
+    assert GRANT_PROVISION == {
+        Channel.PRESERVATION: "uncc-42-7",
+        Channel.EXPEDITED_DISCLOSURE: "uncc-43",
+        Channel.EMERGENCY: "uncc-41",
+        Channel.SPONTANEOUS: "uncc-40-5",
+    }
+    assert CHANNEL_BASIS[Channel.SPONTANEOUS] == ("uncc-40-4", "uncc-40-5")
+    assert CHANNEL_BASIS[Channel.EMERGENCY] == ("uncc-41", "uncc-2-o")
+    assert CHANNEL_BASIS[Channel.PRESERVATION] == ("uncc-42", "uncc-42-4", "uncc-42-7")

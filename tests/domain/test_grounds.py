@@ -110,3 +110,32 @@ def both_grounds():
         political_offence=True,
     )
     return observation, config
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.can_refuse], ids=lambda r: r.ground)
+def test_switching_a_ground_on_changes_the_decision_of_some_request(rule):
+    """Catches: a ground that can be on and never decide anything (a dead setting) where its stage is
+    on the route: the other half of the check that a ground off every route is refused. Only this
+    ground's setting is drawn, every other safeguard off."""
+    from hypothesis import HealthCheck, Phase, find
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    from simulator.checking.strategies.settings import value_of
+    from simulator.domain.settings import setting_of
+
+    base = no_safeguards()
+    alone = value_of(setting_of(Safeguards, rule.setting)).map(
+        lambda v: attrs.evolve(base, **{rule.setting: v})
+    )
+
+    def differs(drawn) -> bool:
+        config, observation, draws = drawn
+        return bool(rule.refuses_on(config)) and rules.screen(observation, config, draws) != rules.screen(
+            observation, base, draws
+        )
+
+    search = hypothesis_settings(
+        max_examples=2000, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
+    find(st.tuples(alone, observations(), screening_draws()), differs, settings=search)

@@ -184,3 +184,16 @@ def test_a_suspended_requesters_request_is_refused_citing_the_policy():
         Stage.INTAKE,
         SUSPENSION_PROVISION,
     )
+
+
+def test_a_threshold_no_run_can_reach_is_answered_by_the_closed_form(monkeypatch):
+    """A threshold of a billion would take a billion steps of the watch: beyond 100,000 findings the
+    closed form answers. Catches: the cut-off deleted or moved (the watch stepped at all here)."""
+    from simulator.domain import monitoring as module
+
+    def no_stepping(*_):
+        raise AssertionError("the watch was stepped for a threshold no run reaches")
+
+    monkeypatch.setattr(module, "observe", no_stepping)
+    assert fewest_findings_to_flag(Monitoring(threshold=1e9, reference=0.5)) == 2_000_000_000
+    assert fewest_findings_to_flag(Monitoring(threshold=100_001)) == math.ceil(100_001 / 0.95)

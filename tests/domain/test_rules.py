@@ -98,7 +98,8 @@ def test_discrimination_clause_over_its_threshold_blocks_every_grant(
     config = attrs.evolve(config, discrimination=clause)
     decision = rules.screen(observation, config, draws, history)
     assert not decision.grants
-    if decision.stage is Stage.RIGHTS_SCRUTINY:
+    kept = config.consultation.keep_findings and decision.provision in history.findings
+    if decision.stage is Stage.RIGHTS_SCRUTINY and not kept:  # a finding kept from a consultation comes first
         assert decision.provision == "uncc-40-22"
 
 
@@ -381,3 +382,31 @@ def test_art_6_is_an_opt_in_basis_for_grounds_40_22_leaves_out():
     refused = rules.decide(Stage.RIGHTS_SCRUTINY, observation, on, ScreeningDraws(), History())
     assert (refused.verdict, refused.provision) == (Verdict.REFUSE, "uncc-6")
     assert "uncc-6" in enabled_provisions(on) and "uncc-6" not in enabled_provisions(off)
+
+
+def _keeping(**consultation) -> Safeguards:
+    return attrs.evolve(Safeguards(), consultation=Consultation(keep_findings=True, **consultation))
+
+
+def test_a_kept_finding_stands_only_at_its_stage_incurable_and_enabled():
+    """Catches: ``kept_finding`` switched off or inverted, a kept finding applied at another stage, a
+    curable ground (40(21)(a), cured by a corrected request) or a ground the configuration no longer
+    has standing on resubmission, and the findings read in another order than their ids'."""
+    found = History(findings=frozenset({"uncc-40-9", "uncc-35-1-c"}))
+    kept = rules.kept_finding(Stage.LEGAL_REVIEW, _keeping(), found)
+    assert kept == Decision(
+        Verdict.REFUSE,
+        Stage.LEGAL_REVIEW,
+        "uncc-35-1-c",
+        kept.reason,
+    )
+    assert "announced at consultation stands" in kept.reason
+    assert rules.kept_finding(Stage.LEGAL_REVIEW, Safeguards(), found) is None
+    assert rules.kept_finding(Stage.LEGAL_REVIEW, _keeping(), History()) is None
+    assert rules.kept_finding(Stage.RIGHTS_SCRUTINY, _keeping(), found) is None
+    curable = History(findings=frozenset({"uncc-40-21-a"}))
+    assert rules.kept_finding(Stage.INTAKE, _keeping(), curable) is None
+    off = attrs.evolve(_keeping(), dual_criminality=DualCriminality(mode=DualCriminalityMode.WAIVED))
+    only_off = History(findings=frozenset({"uncc-40-9"}))
+    assert rules.kept_finding(Stage.LEGAL_REVIEW, off, only_off) is None
+    assert rules.kept_finding(Stage.LEGAL_REVIEW, _keeping(), only_off).provision == "uncc-40-9"

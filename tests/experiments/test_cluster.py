@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -203,3 +204,17 @@ def test_a_lost_scheduler_stops_the_sweep_in_one_line(dask_cluster, tmp_path):
     code, err, after = _sweep_killing(address, out, scheduler)
     one_line_error(code, err, "lost the Dask scheduler", f"mlasim sweep --resume {out}")
     assert "internal error" not in err and after < 15
+
+
+def test_a_local_cluster_leaves_port_8787_alone():
+    """With another cluster on 8787, ``--scheduler local`` used to warn on standard error (its
+    scheduler's HTTP server took 8787 or the next port); now it takes a free port, silently."""
+    pytest.importorskip("dask.distributed")
+    with contextlib.ExitStack() as stack:
+        with contextlib.suppress(OSError):  # held here, unless something else already holds it
+            holder = stack.enter_context(socket.socket())
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            backend(1, "local").close()

@@ -13,7 +13,7 @@ from simulator.files.document import load_scenario
 from simulator.world.pipeline import Pipeline
 from simulator.world.requesters import FOLLOW_UP_BASE
 from simulator.world.tally import RequestOutcomes, Tally
-from tests.conftest import BASELINE, SCENARIOS, build, deep_update, document
+from tests.conftest import BASELINE, SCENARIOS, build, deep_update, document, skipping_stages
 
 
 class RecordingTally(Tally):
@@ -57,7 +57,7 @@ def small(mode: str):
             "consultation": {"enabled": False, "rounds": 0},
         },
     )
-    return build(deep_update(doc, "scenario.horizon_days", 400.0))
+    return build(skipping_stages(deep_update(doc, "scenario.horizon_days", 400.0)))
 
 
 def test_paired_difference_of_a_stricter_configuration():

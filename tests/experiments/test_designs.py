@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from simulator.experiments.designs import Design, design_from_file, latin_hypercube
 from tests.conftest import ROOT
 
@@ -67,3 +70,13 @@ def test_the_file_sweep_is_used_only_when_the_command_line_asks_for_nothing_or_f
     # --lhs without --range samples the file's ranges (ranges alone add no configuration)
     lhs = select_design(file_design, Design(lhs=3))
     assert lhs.ranges == file_design.ranges and lhs.grid == {} and len(lhs.points(1)) == 3
+
+
+@given(
+    st.dictionaries(st.sampled_from(["a.b", "c.d", "e.f"]), st.lists(st.integers(), min_size=1, max_size=3)),
+    st.integers(0, 4),
+    st.lists(st.sampled_from(["v1", "v2", "v3"]), unique=True),
+)
+def test_the_size_of_a_design_is_counted_without_making_it(grid, lhs, variants):
+    design = Design(grid, lhs, {"x.y": (0.0, 1.0)} if lhs else {}, variants)
+    assert design.size == len(design.points(0))

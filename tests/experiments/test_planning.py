@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.experiments.designs import Design
-from simulator.experiments.planning import describe, duration, plan
+from simulator.experiments.planning import describe, plan
 from simulator.files.loader import ScenarioError
 from tests.conftest import ROOT
 
@@ -27,7 +27,3 @@ def test_a_plan_lists_every_configuration_and_scales_one_timed_replication():
 def test_a_plan_validates_the_configurations_like_the_sweep():
     with pytest.raises(ScenarioError, match="unknown key"):
         plan(SMALL, Design(grid={"safeguards.dual_criminality.mdoe": ["required"]}))
-
-
-def test_durations_read_as_a_person_would_say_them():
-    assert (duration(42), duration(600), duration(7200)) == ("42 s", "10.0 min", "2.0 h")

@@ -217,3 +217,24 @@ def test_outside_a_notebook_the_api_draws_nothing(monkeypatch, small_scenario):
     run(small_scenario, replications=2)
     run(small_scenario, replications=2, progress=True)
     assert terminal.displays == []
+
+
+def test_a_run_whose_replication_cannot_fit_in_memory_is_refused_even_when_allowed(monkeypatch):
+    """A relative of issue 20's hang let through with --allow-large: fresh requests a billionth of a
+    day apart, a billion a case. Its clock moves, so no watch stops it; its plan is refused first."""
+    from simulator.experiments.execution import Execution
+    from simulator.files.limits import Limits
+    from simulator.files.loader import ScenarioError, parse_scenario
+    from tests.conftest import deep_update, document
+
+    monkeypatch.setattr("simulator.files.limits.physical_memory", lambda: 16_000_000_000)
+    fresh = {
+        "probability": 1.0,
+        "max_attempts": 10**9,
+        "delay_days": {"distribution": "fixed", "value": 1e-9},
+    }
+    doc = deep_update(document(), "requesting_state.0.strategies.fresh_request", fresh)
+    allowed = Limits(allow_large=True)
+    scenario = parse_scenario(doc, "relative.toml", allowed)
+    with pytest.raises(ScenarioError, match=r"relative.toml: 1 replication needs about 180.0 TB of memory"):
+        run(scenario, replications=1, execution=Execution(limits=allowed))

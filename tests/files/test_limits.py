@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 import pytest
 
 from simulator.files.limits import (
@@ -14,6 +15,8 @@ from simulator.files.limits import (
     Limits,
     distribution_problems,
     draw_problems,
+    duration,
+    estimate_line,
     expected_requests,
     normal_score,
     probe_draws,
@@ -194,3 +197,78 @@ def test_a_flood_window_ends_inside_the_horizon():
         "test.toml: requesting_state[0].strategies.flooding.windows[1].end_day: must be at most horizon_days "
         "(200): a flood is sent during the horizon"
     ]
+
+
+# --- the limits of issue 20: every source of requests, sizes, plans, an explicit Limits value ------------
+FRESH = {"probability": 1.0, "max_attempts": 100, "delay_days": {"distribution": "exponential", "mean": 5.0}}
+
+
+def test_follow_ups_count_toward_the_ceiling_and_the_line_names_them():
+    """0.3.1 counted arrivals only: 100 fresh requests a case made 9,898 requests of about 100 cases."""
+    doc = deep_update(document(), "requesting_state.0.strategies.fresh_request", FRESH)
+    doc = deep_update(doc, "requesting_state.0.requests_per_year", 100_000.0)
+    with pytest.raises(ScenarioError) as refused:
+        build(doc)
+    [problem] = refused.value.problems
+    assert problem.path == "requesting_state"
+    assert "(arrivals 54,795; fresh requests 1,095,890)" in problem.message
+    assert "the most added by fresh requests" in problem.message
+    assert "fresh_request.max_attempts = 100, probability = 1" in problem.message
+    assert parse_scenario(doc, "t", Limits(allow_large=True)).requesting_states[0].requests_per_year == 1e5
+    arrivals_only = deep_update(doc, "requesting_state.0.strategies.fresh_request.max_attempts", 1)
+    assert build(arrivals_only).requesting_states[0].requests_per_year == 1e5  # 0.3.1's count: it passes
+
+
+def test_fresh_requests_at_once_are_limited_whatever_is_allowed():
+    zero = {**FRESH, "max_attempts": 1001, "delay_days": {"distribution": "fixed", "value": 0.0}}
+    doc = deep_update(document(), "requesting_state.0.strategies.fresh_request", zero)
+    for limits in (Limits(), Limits(allow_large=True)):
+        with pytest.raises(ScenarioError, match="the clock would not advance") as refused:
+            parse_scenario(doc, "t", limits)
+        assert refused.value.problems[0].path == "requesting_state[0].strategies.fresh_request.max_attempts"
+    ok = deep_update(doc, "requesting_state.0.strategies.fresh_request.max_attempts", 1000)
+    assert build(ok).requesting_states[0].strategies.fresh_request.max_attempts == 1000
+
+
+def test_numbers_of_states_and_replications_are_bounded_unless_allowed():
+    doc = document()
+    doc["requesting_state"] = [{**doc["requesting_state"][0], "id": f"S{i}"} for i in range(4)]
+    doc = deep_update(doc, "scenario.replications", 11)
+    small = Limits(requesting_states=3, replications=10)
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario(doc, "t", small)
+    more = ": pass --allow-large to run more (in Python: limits=Limits(allow_large=True))"
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("requesting_state", f"4 requesting States, above the limit of 3{more}"),
+        ("scenario.replications", f"11 replications, above the limit of 10{more}"),
+    ]
+    assert len(parse_scenario(doc, "t", attrs.evolve(small, allow_large=True)).requesting_states) == 4
+
+
+def test_a_plan_larger_than_the_memory_is_refused_even_when_allowed(monkeypatch):
+    scenario = build(document())
+    monkeypatch.setattr("simulator.files.limits.physical_memory", lambda: 8_000_000_000)
+    assert Limits(allow_large=True).plan_problem(1_000, scenario) is None
+    problem = Limits(allow_large=True).plan_problem(1e12, scenario)
+    assert (
+        problem.startswith("1e+12 replications need about") and "more than this machine's 8.0 GB" in problem
+    )
+
+
+def test_a_run_near_a_bound_is_announced_with_an_estimate():
+    assert estimate_line(build(document()), 20, 2) is None
+    line = estimate_line(build(document()), 5_000, 2)
+    assert line.startswith("a large run: up to about 200 requests in each of 5,000 replications: about ")
+    assert "on 2 worker(s), and up to" in line and "of memory per worker process" in line
+
+
+def test_the_runtime_limit_is_the_ceiling_or_twice_the_bound_when_allowed():
+    scenario = build(document())
+    assert Limits().request_limit(scenario).requests == REQUEST_CEILING
+    assert "--allow-large" in Limits().request_limit(scenario).advice
+    assert Limits(requests=10).request_limit(scenario).requests == 10
+    assert Limits(allow_large=True).request_limit(scenario).requests == REQUEST_CEILING
+
+
+def test_durations_read_as_a_person_would_say_them():
+    assert (duration(42), duration(600), duration(7200)) == ("42 s", "10.0 min", "2.0 h")

@@ -114,6 +114,15 @@ def write(tmp_path: Path, kind: str, document: dict, name: str | None = None) ->
     return path
 
 
+def defined_shares(states: dict) -> int:
+    """How many States' pass-through and legitimate refusal shares are defined (one bar each)."""
+    return sum(
+        states[s][m]["mean"] is not None
+        for s in states
+        for m in ("abuse_pass_through", "legitimate_refusal_rate")
+    )
+
+
 def test_the_detector_sees_a_request_leave_the_page(browser, tmp_path):
     leaky = tmp_path / "leaky.html"
     leaky.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/x.png"></body></html>')
@@ -137,12 +146,7 @@ def test_run_report_renders_every_figure(browser, tmp_path, run_document):
     tab, errors, requests = open_page(browser, write(tmp_path, "run", run_document), "run.png")
     assert errors == [] and requests == []
     marks = rendered_marks(tab)
-    states = run_document["requesting_states"]
-    defined = sum(
-        states[s][m]["mean"] is not None
-        for s in states
-        for m in ("abuse_pass_through", "legitimate_refusal_rate")
-    )
+    defined = defined_shares(run_document["requesting_states"])
     cited = [
         p for p, e in run_document["refusals"].items() if e["abusive"]["mean"] or e["legitimate"]["mean"]
     ]
@@ -221,12 +225,7 @@ def test_several_state_report_renders_routes_figures_and_monitoring(browser, tmp
     )
     assert errors == [] and requests == []
     marks = rendered_marks(tab)
-    states = several_document["requested_states"]
-    defined = sum(
-        states[s][m]["mean"] is not None
-        for s in states
-        for m in ("abuse_pass_through", "legitimate_refusal_rate")
-    )
+    defined = defined_shares(several_document["requested_states"])
     assert marks["requested-states"][1] == defined
     assert marks["channels"][1] == 2 * len(several_document["channels"])
     assert all(stated == drawn and area > 0 for stated, drawn, area in marks.values())

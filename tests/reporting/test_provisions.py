@@ -63,3 +63,17 @@ def test_applied_by_counts_the_channels_offered_and_used_and_monitoring_that_sus
     assert "monitoring-suspension" not in scenario_provisions(escalating)
     without_reservation = several("requested_state.us.channels.preservation.reservation=false")
     assert "uncc-42-4" not in scenario_provisions(without_reservation)
+
+
+def test_a_ground_configured_where_no_route_applies_it_is_said_so():
+    """Catches: `provisions` listing Art 40(22) as applied by a file whose routes skip rights scrutiny."""
+    from simulator.reporting.provisions import applied_by, configured_not_applied, provisions_table
+    from tests.conftest import build, deep_update, document
+
+    doc = deep_update(document(), "safeguards.discrimination.enabled", True)
+    doc = deep_update(doc, "safeguards.unused", ["discrimination"])
+    scenario = build(doc)
+    assert "uncc-40-22" not in {pid for pid, users in applied_by([scenario]).items() if users}
+    assert configured_not_applied([scenario]) == {"uncc-40-22": ["test"]}
+    table = provisions_table([scenario])
+    assert "test (not applied)" in table and "(not applied): configured, but no route" in table

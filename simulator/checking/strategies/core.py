@@ -71,6 +71,7 @@ def observations(draw: st.DrawFn, submission: st.SearchStrategy[Submission] | No
 
 
 def screening_draws() -> st.SearchStrategy[ScreeningDraws]:
+    """The uniform draws of one pass of screening, each in [0, 1) and drawn on its own."""
     return st.builds(
         ScreeningDraws,
         see_through=unit,
@@ -82,6 +83,8 @@ def screening_draws() -> st.SearchStrategy[ScreeningDraws]:
 
 
 def histories() -> st.SearchStrategy[History]:
+    """How far a request can have moved: up to 3 information requests and 2 consultations, a
+    postponement or not, and any findings announced at consultations (provision ids)."""
     return st.builds(
         History,
         information_requests=st.integers(min_value=0, max_value=3),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from simulator.checking.strategies.core import offence_ids
 from simulator.checking.strategies.settings import documents, durations
+from simulator.domain.grounds import RULES
 from simulator.domain.model import MLA_STAGES
 from simulator.domain.safeguards import Safeguards
 from simulator.world.scenario import AbuseProfile, Flooding, LoadEffect, RequestingState, Strategies
@@ -73,6 +74,10 @@ def scenario_documents(draw: st.DrawFn) -> dict[str, Any]:
         "stages": {name: {"staff": draw(st.integers(0, 4)), "service": draw(durations())} for name in stages},
         "routes": {"default": stages},
         "load_effect": draw(documents(LoadEffect, queue_threshold=st.integers(0, 5))),
-        "safeguards": draw(documents(Safeguards)),
+        "safeguards": {
+            **draw(documents(Safeguards)),
+            # grounds at a stage the routes skip: kept on deliberately, as a file must say
+            "unused": sorted({rule.setting for rule in RULES if rule.stage.value not in stages}),
+        },
         "requesting_state": [draw(_requesting_state(i, horizon)) for i in range(draw(st.integers(1, 3)))],
     }
