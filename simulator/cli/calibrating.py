@@ -16,7 +16,6 @@ from simulator.cli.common import (
     Seed,
     Workers,
     app,
-    check_outputs,
     command_limits,
     execution,
     fail,
@@ -24,6 +23,7 @@ from simulator.cli.common import (
     progress_bar,
     user_errors,
 )
+from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 TargetsFile = Annotated[
@@ -128,7 +128,7 @@ def _check(
     found = fitting.fits(chosen, result.rows)
     title = f"How {scenario.name} compares with the public record ({chosen.name}, {path.name})"
     subtitle = f"{result.replications} replications, seed {result.seed}; {scenario.source}"
-    typer.echo(report.fit_report(title, subtitle, found, sources))
+    typer.echo(report.fit_report(title, subtitle, found, sources, result.warnings))
     if report_page is not None:
         from simulator.reporting.documents import fit_document
 
@@ -148,7 +148,7 @@ def _calibrate(file, targets, ranges, budget, replications, points, waves, seed,
         path = _targets_path(targets)
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         directory = out or Path("runs") / f"{file.stem}-calibration-{stamp}"
-        check_outputs({}, [file, path], [directory])
+        check_outputs({}, [file, path], [directory], {"--out": directory})
         plan = calibration.Plan(budget, replications or 4, points, waves, seed)
         given = parse_ranges(ranges)
     else:

@@ -34,6 +34,8 @@ from simulator.files.reader import Problem, ScenarioError
 from simulator.files.targets import Targets, read_targets
 
 Tell = Callable[[str], None]
+#: Significant digits of a calibrated value (the region is far wider than the fourth digit).
+SIGNIFICANT = 4
 
 
 @frozen
@@ -272,7 +274,15 @@ def _best(manifest) -> tuple[dict[str, Any], float]:
                 best, least = point, value
     if best is None:
         raise ScenarioError([Problem(str(manifest["scenario"]), "", "no wave has run: nothing to calibrate")])
-    return dict(best), least
+    return {key: rounded(value) for key, value in best.items()}, least
+
+
+def rounded(value: Any, digits: int = SIGNIFICANT) -> Any:
+    """A calibrated value as the file will hold it: ``digits`` significant digits (integers kept). The
+    final check runs the rounded point, so the file holds exactly what its fit table reports."""
+    if isinstance(value, bool) or not isinstance(value, float) or value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
 def _finish(directory: Path, manifest, space: history.Space, targets: Targets, execution: Execution,

@@ -39,7 +39,7 @@ class Calibrated:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, int) or abs(value) >= 1e-3 else f"{value:.3g}"
+    return f"{value:g}" if isinstance(value, int) else f"{value:.4g}"
 
 
 def calibrated_text(text: str, parameters: Sequence[Calibrated], header: Sequence[str],
@@ -52,8 +52,9 @@ def calibrated_text(text: str, parameters: Sequence[Calibrated], header: Sequenc
     for parameter in parameters:
         _set(document, parameter.key.split("."), parameter.value, parameter.comment())
     scenario = document.get("scenario")
-    if scenario is not None and isinstance(scenario.get("name"), str):
-        scenario["name"] = str(scenario["name"]) + name_suffix
+    named = scenario.get("name") if scenario is not None else None
+    if isinstance(named, str) and name_suffix.strip(" ()").lower() not in named.lower():
+        scenario["name"] = str(named) + name_suffix  # "US calibrated" calibrated again keeps its name
     written = tomlkit.dumps(document)
     return "".join(f"# {line}\n" if line else "#\n" for line in header) + "#\n" + written
 
@@ -107,14 +108,16 @@ def _entry(array: Any, key: str) -> Any:
 def header_lines(scenario: str, targets: str, fitted: Sequence[str], held_out: Sequence[str],
                  when: str, share: float) -> list[str]:  # fmt: skip
     """The header comment of a calibrated file (what was fitted, to what, what was held out)."""
-    lines = [
-        f"Calibrated by mlasim calibrate on {when} from {scenario} to the targets of {targets}",
-        f"(fitted: {', '.join(fitted)}; held out to validate: {', '.join(held_out) or 'none'}).",
-        f"History matching left {share:.2%} of the parameter space non-implausible. Each fitted value",
-        "below says so on its line, with its range; the fit table is fit.csv beside this file and",
-        "`mlasim calibrate --check THIS_FILE TARGETS` prints it again.",
-    ]
-    return lines
+    import textwrap
+
+    text = (
+        f"Calibrated by mlasim calibrate on {when} from {scenario} to the targets of {targets} "
+        f"(fitted: {', '.join(fitted)}; held out to validate: {', '.join(held_out) or 'none'}). "
+        f"History matching left {share:.2%} of the parameter space non-implausible. Each fitted value "
+        "below says so on its line, with its range; the fit table is fit.csv beside this file and "
+        "`mlasim calibrate --check THIS_FILE TARGETS` prints it again."
+    )
+    return textwrap.wrap(text, 98, break_on_hyphens=False, break_long_words=False)
 
 
 def values_of(parameters: Mapping[str, Calibrated]) -> dict[str, Any]:

@@ -90,10 +90,16 @@ def measures_lines(fits: Sequence[Fit], sources: bool = False) -> list[str]:
     ]
 
 
-def fit_report(title: str, subtitle: str, fits: Sequence[Fit], sources: bool = False) -> str:
-    """The whole text: title, headline, how to read it, the table, what each figure measures."""
+def fit_report(
+    title: str, subtitle: str, fits: Sequence[Fit], sources: bool = False, warnings: Sequence[str] = ()
+) -> str:
+    """The whole text: title, headline, how to read it, the table, why the simulated figures may
+    mislead (the run's ``warnings``: many requests undecided, a saturated pipeline), what each figure
+    measures."""
     lines = [*wrapped([title, subtitle, headline(fits), EXPLANATION]), ""]
     lines += fit_table(fits)
+    for warning in warnings:
+        lines += wrap(f"(!) warning: {warning}", WIDTH, initial_indent="  ", subsequent_indent="    ")
     lines += ["", *measures_lines(fits, sources)]
     return "\n".join(lines)
 

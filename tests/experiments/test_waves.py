@@ -45,6 +45,11 @@ def test_the_outputs_are_a_calibrated_file_the_region_and_the_fit_table(calibrat
     text = (result.directory / calibration.CALIBRATED).read_text()
     document = tomllib.loads(text)
     assert document["stages"]["legal_review"]["staff"] == result.best["stages.legal_review.staff"]
+    # each fitted value is written with 4 significant digits, and it is that point the final check ran
+    volume = result.best["requesting_state.partner.requests_per_year"]
+    assert volume == waves.rounded(volume) and len(repr(volume).strip("0").replace(".", "")) <= 4
+    final = json.loads((result.directory / calibration.FINAL / "manifest.json").read_text())
+    assert final["configurations"][0]["parameters"] == result.best
     assert "calibrated to targets volume, median, p90: non-implausible" in text
     assert read_file(result.directory / calibration.CALIBRATED).base().name == "small office (calibrated)"
     header, *rows = (result.directory / calibration.REGION).read_text().splitlines()

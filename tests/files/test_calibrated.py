@@ -51,3 +51,9 @@ def test_an_authors_comment_on_a_fitted_line_is_kept_before_the_calibration_note
     text = "[stages.x]\nstaff = 3  # two lawyers and a clerk\n"
     out = calibrated_text(text, [Calibrated("stages.x.staff", 4, 3, 5, (1, 9), ("t",))], [])
     assert "staff = 4 # two lawyers and a clerk; calibrated to targets t" in out
+
+
+def test_a_file_already_named_calibrated_keeps_its_name():
+    text = '[scenario]\nname = "US calibrated"\n[stages.x]\nstaff = 3\n'
+    out = calibrated_text(text, [Calibrated("stages.x.staff", 4, 3, 5, (1, 9), ("t",))], [])
+    assert tomllib.loads(out)["scenario"]["name"] == "US calibrated"

@@ -29,7 +29,7 @@ FITS = [
             unit="%",
         ),
         [0.6, 0.62, 0.61],
-    ),  # fmt: skip
+    ),
     fit(target(id="empty", metric="backlog.growth_per_year", value=1.0, sd=1.0), [math.nan, math.nan]),
 ]
 
