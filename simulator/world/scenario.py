@@ -135,6 +135,7 @@ class AbuseProfile:
         "mean years a person stays a target before a new one takes their place (0: the pool never changes)",
         unit="years",
         typical=(0.0, 20.0),
+        examples=(0.0, 0.5, 3.0, 20.0),  # drawn by the property tests: a tenure of minutes is refused
     )
 
     def labels_for(self, conduct: str) -> Mix:
