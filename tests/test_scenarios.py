@@ -196,5 +196,5 @@ def test_the_calibrated_us_scenario_decides_in_the_months_of_the_record_and_fall
     assert 6 <= months <= 24, months
     assert found["oia-new-requests"].simulated.mean > 3000 - 300  # "more than 3,000", sd 300
     assert found["oia-backlog-growth"].simulated.ci_low > 0  # the queue grows, as the record's did
-    reference = fits(record, results["un-convention-baseline"].rows, record.fitting())
+    reference = fits(record, results["un-convention-baseline"].rows, record.fitting)
     assert not all(f.consistent for f in reference)  # the well-staffed reference does not (by design)
