@@ -104,11 +104,15 @@ class Emulator:
         import numpy as np
 
         mean, sd = self.mean.predict(unit, return_std=True)
+        # the fitted nugget is the replications' noise about the mean, counted in ``spread``: the
+        # emulator's own variance is the latent mean's
+        nugget = self.mean.kernel_.k2.noise_level * float(np.square(self.mean._y_train_std))
+        latent = np.maximum(sd**2 - nugget, 0.0)
         if self.logged:
-            variance = np.minimum(sd**2, 50.0)
+            variance = np.minimum(latent, 50.0)
             mean, emulated = np.exp(mean), np.exp(2 * mean + variance) * np.expm1(variance)
         else:
-            emulated = sd**2
+            emulated = latent
         spread = np.exp(self.log_variance.predict(unit)) if self.log_variance is not None else 0 * mean
         return mean, emulated, spread
 
@@ -136,6 +140,30 @@ def _regressor(dimensions: int, seed: int):
     return GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=1, random_state=seed)
 
 
+def _evidence(regressor, y: np.ndarray) -> float:
+    """The fitted GP's log marginal likelihood of ``y`` on the original scale (``normalize_y``
+    divides by the standard deviation; the change of scale enters as its log-Jacobian)."""
+    import numpy as np
+
+    return float(regressor.log_marginal_likelihood_value_) - len(y) * np.log(max(float(y.std()), TINY))
+
+
+def _fit_mean(x: np.ndarray, y: np.ndarray, seed: int) -> tuple[Any, bool]:
+    """Emulate the mean on the scale the data favour: the log scale for positive outputs whose
+    marginal likelihood, Jacobian included, beats the linear scale's (durations and counts that
+    grow multiplicatively), the linear scale otherwise."""
+    import numpy as np
+
+    linear = _regressor(x.shape[1], seed).fit(x, y)
+    if not (len(y) and (y > 0).all()):
+        return linear, False
+    logs = np.log(y)
+    logged = _regressor(x.shape[1], seed).fit(x, logs)
+    if _evidence(logged, logs) - float(logs.sum()) > _evidence(linear, y):
+        return logged, True
+    return linear, False
+
+
 def emulate(target: Target, unit: Sequence[Sequence[float]], means: Sequence[float],
             variances: Sequence[float], seed: int) -> Emulator:  # fmt: skip
     """Fit one target's emulators on a wave's points (NaN outputs left out)."""
@@ -147,10 +175,9 @@ def emulate(target: Target, unit: Sequence[Sequence[float]], means: Sequence[flo
     x, y, v = np.asarray(unit, float), np.asarray(means, float), np.asarray(variances, float)
     keep = ~np.isnan(y)
     x, y, v = x[keep], y[keep], v[keep]
-    logged = bool(len(y)) and bool((y > 0).all())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mean = _regressor(x.shape[1], seed).fit(x, np.log(y) if logged else y)
+        mean, logged = _fit_mean(x, y, seed)
         known = ~np.isnan(v)
         log_variance = None
         scale = max(float(np.nanmax(np.abs(y))) if len(y) else 1.0, 1.0) ** 2 * TINY
@@ -166,6 +193,23 @@ def implausibility(emulators: Sequence[Emulator], unit: np.ndarray) -> np.ndarra
     worst = np.zeros(len(unit))
     for emulator in emulators:
         worst = np.maximum(worst, emulator.implausibility(unit))
+    return worst
+
+
+def emulator_share(emulators: Sequence[Emulator], unit: np.ndarray) -> float:
+    """How much of the implausibility's variance is the emulators' own, at ``unit`` (the mean
+    share, worst target): near 0 when the emulators know the region well and another wave would
+    mostly confirm it, near 1 when they are still the main uncertainty."""
+    import numpy as np
+
+    if not len(unit) or not emulators:
+        return 0.0
+    worst = 0.0
+    for emulator in emulators:
+        _, emulated, spread = emulator.predict(unit)
+        t = emulator.target
+        total = t.sd**2 + t.discrepancy**2 + emulated + spread
+        worst = max(worst, float(np.mean(emulated / np.maximum(total, TINY))))
     return worst
 
 

@@ -36,6 +36,9 @@ from simulator.files.targets import Targets, read_targets
 Tell = Callable[[str], None]
 #: Significant digits of a calibrated value (the region is far wider than the fourth digit).
 SIGNIFICANT = 4
+#: A wave converges only once its emulators' own variance is under this share of the
+#: implausibility's variance over the region left (else another wave can still sharpen them).
+ACCURATE = 0.5
 
 
 @frozen
@@ -120,9 +123,19 @@ def _stop_reason(manifest, count: int) -> str | None:
     if count < max(5, len(manifest["ranges"]) + 2):
         return f"the budget left pays for {count} points: not enough for another wave"
     shares = [w["share"] for w in waves if "share" in w]
-    if len(shares) >= 2 and shares[-1] > CONVERGED * shares[-2]:
-        return f"wave {len(waves)} shrank the region by less than a tenth: converged"
+    accurate = waves[-1].get("emulator_share", 0.0) < ACCURATE
+    if len(shares) >= 2 and shares[-1] > CONVERGED * shares[-2] and accurate:
+        return (
+            f"wave {len(waves)} shrank the region by less than a tenth and its emulators are no longer "
+            "the main uncertainty: converged"
+        )
     return None
+
+
+def _np(points: Sequence[Sequence[float]]):
+    import numpy as np
+
+    return np.asarray(points, float)
 
 
 def _run_wave(directory: Path, manifest, wave, targets: Targets, execution: Execution, tell: Tell) -> None:
@@ -139,6 +152,8 @@ def _run_wave(directory: Path, manifest, wave, targets: Targets, execution: Exec
     space = history.Space(tuple(ranges_of(manifest)))
     region = _region(manifest, space, targets, index)
     wave["share"], wave["survivors"] = region.share, len(region.sample)
+    known = _emulators(manifest, targets, index)[-1]
+    wave["emulator_share"] = history.emulator_share(known, _np(region.sample[:500]))
     wave["bounds"], wave["unit_bounds"] = _bounds(space, region), region.bounds() or None
     _save(directory, manifest)
     tell(

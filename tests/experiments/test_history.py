@@ -51,3 +51,23 @@ def test_spread_out_picks_far_apart_points():
     distances = np.linalg.norm(chosen[:, None] - chosen[None], axis=2) + np.eye(10)
     assert distances.min() > 0.15  # ten random points of the square are usually closer than that
     assert history.spread_out(sample[:3], 10, seed=1) == sample[:3]
+
+
+def test_the_mean_is_emulated_on_the_scale_the_data_favour():
+    unit = history.first_design(history.Space((Range("x", 0.0, 1.0),)), 30, 2)
+    x = np.asarray(unit)[:, 0]
+    noise = np.random.default_rng(4).normal(0, 0.01, len(x))
+    growing = history.emulate(_goal(50.0, 1.0), unit, np.exp(6 * x + noise), [0.1] * len(x), seed=0)
+    straight = history.emulate(_goal(7.0, 0.2), unit, 10 * x + 0.1 + noise, [0.1] * len(x), seed=0)
+    assert growing.logged and not straight.logged
+
+
+def test_the_emulators_share_of_the_variance_falls_as_they_learn():
+    space = history.Space((Range("x", 0.0, 1.0),))
+    shares = []
+    for points in (4, 40):
+        unit = history.first_design(space, points, 3)
+        x = np.asarray(unit)[:, 0]
+        emulator = history.emulate(_goal(5.0, 0.1), unit, 10 * np.sin(6 * x) + 20, [0.01] * points, seed=0)
+        shares.append(history.emulator_share([emulator], np.random.default_rng(0).random((200, 1))))
+    assert shares[0] > 0.5 > 0.05 > shares[1]
