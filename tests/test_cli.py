@@ -66,7 +66,9 @@ def test_run_writes_the_output_file_atomically(tmp_path):
 
 def test_a_broken_file_gives_one_line_and_exit_2(tmp_path):
     broken = tmp_path / "broken.toml"
-    broken.write_text(BASELINE.read_text().replace("abusive_share = 0.25", "abusive_share = 2.5"))
+    ranged = 'abusive_share = { value = 0.25, low = 0.1, high = 0.4, source = "assumption" }'
+    assert ranged in BASELINE.read_text()
+    broken.write_text(BASELINE.read_text().replace(ranged, "abusive_share = 2.5"))
     result = invoke("run", str(broken))
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [

@@ -1,4 +1,5 @@
-"""The package's layers import one way: domain, world, files, experiments, checking, reporting, cli.
+"""The package's layers import one way: domain, world, files, experiments, checking, reporting, serving,
+cli.
 
 A module's folder tells its layer. This test walks every module's syntax tree (imports inside
 functions included) and fails on any import of a higher layer, so the architecture the folders show
@@ -16,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
 
 #: The layers from the bottom up; each may import only those before it.
-LAYERS = ("domain", "world", "files", "experiments", "checking", "reporting", "cli")
+LAYERS = ("domain", "world", "files", "experiments", "checking", "reporting", "serving", "cli")
 
 
 def layer_of(module: str) -> int | None:
@@ -80,6 +81,8 @@ def test_no_module_imports_a_higher_layer() -> None:
         ("files/loader.py", "def late():\n    from simulator.reporting import trace\n"),
         ("experiments/stats.py", "from simulator import checking\n"),
         ("reporting/run.py", "from simulator.cli import app\n"),
+        ("reporting/html.py", "from simulator.serving import page\n"),
+        ("serving/page.py", "from simulator.cli.common import fail\n"),
         ("domain/model.py", "from ..files import reader\n"),
     ],
 )

@@ -37,10 +37,11 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from simulator.domain import grounds
-from simulator.domain.model import Channel, Observation, Request, Verdict
+from simulator.domain.direct import refusal_provisions
+from simulator.domain.model import Channel, Observation, Request, Stage, Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
-from simulator.world.lifecycle import CaseFiles, Decided, Ending, as_lived, fast_route, lived, settle
+from simulator.world.lifecycle import CaseFiles, Decided, Ending, Review, as_lived, fast_route, lived, settle
 from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
 
@@ -56,6 +57,7 @@ SHARED_LIFE = ("decision", "lifecycle")
 #: What a first screening pass can end in, by verdict.
 PASS_OUTCOMES = {
     Verdict.GRANT: "granted",
+    Verdict.PARTIAL_GRANT: "granted",  # a provider's partial production: some data handed over
     Verdict.CONDITIONAL_GRANT: "conditionally_granted",
     Verdict.REFUSE: "refused",
     Verdict.CONSULT: "consulted",
@@ -90,6 +92,8 @@ class Given:
     disguise_penetrated: bool | None = None
     channel: frozenset[str] | None = None  # the channel the request takes (Channel values)
     emergency_seen_through: bool | None = None  # the 24/7 point of contact saw through a false claim
+    excluded_target: bool | None = None  # its target is one the State's executive agreement excludes
+    provider_jurisdiction: frozenset[str] | None = None  # whose law binds the provider holding its data
 
     @property
     def about_signals(self) -> bool:
@@ -139,6 +143,7 @@ class Expect:
     replications: int = 10
     never_hands_over_through: frozenset[str] | None = None  # channels no data may be handed over through
     not_flagged_within: int | None = None  # monitoring: decided requests of a clean requester
+    provider_refusal_final: bool = False  # a provider's refusal is never followed by data handed over
 
     def allows(self, outcome: str) -> bool:
         if self.outcome_in is not None and outcome not in expand(self.outcome_in):
@@ -259,6 +264,35 @@ def emergency_seen_through(case: Case, commands: tuple) -> bool:
     return first is not None and not first.observation.emergency_credible
 
 
+def _decisions(commands: tuple):
+    return (c.decision for c in commands if isinstance(c, Decided))
+
+
+def _provider_refusal(decision, channel: str) -> bool:
+    """A provider's own refusal (not "no data held", which is no decision on the request) after which
+    data left through ``channel``: any, for a refusal; any but MLA for a request it sent back to MLA
+    (there the requested State decides, as it should)."""
+    if decision.stage is not Stage.PROVIDER or decision.provision == "provider-no-data":
+        return False
+    return decision.verdict is Verdict.REFUSE or (decision.verdict is Verdict.REDIRECT and channel != "mla")
+
+
+def _about_provider(given: Given, case: Case, scenario: Scenario, commands: tuple) -> bool:
+    """Whether the request is one ``given`` is about by its target's exclusion under the State's
+    executive agreement and by the law binding the provider that reviewed it."""
+    state = scenario.requested_state
+    if given.excluded_target is not None:
+        excluded = case.request.truth.target in state.direct_rules.executive_agreement.excluded_targets
+        if excluded != given.excluded_target:
+            return False
+    if given.provider_jurisdiction is not None:
+        reviewed = [c.provider for c in commands if isinstance(c, Review) and c.provider]
+        laws = {p.id: p.rules.law.jurisdiction.value for p in state.providers}
+        if not reviewed or laws.get(reviewed[0]) not in given.provider_jurisdiction:
+            return False
+    return True
+
+
 def _decisive(command) -> bool:
     return isinstance(command, Decided) and command.decision.verdict not in _NOT_DECISIVE
 
@@ -282,13 +316,22 @@ def evaluate(prop: Property, case: Case, scenario: Scenario) -> Evaluation | Non
         emergency_seen_through(case, commands) != prop.given.emergency_seen_through
     ):
         return None
+    if not _about_provider(prop.given, case, scenario, commands):
+        return None
     requested = scenario.requested_state.id
+    if prop.expect.provider_refusal_final and outcome in HANDED_OVER:
+        refused = next((d for d in _decisions(commands) if _provider_refusal(d, channel)), None)
+        if refused is not None:
+            why = f"the provider declined ({refused.provision}), yet data were handed over through {channel}"
+            return Evaluation(outcome, False, commands, observation, why, channel, requested)
     through = prop.expect.never_hands_over_through
     if through and outcome in HANDED_OVER and channel in through:
         why = f"data handed over through the {channel.replace('_', ' ')} channel"
         return Evaluation(outcome, False, commands, observation, why, channel, requested)
     if prop.expect.cites_enabled_provision or prop.expect.never_cites:
-        enabled = grounds.enabled_provisions(safeguards)
+        state = scenario.requested_state
+        providers = (p.rules for p in state.providers)
+        enabled = grounds.enabled_provisions(safeguards) | refusal_provisions(state.direct_rules, providers)
         for command in commands:
             decision = getattr(command, "decision", None)
             refusing = decision is not None and decision.verdict in (Verdict.REFUSE, Verdict.CONSULT)

@@ -24,6 +24,7 @@ from simulator.checking.properties import (
 )
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import PROTECTED_GROUNDS, Measure
+from simulator.domain.providers import Jurisdiction
 from simulator.domain.provisions import catalogue as provision_catalogue
 from simulator.files.document import ScenarioFile
 from simulator.files.limits import MAX_REPLICATIONS
@@ -61,6 +62,8 @@ def _read_given(t: Table, requesters: list[str]) -> Given:
         disguise_penetrated=_optional(t, "disguise_penetrated", t.flag),
         channel=_optional(t, "channel", names(list(CHANNELS))),
         emergency_seen_through=_optional(t, "emergency_seen_through", t.flag),
+        excluded_target=_optional(t, "excluded_target", t.flag),
+        provider_jurisdiction=_optional(t, "provider_jurisdiction", names([j.value for j in Jurisdiction])),
     )
     t.finish()
     return given
@@ -87,6 +90,7 @@ def _read_expect(t: Table, scope: str) -> Expect:
         not_flagged_within=_optional(
             t, "not_flagged_within", lambda key: int(t.number(key, minimum=1, integer=True))
         ),
+        provider_refusal_final=t.flag("provider_refusal_final", False),
     )
     t.finish()
     bounded = expect.probability_at_most is not None or expect.probability_at_least is not None
@@ -98,6 +102,7 @@ def _read_expect(t: Table, scope: str) -> Expect:
         or expect.cites_enabled_provision
         or expect.never_cites
         or expect.never_hands_over_through
+        or expect.provider_refusal_final
     ):
         t.problem(
             None,

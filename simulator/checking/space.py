@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from simulator.checking.properties import Given
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Channel, Measure
+from simulator.domain.model import DIRECT_CHANNELS, Channel, Measure
 from simulator.world.scenario import RequestingState, Scenario
 
 
@@ -40,6 +40,8 @@ def channels_used(scenario: Scenario, state: RequestingState, abusive: bool, giv
     from simulator.world.authority import offered_channels  # SimPy's: loaded when channels are asked for
 
     offered = {c.value for c in offered_channels(scenario.requested_state)} | {Channel.MLA.value}
+    if scenario.requested_state.providers:  # the routes straight to its providers (their regime decides)
+        offered |= {c.value for c in DIRECT_CHANNELS}
     return sorted(c for c in used & offered if c in given.channel)
 
 

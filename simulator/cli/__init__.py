@@ -7,6 +7,7 @@ registers its commands on the app when imported.
 """
 
 from simulator.cli import (  # noqa: F401  (registers the commands)
+    assumptions,
     calibrating,
     checking,
     comparing,
@@ -14,6 +15,7 @@ from simulator.cli import (  # noqa: F401  (registers the commands)
     provisions,
     reporting,
     running,
+    serving,
     starting,
     sweeping,
 )

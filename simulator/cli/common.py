@@ -22,9 +22,10 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, ClassVar, NoReturn
 
 import typer
+from typer.core import TyperCommand
 
 from simulator import __version__
 from simulator.files.output import OutputError, target_problem, write_text
@@ -102,12 +103,56 @@ WithProvenance = Annotated[
     ),
 ]
 Batch = Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")]
+StudyDirectory = Annotated[
+    Path | None,
+    typer.Option(
+        "--study-dir",
+        help="Keep the draws in this directory (default: runs/FILE-KIND-DIGEST); asking the same "
+        "question again resumes or reuses them.",
+    ),
+]
+PerDraw = Annotated[
+    int | None, typer.Option("--per-draw", min=1, help="Replications of each draw (default: 2).")
+]
 Sets = Annotated[
     list[str] | None,
     typer.Option(
         "--set", help="KEY=VALUE: change one value of the file, a dotted key as in a variant (repeatable)."
     ),
 ]
+
+
+class OptionalValues(TyperCommand):
+    """A command with options that may be given without their number: ``--uncertainty`` alone means
+    the default number of draws (``--uncertainty 128``, ``--uncertainty=128`` give one).
+
+    ``defaults`` maps such an option to ``"module:NAME"``, the constant holding its default, read
+    only when the command runs (the command line loads no experiment module to show its help).
+    """
+
+    defaults: ClassVar[dict[str, str]] = {}
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        given = []
+        for i, arg in enumerate(args):
+            given.append(arg)
+            if arg in self.defaults and not (i + 1 < len(args) and args[i + 1].isdigit()):
+                given.append(str(_constant(self.defaults[arg])))
+        return super().parse_args(ctx, given)
+
+
+def _constant(where: str) -> object:
+    import importlib
+
+    module, _, name = where.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def optional_values(**defaults: str) -> type[OptionalValues]:
+    """A command class whose options ``--NAME`` (``NAME`` with ``_`` for ``-``) take their default
+    from ``"module:NAME"`` when given alone."""
+    table = {f"--{name.replace('_', '-')}": where for name, where in defaults.items()}
+    return type("OptionalValuesCommand", (OptionalValues,), {"defaults": table})
 
 
 def fail(message: str) -> typer.Exit:
@@ -254,6 +299,17 @@ class Bar:
         if self.day_task is None:
             self.day_task = self.progress.add_task("simulated days", total=total)
         self.progress.update(self.day_task, completed=done, total=total)
+
+
+def cumulative(bar: Bar):
+    """``told(done, total)`` for work that reports how much is done so far, drawn on ``bar``."""
+    seen = [0]
+
+    def told(done: int, total: int) -> None:
+        bar(done - seen[0], total)
+        seen[0] = done
+
+    return told
 
 
 @contextmanager

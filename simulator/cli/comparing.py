@@ -11,18 +11,24 @@ from simulator.cli.common import (
     Format,
     Out,
     OutputFormat,
+    PerDraw,
     Quiet,
     Replications,
     Scheduler,
     Seed,
     Sets,
+    StudyDirectory,
     WithProvenance,
     Workers,
     app,
     command_limits,
+    cumulative,
     emit,
     execution,
     fail,
+    note,
+    on_interrupt,
+    optional_values,
     progress_bar,
     user_errors,
 )
@@ -30,7 +36,7 @@ from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 
-@app.command()
+@app.command(cls=optional_values(robust="simulator.experiments.robust:DRAWS"))
 def compare(
     context: typer.Context,
     files: Annotated[
@@ -66,10 +72,31 @@ def compare(
     sets: Sets = None,
     report_page: ReportPage = None,
     with_provenance: WithProvenance = False,
+    robust: Annotated[
+        int | None,
+        typer.Option(
+            "--robust",
+            metavar="[N]",
+            min=2,
+            help="Compare over N draws of the files' declared ranges (default 64) instead of at the "
+            "central values: how often each alternative is better, its worst case, each one's regret.",
+        ),
+    ] = None,
+    per_draw: PerDraw = None,
+    satisfy: Annotated[
+        str | None,
+        typer.Option(
+            "--satisfy",
+            help="With --robust: the share of draws in which each configuration meets this condition "
+            '("abuse_pass_through <= 0.1 and legitimate_refusal_rate <= 0.05").',
+        ),
+    ] = None,
+    study_dir: StudyDirectory = None,
 ) -> None:
     """Compare configurations on the same requests: paired differences, flipped outcomes.
 
     --set changes every configuration (the baseline too), so the comparison is made in that what-if.
+    With --robust, every configuration runs on the same draws over the declared ranges.
     """
     from simulator.experiments.comparison import compare as compare_configurations
     from simulator.experiments.executors import check_address
@@ -82,6 +109,19 @@ def compare(
         raise fail(f"--precision: must be a half-width greater than 0, not {precision:g}")
     check_outputs({"--out": out, "--report": report_page}, inputs=files)
     limits = command_limits(context)
+    if robust is None and (per_draw is not None or satisfy is not None or study_dir is not None):
+        raise fail("--per-draw, --satisfy and --study-dir go with --robust")
+    if robust is not None:
+        if precision is not None or report_page is not None or output_format is OutputFormat.csv:
+            raise fail(
+                "--robust gives a table or JSON (--format json); --precision and --report do not apply"
+            )
+        how = execution(workers, scheduler, quiet, limits)
+        text = _robust(
+            files, variant, sets, robust, per_draw, seed, satisfy, study_dir, output_format, how, quiet
+        )
+        emit(text, out)
+        return
     with user_errors():
         changes = parse_assignments(sets or [])
         check_address(scheduler)
@@ -116,3 +156,55 @@ def compare(
     emit(text, out)
     if report_page is not None:
         write_report("comparison", comparison_document(comparison, command_line()), report_page)
+
+
+def _robust(
+    files, variant, sets, draws, per_draw, seed, satisfy, study_dir, output_format, how, quiet
+) -> str:
+    """The robust comparison's text: every configuration on the same draws over the declared ranges."""
+    from simulator.experiments.conditions import parse_condition
+    from simulator.experiments.executors import check_address
+    from simulator.experiments.robust import PER_DRAW, robust_compare
+    from simulator.experiments.uncertainty import configuration_overrides
+    from simulator.files.document import read_file
+    from simulator.files.overrides import parse_assignments
+    from simulator.reporting import robust as report_robust
+
+    hint = "the finished draws are kept: run the same command again to go on from them"
+    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
+        check_address(how.scheduler)
+        changes = parse_assignments(sets or [])
+        condition = parse_condition(satisfy, "--satisfy") if satisfy else None
+        if variant:
+            if len(files) != 1:
+                raise fail("--variant compares variants of one file; give a single FILE")
+            file = read_file(files[0], how.limits)
+            names = [None, *variant]
+            labels = [file.base(how.limits).name, *variant]
+            arms = [
+                (label, files[0], configuration_overrides(file, name, changes))
+                for label, name in zip(labels, names, strict=True)
+            ]
+        else:
+            if len(files) < 2:
+                raise fail("compare needs two or more files, or one file and --variant NAME")
+            found = [read_file(f, how.limits) for f in files]
+            names = [f.base(how.limits).name for f in found]
+            labels = names if len(set(names)) == len(names) else [f.stem for f in files]
+            arms = [(label, path, dict(changes)) for label, path in zip(labels, files, strict=True)]
+        if condition is not None:
+            from simulator.world.metrics import catalogue
+
+            for metric in condition.metrics:
+                if catalogue().resolve(metric) is None:
+                    raise fail(f"--satisfy: no metric {metric!r}")
+        result = robust_compare(
+            arms, draws, per_draw or PER_DRAW, seed, condition, study_dir, how, cumulative(advance)
+        )
+    if result.directory and not quiet:
+        note(f"the draws are kept in {result.directory} (the same command reuses them)")
+    return (
+        report_robust.as_table(result)
+        if output_format is OutputFormat.table
+        else report_robust.as_json(result)
+    )

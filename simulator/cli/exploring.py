@@ -19,17 +19,22 @@ import typer
 
 from simulator.cli.common import (
     Batch,
+    PerDraw,
     Quiet,
     Replications,
     Scheduler,
     Seed,
     Sets,
+    StudyDirectory,
     Workers,
     app,
     command_limits,
+    cumulative,
     execution,
     fail,
     note,
+    on_interrupt,
+    optional_values,
     progress_bar,
     user_errors,
 )
@@ -156,8 +161,9 @@ def _check_run_directory(directory: Path) -> None:
         )
 
 
-@app.command("frontier")
+@app.command("frontier", cls=optional_values(robust="simulator.experiments.robustfront:DRAWS"))
 def frontier_command(
+    context: typer.Context,
     directory: RunDirectory,
     objectives: Annotated[
         list[str] | None,
@@ -175,14 +181,61 @@ def frontier_command(
         str, typer.Option("--least", help="With --budget: the metric to minimise.")
     ] = "abuse_pass_through",
     output_format: Format = TableFormat.table,
+    robust: Annotated[
+        int | None,
+        typer.Option(
+            "--robust",
+            metavar="[N]",
+            min=2,
+            help="Run every configuration on N draws of the declared ranges (default 32): the frontier "
+            "at the unfavourable end of each one's spread, not only at the central values.",
+        ),
+    ] = None,
+    per_draw: PerDraw = None,
+    study_dir: StudyDirectory = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
 ) -> None:
-    """The safeguard frontier of a sweep: configurations no other beats on abuse and legitimate cost."""
+    """The safeguard frontier of a sweep: configurations no other beats on abuse and legitimate cost.
+
+    With --robust, across the declared ranges of the sweep's scenario rather than at its central values.
+    """
     from simulator.experiments.conditions import parse_condition
     from simulator.experiments.frontier import OBJECTIVES, frontier
     from simulator.reporting import frontier as report_frontier
 
+    if robust is not None:
+        if budget is not None:
+            raise fail("--budget answers at the central values; drop it with --robust")
+        how = execution(workers, scheduler, quiet, command_limits(context))
+        asked = (objectives or OBJECTIVES, robust, per_draw, study_dir)
+        _robust_frontier(directory, *asked, output_format, how, quiet)
+        return
+    if per_draw is not None or study_dir is not None:
+        raise fail("--per-draw and --study-dir go with --robust")
     with user_errors():
         _check_run_directory(directory)
         condition = parse_condition(budget, "--budget") if budget else None
         result = frontier(directory, objectives or OBJECTIVES, condition, least)
     typer.echo(report_frontier.FORMATTERS[output_format.value](result))
+
+
+def _robust_frontier(directory, objectives, draws, per_draw, study_dir, output_format, how, quiet):
+    from simulator.experiments.executors import check_address
+    from simulator.experiments.robustfront import PER_DRAW, robust_frontier
+    from simulator.experiments.sweeps import MANIFEST
+    from simulator.reporting import frontier as report_frontier
+
+    if not (directory / MANIFEST).exists():
+        raise fail(f"{directory}: no {MANIFEST}: not a sweep run directory")
+    hint = "the finished draws are kept: run the same command again to go on from them"
+    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
+        check_address(how.scheduler)
+        result = robust_frontier(
+            directory, objectives, draws, per_draw or PER_DRAW, study_dir, how, cumulative(advance)
+        )
+    if not quiet:
+        note(f"the draws are kept in {result.directory} (the same command reuses them)")
+    table = output_format is TableFormat.table
+    typer.echo(report_frontier.robust_table(result) if table else report_frontier.robust_json(result))

@@ -13,21 +13,26 @@ from simulator.cli.common import (
     Format,
     Out,
     OutputFormat,
+    PerDraw,
     Quiet,
     Replications,
     ScenarioFile,
     Scheduler,
     Seed,
     Sets,
+    StudyDirectory,
     TraceFormat,
     WithProvenance,
     Workers,
     app,
     command_limits,
+    cumulative,
     emit,
     execution,
     fail,
+    note,
     on_interrupt,
+    optional_values,
     progress_bar,
     user_errors,
 )
@@ -35,7 +40,7 @@ from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 
-@app.command()
+@app.command(cls=optional_values(uncertainty="simulator.experiments.uncertainty:DRAWS"))
 def run(
     context: typer.Context,
     file: ScenarioFile,
@@ -56,31 +61,39 @@ def run(
         bool, typer.Option("--brief", help="Table: the headline block only (no breakdowns).")
     ] = False,
     with_provenance: WithProvenance = False,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(
+            "--uncertainty",
+            metavar="[N]",
+            min=2,
+            help="Also draw N parameter sets over the file's declared ranges (default 128) and show each "
+            "headline metric's spread over them, with what drives it.",
+        ),
+    ] = None,
+    per_draw: PerDraw = None,
+    study_dir: StudyDirectory = None,
 ) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval.
 
     The table shows the headline metrics first, then the breakdowns (--brief: the headline only).
+    With --uncertainty, each headline metric also shows its spread over the declared ranges of the
+    file's parameters (5th-95th percentile of N draws) and the parameters that drive it.
     """
-    from simulator.experiments.executors import check_address
-    from simulator.files.document import load_configuration
-    from simulator.files.overrides import parse_assignments
     from simulator.reporting import run as report
     from simulator.reporting.documents import run_document
 
     check_outputs({"--out": out, "--report": report_page}, inputs=[file])
+    if uncertainty is None and (per_draw is not None or study_dir is not None):
+        raise fail("--per-draw and --study-dir go with --uncertainty")
     limits = command_limits(context, allow_large)
-    with (
-        user_errors(),
-        on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
-    ):
-        check_address(scheduler)
-        scenario = load_configuration(file, variant, parse_assignments(sets or []), limits)
-        count = scenario.replications if replications is None else replications
-        how = execution(workers, scheduler, quiet, limits)
-        with progress_bar("replications", quiet) as advance:
-            advance(0, count)
-            days = advance.days if advance.drawn else None  # no day hook when nothing is drawn
-            result = run_experiment(scenario, replications, seed, how.but(progress=advance, days=days))
+    how = execution(workers, scheduler, quiet, limits)
+    if uncertainty is not None:
+        result = _uncertain(
+            file, variant, sets, uncertainty, per_draw, study_dir, replications, seed, how, quiet
+        )
+    else:
+        result = _plain(file, variant, sets, replications, seed, how, quiet)
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:
             typer.echo(f"mlasim: warning: {warning}", err=True)
@@ -93,6 +106,43 @@ def run(
     emit(text, out)
     if report_page is not None:
         write_report("run", run_document(result, command_line()), report_page)
+
+
+def _plain(file, variant, sets, replications, seed, how, quiet):
+    """The run at the file's values."""
+    from simulator.experiments.executors import check_address
+    from simulator.files.document import load_configuration
+    from simulator.files.overrides import parse_assignments
+
+    with (
+        user_errors(),
+        on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
+    ):
+        check_address(how.scheduler)
+        scenario = load_configuration(file, variant, parse_assignments(sets or []), how.limits)
+        count = scenario.replications if replications is None else replications
+        with progress_bar("replications", quiet) as advance:
+            advance(0, count)
+            days = advance.days if advance.drawn else None  # no day hook when nothing is drawn
+            return run_experiment(scenario, replications, seed, how.but(progress=advance, days=days))
+
+
+def _uncertain(file, variant, sets, draws, per_draw, study_dir, replications, seed, how, quiet):
+    """The run at the central values, and its spread over ``draws`` draws kept in a study directory."""
+    from simulator.experiments.executors import check_address
+    from simulator.experiments.uncertainty import PER_DRAW, run_uncertain
+    from simulator.files.overrides import parse_assignments
+
+    hint = "the finished draws are kept: run the same command again to go on from them"
+    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
+        check_address(how.scheduler)
+        result = run_uncertain(
+            file, variant, parse_assignments(sets or []), draws, per_draw or PER_DRAW, replications, seed,
+            study_dir, how, progress=cumulative(advance),
+        )  # fmt: skip
+    if result.uncertainty.directory and not quiet:
+        note(f"the draws are kept in {result.uncertainty.directory} (the same command reuses them)")
+    return result
 
 
 def run_experiment(*args, **kwargs):

@@ -10,7 +10,6 @@ postponing) and the provisions every request is executed under.
 from __future__ import annotations
 
 from simulator.domain.grounds import enabled_provisions
-from simulator.domain.provisions import provision
 from simulator.domain.safeguards import DataProtectionMode, DualCriminalityMode, Safeguards
 
 
@@ -21,9 +20,7 @@ def active_provisions(safeguards: Safeguards) -> frozenset[str]:
     if s.completeness.request_information:
         active.add("uncc-40-16")
     if s.consultation.enabled and s.consultation.applies_to:
-        active.add("uncc-40-27")
-        if s.consultation.conditions and any(provision(p).conditions for p in s.consultation.applies_to):
-            active.add("uncc-40-19")
+        active.add("uncc-40-27")  # a grant agreed at consultation rests on it too
     if s.postponement_rate > 0:
         active.add("uncc-40-26")
     if s.data_protection is not DataProtectionMode.OFF:
@@ -32,8 +29,14 @@ def active_provisions(safeguards: Safeguards) -> frozenset[str]:
         active.add("uncc-35-2")  # judged on the conduct read from the facts, not the label
         if s.dual_criminality.exempt_measures:
             active.add("uncc-42")
-    # every request is executed under the requested State's own law, by measure (Arts 24(4), 40(17), 44-46)
-    active |= {"uncc-24-4", "uncc-44", "uncc-45", "uncc-46"}
+        if (
+            s.dual_criminality.non_coercive_without_dual_criminality
+            and s.dual_criminality.non_coercive_measures
+        ):
+            active.add("uncc-40-9-b")
+    # every request is executed under the requested State's own law, by measure (Arts 24(4), 40(17), 44-46),
+    # and every grant under the use limitation of 40(19)
+    active |= {"uncc-24-4", "uncc-44", "uncc-45", "uncc-46", "uncc-40-19"}
     if enabled_provisions(s):
         active |= {"uncc-40-24", "uncc-40-8", "uncc-40-23"}  # reasons given; never bank secrecy or fiscal
     return frozenset(active)

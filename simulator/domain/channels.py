@@ -203,13 +203,15 @@ def cited(channel: Channel, ground: str) -> str:
     return CHANNEL_CITATION.get((channel, ground), ground)
 
 
-def _ground_refusal(
+def ground_refusal(
     channel: Channel,
     grounds: frozenset[str],
     observation: Observation,
     safeguards: Safeguards,
     draws: ScreeningDraws,
 ) -> Decision | None:
+    """The first of ``grounds`` (desk grounds, as the safeguards set them) that refuses, at the 24/7
+    point of contact, citing the channel's comparator where it has one; None if none does."""
     history = History()
     for pid in sorted(grounds):
         decision = DESK_RULES[pid].check(observation, safeguards, draws, history)
@@ -300,7 +302,7 @@ def decide_channel(
         refusal = _reservation_refusal(observation, setting, safeguards)
         if refusal is not None:
             return refusal
-    refusal = _ground_refusal(channel, setting.grounds, observation, safeguards, draws)
+    refusal = ground_refusal(channel, setting.grounds, observation, safeguards, draws)
     if refusal is not None:
         return refusal
     protected = _data_protection(channel, observation, safeguards)

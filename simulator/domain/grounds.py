@@ -168,7 +168,8 @@ def check_dual_criminality(
     rule = safeguards.dual_criminality
     if observation.dual_criminality or rule.mode is _WAIVED:
         return None
-    if observation.submission.measure in rule.exempt_measures:
+    measure = observation.submission.measure
+    if measure in rule.exempt_measures or rule.non_coercive(measure):
         return None
     if rule.mode is _DISCRETIONARY and draws.dual_criminality >= rule.refusal_rate:
         return None
@@ -408,7 +409,7 @@ RULES: tuple[Rule, ...] = (
         "uncc-40-9",
         "dual_criminality",
         lambda s: s.dual_criminality.mode is not _WAIVED,
-        basis=("uncc-35-2", "uncc-42"),  # judged on the conduct; preservation exempt
+        basis=("uncc-35-2", "uncc-42", "uncc-40-9-b"),  # on the conduct; preservation; non-coercive
         draw="dual_criminality",
     ),
     rule(

@@ -40,7 +40,9 @@ class Measure(enum.StrEnum):
 class Stage(enum.StrEnum):
     """A screening stage of the requested State, in the order a full MLA request meets them.
 
-    The last, the 24/7 point of contact (Art 41), is the desk of the fast channels.
+    After them, the 24/7 point of contact (Art 41), the desk of the fast channels, and a service
+    provider's own review of a request sent to it directly (no stage of any State: see
+    :mod:`simulator.domain.providers`).
     """
 
     INTAKE = "intake"
@@ -49,6 +51,7 @@ class Stage(enum.StrEnum):
     JUDICIAL_ORDER = "judicial_order"
     EXECUTION = "execution"
     CONTACT_POINT = "contact_point"
+    PROVIDER = "provider"
 
 
 #: The stages of the MLA pipeline proper (the 24/7 point of contact is not one of them).
@@ -59,7 +62,9 @@ FULL_ROUTE: tuple[Stage, ...] = MLA_STAGES
 
 
 class Channel(enum.StrEnum):
-    """The route a request for data takes (UNCC Arts 40-43).
+    """The route a request for data takes.
+
+    Through the requested State (UNCC Arts 40-43):
 
     - ``mla``: a mutual legal assistance request screened by the central authority (Art 40);
     - ``preservation``: expedited preservation (Art 42), data frozen, nothing handed over, followed
@@ -67,6 +72,20 @@ class Channel(enum.StrEnum):
     - ``expedited_disclosure``: traffic data enough to identify the path of a communication (Art 43);
     - ``emergency``: data provided through the 24/7 network to avert an emergency (Arts 41, 2(o));
     - ``spontaneous``: information the requested State sends unasked (Art 40(4)-(5)).
+
+    Around it, straight to a service provider abroad (:mod:`simulator.domain.direct`; which of them
+    a pair of States may use is its regime's, :mod:`simulator.domain.regimes`):
+
+    - ``direct_request``: a request the provider may answer voluntarily (non-content records from a US
+      provider, 18 U.S.C. 2702(c)(6)); the provider's own review only;
+    - ``direct_order``: an order for subscriber information (Budapest Second Protocol, CETS No. 224,
+      Art 7), of which the provider's State may require notice and object (7(5));
+    - ``domain_registration``: a request for domain name registration data (Second Protocol Art 6);
+    - ``giving_effect``: an order the provider's State gives effect to (Second Protocol Art 8);
+    - ``emergency_disclosure``: a provider's disclosure to avert an emergency (its emergency policy,
+      Second Protocol Art 9);
+    - ``executive_agreement``: an order for content directly to the provider under an executive
+      agreement (18 U.S.C. 2523; the US-UK agreement in force since 3 October 2022).
     """
 
     MLA = "mla"
@@ -74,6 +93,16 @@ class Channel(enum.StrEnum):
     EXPEDITED_DISCLOSURE = "expedited_disclosure"
     EMERGENCY = "emergency"
     SPONTANEOUS = "spontaneous"
+    DIRECT_REQUEST = "direct_request"
+    DIRECT_ORDER = "direct_order"
+    DOMAIN_REGISTRATION = "domain_registration"
+    GIVING_EFFECT = "giving_effect"
+    EMERGENCY_DISCLOSURE = "emergency_disclosure"
+    EXECUTIVE_AGREEMENT = "executive_agreement"
+
+
+#: The routes straight to a service provider abroad, around the central authority.
+DIRECT_CHANNELS: tuple[Channel, ...] = tuple(Channel)[5:]
 
 
 class Verdict(enum.StrEnum):
@@ -81,16 +110,17 @@ class Verdict(enum.StrEnum):
 
     PROCEED = "proceed"  # this stage finds no obstacle: on to the next stage
     GRANT = "grant"  # data handed over
+    PARTIAL_GRANT = "partial_grant"  # some of the data handed over (a provider's partial production)
     CONDITIONAL_GRANT = "conditional_grant"  # data handed over under conditions (Art 36)
     REQUEST_INFORMATION = "request_information"  # back to the requester for more (Art 40(16))
     CONSULT = "consult"  # a refusal announced for consultation first (Art 40(27))
     POSTPONE = "postpone"  # execution deferred (Art 40(26))
     REFUSE = "refuse"  # assistance refused on a cited ground
     PRESERVE = "preserve"  # data frozen pending a disclosure request (Art 42): nothing handed over
-    REDIRECT = "redirect"  # not for this fast channel (a false emergency, Art 2(o)): back to MLA
+    REDIRECT = "redirect"  # not for this route (a false emergency, Art 2(o); a provider's "use MLA"): to MLA
 
 
-GRANT_VERDICTS = frozenset({Verdict.GRANT, Verdict.CONDITIONAL_GRANT})
+GRANT_VERDICTS = frozenset({Verdict.GRANT, Verdict.CONDITIONAL_GRANT, Verdict.PARTIAL_GRANT})
 
 
 class Outcome(enum.StrEnum):
@@ -145,7 +175,7 @@ class Submission:
     documentation_gaps: int  # required elements (Art 40(15)) missing; 0 = complete
     amendments: int = 0  # how many times the requester amended the request
     channel: Channel = Channel.MLA  # the route it takes (Arts 40-43)
-    emergency_claim: bool = False  # it claims an emergency within Art 2(o) (the emergency channel)
+    emergency_claim: bool = False  # it claims an emergency (the emergency and emergency-disclosure routes)
     requested: str = ""  # id of the requested State it is sent to ("" in a one-State scenario)
 
     def with_gaps(self, documentation_gaps: int, amendments: int | None = None) -> Submission:
@@ -193,6 +223,7 @@ class Request:
     attempt: int = 0  # 0: the first request of its case; then fresh requests, retries, pieces
     parent: int | None = None  # the request it follows (a preservation, a refused attempt...)
     follows: str = ""  # how it follows its parent: disclosure | retry | fresh | piece ("": a first request)
+    holder: str = ""  # the provider its case's data sit with, once a request of the case reached one
 
     @property
     def case_id(self) -> int:

@@ -33,10 +33,9 @@ its later requests (:func:`simulator.domain.grounds.persecution_evidence`).
 
 A flag *escalates* scrutiny (every later request of the requester goes through the full route, at
 full thoroughness, read with a record of at least ``escalated_record``) or *suspends* cooperation (later
-requests are refused at once, citing ``monitoring-suspension``: a policy, not a treaty ground; its
-legal basis is ASSUMED to be Art 40(21)(b), and the refusal is not consulted on first, although
-40(27) would ask for a consultation before a 40(21) refusal). A flag is sticky: it is never lifted
-within a run.
+requests are refused at once, citing ``monitoring-suspension``: a policy, not a treaty ground. It
+cites no paragraph of Art 40: a refusal pursuant to 40(21) would have to be consulted on first
+(40(27)), and a suspension is not). A flag is sticky: it is never lifted within a run.
 """
 
 from __future__ import annotations

@@ -11,10 +11,16 @@ a ``url`` where one exists) and what the citation rests on. A citation that is n
 the adopted text prints with a mark after it (:data:`MARKS`: a dagger for high confidence), and every
 output that shows one adds, once, the legend of the marks it used (:func:`legend`).
 
-Two flags tie a provision to consultation (Art 40(27)): ``consult`` marks the refusals the treaty
+Two fields tie a provision to consultation (Art 40(27)): ``consult`` marks the refusals the treaty
 says must be preceded by a consultation (those "pursuant to paragraph 21", and 40(26) postponements;
-not 40(9), 40(22) or Art 36), ``conditions`` the grounds a grant subject to conditions (use limitation,
-Art 40(19); data-protection conditions, Art 36(1)(b)) can answer.
+not 40(9), 40(22) or Art 36), ``conditions`` the terms the requested State offers at such a
+consultation, "such terms and conditions as it deems necessary" (:data:`CONDITIONS`: confidentiality,
+a narrower scope of data, assurances on use, Art 36(1)(b) data-protection conditions). The use
+limitation of Art 40(19) is no such term: it binds every grant anyway.
+
+Beside the treaties' grounds the catalogue holds a service provider's own policies (``framework =
+"provider"``): a provider reviewing a request sent to it directly is no State and applies no treaty
+ground; where a statute binds it (18 U.S.C. 2702, 2703, 2523) the statute is cited instead.
 """
 
 from __future__ import annotations
@@ -55,13 +61,13 @@ class Provision:
     summary: str
     nature: Nature
     stage: str  # a Stage value, or "any"
-    framework: str  # uncc | budapest | us | policy (a State's own practice, not a treaty ground)
+    framework: str  # uncc | budapest | us | agreement | policy (a State's practice) | provider (its policy)
     optional: bool  # not part of the UN convention's own regime
     confidence: Confidence  # how far the citation has been checked
     source: str  # what the citation and its confidence rest on (public documents)
     curable: bool  # an amended request can cure the ground (complete the file, stronger facts)
     consult: bool = False  # Art 40(27) asks for consultation before refusing or postponing on it
-    conditions: bool = False  # a consultation on it can offer a grant subject to conditions
+    conditions: tuple[str, ...] = ()  # the terms a consultation on it offers (CONDITIONS), if any
     document: str = ""  # the public document cited: its title and document symbol
     url: str = ""  # where the document can be read, where there is such an address
 
@@ -79,6 +85,14 @@ class Provision:
         """The citation as printed next to a decision, with its confidence mark."""
         return self.citation + self.mark
 
+
+#: The terms a requested State may set at a consultation (Art 40(27)), and how a decision says them.
+CONDITIONS = {
+    "confidentiality": "the data kept confidential",
+    "narrower_scope": "a narrower scope of data",
+    "use_assurances": "assurances on the use of the data",
+    "data_protection": "data-protection conditions (Art 36(1)(b))",
+}
 
 #: The mark after a citation not verified against the adopted text, by confidence.
 MARKS = {
@@ -115,10 +129,16 @@ def catalogue() -> Mapping[str, Provision]:
             id=pid,
             nature=Nature(entry.pop("nature")),
             confidence=Confidence(entry.pop("confidence")),
+            conditions=tuple(entry.pop("conditions", ())),
             **entry,
         )
         for pid, entry in raw.items()
     }
+
+
+def conditions_text(pid: str) -> str:
+    """The terms a consultation on ``pid`` offers, in words ("" if none)."""
+    return ", ".join(CONDITIONS[kind] for kind in provision(pid).conditions)
 
 
 def treaty_consultation_scope() -> frozenset[str]:

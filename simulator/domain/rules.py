@@ -80,8 +80,9 @@ def consults(safeguards: Safeguards, pid: str | None) -> bool:
 
 
 def offers_conditions(safeguards: Safeguards, pid: str | None) -> bool:
-    """Whether a consultation on ``pid`` offers a grant subject to conditions (Arts 40(19), 36(1)(b))."""
-    return safeguards.consultation.conditions and pid is not None and provision(pid).conditions
+    """Whether a consultation on ``pid`` offers a grant subject to the terms the requested State
+    chooses (Art 40(27); the kinds are the catalogue's ``conditions``)."""
+    return safeguards.consultation.conditions and pid is not None and bool(provision(pid).conditions)
 
 
 def _consult_first(decision: Decision, safeguards: Safeguards, history: History) -> Decision:

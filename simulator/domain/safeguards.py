@@ -101,7 +101,15 @@ DUAL_CRIMINALITY_ORDER = (
 
 @frozen
 class DualCriminality:
-    """UNCC Art 40(9), judged on the conduct (35(2)): whether conduct that is no crime here is refused."""
+    """UNCC Art 40(9), judged on the conduct (35(2)): whether conduct that is no crime here is refused.
+
+    ``non_coercive_without_dual_criminality``: UNCAC Art 46(9)(b) lets a State decline for lack of dual
+    criminality but obliges it to render assistance that involves no coercive action, where consistent
+    with its legal system. Whether UNCC Art 40(9) copied that sentence is **unverified** (the adopted
+    English text could not be read), so it is a setting, off by default; on, dual criminality never
+    refuses a measure of ``non_coercive_measures`` (by default subscriber information, which a provider
+    may hand over without being compelled, as 18 U.S.C. 2702(c)(6) lets a US provider: an assumption).
+    """
 
     mode: DualCriminalityMode = choice(
         DualCriminalityMode.DISCRETIONARY,
@@ -119,6 +127,23 @@ class DualCriminality:
         convert=Measure,
         stricter=Stricter.FEWER,
     )
+    non_coercive_without_dual_criminality: bool = flag(
+        False,
+        "assistance involving no coercive action is given without dual criminality (as UNCAC "
+        "Art 46(9)(b); unverified for UNCC Art 40(9))",
+        laxer=True,
+    )
+    non_coercive_measures: frozenset[Measure] = names(
+        lambda: frozenset({Measure.SUBSCRIBER_INFO}),
+        "measures the requested State gives without coercive action (an assumption)",
+        lambda: [m.value for m in Measure],
+        convert=Measure,
+        stricter=Stricter.FEWER,
+    )
+
+    def non_coercive(self, measure: Measure) -> bool:
+        """Whether ``measure`` is given without dual criminality as non-coercive assistance."""
+        return self.non_coercive_without_dual_criminality and measure in self.non_coercive_measures
 
 
 def _evidence_threshold(default: float, meaning: str) -> float:
@@ -248,9 +273,11 @@ class Consultation:
     ``applies_to`` lists the provisions a refusal (or postponement) on which is consulted first; the
     default is the treaty's scope (provisions with ``consult = true`` in the catalogue). A wider
     practice (``every_refusal`` in a scenario file) must be chosen explicitly. At a consultation on a
-    ground marked ``conditions`` the requested State offers a grant subject to conditions (use
-    limitation, Art 40(19); data-protection conditions, Art 36(1)(b)), which the requester accepts or
-    declines; with ``amendment`` the requester may instead amend and resubmit.
+    ground with ``conditions`` in the catalogue the requested State offers a grant on the terms it
+    deems necessary (confidentiality, a narrower scope of data, assurances on use, Art 36(1)(b)
+    data-protection conditions; not the use limitation of 40(19), which binds every grant anyway),
+    which the requester accepts or declines; with ``amendment`` the requester may instead amend and
+    resubmit.
     """
 
     enabled: bool = flag(True, "consult the requester before the refusals it applies to (Art 40(27))")

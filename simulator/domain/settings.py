@@ -49,7 +49,7 @@ class Stricter(enum.StrEnum):
     """Which way a setting makes a requested State stricter (refusing more, never less)."""
 
     HIGHER = "higher"  # a larger number, or a switch turned on
-    LOWER = "lower"  # a smaller number (an evidence bar)
+    LOWER = "lower"  # a smaller number (an evidence bar), or a switch turned off
     MORE = "more"  # more names (grounds covered)
     FEWER = "fewer"  # fewer names (measures exempted)
     ORDER = "order"  # a choice further along ``Setting.order``
@@ -175,9 +175,11 @@ def _field(setting: Setting, default: Any = _NO_DEFAULT, factory: Callable[[], A
     return attrs.field(default=default, validator=validator, metadata=metadata)
 
 
-def flag(default: bool, meaning: str, *, stricter: bool = False) -> Any:
-    """A switch. ``stricter``: turning it on makes the requested State stricter."""
-    return _field(Setting(Kind.FLAG, meaning, stricter=Stricter.HIGHER if stricter else None), default)
+def flag(default: bool, meaning: str, *, stricter: bool = False, laxer: bool = False) -> Any:
+    """A switch. ``stricter``: turning it on makes the requested State stricter; ``laxer``: turning it
+    on makes it laxer (it gives assistance it could otherwise refuse)."""
+    direction = Stricter.HIGHER if stricter else Stricter.LOWER if laxer else None
+    return _field(Setting(Kind.FLAG, meaning, stricter=direction), default)
 
 
 def number(

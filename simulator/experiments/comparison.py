@@ -33,12 +33,12 @@ from simulator.experiments import display
 from simulator.experiments.display import format_estimate
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.executors import tasks_for
-from simulator.experiments.run import RunResult, expected_requests, result_of
+from simulator.experiments.run import DAY_STEPS, RunResult, expected_requests, result_of
 from simulator.experiments.stats import INTERVAL_NAME, Estimate, summarise, welch_half_width
 from simulator.files.limits import DEFAULT_LIMITS, Limits, estimate_line
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.metrics import headline
-from simulator.world.pipeline import simulate
+from simulator.world.pipeline import DayHook, simulate
 from simulator.world.scenario import Scenario
 from simulator.world.tally import RequestOutcomes
 
@@ -125,16 +125,27 @@ def flipped_requests(
 
 
 def compare_batch(
-    task: tuple[tuple[Scenario, ...], int, tuple[int, ...]], limits: Limits = DEFAULT_LIMITS
+    task: tuple[tuple[Scenario, ...], int, tuple[int, ...]],
+    limits: Limits = DEFAULT_LIMITS,
+    on_day: DayHook | None = None,
 ) -> list[tuple[int, Any]]:
     """A task: replications of every configuration, paired request by request (a replication that
-    runs away stops as ``limits`` say)."""
+    runs away stops as ``limits`` say). ``on_day`` is told the simulated day :data:`DAY_STEPS` times
+    a replication (it only watches the clock; an exception it raises stops the task)."""
     scenarios, seed, replications = task
     results = []
     bounds = [limits.request_limit(s) for s in scenarios]
     for r in replications:
         tallies = [
-            simulate(s, seed, r, keep_outcomes=True, request_limit=bound)
+            simulate(
+                s,
+                seed,
+                r,
+                keep_outcomes=True,
+                request_limit=bound,
+                on_day=on_day,
+                every_days=s.end_day / DAY_STEPS,
+            )
             for s, bound in zip(scenarios, bounds, strict=True)
         ]
         rows = [t.summary() for t in tallies]

@@ -66,3 +66,8 @@ def html(kind: str, result: Any, table: str) -> str:
     except Exception as error:  # a figure must never hide the numbers
         figure = f"<p>(figure not drawn: {escape(type(error).__name__)})</p>"
     return f"<div>{table}{figure}</div>"
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 replication``, ``2 replications``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

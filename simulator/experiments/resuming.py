@@ -110,7 +110,8 @@ def _note_edited_origin(manifest: Mapping[str, Any], copy: Path, execution: Exec
     with the run directory's copy (its tasks must all be of one file)."""
     origin = Path(str(manifest.get("scenario_origin", "")))
     try:
-        edited = origin.is_file() and file_sha256(origin) != manifest["scenario_file_sha256"]
+        written = manifest.get("scenario_origin_sha256", manifest["scenario_file_sha256"])
+        edited = origin.is_file() and file_sha256(origin) != written
     except OSError:
         edited = False
     if edited:

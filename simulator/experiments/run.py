@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from attrs import frozen
@@ -98,6 +99,8 @@ class RunResult:
     seed: int
     rows: tuple[Mapping[str, float], ...]
     estimates: Mapping[str, Estimate]
+    #: the spread over the assumptions (:mod:`simulator.experiments.uncertainty`), when asked for
+    uncertainty: Any = None
 
     @property
     def replications(self) -> int:
@@ -109,18 +112,31 @@ class RunResult:
     def __repr__(self) -> str:
         lines = [f"RunResult({self.scenario.name!r}: {self.replications} replications, seed {self.seed})"]
         lines += [f"  {spec.label}: {format_estimate(self[spec.name], spec.kind)}" for spec in _brief(self)]
+        if self.uncertainty is not None:
+            lines += self.uncertainty.summary_lines([spec.name for spec in _brief(self)])
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        spreads = (
+            self.uncertainty.spreads() if self.uncertainty is not None and self.uncertainty.declared else {}
+        )
         rows = [
-            (spec.label, format_estimate(self[spec.name], spec.kind), self[spec.name].n)
+            (
+                spec.label,
+                format_estimate(self[spec.name], spec.kind),
+                self[spec.name].n,
+                *([spreads[spec.name].text(spec.kind)] if spreads else []),
+            )
             for spec in headline()
             if spec.name in self.estimates
         ]
         caption = (
             f"{self.scenario.name}: {self.replications} replications, seed {self.seed} ({INTERVAL_NAME})"
         )
-        return display.html("run", self, display.html_table(caption, ("metric", "mean [95% CI]", "n"), rows))
+        if spreads:
+            caption += f"; over the assumptions: {self.uncertainty.describe()}"
+        header = ("metric", "mean [95% CI]", "n", *(("over the assumptions",) if spreads else ()))
+        return display.html("run", self, display.html_table(caption, header, rows))
 
     def to_pandas(self):
         """One row per replication, one column per metric (pandas DataFrame)."""
@@ -163,6 +179,7 @@ class RunResult:
                 name.split(".", 1)[1]: est.to_dict() for name, est in self.section("backlog.").items()
             },
             "warnings": self.warnings,
+            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None else {}),
         }
 
 
@@ -293,8 +310,17 @@ def run(
     progress: Progress | bool | None = None,
     announce: Callable[[str], None] | None = None,
     days: DaysProgress | None = None,
+    uncertainty: int | None = None,
+    per_draw: int | None = None,
+    study_dir: str | Path | None = None,
 ) -> RunResult:
     """Run ``replications`` (default: the scenario's) replications with ``seed`` (default: its seed).
+
+    ``uncertainty``: also draw that many parameter sets over the file's declared ranges and give each
+    headline metric's spread over them (:mod:`simulator.experiments.uncertainty`; ``per_draw``
+    replications each): the result's :attr:`RunResult.uncertainty`. The scenario must come from a file
+    (``load_scenario``, ``load_variant``; or give the file's path): the draws are overrides of it. They
+    are kept in ``study_dir``, where asking again resumes them (default: a temporary directory).
 
     ``execution`` says where and how (:class:`~simulator.experiments.execution.Execution`); or give
     its settings one by one, as keywords. ``workers`` > 1 uses local worker processes (None: all
@@ -309,6 +335,8 @@ def run(
     execution = execution_of(
         execution, workers=workers, scheduler=scheduler, progress=progress, announce=announce, days=days
     )
+    if uncertainty is not None or isinstance(scenario, str | Path):
+        return _from_file(scenario, replications, seed, execution, uncertainty, per_draw, study_dir)
     seed = scenario.seed if seed is None else seed
     count = scenario.replications if replications is None else replications
     problem = execution.limits.replication_problem(count)
@@ -327,6 +355,39 @@ def run(
                 execution = execution.but(progress=None)
             return _replications(scenario, count, seed, execution)
     return _replications(scenario, count, seed, execution)
+
+
+def _from_file(scenario, replications, seed, execution, draws, per_draw, study_dir) -> RunResult:
+    """A run of a scenario named by its file (or built from one), with its spread when ``draws``."""
+    from simulator.files.document import load_scenario, origin, read_file
+
+    if isinstance(scenario, str | Path):
+        file, overrides = read_file(scenario, execution.limits), {}
+        if draws is None:
+            return run(load_scenario(file, execution.limits), replications, seed, execution)
+    else:
+        found = origin(scenario)
+        if found is None:
+            message = (
+                "uncertainty= needs a scenario read from a file (simulator.load_scenario(path), "
+                "load_variant) or the file's path: the draws are overrides of the file"
+            )
+            raise ScenarioError([Problem(scenario.source, "uncertainty", message)])
+        file, overrides = found
+    import tempfile
+
+    from simulator.experiments.uncertainty import DRAWS, PER_DRAW, run_uncertain
+
+    asked = (draws or DRAWS, per_draw or PER_DRAW, replications, seed)
+    if study_dir is not None:
+        return run_uncertain(file, None, overrides, *asked, study_dir, _told(execution))
+    with tempfile.TemporaryDirectory(prefix="mlasim-draws-") as where:
+        return run_uncertain(file, None, overrides, *asked, Path(where) / "study", _told(execution))
+
+
+def _told(execution: Execution) -> Execution:
+    """The execution without a progress display of replications (a study counts tasks)."""
+    return execution.but(progress=None, days=None)
 
 
 def _replications(scenario: Scenario, count: int, seed: int, execution: Execution) -> RunResult:

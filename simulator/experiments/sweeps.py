@@ -255,11 +255,13 @@ def _check_room(directory: Path, tasks: int, rows: int) -> None:
 
 
 def _write_start(path, directory, design, base, seed, count, batch, points, limits) -> dict[str, Any]:
-    text = Path(path).read_bytes()
+    origin = Path(path).read_bytes()
+    text = _self_contained(path, origin, limits)
     manifest = {
         "scenario": base.name,
         "scenario_file": SCENARIO_COPY,
         "scenario_origin": str(Path(path).resolve()),
+        "scenario_origin_sha256": hashlib.sha256(origin).hexdigest(),
         "scenario_sha256": scenario_sha256(base),
         "scenario_file_sha256": hashlib.sha256(text).hexdigest(),
         "seed": seed,
@@ -283,6 +285,19 @@ def _write_start(path, directory, design, base, seed, count, batch, points, limi
     write_atomically(directory / SCENARIO_COPY, lambda tmp: Path(tmp).write_bytes(text))
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2))
     return manifest
+
+
+def _self_contained(path, origin: bytes, limits: Limits) -> bytes:
+    """The scenario file as the run directory keeps it: its bytes, or, for a file that takes parts
+    of others (``extends``, ``from``), the composed document, which reads alone wherever it is moved."""
+    file = read_file(path, limits)
+    if not file.others:
+        return origin
+    import tomli_w
+
+    named = ", ".join(other for other, _, _ in file.others)
+    head = f"# {Path(path).name} composed with {named}: the sweep's own copy\n"
+    return (head + tomli_w.dumps(dict(file.document))).encode("utf-8")
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:

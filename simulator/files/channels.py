@@ -27,7 +27,7 @@ from simulator.world.scenario import ChannelRoute, StageConfig
 #: Names of the channels a requested State can offer beside MLA.
 FAST_CHANNEL_NAMES = [c.value for c in FAST_CHANNELS]
 #: Every stage a channel route can name, the 24/7 point of contact included.
-ROUTE_STAGES = [s.value for s in Stage]
+ROUTE_STAGES = [s.value for s in Stage if s is not Stage.PROVIDER]
 
 
 def read_channels(

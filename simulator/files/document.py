@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ from attrs import field, frozen
 
 from simulator.files.compose import compose
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.files.loader import parse_scenario
+from simulator.files.loader import Reading, read_scenario
 from simulator.files.overrides import OverrideError, Variant, read_variants, variant_overrides, with_overrides
+from simulator.files.parameters import Parameter
 from simulator.files.reader import Problem, ScenarioError
 from simulator.world.scenario import Scenario
 
@@ -52,7 +54,7 @@ class ScenarioFile:
     document: Mapping[str, Any]  # composed: the parts taken from other files included
     sha256: str
     others: tuple[tuple[str, int, int], ...] = ()  # other files it takes parts from: path, size, mtime
-    _built: dict = field(factory=dict, eq=False, repr=False)  # (overrides, label, limits) -> Scenario
+    _built: dict = field(factory=dict, eq=False, repr=False)  # (overrides, label, limits) -> Reading
 
     @classmethod
     def of(cls, document: Mapping[str, Any], source: str) -> ScenarioFile:
@@ -83,12 +85,26 @@ class ScenarioFile:
     ) -> Scenario:
         """The scenario with ``overrides`` (dotted keys) applied; problems name the configuration
         ``label``."""
+        return self.reading(overrides, label, limits).scenario
+
+    def reading(
+        self, overrides: Mapping[str, Any], label: str = "", limits: Limits = DEFAULT_LIMITS
+    ) -> Reading:
+        """The scenario with ``overrides`` applied and the parameters read on the way (built once)."""
         key = (tuple(sorted((k, repr(v)) for k, v in overrides.items())), label, limits)
         if key not in self._built:
-            self._built[key] = parse_scenario(
+            self._built[key] = read_scenario(
                 self.composed(overrides, label), f"{self.source} ({label})" if label else self.source, limits
             )
+            _remember(self._built[key].scenario, self, overrides)
         return self._built[key]
+
+    def parameters(
+        self, overrides: Mapping[str, Any] | None = None, label: str = "", limits: Limits = DEFAULT_LIMITS
+    ) -> tuple[Parameter, ...]:
+        """Every number of the scenario (with ``overrides`` applied), its range and its source
+        (:mod:`simulator.files.parameters`)."""
+        return self.reading(overrides or {}, label, limits).parameters
 
     def composed(self, overrides: Mapping[str, Any], label: str = "") -> dict[str, Any]:
         """The document with ``overrides`` applied and its experiment tables left out (phase 2)."""
@@ -118,7 +134,9 @@ class ScenarioFile:
         if overrides:
             where = ", ".join([*([where] if where else []), "--set"])
         scenario = self.configured(changes, where, limits)
-        return attrs.evolve(scenario, name=f"{base.name} / {', '.join(labels)}")
+        named = attrs.evolve(scenario, name=f"{base.name} / {', '.join(labels)}")
+        _remember(named, self, changes)
+        return named
 
     def problems(self, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
         """Every problem of the scenario and of each variant, each reported once: a variant's line is
@@ -142,6 +160,28 @@ class ScenarioFile:
                         seen.add((problem.path, problem.message))
                         found.append(problem)
         return found
+
+
+#: Scenarios built from a file in this process: id -> (the scenario, weakly; its file; its overrides).
+_ORIGINS: dict[int, tuple[weakref.ref, ScenarioFile, dict[str, Any]]] = {}
+
+
+def _remember(scenario: Scenario, file: ScenarioFile, overrides: Mapping[str, Any]) -> None:
+    key, origins = id(scenario), _ORIGINS  # the callback keeps the table: it may run at exit
+
+    def forget(_: weakref.ref) -> None:
+        origins.pop(key, None)
+
+    _ORIGINS[key] = (weakref.ref(scenario, forget), file, dict(overrides))
+
+
+def origin(scenario: Scenario) -> tuple[ScenarioFile, dict[str, Any]] | None:
+    """The file and overrides a scenario was built from in this process (None: built otherwise, by
+    :func:`~simulator.files.loader.parse_scenario` or ``attrs.evolve``)."""
+    found = _ORIGINS.get(id(scenario))
+    if found is None or found[0]() is not scenario:
+        return None
+    return found[1], dict(found[2])
 
 
 def read_file(path: str | Path | ScenarioFile, limits: Limits = DEFAULT_LIMITS) -> ScenarioFile:

@@ -21,10 +21,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from attrs import frozen
+
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.model import Channel
+from simulator.domain.figures import PREFIX
+from simulator.domain.model import DIRECT_CHANNELS, Channel
 from simulator.domain.provisions import cite
 from simulator.files.limits import DEFAULT_LIMITS, Limits, scale_problems, scenario_problems
+from simulator.files.parameters import ASSUMPTION, Parameter, Parameters, Source
 from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 from simulator.files.requested import read_requested_states
 from simulator.files.requesting import read_requesting_state
@@ -44,6 +48,8 @@ __all__ = [
 #: Top-level tables of a scenario file that describe experiments on the scenario (variants, sweeps,
 #: properties), checked by the commands that use them, not part of the scenario itself.
 EXPERIMENT_KEYS = ("variant", "sweep", "property")
+#: Top-level tables of a scenario file that describe the file itself rather than the situation.
+FILE_KEYS = ("sources",)
 #: Channels every requested State offers, with or without a ``[channels.*]`` table of its own.
 ALWAYS_OFFERED = frozenset({Channel.MLA, Channel.PRESERVATION})
 
@@ -54,9 +60,26 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
     ``limits`` (the command line's, with ``--allow-large`` or not) bounds the scenario's volume of
     requests and its size, once it is built (:func:`simulator.files.limits.scale_problems`).
     """
+    return read_scenario(document, source, limits).scenario
+
+
+@frozen
+class Reading:
+    """What reading a scenario document gives: the scenario, and every number it holds with its
+    range and source (:mod:`simulator.files.parameters`), and the file's own ``[sources]``."""
+
+    scenario: Scenario
+    parameters: tuple[Parameter, ...]
+    sources: Mapping[str, Source]
+
+
+def read_scenario(document: Mapping[str, Any], source: str, limits: Limits = DEFAULT_LIMITS) -> Reading:
+    """:func:`parse_scenario`, with the parameters met on the way (a ScenarioError on any problem)."""
     problems: list[Problem] = []
     root = Table(document, "", source, problems)
-    run = root.table("scenario", required=True)
+    sources = read_sources(root.table("sources", ranges=False))
+    root.parameters = recorded = Parameters(sources)
+    run = root.table("scenario", required=True, ranges=False)  # the run's settings carry no range
     name = run.text("name")
     description = run.text("description", "")
     horizon = run.number("horizon_days", positive=True)
@@ -74,8 +97,9 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
     location = _data_location(root.table("data_location"), [s.id for s in requested])
     sharing = _information_sharing(root.table("information_sharing"))
     _check_channels_offered(root, requested, states)
+    _check_regimes(root, requested, states, isinstance(document.get("requested_state"), list))
     _check_grounds_applied(root, requested)
-    root.used.update(EXPERIMENT_KEYS)
+    root.used.update(EXPERIMENT_KEYS + FILE_KEYS)
     root.finish()
     problems += scenario_problems(source, horizon, follow_up, states)  # times, surges, floods
     scenario = Scenario(  # from what was read, a harmless value in place of each wrong one
@@ -95,7 +119,25 @@ def parse_scenario(document: Mapping[str, Any], source: str, limits: Limits = DE
     problems += scale_problems(scenario, limits)  # volume of requests, numbers of States, replications
     if problems:
         raise ScenarioError(problems)
-    return scenario
+    return Reading(scenario, tuple(recorded.found), sources)
+
+
+def read_sources(t: Table) -> dict[str, Source]:
+    """The ``[sources]`` table: ``[sources.<id>]`` with a ``title`` and optionally ``url``, ``year``,
+    ``note``; what the ranges of the file may cite besides "assumption" and the public figures."""
+    sources = {}
+    for key in t.data:
+        entry = t.table(key, ranges=False)
+        if not isinstance(t.data[key], dict):
+            continue
+        if key == ASSUMPTION or key.startswith(PREFIX):
+            t.problem(key, f'is reserved ("{ASSUMPTION}" and "{PREFIX}<id>" name no entry of [sources])')
+        year = entry.number("year", 0, minimum=0, integer=True)
+        sources[key] = Source(
+            key, entry.text("title"), entry.text("url", ""), int(year) or None, entry.text("note", "")
+        )
+        entry.finish()
+    return sources
 
 
 def _data_location(t: Table, requested_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -126,16 +168,39 @@ def _information_sharing(t: Table) -> InformationSharing:
 def _check_channels_offered(
     root: Table, requested: Sequence[RequestedState], states: Sequence[RequestingState]
 ) -> None:
-    """A channel a requesting State uses must be offered by at least one requested State."""
+    """A channel a requesting State uses must be offered by at least one requested State (a route
+    straight to a provider: some requested State has providers)."""
     offered = set(ALWAYS_OFFERED).union(*(s.channels for s in requested))
+    if any(s.providers for s in requested):
+        offered |= set(DIRECT_CHANNELS)
     for i, state in enumerate(states):
         for key, channels in (("channels", state.channels), ("abuse.channels", state.abusive_channels)):
             for name in channels.names:
                 if Channel(name) not in offered:
+                    fix = (
+                        "give a requested State [[provider]] entries"
+                        if Channel(name) in DIRECT_CHANNELS
+                        else f"add a [channels.{name}] table"
+                    )
                     root.problem(
                         f"requesting_state[{i}].{key}.{name}",
-                        f"no requested State offers this channel (add a [channels.{name}] table)",
+                        f"no requested State offers this channel ({fix})",
                     )
+
+
+def _check_regimes(
+    root: Table, requested: Sequence[RequestedState], states: Sequence[RequestingState], several: bool
+) -> None:
+    """Every requesting State a ``[regimes]`` table names exists."""
+    ids = [s.id for s in states]
+    for i, state in enumerate(requested):
+        where = f"requested_state[{i}].regimes" if several else "regimes"
+        for requester in state.regimes.by_requester:
+            if requester not in ids:
+                root.problem(
+                    f"{where}.{requester}",
+                    f"no requesting State has this id{suggestion(requester, ids)} (or write 'default')",
+                )
 
 
 def _check_grounds_applied(root: Table, requested: Sequence[RequestedState]) -> None:

@@ -7,7 +7,7 @@ creates a new one): a path that is a symbolic link, a directory, a named pipe (F
 read-only file is refused with one line, because renaming over it would silently replace the link,
 the pipe or the device node with a plain file, or overwrite a file its owner protected.
 
-A temporary file's name holds its writer's process id (``.NAME.PID.XXXX.tmp``), so that a process
+A temporary file's name holds its writer's process id (``.NAME.PID.<random>.tmp``), so that a process
 cleaning up after one that was killed (a sweep's resume) removes only what a process no longer running
 left behind (:func:`writer_of`).
 

@@ -138,12 +138,13 @@ def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
     ``"a.b.c" = 1`` (a quoted key) sets a whole value; ``a.b.c = 1`` or ``[variant.set.a.b]`` reach
     the same place through nested tables, which are followed down to their values. A table reached
-    under a quoted dotted key, or a distribution (it has a ``distribution`` key), is a value.
+    under a quoted dotted key, a distribution (it has a ``distribution`` key) or a number with its
+    range (a ``value`` key: :mod:`simulator.files.parameters`) is a value.
     """
     result: dict[str, Any] = {}
     for key, value in table.items():
         path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and "." not in key and "distribution" not in value:
+        if isinstance(value, dict) and "." not in key and not {"distribution", "value"} & set(value):
             result.update(flatten(value, path))
         else:
             result[path] = value

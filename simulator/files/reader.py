@@ -13,10 +13,13 @@ from __future__ import annotations
 import difflib
 import enum
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 from attrs import frozen
+
+from simulator.files.parameters import ASSUMPTION, Parameter, Parameters, spread_problems
 
 E = TypeVar("E", bound=enum.Enum)
 _MISSING: Any = object()
@@ -67,21 +70,80 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def number_problem(
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    positive: bool = False,
+    integer: bool = False,
+    bound: Callable[[float], str | None] | None = None,
+) -> str | None:
+    """Why ``value`` is not a number that passes these checks, or None."""
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be {kind}, not {_type_name(value)}"
+    if integer and not isinstance(value, int):
+        return f"must be {kind}, not {value!r}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, not {value}"
+    if positive and value <= 0:
+        return f"must be greater than 0, not {value}"
+    if minimum is not None and value < minimum:
+        return f"must be at least {minimum:g}, not {value}"
+    if maximum is not None and value > maximum:
+        return f"must be at most {maximum:g}, not {value}"
+    return bound(value) if bound is not None else None
+
+
+def _probability_problem(value: float) -> str | None:
+    return None if 0.0 <= value <= 1.0 else f"must be a probability between 0 and 1, not {value}"
+
+
+def _entry_key(item: Mapping[str, Any], index: int) -> str:
+    """How an override names entry ``index`` of an array of tables: its ``id``, else its index."""
+    identifier = item.get("id")
+    return identifier if isinstance(identifier, str) and identifier and "." not in identifier else str(index)
+
+
 class Table:
     """One TOML table being read, with its dotted path and the problem list it reports into."""
 
-    def __init__(self, data: Mapping[str, Any], path: str, file: str, problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        path: str,
+        file: str,
+        problems: list[Problem],
+        *,
+        key: str | None = None,
+        parameters: Parameters | None = None,
+    ) -> None:
         self.data = data
         self.path = path
         self.file = file
         self.problems = problems
         self.used: set[str] = set()
         self.missing: dict[str, int] = {}  # required keys not found -> index of their problem
+        #: the dotted key an override gives this table (entries of an array by their ``id``)
+        self.key = path if key is None else key
+        #: where the numbers read are recorded; None: a number must be plain (no range, no source)
+        self.parameters = parameters
 
     def where(self, key: str | int) -> str:
         if isinstance(key, int):
             return f"{self.path}[{key}]"
         return f"{self.path}.{key}" if self.path else key
+
+    def dotted(self, key: str) -> str:
+        """The dotted key an override uses for ``key`` of this table."""
+        return f"{self.key}.{key}" if self.key else key
+
+    def child(self, data: Mapping[str, Any], path: str, key: str, ranges: bool = True) -> Table:
+        """A nested table, reporting into the same problems (``ranges``: its numbers recorded too)."""
+        return Table(
+            data, path, self.file, self.problems, key=key, parameters=self.parameters if ranges else None
+        )
 
     def problem(self, key: str | int | None, message: str) -> None:
         path = self.path if key is None else self.where(key)
@@ -127,39 +189,84 @@ class Table:
         maximum: float | None = None,
         positive: bool = False,
         integer: bool = False,
+        bound: Callable[[float], str | None] | None = None,
+        meaning: str = "",
+        unit: str = "",
     ) -> float:
+        """A number (``bound``: a declared setting's own check; ``meaning``, ``unit``: what it is).
+
+        Where numbers are recorded (a scenario's tables), the number may also be written as a table
+        with a range and a source (:mod:`simulator.files.parameters`): ``value``, ``low`` and ``high``
+        are each held to the same checks, and the central ``value`` is what is returned.
+        """
         value = self._raw(key, default)
         fallback = default if default is not _MISSING else (minimum or 1)
         if value is _MISSING:
             return fallback
-        kind = "an integer" if integer else "a number"
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(key, f"must be {kind}, not {_type_name(value)}")
+        check = partial(
+            number_problem,
+            minimum=minimum,
+            maximum=maximum,
+            positive=positive,
+            integer=integer,
+            bound=bound,
+        )
+        if isinstance(value, dict) and self.parameters is not None:
+            return self._ranged(key, value, fallback, check, integer, meaning, unit)
+        problem = check(value)
+        if problem:
+            self.problem(key, problem)
             return fallback
-        if integer and not isinstance(value, int):
-            self.problem(key, f"must be {kind}, not {value!r}")
-            return fallback
-        if isinstance(value, float) and not math.isfinite(value):
-            self.problem(key, f"must be a finite number, not {value}")
-            return fallback
-        if positive and value <= 0:
-            self.problem(key, f"must be greater than 0, not {value}")
-            return fallback
-        if minimum is not None and value < minimum:
-            self.problem(key, f"must be at least {minimum:g}, not {value}")
-            return fallback
-        if maximum is not None and value > maximum:
-            self.problem(key, f"must be at most {maximum:g}, not {value}")
-            return fallback
+        if self.parameters is not None:
+            about = {"integer": integer, "meaning": meaning, "unit": unit, "check": check}
+            self.parameters.add(Parameter(self.dotted(key), self.where(key), value, **about))
         return value
+
+    def _ranged(
+        self,
+        key: str,
+        spec: Mapping[str, Any],
+        fallback: float,
+        check: Callable[[Any], str | None],
+        integer: bool,
+        meaning: str,
+        unit: str,
+    ) -> float:
+        """A number written as ``{ value, low, high, source, distribution }``."""
+        assert self.parameters is not None
+        table = self.child(spec, self.where(key), self.dotted(key), ranges=False)
+        before = len(self.problems)
+        values = {}
+        for part in ("value", "low", "high"):
+            raw = table._raw(part, _MISSING if part == "value" else None)
+            if raw is _MISSING or raw is None:
+                values[part] = None
+                continue
+            problem = check(raw)
+            if problem:
+                table.problem(part, problem)
+            values[part] = raw
+        source = table.text("source", ASSUMPTION)
+        spread = table.text("distribution", "uniform")
+        table.finish()
+        central, low, high = values["value"], values["low"], values["high"]
+        if len(self.problems) > before or central is None:
+            return fallback
+        for part, message in spread_problems(central, low, high, spread):
+            table.problem(part, message)
+        problem = self.parameters.source_problem(source)
+        if problem:
+            table.problem("source", problem)
+        if len(self.problems) > before:
+            return fallback
+        where = (self.dotted(key), self.where(key))
+        recorded = Parameter(*where, central, low, high, source, spread, integer, True, meaning, unit, check)
+        self.parameters.add(recorded)
+        return central
 
     def probability(self, key: str, default: Any = _MISSING) -> float:
         """A number between 0 and 1."""
-        value = self.number(key, default)
-        if not 0.0 <= value <= 1.0:
-            self.problem(key, f"must be a probability between 0 and 1, not {value}")
-            return 0.0
-        return value
+        return self.number(key, default, bound=_probability_problem)
 
     def choice(self, key: str, enum_type: type[E], default: Any = _MISSING) -> E:
         value = self._raw(key, default)
@@ -191,14 +298,15 @@ class Table:
         return tuple(good)
 
     # --- nested tables ----------------------------------------------------------------------------
-    def table(self, key: str, required: bool = False) -> Table:
+    def table(self, key: str, required: bool = False, ranges: bool = True) -> Table:
+        """A nested table (``ranges`` False: its numbers must be plain, as the run's settings are)."""
         value = self._raw(key, _MISSING if required else None)
         if value is _MISSING or value is None:
-            return Table({}, self.where(key), self.file, self.problems)
+            return self.child({}, self.where(key), self.dotted(key), ranges)
         if not isinstance(value, dict):
             self.problem(key, f"must be a table, not {_type_name(value)}")
-            return Table({}, self.where(key), self.file, self.problems)
-        return Table(value, self.where(key), self.file, self.problems)
+            return self.child({}, self.where(key), self.dotted(key), ranges)
+        return self.child(value, self.where(key), self.dotted(key), ranges)
 
     def tables(self, key: str, required: bool = False) -> list[Table]:
         """An array of tables (``[[key]]``)."""
@@ -211,7 +319,10 @@ class Table:
         if required and not value:
             self.problem(key, "needs at least one entry")
         where = self.where(key)
-        return [Table(item, f"{where}[{i}]", self.file, self.problems) for i, item in enumerate(value)]
+        return [
+            self.child(item, f"{where}[{i}]", f"{self.dotted(key)}.{_entry_key(item, i)}")
+            for i, item in enumerate(value)
+        ]
 
     def weights(self, key: str, allowed: Collection[str], default: Any = _MISSING) -> dict:
         """A table of name = non-negative weight, names from ``allowed``, weights not all zero."""
@@ -221,7 +332,7 @@ class Table:
         if not isinstance(sub, dict):
             self.problem(key, f"must be a table of name = weight, not {_type_name(sub)}")
             return {}
-        table = Table(sub, self.where(key), self.file, self.problems)
+        table = self.child(sub, self.where(key), self.dotted(key))
         result = {}
         for name in sub:
             if name not in allowed:

@@ -22,6 +22,7 @@ from simulator.domain.model import MLA_STAGES, Measure, Stage
 from simulator.domain.settings import setting_of
 from simulator.files.channels import read_channels
 from simulator.files.monitoring import read_monitoring, read_reputation
+from simulator.files.providers import check_reviewers, read_direct_routes, read_providers, read_regimes
 from simulator.files.reader import REQUIRED, Table, suggestion
 from simulator.files.safeguards import read_safeguards
 from simulator.files.settings import read_settings, read_value
@@ -32,7 +33,18 @@ from simulator.world.scenario import SURVEILLANCE_DAYS, LoadEffect, RequestedSta
 #: The stages of the MLA pipeline a file can staff and route through.
 STAGES = [s.value for s in MLA_STAGES]
 #: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
-PARTS = ("stages", "routes", "load_effect", "safeguards", "channels", "reputation", "monitoring")
+PARTS = (
+    "stages",
+    "routes",
+    "load_effect",
+    "safeguards",
+    "channels",
+    "reputation",
+    "monitoring",
+    "provider",
+    "regimes",
+    "direct_routes",
+)
 #: The id of the requested State of a one-State file that does not name it.
 DEFAULT_ID = "requested"
 
@@ -97,6 +109,11 @@ def _requested_state(info: Table, parts: Table, default_id: Any) -> RequestedSta
     channels, channel_rules = read_channels(parts.table("channels"), stages)
     reputation = read_reputation(parts.table("reputation"))
     monitoring = read_monitoring(parts.table("monitoring"))
+    providers = read_providers(parts)
+    regimes = read_regimes(parts.table("regimes"))
+    direct_rules = read_direct_routes(parts.table("direct_routes"))
+    if providers:
+        check_reviewers(parts, direct_rules, stages, regimes)
     if info is parts:
         parts.finish()
     return RequestedState(
@@ -114,6 +131,9 @@ def _requested_state(info: Table, parts: Table, default_id: Any) -> RequestedSta
         channel_rules=channel_rules,
         reputation=reputation,
         monitoring=monitoring,
+        providers=providers,
+        direct_rules=direct_rules,
+        regimes=regimes,
     )
 
 

@@ -21,16 +21,22 @@ import attrs
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import FAST_CHANNELS, ChannelRules
+from simulator.domain.direct import DirectRules
+from simulator.domain.figures import citations
 from simulator.domain.model import MLA_STAGES, Channel, Measure, Stage
 from simulator.domain.monitoring import Monitoring, Reputation
+from simulator.domain.providers import ProviderRules
+from simulator.domain.regimes import Treaty
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import Kind, Setting, declared, setting_of, word
+from simulator.files.parameters import ASSUMPTION, DISTRIBUTIONS
 from simulator.world.distributions import FAMILIES
 from simulator.world.scenario import (
     AbuseProfile,
     Flooding,
     InformationSharing,
     LoadEffect,
+    Provider,
     RequestedState,
     RequestingState,
     Strategies,
@@ -200,7 +206,7 @@ def _strategies() -> dict[str, Any]:
 
 def _channels() -> dict[str, Any]:
     """The fast channels a requested State offers: route, own stages, grounds, per-channel rules."""
-    stages = [s.value for s in Stage]  # the 24/7 point of contact included
+    stages = [s.value for s in Stage if s is not Stage.PROVIDER]  # the 24/7 point of contact included
     common = {
         "route": {"type": "array", "items": {"enum": stages}, "minItems": 1, "uniqueItems": True},
         "stages": _closed(dict.fromkeys(stages, STAGE)),
@@ -215,7 +221,36 @@ def _channels() -> dict[str, Any]:
 
 
 #: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
-PARTS = ("stages", "routes", "load_effect", "safeguards", "channels", "reputation", "monitoring")
+PARTS = (
+    "stages",
+    "routes",
+    "load_effect",
+    "safeguards",
+    "channels",
+    "reputation",
+    "monitoring",
+    "provider",
+    "regimes",
+    "direct_routes",
+)
+
+
+def _providers() -> dict[str, Any]:
+    """``[[provider]]`` entries: who holds the State's data, its law and its own review policy."""
+    rules = settings_schema(ProviderRules)
+    entry = settings_schema(
+        Provider,
+        skip=("rules",),
+        extra={"id": STATE_ID, "name": TEXT, **rules["properties"]},
+        required=("id",),
+    )
+    return {"type": "array", "items": entry}
+
+
+def _regimes() -> dict[str, Any]:
+    """``[regimes]``: the treaties binding the State to each requesting State (``default``: the others)."""
+    treaties = {"type": "array", "items": {"enum": [t.value for t in Treaty]}, "uniqueItems": True}
+    return {"type": "object", "propertyNames": STATE_ID, "additionalProperties": treaties}
 
 
 def _requested_parts() -> dict[str, Any]:
@@ -228,6 +263,9 @@ def _requested_parts() -> dict[str, Any]:
         "channels": _channels(),
         "reputation": settings_schema(Reputation),
         "monitoring": settings_schema(Monitoring),
+        "provider": _providers(),
+        "regimes": _regimes(),
+        "direct_routes": settings_schema(DirectRules),
     }
 
 
@@ -267,8 +305,67 @@ def _forms() -> dict[str, Any]:
     }
 
 
+def ranged(plain: dict[str, Any]) -> dict[str, Any]:
+    """A number's schema also accepting the table form ``{ value, low, high, source, distribution }``
+    (:mod:`simulator.files.parameters`): the value and both ends held to the number's own schema."""
+    bare = {k: v for k, v in plain.items() if k not in ("description", "default")}
+    kept = {k: v for k, v in plain.items() if k in ("description", "default")}
+    table = _closed(
+        {
+            "value": {**bare, "description": "the central value (what a plain number would be)"},
+            "low": {**bare, "description": "the lowest plausible value"},
+            "high": {**bare, "description": "the highest plausible value"},
+            "source": {
+                "type": "string",
+                "description": 'what the range rests on: "assumption", an id of [sources], or "pf:<id>"',
+                "examples": [ASSUMPTION, *citations()],
+            },
+            "distribution": {"enum": list(DISTRIBUTIONS), "description": "how draws spread over the range"},
+        },
+        ("value",),
+    )
+    table["dependentRequired"] = {"low": ["high"], "high": ["low"]}
+    return {**kept, "anyOf": [bare, table]}
+
+
+def with_ranges(node: Any) -> Any:
+    """``node`` with every number's schema in it accepting the table form (:func:`ranged`)."""
+    if isinstance(node, list):
+        return [with_ranges(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") in ("number", "integer"):
+        return ranged(node)
+    return {key: value if key in ("enum", "const") else with_ranges(value) for key, value in node.items()}
+
+
+SOURCES = {
+    "type": "object",
+    "description": "What the ranges of the file rest on: [sources.<id>] with a title (a range cites "
+    'source = "<id>")',
+    "additionalProperties": _closed(
+        {"title": TEXT, "url": TEXT, "year": {"type": "integer", "minimum": 0}, "note": TEXT}, ("title",)
+    ),
+}
+
+
 def scenario_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a scenario file, as a JSON-ready mapping."""
+    """The JSON Schema (draft 2020-12) of a scenario file, as a JSON-ready mapping.
+
+    Every number of the situation (not the run's settings) may be written as a table with a range
+    and a source (:func:`ranged`)."""
+    schema = _plain_schema()
+    schema["$defs"] = with_ranges(schema["$defs"])
+    schema["properties"] = {
+        key: value if key in ("scenario", "variant", "sweep", "property") else with_ranges(value)
+        for key, value in schema["properties"].items()
+    }
+    schema["properties"]["sources"] = SOURCES
+    return schema
+
+
+def _plain_schema() -> dict[str, Any]:
+    """The schema with every number plain."""
     catalogue = load_catalogue()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -86,17 +86,15 @@ def stand_in(setting: Setting) -> float:
 
 
 def _number(t: Table, key: str, setting: Setting, fallback: Any) -> float:
+    """A declared number: its type, its declared bounds (for a range: value, low and high alike)."""
     integer = setting.kind is Kind.INTEGER
     before = len(t.problems)
-    value = t.number(key, fallback, integer=integer)
+    about = {"meaning": setting.meaning, "unit": setting.unit}
+    value = t.number(key, fallback, integer=integer, bound=setting.bound_problem, **about)
     if len(t.problems) > before:
         return stand_in(setting) if fallback is REQUIRED else fallback
     if not t.has(key):
         return value
-    problem = setting.bound_problem(value)
-    if problem is not None:
-        t.problem(key, problem)
-        return stand_in(setting) if fallback is REQUIRED else fallback
     return int(value) if integer else value
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.domain import applied, grounds, provisions
 from simulator.domain.channels import CHANNEL_BASIS, channel_provisions, cited
 from simulator.domain.model import Channel, Observation, Outcome, Request, Stage, Verdict
+from simulator.reporting import doors
 from simulator.world.authority import offered_channels
 from simulator.world.requesters import FLOOD_BASE, FOLLOW_UP_BASE
 from simulator.world.scenario import RequestedState
@@ -97,6 +98,8 @@ def _observation_lines(state: RequestedState, channel: Channel, stage: Stage, o:
 
 def _checked(state: RequestedState, channel: Channel, stage: Stage) -> list[str]:
     """The provisions the deciding stage applies, as configured."""
+    if stage is Stage.CONTACT_POINT and doors.is_direct(channel):
+        return doors.checked(state, channel)
     if stage is Stage.CONTACT_POINT and channel is not Channel.MLA:
         basis = CHANNEL_BASIS.get(channel, ())
         refusable = channel_provisions(state.channel_rules, state.safeguards)
@@ -183,6 +186,7 @@ class _Context:
         self.ended: dict[int, tuple[Outcome, float, str | None, Channel]] = {}
         self.attempt: dict[int, int] = {}
         self.first: dict[int, Request] = {}
+        self.last_provider: dict[int, str] = {}
 
         self.width = max((len(tag(i)) for i in trace.request_ids), default=0)
 
@@ -213,6 +217,9 @@ class _Context:
                 f"disclosure request {tag(request.id)} follows preservation {tag(parent)} (Art 42): "
                 "the data themselves are asked through MLA"
             )
+        if request.follows == "reroute":
+            before = self.channel.get(parent, Channel.MLA)
+            return doors.reroute_link(tag(request.id), tag(parent), request.submission.channel, before, where)
         if request.follows in ("retry", "fresh") or (ended is not None and ended[0] is Outcome.REFUSED):
             before = _where(self.trace, self.requested.get(parent))
             if request.follows == "fresh":
@@ -237,7 +244,11 @@ class _Context:
         link = self._link(request)
         if link is not None:
             lines += [f"{PAD}{link}", f"{PAD}{_describe(request)}"]
-        if sub.channel is Channel.MLA:
+        if doors.is_direct(sub.channel):
+            text, self.channel[request.id] = doors.arrival(
+                _state(self.trace, d.get("requested")), request, where
+            )
+        elif sub.channel is Channel.MLA:
             text = (
                 "submitted to the requested State's central authority"
                 if not self.trace.scenario.several
@@ -268,9 +279,11 @@ class _Context:
         state = _state(trace, state_id)
         channel = request.submission.channel
         if event.kind == "served":
+            if d.get("provider"):
+                self.last_provider[rid] = d["provider"]
             stage = d["stage"]
-            name = stage.value.replace("_", " ")
-            if _staff(trace, state_id, channel, stage) == 0:
+            name = doors.served_name(d) or stage.value.replace("_", " ")
+            if doors.staff(state, d, _staff(trace, state_id, channel, stage)) == 0:
                 return [f"{_day(d['started'])}  {name}: started (no queue)"]
             return [
                 f"{_day(d['started'])}  {name}: taken up after "
@@ -278,6 +291,10 @@ class _Context:
             ]
         if event.kind == "decided":
             decision, observation = d["decision"], d["observation"]
+            if decision.stage is Stage.PROVIDER:
+                provider = self.last_provider.get(rid, "")
+                lines = doors.observation_lines(observation, state, provider)
+                return [*lines, f"{_day(d['day'])}  {decision_text(decision)}"]
             lines = _observation_lines(state, channel, decision.stage, observation)
             if observation.recalled and decision.stage in (Stage.LEGAL_REVIEW, Stage.RIGHTS_SCRUTINY):
                 lines.append(f"{PAD}recalled from the case file: {observation.recalled}")
@@ -292,6 +309,9 @@ class _Context:
             return [f"{_day(d['day'])}  postponement over after {d['delay']:.1f} days"]
         if event.kind == "resubmitted":
             sub = request.submission
+            if d["after"] is Verdict.REDIRECT and doors.is_direct(self.channel.get(rid, Channel.MLA)):
+                self.channel[rid] = Channel.MLA
+                return [doors.sent_back(_day(d["day"]), _where(trace, state_id))]
             if d["after"] is Verdict.REDIRECT:
                 self.channel[rid] = Channel.MLA
                 return [
@@ -312,7 +332,16 @@ class _Context:
     def _ended(self, request: Request, d: dict[str, Any]) -> list[str]:
         outcome = d["outcome"]
         provision = d.get("provision")
-        self.ended[request.id] = (outcome, d["day"], provision, self.channel.get(request.id, Channel.MLA))
+        channel = d.get("channel") or self.channel.get(request.id, Channel.MLA)
+        self.ended[request.id] = (outcome, d["day"], provision, channel)
+        held = doors.ended_line(_day(d["day"]), d)
+        if held is not None:
+            return [held, *self._ended_plain(request, d)]
+        return self._ended_plain(request, d)
+
+    def _ended_plain(self, request: Request, d: dict[str, Any]) -> list[str]:
+        outcome = d["outcome"]
+        provision = d.get("provision")
         if d.get("reason"):  # refused before any review: cooperation suspended after monitoring
             cite = f" [{provisions.cite(provision)}]" if provision else ""
             return [f"{_day(d['day'])}  {outcome.value.upper()} at once{cite}: {d['reason']}"]

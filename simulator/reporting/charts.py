@@ -62,7 +62,7 @@ def configurations_of(kind: str, document: dict[str, Any]) -> list[dict[str, Any
 
 def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
     """The figures of a document of this kind, in the order a report shows them."""
-    if kind == "check":
+    if kind in ("check", "assumptions"):
         return []
     if kind == "sweep":
         from simulator.reporting.sweepcharts import sweep_charts
@@ -70,6 +70,7 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
         return sweep_charts(document)
     configurations = configurations_of(kind, document)
     found = [record(document)] if kind == "run" and document.get("record") else []
+    found += [spread(document)] if kind == "run" else []
     found += [pass_through(configurations), *refusals(kind, configurations), by_state(kind, configurations)]
     found += [by_requested_state(kind, configurations), by_channel(kind, configurations)]
     found += [days(configurations), stage_waits(configurations)]
@@ -375,3 +376,40 @@ def flips(document: dict[str, Any]) -> list[Chart]:
             )
         )
     return found
+
+
+#: The metrics whose spread over the assumptions the report draws.
+SPREAD_METRICS = ("abuse_pass_through", "legitimate_refusal_rate", "legitimate_days_median")
+
+
+def spread(document: dict[str, Any]) -> Chart | None:
+    """The headline over the assumptions: each metric's draws, with the noise interval drawn on them."""
+    from simulator.reporting.figures import spread_figure
+
+    found = document.get("uncertainty") or {}
+    draws, spreads = found.get("draw_means") or {}, found.get("metrics") or {}
+    panels = []
+    for metric in SPREAD_METRICS:
+        if metric not in draws or metric not in spreads or spreads[metric]["low"] == spreads[metric]["high"]:
+            continue  # a metric the draws do not move has no spread to draw
+        scale = PERCENT if catalogue().kind(metric) == "share" else 1.0
+        values = [float("nan") if v is None else v * scale for v in draws[metric]]
+        mean, low, high = interval(document["metrics"].get(metric))
+        central = tuple(None if v is None else v * scale for v in (mean, low, high))
+        ends = tuple(
+            float("nan") if spreads[metric][k] is None else spreads[metric][k] * scale
+            for k in ("low", "high")
+        )
+        axis = "% of decided requests" if scale == PERCENT else "days"
+        panels.append((catalogue().label(metric), axis, values, central, ends))
+    if not panels:
+        return None
+    count = found.get("draws")
+    return spread_figure(
+        "spread",
+        "The headline over the assumptions",
+        f"Bars: how the {count} draws over the declared ranges spread each metric (each draw a tick: its "
+        "mean over its replications); dashed lines: the 5th and 95th percentiles; the orange line and "
+        "band: the central value and its 95% interval over replications (the noise).",
+        panels,
+    )

@@ -226,10 +226,24 @@ def sweep_document(manifest: dict[str, Any], summary, directory: str | Path | No
     return document
 
 
+def assumptions_document(found, command: Sequence[str] | None = None) -> dict[str, Any]:
+    """The JSON document of ``mlasim assumptions`` (a screening), with the scenario's provenance."""
+    from simulator.files.document import load_scenario
+
+    document = found.to_dict()
+    scenario = load_scenario(found.source)
+    document["provenance"] = provenance(
+        scenario, seed=found.seed, replications=found.per_draw, command=command
+    )
+    return document
+
+
 def kind_of(document: Any) -> str | None:
-    """``run``, ``comparison``, ``check`` or ``sweep``; None for anything else."""
+    """``run``, ``comparison``, ``check``, ``sweep`` or ``assumptions``; None for anything else."""
     if not isinstance(document, dict):
         return None
+    if "without_range" in document and "parameters" in document:
+        return "assumptions"
     if "sweep" in document and "configurations" in document:
         return "sweep"
     if "properties" in document and "scenario" in document:

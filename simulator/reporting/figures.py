@@ -318,3 +318,39 @@ def ranges_against(
             ax.set_yticks([0], [_wrap(label, 28)])
             ax.set_xlabel(unit, fontsize=8)
         return Chart(name, title, caption, figure, marks)
+
+
+#: One panel of :func:`spread_figure`: label, axis label, the draws' values, the central estimate
+#: (mean, ci_low, ci_high) and the spread's ends (low, high), all already scaled.
+SpreadPanel = tuple[str, str, Sequence[float], Interval, tuple[float, float]]
+
+
+def spread_figure(name: str, title: str, caption: str, panels: Sequence[SpreadPanel]) -> Chart:
+    """One panel per metric: the distribution of the draws' values (a histogram, each draw a tick
+    below it), the central value with its noise interval (a line and a band), the spread's ends."""
+    with _style(name):
+        figure = _figure(7.0, max(1.9, 1.75 * len(panels)))
+        axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+        marks = 0
+        for ax, (label, axis_label, values, central, ends) in zip(axes, panels, strict=True):
+            data = [v for v in values if not math.isnan(v)]
+            if data:
+                ax.hist(data, bins=min(16, max(4, len(data) // 4)), color="#bee3f8", edgecolor="#2b6cb0")
+                for value in data:
+                    (tick,) = ax.plot([value], [0], "|", color="#2b6cb0", markersize=8, clip_on=False)
+                    tick.set_gid(f"{name}-mark-{marks}")
+                    marks += 1
+            mean, low, high = (_number(v) for v in central)
+            if not math.isnan(low) and not math.isnan(high):
+                noise = "noise: 95% interval at the central values"
+                ax.axvspan(low, high, color="#fbd38d", alpha=0.6, zorder=0, label=noise)
+            if not math.isnan(mean):
+                ax.axvline(mean, color="#c05621", linewidth=1.5, label="central value")
+            for end in ends:
+                if not math.isnan(end):
+                    ax.axvline(end, color="#2d3748", linewidth=1, linestyle="--")
+            ax.set_title(_wrap(label, 80), fontsize=9, loc="left")
+            ax.set_xlabel(axis_label)
+            ax.set_yticks([])
+        axes[0].legend(loc="upper right", fontsize=7, frameon=False)
+    return Chart(name, title, caption, figure, marks)

@@ -105,3 +105,40 @@ def as_json(f: Frontier) -> str:
 
 
 FORMATTERS = {"table": as_table, "json": as_json}
+
+
+def robust_table(f) -> str:
+    """The robust frontier (:mod:`simulator.experiments.robustfront`): each configuration's spread over
+    the draws on every objective, and how often it is on a draw's own frontier."""
+    from simulator.experiments.display import counted
+    from simulator.experiments.spread import HIGH_PERCENTILE, LOW_PERCENTILE, percentile
+    from simulator.reporting.run import format_value
+
+    names = [label(m) for m in f.objectives]
+    lines = [
+        f"Safeguard frontier of {f.source} across the assumptions: configurations no other beats on "
+        f"{', '.join(names)} at the unfavourable end of their spread ({f.draws} draws over "
+        f"{len(f.keys)} declared ranges, {counted(f.per_draw, 'replication')} each, the same random numbers)",
+        f"{len(f.front)} of {len(f.points)} configurations; each objective: median ({LOW_PERCENTILE:g}th-"
+        f"{HIGH_PERCENTILE:g}th percentile over the draws); on frontier = share of draws in which no "
+        "configuration beats it",
+        "",
+    ]
+    rows = []
+    for i in f.front:
+        point = f.points[i]
+        cells = [str(point.index + 1), point.label]
+        for m in f.objectives:
+            values = point.values[m]
+            low, mid, high = (percentile(values, q) for q in (LOW_PERCENTILE, 50.0, HIGH_PERCENTILE))
+            cells.append(
+                f"{format_value(mid, kind(m))} ({format_value(low, kind(m))}-{format_value(high, kind(m))})"
+            )
+        cells.append(f"{100 * f.shares[i]:.0f}%")
+        rows.append(cells)
+    lines += text_table(("#", "configuration", *names, "on frontier"), rows, left=(True, True))
+    return "\n".join(wrapped(lines))
+
+
+def robust_json(f) -> str:
+    return json.dumps(f.to_dict(), indent=2, allow_nan=False)

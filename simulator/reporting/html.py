@@ -209,6 +209,11 @@ def _heading(kind: str, document: dict[str, Any]) -> tuple[str, str]:
             f"{document['replications']} replications, seed {document['seed']}; "
             f"baseline {isolate(document['baseline'])}"
         )
+    if kind == "assumptions":
+        return f"What {isolate(document['scenario'])} rests on", (
+            f"every parameter with a range, screened over {document['draws']} draws "
+            f"({document['replications_per_draw']} replications each), seed {document['seed']}"
+        )
     if kind == "check":
         return f"Properties of {isolate(document['scenario'])}", (
             f"searched with hypothesis, up to {document['max_examples']} matching requests per property, "
@@ -238,6 +243,10 @@ def page(kind: str, document: dict[str, Any], figures: Sequence[Chart] | None = 
             body.append(record_section(document["record"]))
     elif kind == "check":
         body.append(sections.check_section(document))
+    elif kind == "assumptions":
+        from simulator.reporting.assumptions import html_section
+
+        body.append(html_section(document))
     else:
         body.append(sections.sweep_section(document))
     if figures:

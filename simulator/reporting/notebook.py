@@ -27,7 +27,8 @@ def _run(result: Any) -> str:
     from simulator.reporting import charts, documents, html
 
     document = documents.run_document(result)
-    return html.figure_html(charts.pass_through(charts.configurations_of("run", document)))
+    over = charts.spread(document)  # the headline over the assumptions, when the run drew over them
+    return html.figure_html(over or charts.pass_through(charts.configurations_of("run", document)))
 
 
 def _comparison(comparison: Any) -> str:

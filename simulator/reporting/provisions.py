@@ -24,6 +24,7 @@ from simulator.domain.provisions import catalogue, legend
 from simulator.reporting.tables import text_table, wrap, wrapped
 from simulator.world import coverage
 from simulator.world.authority import offered_channels
+from simulator.world.direct import route_provisions
 from simulator.world.scenario import RequestedState, Scenario
 
 
@@ -68,8 +69,9 @@ def scenario_provisions(scenario: Scenario) -> frozenset[str]:
     """Every provision a scenario applies, in any of its requested States.
 
     Each State's safeguards (:func:`simulator.domain.applied.active_provisions`); the provisions of each
-    fast channel it offers that some requesting State uses (:func:`channel_applied`); and the
-    monitoring suspension where its monitoring suspends cooperation.
+    fast channel it offers that some requesting State uses (:func:`channel_applied`); the
+    monitoring suspension where its monitoring suspends cooperation; and what its routes around the
+    central authority apply (:func:`simulator.world.direct.route_provisions`).
     """
     used = channels_used(scenario)
     found: set[str] = set()
@@ -80,7 +82,7 @@ def scenario_provisions(scenario: Scenario) -> frozenset[str]:
                 found |= channel_applied(channel, state)
         if state.monitoring.enabled and state.monitoring.action is MonitoringAction.SUSPEND:
             found.add(SUSPENSION_PROVISION)
-    return frozenset(found)
+    return frozenset(found | route_provisions(scenario))
 
 
 def not_applied(state: RequestedState) -> frozenset[str]:

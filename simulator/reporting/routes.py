@@ -14,7 +14,8 @@ or monitoring reports more than the headline (see :mod:`simulator.world.tally`):
   figures are given), the abusive requests it granted before the flag, and the legitimate requests
   lost to a suspension (false alarms when the requester sends no abuse);
 - **floods** and **rushed reviews**: low-quality requests an adversary sent to tire the reviewers, and
-  per stage the share of reviews started below full thoroughness (``stage.<name>.rushed_share``).
+  per stage the share of reviews started below full thoroughness (``stage.<name>.rushed_share``);
+- **providers** and the **provisions data left under** (:mod:`simulator.reporting.providers`).
 
 Each section appears only when its metrics do. The same rows serve the text table of ``mlasim run``,
 the paired differences of ``mlasim compare``, the JSON documents and the report page. A row builder
@@ -30,6 +31,7 @@ from typing import Any
 
 from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
+from simulator.reporting import providers
 from simulator.world.metrics import Resolved, catalogue
 
 Estimates = Mapping[str, Estimate]
@@ -204,7 +206,7 @@ def text_lines(
     elif rows:
         lines += ["", "Rushed reviews (share of reviews started below full thoroughness, by stage)"]
         lines += table(("stage", "rushed"), rows)
-    return lines
+    return lines + providers.text_lines(estimates, table)
 
 
 def compared_metrics(names: Mapping[str, Any] | list[str]) -> list[tuple[str, list[Resolved]]]:
@@ -223,6 +225,7 @@ def compared_metrics(names: Mapping[str, Any] | list[str]) -> list[tuple[str, li
     found = [metric(f"channel.{c}.{m}") for c in channel_names(estimates) for m, _, _ in CHANNEL_COLUMNS]
     found += [metric(name) for name, _ in CHANNEL_EXTRAS if name in estimates]
     sections.append(("By channel", found))
+    sections += providers.compared_metrics(estimates)  # where data left around the central authority
     found = []
     for requested, requester in monitored_pairs(estimates):
         prefix = f"monitoring.{requested}.{requester}."
@@ -257,6 +260,7 @@ def document_blocks(estimates: Estimates) -> dict[str, Any]:
     counts = {name: estimates[name].to_dict() for name in COUNTS if name in estimates}
     if counts:
         blocks["counts"] = counts
+    blocks.update(providers.document_blocks(estimates))
     return blocks
 
 
@@ -286,4 +290,5 @@ def flat_estimates(document: Mapping[str, Any]) -> dict[str, Estimate]:
     for stage, metrics in (document.get("stages") or {}).items():
         if "rushed_share" in metrics:
             flat[f"stage.{stage}.rushed_share"] = _estimate(metrics["rushed_share"])
+    flat.update(providers.flat_estimates(document, _estimate))
     return flat

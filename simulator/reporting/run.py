@@ -32,7 +32,16 @@ def as_table(result: RunResult, brief: bool = False) -> str:
 
     ``brief``: the headline block only. Every line fits :data:`~simulator.reporting.tables.WIDTH`.
     """
-    lines = headline_lines(result)
+    if result.uncertainty is not None and result.uncertainty.declared:
+        from simulator.reporting import uncertainty
+
+        lines = uncertainty.headline_lines(result)
+    else:
+        lines = headline_lines(result)
+        if result.uncertainty is not None:
+            from simulator.reporting import uncertainty
+
+            lines += uncertainty.no_range_lines()
     if not brief:
         lines += breakdown_lines(result)
     legend = provisions.legend("\n".join(lines))

@@ -38,9 +38,13 @@ def opening(kind: str, document: dict[str, Any]) -> list[str]:
 
 
 def run_sections(document: dict[str, Any]) -> list[str]:
-    """A run's headline (with the counts beside each share), requests, refusals, States, routes."""
+    """A run's headline (with the counts beside each share; over the assumptions, when the run drew
+    over them), requests, refusals, States, routes."""
+    from simulator.reporting import uncertainty
+
     return [
         headline_run(document),
+        uncertainty.html_section(document),
         requests_run(document),
         refusals_run(document),
         states_run(document),
@@ -53,20 +57,24 @@ def comparison_sections(document: dict[str, Any]) -> list[str]:
 
 
 def headline_run(document: dict[str, Any]) -> str:
+    from simulator.reporting.uncertainty import spread_cell
+
     warned = " (!)" if document.get("warnings") else ""
     counts = {**(document.get("counts") or {}), **document["metrics"]}
+    spread = bool((document.get("uncertainty") or {}).get("metrics"))
     rows = [
         (text(spec.label + (warned if name == "abuse_pass_through" else "")),
          escape(format_estimate(_estimate(entry), spec.kind)), str(entry.get("n", "")),
+         *([escape(spread_cell(document, name))] if spread else []),
          f'<span class="count">{escape(briefing.share_counts(name, counts))}</span>',
          escape(catalogue().meaning(name)))
         for name, entry in document["metrics"].items()
         if (spec := HEADLINE.get(name)) is not None and spec.section == "headline"
     ]  # fmt: skip
-    header = ("metric", "mean [95% CI]", "n", "counts (mean a replication)", "what it means")
-    return _table(header, rows, (False, True, True, False, False)) + warnings_html(
-        document.get("warnings") or []
-    )
+    over = ("over the assumptions",) if spread else ()
+    header = ("metric", "mean [95% CI]", "n", *over, "counts (mean a replication)", "what it means")
+    numeric = (False, True, True, *((True,) if spread else ()), False, False)
+    return _table(header, rows, numeric) + warnings_html(document.get("warnings") or [])
 
 
 def requests_run(document: dict[str, Any]) -> str:

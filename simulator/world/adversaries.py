@@ -17,7 +17,13 @@ requester's abusive requests:
 - **splitting**: a request for stored content becomes two, for subscriber information and for
   traffic data, which many States give on a lower standard.
 - **fresh_request**: after a refusal, a new request about the same person after a delay, relabelled
-  where the requester relabels and better disguised, up to ``max_attempts`` per case.
+  where the requester relabels and better disguised, up to ``max_attempts`` per case;
+- **route_shopping**: after a refusal, the same request by another door of the same State: refused
+  by the central authority it tries the provider directly, or the reverse (MLA and the routes
+  straight to a provider, :mod:`simulator.world.direct`). It keeps, per route and label, the same
+  Beta posterior as forum shopping and picks the best route it has not tried for the case, among
+  those the pair's regime opens for the measure, up to ``max_routes`` per case. A refusal is followed
+  by another route first, then another State (forum shopping), then a fresh request.
 
 A **case** is one objective of the requester (the data on one person): its first request and every
 request that follows it (disclosure after preservation, pieces, retries, fresh requests). Whether
@@ -28,12 +34,12 @@ routing draws, so switching a strategy leaves every other request's draws unchan
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from attrs import define, field
 
-from simulator.domain.model import Measure, Request
+from simulator.domain.model import Channel, Measure, Request
 from simulator.world.requesters import RoutingSlot
 from simulator.world.scenario import RequestingState
 
@@ -45,6 +51,7 @@ class Case:
     serial: int = 0  # follow-up requests created
     tried: list[str] = field(factory=list)  # requested States asked, in order
     fresh: int = 0  # fresh requests sent after refusals
+    routes: list[Channel] = field(factory=list)  # routes tried (route shopping), in order
 
     def next_serial(self) -> int:
         self.serial += 1
@@ -64,6 +71,8 @@ class Adversary:
         self.strategies = state.strategies
         self.grants: Counter[tuple[str, str]] = Counter()
         self.refusals: Counter[tuple[str, str]] = Counter()
+        self.route_grants: Counter[tuple[Channel, str]] = Counter()
+        self.route_refusals: Counter[tuple[Channel, str]] = Counter()
 
     def posterior_mean(self, requested: str, label: str) -> float:
         """The requester's estimate of its chance of a grant at ``requested`` for ``label``."""
@@ -85,13 +94,37 @@ class Adversary:
             return pick(holders, routing[RoutingSlot.DESTINATION])
         return self.best(holders, request.submission.offence, routing[RoutingSlot.DESTINATION])
 
-    def learn(self, request: Request, requested: str, granted: bool) -> None:
-        """A decided abusive request updates the posterior of its State and label."""
+    def learn(self, request: Request, requested: str, granted: bool, route: Channel = Channel.MLA) -> None:
+        """A decided abusive request updates the posterior of its State and label (and of its route)."""
         key = (requested, request.submission.offence)
+        routed = (route, request.submission.offence)
         if granted:
             self.grants[key] += 1
+            self.route_grants[routed] += 1
         else:
             self.refusals[key] += 1
+            self.route_refusals[routed] += 1
+
+    def reroute(
+        self, request: Request, case: Case, usable: Callable[[Channel], bool], routing: Sequence[float]
+    ) -> tuple[Channel, float] | None:
+        """Another route to the same State after a refusal (route shopping): the untried route of
+        ``routes`` that ``usable`` allows with the best posterior mean, and the delay; None if none."""
+        shopping = self.strategies.route_shopping
+        if shopping is None or len(case.routes) >= shopping.max_routes:
+            return None
+        label = request.submission.offence
+        options = [c for c in Channel if c in shopping.routes and c not in case.routes and usable(c)]
+        if not options:
+            return None
+
+        def mean(route: Channel) -> float:
+            g, r = self.route_grants[route, label], self.route_refusals[route, label]
+            return (1.0 + g) / (2.0 + g + r)
+
+        top = max(mean(c) for c in options)
+        best = next(c for c in options if mean(c) == top)  # ties: in the order of the routes
+        return best, shopping.retry_days.quantile(routing[RoutingSlot.FOLLOW_DELAY])
 
     def splits(self, request: Request, routing: Sequence[float]) -> bool:
         """Whether this request for content is split into subscriber information and traffic data."""

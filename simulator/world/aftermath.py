@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 
-from simulator.domain.model import Outcome, Request
+import attrs
+
+from simulator.domain.model import Channel, Outcome, Request
 from simulator.domain.monitoring import DISCOVERED_ABUSE, SUSPENSION_PROVISION
 from simulator.world.adversaries import Case
 from simulator.world.authority import Authority
@@ -60,12 +62,18 @@ class Aftermath:
         counts the request as it was submitted, traced or not)."""
         env, tally = self.env, self.tally
         outcome, provision = ending.outcome, ending.provision
+        if ending.provider and request.holder != ending.provider:  # its case's data sit there
+            request = attrs.evolve(request, holder=ending.provider)
         tally.ended_as(request, outcome, provision, env.now, ending.channel)
+        if tally.routes_modelled:
+            tally.routed(request, ending)
         if request.case_id == self.trace_id:
             details = {"day": env.now, "outcome": outcome, "requested": authority.id}
             if reason:
                 details["reason"] = reason
                 details["provision"] = provision
+            if ending.provider:
+                details.update(provider=ending.provider, basis=ending.basis, channel=ending.channel)
             self.trace_hook(shown or request, "ended", details)
         requester = request.submission.requester
         if ending.redirected:
@@ -96,9 +104,13 @@ class Aftermath:
         adversary = self.adversaries.get(requester)
         if adversary is None or not abusive or not outcome.decided:
             return
-        adversary.learn(request, authority.id, outcome is not _REFUSED)
+        adversary.learn(request, authority.id, outcome is not _REFUSED, ending.channel)
         if outcome is _REFUSED:
             case = self._case(request)
+            if adversary.strategies.route_shopping is not None:
+                rerouted = self._reroute(adversary, request, ending, authority, case, routing)
+                if rerouted:
+                    return
             holders = self.scenario.holders(request.truth.target) if self.several else (authority.id,)
             follow = adversary.after_refusal(request, case, holders, routing)
             if follow is not None:
@@ -111,6 +123,30 @@ class Aftermath:
                     requested=where if self.several else None,
                     follows=kind,
                 )
+
+    def _reroute(
+        self, adversary, request: Request, ending: Ending, authority: Authority, case: Case, routing
+    ) -> bool:
+        """Route shopping: the same request by another door of the same State, if one is left."""
+        for tried in (request.submission.channel, ending.channel):
+            if tried not in case.routes:
+                case.routes.append(tried)
+        state = authority.state
+        regime = state.regimes.of(request.submission.requester)
+        measure = request.submission.measure
+
+        def usable(route: Channel) -> bool:
+            return route is Channel.MLA or (
+                bool(state.providers) and regime.route_for(route, measure) is route
+            )
+
+        found = adversary.reroute(request, case, usable, routing)
+        if found is None:
+            return False
+        route, delay = found
+        case.routes.append(route)
+        self._follow(request, delay, follows="reroute", channel=route)
+        return True
 
     def _case(self, request: Request) -> Case:
         case = self.cases.get(request.case_id)

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import simpy
 
-from simulator.domain.model import Channel, Measure, Stage
+from simulator.domain.model import DIRECT_CHANNELS, Channel, Measure, Stage
 from simulator.domain.monitoring import MonitoringAction, Watch
 from simulator.domain.monitoring import observe as watch_observe
 from simulator.domain.signals import ReviewContext
@@ -125,6 +125,12 @@ class Authority:
                 if config is not None:
                     self.plans[channel, stage] = self._plan(stage, config)
                 elif (Channel.MLA, stage) in self.plans:
+                    self.plans[channel, stage] = self.plans[Channel.MLA, stage]
+        for provider in state.providers:  # a provider's own reviewers (stage "provider")
+            self.plans[provider.id, Stage.PROVIDER] = self._plan(Stage.PROVIDER, provider)
+        if state.providers:  # the State's reviewers of the direct routes are its MLA stages'
+            for channel in DIRECT_CHANNELS:
+                for stage in state.stages:
                     self.plans[channel, stage] = self.plans[Channel.MLA, stage]
         self.authority_wide = effect.enabled and effect.queue == "authority"
         self.servers = tuple({id(p.server): p.server for p in self.plans.values() if p.server}.values())

@@ -19,6 +19,7 @@ from simulator.domain.model import Channel, Decision, Observation, Outcome, Requ
 
 OUTCOME_OF = {
     Verdict.GRANT: Outcome.GRANTED,
+    Verdict.PARTIAL_GRANT: Outcome.GRANTED,  # some data handed over
     Verdict.CONDITIONAL_GRANT: Outcome.CONDITIONALLY_GRANTED,
     Verdict.REFUSE: Outcome.REFUSED,
 }
@@ -32,6 +33,7 @@ class Review:
     stage: Stage
     service_draw: float  # the uniform that fixes this review's service time
     channel: Channel = Channel.MLA  # whose reviewers: the MLA stages or a fast channel's own
+    provider: str = ""  # a provider's review (stage ``provider``): whose reviewers
 
 
 @frozen
@@ -70,6 +72,9 @@ class Ending:
     decision: Decision | None = None  # the last decision
     channel: Channel = Channel.MLA  # the channel the request ended in
     redirected: bool = False  # a false emergency seen through, sent on to MLA
+    provider: str = ""  # the provider holding its data (scenarios with providers)
+    provider_verdict: Verdict | None = None  # what that provider decided, asked directly
+    basis: str | None = None  # the provision its data were handed over under (scenarios with routes)
 
 
 Command = Review | Decided | Wait | Resubmitted

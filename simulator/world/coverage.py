@@ -5,7 +5,8 @@ discrimination clause at rights scrutiny, a judicial standard at the judicial or
 whose routes skip that stage never applies it, however it is configured: a newcomer's scenario with
 ``discrimination.enabled = true`` and routes without ``rights_scrutiny`` let every abusive request
 through while the file said the clause was on. A ground a 24/7 desk may apply (the desk's grounds of
-a fast channel the State offers) is applied there too.
+a fast channel the State offers, or those its reviewers check on a direct order notified to it or an
+order it gives effect to) is applied there too.
 
 :func:`unapplied` names each ground a configuration switches on that no route meets, with the stages
 the routes do pass; the loader refuses such a file unless the scenario lists the ground's setting in
@@ -21,7 +22,7 @@ from collections.abc import Collection
 from attrs import frozen
 
 from simulator.domain.grounds import RULES, Rule
-from simulator.domain.model import Stage
+from simulator.domain.model import Channel, Stage
 from simulator.world.scenario import RequestedState, Scenario
 
 
@@ -48,7 +49,24 @@ def applies(rule: Rule, state: RequestedState) -> bool:
         return True
     if not rule.desk:
         return False
-    return any(rule.ground in state.channel_rules.of(channel).grounds for channel in state.channels)
+    if any(rule.ground in state.channel_rules.of(channel).grounds for channel in state.channels):
+        return True
+    return rule.ground in direct_grounds(state)
+
+
+def direct_grounds(state: RequestedState) -> frozenset[str]:
+    """The desk grounds the State's reviewers apply on the routes around its central authority: to a
+    direct order notified to it (Second Protocol Art 7(5)) and to an order it is asked to give effect
+    (Art 8) where some pair's regime opens that route. A provider's own review is no treaty ground."""
+    if not state.providers:
+        return frozenset()
+    rules, found = state.direct_rules, set()
+    if rules.direct_order.notification:
+        found |= rules.direct_order.grounds
+    regimes = (state.regimes.default, *state.regimes.by_requester.values())
+    if any(regime.opens(Channel.GIVING_EFFECT) for regime in regimes):
+        found |= rules.giving_effect.grounds
+    return frozenset(found)
 
 
 def unapplied(state: RequestedState) -> list[Unapplied]:

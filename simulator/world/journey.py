@@ -131,7 +131,7 @@ class Journey:
         if command.channel is _MLA and self.mla_plans is not None:
             plan = self.mla_plans[command.stage]
         else:
-            plan = authority.plans[command.channel, command.stage]
+            plan = authority.plans[command.provider or command.channel, command.stage]
         tally = self.tally
         env = self.env
         self.command = command
@@ -176,6 +176,8 @@ class Journey:
                 "queue_ahead": self.queue_ahead,
                 "thoroughness": self.thoroughness,
             }
+            if self.command.provider:  # a provider's review
+                details["provider"] = self.command.provider
             self.hook(self.command.request, "served", details)
         self._resume(_event, self.thoroughness)
 

@@ -5,8 +5,9 @@ at the end of each stage the reviewer observes it (:func:`simulator.domain.signa
 decision core decides (:func:`simulator.domain.rules.decide`). A query for more information (Art 40(16))
 or a consultation before refusal (Art 40(27)) sends it back to the requester, who answers after a
 delay (or abandons it) and resubmits it amended: the next round. A consultation on a ground that
-conditions can answer offers a grant on conditions (use limitation, Art 40(19)) that the requester
-accepts or declines. A postponement (Art 40(26)) holds execution for a while, after a consultation
+conditions can answer offers a grant on the terms the requested State chooses (Art 40(27):
+confidentiality, a narrower scope of data, assurances on use, Art 36(1)(b) conditions) that the
+requester accepts or declines. A postponement (Art 40(26)) holds execution for a while, after a consultation
 where the configuration consults on it (the treaty's setting), which may end in a grant on conditions.
 
 The requested State keeps **case files** (:class:`CaseFiles`): what a review found (a disguise seen
@@ -45,6 +46,7 @@ from simulator.domain.model import (
     Stage,
     Verdict,
 )
+from simulator.domain.provisions import conditions_text
 from simulator.domain.signals import ReviewContext, observe
 from simulator.world.casefiles import CaseFiles, Standing
 from simulator.world.commands import (  # what a life tells its driver (importable from here too)
@@ -71,12 +73,15 @@ from simulator.world.scenario import ChannelRoute, RequestedState, RequestingSta
 
 
 def conditional_grant(stage: Stage, pid: str | None) -> Decision:
-    """The grant a requester accepted at a consultation: data handed over under a use limitation."""
+    """The grant a requester accepted at a consultation (Art 40(27)): data handed over on the terms the
+    requested State set for the ground consulted on."""
+    terms = conditions_text(pid) if pid is not None else ""
     return Decision(
         Verdict.CONDITIONAL_GRANT,
         stage,
-        "uncc-40-19",
-        f"granted on conditions agreed at consultation on {pid} (use limited to the stated case)",
+        "uncc-40-27",
+        f"granted on the conditions the requested State set at consultation on {pid}"
+        + (f" ({terms})" if terms else ""),
     )
 
 
@@ -129,7 +134,7 @@ def life(
     standing = context if isinstance(context, Standing) else None
     history = _NO_HISTORY
     round_index = 0
-    accepted: str | None = None  # the ground on which the requester accepted conditions (40(19))
+    accepted: str | None = None  # the ground on which the requester accepted conditions (40(27))
     resume_after: Stage | None = None  # the stage whose ground conditions answered: go on after it
     while True:
         block = draws_for_round(round_index)
@@ -201,7 +206,7 @@ def life(
         elif rules.offers_conditions(safeguards, decision.provision) and (
             block[_AMENDMENT] < requester.accepts_conditions
         ):
-            # Art 40(27): the requester accepts assistance subject to conditions (Art 40(19)). The
+            # Art 40(27): the requester accepts assistance subject to the requested State's terms. The
             # conditions answer the ground consulted on, not the stages after it: the request goes on
             # (a court still applies the requested State's standard, Arts 24(4), 40(17)).
             accepted, resume_after = decision.provision, decision.stage
@@ -210,7 +215,7 @@ def life(
                 going_on = Decision(
                     _PROCEED,
                     decision.stage,
-                    "uncc-40-19",
+                    "uncc-40-27",
                     f"conditions offered at consultation on {decision.provision} accepted: screening goes on",
                 )
                 yield Decided(request, observation, going_on, resumed=True)
@@ -330,10 +335,17 @@ def lived(
     case_files: CaseFiles | None = None,
     narrate: bool = True,
 ) -> Life:
-    """The life ``request`` lives at ``requested``, whose fast channels are ``channels``: a fast
-    channel's life where that State offers the channel, else an MLA request's life. The simulation
-    and ``mlasim check`` both take a request's life from here."""
+    """The life ``request`` lives at ``requested``, whose fast channels are ``channels``: a route
+    straight to a provider where the pair's regime opens it and the State has providers
+    (:mod:`simulator.world.direct`), a fast channel's life where that State offers the channel, else
+    an MLA request's life. The simulation and ``mlasim check`` both take a request's life from here."""
     request = as_lived(request)
+    if requested.providers or requested.regimes.declared:
+        from simulator.world.direct import routed
+
+        return routed(
+            request, requester, requested, context, draws_for_round, routing, channels, case_files, narrate
+        )
     route = _offered(request.submission.channel, channels)  # fast_route, for a request as lived
     if route is not None:
         return channel_life(

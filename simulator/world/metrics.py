@@ -213,7 +213,7 @@ def catalogue() -> Catalogue:
     """The declarations of every metric a replication reports (the summary's, then the routes')."""
     from simulator.world import reach, summary
 
-    return Catalogue((*summary.METRICS, *reach.METRICS))
+    return Catalogue((*summary.METRICS, *reach.METRICS, *reach.PROVIDER_METRICS))
 
 
 def metric(name: str) -> Resolved:

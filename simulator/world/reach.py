@@ -12,7 +12,13 @@ replication, and only where they apply (a one-State scenario without fast channe
 - per requested State and requester (where the State monitors): whether and on which day of the
   run the requester was flagged (NaN if never: its mean over replications is over those that flagged
   it), the decided requests observed by then, abusive requests granted before the flag and
-  legitimate requests refused because cooperation was suspended.
+  legitimate requests refused because cooperation was suspended;
+- where the scenario has providers or regimes (:mod:`simulator.world.direct`): per provider, the
+  abusive and legitimate data it handed over (through any route), what its reviews of requests sent
+  to it directly decided, and per requesting State the share of those requests with some data
+  produced (ordinary and emergency apart: the measure of providers' transparency reports); and the
+  data handed over by the provision they left under (``granted_under.{provision}.*``: the MLA treaty
+  between the pair, or the route's basis: 18 U.S.C. 2702(c)(6), Second Protocol Art 7...).
 
 Each metric is declared in :data:`METRICS` (see :mod:`simulator.world.metrics`).
 """
@@ -100,6 +106,78 @@ METRICS = (
 )  # fmt: skip
 
 
+def _provider(suffix: str, label: str, short: str, kind: Kind, better: Better, meaning: str) -> Metric:
+    return Metric(f"provider.{{provider}}.{suffix}", "{provider}: " + label, short, kind, better, meaning,
+                  "provider")  # fmt: skip
+
+
+#: The provider and provision metrics (scenarios with providers or regimes).
+PROVIDER_METRICS = (
+    _provider("abusive_handed_over", "abusive data handed over", "abusive handed over", COUNT, LOWER,
+              "Abusive requests whose data this provider held and handed over, through any route (MLA "
+              "included), in one replication (mean)."),
+    _provider("legitimate_handed_over", "legitimate data handed over", "legitimate handed over", COUNT,
+              HIGHER, "Legitimate requests whose data this provider held and handed over, through any "
+              "route, in one replication (mean)."),
+    _provider("direct_reviewed", "requests reviewed directly", "reviewed directly", COUNT, NEITHER,
+              "Requests sent straight to this provider that it decided, in one replication (mean)."),
+    _provider("direct_produced", "some data produced, asked directly", "produced directly", COUNT,
+              NEITHER, "Requests sent straight to this provider on which it produced some data (all or "
+              "part), in one replication (mean)."),
+    _provider("direct_declined", "declined on its policy or law, asked directly", "declined directly",
+              COUNT, NEITHER, "Requests sent straight to this provider that it refused or sent back to "
+              "MLA on its policy or its law, in one replication (mean)."),
+    _provider("direct_no_data", "no data held, asked directly", "no data", COUNT, NEITHER, "Requests sent "
+              "straight to this provider on an account it holds no data on, in one replication (mean)."),
+    Metric("provider.{provider}.{requester}.some_data_share", "{provider}/{requester}: some data produced "
+           "(direct requests)", "some data produced", SHARE, NEITHER, "Of the requesting State's "
+           "requests sent straight to this provider (no emergency claimed) that it decided, the share on "
+           "which it produced some data: the measure of providers' transparency reports.", "provider"),
+    Metric("provider.{provider}.{requester}.emergency_some_data_share", "{provider}/{requester}: some "
+           "data produced (emergency requests)", "emergency: some data", SHARE, NEITHER, "Of the "
+           "requesting State's emergency requests to this provider that it decided, the share on which it "
+           "produced some data.", "provider"),
+    Metric("granted_under.{provision}.abusive", "abusive data handed over under {provision}",
+           "{provision}, abusive", COUNT, LOWER, "Abusive requests whose data were handed over under this "
+           "provision (the MLA treaty between the pair, or the route's basis), in one replication (mean).",
+           "provider"),
+    Metric("granted_under.{provision}.legitimate", "legitimate data handed over under {provision}",
+           "{provision}, legitimate", COUNT, HIGHER, "Legitimate requests whose data were handed over "
+           "under this provision, in one replication (mean).", "provider"),
+)  # fmt: skip
+
+_PRODUCED = ("produced", "partial")
+_KINDS = ("produced", "partial", "refused", "no_data", "redirected")
+
+
+def provider_metrics(tally: Tally) -> dict[str, float]:
+    """The provider and provision metrics (empty where the scenario has neither providers nor regimes)."""
+    row: dict[str, float] = {}
+    if not tally.routes_modelled:
+        return row
+    reviews = tally.provider_reviews
+    for provider in tally.providers:
+        prefix = f"provider.{provider}."
+        row[prefix + "abusive_handed_over"] = float(tally.by_provider[provider, True])
+        row[prefix + "legitimate_handed_over"] = float(tally.by_provider[provider, False])
+        mine = {key: n for key, n in reviews.items() if key[0] == provider}
+        row[prefix + "direct_reviewed"] = float(sum(mine.values()))
+        row[prefix + "direct_produced"] = float(sum(n for k, n in mine.items() if k[3] in _PRODUCED))
+        declined = ("refused", "redirected")
+        row[prefix + "direct_declined"] = float(sum(n for k, n in mine.items() if k[3] in declined))
+        row[prefix + "direct_no_data"] = float(sum(n for k, n in mine.items() if k[3] == "no_data"))
+        for requester in tally.requesters:
+            for emergency, name in ((False, "some_data_share"), (True, "emergency_some_data_share")):
+                counts = [reviews[provider, requester, emergency, kind] for kind in _KINDS]
+                row[f"{prefix}{requester}.{name}"] = _ratio(sum(counts[:2]), sum(counts))
+    for provision in sorted(tally.bases | {p for p, _ in tally.granted_under}):
+        for abusive in (True, False):
+            row[f"granted_under.{provision}.{_truth(abusive)}"] = float(
+                tally.granted_under[provision, abusive]
+            )
+    return row
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else float("nan")
 
@@ -146,4 +224,5 @@ def route_metrics(tally: Tally) -> dict[str, float]:
     for (requested, requester), values in sorted(tally.monitoring.items()):
         for name, value in values.items():
             row[f"monitoring.{requested}.{requester}.{name}"] = value
+    row.update(provider_metrics(tally))
     return row

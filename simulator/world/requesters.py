@@ -28,6 +28,7 @@ import attrs
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.model import MLA_STAGES, Channel, Measure, Request, ScreeningDraws, Submission, Truth
+from simulator.domain.providers import ProviderDraws
 from simulator.world.distributions import quantiles
 from simulator.world.scenario import MLA_ONLY, Mix, RequestingState
 
@@ -113,6 +114,11 @@ _SEE_THROUGH, _TARGET_RECOGNITION, _DUAL_CRIMINALITY, _ESSENTIAL_INTERESTS, _POS
     int(RoundSlot.ESSENTIAL_INTERESTS),
     int(RoundSlot.POSTPONEMENT),
 )
+_POSTPONEMENT_DAYS, _RESPONSE_DAYS, _DETECTION = (
+    int(RoundSlot.POSTPONEMENT_DAYS),
+    int(RoundSlot.RESPONSE_DAYS),
+    int(RoutingSlot.DETECTION),
+)
 _AMENDMENT, _RELABEL, _RELABEL_TO = (
     int(RoundSlot.AMENDMENT),
     int(RoundSlot.RELABEL),
@@ -125,6 +131,7 @@ _CHANNEL, _FOLLOW_MEASURE = int(RoutingSlot.CHANNEL), int(RoutingSlot.FOLLOW_MEA
 
 # bound once (the hot path: see simulator.world)
 _EMERGENCY = Channel.EMERGENCY
+_EMERGENCY_DISCLOSURE = Channel.EMERGENCY_DISCLOSURE
 _PRESERVATION_CHANNEL = Channel.PRESERVATION
 _MLA = Channel.MLA
 _PRESERVATION = Measure.PRESERVATION
@@ -144,6 +151,19 @@ def screening_draws(block: list[float]) -> ScreeningDraws:
         dual_criminality=block[_DUAL_CRIMINALITY],
         essential_interests=block[_ESSENTIAL_INTERESTS],
         postponement=block[_POSTPONEMENT],
+    )
+
+
+def provider_draws(block: list[float], routing: list[float]) -> ProviderDraws:
+    """A provider's draws for its review of a request sent to it directly: round 0's slots that a
+    request's first round on a direct route leaves unused (a request the provider sends to MLA goes
+    on with the draws of rounds 1, 2...), and the routing draw that detects a false emergency."""
+    return ProviderDraws(
+        data_held=block[_POSTPONEMENT_DAYS],
+        partial=block[_RESPONSE_DAYS],
+        record=block[_RELABEL],
+        detection=routing[_DETECTION],
+        overrule=block[_RELABEL_TO],
     )
 
 
@@ -255,7 +275,8 @@ def draw_request(
         channel = channel_for(measure, channel)
         if channel is _PRESERVATION_CHANNEL and measure is _PRESERVATION:
             measure = _MEASURES[disclosed_measures(state.measures).pick(routing[_FOLLOW_MEASURE])]
-        if channel is _EMERGENCY and not truth.abusive:
+        claimed = channel is _EMERGENCY or channel is _EMERGENCY_DISCLOSURE
+        if claimed and not truth.abusive:
             truth = attrs.evolve(truth, emergency=True)  # a legitimate emergency claim is a real one
     submission = Submission(
         requester=state.id,
@@ -264,7 +285,7 @@ def draw_request(
         penalty_years=penalty_years(state, label),
         documentation_gaps=gaps,
         channel=channel,
-        emergency_claim=channel is _EMERGENCY,
+        emergency_claim=channel is _EMERGENCY or channel is _EMERGENCY_DISCLOSURE,
     )
     return Request(id=request_id, submitted_at=day, submission=submission, truth=truth)
 
@@ -335,7 +356,7 @@ FLOOD_BASE = 1 << 52
 
 
 #: How a request can follow another in its case.
-FOLLOWS = ("disclosure", "piece", "retry", "fresh")
+FOLLOWS = ("disclosure", "piece", "retry", "fresh", "reroute")
 
 
 def follow_up_id(case: int, serial: int) -> int:
@@ -353,14 +374,17 @@ def follow_up_request(
     follows: str,
     measure: Measure | None = None,
     requested: str | None = None,
+    channel: Channel = Channel.MLA,
 ) -> Request:
     """A request that follows ``parent`` in its case, with its own file (documentation drawn anew).
 
-    It asks through MLA for ``measure`` (default: the parent's) at ``requested`` (default: the same
-    State). ``follows`` says how it follows its parent: a ``disclosure`` request after a preservation,
-    a ``piece`` of a split request, a ``retry`` (the same request sent to another State) or a
+    It asks through ``channel`` (default MLA) for ``measure`` (default: the parent's) at ``requested``
+    (default: the same State). ``follows`` says how it follows its parent: a ``disclosure`` request
+    after a preservation, a ``piece`` of a split request, a ``retry`` (the same request sent to another
+    State), a
+    ``reroute`` (the same request sent by another route, ``channel``, to the same State) or a
     ``fresh`` request after a refusal, relabelled where the requester relabels, its facts better
-    fabricated (``disguise_gain``). A retry and a fresh request count as a new attempt of the case.
+    fabricated (``disguise_gain``). A retry, a reroute and a fresh request count as a new attempt.
     """
     u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
     complete = u[_COMPLETE] < state.documentation_complete
@@ -382,8 +406,8 @@ def follow_up_request(
         penalty_years=penalty_years(state, label),
         documentation_gaps=gaps,
         amendments=0,
-        channel=Channel.MLA,
-        emergency_claim=False,
+        channel=channel,
+        emergency_claim=channel is _EMERGENCY_DISCLOSURE,  # a route an abuser claims an emergency on
         requested=submission.requested if requested is None else requested,
     )
     case = parent.case_id
@@ -393,7 +417,8 @@ def follow_up_request(
         submission=submission,
         truth=truth,
         case=case,
-        attempt=parent.attempt + (1 if follows in ("retry", "fresh") else 0),
+        attempt=parent.attempt + (1 if follows in ("retry", "fresh", "reroute") else 0),
         parent=parent.id,
         follows=follows,
+        holder=parent.holder,
     )

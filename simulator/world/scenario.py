@@ -25,8 +25,11 @@ from attrs import field, frozen
 
 from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import ChannelRules
-from simulator.domain.model import MLA_STAGES, Channel, Measure, Stage
+from simulator.domain.direct import DirectRules
+from simulator.domain.model import DIRECT_CHANNELS, MLA_STAGES, Channel, Measure, Stage
 from simulator.domain.monitoring import Monitoring, Reputation
+from simulator.domain.providers import ProviderRules
+from simulator.domain.regimes import RegimeTable
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import choice, count, distribution, flag, mix, names, number, part, share
 from simulator.world.distributions import Beta, Distribution, Exponential
@@ -153,6 +156,29 @@ MLA_ONLY = Mix(("mla",), (1.0,))
 
 
 @frozen
+class RouteShopping:
+    """Try another door of the same State after a refusal: the provider directly, or the reverse.
+
+    After a refusal through one route (MLA, or a route straight to a provider) the requester sends
+    the case's next request through another of ``routes`` it has not tried for the case, open between
+    the two States and fit for the measure, the one with the best record of grants so far (a
+    Beta(1 + grants, 1 + refusals) posterior per route and label; ties in the order of ``routes``),
+    after ``retry_days``, up to ``max_routes`` routes per case.
+    """
+
+    routes: frozenset[Channel] = names(
+        lambda: frozenset({Channel.MLA, Channel.DIRECT_REQUEST}),
+        "the routes it tries, MLA and the routes straight to a provider",
+        lambda: [c.value for c in (Channel.MLA, *DIRECT_CHANNELS)],
+        convert=Channel,
+    )
+    retry_days: Distribution = distribution(
+        meaning="delay before trying another route after a refusal", factory=lambda: Exponential(20.0)
+    )
+    max_routes: int = count(2, "routes tried per case", unit="routes", minimum=1, typical=(1, 4))
+
+
+@frozen
 class ForumShopping:
     """Ask where success is likeliest, learned from the requester's own outcomes.
 
@@ -220,11 +246,21 @@ class Strategies:
     fresh_request: FreshRequest | None = part(
         FreshRequest, "a new request about the same person after a refusal", optional=True
     )
+    route_shopping: RouteShopping | None = part(
+        RouteShopping, "after a refusal, another route to the same State's data", optional=True
+    )
 
     @property
     def any(self) -> bool:
         return any(
-            s is not None for s in (self.forum_shopping, self.flooding, self.splitting, self.fresh_request)
+            s is not None
+            for s in (
+                self.forum_shopping,
+                self.flooding,
+                self.splitting,
+                self.fresh_request,
+                self.route_shopping,
+            )
         )
 
 
@@ -348,6 +384,24 @@ class InformationSharing:
 
 
 @frozen
+class Provider:
+    """A service provider holding part of a requested State's data (:mod:`simulator.domain.providers`).
+
+    ``share``: the share of the State's accounts it holds (which provider a request's data sit with);
+    its reviewers (``staff``, 0: no limit) take ``service`` days on a request sent to it directly.
+    """
+
+    id: str
+    name: str
+    share: float = share(1.0, "share of the requested State's accounts it holds (relative weight)")
+    staff: int = count(0, "reviewers of requests sent to it directly (0: no limit)", typical=(0, 10))
+    service: Distribution = distribution(
+        meaning="days its review of a direct request takes", factory=lambda: Exponential(5.0)
+    )
+    rules: ProviderRules = field(factory=ProviderRules)
+
+
+@frozen
 class RequestedState:
     """A State that holds data and screens requests."""
 
@@ -367,6 +421,9 @@ class RequestedState:
     channel_rules: ChannelRules = field(factory=ChannelRules)
     reputation: Reputation = field(factory=Reputation)
     monitoring: Monitoring = field(factory=Monitoring)
+    providers: tuple[Provider, ...] = ()  # who holds its data (none: requests go through the State)
+    direct_rules: DirectRules = field(factory=DirectRules)  # its rules on the routes around it
+    regimes: RegimeTable = field(factory=RegimeTable)  # the treaties binding it to each requester
 
 
 @frozen
@@ -396,6 +453,11 @@ class Scenario:
     @property
     def several(self) -> bool:
         return len(self.requested_states) > 1
+
+    @property
+    def routes_modelled(self) -> bool:
+        """Providers or regimes are part of the scenario (its route and provider metrics are reported)."""
+        return any(s.providers or s.regimes.declared for s in self.requested_states)
 
     def holders(self, target: str) -> tuple[str, ...]:
         """Ids of the requested States whose providers hold data on a target of this type."""

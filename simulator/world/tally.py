@@ -56,7 +56,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from simulator.domain.model import HANDED_OVER, Channel, Measure, Outcome, Request, Stage
+from simulator.domain.model import (
+    DIRECT_CHANNELS,
+    HANDED_OVER,
+    Channel,
+    Measure,
+    Outcome,
+    Request,
+    Stage,
+    Verdict,
+)
 from simulator.world import summary
 from simulator.world.records import Occupancy, RequestOutcomes, StageOccupancy
 from simulator.world.sketch import Quantiles
@@ -66,11 +75,19 @@ __all__ = ["Occupancy", "RequestOutcomes", "StageOccupancy", "Tally", "ratio"]
 
 if TYPE_CHECKING:
     from simulator.world.authority import Authority
+    from simulator.world.commands import Ending
     from simulator.world.scenario import Scenario
 
 
 # bound once (the hot path: see simulator.world)
 _MLA = Channel.MLA
+_DIRECT = frozenset(DIRECT_CHANNELS)
+#: How a provider's decision on a direct request is counted (a refusal: "refused" or "no_data").
+_PROVIDER_KIND = {
+    Verdict.GRANT: "produced",
+    Verdict.PARTIAL_GRANT: "partial",
+    Verdict.REDIRECT: "redirected",
+}
 _REFUSED = Outcome.REFUSED
 _WITHDRAWN = Outcome.WITHDRAWN
 DAYS_PER_YEAR = 365.0
@@ -128,6 +145,14 @@ class Tally:
         # abusive requests decided, by year of the run they were submitted in (1, 2...) and granted
         self.by_year: Counter[tuple[int, bool]] = Counter()
         self.horizon_days: float | None = None  # set by for_scenario: the years by_year reports
+        # routes around the central authority (scenarios with providers or regimes): what each provider
+        # handed over, what its direct reviews decided, and the provision data left under
+        self.routes_modelled = False
+        self.providers: tuple[str, ...] = ()
+        self.by_provider: Counter[tuple[str, bool]] = Counter()  # (provider, abusive): data handed over
+        self.provider_reviews: Counter[tuple[str, str, bool, str]] = Counter()  # see ``routed``
+        self.granted_under: Counter[tuple[str, bool]] = Counter()  # (provision, abusive)
+        self.bases: frozenset[str] = frozenset()  # provisions data can leave under (reported, 0 included)
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, keep_outcomes: bool = False) -> Tally:
@@ -153,6 +178,12 @@ class Tally:
             load_effect=any(s.load_effect.enabled for s in scenario.requested_states),
         )
         tally.horizon_days = scenario.horizon_days
+        if scenario.routes_modelled:
+            from simulator.world.direct import grant_bases
+
+            tally.routes_modelled = True
+            tally.providers = tuple(p.id for s in scenario.requested_states for p in s.providers)
+            tally.bases = grant_bases(scenario)
         return tally
 
     def counts(self, request: Request) -> bool:
@@ -245,7 +276,7 @@ class Tally:
         handed_over = outcome in HANDED_OVER  # outcome.data_handed_over, read once
         if submission.channel is not _MLA:
             self.channel_used.add(submission.channel)
-            if channel is _MLA:
+            if channel is _MLA and submission.channel not in _DIRECT:  # a false emergency
                 self.redirected += 1
         if handed_over:
             self.channels[channel, abusive] += 1
@@ -271,6 +302,29 @@ class Tally:
         self.ended[requester, abusive, outcome] += 1
         if legitimate_decided:
             self.legitimate_days.append(days)
+
+    def routed(self, request: Request, ending: Ending) -> None:
+        """Where a counted request's data went, in a scenario with providers or regimes: the provider
+        that held them, what that provider decided when asked directly (``produced``, ``partial``,
+        ``refused``, ``no_data``, ``redirected``: by provider, requester and whether it claimed an
+        emergency), and the provision the data were handed over under."""
+        if request.submitted_at < self.warmup_days or request.truth.flood:
+            return
+        abusive = request.truth.abusive
+        handed_over = ending.outcome in HANDED_OVER
+        if ending.provider and handed_over:
+            self.by_provider[ending.provider, abusive] += 1
+        if handed_over and ending.basis:
+            self.granted_under[ending.basis, abusive] += 1
+        verdict = ending.provider_verdict
+        if ending.provider and verdict is not None:
+            kind = _PROVIDER_KIND.get(verdict, "refused")
+            if kind == "refused" and ending.provision == "provider-no-data":
+                kind = "no_data"
+            submission = request.submission
+            self.provider_reviews[
+                ending.provider, submission.requester, submission.emergency_claim, kind
+            ] += 1
 
     def summary(self) -> dict[str, float]:
         """This replication's metrics: one flat mapping of name to value (:mod:`simulator.world.summary`)."""

@@ -45,15 +45,22 @@ STALL_REQUESTS = 10_000
 LARGE_MARGIN = 2.0
 
 #: The sources of requests, in the order a message lists them.
-SOURCES = ("arrivals", "floods", "pieces", "disclosures", "retries", "fresh")
+SOURCES = ("arrivals", "floods", "pieces", "disclosures", "retries", "reroutes", "fresh")
 #: How a request that follows another is counted (its ``follows``), by source.
-FOLLOW_SOURCE = {"piece": "pieces", "disclosure": "disclosures", "retry": "retries", "fresh": "fresh"}
+FOLLOW_SOURCE = {
+    "piece": "pieces",
+    "disclosure": "disclosures",
+    "retry": "retries",
+    "reroute": "reroutes",
+    "fresh": "fresh",
+}
 _WORDS = {
     "arrivals": "arrivals",
     "floods": "flood requests",
     "pieces": "pieces of split requests",
     "disclosures": "disclosure requests after preservations",
     "retries": "forum-shopping retries",
+    "reroutes": "route-shopping requests by another route",
     "fresh": "fresh requests",
 }
 
@@ -155,9 +162,13 @@ def request_volume(scenario: Scenario) -> RequestVolume:
         shopping = strategies.forum_shopping
         if shopping is not None and several > 1:
             per_case["retries"] = max(0, min(shopping.max_states, several) - 1)
+        routes = strategies.route_shopping
+        if routes is not None:
+            per_case["reroutes"] = max(0, routes.max_routes - 1) * (1.0 + per_case.get("retries", 0.0))
         fresh = strategies.fresh_request
         if fresh is not None:
             tips = 1.0 + per_case.get("pieces", 0.0) + preserved + per_case.get("retries", 0.0)
+            tips += per_case.get("reroutes", 0.0)
             bound = fresh_bound(fresh.probability, fresh.max_attempts)
             per_case["fresh"] = min(float(fresh.max_attempts), tips * bound)
         for source, each in per_case.items():
@@ -180,6 +191,8 @@ def _cause(source: str, state: RequestingState) -> str:
         )
     if source == "retries" and strategies.forum_shopping is not None:
         return f"{where}: forum_shopping.max_states = {strategies.forum_shopping.max_states:g}"
+    if source == "reroutes" and strategies.route_shopping is not None:
+        return f"{where}: route_shopping.max_routes = {strategies.route_shopping.max_routes:g}"
     if source == "pieces" and strategies.splitting is not None:
         return f"{where}: splitting.share = {strategies.splitting.share:g}"
     return where
@@ -197,6 +210,9 @@ def zero_delay_causes(scenario: Scenario) -> list[str]:
             )
         if shopping is not None and shopping.retry_days.quantile(0.5) <= 0:
             found.append(f"{where}: forum_shopping.retry_days draws 0")
+        routes = strategies.route_shopping
+        if routes is not None and routes.retry_days.quantile(0.5) <= 0:
+            found.append(f"{where}: route_shopping.retry_days draws 0")
         if strategies.splitting is not None:
             found.append(f"{where}: a split request's pieces go together")
         if state.disclosure_after.quantile(0.5) <= 0:

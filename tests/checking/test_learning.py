@@ -39,7 +39,7 @@ def test_the_shortcut_past_the_judge_it_found_is_closed(monkeypatch):
     consultation ended a life at once, a shared recognition opened a way past the judge: without the
     shared refusal the judge refuses the request (weak facts); with it, the person is recalled as at
     risk, 40(21)(b) is consulted at rights scrutiny, the requester takes the data on conditions
-    (40(19)) and never meets the judge. Conditions now answer only the ground consulted on."""
+    (40(27)) and never meets the judge. Conditions now answer only the ground consulted on."""
     from simulator.world import lifecycle
 
     scenario = load_scenario(OPENS)
@@ -54,7 +54,7 @@ def test_the_shortcut_past_the_judge_it_found_is_closed(monkeypatch):
     informed = [c.decision for c in example.shared_evaluation.commands if hasattr(c, "decision")]
     assert example.evaluation.outcome == "refused" and base[-1].stage is Stage.JUDICIAL_ORDER
     assert example.shared_evaluation.outcome == "conditionally_granted"
-    assert [d.provision for d in informed][:2] == ["uncc-40-21-b", "uncc-40-19"]
+    assert [d.provision for d in informed][:2] == ["uncc-40-21-b", "uncc-40-27"]
     assert all(d.stage is Stage.RIGHTS_SCRUTINY for d in informed)
 
 

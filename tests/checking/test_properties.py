@@ -59,6 +59,9 @@ def test_the_library_holds_the_named_properties():
         "preservation_hands_nothing_over",
         "shared_refusals_never_grant",
         "clean_requester_not_suspended_early",
+        "no_content_from_a_us_provider_outside_mla_or_an_agreement",
+        "no_agreement_order_on_an_excluded_person",
+        "provider_refusal_is_final",
     }
     convention = library()["complete_convention_offence_requests_not_refused"].given.offence
     assert "computer_fraud" in convention and "terrorism" not in convention
@@ -246,3 +249,69 @@ def test_cli_checks_channel_properties_at_each_state(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "examples at us)" in result.output and "examples at us, eu, small)" in result.output
+
+
+# --- the routes around the central authority (issue 24): each property holds, and can fail ---------
+
+ROUTES_FILE = str(Path(__file__).resolve().parents[1] / "data" / "small-routes.toml")
+ROUTE_PROPERTIES = (
+    "no_content_from_a_us_provider_outside_mla_or_an_agreement",
+    "no_agreement_order_on_an_excluded_person",
+    "provider_refusal_is_final",
+)
+#: Every requester bound by an agreement, the authoritarian State sending half its abuse through it;
+#: the agreement's speech and review conditions off, so that only the condition under test protects.
+AGREEMENT = (
+    "regimes.default=['uncc','executive_agreement']",
+    "requesting_state.authoritarian.abuse.channels={mla=0.5,executive_agreement=0.5}",
+    "direct_routes.executive_agreement.no_speech_orders=false",
+    "direct_routes.executive_agreement.independent_review=false",
+)
+
+
+def checked(*settings: str, properties=ROUTE_PROPERTIES) -> tuple[int, str]:
+    args = ["check", ROUTES_FILE, "--max-examples", "40"]
+    for setting in (*AGREEMENT, *settings):
+        args += ["--set", setting]
+    for name in properties:
+        args += ["--property", name]
+    result = CliRunner().invoke(app, args)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_the_route_properties_hold_where_the_law_and_the_agreement_are_kept():
+    code, text = checked()
+    assert code == 0, text
+    assert "3 held, 0 violated, 0 inconclusive, 0 not applicable" in text
+
+
+def test_content_leaves_a_us_provider_directly_when_its_law_is_set_to_allow_it():
+    code, text = checked("provider.0.law.content_needs_order=false", properties=ROUTE_PROPERTIES[:1])
+    assert code == 1 and "VIOLATED no_content_from_a_us_provider_outside_mla_or_an_agreement" in text
+    assert "handed over through the direct request channel" in text or "through the emergency" in text
+
+
+def test_an_agreement_without_targeting_restrictions_reaches_an_excluded_person():
+    off = (
+        "direct_routes.executive_agreement.targeting_restrictions=false",
+        "direct_routes.executive_agreement.provider_may_object=false",
+    )
+    code, text = checked(*off, properties=ROUTE_PROPERTIES[1:2])
+    assert code == 1 and "VIOLATED no_agreement_order_on_an_excluded_person" in text
+    assert "target exile" in text
+
+
+def test_an_ordering_state_that_enforces_over_objections_overrides_the_provider():
+    enforce = (
+        "direct_routes.executive_agreement.objections_decided_by='ordering_state'",
+        "direct_routes.executive_agreement.overrule_rate=1.0",
+    )
+    code, text = checked(*enforce, properties=ROUTE_PROPERTIES[2:])
+    assert code == 1 and "VIOLATED provider_refusal_is_final" in text
+    assert "US-UK Data Access Agreement (2019): a provider's objection" in text
+
+
+def test_the_route_properties_are_not_applicable_without_providers():
+    sweep = str(Path(ROUTES_FILE).with_name("small-sweep.toml"))  # no provider
+    result = CliRunner().invoke(app, ["check", sweep, *(f"--property={p}" for p in ROUTE_PROPERTIES)])
+    assert " ".join(result.output.split()).count("n/a") == 3, result.output

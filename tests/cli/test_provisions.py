@@ -22,9 +22,14 @@ def test_provisions_lists_the_catalogue_as_a_table_and_as_json(monkeypatch):
 
 
 def test_evidence_fails_when_a_ground_is_unreachable(tmp_path):
-    text = BASELINE.read_text("utf-8").replace("evidence_threshold = 0.7", "evidence_threshold = 1.0", 1)
-    text = text.replace("target_recognised = 0.35", "target_recognised = 0.0")
-    text = text.replace("suspect_conduct = 0.5 ", "suspect_conduct = 0.0 ")
+    text = BASELINE.read_text("utf-8")
+    for old, new in [
+        ("evidence_threshold = { value = 0.7, low = 0.6, high = 0.8,", "evidence_threshold = { value = 1.0,"),
+        ("target_recognised = { value = 0.35, low = 0.2, high = 0.5,", "target_recognised = { value = 0.0,"),
+        ("suspect_conduct = { value = 0.5, low = 0.3, high = 0.7,", "suspect_conduct = { value = 0.0,"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
     bad = tmp_path / "dead-letter.toml"
     bad.write_text(text, "utf-8")
     assert runner.invoke(app, ["evidence", str(BASELINE)]).exit_code == 0

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulator.domain.model import Verdict
 from simulator.domain.monitoring import (
     DISCOVERED_ABUSE,
     FINDING_PROVISIONS,
@@ -22,6 +23,7 @@ from simulator.domain.monitoring import (
     Watch,
     fewest_findings_to_flag,
     observe,
+    suspension_refusal,
 )
 from simulator.domain.provisions import catalogue as provision_catalogue
 from tests.strategies import monitorings, unit
@@ -135,7 +137,7 @@ def test_findings_are_persecution_grounds_or_discovered_abuse_and_the_suspension
     assert FINDING_PROVISIONS - {DISCOVERED_ABUSE} <= set(provision_catalogue())
     suspension = provision_catalogue()[SUSPENSION_PROVISION]
     assert suspension.framework == "policy" and suspension.optional and not suspension.verified
-    assert suspension.stage == "intake" and "ASSUMED" in suspension.summary
+    assert suspension.stage == "intake" and "not a treaty ground" in suspension.summary
     monitoring = Monitoring()
     assert monitoring.counts("uncc-40-22") and monitoring.counts(DISCOVERED_ABUSE)
     assert not monitoring.counts("uncc-40-9") and not monitoring.counts(None)
@@ -184,6 +186,19 @@ def test_a_suspended_requesters_request_is_refused_citing_the_policy():
         Stage.INTAKE,
         SUSPENSION_PROVISION,
     )
+
+
+def test_the_suspension_cites_no_treaty_paragraph_because_it_is_not_consulted_on():
+    """Mend (issue 24): a suspension refuses at once, without the consultation Art 40(27) requires
+    before a refusal pursuant to 40(21), so it may not cite 40(21)(b): it is a policy, said as such."""
+    import simulator.domain.monitoring as monitoring_module
+
+    suspension = provision_catalogue()[SUSPENSION_PROVISION]
+    assert "40(21)" not in suspension.citation and "40(21)(b)" not in suspension.source
+    assert "no treaty ground" in suspension.citation and not suspension.consult
+    assert "ASSUMED to be Art 40(21)(b)" not in monitoring_module.__doc__
+    refusal = suspension_refusal()
+    assert refusal.verdict is Verdict.REFUSE and refusal.provision == SUSPENSION_PROVISION
 
 
 def test_a_threshold_no_run_can_reach_is_answered_by_the_closed_form(monkeypatch):

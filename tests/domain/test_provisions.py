@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from simulator.domain.model import Stage
 from simulator.domain.provisions import (
+    CONDITIONS,
     Confidence,
     Nature,
     catalogue,
     cite,
+    conditions_text,
     legend,
     provision,
     treaty_consultation_scope,
@@ -20,9 +22,9 @@ def test_every_provision_has_a_citation_a_nature_and_a_known_stage():
         assert entry.citation and entry.title and entry.summary
         assert isinstance(entry.nature, Nature)
         assert entry.stage in stages
-        assert entry.framework in {"uncc", "budapest", "us", "policy"}
+        assert entry.framework in {"uncc", "budapest", "us", "agreement", "policy", "provider"}
         # a policy is no treaty ground: a scenario opts in, and its citation is never "verified"
-        assert entry.framework != "policy" or (entry.optional and not entry.verified)
+        assert entry.framework not in ("policy", "provider") or (entry.optional and not entry.verified)
 
 
 def test_unverified_paragraphs_carry_their_confidence_mark_not_a_word():
@@ -105,8 +107,9 @@ def test_the_fast_channels_and_monitoring_are_cited_as_the_treaty_check_rates_th
     """Arts 41, 2(o), 42(4), 42(7), 43, 40(4)-(5) at the 24/7 point of contact, with the confidence
     treaty-check.md gives each (2(o) read in the official Arabic text; 41's emergency item and 42(4)
     medium); the Budapest comparators 29(5) and 30(2) verified; the monitoring suspension a policy
-    whose legal basis (40(21)(b)) is an assumption. Catches: a confidence raised past the check, a
-    channel provision filed at an MLA stage, or the suspension presented as a treaty ground."""
+    with no treaty ground (it is not consulted on, so it cannot be a 40(21) refusal). Catches: a
+    confidence raised past the check, a channel provision filed at an MLA stage, or the suspension
+    presented as a treaty ground."""
     expected = {
         "uncc-41": ("UNCC Art 41", Confidence.MEDIUM),
         "uncc-2-o": ("UNCC Art 2(o)", Confidence.VERIFIED),
@@ -124,5 +127,35 @@ def test_the_fast_channels_and_monitoring_are_cited_as_the_treaty_check_rates_th
     assert provision("uncc-42").citation == "UNCC Art 42(3)"
     suspension = provision("monitoring-suspension")
     assert suspension.framework == "policy" and suspension.stage == "intake"
-    assert suspension.confidence is Confidence.LOW and "40(21)(b)" in suspension.citation
+    assert suspension.confidence is Confidence.LOW and "no treaty ground" in suspension.citation
     assert "closely scrutinize" in suspension.source and not suspension.consult
+
+
+def test_a_consultation_offers_the_requested_states_own_terms_not_the_use_limitation():
+    """Mend (issue 24): 40(19) binds every grant, so offering it at consultation added nothing; the
+    terms are those the requested State deems necessary (40(27)), each a known kind, and only on
+    grounds 40(27) asks to be consulted on."""
+    offering = {pid: p.conditions for pid, p in catalogue().items() if p.conditions}
+    assert offering and set(offering) <= treaty_consultation_scope()
+    assert all(set(kinds) <= set(CONDITIONS) for kinds in offering.values())
+    assert "use_assurances" in provision("uncc-40-21-b").conditions
+    assert conditions_text("uncc-40-21-b").startswith("assurances on the use of the data")
+    assert not provision("uncc-40-19").conditions and "every grant" in provision("uncc-40-19").summary
+    assert "terms and conditions as it deems necessary" in provision("uncc-40-27").summary
+
+
+def test_40_21_a_covers_any_nonconformity_with_the_article_not_only_its_contents():
+    """Mend (issue 24): 40(21)(a) reads "not made in conformity with the provisions of this article"."""
+    summary = provision("uncc-40-21-a").summary
+    assert "Art 40 as a whole" in summary and "40(14)-(15)" in summary
+
+
+def test_the_scope_test_cites_40_1_and_35_1_never_the_domestic_powers_of_23_2():
+    """Mend (issue 24): Art 23(2) is the scope of domestic procedural powers, not of MLA."""
+    from simulator.domain.safeguards import ScopeTest
+    from tests.conftest import SCENARIOS
+
+    assert "40(1)" in ScopeTest.__doc__ and "23(2)" not in ScopeTest.__doc__
+    assert provision("uncc-35-1-c").citation == "UNCC Arts 40(1), 35(1)(c) with Art 2(h)"
+    for path in SCENARIOS.glob("*.toml"):
+        assert "23(2)" not in path.read_text(encoding="utf-8"), path.name

@@ -125,3 +125,12 @@ def test_run_compare_sweep_and_check_on_a_real_cluster_match_one_process(cluster
     assert remote.stdout == mlasim(*check_args, "--workers", "1").stdout
     assert json.loads(remote.stdout)["properties"][0]["examples"] == 4
     assert time.monotonic() - started < 120
+
+
+def test_run_uncertainty_on_a_real_cluster_matches_one_process(cluster, tmp_path):
+    uncertain = ROOT / "tests" / "data" / "small-uncertain.toml"
+    args = ("run", uncertain, "--uncertainty", "4", "--per-draw", "2", "--format", "json", "-q")
+    remote, used = on_cluster(cluster, *args, "--study-dir", tmp_path / "remote")
+    local = mlasim(*args, "--workers", "1", "--study-dir", tmp_path / "local")
+    assert remote.stdout == local.stdout and json.loads(remote.stdout)["uncertainty"]["draws"] == 4
+    assert len(used) == 2  # both cluster workers had tasks

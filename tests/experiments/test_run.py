@@ -9,7 +9,7 @@ import types
 import pytest
 
 from simulator.experiments.run import replicate, run
-from simulator.files.document import load_scenario
+from simulator.files.document import load_scenario, load_variant
 from simulator.reporting import run as report
 from tests.conftest import BASELINE, ROOT, build, document
 
@@ -217,6 +217,24 @@ def test_outside_a_notebook_the_api_draws_nothing(monkeypatch, small_scenario):
     run(small_scenario, replications=2)
     run(small_scenario, replications=2, progress=True)
     assert terminal.displays == []
+
+
+def test_uncertainty_from_a_file_s_scenario_or_its_path_alike_and_never_from_a_made_one(tmp_path):
+    import attrs
+
+    from simulator.files.reader import ScenarioError
+
+    path = ROOT / "tests" / "data" / "small-uncertain.toml"
+    asked = {"replications": 2, "uncertainty": 4, "per_draw": 1, "workers": 1}
+    read = run(load_scenario(path), study_dir=tmp_path / "read", **asked)
+    named = run(path, study_dir=tmp_path / "named", **asked)
+    assert read.uncertainty.draws == 4 and read.uncertainty.to_dict() == named.uncertainty.to_dict()
+    assert read.to_dict()["metrics"] == named.to_dict()["metrics"]
+    variant = run(load_variant(path, "required"), study_dir=tmp_path / "variant", **asked)
+    assert variant.uncertainty.means != read.uncertainty.means  # the draws are of the variant
+    made = attrs.evolve(load_scenario(path), name="made in Python")
+    with pytest.raises(ScenarioError, match="uncertainty= needs a scenario read from a file"):
+        run(made, **asked)
 
 
 def test_a_run_whose_replication_cannot_fit_in_memory_is_refused_even_when_allowed(monkeypatch):

@@ -275,3 +275,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_sweep_of_a_file_that_extends_another_keeps_a_copy_that_reads_alone(tmp_path):
+    (tmp_path / "base.toml").write_text(SMALL.read_text())
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "base.toml"\n\n[scenario]\nname = "child"\n')
+    directory = tmp_path / "run"
+    grid = Design(grid={"safeguards.dual_criminality.refusal_rate": [0.2, 0.4]})
+    simulator.sweep(child, directory, grid, replications=1, workers=1)
+    first = pq.read_table(directory / "replications.parquet")
+    moved = tmp_path / "elsewhere" / "moved"  # away from base.toml, which its copy no longer names
+    moved.parent.mkdir()
+    directory.rename(moved)
+    _tasks(moved)[0].unlink()
+    data, notes = _resume_noting(moved)
+    assert data.equals(first)
+    assert data.num_rows == 2 and notes == [] and "extends" not in (moved / "scenario.toml").read_text()

@@ -117,7 +117,7 @@ def test_strategies_belong_to_a_requester_with_an_abuse_table():
             "strategies.forum_shoping",
             {},
             "strategies.forum_shoping: unknown strategy (did you mean 'forum_shopping'?); "
-            "one of forum_shopping, flooding, splitting, fresh_request",
+            "one of forum_shopping, flooding, splitting, fresh_request, route_shopping",
         ),
         (
             "strategies.forum_shopping.max_states",

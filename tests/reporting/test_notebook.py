@@ -86,3 +86,11 @@ def test_progress_false_draws_nothing_and_a_callable_is_told(monkeypatch, tmp_pa
     simulator.check(scenario, properties, 3, 0, progress=told.append)
     assert notebook.displays == []
     assert told == [1, 1]  # one per property
+
+
+def test_a_run_over_the_assumptions_shows_its_spread_in_the_repr_and_the_html(tmp_path):
+    uncertain = SMALL.parent / "small-uncertain.toml"
+    result = run(uncertain, replications=2, uncertainty=4, per_draw=1, study_dir=tmp_path / "s", workers=1)
+    assert "over the assumptions (5th-95th percentile of 4 draws" in repr(result)
+    shown = result._repr_html_()
+    assert "over the assumptions</th>" in shown and 'id="figure-spread"' in shown

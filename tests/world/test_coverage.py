@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.domain.grounds import RULES
-from simulator.domain.model import Stage
+from simulator.domain.model import MLA_STAGES, Stage
 from simulator.files.loader import ScenarioError, parse_scenario
 from simulator.world.coverage import applies, inert, stages_passed, unapplied
 from tests.conftest import build, deep_update, document
@@ -40,7 +40,7 @@ def switched_on(rule, route: list[str]) -> dict:
 @pytest.mark.parametrize("rule", REFUSING, ids=lambda r: r.setting)
 def test_a_ground_switched_on_where_no_route_meets_its_stage_is_refused_in_one_line(rule):
     """Catches: Art 40(22) on, routes without rights scrutiny, and validate saying ok (100% abuse)."""
-    route = [s.value for s in Stage if s not in (rule.stage, Stage.CONTACT_POINT)]
+    route = [s.value for s in MLA_STAGES if s is not rule.stage]
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(switched_on(rule, route), "mine.toml")
     [line] = [str(p) for p in caught.value.problems]
@@ -51,9 +51,9 @@ def test_a_ground_switched_on_where_no_route_meets_its_stage_is_refused_in_one_l
 
 @pytest.mark.parametrize("rule", REFUSING, ids=lambda r: r.setting)
 def test_on_a_route_that_has_its_stage_or_listed_as_unused_it_is_accepted(rule):
-    full = [s.value for s in Stage if s is not Stage.CONTACT_POINT]
+    full = [s.value for s in MLA_STAGES]
     assert unapplied(build(switched_on(rule, full)).requested_state) == []
-    route = [s.value for s in Stage if s not in (rule.stage, Stage.CONTACT_POINT)]
+    route = [s.value for s in MLA_STAGES if s is not rule.stage]
     listed = deep_update(switched_on(rule, route), "safeguards.unused", [rule.setting])
     state = build(listed).requested_state
     assert unapplied(state) == [] and not applies(rule, state)
@@ -73,9 +73,26 @@ def test_a_desk_that_lists_a_ground_applies_it_without_an_mla_stage():
     assert unapplied(state) == []
 
 
+def test_the_reviewer_of_notified_direct_orders_applies_its_grounds_without_an_mla_stage():
+    """Second Protocol Art 7(5): the notified authority checks 40(22) (its desk grounds); a provider's
+    own review is no treaty ground and counts for nothing here."""
+    doc = deep_update(document(), "safeguards.discrimination.enabled", True)
+    doc["provider"] = [{"id": "mail", "policy": {"human_rights": True}}]
+    doc["stages"]["legal_review"] = {"staff": 1, "service": {"distribution": "fixed", "value": 1.0}}
+    doc["regimes"] = {"default": ["uncc", "budapest", "budapest_second_protocol"]}
+    doc["direct_routes"] = {"giving_effect": {"grounds": []}}
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(doc, "mine.toml")
+    assert "safeguards.discrimination" in str(caught.value.problems[0])
+    notified = deep_update(
+        doc, "direct_routes.direct_order", {"notification": True, "grounds": ["uncc-40-22"]}
+    )
+    assert unapplied(build(notified).requested_state) == []
+
+
 def test_a_study_is_told_which_varied_settings_can_change_nothing():
     """Catches: a sensitivity study reporting indices of 0.00 for a safeguard that is switched off."""
-    full = [s.value for s in Stage if s is not Stage.CONTACT_POINT]
+    full = [s.value for s in MLA_STAGES]
     scenario = build(switched_on(next(r for r in RULES if r.setting == "scope_test"), full))
     assert inert(scenario, "safeguards.discrimination.evidence_threshold") == (
         "discrimination.enabled leaves it off at 'requested'"

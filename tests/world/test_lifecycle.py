@@ -184,9 +184,12 @@ def test_a_40_21_b_consultation_offers_a_grant_on_conditions_the_requester_accep
         if isinstance(c, Decided)
     ]
     assert (Stage.RIGHTS_SCRUTINY, Verdict.CONSULT, "uncc-40-21-b") in decided
-    assert (Stage.RIGHTS_SCRUTINY, Verdict.PROCEED, "uncc-40-19") in decided  # conditions accepted
+    assert (Stage.RIGHTS_SCRUTINY, Verdict.PROCEED, "uncc-40-27") in decided  # conditions accepted
     assert decided[-2][0] is Stage.EXECUTION  # ...and the request went on to the last stage
-    assert ending.outcome is Outcome.CONDITIONALLY_GRANTED and ending.provision == "uncc-40-19"
+    assert ending.outcome is Outcome.CONDITIONALLY_GRANTED and ending.provision == "uncc-40-27"
+    # the terms are the requested State's own (Art 40(27)), not the use limitation every grant carries
+    assert "assurances on the use of the data" in ending.decision.reason
+    assert "40(19)" not in ending.decision.reason
     # content needs a warrant: facts seen through (0.00) fail it, conditions or not
     ending, commands = settle(
         life(activist(1, "computer_fraud"), state, requested, context, lambda r: rounds[0])

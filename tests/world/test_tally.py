@@ -87,7 +87,7 @@ def test_surveillance_is_counted_in_person_days_and_states_get_delays_and_refusa
     for r in [*granted, refused, *legit]:
         tally.arrived(r)
     tally.ended_as(granted[0], Outcome.GRANTED, None, 20.0)
-    tally.ended_as(granted[1], Outcome.CONDITIONALLY_GRANTED, "uncc-40-19", 20.0)
+    tally.ended_as(granted[1], Outcome.CONDITIONALLY_GRANTED, "uncc-40-27", 20.0)
     tally.ended_as(refused, Outcome.REFUSED, "uncc-40-9", 20.0)
     tally.ended_as(legit[0], Outcome.GRANTED, None, 30.0)
     tally.ended_as(legit[1], Outcome.REFUSED, "uncc-40-9", 50.0)

@@ -221,7 +221,7 @@ def cases(draw: st.DrawFn, scenario: Scenario, given: Given | None = None, round
     channel = Channel.MLA
     if given.channel is not None:  # only then: the draws of other properties stay as they were
         channel = Channel(choose.pick(*menu.choices("channel", state, abusive)))
-        emergency = channel is Channel.EMERGENCY
+        emergency = channel in (Channel.EMERGENCY, Channel.EMERGENCY_DISCLOSURE)
         submission = attrs.evolve(submission, channel=channel, emergency_claim=emergency)
         # a legitimate emergency claim is a real one, an abusive one false (as requests are drawn)
         truth = attrs.evolve(truth, emergency=emergency and not abusive)

@@ -74,7 +74,7 @@ def _stricter_value(choose: Choices, setting: Setting, value: Any) -> Any:
     if direction is None:
         return value
     if setting.kind is Kind.FLAG:
-        return value or choose.boolean()
+        return value and choose.boolean() if direction is Stricter.LOWER else value or choose.boolean()
     if setting.kind is Kind.NUMBER:
         low, high = setting.span()
         if direction is Stricter.HIGHER:

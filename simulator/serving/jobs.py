@@ -1,0 +1,330 @@
+"""The comparisons a what-if page asks for: run outside the request, sharpened, cancelled on a change.
+
+A :class:`Job` compares a what-if with the scenario as loaded on common random numbers, one paired
+replication per task (:func:`simulator.experiments.comparison.compare_batch`), on a backend of
+:mod:`simulator.experiments.executors` (worker processes, this process, or a Dask cluster). It runs
+in a thread of its own, never in the thread that answers the page. Its estimate is the comparison
+of replications ``0 .. n-1``, the first ``n`` that have finished with none missing: replications
+finish out of order, and an estimate from a prefix is the one ``mlasim compare --replications n``
+gives, whatever the backend and however the work was split.
+
+A job stops when the abuse pass-through difference's interval is narrow enough (a half-width at
+most ``precision``, after at least ``least`` replications), after ``most`` replications, or when it
+is cancelled. Cancelling writes the job's *stop file*; every replication running for it, in this
+process or a worker process on this machine, looks for that file :data:`DAY_STEPS` times a
+replication (through the day hook of :func:`simulator.world.pipeline.simulate`, which only watches
+the clock) and ends at once, so the workers are free again within a few milliseconds of simulated
+work. A new change in a tab cancels that tab's job; another tab's job runs on.
+
+Backends are lent (:class:`Lender`): a job borrows one, and gives it back when it ends, so the
+worker processes a page started are used by its next what-if; two jobs at once (two tabs) use
+two backends and never share a worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from simulator.experiments.comparison import PRECISION_METRIC, Comparison, compare_batch
+from simulator.experiments.executors import Backend, backend
+from simulator.experiments.run import DAY_STEPS
+from simulator.files.limits import DEFAULT_LIMITS, Limits
+from simulator.world.pipeline import simulate
+from simulator.world.scenario import Scenario
+from simulator.world.volume import RunawayReplication
+
+#: Jobs kept (finished ones too: the page downloads a finished job's report).
+KEPT_JOBS = 64
+#: Idle backends kept for the next job.
+KEPT_BACKENDS = 2
+
+
+class Cancelled(Exception):
+    """Raised in a replication whose job was cancelled."""
+
+
+#: A worker process's garbage collection, left off after a cancelled replication (see below).
+_COLLECT_LATER = [False]
+
+
+def paired_replication(task: tuple[tuple[Scenario, ...], int, int, str, Limits]) -> tuple[int, Any]:
+    """One paired replication of every configuration; ``(replication, None)`` if cancelled meanwhile.
+
+    In a worker process, a cancelled replication answers before Python's cycle collector sweeps the
+    simulation it leaves behind (tens of milliseconds of work, ten times that on a busy machine): the
+    collector is switched back on when the next task starts. In a job's thread (the serial backend,
+    in the server's process) the collector is left alone.
+    """
+    scenarios, seed, replication, stop_file, limits = task
+    in_worker = threading.current_thread() is threading.main_thread()
+    if _COLLECT_LATER[0]:
+        _COLLECT_LATER[0] = False
+        gc.enable()
+    collecting = gc.isenabled()
+
+    def look(day: float) -> None:
+        if os.path.exists(stop_file):
+            raise Cancelled
+
+    if in_worker:
+        gc.disable()  # simulate() switches it off anyway; here it stays off until the answer is sent
+    try:
+        found = compare_batch((scenarios, seed, (replication,)), limits, look)[0][1]
+    except Cancelled:
+        _COLLECT_LATER[0] = in_worker and collecting
+        return replication, None
+    except BaseException:
+        if in_worker and collecting:
+            gc.enable()
+        raise
+    if in_worker and collecting:
+        gc.enable()
+    return replication, found
+
+
+def warm(scenario: Scenario) -> int:
+    """Run the first days of a replication of ``scenario`` in a worker process: what a replication
+    imports and caches on first use (about half a second) is then ready for the first what-if."""
+
+    def stop(day: float) -> None:
+        raise Cancelled
+
+    with contextlib.suppress(Cancelled):
+        simulate(scenario, scenario.seed, 0, on_day=stop, every_days=scenario.end_day / DAY_STEPS)
+    return os.getpid()
+
+
+class Lender:
+    """Backends lent to jobs, one at a time each, and kept for the next job when given back."""
+
+    def __init__(self, workers: int | None, scheduler: str | None) -> None:
+        self.workers, self.scheduler = workers, scheduler
+        self._idle: list[Backend] = []
+        self._lock = threading.Lock()
+
+    def borrow(self) -> Backend:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return backend(self.workers, self.scheduler, work=math.inf)
+
+    def give_back(self, executor: Backend) -> None:
+        with self._lock:
+            if len(self._idle) < KEPT_BACKENDS:
+                self._idle.append(executor)
+                return
+        executor.close()
+
+    def warm(self, scenario: Scenario) -> str:
+        """Start one backend's workers now (before the page is served), each warmed on ``scenario``;
+        the backend's name."""
+        executor = self.borrow()
+        try:
+            for _ in executor.map(warm, [scenario] * executor.slots()):
+                pass
+        finally:
+            self.give_back(executor)
+        return executor.name
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for executor in idle:
+            executor.close()
+
+
+class Job:
+    """One what-if compared with the scenario as loaded (see the module docstring)."""
+
+    def __init__(
+        self,
+        scenarios: Sequence[Scenario],
+        labels: Sequence[str],
+        changes: dict[str, Any],
+        stop_file: str,
+        precision: float,
+        least: int,
+        most: int,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.id = uuid.uuid4().hex[:12]
+        self.scenarios, self.labels, self.changes = tuple(scenarios), tuple(labels), dict(changes)
+        self.seed = self.scenarios[0].seed
+        self.stop_file, self.limits = stop_file, limits
+        self.precision, self.least, self.most = precision, least, most
+        self.state = "running"  # running | done | cancelled | failed
+        self.message = ""
+        self.version = 0  # told every change a page shows
+        self.started = time.monotonic()
+        self.first_estimate: float | None = None  # seconds from start to 2 replications
+        self.ended: float | None = None
+        self._results: dict[int, Any] = {}
+        self._next = 0  # the next replication to hand out
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    # --- what the page reads -----------------------------------------------------------------
+    @property
+    def replications(self) -> int:
+        """How many replications from 0 have finished with none missing."""
+        with self._lock:
+            n = 0
+            while n in self._results:
+                n += 1
+            return n
+
+    def comparison(self) -> Comparison | None:
+        """The comparison of the finished prefix of replications (None before the first)."""
+        n = self.replications
+        if n == 0:
+            return None
+        with self._lock:
+            done = [self._results[r] for r in range(n)]
+        rows = tuple(tuple(d[0][i] for d in done) for i in range(len(self.scenarios)))
+        flips = tuple(tuple(d[1][i] for d in done) for i in range(len(self.scenarios) - 1))
+        ids = tuple(tuple(f for d in done for f in d[2][i]) for i in range(len(self.scenarios) - 1))
+        return Comparison(self.labels, self.scenarios, self.seed, rows, flips, flipped=ids)
+
+    def enough(self) -> bool:
+        """Whether the job has what it set out for: a narrow interval, or its most replications."""
+        n = self.replications
+        if n >= self.most:
+            return True
+        if n < max(self.least, 2):
+            return False
+        comparison = self.comparison()
+        width = comparison.difference(1, PRECISION_METRIC).half_width if comparison else math.nan
+        return width <= self.precision
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    # --- running and stopping ----------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop the job: no new replication starts, and those running end at their next look."""
+        if not self._stopped.is_set():
+            self._stopped.set()
+            try:
+                with open(self.stop_file, "w"):
+                    pass
+            except OSError:  # the directory is gone: the server is closing
+                pass
+
+    def start(self, lender: Lender) -> None:
+        self.thread = threading.Thread(
+            target=self._run, args=(lender,), name=f"what-if {self.id}", daemon=True
+        )
+        self.thread.start()
+
+    def _tasks(self) -> Iterator[tuple]:
+        while self._next < self.most and not self._stopped.is_set() and not self.enough():
+            yield (self.scenarios, self.seed, self._next, self.stop_file, self.limits)
+            self._next += 1
+
+    def _run(self, lender: Lender) -> None:
+        executor = lender.borrow()
+        try:
+            # replications still running when the interval was narrow enough can widen it again:
+            # then more are run, so the job ends on an estimate that meets its own rule
+            while not self._stopped.is_set() and not self.enough():
+                for _, (replication, payload) in executor.map(paired_replication, self._tasks()):
+                    if payload is not None:
+                        with self._lock:
+                            self._results[replication] = payload
+                        if self.first_estimate is None and self.replications >= 2:
+                            self.first_estimate = time.monotonic() - self.started
+                        self.version += 1
+            self.state = "cancelled" if self._stopped.is_set() else "done"
+        except RunawayReplication as error:
+            self.state, self.message = "failed", str(error)
+        except Exception as error:  # shown on the page in one line; the details go to the server's log
+            traceback.print_exc()
+            self.state, self.message = "failed", f"the comparison stopped: {type(error).__name__}: {error}"
+        finally:
+            self.ended = time.monotonic()
+            self.version += 1
+            lender.give_back(executor)
+            with contextlib.suppress(OSError):
+                os.remove(self.stop_file)
+
+
+class Runner:
+    """The jobs of one server: at most one running per tab, a bounded record of the others."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        precision: float = 0.01,
+        least: int = 10,
+        most: int = 200,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.lender = Lender(workers, scheduler)
+        self.precision, self.least, self.most, self.limits = precision, least, most, limits
+        self.jobs: OrderedDict[str, Job] = OrderedDict()
+        self.tabs: dict[str, str] = {}  # tab -> its job's id
+        self._lock = threading.Lock()
+        self._stops = tempfile.mkdtemp(prefix="mlasim-serve-")
+
+    def start(self, tab: str, scenarios: Sequence[Scenario], labels: Sequence[str], changes: dict) -> Job:
+        """Cancel ``tab``'s running job and start a new one."""
+        job = Job(
+            scenarios,
+            labels,
+            changes,
+            "",
+            self.precision,
+            self.least,
+            self.most,
+            self.limits,
+        )
+        job.stop_file = os.path.join(self._stops, job.id)
+        with self._lock:
+            previous = self.jobs.get(self.tabs.get(tab, ""))
+            self.tabs[tab] = job.id
+            self.jobs[job.id] = job
+            while len(self.jobs) > KEPT_JOBS:
+                _, old = self.jobs.popitem(last=False)
+                old.cancel()
+        if previous is not None:
+            previous.cancel()
+        job.start(self.lender)
+        return job
+
+    def forget(self, tab: str) -> None:
+        """Cancel ``tab``'s running job (its what-if is back to the scenario as loaded, or unusable)."""
+        with self._lock:
+            job = self.jobs.get(self.tabs.pop(tab, ""))
+        if job is not None:
+            job.cancel()
+
+    def job(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self.jobs.get(job_id)
+
+    def close(self) -> None:
+        """Cancel every job, wait for them, close the backends."""
+        with self._lock:
+            jobs = list(self.jobs.values())
+        for job in jobs:
+            job.cancel()
+        for job in jobs:
+            if job.thread is not None:
+                job.thread.join(timeout=10)
+        self.lender.close()
+        shutil.rmtree(self._stops, ignore_errors=True)
