@@ -48,6 +48,13 @@ def calibrate(
         list[str] | None,
         typer.Option("--range", help="KEY=LOW,HIGH : a parameter to fit and its range (repeatable)."),
     ] = None,
+    declared: Annotated[
+        bool,
+        typer.Option(
+            "--declared/--no-declared",
+            help="Fit the ranges the scenario declares too (the target file's and --range win).",
+        ),
+    ] = True,
     budget: Annotated[
         int, typer.Option("--budget", min=1, help="Replications the calibration may run, all told.")
     ] = 1500,
@@ -78,8 +85,8 @@ def calibrate(
 ) -> None:
     """Hold a scenario against published figures (--check), or fit its parameters to them.
 
-    Without --check, history matching in waves fits the parameters given ranges (--range, or the
-    target file's [[parameter]] tables) to the targets with use = "fit", and writes the
+    Without --check, history matching in waves fits the parameters that have ranges (declared in the
+    scenario, the target file's [[parameter]] tables, --range) to the targets with use = "fit", and writes the
     non-implausible region, a calibrated scenario file and the fit table into a directory.
     --replications is per point of a wave (default 4); with --check, for the scenario (default: the
     file's). Exit status 1 when a target is not consistent with the scenario (implausibility 3 or more).
@@ -92,7 +99,14 @@ def calibrate(
         if resume is None and (file is None or targets is None):
             raise fail("calibrate needs a FILE and TARGETS, or --resume DIR")
         _calibrate(file, targets, ranges or [], budget, replications, points, waves, seed, out, resume,
-                   force, workers, scheduler, quiet, limits)  # fmt: skip
+                   force, workers, scheduler, quiet, limits, declared)  # fmt: skip
+
+
+def _fitting_line(ranges) -> str:
+    """Which parameters are fitted, and where their ranges come from."""
+    declared = sum(r["source"].startswith("declared in the scenario") for r in ranges)
+    line = f"fitting {len(ranges)} parameters: {declared} with the ranges the scenario declares"
+    return line + f", {len(ranges) - declared} from the target file or --range"
 
 
 def _targets_path(targets: Path | None) -> Path:
@@ -138,7 +152,7 @@ def _check(
 
 
 def _calibrate(file, targets, ranges, budget, replications, points, waves, seed, out, resume, force,
-               workers, scheduler, quiet, limits) -> None:  # fmt: skip
+               workers, scheduler, quiet, limits, declared=True) -> None:  # fmt: skip
     from simulator.experiments import calibration, rundirs
     from simulator.experiments import waves as waving
     from simulator.files.targets import parse_ranges
@@ -152,7 +166,7 @@ def _calibrate(file, targets, ranges, budget, replications, points, waves, seed,
         plan = calibration.Plan(budget, replications or 4, points, waves, seed)
         given = parse_ranges(ranges)
     else:
-        if file is not None or targets is not None or ranges or out is not None or force:
+        if file is not None or targets is not None or ranges or out is not None or force or not declared:
             raise fail(f"--resume takes the calibration's settings from {resume / calibration.MANIFEST}: "
                        "give only --workers, --scheduler, --quiet, --allow-large")  # fmt: skip
         directory = resume
@@ -172,7 +186,8 @@ def _calibrate(file, targets, ranges, budget, replications, points, waves, seed,
 
     with rundirs.holding(directory), on_interrupt(hint):
         if resume is None:
-            calibration.start(file, path, directory, given, plan, limits, force)
+            manifest = calibration.start(file, path, directory, given, plan, limits, force, declared)
+            tell(_fitting_line(manifest["ranges"]))
         with resumable("calibrate", directory), progress_bar("tasks", quiet) as advance:
             result = waving.execute(directory, how.but(progress=advance), tell)
     typer.echo(_summary(result))

@@ -97,8 +97,8 @@ def range_problems(
     source = str(path)
     if not ranges:
         message = (
-            "no parameter to fit: give ranges with --range KEY=LOW,HIGH or [[parameter]] tables in "
-            "the target file"
+            "no parameter to fit: declare ranges in the scenario ({ value, low, high, source }), or "
+            "give them with --range KEY=LOW,HIGH or [[parameter]] tables in the target file"
         )
         return [Problem(source, "", message)]
     problems = [
@@ -122,32 +122,52 @@ def start(
     plan: Plan = Plan(),
     limits: Limits = DEFAULT_LIMITS,
     force: bool = False,
+    declared: bool = True,
 ) -> dict[str, Any]:
     """Check everything and write the calibration's manifest and file copies; nothing runs yet.
 
-    ``ranges`` (from the command line) replace the target file's ``[[parameter]]`` ranges of the
-    same key. A directory holding files is refused unless ``force``; a start that fails leaves no
-    directory it created.
+    The parameters fitted are those with a range: the ranges the scenario declares (``declared``),
+    the target file's ``[[parameter]]`` ranges, and ``ranges`` (from the command line), a later one
+    replacing an earlier one of the same key. A directory holding files is refused unless ``force``;
+    a start that fails leaves no directory it created.
     """
     directory = Path(directory)
     created = created_here(directory)
     try:
         with holding(directory):
-            return _start(Path(scenario_path), Path(targets_path), directory, ranges, plan, limits, force)
+            return _start(
+                Path(scenario_path), Path(targets_path), directory, ranges, plan, limits, force, declared
+            )
     except BaseException:
         if created:
             shutil.rmtree(directory, ignore_errors=True)
         raise
 
 
-def _start(scenario_path, targets_path, directory, ranges, plan, limits, force) -> dict[str, Any]:
+def declared_ranges(scenario_path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Range]:
+    """The ranges the scenario file declares on its numbers, as ranges to fit (each citing its
+    source), the run's own settings left out."""
+    from simulator.experiments.designs import RUN_SETTINGS
+    from simulator.files.parameters import uncertain_parameters
+
+    found = []
+    for p in uncertain_parameters(scenario_path, limits=limits):
+        if p.key in RUN_SETTINGS:
+            continue
+        low, high = (int(p.low), int(p.high)) if p.integer else (float(p.low), float(p.high))
+        found.append(Range(p.key, low, high, f"declared in the scenario ({p.source})"))
+    return found
+
+
+def _start(scenario_path, targets_path, directory, ranges, plan, limits, force, declared) -> dict[str, Any]:
     _refuse_occupied(directory, force)
     base = read_file(scenario_path, limits).base(limits)
     targets = read_targets(targets_path)
     check_against(targets, base)
     if not targets.fitting:
         raise ScenarioError([Problem(targets.path, "target", "no target has use = 'fit': nothing to fit to")])
-    chosen = {r.key: r for r in targets.ranges} | {r.key: r for r in ranges}
+    own = declared_ranges(scenario_path, limits) if declared else []
+    chosen = {r.key: r for r in own} | {r.key: r for r in targets.ranges} | {r.key: r for r in ranges}
     problems = range_problems(scenario_path, list(chosen.values()), limits)
     problems += plan_problems(plan, len(chosen), base, limits, str(scenario_path))
     if problems:

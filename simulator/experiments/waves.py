@@ -352,7 +352,18 @@ def _write_outputs(directory: Path, manifest, result: Calibration, space: histor
         [t.id for t in result.targets.held_out], manifest["started"][:10], result.share,
     )  # fmt: skip
     text = (directory / SCENARIO_COPY).read_text(encoding="utf-8")
-    write_text(directory / CALIBRATED, calibrated_text(text, parameters, header))
+    source = {
+        "title": (
+            f"mlasim calibrate: fitted to targets {', '.join(fitted)} of "
+            f"{Path(manifest['targets_origin']).name}, history matching"
+        ),
+        "year": int(manifest["started"][:4]),
+        "note": (
+            f"Calibrated on {manifest['started'][:10]}; each range is what the fit left non-implausible "
+            f"({result.share:.2%} of the prior space survived); the fit table is fit.csv."
+        ),
+    }
+    write_text(directory / CALIBRATED, calibrated_text(text, parameters, header, source=source))
     write_text(directory / FIT_TABLE, fit_csv(result.fits))
 
 

@@ -3,9 +3,14 @@
 ``mlasim calibrate`` fits some of a scenario's numbers to published figures. The calibrated file is
 the scenario file as its author wrote it (edited with tomlkit, which keeps comments, order and
 spacing), each fitted value replaced where it stands, or added where the file left it at its
-default, with a comment on its line saying what it was calibrated to and the range the fit leaves
-(``# calibrated to targets a, b: non-implausible 12 to 17 (prior 4 to 20)``). A header comment above
-the original one says when and how the file was calibrated and where the fit table is.
+default. A fitted value is written in the table form every number may take (see
+:mod:`simulator.files.parameters`), ``{ value = 14.2, low = 12, high = 17, source = "calibration" }``:
+the range is what the fit leaves non-implausible, and ``calibration`` is an entry of the file's
+``[sources]`` table saying which targets of which file it was fitted to, when, and what share of
+the space survived; the comment on its line gives the prior range (``# calibrated to targets a, b:
+non-implausible 12 to 17 (prior 4 to 20)``). A value no point of the space left non-implausible
+keeps the plain form and says so. A header comment above the original one says when and how the
+file was calibrated and where the fit table is.
 
 A key addresses the document as overrides do (:mod:`simulator.files.overrides`): tables by name, an
 array of tables by the ``id`` of an entry or its index.
@@ -42,21 +47,45 @@ def _number(value: float) -> str:
     return f"{value:g}" if isinstance(value, int) else f"{value:.4g}"
 
 
+#: The id of the ``[sources]`` entry a calibrated value cites.
+SOURCE = "calibration"
+
+
 def calibrated_text(text: str, parameters: Sequence[Calibrated], header: Sequence[str],
-                    name_suffix: str = " (calibrated)") -> str:  # fmt: skip
-    """``text`` (a scenario file) with each parameter's value set and commented, and ``header`` (lines,
-    without ``#``) as a comment above the file's own."""
+                    name_suffix: str = " (calibrated)",
+                    source: Mapping[str, Any] | None = None) -> str:  # fmt: skip
+    """``text`` (a scenario file) with each parameter's value set (with its range and ``source``,
+    written as ``[sources.calibration]``) and commented, and ``header`` (lines, without ``#``) as a
+    comment above the file's own."""
     import tomlkit
 
     document = tomlkit.parse(text)
     for parameter in parameters:
-        _set(document, parameter.key.split("."), parameter.value, parameter.comment())
+        _set(document, parameter.key.split("."), _written(parameter), parameter.comment())
+    if any(p.low is not None for p in parameters):
+        sources = document.get("sources")
+        if sources is None:
+            document["sources"] = sources = tomlkit.table()
+        sources[SOURCE] = dict(source or {"title": "mlasim calibrate: history matching to published figures"})
     scenario = document.get("scenario")
     named = scenario.get("name") if scenario is not None else None
     if isinstance(named, str) and name_suffix.strip(" ()").lower() not in named.lower():
         scenario["name"] = str(named) + name_suffix  # "US calibrated" calibrated again keeps its name
     written = tomlkit.dumps(document)
     return "".join(f"# {line}\n" if line else "#\n" for line in header) + "#\n" + written
+
+
+def _written(parameter: Calibrated) -> Any:
+    """The value as the file will hold it: with the range the fit leaves and its source when some
+    point was left non-implausible (the range widened to hold the value), else the plain value."""
+    import tomlkit
+
+    if parameter.low is None or parameter.high is None:
+        return parameter.value
+    table = tomlkit.inline_table()
+    low, high = min(parameter.low, parameter.value), max(parameter.high, parameter.value)
+    table.update({"value": parameter.value, "low": low, "high": high, "source": SOURCE})
+    return table
 
 
 def _set(container: Any, parts: list[str], value: Any, comment: str) -> None:
@@ -70,7 +99,7 @@ def _set(container: Any, parts: list[str], value: Any, comment: str) -> None:
         _set(entry, rest, value, comment)
         return
     if not rest:
-        item = tomlkit.item(value)
+        item = value if isinstance(value, InlineTable) else tomlkit.item(value)
         if not isinstance(container, InlineTable):
             item.comment(_kept(container.get(head), comment))
         container[head] = item

@@ -16,6 +16,13 @@ A target file lists ``[[target]]`` tables, each one figure from the public recor
     measures = "MLA duration, submission to data received (the requesting State's view)"
     use = "fit"                              # or "validate": held out of the fit
 
+A target that rests on public figures shipped with mlasim cites them, ``figures =
+["pf:tcy-mla-duration-2014"]`` (see :mod:`simulator.domain.figures`): its ``source``, ``year``,
+``solidity`` and ``measures`` then default to theirs (the latest year, the weakest grade), and a
+target citing one figure takes its quantity and its observed value or range unless it gives its own
+(a target derived from a figure, such as a growth worked out from a backlog, gives its own and says
+how in ``measures``).
+
 **What is observed.** ``value`` with its standard deviation ``sd`` (the figure's own uncertainty); or
 a range ``low``-``high``, read as its middle with ``sd`` = a sixth of its width unless ``sd`` is
 given (so a figure at either end has an implausibility of 3 when nothing else is uncertain); or one
@@ -45,7 +52,8 @@ from typing import Any
 
 from attrs import frozen
 
-from simulator.files.reader import Problem, ScenarioError, Table, suggestion
+from simulator.domain.figures import PublicFigure, citations, figure
+from simulator.files.reader import REQUIRED, Problem, ScenarioError, Table, suggestion
 from simulator.world.metrics import Kind, catalogue
 
 USES = ("fit", "validate")
@@ -79,6 +87,7 @@ class Target:
     sd: float = 0.0
     discrepancy: float = 0.0
     note: str = ""
+    figures: tuple[str, ...] = ()  # the public figures it rests on, as ``pf:<id>``
 
     @property
     def fitted(self) -> bool:
@@ -204,15 +213,20 @@ def _target(t: Table) -> Target | None:
     kind = _metric_kind(t, metric)
     unit = t.text("unit")
     scale = _scale(t, unit, kind)
+    cited = [figure(c) for c in t.names("figures", citations(), ())]
+    told = _told_by(cited)
     values = {key: t.number(key, None) for key in ("value", "low", "high", "sd", "discrepancy")}
+    if len(cited) == 1 and all(values[k] is None for k in ("value", "low", "high")):
+        values.update({k: told[k] for k in ("value", "low", "high")})
     fields = {
-        "quantity": t.text("quantity"),
-        "source": t.text("source"),
-        "measures": t.text("measures"),
+        "quantity": t.text("quantity", told.get("quantity", REQUIRED)),
+        "source": t.text("source", told.get("source", REQUIRED)),
+        "measures": t.text("measures", told.get("measures", REQUIRED)),
         "note": t.text("note", ""),
-        "year": int(t.number("year", integer=True, minimum=1900, maximum=2100)),
-        "solidity": _solidity(t),
+        "year": int(t.number("year", told.get("year", REQUIRED), integer=True, minimum=1900, maximum=2100)),
+        "solidity": _solidity(t, told.get("solidity", REQUIRED)),
         "use": _use(t),
+        "figures": tuple(f.citation for f in cited),
     }
     for key in ("source", "quantity", "measures"):
         if key in t.data and not str(t.data[key]).strip():
@@ -228,6 +242,26 @@ def _target(t: Table) -> Target | None:
     converted["sd"] = converted["sd"] or 0.0
     converted["discrepancy"] = converted["discrepancy"] or 0.0
     return Target(id=ident, metric=metric, unit=unit, **fields, **converted)
+
+
+def _told_by(cited: Sequence[PublicFigure]) -> dict[str, Any]:
+    """What the public figures a target cites say for it: its source (their documents and urls),
+    the latest year, the weakest solidity and what they measure; a single figure's quantity and
+    observed value or range too (a lower bound, "more than", as ``low``)."""
+    if not cited:
+        return {}
+    told: dict[str, Any] = {
+        "source": "; ".join(dict.fromkeys(f"{f.document} {f.url}".strip() for f in cited)),
+        "year": max(f.year for f in cited),
+        "solidity": max(f.solidity for f in cited),
+        "measures": "; ".join(dict.fromkeys(f.measures for f in cited)),
+    }
+    if len(cited) == 1:
+        (one,) = cited
+        lower, upper = one.bound == "lower", one.bound == "upper"
+        told.update(quantity=one.quantity, value=None if lower or upper else one.value)
+        told.update(low=one.value if lower else one.low, high=one.value if upper else one.high)
+    return told
 
 
 def _metric_kind(t: Table, metric: str) -> Kind | None:
@@ -252,8 +286,8 @@ def _scale(t: Table, unit: str, kind: Kind | None) -> float:
     return units[unit]
 
 
-def _solidity(t: Table) -> str:
-    grade = t.text("solidity")
+def _solidity(t: Table, default: Any = REQUIRED) -> str:
+    grade = t.text("solidity", default)
     if grade and grade not in SOLIDITY:
         t.problem("solidity", f"must be A, B or C ({'; '.join(f'{k}: {v}' for k, v in SOLIDITY.items())})")
     return grade

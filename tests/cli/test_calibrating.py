@@ -85,7 +85,7 @@ def test_a_bad_target_file_is_one_line_and_exit_2(targets, tmp_path, change, exp
 
 def test_calibrate_needs_ranges_and_a_budget_that_pays_for_a_wave(targets, tmp_path):
     result = invoke("calibrate", SMALL, targets, "--out", tmp_path / "c", "-q")
-    assert result.exit_code == 2 and "no parameter to fit: give ranges with --range" in result.output
+    assert result.exit_code == 2 and "no parameter to fit: declare ranges in the scenario" in result.output
     result = invoke("calibrate", SMALL, targets, "--range", "stages.legal_review.staff=1,4", "--budget", "9",
                     "--out", tmp_path / "c", "-q")  # fmt: skip
     assert result.exit_code == 2 and "raise --budget to at least" in result.output

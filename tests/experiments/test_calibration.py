@@ -63,3 +63,27 @@ def test_a_calibration_is_bounded_and_checked_before_anything_runs(tmp_path):
         calibration.start(SMALL, targets, tmp_path / "d", RANGES, calibration.Plan(budget=10**6))
     assert "above the limit of 100,000: pass --allow-large" in str(caught.value.problems[0])
     assert not any((tmp_path / name).exists() for name in "abcd")  # a start that fails leaves nothing
+
+
+def test_the_ranges_a_scenario_declares_are_fitted_unless_the_targets_or_the_command_line_say_otherwise(
+    tmp_path,
+):
+    declared = tmp_path / "declared.toml"
+    declared.write_text(
+        SMALL.read_text().replace(
+            "requests_per_year = 200",
+            'requests_per_year = { value = 200, low = 50, high = 500, source = "assumption" }',
+        )
+    )
+    targets = planted_targets(tmp_path / "targets.toml")
+    manifest = calibration.start(declared, targets, tmp_path / "a", [], PLAN)
+    assert manifest["ranges"] == [
+        {"key": "requesting_state.partner.requests_per_year", "low": 50.0, "high": 500.0,
+         "source": "declared in the scenario (assumption)"},
+    ]  # fmt: skip
+    given = [Range("requesting_state.partner.requests_per_year", 100.0, 300.0, "given")]
+    manifest = calibration.start(declared, targets, tmp_path / "b", given + RANGES[1:], PLAN)
+    assert [(r["low"], r["source"]) for r in manifest["ranges"]][0] == (100.0, "given")
+    with pytest.raises(ScenarioError) as caught:
+        calibration.start(declared, targets, tmp_path / "c", [], PLAN, declared=False)
+    assert "no parameter to fit: declare ranges in the scenario" in str(caught.value.problems[0])

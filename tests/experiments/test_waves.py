@@ -44,7 +44,11 @@ def test_the_outputs_are_a_calibrated_file_the_region_and_the_fit_table(calibrat
     result, _, _ = calibrated
     text = (result.directory / calibration.CALIBRATED).read_text()
     document = tomllib.loads(text)
-    assert document["stages"]["legal_review"]["staff"] == result.best["stages.legal_review.staff"]
+    staff = document["stages"]["legal_review"]["staff"]
+    assert staff["value"] == result.best["stages.legal_review.staff"] and staff["source"] == "calibration"
+    low, high = result.bounds["stages.legal_review.staff"]
+    assert (staff["low"], staff["high"]) == (min(low, staff["value"]), max(high, staff["value"]))
+    assert "fitted to targets volume, median, p90" in document["sources"]["calibration"]["title"]
     # each fitted value is written with 4 significant digits, and it is that point the final check ran
     volume = result.best["requesting_state.partner.requests_per_year"]
     assert volume == waves.rounded(volume) and len(repr(volume).strip("0").replace(".", "")) <= 4

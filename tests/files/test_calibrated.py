@@ -7,6 +7,7 @@ import tomllib
 from simulator.files.calibrated import Calibrated, calibrated_text
 from simulator.files.document import ScenarioFile
 from simulator.files.loader import parse_scenario
+from simulator.files.parameters import uncertain_parameters
 from tests.conftest import SCENARIOS
 
 US = SCENARIOS / "us-doj-scrutiny.toml"
@@ -22,35 +23,52 @@ def test_fitted_values_are_set_where_they_stand_and_everything_else_is_kept():
             "requesting_state.authoritarian.abuse.turnover_years", 3.0, None, None, (0.5, 10.0), ("a",)
         ),
     ]
-    out = calibrated_text(text, parameters, ["Calibrated by a test", ""])
+    source = {"title": "mlasim calibrate: fitted to targets a, b of t.toml", "year": 2026}
+    out = calibrated_text(text, parameters, ["Calibrated by a test", ""], source=source)
     document = tomllib.loads(out)
-    assert document["stages"]["legal_review"]["staff"] == 7
+    # a fitted value carries the range the fit leaves and cites the calibration, a [sources] entry
+    assert document["stages"]["legal_review"]["staff"] == {
+        "value": 7,
+        "low": 5,
+        "high": 9,
+        "source": "calibration",
+    }
     assert document["stages"]["execution"]["service"] == {
-        "distribution": "triangular", "low": 20, "mode": 80.5, "high": 240,
+        "distribution": "triangular", "low": 20, "high": 240,
+        "mode": {"value": 80.5, "low": 50.0, "high": 90.0, "source": "calibration"},
     }  # fmt: skip
+    assert document["sources"]["calibration"] == source
     states = {s["id"]: s for s in document["requesting_state"]}
-    assert states["partner"]["requests_per_year"] == 2100.0
+    assert states["partner"]["requests_per_year"]["value"] == 2100.0
     assert states["authoritarian"]["abuse"]["turnover_years"] == 3.0  # added: the file left it at its default
     assert document["scenario"]["name"] == "US DOJ scrutiny (calibrated)"
     assert out.startswith("# Calibrated by a test\n#\n#\n# US DOJ scrutiny:")
     lines = out.splitlines()
-    staff = next(line for line in lines if line.startswith("staff = 7"))
+    staff = next(line for line in lines if line.startswith("staff = {value = 7"))
     assert "calibrated to targets a, b: non-implausible 5 to 9 (prior 2 to 20)" in staff
     turnover = next(line for line in lines if line.startswith("turnover_years"))
     assert "least implausible value found, none non-implausible" in turnover
     # every comment of the original is still there, and everything but the fitted lines is unchanged
     kept = [line for line in text.splitlines() if "#" in line and "staff = 10" not in line]
     assert all(line in lines or line.split("#", 1)[1] in out for line in kept)
-    assert len(lines) == len(text.splitlines()) + 3 + 1  # the header's lines, the added key
+    assert len(lines) == len(text.splitlines()) + 3 + 1 + 4  # the header, the added key, [sources]
     scenario = parse_scenario(tomllib.loads(out), "calibrated.toml")
     assert scenario.requester("authoritarian").abuse.turnover_years == 3.0
     assert ScenarioFile.of(tomllib.loads(out), "c").base().requested_state.stages
+    # the ranges are the scenario's own now: the uncertainty tools and the next calibration read them
+    ranged = {
+        p.key: (p.low, p.high, p.source)
+        for p in uncertain_parameters(ScenarioFile.of(tomllib.loads(out), "c"))
+    }
+    assert ranged["stages.legal_review.staff"] == (5, 9, "calibration")
+    assert ranged["requesting_state.partner.requests_per_year"] == (1900.0, 2300.0, "calibration")
 
 
 def test_an_authors_comment_on_a_fitted_line_is_kept_before_the_calibration_note():
     text = "[stages.x]\nstaff = 3  # two lawyers and a clerk\n"
     out = calibrated_text(text, [Calibrated("stages.x.staff", 4, 3, 5, (1, 9), ("t",))], [])
-    assert "staff = 4 # two lawyers and a clerk; calibrated to targets t" in out
+    line = 'staff = {value = 4, low = 3, high = 5, source = "calibration"} # two lawyers and a clerk; '
+    assert line + "calibrated to targets t" in out
 
 
 def test_a_file_already_named_calibrated_keeps_its_name():

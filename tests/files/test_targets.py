@@ -81,10 +81,34 @@ def test_a_share_may_be_given_in_percent():
         ({"use": "train"}, "t.toml: target[0].use: must be 'fit' or 'validate' (held out of the fit), not 'train'"),
         ({"sd": -1}, "t.toml: target[0].sd: must be at least 0 (a standard deviation), not -1"),
         ({"yaer": 2014, "year": None}, "t.toml: target[0].yaer: unknown key (did you mean 'year'?); year is required"),
+        ({"figures": ["pf:tcy-mla-duration-2041"]},
+         "t.toml: target[0].figures: item 0: unknown name 'pf:tcy-mla-duration-2041' (did you mean "
+         "'pf:tcy-mla-duration-2014'?)"),
     ],
 )  # fmt: skip
 def test_each_mistake_is_one_line_naming_the_field(changes, expected):
     assert problems_of(**changes) == [expected]
+
+
+def test_a_target_citing_a_public_figure_takes_its_source_year_solidity_and_range():
+    cited = {"id": "d", "metric": "legitimate_days_median", "unit": "months",
+             "figures": ["pf:tcy-mla-duration-2014"]}  # fmt: skip
+    target = parse_targets({"target": [cited]}, "t.toml").targets[0]
+    assert target.figures == ("pf:tcy-mla-duration-2014",)
+    assert (target.year, target.solidity) == (2014, "B") and "T-CY(2013)17rev" in target.source
+    assert target.source.endswith("https://ngm.com.au/cybercrime-mutual-legal-assistance/")
+    assert (target.low, target.high) == pytest.approx((6 * 30.4375, 24 * 30.4375))
+    bound = {**cited, "metric": "backlog.arrivals_per_year", "unit": "requests a year", "sd": 300,
+             "figures": ["pf:oia-new-requests-2014"]}  # fmt: skip
+    target = parse_targets({"target": [bound]}, "t.toml").targets[0]
+    assert (target.value, target.low, target.high) == (None, 3000, None)  # "more than 3,000"
+    several = {**GOOD, "metric": "state.partner.granted_share", "unit": "fraction", "low": 0.58, "high": 0.71,
+               "figures": ["pf:google-2018h1-india", "pf:tcy-mla-duration-2014"]}  # fmt: skip
+    for key in ("source", "year", "solidity", "measures"):
+        del several[key]
+    target = parse_targets({"target": [several]}, "t.toml").targets[0]
+    assert (target.year, target.solidity, target.low) == (2018, "B", 0.58)  # latest year, weakest grade
+    assert "google-user-data-requests.csv" in target.source and "ngm.com.au" in target.source
 
 
 def test_ids_are_unique_and_a_file_needs_a_target():
@@ -135,6 +159,7 @@ def test_the_shipped_targets_read_and_fit_the_calibrated_us_scenario():
     targets = read_targets(shipped()["us-record"])
     assert targets.fitting and targets.held_out
     assert all(t.source and t.measures and t.solidity for t in targets.targets)
+    assert all(t.figures for t in targets.targets)  # each rests on figures shipped with their sources
     assert "shared" not in shipped()["us-record"].read_text()  # the product cites public sources only
     scenario = load_scenario(ROOT / "scenarios" / "us-calibrated.toml")
     assert target_problems(targets, scenario) == []
