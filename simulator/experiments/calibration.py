@@ -35,10 +35,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from attrs import field, frozen
+from attrs import frozen
 
 from simulator import __version__
-from simulator.experiments.rundirs import created_here, holding
+from simulator.experiments.rundirs import created_here, holding, refuse_occupied
 from simulator.experiments.sweeps import build_configurations
 from simulator.files.document import read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
@@ -68,24 +68,6 @@ class Plan:
 
     def points_for(self, parameters: int) -> int:
         return self.points if self.points is not None else max(20, 10 * parameters)
-
-
-@frozen
-class Points:
-    """A sweep design that is a list of points (what a wave runs)."""
-
-    listed: Sequence[Mapping[str, Any]]
-    grid: Mapping[str, Any] = field(factory=dict)
-    lhs: int = 0
-    ranges: Mapping[str, Any] = field(factory=dict)
-    variants: Sequence[str] = ()
-
-    @property
-    def size(self) -> int:
-        return len(self.listed)
-
-    def points(self, seed: int) -> list[dict[str, Any]]:
-        return [dict(p) for p in self.listed]
 
 
 def range_problems(
@@ -160,7 +142,12 @@ def declared_ranges(scenario_path: str | Path, limits: Limits = DEFAULT_LIMITS) 
 
 
 def _start(scenario_path, targets_path, directory, ranges, plan, limits, force, declared) -> dict[str, Any]:
-    _refuse_occupied(directory, force)
+    refuse_occupied(
+        directory, force, MANIFEST,
+        f"already holds a calibration: finish it (mlasim calibrate --resume {directory}), start over "
+        "there (--force), or choose another directory",
+        "is not empty: choose another directory, or calibrate there with --force",
+    )  # fmt: skip
     base = read_file(scenario_path, limits).base(limits)
     targets = read_targets(targets_path)
     check_against(targets, base)
@@ -220,23 +207,6 @@ def plan_problems(plan: Plan, parameters: int, base, limits: Limits, source: str
     if memory:
         problems.append(Problem(source, "--budget", memory))
     return problems
-
-
-def _refuse_occupied(directory: Path, force: bool) -> None:
-    from simulator.experiments.rundirs import LOCK
-
-    if directory.exists() and not directory.is_dir():
-        raise ScenarioError([Problem(str(directory), "", "exists and is not a directory")])
-    if force or not directory.exists() or not any(p.name != LOCK for p in directory.iterdir()):
-        return
-    if (directory / MANIFEST).exists():
-        message = (
-            f"already holds a calibration: finish it (mlasim calibrate --resume {directory}), start "
-            "over there (--force), or choose another directory"
-        )
-    else:
-        message = "is not empty: choose another directory, or calibrate there with --force"
-    raise ScenarioError([Problem(str(directory), "", message)])
 
 
 def _sha(path: str | Path) -> str:

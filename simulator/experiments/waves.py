@@ -21,13 +21,13 @@ from simulator.experiments.calibration import (
     CONVERGED,
     SCENARIO_COPY,
     TARGETS_COPY,
-    Points,
     _now,
     _save,
     ranges_of,
     read_manifest,
     wave_seed,
 )
+from simulator.experiments.draws import Points
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.rundirs import holding
 from simulator.files.reader import Problem, ScenarioError
