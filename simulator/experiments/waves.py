@@ -30,12 +30,11 @@ from simulator.experiments.calibration import (
 from simulator.experiments.draws import Points
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.rundirs import holding
+from simulator.files.calibrated import rounded
 from simulator.files.reader import Problem, ScenarioError
 from simulator.files.targets import Targets, read_targets
 
 Tell = Callable[[str], None]
-#: Significant digits of a calibrated value (the region is far wider than the fourth digit).
-SIGNIFICANT = 4
 #: A wave converges only once its emulators' own variance is under this share of the
 #: implausibility's variance over the region left (else another wave can still sharpen them).
 ACCURATE = 0.5
@@ -290,14 +289,6 @@ def _best(manifest) -> tuple[dict[str, Any], float]:
     if best is None:
         raise ScenarioError([Problem(str(manifest["scenario"]), "", "no wave has run: nothing to calibrate")])
     return {key: rounded(value) for key, value in best.items()}, least
-
-
-def rounded(value: Any, digits: int = SIGNIFICANT) -> Any:
-    """A calibrated value as the file will hold it: ``digits`` significant digits (integers kept). The
-    final check runs the rounded point, so the file holds exactly what its fit table reports."""
-    if isinstance(value, bool) or not isinstance(value, float) or value == 0 or not math.isfinite(value):
-        return value
-    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
 def _finish(directory: Path, manifest, space: history.Space, targets: Targets, execution: Execution,

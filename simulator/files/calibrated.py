@@ -18,6 +18,7 @@ array of tables by the ``id`` of an entry or its index.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,6 +50,10 @@ def _number(value: float) -> str:
 
 #: The id of the ``[sources]`` entry a calibrated value cites.
 SOURCE = "calibration"
+#: Significant digits of a calibrated value (the region is far wider than the fourth digit).
+SIGNIFICANT = 4
+#: How the header a calibration writes above a file's own begins.
+HEADER_START = "# Calibrated by mlasim calibrate"
 
 
 def calibrated_text(text: str, parameters: Sequence[Calibrated], header: Sequence[str],
@@ -59,7 +64,7 @@ def calibrated_text(text: str, parameters: Sequence[Calibrated], header: Sequenc
     comment above the file's own."""
     import tomlkit
 
-    document = tomlkit.parse(text)
+    document = tomlkit.parse(_without_header(text))
     for parameter in parameters:
         _set(document, parameter.key.split("."), _written(parameter), parameter.comment())
     if any(p.low is not None for p in parameters):
@@ -83,9 +88,28 @@ def _written(parameter: Calibrated) -> Any:
     if parameter.low is None or parameter.high is None:
         return parameter.value
     table = tomlkit.inline_table()
-    low, high = min(parameter.low, parameter.value), max(parameter.high, parameter.value)
+    low = min(rounded(parameter.low), parameter.value)
+    high = max(rounded(parameter.high), parameter.value)
     table.update({"value": parameter.value, "low": low, "high": high, "source": SOURCE})
     return table
+
+
+def rounded(value: Any, digits: int = SIGNIFICANT) -> Any:
+    """A calibrated number as the file will hold it: ``digits`` significant digits (integers kept).
+    The final check runs the rounded point, so the file holds exactly what its fit table reports."""
+    if isinstance(value, bool) or not isinstance(value, float) or value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _without_header(text: str) -> str:
+    """``text`` without the header an earlier calibration wrote above the author's (a file
+    calibrated again carries one header, the latest)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not lines[0].startswith(HEADER_START):
+        return text
+    end = next((i for i, line in enumerate(lines) if line.strip() == "#"), len(lines) - 1)
+    return "".join(lines[end + 1 :])
 
 
 def _set(container: Any, parts: list[str], value: Any, comment: str) -> None:
@@ -140,7 +164,7 @@ def header_lines(scenario: str, targets: str, fitted: Sequence[str], held_out: S
     import textwrap
 
     text = (
-        f"Calibrated by mlasim calibrate on {when} from {scenario} to the targets of {targets} "
+        f"{HEADER_START[2:]} on {when} from {scenario} to the targets of {targets} "
         f"(fitted: {', '.join(fitted)}; held out to validate: {', '.join(held_out) or 'none'}). "
         f"History matching left {share:.2%} of the parameter space non-implausible. Each fitted value "
         "below says so on its line, with its range; the fit table is fit.csv beside this file and "

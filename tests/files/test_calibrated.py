@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from simulator.files.calibrated import Calibrated, calibrated_text
+from simulator.files.calibrated import Calibrated, calibrated_text, header_lines
 from simulator.files.document import ScenarioFile
 from simulator.files.loader import parse_scenario
 from simulator.files.parameters import uncertain_parameters
@@ -75,3 +75,15 @@ def test_a_file_already_named_calibrated_keeps_its_name():
     text = '[scenario]\nname = "US calibrated"\n[stages.x]\nstaff = 3\n'
     out = calibrated_text(text, [Calibrated("stages.x.staff", 4, 3, 5, (1, 9), ("t",))], [])
     assert tomllib.loads(out)["scenario"]["name"] == "US calibrated"
+
+
+def test_a_file_calibrated_again_carries_one_header_and_rounded_ranges():
+    text = '# An author\'s header\n[stages.x]\nstaff = 3\nservice = { distribution = "exponential", mean = 2.0 }\n'
+    fitted = [Calibrated("stages.x.service.mean", 1.234, 1.0123456789, 1.98765432, (0.5, 3.0), ("t",))]
+    header = header_lines("a.toml", "t.toml", ["t"], [], "2026-12-07", 0.5)
+    once = calibrated_text(text, fitted, header)
+    twice = calibrated_text(once, fitted, header)
+    assert twice.count("# Calibrated by mlasim calibrate") == 1 and "# An author's header" in twice
+    assert tomllib.loads(twice)["stages"]["x"]["service"]["mean"] == {
+        "value": 1.234, "low": 1.012, "high": 1.988, "source": "calibration"
+    }  # fmt: skip
