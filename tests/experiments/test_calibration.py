@@ -83,7 +83,8 @@ def test_the_ranges_a_scenario_declares_are_fitted_unless_the_targets_or_the_com
     ]  # fmt: skip
     given = [Range("requesting_state.partner.requests_per_year", 100.0, 300.0, "given")]
     manifest = calibration.start(declared, targets, tmp_path / "b", given + RANGES[1:], PLAN)
-    assert [(r["low"], r["source"]) for r in manifest["ranges"]][0] == (100.0, "given")
+    first = manifest["ranges"][0]
+    assert (first["low"], first["source"]) == (100.0, "given")
     with pytest.raises(ScenarioError) as caught:
         calibration.start(declared, targets, tmp_path / "c", [], PLAN, declared=False)
     assert "no parameter to fit: declare ranges in the scenario" in str(caught.value.problems[0])

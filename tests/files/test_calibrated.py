@@ -78,7 +78,10 @@ def test_a_file_already_named_calibrated_keeps_its_name():
 
 
 def test_a_file_calibrated_again_carries_one_header_and_rounded_ranges():
-    text = '# An author\'s header\n[stages.x]\nstaff = 3\nservice = { distribution = "exponential", mean = 2.0 }\n'
+    text = (
+        "# An author's header\n[stages.x]\nstaff = 3\n"
+        'service = { distribution = "exponential", mean = 2.0 }\n'
+    )
     fitted = [Calibrated("stages.x.service.mean", 1.234, 1.0123456789, 1.98765432, (0.5, 3.0), ("t",))]
     header = header_lines("a.toml", "t.toml", ["t"], [], "2026-12-07", 0.5)
     once = calibrated_text(text, fitted, header)
