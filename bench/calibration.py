@@ -14,11 +14,12 @@ its calibrated.toml is what scenarios/us-calibrated.toml was made from.
 
     python bench/calibration.py [--budget N] [--out DIR] [--check-only]
 
-Measured on 2026-12-07, on the shared 2-core machine with a load average of 8 to 15 (other
-engineers' test-suites: wall times inflated about fourfold): the check, 91.7 s wall; the
-calibration, two waves of 80 points (it converged: the second wave shrank the region by less than a
-tenth), 640 + 20 replications, 2,254 s wall and 957 s of CPU, which is about 8 minutes of wall time
-on an idle 2-core machine.
+Measured on 2026-12-07 (second run, after the emulators' scale and convergence were mended), on the
+shared 2-core machine with a load average of 2.7 to 7 (other engineers' test-suites): the check,
+15.1 s wall (16.4 s CPU); the calibration, two waves of 80 points (converged: the second wave shrank
+the region by less than a tenth, its emulators at 14% of the implausibility's variance), 640 + 20
+replications, 1,249 s wall and 865 s of CPU, which is about 7 to 8 minutes of wall time on an idle
+2-core machine (first run, at a load of 8 to 15: 2,254 s wall, 957 s CPU).
 """
 
 from __future__ import annotations
