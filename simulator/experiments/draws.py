@@ -39,7 +39,6 @@ from attrs import field, frozen
 
 from simulator import __version__
 from simulator.experiments import sweeps
-from simulator.experiments.designs import Design
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.rundirs import created_here, holding
 from simulator.files.document import ScenarioFile, read_file
@@ -64,11 +63,15 @@ def unit_sample(dimensions: int, count: int, seed: int) -> list[tuple[float, ...
 
 
 @frozen
-class Points(Design):
+class Points:
     """A sweep design that is a list of configurations given outright (dotted overrides each): it varies
     nothing by grid, hypercube or variant."""
 
-    given: tuple[Mapping[str, Any], ...] = field(default=(), kw_only=True)
+    given: tuple[Mapping[str, Any], ...]
+    grid: Mapping[str, Sequence[Any]] = field(factory=dict)
+    lhs: int = 0
+    ranges: Mapping[str, tuple[float, float]] = field(factory=dict)
+    variants: Sequence[str] = ()
 
     @property
     def size(self) -> int:
@@ -353,7 +356,7 @@ def _sweep(
 ) -> list[list[dict[str, float]]]:
     """One sweep of ``points``, started or resumed; each point's replication rows."""
     if not (directory / sweeps.MANIFEST).exists():
-        design = Points(given=tuple(points))
+        design = Points(tuple(points))
         sweeps.start(path, directory, design, replications, seed, BATCH, limits=execution.limits)
     result = sweeps.execute(directory, execution)
     return _rows(result, len(points))

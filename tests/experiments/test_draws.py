@@ -33,7 +33,7 @@ def test_the_question_names_the_files_by_their_contents_and_a_new_seed_is_a_new_
     base = arm("base", SMALL, {}, DEFAULT_LIMITS)
     one, other = study([base], 4, 2, seed=1), study([base], 4, 2, seed=2)
     assert one.question()["arms"][0]["file_sha256"] and one.digest() != other.digest()
-    assert Points(given=({"a": 1},)).points(0) == [{"a": 1}] and Points(given=({"a": 1},)).size == 1
+    assert Points(({"a": 1},)).points(0) == [{"a": 1}] and Points(({"a": 1},)).size == 1
 
 
 def test_a_file_that_extends_another_asks_a_new_question_when_the_other_changes(tmp_path):
