@@ -4,8 +4,8 @@ A server is started as a user starts it (``mlasim serve FILE --port 0``) on the 
 The page must load with no console error and no request leaving 127.0.0.1; flipping dual
 criminality to ``required`` shows the headline difference and its interval narrows as replications
 finish; a flipped request's trace opens; the shared address reproduces the what-if; the downloaded
-scenario runs with ``mlasim run``; hostile addresses get one line on the page; two tabs at once keep
-their own answers. There is no skipping: without ``/usr/bin/chromium`` the test fails.
+scenario runs with ``mlasim run``; hostile addresses get one line on the page (status 400); two
+tabs at once keep their own answers. There is no skipping: without ``/usr/bin/chromium`` the test fails.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tests.reporting.test_browser import CHROMIUM, FLAGS
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "un-convention-baseline.toml"
 MODE = "#c-safeguards-dual_criminality-mode"
+BAD_REQUEST = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
 
 
 @pytest.fixture(scope="module")
@@ -165,11 +166,13 @@ def test_flip_dual_criminality_read_share_download(browser, server, tmp_path):
 )
 def test_a_hostile_address_gets_one_line_on_the_page(browser, server, query, expected):
     tab = Tab(browser, server)
-    tab.page.goto(f"{server}?{query}")
+    response = tab.page.goto(f"{server}?{query}")
+    assert response.status == 400
     message = tab.page.locator("#message").inner_text()
     assert expected in message and "Traceback" not in message and "\n" not in message.strip()
     assert tab.page.locator(MODE).input_value() == "discretionary"  # the controls stay as loaded
-    assert tab.errors == [] and tab.outside == []
+    # the only console line is Chromium's note of the page's own status
+    assert tab.errors == [BAD_REQUEST] and tab.outside == []
 
 
 def test_two_tabs_at_once_keep_their_own_answers(browser, server):
