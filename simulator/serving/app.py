@@ -46,7 +46,6 @@ from simulator.reporting import charts, html
 from simulator.reporting.documents import comparison_document
 from simulator.reporting.trace import UnknownRequest, explain, format_trace
 from simulator.serving import page
-from simulator.serving.controls import controls
 from simulator.serving.jobs import Runner
 from simulator.serving.whatif import Loaded, WhatIfError, read_changes, scenario_text
 from simulator.world.volume import RunawayReplication
@@ -71,7 +70,7 @@ class Site:
 
     def __init__(self, loaded: Loaded, runner: Runner) -> None:
         self.loaded, self.runner = loaded, runner
-        self.base_controls = {c.key: c for c in controls(loaded.base)}
+        self.base_controls = {c.key: c for c in loaded.controls()}
         self._heavy = threading.BoundedSemaphore(AT_ONCE)
         #: Whether the server is stopping: open answers then end, so it stops without waiting for them.
         self.stopping: Callable[[], bool] = lambda: False
@@ -121,7 +120,7 @@ def application(site: Site) -> Starlette:
             scenario = await run_in_threadpool(site.loaded.scenario, changes)
         except WhatIfError as error:  # the page as loaded, with the one line saying why
             message, changes, status = f"The address's what-if cannot be used: {error}", {}, 400
-        shown = controls(site.loaded.base, scenario)
+        shown = site.loaded.controls(scenario)
         keys = {c.key for c in shown}
         extra = {k: v for k, v in changes.items() if k not in keys}
         return _html(page.page(site.loaded, shown, extra, message), status)

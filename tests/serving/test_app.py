@@ -12,16 +12,21 @@ import json
 import re
 from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
+from simulator.cli import app
 from simulator.files.document import read_file
 from simulator.serving.app import Site, application
 from simulator.serving.jobs import Runner
-from simulator.serving.whatif import Loaded
+from simulator.serving.whatif import Loaded, read_changes
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "un-convention-baseline.toml"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SMALL = DATA / "small-uncertain.toml"
 MODE = "safeguards.dual_criminality.mode"
 
 #: (query, what the one line says): hostile and malformed addresses.
@@ -188,3 +193,90 @@ def test_the_scenario_file_is_the_what_if(client):
     assert response.status_code == 200
     assert 'filename="un-convention-baseline-what-if.toml"' in response.headers["content-disposition"]
     assert 'mode = "required"   # what-if: was discretionary' in response.text
+
+
+def _served(path: Path) -> Site:
+    return Site(Loaded.load(read_file(path), path.read_text("utf-8")), Runner(workers=1, least=2, most=2))
+
+
+def _answers(client: TestClient, query: str) -> list[dict]:
+    events = _events(client.get(f"/answer?{query}&_tab=t"))
+    assert events[-1][0] == "end"
+    return [data for name, data in events if name == ""]
+
+
+def test_several_requested_states_and_a_requesting_states_setting_are_answered():
+    site = _served(DATA / "small-several-states.toml")
+    try:
+        with TestClient(application(site), raise_server_exceptions=False) as client:
+            page = client.get("/")
+            assert page.status_code == 200
+            for state in ("us", "eu", "small"):
+                assert f'id="c-requested_state-{state}-safeguards-dual_criminality-mode"' in page.text
+            assert 'id="c-requesting_state-authoritarian-abusive_share"' in page.text
+            query = (
+                "requested_state.eu.safeguards.dual_criminality.mode=required"
+                "&requesting_state.authoritarian.abusive_share=0.5"
+            )
+            changed = client.get(f"/?{query}")
+            assert changed.status_code == 200 and changed.text.count('class="control changed"') == 2
+            last = _answers(client, query)[-1]
+            assert (last["state"], last["replications"]) == ("done", 2)
+            assert 'data-metric="abuse_pass_through"' in last["html"]["headline"]
+    finally:
+        site.runner.close()
+
+
+#: Files that take parts of ../base/small.toml (tests/data/small-uncertain.toml) by a relative path.
+COMPOSED = {
+    "extends": (
+        'extends = "../base/small.toml"  # a path relative to this file\n\n'
+        '[scenario]\nname = "mine"\n\n[safeguards.dual_criminality]\nmode = "required"\n'
+    ),
+    "extends, restating every table": 'extends = "../base/small.toml"\n' + SMALL.read_text("utf-8"),
+    "from": (
+        '[scenario]\nname = "two States"\nhorizon_days = 300\nseed = 3\n\n'
+        '[[requested_state]]\nid = "one"\nfrom = "../base/small.toml"\n\n'
+        '[[requested_state]]\nid = "two"\nfrom = "../base/small.toml"\n\n'
+        '[[requesting_state]]\nid = "A"\nfrom = "../base/small.toml#A"\n\n'
+        # `from` brings a State, not the [sources] its ranges cite: the file names them itself
+        '[sources.desk-study]\ntitle = "desk study"\n'
+    ),
+}
+
+
+@pytest.fixture(params=COMPOSED)
+def composed(request, tmp_path: Path) -> Path:
+    """A scenario file that takes parts of another by a relative path."""
+    (tmp_path / "base").mkdir()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "base" / "small.toml").write_text(SMALL.read_text("utf-8"), "utf-8")
+    mine = tmp_path / "mine" / "mine.toml"
+    mine.write_text(COMPOSED[request.param], "utf-8")
+    return mine
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "scenario.seed=11", "requesting_state.A.abusive_share=0.3"],
+)
+def test_the_what_if_of_a_file_taking_parts_of_another_runs_wherever_it_is_saved(composed, tmp_path, query):
+    site = _served(composed)
+    try:
+        with TestClient(application(site), raise_server_exceptions=False) as client:
+            response = client.get(f"/scenario.toml?{query}")
+    finally:
+        site.runner.close()
+    assert response.status_code == 200
+    assert not re.search(r"^(extends|from) =", response.text, re.M)  # the parts are laid in
+    elsewhere = tmp_path / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    saved = elsewhere / "what-if.toml"
+    saved.write_text(response.text, "utf-8")
+    whatif = site.loaded.scenario(read_changes(parse_qsl(query)))
+    written = read_file(saved).base()
+    assert written.requested_states == whatif.requested_states
+    assert written.requesting_states == whatif.requesting_states
+    ran = CliRunner().invoke(app, ["run", str(saved), "-n", "1", "--quiet", "--brief"])
+    assert ran.exit_code == 0, ran.output
+    assert "abuse pass-through" in ran.output
