@@ -314,6 +314,12 @@ def _declared(name: str) -> set[str]:
 def flips(comparison: Comparison, query: Sequence[tuple[str, str]]) -> str:
     """The requests whose outcome flipped, each linked to its trace in both configurations."""
     flipped = comparison.flipped[0] if comparison.flipped else ()
+    if comparison.flips and all(row is None for row in comparison.flips[0]):
+        return (
+            "<p>The what-if changes which requests arrive (a requesting State's volume or abusive share,"
+            " say), so no request can be followed from the scenario as loaded to the what-if: no"
+            " flipped request to show.</p>"
+        )
     if not flipped:
         return "<p>No request changed outcome between the scenario as loaded and the what-if.</p>"
     items = []

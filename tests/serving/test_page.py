@@ -98,3 +98,12 @@ def test_the_answer_leads_with_the_headline_and_links_flips_to_their_traces():
 def test_a_trace_page_escapes_its_text():
     html = page.trace_page("<t>", "a < b", "/?a=1&b=2")
     assert "&lt;t&gt;" in html and "a &lt; b" in html and 'href="/?a=1&amp;b=2"' in html
+
+
+def test_no_flip_is_claimed_when_the_requests_differ():
+    file = read_file(SMALL)
+    whatif = file.configured({"requesting_state.A.abusive_share": 0.3}, "what-if")
+    comparison = compare((file.base(), whatif), ("as loaded", "what-if"), replications=2)
+    assert comparison.flips[0] == (None, None)
+    shown = page.flips(comparison, [])
+    assert "changes which requests arrive" in shown and "No request changed outcome" not in shown
