@@ -46,6 +46,7 @@ _HALF_WIDTH = re.compile(r'data-metric="abuse_pass_through" data-half-width="([^
 
 
 def through_the_page(workers: int) -> None:
+    """Start a server as a user does and time its answers to each what-if, as the page asks them."""
     started = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "simulator", "serve", str(BASELINE), "--port", "0",
@@ -87,6 +88,7 @@ def _ask(address: str, changes: dict[str, str]) -> tuple[float, float | None, in
 
 
 def cancellations(workers: int) -> None:
+    """Time from a new change in a tab to the end of the comparison it cancels."""
     file = read_file(BASELINE)
     base = file.base()
     runner = Runner(workers=workers, precision=DECISION, least=2, most=200)
@@ -105,6 +107,7 @@ def cancellations(workers: int) -> None:
 
 
 def main() -> None:
+    """Both measurements, with the load average before and after."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     arguments = parser.parse_args()
