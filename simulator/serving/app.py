@@ -86,7 +86,7 @@ class Site:
         return changes, items
 
     def was(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """Each changed key's value in the scenario as loaded (None where the file leaves it out)."""
+        """The value each changed key had in the scenario as loaded."""
         return {
             k: self.base_controls[k].base if k in self.base_controls else self.loaded.loaded_value(k)
             for k in changes

@@ -71,12 +71,12 @@ class Control:
 
     @property
     def name(self) -> str:
-        """The setting's name in words (its key's last part)."""
+        """The control's name as the page shows it (its key's last part, in words)."""
         return self.key.rsplit(".", 1)[-1].replace("_", " ")
 
     @property
     def changed(self) -> bool:
-        """Whether the what-if's value differs from the scenario as loaded."""
+        """Whether the control differs from the scenario as loaded."""
         return self.value != self.base
 
     @property

@@ -60,14 +60,14 @@ class Lender:
         self._lock = threading.Lock()
 
     def borrow(self) -> Backend:
-        """An idle backend, or a new one."""
+        """A backend to run a what-if on: an idle one, or a new one."""
         with self._lock:
             if self._idle:
                 return self._idle.pop()
         return backend(self.workers, self.scheduler, work=math.inf)
 
     def give_back(self, executor: Backend) -> None:
-        """Keep ``executor`` for the next job (closed if enough are kept)."""
+        """Keep ``executor`` for the next what-if, or close it when enough are kept."""
         with self._lock:
             if len(self._idle) < KEPT_BACKENDS:
                 self._idle.append(executor)
@@ -75,7 +75,7 @@ class Lender:
         executor.close()
 
     def close(self) -> None:
-        """Close every idle backend."""
+        """Close every backend kept."""
         with self._lock:
             idle, self._idle = self._idle, []
         for executor in idle:
@@ -150,7 +150,7 @@ class Job:
 
     @property
     def running(self) -> bool:
-        """Whether the job is still running."""
+        """Whether the what-if is still running."""
         return self.state == "running"
 
     # --- running and stopping ----------------------------------------------------------------
@@ -165,7 +165,7 @@ class Job:
                 pass
 
     def start(self, lender: Lender) -> None:
-        """Run the job in a thread of its own, on a backend borrowed from ``lender``."""
+        """Run the what-if in a thread of its own, on a backend from ``lender``."""
         self.thread = threading.Thread(
             target=self._run, args=(lender,), name=f"what-if {self.id}", daemon=True
         )
@@ -274,7 +274,7 @@ class Runner:
             job.cancel()
 
     def job(self, job_id: str) -> Job | None:
-        """The job ``job_id``, if it is still kept."""
+        """The what-if ``job_id`` (None if unknown or forgotten)."""
         with self._lock:
             return self.jobs.get(job_id)
 

@@ -130,7 +130,7 @@ class Loaded:
 
     @property
     def source(self) -> str:
-        """How problems and the page name the file."""
+        """The scenario file the page was started with."""
         return self.file.source
 
     def scenario(self, changes: Mapping[str, Any]) -> Scenario:
