@@ -40,6 +40,8 @@ from simulator.world.tally import Tally
 AsLoaded = tuple[dict[str, float], RequestOutcomes]
 #: Scenarios as loaded whose replications are kept (a server serves one).
 KEPT_SCENARIOS = 2
+#: Requests kept over all replications kept (about 10 bytes each: tens of megabytes at most).
+KEPT_REQUESTS = 5_000_000
 
 
 class Cancelled(Exception):
@@ -133,13 +135,17 @@ def paired_replication(
 
 
 class Kept:
-    """Replications of the scenarios as loaded, by replication (at most ``most`` each, for the last
-    :data:`KEPT_SCENARIOS` scenarios), shared by a server's jobs."""
+    """Replications of the scenarios as loaded, by replication, shared by a server's jobs: at most
+    ``most`` each, for the last :data:`KEPT_SCENARIOS` scenarios, and at most ``requests`` requests
+    in all (a replication that would pass it is not kept: its pairs run it again)."""
 
-    def __init__(self, most: int) -> None:
-        self.most = most
+    def __init__(self, most: int, requests: int = KEPT_REQUESTS) -> None:
+        self.most, self.requests = most, requests
         self._by: OrderedDict[int, tuple[Scenario, dict[int, AsLoaded]]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def _held(self) -> int:
+        return sum(len(o.outcome) for _, by in self._by.values() for _, o in by.values() if o is not None)
 
     def get(self, scenario: Scenario, replication: int) -> AsLoaded | None:
         """Replication ``replication`` of ``scenario``, if it was run and kept."""
@@ -151,14 +157,16 @@ class Kept:
         """Keep replication ``replication`` of ``scenario`` (its first ``most`` replications only)."""
         if replication >= self.most:
             return
+        size = len(result[1].outcome) if result[1] is not None else 0
         with self._lock:
             held = self._by.get(id(scenario))
             if held is None or held[0] is not scenario:
                 held = self._by[id(scenario)] = (scenario, {})
             self._by.move_to_end(id(scenario))
-            held[1][replication] = result
             while len(self._by) > KEPT_SCENARIOS:
                 self._by.popitem(last=False)
+            if replication not in held[1] and self._held() + size <= self.requests:
+                held[1][replication] = result
 
     def count(self, scenario: Scenario) -> int:
         """How many replications of ``scenario`` are kept."""

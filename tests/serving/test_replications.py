@@ -55,3 +55,13 @@ def test_kept_replications_are_the_scenarios_own_and_bounded(pair):
     for other in others:
         kept.put(other, 0, ({}, None))
     assert kept.get(base, 0) is None and kept.count(others[-1]) == 1  # the oldest scenario went
+
+
+def test_kept_requests_are_bounded(pair):
+    base, _ = pair
+    _, first = as_loaded((base, base.seed, 0, DEFAULT_LIMITS))
+    size = len(first[1].outcome)
+    kept = Kept(most=10, requests=2 * size + 1)
+    for replication in range(3):
+        kept.put(base, replication, first)
+    assert kept.count(base) == 2 and kept.get(base, 2) is None  # the third would pass the bound
