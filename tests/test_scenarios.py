@@ -52,10 +52,14 @@ def requesters(scenario):
     )
 
 
+#: Files fitted to the public record (``mlasim calibrate``): their volumes, run and pools differ by design.
+CALIBRATED = {"us-calibrated"}
+
+
 def test_shipped_scenarios_differ_only_in_safeguards_and_staffing():
     """Their requesting States are identical (volumes, requests, abuse), so comparing two files
     compares the requested side; issue 9's files add only channels and strategies to them."""
-    scenarios = {p.stem: load_scenario(p) for p in FILES}
+    scenarios = {p.stem: load_scenario(p) for p in FILES if p.stem not in CALIBRATED}
     first = scenarios.pop(FILES[0].stem)
     for stem, other in scenarios.items():
         if stem in OWN_REQUESTERS:
@@ -187,6 +191,25 @@ def test_fast_channels_hand_over_fast_and_preservation_hands_nothing(results):
     assert result["channel.preservation.preserved"].ci_low > 100
     assert result["channel.preservation.abusive_handed_over"].mean == 0.0
     assert result["channel.preservation.legitimate_handed_over"].mean == 0.0
+
+
+def test_the_calibrated_us_scenario_decides_in_the_months_of_the_record_and_falls_behind(results):
+    """us-calibrated.toml against the shipped US record: every fitted figure consistent (legitimate
+    requests decided within the 6-24 months Budapest Parties report, more than 3,000 new requests a
+    year, a backlog that grows), where the reference scenario decides in about four months."""
+    from simulator.experiments.fitting import fits
+    from simulator.files.targets import read_targets, shipped
+
+    record = read_targets(shipped()["us-record"])
+    found = {f.target.id: f for f in fits(record, results["us-calibrated"].rows)}
+    fitted = [f for f in found.values() if f.target.use == "fit"]
+    assert fitted and all(f.consistent for f in fitted), {f.target.id: f.implausibility for f in fitted}
+    months = found["tcy-mla-duration"].simulated.mean / (365.25 / 12)
+    assert 6 <= months <= 24, months
+    assert found["oia-new-requests"].simulated.mean > 3000 - 300  # "more than 3,000", sd 300
+    assert found["oia-backlog-growth"].simulated.ci_low > 0  # the queue grows, as the record's did
+    reference = fits(record, results["un-convention-baseline"].rows, record.fitting)
+    assert not all(f.consistent for f in reference)  # the well-staffed reference does not (by design)
 
 
 # --- issue 24: regimes and providers ----------------------------------------------------------------

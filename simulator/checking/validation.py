@@ -22,11 +22,20 @@ from simulator.files.reader import Problem, ScenarioError
 
 def file_problems(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """Every problem of the scenario file at ``path``: scenario, variants, sweep, properties
-    (against ``limits``, the command line's), each reported once."""
+    (against ``limits``, the command line's), each reported once; or of a target file (``[[target]]``
+    tables and no ``[scenario]``: :mod:`simulator.files.targets`)."""
     try:
         file = read_file(path, limits)
     except ScenarioError as error:
         return error.problems
+    if "target" in file.document and "scenario" not in file.document:  # a target file (mlasim calibrate)
+        from simulator.files.targets import parse_targets
+
+        try:
+            parse_targets(file.document, file.source)
+        except ScenarioError as error:
+            return error.problems
+        return []
     problems = file.problems(limits)
     scenario = None if problems else file.base(limits)
     try:

@@ -8,6 +8,7 @@ registers its commands on the app when imported.
 
 from simulator.cli import (  # noqa: F401  (registers the commands)
     assumptions,
+    calibrating,
     checking,
     comparing,
     exploring,

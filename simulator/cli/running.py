@@ -158,7 +158,8 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE...")],
     allow_large: AllowLarge = False,
 ) -> None:
-    """Check scenario files as every command would (scenario, variants, sweep, properties, limits)."""
+    """Check scenario files as every command would (scenario, variants, sweep, properties, limits),
+    and target files as calibrate would."""
     from simulator.checking.validation import file_problems
 
     bad = 0

@@ -85,6 +85,9 @@ def replicate(
     )
     row = tally.summary()
     row.update(tally.backlog())
+    row.update(tally.granted_shares())
+    if tally.years > 1:  # the headline by year of the run: how learning moves it
+        row.update(tally.by_year_metrics())
     return row
 
 

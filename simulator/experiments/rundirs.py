@@ -147,3 +147,17 @@ def free_bytes(directory: str | Path) -> int | None:
         return shutil.disk_usage(path).free
     except OSError:
         return None
+
+
+def refuse_occupied(directory: Path, force: bool, manifest: str, holding: str, occupied: str) -> None:
+    """A run directory must be new, empty, or (with ``force``) taken over knowingly: one line,
+    ``holding`` when it already holds a ``manifest`` (what to do with that run), ``occupied`` when
+    it holds other files."""
+    from simulator.files.reader import Problem, ScenarioError
+
+    if directory.exists() and not directory.is_dir():
+        raise ScenarioError([Problem(str(directory), "", "exists and is not a directory")])
+    if force or not directory.exists() or not any(p.name != LOCK for p in directory.iterdir()):
+        return
+    message = holding if (directory / manifest).exists() else occupied
+    raise ScenarioError([Problem(str(directory), "", message)])

@@ -41,7 +41,13 @@ from simulator.experiments.designs import Design, inert_settings, run_setting_pr
 from simulator.experiments.display import format_estimate
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.provenance import environment, file_sha256, scenario_sha256
-from simulator.experiments.rundirs import LOCK, created_here, free_bytes, holding, sweep_bytes
+from simulator.experiments.rundirs import (
+    created_here,
+    free_bytes,
+    holding,
+    refuse_occupied,
+    sweep_bytes,
+)
 from simulator.experiments.stats import Estimate
 from simulator.files.document import read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
@@ -135,23 +141,15 @@ class SweepResult:
 
 def _refuse_occupied(directory: Path, force: bool) -> None:
     """A run directory must be new, empty, or (with ``force``) taken over knowingly."""
-    if directory.exists() and not directory.is_dir():
-        raise ScenarioError([Problem(str(directory), "", "exists and is not a directory")])
-    if force or not directory.exists() or not any(p.name != LOCK for p in directory.iterdir()):
-        return
-    if (directory / MANIFEST).exists():
-        message = (
-            f"already holds a sweep: finish it (mlasim sweep --resume {directory}; in Python, "
-            f"simulator.resume({str(directory)!r})), start over there (--force; force=True), or choose "
-            "another directory"
-        )
-    else:
-        message = (
-            "is not empty and holds no sweep manifest: choose another directory, or start the sweep "
-            "there with --force (in Python, force=True): task files found there are checked, and "
-            "recomputed unless they are this sweep's"
-        )
-    raise ScenarioError([Problem(str(directory), "", message)])
+    refuse_occupied(
+        directory, force, MANIFEST,
+        f"already holds a sweep: finish it (mlasim sweep --resume {directory}; in Python, "
+        f"simulator.resume({str(directory)!r})), start over there (--force; force=True), or choose "
+        "another directory",
+        "is not empty and holds no sweep manifest: choose another directory, or start the sweep "
+        "there with --force (in Python, force=True): task files found there are checked, and "
+        "recomputed unless they are this sweep's",
+    )  # fmt: skip
 
 
 def design_size(design: Design) -> int:

@@ -349,6 +349,7 @@ def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[
         message = limits.above(count, bound, what)
         if message:
             problems.append(Problem(source, path, message))
+    problems += _turnover_problems(scenario, limits)
     volume = request_volume(scenario)
     if not limits.allow_large and not volume.total <= limits.requests:
         multiplied = volume.largest_follow_up()
@@ -359,4 +360,25 @@ def scale_problems(scenario: Scenario, limits: Limits = DEFAULT_LIMITS) -> list[
             f"surges, floods and the follow-ups' attempts, or pass --allow-large{IN_PYTHON}"
         )
         problems.append(Problem(source, "requesting_state", message))
+    return problems
+
+
+def _turnover_problems(scenario: Scenario, limits: Limits) -> list[Problem]:
+    """Targeted pools that would renew so often that the persons drawn (each kept, see
+    :mod:`simulator.world.turnover`) exceed the request ceiling: a tenure of a few hours is a typo."""
+    problems = []
+    for state in scenario.requesting_states:
+        years = state.abuse.turnover_years if state.abuse is not None else 0.0
+        if years <= 0:
+            continue
+        persons = state.abuse.targeted_persons * scenario.end_day / (365.0 * years)
+        if not persons <= limits.requests or (limits.allow_large and not persons <= 100 * limits.requests):
+            message = (
+                f"{years:g} years a person stays a target renews each pool about "
+                f"{_count(persons)} times over the run, above the ceiling of {limits.requests:,.0f}: "
+                f"give the mean tenure in years (0: the pool never changes)"
+            )
+            problems.append(
+                Problem(scenario.source, f"requesting_state.{state.id}.abuse.turnover_years", message)
+            )
     return problems

@@ -69,7 +69,8 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
 
         return sweep_charts(document)
     configurations = configurations_of(kind, document)
-    found = [spread(document)] if kind == "run" else []
+    found = [record(document)] if kind == "run" and document.get("record") else []
+    found += [spread(document)] if kind == "run" else []
     found += [pass_through(configurations), *refusals(kind, configurations), by_state(kind, configurations)]
     found += [by_requested_state(kind, configurations), by_channel(kind, configurations)]
     found += [days(configurations), stage_waits(configurations)]
@@ -79,6 +80,34 @@ def charts(kind: str, document: dict[str, Any]) -> list[Chart]:
 
 
 RATES = _labelled(PASS, "legitimate_refusal_rate")
+
+
+def record(document: dict[str, Any]) -> Chart:
+    """Each target's observed figure (a band) against the simulated mean and its interval."""
+    from simulator.reporting.figures import ranges_against
+
+    rows = []
+    for fit in document["record"]["fits"]:
+        scale = 100.0 if fit["kind"] == "share" else 1.0
+        observed = fit["observed"]
+        if observed["value"] is not None:
+            band = (observed["value"] - 2 * observed["sd"], observed["value"] + 2 * observed["sd"])
+        else:
+            band = (observed["low"], observed["high"])
+        band = tuple(None if v is None else v * scale for v in band)
+        simulated = interval(fit["simulated"])
+        simulated = tuple(None if v is None else v * scale for v in simulated)
+        unit = "%" if fit["kind"] == "share" else fit["units"]
+        held = "" if fit["use"] == "fit" else " (held out)"
+        rows.append((f"{fit['id']}{held}", band, simulated, unit))
+    return ranges_against(
+        "record",
+        "How this scenario compares with the public record",
+        "Each published figure (green: its range, a value +/- 2 standard deviations, or a bound) against "
+        "the simulated mean with its 95% confidence interval over replications; held-out figures were "
+        "not used to fit the scenario.",
+        rows,
+    )
 
 
 def metric_series(configurations: list[dict[str, Any]], metrics) -> list[tuple[str, list[Interval]]]:

@@ -87,6 +87,15 @@ def run_document(result: RunResult, command: Sequence[str] | None = None) -> dic
     return document
 
 
+def fit_document(result: RunResult, targets: Any, fits: Sequence[Any], command=None) -> dict[str, Any]:
+    """A run's document with its ``record`` block: how it compares with each target of ``targets``."""
+    from simulator.reporting.fit import record_block
+
+    document = run_document(result, command)
+    document["record"] = record_block(targets.name, targets.path, fits)
+    return document
+
+
 def explain_command(scenario: Scenario, request: int, replication: int, seed: int) -> str:
     """The ``mlasim explain`` command that replays one request of this configuration."""
     source = scenario.source or "FILE"

@@ -287,6 +287,39 @@ def _wrap(text: str, width: int = 40, lines: int = 3) -> str:
     )
 
 
+def ranges_against(
+    name: str,
+    title: str,
+    caption: str,
+    rows: Sequence[tuple[str, tuple[float | None, float | None], Interval, str]],
+) -> Chart:
+    """One small panel per row, each on its own axis: an observed range as a band (one end None: a
+    bound, drawn to the panel's edge) and a simulated mean with its interval as a point."""
+    with _style(name):
+        figure = _figure(7.0, min(max(1.6, 0.9 * len(rows) + 0.4), 16.0))
+        axes = figure.subplots(len(rows), 1, squeeze=False)[:, 0]
+        marks = 0
+        for ax, (label, (low, high), interval, unit) in zip(axes, rows, strict=True):
+            mean, lo, hi = _scaled(interval, 1.0)
+            known = [v for v in (low, high, mean, lo, hi) if v is not None and not math.isnan(v)]
+            if not known:
+                continue
+            span = (max(known) - min(known)) or abs(max(known)) or 1.0
+            left, right = min(known) - 0.15 * span, max(known) + 0.15 * span
+            band = (left if low is None else low, right if high is None else high)
+            ax.axvspan(*band, color="#c6f6d5", label="observed")
+            if not math.isnan(mean):
+                below, above = _whiskers(mean, lo, hi)
+                ax.errorbar([mean], [0], xerr=[[below], [above]], fmt="none", ecolor=COLOURS[0], capsize=3)
+                (point,) = ax.plot([mean], [0], "o", color=COLOURS[0], markersize=6)
+                point.set_gid(f"{name}-mark-{marks}")
+                marks += 1
+            ax.set_xlim(left, right)
+            ax.set_yticks([0], [_wrap(label, 28)])
+            ax.set_xlabel(unit, fontsize=8)
+        return Chart(name, title, caption, figure, marks)
+
+
 #: One panel of :func:`spread_figure`: label, axis label, the draws' values, the central estimate
 #: (mean, ci_low, ci_high) and the spread's ends (low, high), all already scaled.
 SpreadPanel = tuple[str, str, Sequence[float], Interval, tuple[float, float]]

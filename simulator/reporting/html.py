@@ -237,6 +237,10 @@ def page(kind: str, document: dict[str, Any], figures: Sequence[Chart] | None = 
     if kind in ("run", "comparison"):
         body += [f"<h2>Headline</h2><p>[low, high] = {escape(INTERVAL_NAME)}.</p>"]
         body += sections.run_sections(document) if kind == "run" else sections.comparison_sections(document)
+        if kind == "run" and document.get("record"):
+            from simulator.reporting.fit import record_section
+
+            body.append(record_section(document["record"]))
     elif kind == "check":
         body.append(sections.check_section(document))
     elif kind == "assumptions":

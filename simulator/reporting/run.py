@@ -73,7 +73,31 @@ def headline_lines(result: RunResult) -> list[str]:
     ]
     lines += text_table(("metric", "mean [95% CI]", "n"), rows)
     lines += [f"  (!) warning: {warning}" for warning in warnings]
-    return lines
+    return lines + by_year_lines(result)
+
+
+def by_year_lines(result: RunResult) -> list[str]:
+    """The abuse pass-through by year of the run, when requests arrive over more than a year: case
+    files that come to know the persons targeted show as a falling curve (levelling off where the
+    targeted pools renew)."""
+    years = sorted(
+        int(name.split(".")[1]) for name in result.section("year.") if name.endswith(".abuse_pass_through")
+    )
+    if not years:
+        return []
+    warmup = result.scenario.warmup_days
+    counted = (
+        f"the headline counts requests from day {warmup:g} (after the warm-up)"
+        if warmup
+        else ("the headline counts every year")
+    )
+    lines = ["", f"Abuse pass-through by year of the run ({counted})"]
+    rows = [
+        (str(year), format_estimate(result[f"year.{year}.abuse_pass_through"], "share"),
+         format_value(result[f"year.{year}.abusive_decided"].mean, "count"))
+        for year in years
+    ]  # fmt: skip
+    return lines + text_table(("year", "abuse pass-through", "abusive decided"), rows)
 
 
 def breakdown_lines(result: RunResult) -> list[str]:

@@ -69,6 +69,7 @@ from simulator.world.requesters import (
 from simulator.world.scenario import MLA_ONLY, RequestingState, Scenario
 from simulator.world.streams import stream
 from simulator.world.tally import Tally
+from simulator.world.turnover import Turnover
 from simulator.world.volume import RequestGuard, RequestLimit
 
 __all__ = ["Pipeline", "TraceHook", "simulate"]
@@ -117,6 +118,8 @@ class Pipeline(Aftermath):
         }
         self._next_id = 0
         self._next_flood = FLOOD_BASE
+        renewing = any(s.abuse is not None and s.abuse.turnover_years > 0 for s in scenario.requesting_states)
+        self.turnover = Turnover(seed, replication) if renewing else None  # pools that renew
         # counts the requests, and stops a replication that runs away (simulator.world.volume)
         self.guard = RequestGuard(scenario, replication, request_limit or RequestLimit.default(scenario))
         self._guard_at = self.guard.next_check
@@ -187,7 +190,7 @@ class Pipeline(Aftermath):
                 batch_scores = scores(state, batch)
             uniforms, routing, score = batch[row], routing_batch[row], batch_scores[row]
             row += 1
-            request = draw_request(state, self._next_id, day, uniforms, routing, score)
+            request = draw_request(state, self._next_id, day, uniforms, routing, score, self.turnover)
             self._next_id += 1
             if hold and request.truth.abusive:
                 later = held_until(

@@ -35,6 +35,8 @@ from simulator.world.scenario import MLA_ONLY, Mix, RequestingState
 if TYPE_CHECKING:  # numpy is loaded by whoever draws (the pipeline): `mlasim validate` needs none of it
     import numpy as np
 
+    from simulator.world.turnover import Turnover
+
 DAYS_PER_YEAR = 365.0
 MAX_DOCUMENTATION_GAPS = 3
 
@@ -221,12 +223,15 @@ def draw_request(
     uniforms: np.ndarray,
     routing: list[float] | None = None,
     score: float | None = None,
+    turnover: Turnover | None = None,
 ) -> Request:
     """Build one request of ``state`` from its own uniform draws (and routing draws, for its channel).
 
     A request for the measure ``preservation`` is a request on the preservation channel (Art 42): it
     preserves the data a later disclosure request will ask for (drawn from the other measures).
     ``score``: its disguise or factual basis when already worked out for a batch (:func:`scores`).
+    ``turnover``: who holds each place of the targeted pools on ``day`` (:mod:`simulator.world.turnover`),
+    for a requester whose pool renews.
     """
     u = uniforms[:_ATTRIBUTE_SLOTS].tolist()
     measure = _MEASURES[state.measures.pick(u[_MEASURE])]
@@ -247,7 +252,7 @@ def draw_request(
             target=conduct.target,
             disguise=disguise,
             factual_basis=disguise,
-            person=f"{state.id}/{conduct.target}/{person}",
+            person=_person(state, conduct.target, person, day, turnover),
             prior_notices=abuse.prior_notices if documented else 0,
         )
     else:
@@ -283,6 +288,13 @@ def draw_request(
         emergency_claim=channel is _EMERGENCY or channel is _EMERGENCY_DISCLOSURE,
     )
     return Request(id=request_id, submitted_at=day, submission=submission, truth=truth)
+
+
+def _person(state: RequestingState, target: str, place: int, day: float, turnover: Turnover | None) -> str:
+    """The person an abusive request names: the holder on ``day`` of one place of the pool."""
+    person = f"{state.id}/{target}/{place}"
+    years = state.abuse.turnover_years
+    return person if turnover is None or years <= 0 else turnover.person(person, years, day)
 
 
 def scores(state: RequestingState, batch: np.ndarray) -> list[float]:

@@ -133,6 +133,13 @@ class AbuseProfile:
         0.0, "share of those persons with politically motivated notices on record"
     )
     prior_notices: int = count(2, "notices on record against such a person", unit="notices", typical=(0, 5))
+    turnover_years: float = number(
+        0.0,
+        "mean years a person stays a target before a new one takes their place (0: the pool never changes)",
+        unit="years",
+        typical=(0.0, 20.0),
+        examples=(0.0, 0.5, 3.0, 20.0),  # drawn by the property tests: a tenure of minutes is refused
+    )
 
     def labels_for(self, conduct: str) -> Mix:
         """The labels this requester dresses ``conduct`` in (plausible ones, see the catalogue)."""

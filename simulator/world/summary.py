@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from simulator.world.tally import Tally
 
 SHARE, DAYS, COUNT = Kind.SHARE, Kind.DAYS, Kind.COUNT
+DAYS_PER_YEAR = 365.0
 LOWER, HIGHER, NEITHER = Better.LOWER, Better.HIGHER, Better.NEITHER
 
 
@@ -169,9 +170,31 @@ QUEUEING = (
     Metric("backlog.arrivals_second_half", "arrivals in the second half of the arrival window",
            "arrivals, 2nd half", COUNT, NEITHER, "Requests that arrived between the two backlog samples: "
            "the backlog's growth is measured against them.", "backlog"),
+    Metric("backlog.growth_per_year", "backlog growth a year (second half of the arrival window)",
+           "backlog growth/year", COUNT, LOWER, "How much the backlog grew between the two samples, "
+           "per year (negative: it shrank): a requested State that falls behind shows a positive "
+           "trend.", "backlog", unit="requests a year", range=(-math.inf, math.inf)),
+    Metric("backlog.arrivals_per_year", "requests arriving a year (second half of the arrival window)",
+           "arrivals/year", COUNT, NEITHER, "Requests the requested States received per year between "
+           "the two backlog samples, every kind counted (follow-ups and floods included): what a "
+           "central authority counts as new requests a year.", "backlog", unit="requests a year"),
 )  # fmt: skip
 
-METRICS: tuple[Metric, ...] = (*HEADLINE, *COUNTS, *BY_PROVISION_AND_STATE, *QUEUEING)
+#: The headline by year of the run: learning (case files that know a person) shows as a curve; and
+#: what a provider's transparency report counts, per requesting State.
+BY_YEAR = (
+    Metric("state.{requester}.granted_share", "{requester}: requests granted / decided", "granted",
+           SHARE, NEITHER, "Of the requesting State's requests decided (abusive and legitimate), the "
+           "share granted: what a provider's transparency report calls 'some data produced'.", "state"),
+    Metric("year.{year}.abuse_pass_through", "abuse pass-through, requests of year {year}",
+           "year {year}", SHARE, LOWER, "Of the abusive requests submitted in this year of the run "
+           "(warm-up years included) and decided, the share granted.", "year"),
+    Metric("year.{year}.abusive_decided", "abusive requests of year {year} decided",
+           "decided, year {year}", COUNT, NEITHER, "Abusive requests submitted in this year of the run "
+           "and decided (granted or refused) before it stopped, in one replication (mean).", "year"),
+)  # fmt: skip
+
+METRICS: tuple[Metric, ...] = (*HEADLINE, *COUNTS, *BY_PROVISION_AND_STATE, *QUEUEING, *BY_YEAR)
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -256,11 +279,37 @@ def backlog(tally: Tally) -> dict[str, float]:
     if len(samples) < 2:
         return {}
     (middle, arrived_middle), (horizon, arrived_horizon) = samples[:2]
-    return {
+    row = {
         "backlog.at_mid_horizon": float(middle),
         "backlog.at_horizon": float(horizon),
         "backlog.arrivals_second_half": float(arrived_horizon - arrived_middle),
     }
+    first, last = ([*tally.backlog_sample_days, tally.closed_at or 0.0, tally.closed_at or 0.0])[:2]
+    years = (last - first) / DAYS_PER_YEAR if last > first else 0.0
+    if years > 0:
+        row["backlog.growth_per_year"] = (horizon - middle) / years
+        row["backlog.arrivals_per_year"] = (arrived_horizon - arrived_middle) / years
+    return row
+
+
+def granted_shares(tally: Tally) -> dict[str, float]:
+    """Per requesting State, the share of its decided requests (of both truths) that were granted."""
+    row: dict[str, float] = {}
+    for state in tally.requesters:
+        a, g = outcomes(tally, True, state), outcomes(tally, False, state)
+        granted = a["granted"] + g["granted"]
+        row[f"state.{state}.granted_share"] = ratio(granted, granted + a["refused"] + g["refused"])
+    return row
+
+
+def by_year(tally: Tally) -> dict[str, float]:
+    """The abuse pass-through of the requests submitted in each year of the run (1, 2, ...)."""
+    row: dict[str, float] = {}
+    for year in range(1, tally.years + 1):
+        granted, refused = tally.by_year[year, True], tally.by_year[year, False]
+        row[f"year.{year}.abuse_pass_through"] = ratio(granted, granted + refused)
+        row[f"year.{year}.abusive_decided"] = float(granted + refused)
+    return row
 
 
 def queueing(tally: Tally) -> dict[str, float]:

@@ -90,6 +90,7 @@ _PROVIDER_KIND = {
 }
 _REFUSED = Outcome.REFUSED
 _WITHDRAWN = Outcome.WITHDRAWN
+DAYS_PER_YEAR = 365.0
 
 
 class Tally:
@@ -140,6 +141,10 @@ class Tally:
         # Per request (indexed by id), only when asked for: to pair requests across configurations.
         self.outcomes = RequestOutcomes() if keep_outcomes else None
         self.backlog_sampled: list[tuple[int, int]] = []  # (in system, arrivals so far) per sample day
+        self.backlog_sample_days: list[float] = []
+        # abusive requests decided, by year of the run they were submitted in (1, 2...) and granted
+        self.by_year: Counter[tuple[int, bool]] = Counter()
+        self.horizon_days: float | None = None  # set by for_scenario: the years by_year reports
         # routes around the central authority (scenarios with providers or regimes): what each provider
         # handed over, what its direct reviews decided, and the provision data left under
         self.routes_modelled = False
@@ -172,6 +177,7 @@ class Tally:
             requested=(s.id for s in scenario.requested_states) if scenario.several else (),
             load_effect=any(s.load_effect.enabled for s in scenario.requested_states),
         )
+        tally.horizon_days = scenario.horizon_days
         if scenario.routes_modelled:
             from simulator.world.direct import grant_bases
 
@@ -257,9 +263,12 @@ class Tally:
         days = day - submitted_at
         self.sojourn[0] += days
         self.sojourn[1] += 1
+        truth = request.truth
+        if truth.abusive and (outcome is _REFUSED or outcome in HANDED_OVER) and not truth.flood:
+            self.by_year[int(submitted_at // DAYS_PER_YEAR) + 1, outcome is not _REFUSED] += 1
         if submitted_at < self.warmup_days:  # not counted
             return
-        truth, submission = request.truth, request.submission
+        submission = request.submission
         if truth.flood:
             self.flood[outcome.value] += 1
             return
@@ -330,7 +339,23 @@ class Tally:
     def sample_backlog(self, day: float) -> None:
         """Note the requests in the system and the arrivals so far on a sample day."""
         self.backlog_sampled.append((self.in_system, self.arrivals))
+        self.backlog_sample_days.append(day)
 
     def backlog(self) -> dict[str, float]:
         """The backlog samples as metrics (empty if the run stopped before the sample days)."""
         return summary.backlog(self)
+
+    @property
+    def years(self) -> int:
+        """The years of the run in which requests arrive (the horizon's, or those seen)."""
+        if self.horizon_days is not None:
+            return max(1, math.ceil(self.horizon_days / DAYS_PER_YEAR))
+        return max((year for year, _ in self.by_year), default=0)
+
+    def granted_shares(self) -> dict[str, float]:
+        """Per requesting State, the share of its decided requests granted (what providers report)."""
+        return summary.granted_shares(self)
+
+    def by_year_metrics(self) -> dict[str, float]:
+        """The abuse pass-through by year of the run (:func:`simulator.world.summary.by_year`)."""
+        return summary.by_year(self)

@@ -92,7 +92,13 @@ def test_the_saturated_fixture_warns_that_the_backlog_grew_and_was_not_cleared()
     saturation = [w for w in result.warnings if "falls behind" in w]
     assert len(saturation) == 1
     assert "still there when the run stops" in saturation[0]
-    assert set(result.to_dict()["backlog"]) == {"at_mid_horizon", "at_horizon", "arrivals_second_half"}
+    assert set(result.to_dict()["backlog"]) == {
+        "at_mid_horizon",
+        "at_horizon",
+        "arrivals_second_half",
+        "growth_per_year",
+        "arrivals_per_year",
+    }
 
 
 def test_the_baseline_carries_no_warning():

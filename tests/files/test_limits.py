@@ -272,3 +272,21 @@ def test_the_runtime_limit_is_the_ceiling_or_twice_the_bound_when_allowed():
 
 def test_durations_read_as_a_person_would_say_them():
     assert (duration(42), duration(600), duration(7200)) == ("42 s", "10.0 min", "2.0 h")
+
+
+@pytest.mark.parametrize(("years", "refused"), [(1e-300, True), (1e-6, True), (0.5, False), (0.0, False)])
+def test_a_pool_that_would_renew_past_the_ceiling_is_refused_before_anything_runs(years, refused):
+    """A person who stays a target for a fraction of a second is a typo: every renewal is a person
+    the run keeps, so it is refused in one line naming the setting, before the run (issue 23)."""
+    from simulator.files.document import read_file
+    from tests.conftest import ROOT
+
+    key = "requesting_state.authoritarian.abuse.turnover_years"
+    renewing = read_file(ROOT / "tests" / "data" / "turnover.toml")
+    if not refused:
+        assert renewing.configured({key: years}, "t").requester("authoritarian").abuse.turnover_years == years
+        return
+    with pytest.raises(ScenarioError) as caught:
+        renewing.configured({key: years}, "t")
+    [problem] = caught.value.problems
+    assert problem.path == key and "times over the run, above the ceiling" in problem.message

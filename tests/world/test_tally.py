@@ -144,10 +144,13 @@ def test_backlog_samples_count_arrivals_and_requests_in_the_system():
     tally.ended_as(first, Outcome.GRANTED, None, 3.0)
     tally.arrived(request(2, abusive=True, day=4.0))
     tally.sample_backlog(5.0)
+    per_year = 365.0 / (5.0 - 1.5)
     assert tally.backlog() == {
         "backlog.at_mid_horizon": 1.0,
         "backlog.at_horizon": 2.0,
         "backlog.arrivals_second_half": 2.0,
+        "backlog.growth_per_year": pytest.approx(1.0 * per_year),
+        "backlog.arrivals_per_year": pytest.approx(2.0 * per_year),
     }
 
 
@@ -159,3 +162,64 @@ def test_without_follow_up_the_horizon_sample_is_the_end_of_the_run():
     assert tally.backlog() == {}  # still running
     tally.close(100.0)  # the horizon: its sample event never fires
     assert tally.backlog()["backlog.at_horizon"] == 2.0
+    assert tally.backlog()["backlog.growth_per_year"] == pytest.approx(1.0 * 365.0 / 50.0)
+
+
+def test_the_backlog_trend_is_a_growth_a_year_and_declared():
+    from simulator.world.metrics import catalogue
+
+    swamped = _saturated()
+    from simulator.world.pipeline import simulate
+
+    backlog = simulate(swamped, swamped.seed, 0).backlog()
+    # 1 request a day arrives and 0.2 a day are decided: the backlog grows by about 0.8 x 365 a year
+    assert backlog["backlog.growth_per_year"] == pytest.approx(0.8 * 365, rel=0.25)
+    assert backlog["backlog.arrivals_per_year"] == pytest.approx(365, rel=0.25)
+    for name in ("backlog.growth_per_year", "backlog.arrivals_per_year", "state.A.granted_share"):
+        assert name in catalogue()
+    assert catalogue().bounds("backlog.growth_per_year")[0] < 0  # a backlog can shrink
+
+
+def _saturated():
+    from simulator.files.document import load_scenario
+    from tests.conftest import ROOT
+
+    return load_scenario(ROOT / "tests" / "data" / "saturated.toml")
+
+
+def test_abusive_requests_decided_are_counted_by_year_of_submission():
+    tally = Tally(400.0, ["A"], [])  # a warm-up of 400 days: years are counted from day 0 all the same
+    tally.horizon_days = 3 * 365.0
+    for i, (day, outcome) in enumerate(
+        [
+            (10.0, Outcome.GRANTED),
+            (20.0, Outcome.REFUSED),
+            (400.0, Outcome.REFUSED),
+            (800.0, Outcome.WITHDRAWN),
+        ]
+    ):
+        tally.arrived(request(i, abusive=True, day=day))
+        tally.ended_as(request(i, abusive=True, day=day), outcome, None, day + 5)
+    tally.arrived(request(9, abusive=False, day=30.0))
+    tally.ended_as(request(9, abusive=False, day=30.0), Outcome.GRANTED, None, 40.0)
+    row = tally.by_year_metrics()
+    assert row["year.1.abuse_pass_through"] == 0.5
+    assert row["year.2.abuse_pass_through"] == 0.0
+    assert math.isnan(row["year.3.abuse_pass_through"])  # one withdrawn: nothing decided
+    assert [row[f"year.{y}.abusive_decided"] for y in (1, 2, 3)] == [2.0, 1.0, 0.0]
+
+
+def test_granted_share_counts_both_truths_of_a_requester():
+    tally = Tally(0.0, ["A", "B"], [])
+    outcomes = [
+        (True, Outcome.GRANTED),
+        (False, Outcome.GRANTED),
+        (False, Outcome.REFUSED),
+        (False, Outcome.WITHDRAWN),
+    ]
+    for i, (abusive, outcome) in enumerate(outcomes):
+        tally.arrived(request(i, abusive=abusive, day=1.0))
+        tally.ended_as(request(i, abusive=abusive, day=1.0), outcome, None, 2.0)
+    shares = tally.granted_shares()
+    assert shares["state.A.granted_share"] == pytest.approx(2 / 3)
+    assert math.isnan(shares["state.B.granted_share"])
