@@ -70,7 +70,7 @@ def sites(tree: ast.Module, provisions: list[str]) -> list[tuple[str, int, ast.A
                 found.append(("number", node.lineno, node))
             elif isinstance(node.value, str) and PROVISION_ID.match(node.value) and len(provisions) > 1:
                 found.append(("provision", node.lineno, node))
-        elif isinstance(node, ast.FunctionDef) and any(isinstance(n, ast.Return) for n in ast.walk(node)):
+        elif isinstance(node, ast.FunctionDef) and any(gives_something(n) for n in ast.walk(node)):
             found.append(("return", node.lineno, node))
         elif (
             isinstance(node, ast.Tuple)
@@ -79,6 +79,13 @@ def sites(tree: ast.Module, provisions: list[str]) -> list[tuple[str, int, ast.A
         ):
             found.append(("order", node.lineno, node))
     return found
+
+
+def gives_something(node: ast.AST) -> bool:
+    """A ``return`` with a value other than None (turning ``return None`` into itself is no mutant)."""
+    if not isinstance(node, ast.Return) or node.value is None:
+        return False
+    return not (isinstance(node.value, ast.Constant) and node.value.value is None)
 
 
 def _calls(nodes: list[ast.AST]) -> list[bool]:
@@ -110,7 +117,7 @@ def mutate(kind: str, node: ast.AST, rng: random.Random, provisions: list[str]) 
         return f"{before} -> {node.value}"
     if kind == "return":
         for sub in ast.walk(node):
-            if isinstance(sub, ast.Return) and sub.value is not None:
+            if gives_something(sub):
                 sub.value = ast.Constant(None)
                 return "first return gives None"
         return "nothing"

@@ -72,7 +72,7 @@ def serve(
         if problem:
             raise fail(f"--max-replications: {problem}")
         runner = Runner(workers, scheduler, precision, min(10, max_replications), max_replications, limits)
-        backend = runner.lender.warm(loaded.base)  # before any thread starts: local workers are forked
+        backend = runner.warm(loaded.base)  # before any thread starts: local workers are forked
     listener = _listen(host, port)
     site = Site(loaded, runner)
     config = uvicorn.Config(

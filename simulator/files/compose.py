@@ -19,6 +19,8 @@ A path is read relative to the file that names it; a bare file name found nowher
 from the shipped example scenarios (``from = "un-convention-baseline.toml"`` works from any folder).
 A chain of files is followed at most :data:`MAX_CHAIN` deep; a file that comes back (a cycle), a
 missing file or id, a ``from`` where no State can be, are each one line naming the file and the key.
+A State taken with ``from`` brings the other file's ``[sources]`` entries its ranges cite (an entry
+of the same id in this file wins).
 """
 
 from __future__ import annotations
@@ -55,18 +57,35 @@ def compose(
             # variants and sweep written for them go (an entry takes the State back with `from`)
             base = {k: v for k, v in base.items() if k not in ("requested_state", "variant", "sweep", *PARTS)}
         document = laid_over(base, own)
+    brought: dict[str, Any] = {}  # the [sources] entries the States taken with `from` cite
     for key in ("requested_state", "requesting_state"):
         entries = document.get(key)
         if isinstance(entries, list):
             document[key] = [
-                _entry(entry, f"{key}[{i}]", key, source, read, chain) if isinstance(entry, dict) else entry
+                _entry(entry, f"{key}[{i}]", key, source, read, chain, brought)
+                if isinstance(entry, dict)
+                else entry
                 for i, entry in enumerate(entries)
             ]
         elif isinstance(entries, dict) and "from" in entries:
             raise _problem(
                 source, f"{key}.from", "takes a State only in a [[" + key + "]] entry (several States)"
             )
+    if brought:
+        own = document.get("sources")
+        own = own if isinstance(own, dict) else {}
+        document["sources"] = {**brought, **own}  # the file's own entry of the same id wins
     return document
+
+
+def _cited(value: Any) -> set[str]:
+    """The source ids a part of a document cites (``source = "..."`` in a number's table form)."""
+    if isinstance(value, dict):
+        found = {value["source"]} if isinstance(value.get("source"), str) else set()
+        return found.union(*(_cited(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_cited(v) for v in value))
+    return set()
 
 
 def laid_over(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,8 +117,10 @@ def _entries_laid_over(base: list, own: list, match: str) -> list:
     return entries
 
 
-def _entry(entry: dict, where: str, key: str, source: str, read: Reader, chain: tuple[str, ...]) -> dict:
-    """One ``[[key]]`` entry with its ``from`` resolved (entries without one are kept as written)."""
+def _entry(entry: dict, where: str, key: str, source: str, read: Reader, chain: tuple[str, ...],
+           brought: dict[str, Any]) -> dict:  # fmt: skip
+    """One ``[[key]]`` entry with its ``from`` resolved (entries without one are kept as written); the
+    other file's ``[sources]`` entries the State cites go into ``brought``."""
     if "from" not in entry:
         return entry
     reference = entry["from"]
@@ -108,6 +129,9 @@ def _entry(entry: dict, where: str, key: str, source: str, read: Reader, chain: 
     name, _, wanted = reference.partition("#")
     other_source, other = _resolve(name, where + ".from", source, read, chain)
     base = _state(other, key, wanted, other_source, f"{where}.from")
+    sources = other.get("sources")
+    if isinstance(sources, dict):
+        brought.update({k: copy.deepcopy(sources[k]) for k in _cited(base) if k in sources})
     own = {k: v for k, v in entry.items() if k != "from"}
     return laid_over(base, own)
 

@@ -8,7 +8,8 @@ sharpens as replications finish. The what-if lives in the page's address as dott
 keys as ``--set`` (:mod:`simulator.files.overrides`), so a link reproduces it.
 
 What lives here: the controls (``controls``), what-ifs read from an address and written as a scenario
-file (``whatif``), the comparisons that run and can be cancelled (``jobs``), the page's HTML
+file (``whatif``), the paired replications with the scenario as loaded run once and kept
+(``replications``), the comparisons that run and can be cancelled (``jobs``), the page's HTML
 (``page``) and the web application (``app``, Starlette; its scripts and styles are in ``static/``).
 
 May import: every layer but :mod:`simulator.cli`.

@@ -18,7 +18,10 @@ in the jobs' threads and worker processes (:mod:`simulator.serving.jobs`), and t
 work a request needs (building a what-if, a trace, a report) run in Starlette's thread pool.
 
 Every error a user can cause (an address that names no setting, a value out of bounds, a request id
-that did not arrive) is answered in one line on the page, never a traceback.
+that did not arrive) is answered in one line on the page with a 4xx status, never a traceback: the
+page (status 400) shows the scenario as loaded with the line above its answer. The answer's stream
+is the one exception: it says so in a ``failed`` event (status 200), since a browser's EventSource
+reads no body of a response with another status.
 """
 
 from __future__ import annotations
@@ -43,7 +46,6 @@ from simulator.reporting import charts, html
 from simulator.reporting.documents import comparison_document
 from simulator.reporting.trace import UnknownRequest, explain, format_trace
 from simulator.serving import page
-from simulator.serving.controls import controls
 from simulator.serving.jobs import Runner
 from simulator.serving.whatif import Loaded, WhatIfError, read_changes, scenario_text
 from simulator.world.volume import RunawayReplication
@@ -68,7 +70,7 @@ class Site:
 
     def __init__(self, loaded: Loaded, runner: Runner) -> None:
         self.loaded, self.runner = loaded, runner
-        self.base_controls = {c.key: c for c in controls(loaded.base)}
+        self.base_controls = {c.key: c for c in loaded.controls()}
         self._heavy = threading.BoundedSemaphore(AT_ONCE)
         #: Whether the server is stopping: open answers then end, so it stops without waiting for them.
         self.stopping: Callable[[], bool] = lambda: False
@@ -113,16 +115,16 @@ def application(site: Site) -> Starlette:
     """The Starlette application of ``site``."""
 
     async def index(request: Request) -> Response:
-        message, scenario, changes = "", site.loaded.base, {}
+        message, scenario, changes, status = "", site.loaded.base, {}, 200
         try:
             changes, _ = site.what_if(request)
             scenario = await run_in_threadpool(site.loaded.scenario, changes)
-        except WhatIfError as error:
-            message, changes = f"The address's what-if cannot be used: {error}", {}
-        shown = controls(site.loaded.base, scenario)
+        except WhatIfError as error:  # the page as loaded, with the one line saying why
+            message, changes, status = f"The address's what-if cannot be used: {error}", {}, 400
+        shown = site.loaded.controls(scenario)
         keys = {c.key for c in shown}
         extra = {k: v for k, v in changes.items() if k not in keys}
-        return _html(page.page(site.loaded, shown, extra, message))
+        return _html(page.page(site.loaded, shown, extra, message), status)
 
     async def answer(request: Request) -> Response:
         tab = request.query_params.get("_tab", "")[:64] or uuid.uuid4().hex

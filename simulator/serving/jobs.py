@@ -1,7 +1,8 @@
 """The comparisons a what-if page asks for: run outside the request, sharpened, cancelled on a change.
 
 A :class:`Job` compares a what-if with the scenario as loaded on common random numbers, one paired
-replication per task (:func:`simulator.experiments.comparison.compare_batch`), on a backend of
+replication per task (:mod:`simulator.serving.replications`: the scenario as loaded is run once per
+replication and kept for every what-if of the server), on a backend of
 :mod:`simulator.experiments.executors` (worker processes, this process, or a Dask cluster). It runs
 in a thread of its own, never in the thread that answers the page. Its estimate is the comparison
 of replications ``0 .. n-1``, the first ``n`` that have finished with none missing: replications
@@ -11,10 +12,11 @@ gives, whatever the backend and however the work was split.
 A job stops when the abuse pass-through difference's interval is narrow enough (a half-width at
 most ``precision``, after at least ``least`` replications), after ``most`` replications, or when it
 is cancelled. Cancelling writes the job's *stop file*; every replication running for it, in this
-process or a worker process on this machine, looks for that file :data:`DAY_STEPS` times a
-replication (through the day hook of :func:`simulator.world.pipeline.simulate`, which only watches
-the clock) and ends at once, so the workers are free again within a few milliseconds of simulated
-work. A new change in a tab cancels that tab's job; another tab's job runs on.
+process or a worker process on this machine, looks for that file
+:data:`~simulator.experiments.run.DAY_STEPS` times a replication (through the day hook of
+:func:`simulator.world.pipeline.simulate`, which only watches the clock) and ends at once, so the
+workers are free again within a few milliseconds of simulated work. A new change in a tab cancels
+that tab's job; another tab's job runs on.
 
 Backends are lent (:class:`Lender`): a job borrows one, and gives it back when it ends, so the
 worker processes a page started are used by its next what-if; two jobs at once (two tabs) use
@@ -24,7 +26,6 @@ two backends and never share a worker.
 from __future__ import annotations
 
 import contextlib
-import gc
 import math
 import os
 import shutil
@@ -37,11 +38,10 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from simulator.experiments.comparison import PRECISION_METRIC, Comparison, compare_batch
+from simulator.experiments.comparison import PRECISION_METRIC, Comparison
 from simulator.experiments.executors import Backend, backend
-from simulator.experiments.run import DAY_STEPS
 from simulator.files.limits import DEFAULT_LIMITS, Limits
-from simulator.world.pipeline import simulate
+from simulator.serving.replications import Kept, as_loaded, paired_replication
 from simulator.world.scenario import Scenario
 from simulator.world.volume import RunawayReplication
 
@@ -49,61 +49,6 @@ from simulator.world.volume import RunawayReplication
 KEPT_JOBS = 64
 #: Idle backends kept for the next job.
 KEPT_BACKENDS = 2
-
-
-class Cancelled(Exception):
-    """Raised in a replication whose job was cancelled."""
-
-
-#: A worker process's garbage collection, left off after a cancelled replication (see below).
-_COLLECT_LATER = [False]
-
-
-def paired_replication(task: tuple[tuple[Scenario, ...], int, int, str, Limits]) -> tuple[int, Any]:
-    """One paired replication of every configuration; ``(replication, None)`` if cancelled meanwhile.
-
-    In a worker process, a cancelled replication answers before Python's cycle collector sweeps the
-    simulation it leaves behind (tens of milliseconds of work, ten times that on a busy machine): the
-    collector is switched back on when the next task starts. In a job's thread (the serial backend,
-    in the server's process) the collector is left alone.
-    """
-    scenarios, seed, replication, stop_file, limits = task
-    in_worker = threading.current_thread() is threading.main_thread()
-    if _COLLECT_LATER[0]:
-        _COLLECT_LATER[0] = False
-        gc.enable()
-    collecting = gc.isenabled()
-
-    def look(day: float) -> None:
-        if os.path.exists(stop_file):
-            raise Cancelled
-
-    if in_worker:
-        gc.disable()  # simulate() switches it off anyway; here it stays off until the answer is sent
-    try:
-        found = compare_batch((scenarios, seed, (replication,)), limits, look)[0][1]
-    except Cancelled:
-        _COLLECT_LATER[0] = in_worker and collecting
-        return replication, None
-    except BaseException:
-        if in_worker and collecting:
-            gc.enable()
-        raise
-    if in_worker and collecting:
-        gc.enable()
-    return replication, found
-
-
-def warm(scenario: Scenario) -> int:
-    """Run the first days of a replication of ``scenario`` in a worker process: what a replication
-    imports and caches on first use (about half a second) is then ready for the first what-if."""
-
-    def stop(day: float) -> None:
-        raise Cancelled
-
-    with contextlib.suppress(Cancelled):
-        simulate(scenario, scenario.seed, 0, on_day=stop, every_days=scenario.end_day / DAY_STEPS)
-    return os.getpid()
 
 
 class Lender:
@@ -129,17 +74,6 @@ class Lender:
                 return
         executor.close()
 
-    def warm(self, scenario: Scenario) -> str:
-        """Start one backend's workers now (before the page is served), each warmed on ``scenario``;
-        the backend's name."""
-        executor = self.borrow()
-        try:
-            for _ in executor.map(warm, [scenario] * executor.slots()):
-                pass
-        finally:
-            self.give_back(executor)
-        return executor.name
-
     def close(self) -> None:
         """Close every backend kept."""
         with self._lock:
@@ -161,8 +95,10 @@ class Job:
         least: int,
         most: int,
         limits: Limits = DEFAULT_LIMITS,
+        kept: Kept | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex[:12]
+        self.kept = Kept(most) if kept is None else kept  # the scenario as loaded's replications
         self.scenarios, self.labels, self.changes = tuple(scenarios), tuple(labels), dict(changes)
         self.seed = self.scenarios[0].seed
         self.stop_file, self.limits = stop_file, limits
@@ -237,7 +173,8 @@ class Job:
 
     def _tasks(self) -> Iterator[tuple]:
         while self._next < self.most and not self._stopped.is_set() and not self.enough():
-            yield (self.scenarios, self.seed, self._next, self.stop_file, self.limits)
+            kept = self.kept.get(self.scenarios[0], self._next)
+            yield (self.scenarios, self.seed, self._next, self.stop_file, self.limits, kept)
             self._next += 1
 
     def _run(self, lender: Lender) -> None:
@@ -246,7 +183,9 @@ class Job:
             # replications still running when the interval was narrow enough can widen it again:
             # then more are run, so the job ends on an estimate that meets its own rule
             while not self._stopped.is_set() and not self.enough():
-                for _, (replication, payload) in executor.map(paired_replication, self._tasks()):
+                for _, (replication, payload, ran) in executor.map(paired_replication, self._tasks()):
+                    if ran is not None:
+                        self.kept.put(self.scenarios[0], replication, ran)
                     if payload is not None:
                         with self._lock:
                             self._results[replication] = payload
@@ -281,6 +220,7 @@ class Runner:
     ) -> None:
         self.lender = Lender(workers, scheduler)
         self.precision, self.least, self.most, self.limits = precision, least, most, limits
+        self.kept = Kept(most)
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.tabs: dict[str, str] = {}  # tab -> its job's id
         self._lock = threading.Lock()
@@ -297,6 +237,7 @@ class Runner:
             self.least,
             self.most,
             self.limits,
+            self.kept,
         )
         job.stop_file = os.path.join(self._stops, job.id)
         with self._lock:
@@ -310,6 +251,20 @@ class Runner:
             previous.cancel()
         job.start(self.lender)
         return job
+
+    def warm(self, base: Scenario) -> str:
+        """Start one backend's workers now (before the page is served; local workers are forked) and
+        run the first replications of the scenario as loaded on them, one per worker, to keep; the
+        backend's name."""
+        executor = self.lender.borrow()
+        try:
+            count = min(executor.slots(), self.most)
+            tasks = [(base, base.seed, r, self.limits) for r in range(count)]
+            for _, (replication, result) in executor.map(as_loaded, tasks):
+                self.kept.put(base, replication, result)
+        finally:
+            self.lender.give_back(executor)
+        return executor.name
 
     def forget(self, tab: str) -> None:
         """Cancel ``tab``'s running job (its what-if is back to the scenario as loaded, or unusable)."""

@@ -22,6 +22,7 @@ from simulator.domain import provisions
 from simulator.domain.settings import Kind
 from simulator.experiments.comparison import Comparison, excludes_zero
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.files.parameters import ASSUMPTION
 from simulator.reporting.comparison import format_difference
 from simulator.reporting.run import format_estimate
 from simulator.serving.controls import Control
@@ -146,8 +147,27 @@ def _control(control: Control, show_provision: bool) -> str:
     changed = " changed" if control.changed else ""
     return (
         f'<div class="control{changed}"><label for="{ident}">{escape(control.name)}</label>{provision} '
-        f"{field}{unit}<p class='meaning'>{escape(setting.meaning)}</p></div>"
+        f"{field}{unit}<p class='meaning'>{escape(setting.meaning)}</p>{declared_range(control)}</div>"
     )
+
+
+def declared_range(control: Control) -> str:
+    """The range and source the scenario file declares for a control's number, in one line ("" if
+    none); marked ``outside`` while the what-if's value lies outside that range."""
+    held = control.parameter
+    if held is None or not control.ranged:
+        return ""
+    parts, limits = [], ""
+    if held.low is not None and held.high is not None:
+        parts.append(f"the scenario's range: {held.range_text()}")
+        limits = f' data-low="{held.low:g}" data-high="{held.high:g}"'
+    if held.source == ASSUMPTION:
+        parts.append("source: an assumption")
+    else:
+        described = f" ({control.source})" if control.source else ""
+        parts.append(f"source: {held.source}{described}")
+    outside = " outside" if control.outside() else ""
+    return f'<p class="range{outside}"{limits}>{escape("; ".join(parts))}</p>'
 
 
 def _number(control: Control, ident: str, attributes: str) -> str:
@@ -294,6 +314,12 @@ def _declared(name: str) -> set[str]:
 def flips(comparison: Comparison, query: Sequence[tuple[str, str]]) -> str:
     """The requests whose outcome flipped, each linked to its trace in both configurations."""
     flipped = comparison.flipped[0] if comparison.flipped else ()
+    if comparison.flips and all(row is None for row in comparison.flips[0]):
+        return (
+            "<p>The what-if changes which requests arrive (a requesting State's volume or abusive share,"
+            " say), so no request can be followed from the scenario as loaded to the what-if: no"
+            " flipped request to show.</p>"
+        )
     if not flipped:
         return "<p>No request changed outcome between the scenario as loaded and the what-if.</p>"
     items = []

@@ -13,7 +13,9 @@ A what-if is written back as a scenario file (:func:`scenario_text`) that ``mlas
 loaded file's own text (its comments, sources and assumptions kept) with each changed line
 rewritten and marked, or, where a change has no line of its own to rewrite (a requesting State's
 setting, a table the file leaves out), the whole document written anew below a header that lists
-the changes.
+the changes. A file that takes parts from other files (``extends``, ``from``:
+:mod:`simulator.files.compose`) is always written whole, those parts laid in, so the what-if runs
+wherever it is saved.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from simulator.files.document import ScenarioFile
 from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.loader import parse_scenario
 from simulator.files.overrides import OverrideError, parse_value
+from simulator.files.parameters import Parameter, cited_sources
 from simulator.files.reader import Problem, ScenarioError
+from simulator.serving.controls import Control, controls, ranged_parameters
 from simulator.world.scenario import Scenario
 
 #: Bounds on an address, checked before anything is read or built.
@@ -90,13 +94,30 @@ class Loaded:
     text: str  # the file's text, for the scenario a what-if is written as
     base: Scenario
     limits: Limits = DEFAULT_LIMITS
+    #: the file's numbers with a range or a source, by dotted key; what each source cited is, by id
+    parameters: Mapping[str, Parameter] = field(factory=dict, eq=False, repr=False)
+    sources: Mapping[str, str] = field(factory=dict, eq=False, repr=False)
     _built: OrderedDict = field(factory=OrderedDict, eq=False, repr=False)
     _lock: threading.Lock = field(factory=threading.Lock, eq=False, repr=False)
 
     @classmethod
     def load(cls, file: ScenarioFile, text: str, limits: Limits = DEFAULT_LIMITS) -> Loaded:
-        """The page's scenario: ``file`` (its ``text`` as read) and the scenario it states."""
-        return cls(file, text, file.base(limits), limits)
+        """The page's scenario: ``file`` (its ``text`` as read), the scenario it states, and the
+        ranges and sources it declares."""
+        reading = file.reading({}, "", limits)
+        found = reading.parameters
+        return cls(
+            file,
+            text,
+            reading.scenario,
+            limits,
+            ranged_parameters(found),
+            cited_sources(found, reading.sources),
+        )
+
+    def controls(self, whatif: Scenario | None = None) -> list[Control]:
+        """The page's controls, valued as in ``whatif`` (default: as loaded), with their ranges."""
+        return controls(self.base, whatif, self.parameters, self.sources)
 
     def loaded_value(self, key: str) -> Any:
         """What the file sets ``key`` to (None where it leaves it to the default, or in a list)."""
@@ -146,13 +167,22 @@ def scenario_text(loaded: Loaded, changes: Mapping[str, Any], was: Mapping[str, 
             f"#   {key} = {toml_literal(value)}   (was {_shown(was.get(key))})"
             for key, value in changes.items()
         ),
+        *([] if changes else ["#   none"]),
         "",
     ]
-    edited = _edited(loaded.text, changes, was)
+    # a file that takes parts from others (extends, from) names them relative to where it is: its
+    # what-if is written whole, so it runs wherever it is saved
+    edited = None if loaded.file.others else _edited(loaded.text, changes, was)
     if edited is not None and _same(edited, wanted):
         return "\n".join(header) + edited
     rewritten = tomli_w.dumps(wanted)
-    note = "# The file is written anew (its comments are in the original); the changes are above.\n\n"
+    if loaded.file.others:
+        note = (
+            "# Written whole, with the parts it takes from other files (extends, from) laid in, so it"
+            " runs\n# wherever it is saved; its comments are in the original.\n\n"
+        )
+    else:
+        note = "# The file is written anew (its comments are in the original); the changes are above.\n\n"
     return "\n".join(header) + note + rewritten
 
 

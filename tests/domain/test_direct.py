@@ -5,13 +5,16 @@ from __future__ import annotations
 from simulator.domain.direct import (
     AgreementConditions,
     DirectOrderRules,
+    DirectRules,
     GivingEffectRules,
     agreement_check,
     decide_giving_effect,
     decide_notification,
     overrules_objection,
+    refusal_provisions,
 )
 from simulator.domain.model import Decision, ScreeningDraws, Stage, Verdict
+from simulator.domain.providers import ProviderRules
 from simulator.domain.safeguards import Safeguards
 from tests.domain.test_providers import seen
 
@@ -58,3 +61,18 @@ def test_giving_effect_refused_on_a_ground_or_given():
     refused = decide_giving_effect(seen(**RISKY), Safeguards(), rules, CALM)
     assert (refused.verdict, refused.provision) == (Verdict.REFUSE, "2ap-8")
     assert decide_giving_effect(seen(), Safeguards(), rules, CALM).verdict is Verdict.PROCEED
+
+
+def test_what_an_agreement_order_is_refused_on_is_listed_while_its_condition_holds():
+    """Catches: a condition's refusal missing from (or named otherwise in) the provisions a route can
+    cite, which the coverage checks and ``mlasim provisions`` read."""
+    refused = {
+        "targeting_restrictions": agreement_check(seen(), AgreementConditions(), target_excluded=True),
+        "independent_review": agreement_check(seen(factual_basis=0.1), AgreementConditions(), False),
+        "no_speech_orders": agreement_check(seen(political_offence=True), AgreementConditions(), False),
+    }
+    for condition, decision in refused.items():
+        off = DirectRules(executive_agreement=AgreementConditions(**{condition: False}))
+        assert decision.provision in refusal_provisions(DirectRules(), [ProviderRules()]), condition
+        assert decision.provision not in refusal_provisions(off, [ProviderRules()]), condition
+    assert refusal_provisions(DirectRules(), []) == frozenset()

@@ -12,6 +12,7 @@ from simulator.domain.model import (
     FULL_ROUTE,
     Decision,
     Outcome,
+    Request,
     Stage,
     Verdict,
 )
@@ -75,3 +76,10 @@ def test_a_history_after_an_event_changes_only_what_that_event_changes(history, 
     assert history.after_consultation(finding) == attrs.evolve(
         history, consultations=history.consultations + 1, findings=history.findings | {finding}
     )
+
+
+@given(any_requests())
+def test_a_request_made_without_its_history_is_the_first_of_its_own_case(drawn):
+    first = Request(drawn.id, drawn.submitted_at, drawn.submission, drawn.truth)
+    history = (first.case_id, first.attempt, first.parent, first.follows, first.holder)
+    assert history == (drawn.id, 0, None, "", "")

@@ -212,3 +212,11 @@ def test_a_threshold_no_run_can_reach_is_answered_by_the_closed_form(monkeypatch
     monkeypatch.setattr(module, "observe", no_stepping)
     assert fewest_findings_to_flag(Monitoring(threshold=1e9, reference=0.5)) == 2_000_000_000
     assert fewest_findings_to_flag(Monitoring(threshold=100_001)) == math.ceil(100_001 / 0.95)
+
+
+def test_the_sprt_restarts_when_it_reaches_its_lower_boundary_exactly():
+    """Wald's test accepts "clean" when the ratio falls to log(beta / (1 - alpha)), the boundary
+    included: here one clean decision lands on it exactly ((1 - p1) / (1 - p0) = beta / (1 - alpha))."""
+    sprt = Monitoring(enabled=True, rule=MonitoringRule.SPRT, p0=0.5, p1=0.75, alpha=0.5, beta=0.25)
+    assert math.log((1 - sprt.p1) / (1 - sprt.p0)) == math.log(sprt.beta / (1 - sprt.alpha))
+    assert observe(sprt, Watch(), finding=False) == Watch(0.0, 1, 0, False)

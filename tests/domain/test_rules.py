@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from simulator.domain import rules
 from simulator.domain.catalogue import load as load_catalogue
-from simulator.domain.grounds import enabled_provisions, persecution_evidence
+from simulator.domain.grounds import RULES, check_judicial_standard, enabled_provisions, persecution_evidence
 from simulator.domain.model import (
     GRANT_VERDICTS,
     Decision,
@@ -367,6 +367,8 @@ def test_a_certification_of_relevance_is_a_low_bar_and_3512_e_asks_for_us_punish
     ).provision == ("us-3123")
     foreign_only = _judicial(Measure.STORED_CONTENT, 0.9, dual=False)
     assert rules.decide(Stage.JUDICIAL_ORDER, foreign_only, config, d, h).provision == "us-3512-e"
+    record = next(r for r in RULES if r.check is check_judicial_standard)
+    assert "us-3512-e" in record.provisions and "us-3512-e" in record.refuses_on(config)
     assert rules.decide(
         Stage.JUDICIAL_ORDER, _judicial(Measure.STORED_CONTENT, 0.9), config, d, h
     ).verdict is (Verdict.PROCEED)

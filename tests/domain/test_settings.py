@@ -29,6 +29,16 @@ def test_every_declared_setting_says_what_it_means(cls):
         assert setting.meaning.strip(), path
 
 
+@pytest.mark.parametrize("cls", SETTINGS_CLASSES, ids=lambda c: c.__name__)
+def test_the_values_strategies_draw_are_distinct_ascending_and_allowed(cls):
+    """Catches: an example repeated (the strategies then never try the value it replaced) or outside
+    the setting's bounds (every draw of it would be refused)."""
+    for path, setting in paths(cls):
+        examples = list(setting.examples)
+        assert examples == sorted(set(examples)), path
+        assert all(setting.bound_problem(value) is None for value in examples), path
+
+
 def test_bounds_are_enforced_on_construction():
     """Catches: a value outside its declared bounds built in Python (not only read from a file)."""
     with pytest.raises(ValueError, match="between 0 and 1"):

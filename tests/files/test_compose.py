@@ -7,8 +7,9 @@ import tomli_w
 
 from simulator.files.compose import MAX_CHAIN, laid_over
 from simulator.files.document import load_scenario, read_file
+from simulator.files.parameters import scenario_parameters
 from simulator.files.reader import ScenarioError
-from tests.conftest import BASELINE, document
+from tests.conftest import BASELINE, ROOT, document
 
 
 def write(path, content) -> str:
@@ -106,3 +107,19 @@ def test_editing_a_file_taken_from_is_seen(tmp_path):
     changed["scenario"]["name"] = "changed, and longer than before"
     write(tmp_path / "base.toml", changed)
     assert load_scenario(path).name == "changed, and longer than before"
+
+
+def test_a_state_taken_from_another_file_brings_the_sources_its_ranges_cite(tmp_path):
+    """Catches: a State whose ranges cite the other file's [sources] entries failing to load (unknown
+    source) once taken with `from`."""
+    (tmp_path / "small-uncertain.toml").write_text((ROOT / "tests/data/small-uncertain.toml").read_text())
+    taking = (
+        'extends = "un-convention-baseline.toml"\n'
+        '[[requested_state]]\nfrom = "small-uncertain.toml"\nid = "small"\n'
+        '[[requested_state]]\nfrom = "un-convention-baseline.toml"\nid = "baseline"\n'
+    )
+    path = write(tmp_path / "two.toml", taking)
+    cited = {p.key: p.source for p in scenario_parameters(path) if p.ranged}
+    assert cited["requested_state.small.stages.legal_review.service.mean"] == "desk-study"
+    own = write(tmp_path / "own.toml", taking + '[sources.desk-study]\ntitle = "My own study"\n')
+    assert read_file(own).document["sources"]["desk-study"] == {"title": "My own study"}  # its own wins

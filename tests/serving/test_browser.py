@@ -4,8 +4,9 @@ A server is started as a user starts it (``mlasim serve FILE --port 0``) on the 
 The page must load with no console error and no request leaving 127.0.0.1; flipping dual
 criminality to ``required`` shows the headline difference and its interval narrows as replications
 finish; a flipped request's trace opens; the shared address reproduces the what-if; the downloaded
-scenario runs with ``mlasim run``; hostile addresses get one line on the page; two tabs at once keep
-their own answers. There is no skipping: without ``/usr/bin/chromium`` the test fails.
+scenario runs with ``mlasim run``; hostile addresses get one line on the page (status 400); two
+tabs at once keep their own answers; a value typed outside the range the file declares is marked.
+There is no skipping: without ``/usr/bin/chromium`` the test fails.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.reporting.test_browser import CHROMIUM, FLAGS
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "un-convention-baseline.toml"
 MODE = "#c-safeguards-dual_criminality-mode"
+BAD_REQUEST = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
 
 
 @pytest.fixture(scope="module")
@@ -165,11 +167,13 @@ def test_flip_dual_criminality_read_share_download(browser, server, tmp_path):
 )
 def test_a_hostile_address_gets_one_line_on_the_page(browser, server, query, expected):
     tab = Tab(browser, server)
-    tab.page.goto(f"{server}?{query}")
+    response = tab.page.goto(f"{server}?{query}")
+    assert response.status == 400
     message = tab.page.locator("#message").inner_text()
     assert expected in message and "Traceback" not in message and "\n" not in message.strip()
     assert tab.page.locator(MODE).input_value() == "discretionary"  # the controls stay as loaded
-    assert tab.errors == [] and tab.outside == []
+    # the only console line is Chromium's note of the page's own status
+    assert tab.errors == [BAD_REQUEST] and tab.outside == []
 
 
 def test_two_tabs_at_once_keep_their_own_answers(browser, server):
@@ -183,3 +187,22 @@ def test_two_tabs_at_once_keep_their_own_answers(browser, server):
     assert stricter.headline("abuse_pass_through")[0] < 0 < laxer.headline("abuse_pass_through")[0]
     assert "mode=required" in stricter.page.url and "mode=waived" in laxer.page.url
     assert stricter.errors == laxer.errors == []
+
+
+def test_a_value_outside_the_files_range_is_marked_as_it_is_typed(browser, server):
+    tab = Tab(browser, server)
+    tab.page.goto(server)
+    rate = "#c-safeguards-dual_criminality-refusal_rate"
+    note = tab.page.locator(f"div.control:has(input{rate}) p.range")
+    assert note.inner_text() == "the scenario's range: 0.25 - 0.75; source: an assumption"
+    assert "outside" not in note.get_attribute("class")
+    tab.page.fill(rate, "0.9")
+    tab.page.dispatch_event(rate, "change")
+    assert "safeguards.dual_criminality.refusal_rate=0.9" in tab.page.url
+    assert "outside" in note.get_attribute("class")
+    tab.page.fill(rate, "0.6")
+    tab.page.dispatch_event(rate, "change")
+    assert "outside" not in note.get_attribute("class")
+    share = tab.page.locator("div.control:has(#c-requesting_state-authoritarian-abusive_share) p.range")
+    assert share.inner_text() == "the scenario's range: 0.1 - 0.4; source: an assumption"
+    assert tab.errors == [] and tab.outside == []

@@ -46,6 +46,11 @@
       const value = valueOf(element);
       const base = JSON.parse(element.dataset.base);
       element.closest(".control").classList.toggle("changed", !same(value, base));
+      const range = element.closest(".control").querySelector(".range[data-low]");
+      if (range) {
+        const low = Number(range.dataset.low), high = Number(range.dataset.high);
+        range.classList.toggle("outside", typeof value === "number" && (value < low || value > high));
+      }
       if (!same(value, base)) params.append(element.dataset.key, literal(value));
     }
     for (const item of document.querySelectorAll("[data-extra-key]")) {
