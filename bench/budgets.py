@@ -127,6 +127,8 @@ def timeline(repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Time each command's start-up and answer against its budget (``--timeline``: where a run's time
+    goes)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median counts)")
     parser.add_argument("--only", nargs="+", choices=list(COMMANDS), default=list(COMMANDS))

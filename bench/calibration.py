@@ -46,6 +46,7 @@ def cpu_seconds() -> float:
 
 
 def timed(label: str, action) -> object:
+    """Run ``action`` and print its wall and CPU time with the load average before and after."""
     load, wall, cpu = os.getloadavg()[0], time.perf_counter(), cpu_seconds()
     result = action()
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
@@ -55,6 +56,7 @@ def timed(label: str, action) -> object:
 
 
 def check() -> None:
+    """Time the fit table of the US scenario against the shipped US record (``calibrate --check``)."""
     from simulator.experiments import fitting
     from simulator.experiments.execution import Execution
     from simulator.experiments.run import run
@@ -73,6 +75,8 @@ def check() -> None:
 
 
 def calibrate(budget: int, out: Path) -> None:
+    """Time a calibration of the US scenario to the shipped US record within ``budget`` replications,
+    written in ``out``."""
     from simulator.experiments import calibration, waves
     from simulator.experiments.execution import Execution
     from simulator.files.targets import shipped
@@ -89,6 +93,7 @@ def calibrate(budget: int, out: Path) -> None:
 
 
 def main() -> None:
+    """Time calibrate --check and a whole calibration, and print what they found."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=None)

@@ -113,6 +113,7 @@ def instructions(tree: Path, strata: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Print the digests of a check's search (``--digest``) or count its instructions (``--instructions``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--digest", action="store_true", help="digests of every test case, of the verdicts")

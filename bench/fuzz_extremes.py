@@ -47,6 +47,8 @@ def campaign(documents: int, requests: int, seconds: float) -> tuple[Counter[str
 
 
 def main() -> int:
+    """Load and run random extreme scenario documents within a request budget; report any traceback or
+    hang."""
     documents = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 120.0

@@ -22,6 +22,8 @@ RENEWING = ("hybrid", "authoritarian")  # the requesting States with an [abuse] 
 
 
 def headline(years: int, turnover: float, warmup_years: float, replications: int, workers: int):
+    """The abuse pass-through of the reference scenario run over ``years`` of arrivals, the persons abusers
+    target renewing every ``turnover`` years on average."""
     from simulator.experiments.execution import Execution
     from simulator.experiments.run import run
     from simulator.files.document import read_file
@@ -36,6 +38,7 @@ def headline(years: int, turnover: float, warmup_years: float, replications: int
 
 
 def main() -> None:
+    """Print how the headline moves with the length of the run when case files learn the persons targeted."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--turnover", type=float, default=3.0)

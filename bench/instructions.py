@@ -59,6 +59,7 @@ def instructions(tree: Path, replications: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Count the instructions a replication takes under valgrind, as a measure free of the machine's load."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", type=Path, default=ROOT, help="an mlasim checkout (default: this one)")
     parser.add_argument("--replications", type=int, default=1)

@@ -127,12 +127,15 @@ def mutate(kind: str, node: ast.AST, rng: random.Random, provisions: list[str]) 
 
 
 def catalogue_ids() -> list[str]:
+    """The ids of the provision catalogue, which a mutant may cite instead of the original's."""
     import tomllib
 
     return sorted(tomllib.loads((DOMAIN / "data" / "provisions.toml").read_text(encoding="utf-8")))
 
 
 def run_tests(scratch: Path, limit: float) -> str:
+    """Run the domain and pinned tests in the mutated copy ``scratch``: killed, survived, or killed by the
+    time limit."""
     command = [sys.executable, "-m", "pytest", *TESTS, "-x", "-q", "-p", "no:cacheprovider", "-n", "0"]
     try:
         done = subprocess.run(command, cwd=scratch, capture_output=True, timeout=limit, check=False)
@@ -142,6 +145,7 @@ def run_tests(scratch: Path, limit: float) -> str:
 
 
 def main() -> None:
+    """Sample mutants of the decision core's modules and report the share the tests kill."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)

@@ -38,6 +38,8 @@ BUDGET = 3.5
 
 @dataclass
 class Measured:
+    """One measured run: what was run, its size, its wall and CPU time and its peak memory."""
+
     label: str
     requested_states: int
     replications: int
@@ -48,6 +50,7 @@ class Measured:
 
     @property
     def cpu_per_request(self) -> float:
+        """CPU seconds per request simulated."""
         return self.cpu_seconds / max(self.requests, 1)
 
 
@@ -124,6 +127,7 @@ def measure(path: str, horizon_days: float | None, which: int, replications: int
 
 
 def run_in_fresh_process(path: Path, horizon_days: float | None, which: int, replications: int) -> Measured:
+    """Measure one scenario's run in a process of its own (memory and time not shared with others)."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=measure, args=(str(path), horizon_days, which, replications, queue))
@@ -134,6 +138,7 @@ def run_in_fresh_process(path: Path, horizon_days: float | None, which: int, rep
 
 
 def report(several: Measured, one: Measured) -> str:
+    """The table comparing the several-State run with the one-State run."""
     lines = [
         f"{'scenario':<55} {'States':>6} {'requests':>9} {'wall s':>8} {'CPU s':>8} "
         f"{'req/s CPU':>10} {'req/s wall':>10} {'peak MiB':>9}"
@@ -155,6 +160,7 @@ def report(several: Measured, one: Measured) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Compare a scenario of several requested States with one requested State, per request simulated."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="several requested States")
     parser.add_argument("--replications", type=int, default=5)

@@ -37,11 +37,13 @@ def cpu_seconds() -> float:
 
 
 def parent_cpu() -> float:
+    """CPU seconds this process has used (user and system)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     return own.ru_utime + own.ru_stime
 
 
 def children_cpu() -> float:
+    """CPU seconds the finished worker processes have used (user and system)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return children.ru_utime + children.ru_stime
 
@@ -65,6 +67,7 @@ def worker_start() -> tuple[float, float]:
 
 
 def main() -> None:
+    """Run one sweep on 1, 2... workers and print its wall and CPU time on each."""
     import pyarrow.parquet as pq
 
     from simulator.experiments.designs import Design

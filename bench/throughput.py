@@ -120,6 +120,9 @@ class Flow:
 
 @dataclass(frozen=True)
 class Network:
+    """The scenario's network as a queueing network: nodes, their servers and service, flows, the staffed
+    stages."""
+
     nodes: tuple[str, ...]
     staff: tuple[int, ...]  # 0: infinite servers (a delay)
     service: tuple  # mlasim Distribution per node
@@ -180,14 +183,32 @@ def network_of(scenario, lives: int = PILOT_LIVES) -> Network:
 # --- the three runs -----------------------------------------------------------------------------
 @dataclass
 class Measured:
+    """One measured run: arrivals, CPU seconds, memory, and per staffed stage the mean waiting and the
+    visits."""
+
     arrivals: int
     seconds: float
     mib: float
     waiting: dict[str, float]  # mean number waiting per staffed stage
     visits: dict[str, float]  # visits per request per staffed stage
 
+    @classmethod
+    def summed(
+        cls, network: Network, horizon: float, run: tuple[int, float, float], waited: list, visits: list
+    ) -> Measured:
+        """A run (its arrivals, CPU seconds and MiB) measured from per-node sums: ``waited`` the time
+        requests spent waiting there, ``visits`` the visits made; only staffed stages are kept."""
+        arrivals = run[0]
+        staffed = [i for i, name in enumerate(network.nodes) if name in network.staffed]
+        return cls(
+            *run,
+            {network.nodes[i]: waited[i] / horizon for i in staffed},
+            {network.nodes[i]: visits[i] / arrivals for i in staffed},
+        )
+
 
 def model_run(size: int, network: Network, queue) -> None:
+    """Run mlasim's own simulation of the network and put what was measured on ``queue``."""
     import scipy.special  # noqa: F401  (the model loads it on its first draw: set-up, not run memory)
 
     from simulator.world.pipeline import simulate
@@ -231,6 +252,7 @@ def _sampler(distribution, rnd: random.Random):
 
 
 def bare_run(size: int, network: Network, queue) -> None:
+    """Run the same network written directly in SimPy and put what was measured on ``queue``."""
     import simpy
 
     scenario = stretched(size)
@@ -239,7 +261,6 @@ def bare_run(size: int, network: Network, queue) -> None:
     rnd = random.Random(SEED)
     servers = [simpy.Resource(env, c) if c else None for c in network.staff]
     draws = [_sampler(d, rnd) for d in network.service]
-    staffed = [name in network.staffed for name in network.nodes]
     exits = len(network.nodes)
     waited = [0.0] * exits
     visits = [0] * exits
@@ -277,16 +298,7 @@ def bare_run(size: int, network: Network, queue) -> None:
     env.run(until=scenario.end_day)
     elapsed = time.process_time() - start
     memory = _rss_mib() - before
-    names = network.nodes
-    queue.put(
-        Measured(
-            count[0],
-            elapsed,
-            memory,
-            {names[i]: waited[i] / horizon for i in range(exits) if staffed[i]},
-            {names[i]: visits[i] / count[0] for i in range(exits) if staffed[i]},
-        )
-    )
+    queue.put(Measured.summed(network, horizon, (count[0], elapsed, memory), waited, visits))
 
 
 def heap_node_class():
@@ -343,6 +355,7 @@ def ciw_tuned_run(size: int, network: Network, queue) -> None:
 
 
 def ciw_run(size: int, network: Network, queue, tuned: bool = False) -> None:
+    """Run the same network in Ciw (``tuned``: with the heap node) and put what was measured on ``queue``."""
     import ciw
 
     scenario = stretched(size)
@@ -405,19 +418,11 @@ def ciw_run(size: int, network: Network, queue, tuned: bool = False) -> None:
         for individual in node.all_individuals:
             SummingExit.accept(None, individual)
     arrived[0] = simulation.nodes[0].number_of_individuals - 1  # it counts from 1
-    names = network.nodes
-    queue.put(
-        Measured(
-            arrived[0],
-            elapsed,
-            memory,
-            {names[i]: waited[i] / horizon for i in range(n) if staffed[i]},
-            {names[i]: visits[i] / arrived[0] for i in range(n) if staffed[i]},
-        )
-    )
+    queue.put(Measured.summed(network, horizon, (arrived[0], elapsed, memory), waited, visits))
 
 
 def measure(target, size: int, network: Network) -> Measured:
+    """Run ``target`` on the network at ``size`` in a fresh process and return what it measured."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=target, args=(size, network, queue))
@@ -428,6 +433,7 @@ def measure(target, size: int, network: Network) -> Measured:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Measure mlasim, bare SimPy and Ciw on the same flow at each size and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1e4, 1e5, 1e6])
     parser.add_argument("--no-ciw", action="store_true", help="leave Ciw out (stock and tuned)")

@@ -63,6 +63,7 @@ def timed(args: list[str]) -> tuple[float, float, str]:
 
 
 def commands(study: Path, draws: int | None, per_draw: int | None) -> dict[str, list[str]]:
+    """The command lines timed: a run with its spread, the assumptions' screening, a robust comparison."""
     extra = [*(["--per-draw", str(per_draw)] if per_draw else [])]
     uncertainty = ["--uncertainty", *([str(draws)] if draws else [])]
     return {
@@ -74,6 +75,7 @@ def commands(study: Path, draws: int | None, per_draw: int | None) -> dict[str, 
 
 
 def describe_run(document: dict) -> None:
+    """Print a run's headline spreads and their drivers."""
     found = document["uncertainty"]
     print(f"  {found['draws']} draws x {found['replications_per_draw']} replications")
     for name in SHOWN:
@@ -91,6 +93,7 @@ def describe_run(document: dict) -> None:
 
 
 def describe_robust(document: dict) -> None:
+    """Print how often the stricter configuration is better over the draws, and by how much."""
     entry = document["configurations"][1]["against_baseline"]
     for name in SHOWN:
         paired = entry[name]
@@ -127,6 +130,7 @@ def precision(seeds: int, draws: int | None, per_draw: int | None) -> None:
 
 
 def main() -> None:
+    """Time the uncertainty commands on the baseline (``--precision``: how the answers move over seeds)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=sorted(TARGETS), default=sorted(TARGETS))
     parser.add_argument(

@@ -106,20 +106,12 @@ def test_stricter_safeguards_cost_legitimate_requests(results):
 
 
 def test_every_refusal_in_every_scenario_cites_an_enabled_provision(results):
-    from simulator.domain import grounds
-    from simulator.domain.channels import channel_provisions
-    from simulator.domain.monitoring import SUSPENSION_PROVISION
     from simulator.world.direct import route_provisions
+    from simulator.world.tally import enabled_provisions
 
     for path in FILES:
         scenario = load_scenario(path)
-        enabled: set[str] = set()  # in any of its requested States
-        for state in scenario.requested_states:
-            enabled |= grounds.enabled_provisions(state.safeguards)
-            if state.channels:
-                enabled |= channel_provisions(state.channel_rules, state.safeguards)
-            if state.monitoring.enabled and state.monitoring.action.value == "suspend":
-                enabled.add(SUSPENSION_PROVISION)
+        enabled = enabled_provisions(scenario)  # in any of its requested States
         enabled |= route_provisions(scenario)  # what providers and the provider's State refuse on
         refusals = results[path.stem].section("refusals.")
         cited = {name.split(".")[1] for name, est in refusals.items() if est.mean > 0}

@@ -48,6 +48,7 @@ def cell(text: Any) -> str:
 
 
 def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    """A Markdown table of ``rows`` under ``header``."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -57,6 +58,7 @@ def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
 
 
 def commands() -> str:
+    """The reference of every command: its help, arguments and options, as ``--help`` gives them."""
     import typer.main
 
     from simulator.cli import app
@@ -96,6 +98,7 @@ def _options(command, context) -> str:
 
 
 def scenario_format() -> str:
+    """The reference of the scenario file, section by section, from the JSON Schema."""
     from simulator.files.schema import scenario_schema
 
     schema = scenario_schema()
@@ -226,6 +229,7 @@ def _notes(node: dict, required: bool) -> str:
 
 
 def provisions() -> str:
+    """The table of the provision catalogue: citation, title, summary, stage, nature, confidence."""
     from simulator.domain.provisions import catalogue
 
     rows = [
@@ -271,6 +275,7 @@ def metrics() -> str:
 
 
 def properties() -> str:
+    """The table of the built-in properties ``mlasim check`` tests."""
     text = (ROOT / "simulator/domain/data/properties.toml").read_text("utf-8")
     rows = [
         (f"`{name}`", entry["scope"], entry.get("description", ""))
@@ -280,6 +285,7 @@ def properties() -> str:
 
 
 def scenarios() -> str:
+    """The table of the shipped scenario files: name, what they model, requested States, variants."""
     rows = []
     for path in sorted((ROOT / "scenarios").glob("*.toml")):
         document = tomllib.loads(path.read_text("utf-8"))
@@ -302,6 +308,8 @@ GENERATORS: dict[str, Callable[[], str]] = {
 
 
 def expand(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Replace each generated part a page names by its text as the code gives it now."""
+
     def generate(match: re.Match) -> str:
         name = match[1]
         if name not in GENERATORS:
@@ -314,5 +322,6 @@ def expand(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension with Sphinx."""
     app.connect("source-read", expand)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Any
 
 from simulator.checking.properties import Property, expand
-from simulator.domain.model import Channel, Outcome, Request
+from simulator.domain.model import Outcome, Request
 from simulator.domain.rules import enabled_provisions
 from simulator.experiments.executors import Backend, tasks_for
 from simulator.experiments.run import expected_requests
@@ -38,17 +39,11 @@ class MatchingTally(Tally):
         self.matching = 0
         self.hits = 0
 
-    def ended_as(
-        self,
-        request: Request,
-        outcome: Outcome,
-        provision: str | None,
-        day: float,
-        channel: Channel = Channel.MLA,
-    ) -> None:
-        """Tally the end as :class:`Tally` does; a counted request the property is about also counts as
-        matching, and as a hit if it ended in one of the named outcomes."""
-        super().ended_as(request, outcome, provision, day, channel)
+    def ended_as(self, request: Request, outcome: Outcome, *how: Any) -> None:
+        """Tally the end as :meth:`Tally.ended_as` does (``how``: the provision, the day, the channel);
+        a counted request the property is about also counts as matching, and as a hit if it ended in
+        one of the named outcomes."""
+        super().ended_as(request, outcome, *how)
         if request.submitted_at >= self.warmup_days and self.given.matches_request(request):
             self.matching += 1
             self.hits += outcome.value in self.named

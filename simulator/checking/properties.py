@@ -41,7 +41,17 @@ from simulator.domain.direct import refusal_provisions
 from simulator.domain.model import Channel, Observation, Request, Stage, Verdict
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.signals import ReviewContext, observe
-from simulator.world.lifecycle import CaseFiles, Decided, Ending, Review, as_lived, fast_route, lived, settle
+from simulator.world.lifecycle import (
+    CaseFiles,
+    Decided,
+    Ending,
+    Review,
+    Venue,
+    as_lived,
+    fast_route,
+    lived,
+    settle,
+)
 from simulator.world.requesters import ROUTING_SLOTS, screening_draws
 from simulator.world.scenario import RequestingState, Scenario
 
@@ -73,6 +83,7 @@ _NOT_DECISIVE = (Verdict.PROCEED, Verdict.POSTPONE)  # a postponed execution goe
 
 
 def expand(outcomes: frozenset[str]) -> frozenset[str]:
+    """The outcomes named, with ``handed_over`` standing for every outcome that hands data over."""
     return (outcomes - {"handed_over"}) | (HANDED_OVER if "handed_over" in outcomes else frozenset())
 
 
@@ -97,10 +108,14 @@ class Given:
 
     @property
     def about_signals(self) -> bool:
+        """Whether the condition is on what the reviewer perceived (evidence, recognition, a disguise, an
+        emergency)."""
         signals = (self.min_evidence, self.target_recognised, self.disguise_penetrated)
         return any(v is not None for v in (*signals, self.emergency_seen_through))
 
     def matches_request(self, request: Request) -> bool:
+        """Whether ``request`` is one the property is about (its truth, documentation, requester, measure,
+        offence, channel)."""
         sub, truth = request.submission, request.truth
         tests = (
             (self.abusive, truth.abusive),
@@ -119,6 +134,7 @@ class Given:
         return all(allowed is None or value in allowed for allowed, value in sets)
 
     def matches_signals(self, observation: Observation, safeguards: Safeguards) -> bool:
+        """Whether what the first reviewer perceived meets the condition on signals, under ``safeguards``."""
         if self.target_recognised is not None and observation.target_recognised != self.target_recognised:
             return False
         if (
@@ -134,6 +150,9 @@ class Given:
 
 @frozen
 class Expect:
+    """What a property expects of the requests it is about: outcomes, citations, channels, or a
+    probability."""
+
     outcome_in: frozenset[str] | None = None
     outcome_not_in: frozenset[str] | None = None
     cites_enabled_provision: bool = False
@@ -146,6 +165,7 @@ class Expect:
     provider_refusal_final: bool = False  # a provider's refusal is never followed by data handed over
 
     def allows(self, outcome: str) -> bool:
+        """Whether a request ending in ``outcome`` satisfies the expected outcomes."""
         if self.outcome_in is not None and outcome not in expand(self.outcome_in):
             return False
         return self.outcome_not_in is None or outcome not in expand(self.outcome_not_in)
@@ -153,6 +173,9 @@ class Expect:
 
 @frozen
 class Property:
+    """A property of a configuration: its name, what it says, its scope, the requests it is about, what it
+    expects."""
+
     name: str
     description: str
     scope: str
@@ -174,6 +197,7 @@ class Case:
     routing: Sequence[float] | None = None
 
     def draws_for_round(self, index: int) -> Sequence[float]:
+        """The uniforms of screening round ``index`` (the last given round repeats after it)."""
         if callable(self.rounds):
             return self.rounds(index)
         return list(self.rounds[min(index, len(self.rounds) - 1)])
@@ -181,6 +205,9 @@ class Case:
 
 @frozen
 class Evaluation:
+    """How one request's whole life ended and whether the property held, with what to show as a
+    counterexample."""
+
     outcome: str
     holds: bool
     commands: tuple  # what happened (lifecycle commands), for the counterexample's trace
@@ -204,6 +231,7 @@ class Counterexample:
 
 
 def context_for(scenario: Scenario, requester: RequestingState) -> ReviewContext:
+    """What the scenario's (first) requested State's reviewers know of ``requester``."""
     requested = scenario.requested_state
     return ReviewContext(
         requester.rights_record,
@@ -214,6 +242,7 @@ def context_for(scenario: Scenario, requester: RequestingState) -> ReviewContext
 
 
 def first_observation(case: Case, scenario: Scenario) -> Observation:
+    """What the first reviewer perceives of the case's request, at the case's thoroughness."""
     draws = screening_draws(case.draws_for_round(0))
     return observe(case.request, context_for(scenario, case.requester), case.thoroughness, draws)
 
@@ -228,16 +257,10 @@ def channels_of(scenario: Scenario):
 def steps_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None):
     """The life of ``case`` at the scenario's (first) requested State, as the simulation lives it."""
     routing = case.routing if case.routing is not None else [0.5] * ROUTING_SLOTS
-    return lived(
-        case.request,
-        case.requester,
-        scenario.requested_state,
-        context_for(scenario, case.requester),
-        case.draws_for_round,
-        list(routing),
-        channels_of(scenario),
-        case_files,
-    )
+    requested = scenario.requested_state
+    context = context_for(scenario, case.requester)
+    venue = Venue(case.requester, requested, context, channels_of(scenario), case_files)
+    return lived(case.request, venue, case.draws_for_round, list(routing))
 
 
 def ending_of(case: Case, scenario: Scenario, case_files: CaseFiles | None = None) -> tuple[Ending, tuple]:

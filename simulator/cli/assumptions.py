@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-import enum
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator.cli.common import (
+from simulator.cli.common import app, command_limits, emit, fail
+from simulator.cli.options import (
+    LOCAL,
     AllowLarge,
-    Quiet,
-    Scheduler,
+    Backend,
+    PerDraw,
     Seed,
     Sets,
     StudyDirectory,
-    Workers,
-    app,
-    command_limits,
-    cumulative,
-    emit,
-    execution,
-    fail,
-    note,
-    on_interrupt,
-    progress_bar,
-    user_errors,
+    TableFormat,
+    TableOrJson,
+    grouped,
 )
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 
-class AssumptionsFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-
-
 @app.command()
+@grouped
 def assumptions(
     context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
@@ -45,9 +34,7 @@ def assumptions(
     draws: Annotated[
         int | None, typer.Option("--draws", min=2, help="Draws of the screening (default: 64).")
     ] = None,
-    per_draw: Annotated[
-        int | None, typer.Option("--per-draw", min=1, help="Replications of each draw (default: 2).")
-    ] = None,
+    per_draw: PerDraw = None,
     provisional: Annotated[
         float | None,
         typer.Option(
@@ -67,15 +54,11 @@ def assumptions(
     ] = None,
     sets: Sets = None,
     seed: Seed = None,
-    output_format: Annotated[
-        AssumptionsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = AssumptionsFormat.table,
+    output_format: TableOrJson = TableFormat.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
     report_page: ReportPage = None,
     study_dir: StudyDirectory = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
     allow_large: AllowLarge = False,
 ) -> None:
     """What the headline rests on: each parameter's value, range, source and share of the spread.
@@ -93,24 +76,19 @@ def assumptions(
     if file is None:
         raise fail("assumptions needs a FILE (or --figures)")
     check_outputs({"--out": out, "--report": report_page}, inputs=[file])
-    from simulator.experiments.executors import check_address
     from simulator.files.overrides import parse_assignments
 
-    limits = command_limits(context, allow_large)
-    how = execution(workers, scheduler, quiet, limits)
-    hint = "the finished draws are kept: run the same command again to go on from them"
-    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
-        check_address(scheduler)
+    how = backend.execution(command_limits(context, allow_large))
+    with backend.drawing() as progress:
         found = screen(
             file, variant, parse_assignments(sets or []), draws or DRAWS, per_draw or PER_DRAW, seed,
-            provisional, study_dir, how, cumulative(advance), run=not no_screen,
+            provisional, study_dir, how, progress, run=not no_screen,
         )  # fmt: skip
-    if found.directory and not quiet:
-        note(f"the draws are kept in {found.directory} (the same command reuses them)")
+    backend.kept(found.directory)
     from simulator.reporting.documents import assumptions_document
 
     document = assumptions_document(found, command_line())
-    if output_format is AssumptionsFormat.table:
+    if output_format is TableFormat.table:
         emit(report.as_table(found, every), out)
     else:
         emit(json.dumps(document, indent=2, allow_nan=False), out)

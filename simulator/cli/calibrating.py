@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator.cli.common import (
+from simulator.cli.common import app, command_limits, fail, on_interrupt, progress_bar, user_errors
+from simulator.cli.options import (
+    LOCAL,
     AllowLarge,
-    Quiet,
+    Backend,
     Replications,
-    Scheduler,
     Seed,
-    Workers,
-    app,
-    command_limits,
-    execution,
-    fail,
-    on_interrupt,
-    progress_bar,
-    user_errors,
+    directory_option,
+    grouped,
+    run_directory,
 )
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
@@ -35,7 +30,12 @@ TargetsFile = Annotated[
 ]
 
 
+#: --out of ``mlasim calibrate``: the calibration's directory.
+CalibrationOut = directory_option("Calibration directory", "calibration")
+
+
 @app.command()
+@grouped
 def calibrate(
     context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
@@ -64,19 +64,14 @@ def calibrate(
     ] = None,
     waves: Annotated[int, typer.Option("--waves", min=1, help="Waves of history matching at most.")] = 4,
     seed: Seed = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Calibration directory (default: runs/FILE-calibration-TIME)."),
-    ] = None,
+    out: CalibrationOut = None,
     resume: Annotated[
         Path | None, typer.Option("--resume", help="Finish the calibration in this directory.")
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Calibrate into an --out directory that already holds files.")
     ] = False,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
     allow_large: AllowLarge = False,
     report_page: ReportPage = None,
     sources: Annotated[
@@ -94,12 +89,12 @@ def calibrate(
     limits = command_limits(context, allow_large)
     with user_errors():
         if check:
-            _check(file, targets, replications, seed, workers, scheduler, quiet, limits, report_page, sources)
+            _check(file, targets, replications, seed, backend, limits, report_page, sources)
             return
         if resume is None and (file is None or targets is None):
             raise fail("calibrate needs a FILE and TARGETS, or --resume DIR")
         _calibrate(file, targets, ranges or [], budget, replications, points, waves, seed, out, resume,
-                   force, workers, scheduler, quiet, limits, declared)  # fmt: skip
+                   force, backend, limits, declared)  # fmt: skip
 
 
 def _fitting_line(ranges) -> str:
@@ -119,9 +114,8 @@ def _targets_path(targets: Path | None) -> Path:
     return targets
 
 
-def _check(
-    file, targets, replications, seed, workers, scheduler, quiet, limits, report_page, sources
-) -> None:
+def _check(file, targets, replications, seed, backend: Backend, limits, report_page, sources) -> None:
+    """The fit table of the scenario as it stands against the targets (``--check``)."""
     from simulator.files.document import load_scenario
     from simulator.files.targets import check_against, read_targets
     from simulator.reporting import fit as report
@@ -136,9 +130,8 @@ def _check(
     from simulator.experiments import fitting
     from simulator.experiments.run import run
 
-    how = execution(workers, scheduler, quiet, limits)
-    with progress_bar("replications", quiet) as advance:
-        result = run(scenario, replications, seed, how.but(progress=advance))
+    with progress_bar("replications", backend.quiet) as advance:
+        result = run(scenario, replications, seed, backend.execution(limits, progress=advance))
     found = fitting.fits(chosen, result.rows)
     title = f"How {scenario.name} compares with the public record ({chosen.name}, {path.name})"
     subtitle = f"{result.replications} replications, seed {result.seed}; {scenario.source}"
@@ -152,7 +145,7 @@ def _check(
 
 
 def _calibrate(file, targets, ranges, budget, replications, points, waves, seed, out, resume, force,
-               workers, scheduler, quiet, limits, declared=True) -> None:  # fmt: skip
+               backend: Backend, limits, declared=True) -> None:  # fmt: skip
     from simulator.experiments import calibration, rundirs
     from simulator.experiments import waves as waving
     from simulator.files.targets import parse_ranges
@@ -160,8 +153,7 @@ def _calibrate(file, targets, ranges, budget, replications, points, waves, seed,
 
     if resume is None:
         path = _targets_path(targets)
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        directory = out or Path("runs") / f"{file.stem}-calibration-{stamp}"
+        directory = run_directory(file, "calibration", out)
         check_outputs({}, [file, path], [directory], {"--out": directory})
         plan = calibration.Plan(budget, replications or 4, points, waves, seed)
         given = parse_ranges(ranges)
@@ -178,17 +170,17 @@ def _calibrate(file, targets, ranges, budget, replications, points, waves, seed,
     )
 
     def tell(line: str) -> None:
-        if not quiet:
+        if not backend.quiet:
             typer.echo(f"mlasim: {line}", err=True)
 
-    how = execution(workers, scheduler, quiet, limits)
+    how = backend.execution(limits)
     from simulator.cli.sweeping import resumable
 
     with rundirs.holding(directory), on_interrupt(hint):
         if resume is None:
             manifest = calibration.start(file, path, directory, given, plan, limits, force, declared)
             tell(_fitting_line(manifest["ranges"]))
-        with resumable("calibrate", directory), progress_bar("tasks", quiet) as advance:
+        with resumable("calibrate", directory), progress_bar("tasks", backend.quiet) as advance:
             result = waving.execute(directory, how.but(progress=advance), tell)
     typer.echo(_summary(result))
     typer.echo("")

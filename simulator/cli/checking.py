@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 import typer
 
-from simulator.cli.common import (
-    Quiet,
-    ScenarioFile,
-    Scheduler,
-    Sets,
-    Workers,
-    app,
-    command_limits,
-    execution,
-    fail,
-    user_errors,
-)
+from simulator.cli.common import app, command_limits, fail, user_errors
+from simulator.cli.options import LOCAL, Backend, ScenarioFile, Sets, TableFormat, TableOrJson, grouped
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, command_line, write_report
 
 
-class CheckFormat(enum.StrEnum):
-    """What ``mlasim check --format`` prints: the verdicts as text, or the check document as JSON."""
-
-    table = "table"
-    json = "json"
-
-
 @app.command()
+@grouped
 def check(
     context: typer.Context,
     file: ScenarioFile,
@@ -46,14 +29,10 @@ def check(
     only: Annotated[
         list[str] | None, typer.Option("--property", "-p", help="Check only this property (repeatable).")
     ] = None,
-    output_format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.table,
+    output_format: TableOrJson = TableFormat.table,
     sets: Sets = None,
     report_page: ReportPage = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
 ) -> None:
     """Search for requests that break the file's properties (or the built-in ones); show the smallest.
 
@@ -63,7 +42,6 @@ def check(
     """
     from simulator.checking.check import check as check_properties
     from simulator.checking.reading import read_properties
-    from simulator.experiments.executors import check_address
     from simulator.files.document import check_file, load_configuration, read_file
     from simulator.files.overrides import parse_assignments
     from simulator.reporting import check as report_check
@@ -71,7 +49,7 @@ def check(
     check_outputs({"--report": report_page}, inputs=[file])
     limits = command_limits(context)
     with user_errors():
-        check_address(scheduler)
+        backend.check()
         scenario = check_file(file, limits)
         if sets:
             scenario = load_configuration(file, None, parse_assignments(sets), limits)
@@ -84,10 +62,8 @@ def check(
                     f"{file}: --property: no property {unknown[0]!r}; properties: {', '.join(sorted(known))}"
                 )
             properties = [p for p in properties if p.name in only]
-        results = check_properties(
-            scenario, properties, max_examples, seed, execution(workers, scheduler, quiet, limits)
-        )
-    if output_format is CheckFormat.json:
+        results = check_properties(scenario, properties, max_examples, seed, backend.execution(limits))
+    if output_format is TableFormat.json:
         typer.echo(report_check.as_json(results, scenario, seed, max_examples, command_line()))
     else:
         typer.echo(report_check.as_table(results, scenario, seed, max_examples))

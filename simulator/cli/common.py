@@ -16,7 +16,6 @@ library (``tests/test_startup.py`` checks it).
 from __future__ import annotations
 
 import atexit
-import enum
 import os
 import sys
 import threading
@@ -40,44 +39,6 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class TraceFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
-
-
-ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (TOML).", metavar="FILE")]
-Replications = Annotated[
-    int | None, typer.Option("--replications", "-n", min=1, help="Replications (default: the file's).")
-]
-Seed = Annotated[int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the file's).")]
-Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
-Workers = Annotated[
-    int | None,
-    typer.Option(
-        "--workers",
-        "-w",
-        min=1,
-        help="Local worker processes (default: all cores, or 1 when the work is too small to pay for them).",
-    ),
-]
-Scheduler = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster."
-    ),
-]
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress bar, and no line saying where the work runs.")
-]
-
-
 def announcer(quiet: bool = False):
     """What the experiment functions call with the backend they chose: one line on standard error."""
 
@@ -86,40 +47,6 @@ def announcer(quiet: bool = False):
             typer.echo(f"mlasim: backend: {backend}", err=True)
 
     return announce
-
-
-AllowLarge = Annotated[
-    bool,
-    typer.Option(
-        "--allow-large",
-        help="Accept scenarios of more than a million requests per replication (slow, large).",
-    ),
-]
-WithProvenance = Annotated[
-    bool,
-    typer.Option(
-        "--provenance",
-        help="CSV: begin with the provenance (versions, seed, the scenario's text) as # comment lines.",
-    ),
-]
-Batch = Annotated[int, typer.Option("--batch", min=1, help="Replications per task.")]
-StudyDirectory = Annotated[
-    Path | None,
-    typer.Option(
-        "--study-dir",
-        help="Keep the draws in this directory (default: runs/FILE-KIND-DIGEST); asking the same "
-        "question again resumes or reuses them.",
-    ),
-]
-PerDraw = Annotated[
-    int | None, typer.Option("--per-draw", min=1, help="Replications of each draw (default: 2).")
-]
-Sets = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set", help="KEY=VALUE: change one value of the file, a dotted key as in a variant (repeatable)."
-    ),
-]
 
 
 class OptionalValues(TyperCommand):
@@ -133,6 +60,7 @@ class OptionalValues(TyperCommand):
     defaults: ClassVar[dict[str, str]] = {}
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """The arguments, with the default number after each such option given without one."""
         given = []
         for i, arg in enumerate(args):
             given.append(arg)
@@ -284,9 +212,11 @@ class Bar:
 
     @property
     def drawn(self) -> bool:
+        """Whether a bar is drawn (on a terminal, not quiet)."""
         return self.progress is not None
 
     def __call__(self, steps: int, total: int | None = None) -> None:
+        """Count ``steps`` more of the work done (``total``: the work there is, once known)."""
         if self.progress is None:
             return
         if total is not None:
@@ -294,6 +224,7 @@ class Bar:
         self.progress.advance(self.task, steps)
 
     def days(self, done: float, total: float) -> None:
+        """Show the simulated days covered so far, ``done`` of ``total``."""
         if self.progress is None:
             return
         if self.day_task is None:
@@ -334,6 +265,7 @@ def progress_bar(description: str, quiet: bool):
 
 
 def version_callback(value: bool) -> None:
+    """``--version``: print the version and stop."""
     if value:
         typer.echo(f"mlasim {__version__}")
         raise typer.Exit()

@@ -7,36 +7,35 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import (
+from simulator.cli.common import app, command_limits, emit, fail, optional_values, progress_bar, user_errors
+from simulator.cli.options import (
+    LOCAL,
+    Backend,
     Format,
     Out,
     OutputFormat,
     PerDraw,
-    Quiet,
     Replications,
-    Scheduler,
     Seed,
     Sets,
     StudyDirectory,
     WithProvenance,
-    Workers,
-    app,
-    command_limits,
-    cumulative,
-    emit,
-    execution,
-    fail,
-    note,
-    on_interrupt,
-    optional_values,
-    progress_bar,
-    user_errors,
+    draws_option,
+    grouped,
 )
 from simulator.cli.outputs import check_outputs
-from simulator.cli.reporting import ReportPage, command_line, write_report
+from simulator.cli.reporting import ReportPage, command_line, publish, write_report
+
+#: --robust of ``mlasim compare``: the comparison over draws of the declared ranges.
+RobustComparison = draws_option(
+    "--robust",
+    "Compare over N draws of the files' declared ranges (default 64) instead of at the "
+    "central values: how often each alternative is better, its worst case, each one's regret.",
+)
 
 
 @app.command(cls=optional_values(robust="simulator.experiments.robust:DRAWS"))
+@grouped
 def compare(
     context: typer.Context,
     files: Annotated[
@@ -66,22 +65,11 @@ def compare(
     ] = 500,
     output_format: Format = OutputFormat.table,
     out: Out = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
     sets: Sets = None,
     report_page: ReportPage = None,
     with_provenance: WithProvenance = False,
-    robust: Annotated[
-        int | None,
-        typer.Option(
-            "--robust",
-            metavar="[N]",
-            min=2,
-            help="Compare over N draws of the files' declared ranges (default 64) instead of at the "
-            "central values: how often each alternative is better, its worst case, each one's regret.",
-        ),
-    ] = None,
+    robust: RobustComparison = None,
     per_draw: PerDraw = None,
     satisfy: Annotated[
         str | None,
@@ -99,7 +87,6 @@ def compare(
     With --robust, every configuration runs on the same draws over the declared ranges.
     """
     from simulator.experiments.comparison import compare as compare_configurations
-    from simulator.experiments.executors import check_address
     from simulator.files.document import load_configuration
     from simulator.files.overrides import parse_assignments
     from simulator.reporting import comparison as report_comparison
@@ -116,15 +103,14 @@ def compare(
             raise fail(
                 "--robust gives a table or JSON (--format json); --precision and --report do not apply"
             )
-        how = execution(workers, scheduler, quiet, limits)
         text = _robust(
-            files, variant, sets, robust, per_draw, seed, satisfy, study_dir, output_format, how, quiet
+            files, variant, sets, robust, per_draw, seed, satisfy, study_dir, output_format, backend, limits
         )
         emit(text, out)
         return
     with user_errors():
         changes = parse_assignments(sets or [])
-        check_address(scheduler)
+        backend.check()
         if variant:
             if len(files) != 1:
                 raise fail("--variant compares variants of one file; give a single FILE")
@@ -136,51 +122,36 @@ def compare(
             scenarios = [load_configuration(f, None, changes, limits) for f in files]
             names = [s.name for s in scenarios]
             labels = names if len(set(names)) == len(names) else [f.stem for f in files]
-        how = execution(workers, scheduler, quiet, limits)
-        with progress_bar("replications", quiet) as advance:
+        with progress_bar("replications", backend.quiet) as advance:
+            how = backend.execution(limits, progress=lambda n: advance(n))
             comparison = compare_configurations(
-                scenarios,
-                labels,
-                replications,
-                seed,
-                precision,
-                max_replications,
-                how.but(progress=lambda n: advance(n)),
+                scenarios, labels, replications, seed, precision, max_replications, how
             )
-    if output_format is OutputFormat.table:
-        text = report_comparison.as_table(comparison)
-    elif output_format is OutputFormat.csv:
-        text = report_comparison.as_csv(comparison, command_line(), with_provenance)
-    else:
-        text = report_comparison.as_json(comparison, command_line())
-    emit(text, out)
+    publish(comparison, report_comparison, output_format, out, with_provenance)
     if report_page is not None:
         write_report("comparison", comparison_document(comparison, command_line()), report_page)
 
 
 def _robust(
-    files, variant, sets, draws, per_draw, seed, satisfy, study_dir, output_format, how, quiet
+    files, variant, sets, draws, per_draw, seed, satisfy, study_dir, output_format, backend: Backend, limits
 ) -> str:
     """The robust comparison's text: every configuration on the same draws over the declared ranges."""
     from simulator.experiments.conditions import parse_condition
-    from simulator.experiments.executors import check_address
     from simulator.experiments.robust import PER_DRAW, robust_compare
     from simulator.experiments.uncertainty import configuration_overrides
     from simulator.files.document import read_file
     from simulator.files.overrides import parse_assignments
     from simulator.reporting import robust as report_robust
 
-    hint = "the finished draws are kept: run the same command again to go on from them"
-    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
-        check_address(how.scheduler)
+    with backend.drawing() as progress:
         changes = parse_assignments(sets or [])
         condition = parse_condition(satisfy, "--satisfy") if satisfy else None
         if variant:
             if len(files) != 1:
                 raise fail("--variant compares variants of one file; give a single FILE")
-            file = read_file(files[0], how.limits)
+            file = read_file(files[0], limits)
             names = [None, *variant]
-            labels = [file.base(how.limits).name, *variant]
+            labels = [file.base(limits).name, *variant]
             arms = [
                 (label, files[0], configuration_overrides(file, name, changes))
                 for label, name in zip(labels, names, strict=True)
@@ -188,8 +159,8 @@ def _robust(
         else:
             if len(files) < 2:
                 raise fail("compare needs two or more files, or one file and --variant NAME")
-            found = [read_file(f, how.limits) for f in files]
-            names = [f.base(how.limits).name for f in found]
+            found = [read_file(f, limits) for f in files]
+            names = [f.base(limits).name for f in found]
             labels = names if len(set(names)) == len(names) else [f.stem for f in files]
             arms = [(label, path, dict(changes)) for label, path in zip(labels, files, strict=True)]
         if condition is not None:
@@ -198,11 +169,9 @@ def _robust(
             for metric in condition.metrics:
                 if catalogue().resolve(metric) is None:
                     raise fail(f"--satisfy: no metric {metric!r}")
-        result = robust_compare(
-            arms, draws, per_draw or PER_DRAW, seed, condition, study_dir, how, cumulative(advance)
-        )
-    if result.directory and not quiet:
-        note(f"the draws are kept in {result.directory} (the same command reuses them)")
+        how = backend.execution(limits)
+        result = robust_compare(arms, draws, per_draw or PER_DRAW, seed, condition, study_dir, how, progress)
+    backend.kept(result.directory)
     return (
         report_robust.as_table(result)
         if output_format is OutputFormat.table

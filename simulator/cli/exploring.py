@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import datetime
-import enum
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -18,38 +16,45 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import (
-    Batch,
-    PerDraw,
-    Quiet,
-    Replications,
-    Scheduler,
-    Seed,
-    Sets,
-    StudyDirectory,
-    Workers,
     app,
     command_limits,
-    cumulative,
     execution,
     fail,
     note,
-    on_interrupt,
     optional_values,
     progress_bar,
     user_errors,
 )
+from simulator.cli.options import (
+    LOCAL,
+    Backend,
+    Batch,
+    PerDraw,
+    Replications,
+    Seed,
+    Sets,
+    StudyDirectory,
+    TableFormat,
+    TableOrJson,
+    directory_option,
+    draws_option,
+    grouped,
+    run_directory,
+)
 from simulator.cli.outputs import check_outputs
 
-
-class TableFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-
-
-Format = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+#: --out of ``mlasim sensitivity``: the study's run directory.
+StudyOut = directory_option("Run directory", "sensitivity")
+#: --robust of ``mlasim frontier``: the frontier over draws of the declared ranges.
+RobustFrontier = draws_option(
+    "--robust",
+    "Run every configuration on N draws of the declared ranges (default 32): the frontier "
+    "at the unfavourable end of each one's spread, not only at the central values.",
+)
 
 
 @app.command()
+@grouped
 def sensitivity(
     context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
@@ -72,16 +77,12 @@ def sensitivity(
     replications: Replications = None,
     seed: Seed = None,
     batch: Batch = 5,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-sensitivity-TIME).")
-    ] = None,
+    out: StudyOut = None,
     resume: Annotated[
         Path | None, typer.Option("--resume", help="Finish the study in this run directory.")
     ] = None,
-    output_format: Format = TableFormat.table,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    output_format: TableOrJson = TableFormat.table,
+    backend: Backend = LOCAL,
 ) -> None:
     """Which settings matter: Sobol or Morris indices of a metric, on common random numbers."""
     from simulator.cli.sweeping import resumable
@@ -101,8 +102,7 @@ def sensitivity(
                 second_order,
                 parse_assignments(sets or []),
             )
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-            directory = out or Path("runs") / f"{file.stem}-sensitivity-{stamp}"
+            directory = run_directory(file, "sensitivity", out)
             check_outputs({}, [file], [], {"--out": directory})
             with warnings.catch_warnings(record=True) as notes:
                 warnings.simplefilter("always")
@@ -111,8 +111,8 @@ def sensitivity(
                 note(str(found.message))
         else:
             directory = resume
-        how = execution(workers, scheduler, True, limits)  # no line naming the backend, as before
-        with resumable("sensitivity", directory), progress_bar("tasks", quiet) as advance:
+        how = execution(backend.workers, backend.scheduler, True, limits)  # no line naming the backend
+        with resumable("sensitivity", directory), progress_bar("tasks", backend.quiet) as advance:
             result = sa.finish_study(directory, how.but(progress=advance))
     typer.echo(report_sensitivity.FORMATTERS[output_format.value](result))
 
@@ -137,7 +137,7 @@ def discover(
             "--min-coverage", min=0.0, max=1.0, help="Report the densest step with at least this coverage."
         ),
     ] = 0.8,
-    output_format: Format = TableFormat.table,
+    output_format: TableOrJson = TableFormat.table,
 ) -> None:
     """Scenario discovery: PRIM boxes of swept settings where a condition on the results holds."""
     from simulator.experiments.conditions import parse_condition
@@ -162,6 +162,7 @@ def _check_run_directory(directory: Path) -> None:
 
 
 @app.command("frontier", cls=optional_values(robust="simulator.experiments.robustfront:DRAWS"))
+@grouped
 def frontier_command(
     context: typer.Context,
     directory: RunDirectory,
@@ -180,22 +181,11 @@ def frontier_command(
     least: Annotated[
         str, typer.Option("--least", help="With --budget: the metric to minimise.")
     ] = "abuse_pass_through",
-    output_format: Format = TableFormat.table,
-    robust: Annotated[
-        int | None,
-        typer.Option(
-            "--robust",
-            metavar="[N]",
-            min=2,
-            help="Run every configuration on N draws of the declared ranges (default 32): the frontier "
-            "at the unfavourable end of each one's spread, not only at the central values.",
-        ),
-    ] = None,
+    output_format: TableOrJson = TableFormat.table,
+    robust: RobustFrontier = None,
     per_draw: PerDraw = None,
     study_dir: StudyDirectory = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
 ) -> None:
     """The safeguard frontier of a sweep: configurations no other beats on abuse and legitimate cost.
 
@@ -208,9 +198,10 @@ def frontier_command(
     if robust is not None:
         if budget is not None:
             raise fail("--budget answers at the central values; drop it with --robust")
-        how = execution(workers, scheduler, quiet, command_limits(context))
         asked = (objectives or OBJECTIVES, robust, per_draw, study_dir)
-        _robust_frontier(directory, *asked, output_format, how, quiet)
+        _robust_frontier(
+            directory, *asked, output_format, backend, backend.execution(command_limits(context))
+        )
         return
     if per_draw is not None or study_dir is not None:
         raise fail("--per-draw and --study-dir go with --robust")
@@ -221,21 +212,16 @@ def frontier_command(
     typer.echo(report_frontier.FORMATTERS[output_format.value](result))
 
 
-def _robust_frontier(directory, objectives, draws, per_draw, study_dir, output_format, how, quiet):
-    from simulator.experiments.executors import check_address
+def _robust_frontier(directory, objectives, draws, per_draw, study_dir, output_format, backend: Backend, how):
+    """The frontier across the declared ranges of the sweep's scenario (``--robust``)."""
     from simulator.experiments.robustfront import PER_DRAW, robust_frontier
     from simulator.experiments.sweeps import MANIFEST
     from simulator.reporting import frontier as report_frontier
 
     if not (directory / MANIFEST).exists():
         raise fail(f"{directory}: no {MANIFEST}: not a sweep run directory")
-    hint = "the finished draws are kept: run the same command again to go on from them"
-    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
-        check_address(how.scheduler)
-        result = robust_frontier(
-            directory, objectives, draws, per_draw or PER_DRAW, study_dir, how, cumulative(advance)
-        )
-    if not quiet:
-        note(f"the draws are kept in {result.directory} (the same command reuses them)")
+    with backend.drawing() as progress:
+        result = robust_frontier(directory, objectives, draws, per_draw or PER_DRAW, study_dir, how, progress)
+    backend.kept(result.directory)
     table = output_format is TableFormat.table
     typer.echo(report_frontier.robust_table(result) if table else report_frontier.robust_json(result))

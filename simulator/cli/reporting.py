@@ -9,23 +9,14 @@ they have just computed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from simulator.cli.common import (
-    Replications,
-    Scheduler,
-    Seed,
-    Workers,
-    app,
-    command_limits,
-    emit,
-    execution,
-    fail,
-    user_errors,
-)
+from simulator.cli.common import app, command_limits, emit, execution, fail, user_errors
+from simulator.cli.options import OutputFormat, Replications, Scheduler, Seed, Workers
 from simulator.cli.outputs import check_outputs
 
 ReportPage = Annotated[
@@ -40,6 +31,25 @@ def command_line() -> list[str] | None:
     if program == "mlasim" or (program == "__main__.py" and "simulator" in sys.argv[0]):
         return ["mlasim", *sys.argv[1:]]
     return None
+
+
+def publish(
+    result: Any,
+    report: Any,
+    output_format: OutputFormat,
+    out: Path | None,
+    with_provenance: bool = False,
+    table: Callable[[Any], str] | None = None,
+) -> None:
+    """Print ``result`` in ``output_format``, or write it to ``out``, as its reporting module ``report``
+    lays it out (``as_table``, ``as_csv``, ``as_json``; ``table``: another table of it)."""
+    if output_format is OutputFormat.table:
+        text = (table or report.as_table)(result)
+    elif output_format is OutputFormat.csv:
+        text = report.as_csv(result, command_line(), with_provenance)
+    else:
+        text = report.as_json(result, command_line())
+    emit(text, out)
 
 
 def write_report(kind: str, document: dict[str, Any], page: Path | None, figures: Path | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import functools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -9,38 +11,52 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import (
-    AllowLarge,
-    Format,
-    Out,
-    OutputFormat,
-    PerDraw,
-    Quiet,
-    Replications,
-    ScenarioFile,
-    Scheduler,
-    Seed,
-    Sets,
-    StudyDirectory,
-    TraceFormat,
-    WithProvenance,
-    Workers,
     app,
     command_limits,
-    cumulative,
-    emit,
-    execution,
     fail,
-    note,
     on_interrupt,
     optional_values,
     progress_bar,
     user_errors,
 )
+from simulator.cli.options import (
+    LOCAL,
+    AllowLarge,
+    Backend,
+    Format,
+    Out,
+    OutputFormat,
+    PerDraw,
+    Replications,
+    ScenarioFile,
+    Seed,
+    Sets,
+    StudyDirectory,
+    WithProvenance,
+    draws_option,
+    grouped,
+)
 from simulator.cli.outputs import check_outputs
-from simulator.cli.reporting import ReportPage, command_line, write_report
+from simulator.cli.reporting import ReportPage, command_line, publish, write_report
+
+
+class TraceFormat(enum.StrEnum):
+    """What ``mlasim explain --format`` prints: the decision trace as text, or as JSON."""
+
+    text = "text"
+    json = "json"
+
+
+#: --uncertainty of ``mlasim run``: the headline's spread over draws of the declared ranges.
+Uncertainty = draws_option(
+    "--uncertainty",
+    "Also draw N parameter sets over the file's declared ranges (default 128) and show each "
+    "headline metric's spread over them, with what drives it.",
+)
 
 
 @app.command(cls=optional_values(uncertainty="simulator.experiments.uncertainty:DRAWS"))
+@grouped
 def run(
     context: typer.Context,
     file: ScenarioFile,
@@ -48,9 +64,7 @@ def run(
     seed: Seed = None,
     output_format: Format = OutputFormat.table,
     out: Out = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
     allow_large: AllowLarge = False,
     variant: Annotated[
         str | None, typer.Option("--variant", "-v", help="Run this [[variant]] of FILE (a+b combines).")
@@ -61,16 +75,7 @@ def run(
         bool, typer.Option("--brief", help="Table: the headline block only (no breakdowns).")
     ] = False,
     with_provenance: WithProvenance = False,
-    uncertainty: Annotated[
-        int | None,
-        typer.Option(
-            "--uncertainty",
-            metavar="[N]",
-            min=2,
-            help="Also draw N parameter sets over the file's declared ranges (default 128) and show each "
-            "headline metric's spread over them, with what drives it.",
-        ),
-    ] = None,
+    uncertainty: Uncertainty = None,
     per_draw: PerDraw = None,
     study_dir: StudyDirectory = None,
 ) -> None:
@@ -87,30 +92,24 @@ def run(
     if uncertainty is None and (per_draw is not None or study_dir is not None):
         raise fail("--per-draw and --study-dir go with --uncertainty")
     limits = command_limits(context, allow_large)
-    how = execution(workers, scheduler, quiet, limits)
     if uncertainty is not None:
         result = _uncertain(
-            file, variant, sets, uncertainty, per_draw, study_dir, replications, seed, how, quiet
+            file, variant, sets, uncertainty, per_draw, study_dir, replications, seed, backend, limits
         )
     else:
-        result = _plain(file, variant, sets, replications, seed, how, quiet)
+        result = _plain(file, variant, sets, replications, seed, backend, limits)
     if output_format is not OutputFormat.table:  # the table shows them beside the headline
         for warning in result.warnings:
             typer.echo(f"mlasim: warning: {warning}", err=True)
-    if output_format is OutputFormat.table:
-        text = report.as_table(result, brief=brief)
-    elif output_format is OutputFormat.csv:
-        text = report.as_csv(result, command_line(), with_provenance)
-    else:
-        text = report.as_json(result, command_line())
-    emit(text, out)
+    publish(
+        result, report, output_format, out, with_provenance, functools.partial(report.as_table, brief=brief)
+    )
     if report_page is not None:
         write_report("run", run_document(result, command_line()), report_page)
 
 
-def _plain(file, variant, sets, replications, seed, how, quiet):
+def _plain(file, variant, sets, replications, seed, backend: Backend, limits):
     """The run at the file's values."""
-    from simulator.experiments.executors import check_address
     from simulator.files.document import load_configuration
     from simulator.files.overrides import parse_assignments
 
@@ -118,30 +117,27 @@ def _plain(file, variant, sets, replications, seed, how, quiet):
         user_errors(),
         on_interrupt("no result was written (a run keeps nothing partial; 'mlasim sweep' resumes)"),
     ):
-        check_address(how.scheduler)
-        scenario = load_configuration(file, variant, parse_assignments(sets or []), how.limits)
+        backend.check()
+        scenario = load_configuration(file, variant, parse_assignments(sets or []), limits)
         count = scenario.replications if replications is None else replications
-        with progress_bar("replications", quiet) as advance:
+        with progress_bar("replications", backend.quiet) as advance:
             advance(0, count)
             days = advance.days if advance.drawn else None  # no day hook when nothing is drawn
-            return run_experiment(scenario, replications, seed, how.but(progress=advance, days=days))
+            how = backend.execution(limits, progress=advance, days=days)
+            return run_experiment(scenario, replications, seed, how)
 
 
-def _uncertain(file, variant, sets, draws, per_draw, study_dir, replications, seed, how, quiet):
+def _uncertain(file, variant, sets, draws, per_draw, study_dir, replications, seed, backend: Backend, limits):
     """The run at the central values, and its spread over ``draws`` draws kept in a study directory."""
-    from simulator.experiments.executors import check_address
     from simulator.experiments.uncertainty import PER_DRAW, run_uncertain
     from simulator.files.overrides import parse_assignments
 
-    hint = "the finished draws are kept: run the same command again to go on from them"
-    with user_errors(), on_interrupt(hint), progress_bar("tasks", quiet) as advance:
-        check_address(how.scheduler)
+    with backend.drawing() as progress:
         result = run_uncertain(
             file, variant, parse_assignments(sets or []), draws, per_draw or PER_DRAW, replications, seed,
-            study_dir, how, progress=cumulative(advance),
+            study_dir, backend.execution(limits), progress=progress,
         )  # fmt: skip
-    if result.uncertainty.directory and not quiet:
-        note(f"the draws are kept in {result.uncertainty.directory} (the same command reuses them)")
+    backend.kept(result.uncertainty.directory)
     return result
 
 

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import Scheduler, Workers, app, command_limits, fail, user_errors
+from simulator.cli.common import app, command_limits, fail, user_errors
+from simulator.cli.options import Scheduler, Workers
 
 
 @app.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,29 +9,28 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import (
+from simulator.cli.common import app, command_limits, fail, note, on_interrupt, progress_bar, user_errors
+from simulator.cli.options import (
+    LOCAL,
     AllowLarge,
+    Backend,
     Batch,
-    Quiet,
     Replications,
-    Scheduler,
     Seed,
     Sets,
-    Workers,
-    app,
-    command_limits,
-    execution,
-    fail,
-    note,
-    on_interrupt,
-    progress_bar,
-    user_errors,
+    directory_option,
+    grouped,
+    run_directory,
 )
 from simulator.cli.outputs import check_outputs
 from simulator.cli.reporting import ReportPage, write_report
 
+#: --out of ``mlasim sweep``: the sweep's run directory.
+SweepOut = directory_option("Run directory")
+
 
 @app.command()
+@grouped
 def sweep(
     context: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="Scenario file (TOML).", metavar="FILE")] = None,
@@ -57,9 +55,7 @@ def sweep(
     replications: Replications = None,
     seed: Seed = None,
     batch: Batch = 5,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run directory (default: runs/FILE-TIME).")
-    ] = None,
+    out: SweepOut = None,
     resume: Annotated[
         Path | None,
         typer.Option(
@@ -74,9 +70,7 @@ def sweep(
             "and recomputed unless they are this sweep's).",
         ),
     ] = False,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
+    backend: Backend = LOCAL,
     allow_large: AllowLarge = False,
     sets: Sets = None,
     file_sweep: Annotated[
@@ -99,18 +93,17 @@ def sweep(
     none, the file's [sweep] table; --file-sweep adds the file's table to the command line's.
     """
     from simulator.experiments import rundirs, sweeps
-    from simulator.experiments.executors import check_address, default_workers
+    from simulator.experiments.executors import default_workers
     from simulator.reporting import sweep as report
     from simulator.reporting.documents import sweep_document
 
     limits = command_limits(context, allow_large)
     with user_errors():
-        check_address(scheduler)
+        backend.check()
         if resume is None:
             if file is None:
                 raise fail("sweep needs a FILE, or --resume DIR")
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-            directory = out or Path("runs") / f"{file.stem}-{stamp}"
+            directory = run_directory(file, out=out)
             outputs = {"--report": report_page}
             check_outputs(outputs, [file], [directory], None if dry_run else {"--out": directory})
             design = _design(file, grid or [], lhs, ranges or [], variants, sets or [], file_sweep, limits)
@@ -118,7 +111,7 @@ def sweep(
                 from simulator.experiments import planning
                 from simulator.reporting.tables import wrapped
 
-                workers_count = workers or default_workers()
+                workers_count = backend.workers or default_workers()
                 the_plan = planning.plan(file, design, replications, seed, batch, workers_count, limits)
                 typer.echo(f"Sweep of {file} would run:")
                 typer.echo("\n".join(wrapped(planning.describe(the_plan))))
@@ -141,7 +134,7 @@ def sweep(
                 raise fail(f"{directory}: no {sweeps.MANIFEST}: not a sweep run directory")
             check_outputs({"--report": report_page}, [], [directory])
         hint = f"the finished tasks are kept in {directory}: go on with 'mlasim sweep --resume {directory}'"
-        how = execution(workers, scheduler, quiet, limits)
+        how = backend.execution(limits)
         with rundirs.holding(directory), on_interrupt(hint):
             if resume is None:
                 with warnings.catch_warnings(record=True) as notes:
@@ -149,7 +142,7 @@ def sweep(
                     sweeps.start(file, directory, design, replications, seed, batch, force, limits)
                 for found in notes:
                     note(str(found.message))
-            with resumable("sweep", directory), progress_bar("tasks", quiet) as advance:
+            with resumable("sweep", directory), progress_bar("tasks", backend.quiet) as advance:
                 result = sweeps.execute(directory, how.but(progress=advance))
     summary = result.summary()
     typer.echo(report.sweep_table(summary, result.manifest()))

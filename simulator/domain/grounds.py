@@ -94,12 +94,7 @@ def standard_provision(standard: JudicialStandard, measure: Measure, law: Domest
 
 def persecution_evidence(observation: Observation, safeguards: Safeguards) -> float:
     """How strong the grounds to believe a request persecutes, as the reviewer weighs them (0..1)."""
-    return safeguards.evidence_weights.score(
-        observation.requester_record,
-        observation.target_recognised,
-        observation.suspect_conduct,
-        observation.prior_notices,
-    )
+    return safeguards.evidence_weights.weigh(observation)
 
 
 def _refuse(stage: Stage, provision: str, reason: str) -> Decision:

@@ -135,6 +135,7 @@ class Outcome(enum.StrEnum):
 
     @property
     def data_handed_over(self) -> bool:
+        """Whether a request ending so had its data handed over."""
         return self in HANDED_OVER
 
     @property
@@ -227,6 +228,7 @@ class Request:
 
     @property
     def case_id(self) -> int:
+        """The case the request belongs to: its own id for a first request, else the first request's."""
         return self.id if self.case < 0 else self.case
 
     def amended(self, submission: Submission, truth: Truth) -> Request:
@@ -305,6 +307,8 @@ class Recollection:
 
     @property
     def empty(self) -> bool:
+        """Whether the case file holds nothing about the request (no conduct seen, nobody recognised, no
+        finding)."""
         return self.conduct_seen is None and not self.recognised and not self.persecution_findings
 
 
@@ -348,4 +352,5 @@ class Decision:
 
     @property
     def grants(self) -> bool:
+        """Whether the decision grants the request (outright or on conditions)."""
         return self.verdict in GRANT_VERDICTS

@@ -85,11 +85,15 @@ class Reputation:
 
 
 class MonitoringRule(enum.StrEnum):
+    """The sequential test that flags a requester: a CUSUM, or Wald's sequential probability ratio test."""
+
     CUSUM = "cusum"
     SPRT = "sprt"
 
 
 class MonitoringAction(enum.StrEnum):
+    """What a flag does: escalate the requester's requests to full review, or suspend cooperation."""
+
     ESCALATE = "escalate"
     SUSPEND = "suspend"
 
@@ -137,6 +141,8 @@ class Monitoring:
 
     @property
     def flag_level(self) -> float:
+        """The statistic's level at which the requester is flagged (the CUSUM threshold, or SPRT's upper
+        bound)."""
         if self.rule is MonitoringRule.CUSUM:
             return self.threshold
         return math.log((1.0 - self.beta) / self.alpha)

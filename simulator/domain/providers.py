@@ -148,12 +148,7 @@ def read_claim(observation: Observation, policy: ProviderPolicy, real: bool, dra
 
 def persecution_score(observation: Observation, policy: ProviderPolicy) -> float:
     """The grounds to believe the request persecutes, as the provider weighs what it sees (0..1)."""
-    return policy.evidence_weights.score(
-        observation.requester_record,
-        observation.target_recognised,
-        observation.suspect_conduct,
-        observation.prior_notices,
-    )
+    return policy.evidence_weights.weigh(observation)
 
 
 def law_bars(channel: Channel, measure: Measure, law: ProviderLaw) -> Decision | None:

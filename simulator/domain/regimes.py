@@ -76,6 +76,8 @@ class RouteEntry:
 
 @frozen
 class Catalogue:
+    """The treaties and the routes around the central authority, as the catalogue describes them."""
+
     treaties: Mapping[Treaty, TreatyEntry]
     routes: Mapping[Channel, RouteEntry]
 
@@ -148,6 +150,7 @@ class Regime:
 
     @property
     def entries(self) -> tuple[TreatyEntry, ...]:
+        """The catalogue entries of the treaties between the pair, in order."""
         table = catalogue().treaties
         return tuple(table[t] for t in sorted(self.treaties))
 
@@ -220,4 +223,5 @@ class RegimeTable:
     declared: bool = False  # the scenario file says which treaties bind (else the UN convention alone)
 
     def of(self, requester: str) -> Regime:
+        """The regime between the requested State and ``requester`` (the default where none is declared)."""
         return self.by_requester.get(requester, self.default)

@@ -17,7 +17,7 @@ import enum
 
 from attrs import frozen
 
-from simulator.domain.model import CONVENTION_GROUNDS, PROTECTED_GROUNDS, Measure
+from simulator.domain.model import CONVENTION_GROUNDS, PROTECTED_GROUNDS, Measure, Observation
 from simulator.domain.provisions import catalogue, treaty_consultation_scope
 from simulator.domain.settings import Stricter, choice, count, flag, names, number, part, share
 
@@ -42,6 +42,7 @@ class JudicialStandard(enum.IntEnum):
 
     @property
     def label(self) -> str:
+        """The standard's name as a file writes it."""
         return self.name.lower()
 
 
@@ -99,6 +100,18 @@ DUAL_CRIMINALITY_ORDER = (
 )
 
 
+def _measures(default: Measure, meaning: str) -> frozenset[Measure]:
+    """A setting that is a set of measures (named by their values), by default ``default`` alone;
+    fewer is stricter."""
+    return names(
+        lambda: frozenset({default}),
+        meaning,
+        lambda: [m.value for m in Measure],
+        convert=Measure,
+        stricter=Stricter.FEWER,
+    )
+
+
 @frozen
 class DualCriminality:
     """UNCC Art 40(9), judged on the conduct (35(2)): whether conduct that is no crime here is refused.
@@ -120,12 +133,8 @@ class DualCriminality:
     refusal_rate: float = share(
         0.5, "share of such requests refused when the mode is discretionary", stricter=Stricter.HIGHER
     )
-    exempt_measures: frozenset[Measure] = names(
-        lambda: frozenset({Measure.PRESERVATION}),
-        "measures granted without dual criminality (preservation: Art 42(3))",
-        lambda: [m.value for m in Measure],
-        convert=Measure,
-        stricter=Stricter.FEWER,
+    exempt_measures: frozenset[Measure] = _measures(
+        Measure.PRESERVATION, "measures granted without dual criminality (preservation: Art 42(3))"
     )
     non_coercive_without_dual_criminality: bool = flag(
         False,
@@ -133,12 +142,8 @@ class DualCriminality:
         "Art 46(9)(b); unverified for UNCC Art 40(9))",
         laxer=True,
     )
-    non_coercive_measures: frozenset[Measure] = names(
-        lambda: frozenset({Measure.SUBSCRIBER_INFO}),
-        "measures the requested State gives without coercive action (an assumption)",
-        lambda: [m.value for m in Measure],
-        convert=Measure,
-        stricter=Stricter.FEWER,
+    non_coercive_measures: frozenset[Measure] = _measures(
+        Measure.SUBSCRIBER_INFO, "measures the requested State gives without coercive action (an assumption)"
     )
 
     def non_coercive(self, measure: Measure) -> bool:
@@ -218,6 +223,15 @@ class EvidenceWeights:
         total += self.prior_notice * notices
         return min(total, 1.0)
 
+    def weigh(self, observation: Observation) -> float:
+        """The grounds to believe a request persecutes, from what a reviewer observed of it (0..1)."""
+        return self.score(
+            observation.requester_record,
+            observation.target_recognised,
+            observation.suspect_conduct,
+            observation.prior_notices,
+        )
+
 
 class DomesticLaw(enum.StrEnum):
     """Whose law a failed judicial standard cites."""
@@ -255,6 +269,7 @@ class JudicialOrder:
     )
 
     def standard(self, measure: Measure) -> JudicialStandard:
+        """The standard the requested State's law sets for an order for ``measure``."""
         return getattr(self, measure)  # a measure is its value (a StrEnum): the field's name
 
 

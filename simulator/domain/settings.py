@@ -83,6 +83,7 @@ class Setting:
 
     @property
     def numeric(self) -> bool:
+        """Whether the setting is a number (real or whole)."""
         return self.kind in (Kind.NUMBER, Kind.INTEGER)
 
     def names(self) -> list[str]:

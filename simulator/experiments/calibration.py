@@ -67,6 +67,8 @@ class Plan:
     final_replications: int | None = None  # the calibrated point's check (default: the scenario's)
 
     def points_for(self, parameters: int) -> int:
+        """The points of each wave for ``parameters`` parameters (given, or 10 a parameter and at least
+        20)."""
         return self.points if self.points is not None else max(20, 10 * parameters)
 
 
@@ -243,6 +245,7 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
 
 
 def ranges_of(manifest: Mapping[str, Any]) -> list[Range]:
+    """The parameter ranges a calibration directory's manifest records."""
     return [Range(r["key"], r["low"], r["high"], r.get("source", "")) for r in manifest["ranges"]]
 
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+import attrs
 import numpy as np
 from attrs import frozen
 
@@ -93,13 +94,8 @@ class FlippedRequest:
     provision: str | None  # the refusal ground (the alternative's, or the baseline's it lost)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "replication": self.replication,
-            "request": self.request,
-            "abusive": self.abusive,
-            "direction": self.direction,
-            "provision": self.provision,
-        }
+        """For JSON: its fields by name."""
+        return attrs.asdict(self)
 
 
 def flipped_requests(
@@ -157,6 +153,8 @@ def compare_batch(
 
 @frozen
 class Precision:
+    """Whether a comparison run to a precision reached it: the half-width asked for and the one reached."""
+
     target: float
     reached: bool
     half_width: float
@@ -177,6 +175,7 @@ class Comparison:
 
     @property
     def replications(self) -> int:
+        """The replications each configuration ran."""
         return len(self.rows[0])
 
     def __repr__(self) -> str:
@@ -214,9 +213,11 @@ class Comparison:
 
     @property
     def same_requests(self) -> bool:
+        """Whether every configuration saw the same requests, so that flipped outcomes can be paired."""
         return all(f is not None for per_alternative in self.flips for f in per_alternative)
 
     def result(self, index: int) -> RunResult:
+        """The run of configuration ``index`` (0: the baseline)."""
         return result_of(self.scenarios[index], self.seed, self.rows[index])
 
     def difference(self, index: int, metric: str) -> Estimate:
@@ -243,6 +244,8 @@ class Comparison:
         return summarise([{k: row.get(k, 0.0) for k in keys} for row in rows], _count_range)
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: each configuration's metrics, its paired differences with the baseline and its flipped
+        requests."""
         configurations = []
         for i, label in enumerate(self.labels):
             entry: dict[str, Any] = {
@@ -310,6 +313,7 @@ def _count_range(name: str) -> tuple[float, float]:
 
 
 def excludes_zero(est: Estimate) -> bool:
+    """Whether the interval of a paired difference excludes zero (with two replications or more)."""
     return est.n >= 2 and (est.ci_low > 0 or est.ci_high < 0)
 
 

@@ -30,15 +30,16 @@ import hashlib
 import json
 import math
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
-from attrs import field, frozen
+from attrs import frozen
 
 from simulator import __version__
 from simulator.experiments import sweeps
+from simulator.experiments.designs import Design
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.rundirs import created_here, holding
 from simulator.files.document import ScenarioFile, read_file
@@ -62,21 +63,23 @@ def unit_sample(dimensions: int, count: int, seed: int) -> list[tuple[float, ...
     return [tuple(float(u) for u in row) for row in sample]
 
 
-@frozen
-class Points:
-    """A sweep design that is a list of configurations given outright (dotted overrides each)."""
+@frozen(init=False)
+class Points(Design):
+    """A sweep design that is a list of configurations given outright (dotted overrides each): it varies
+    nothing by grid, hypercube or variant."""
 
-    given: tuple[Mapping[str, Any], ...]
-    grid: Mapping[str, Sequence[Any]] = field(factory=dict)
-    lhs: int = 0
-    ranges: Mapping[str, tuple[float, float]] = field(factory=dict)
-    variants: Sequence[str] = ()
+    given: tuple[Mapping[str, Any], ...] = ()
+
+    def __init__(self, given: Iterable[Mapping[str, Any]]) -> None:
+        self.__attrs_init__(given=tuple(given))
 
     @property
     def size(self) -> int:
+        """How many configurations it gives."""
         return len(self.given)
 
     def points(self, seed: int) -> list[dict[str, Any]]:
+        """The configurations given, each as dotted overrides (``seed`` changes nothing)."""
         return [dict(point) for point in self.given]
 
 
@@ -116,9 +119,11 @@ class Study:
 
     @property
     def draws(self) -> int:
+        """How many draws the study makes."""
         return len(self.unit)
 
     def quantiles(self, draw: int) -> dict[str, float]:
+        """The quantile of each uncertain parameter in draw ``draw``, by its key."""
         return dict(zip(self.keys, self.unit[draw], strict=True))
 
     def points(self, index: int) -> list[dict[str, Any]]:
@@ -391,4 +396,5 @@ def default_directory(stem: str, kind: str, the_study: Study) -> Path:
 
 
 def with_central(the_study: Study, replications: int) -> Study:
+    """The study, also running the configuration at its central values ``replications`` times."""
     return attrs.evolve(the_study, central=replications)

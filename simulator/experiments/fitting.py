@@ -48,6 +48,8 @@ class Fit:
         return self.implausibility < CUTOFF
 
     def to_dict(self) -> dict:
+        """For JSON: the target, what was observed and simulated, the implausibility and whether they
+        agree."""
         t = self.target
         return {
             "id": t.id,

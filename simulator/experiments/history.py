@@ -53,6 +53,7 @@ class Space:
 
     @property
     def keys(self) -> list[str]:
+        """The dotted keys of the parameters, in order."""
         return [r.key for r in self.ranges]
 
     def values(self, unit: Sequence[float]) -> dict[str, Any]:

@@ -74,9 +74,12 @@ class Paired:
 
     @property
     def draws(self) -> int:
+        """The draws on which the alternative and the baseline were compared."""
         return self.better + self.worse + self.same
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the counts, the share better with its interval, and the median, worst and best
+        differences."""
         return {
             "better": self.better,
             "worse": self.worse,
@@ -111,13 +114,16 @@ class Robust:
 
     @property
     def draws(self) -> int:
+        """How many draws every configuration ran on."""
         return len(next(iter(self.values[0].values()))) if self.values and self.values[0] else 0
 
     @property
     def metrics(self) -> list[str]:
+        """The headline metrics compared (those with a better direction)."""
         return [m.name for m in headline() if m.name in self.values[0] and sign(m.name)]
 
     def means(self, index: int, metric: str) -> list[float]:
+        """Configuration ``index``'s mean of ``metric`` in each draw."""
         return [_mean(row) for row in self.values[index][metric]]
 
     def paired(self, index: int, metric: str) -> Paired:
@@ -175,6 +181,7 @@ class Robust:
         return met, defined
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the draws, each configuration's regret and its comparison with the baseline."""
         configurations = []
         for i, label in enumerate(self.labels):
             entry: dict[str, Any] = {"label": label, "regret": {}}

@@ -51,6 +51,8 @@ class RobustPoint:
         return direction * spread.percentile(costs, UNFAVOURABLE)
 
     def to_dict(self, objectives: Sequence[str], share: float) -> dict[str, Any]:
+        """For JSON: the configuration, how often it is on a draw's frontier, and each objective's robust
+        value and spread."""
         return {
             "index": self.index,
             "label": self.label,
@@ -74,6 +76,8 @@ def _json(value: float) -> float | None:
 
 @frozen
 class RobustFrontier:
+    """A sweep's configurations run over draws of the declared ranges, and those on the robust frontier."""
+
     source: str
     objectives: tuple[str, ...]
     draws: int
@@ -85,6 +89,7 @@ class RobustFrontier:
     directory: str = field(default="", eq=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the objectives, the draws, every configuration, and the robust frontier."""
         return {
             "run_directory": self.source,
             "objectives": list(self.objectives),

@@ -104,6 +104,7 @@ class RunResult:
 
     @property
     def replications(self) -> int:
+        """How many replications were run."""
         return len(self.rows)
 
     def __getitem__(self, metric: str) -> Estimate:
@@ -419,4 +420,5 @@ def _replications(scenario: Scenario, count: int, seed: int, execution: Executio
 
 
 def result_of(scenario: Scenario, seed: int, rows: Sequence[Mapping[str, float]]) -> RunResult:
+    """The result of ``scenario``'s replications whose metrics are ``rows`` (one per replication)."""
     return RunResult(scenario=scenario, seed=seed, rows=tuple(rows), estimates=summarise(rows, metric_range))

@@ -64,6 +64,8 @@ class Weight:
         return max(found) if found else math.nan
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the parameter, its provisional range if any, and the share of each metric's spread it
+        explains."""
         return {
             **self.parameter.to_dict(),
             "provisional": self.provisional,
@@ -91,6 +93,7 @@ class Screening:
     directory: str = attrs.field(default="", eq=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: what was screened, each parameter ranked, and the numbers without a range."""
         return {
             "scenario": self.scenario,
             "file": self.source,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from attrs import frozen
 
@@ -46,6 +47,17 @@ class Estimate:
             "ci_high": _json_number(self.ci_high),
             "n": self.n,
         }
+
+    @classmethod
+    def read(cls, entry: Mapping[str, Any] | None) -> Estimate:
+        """An estimate from its JSON form (:meth:`to_dict`; None or a missing bound: NaN)."""
+        entry = entry or {}
+
+        def number(key: str) -> float:
+            value = entry.get(key)
+            return math.nan if value is None else float(value)
+
+        return cls(number("mean"), number("ci_low"), number("ci_high"), int(entry.get("n") or 0))
 
 
 def _json_number(value: float) -> float | None:

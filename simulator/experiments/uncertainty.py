@@ -64,6 +64,7 @@ class Driver:
     distinct: bool  # above the noise floor of the number of draws
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the parameter, the share it explains, and whether that share is told apart from noise."""
         return {"key": self.key, "share": _json(self.share), "distinct": self.distinct}
 
 
@@ -102,6 +103,8 @@ class Spread:
         return f"{format_value(self.low, kind)} to {format_value(self.high, kind)}{plus}"
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: the spread's ends with their intervals, the median, the draws, the noise and the
+        drivers."""
         return {
             "low": _json(self.low),
             "high": _json(self.high),
@@ -134,6 +137,7 @@ class Uncertainty:
 
     @property
     def draws(self) -> int:
+        """How many draws were made."""
         return len(self.unit)
 
     @property
@@ -148,6 +152,7 @@ class Uncertainty:
         return [float(parameter.at(row[column])) for row in self.unit]
 
     def spread(self, metric: str) -> Spread:
+        """The spread of ``metric`` over the draws, and the parameters that drive it."""
         values = [_mean(row) for row in self.values[metric]]
         n = int(spread.defined(values).size)
         columns = [[row[k] for row in self.unit] for k in range(len(self.keys))]
@@ -194,6 +199,7 @@ class Uncertainty:
         return lines
 
     def to_dict(self) -> dict[str, Any]:
+        """For JSON: how the draws were made, the parameters, and each metric's spread."""
         document: dict[str, Any] = {
             "draws": self.draws,
             "replications_per_draw": self.per_draw,
@@ -299,4 +305,5 @@ def run_uncertain(
 
 
 def metric_label(name: str) -> str:
+    """The label of metric ``name`` as its declaration gives it."""
     return catalogue().label(name)

@@ -54,6 +54,7 @@ class Calibration:
 
     @property
     def ruled_out(self) -> float:
+        """The share of the prior space ruled out as implausible."""
         return 1.0 - self.share
 
 

@@ -37,6 +37,7 @@ class Calibrated:
     targets: Sequence[str]
 
     def comment(self) -> str:
+        """What the calibrated file says of the value: the targets, the range not ruled out, the prior."""
         fitted = f"calibrated to targets {', '.join(self.targets)}"
         prior = f"prior {_number(self.prior[0])} to {_number(self.prior[1])}"
         if self.low is None:
@@ -174,4 +175,5 @@ def header_lines(scenario: str, targets: str, fitted: Sequence[str], held_out: S
 
 
 def values_of(parameters: Mapping[str, Calibrated]) -> dict[str, Any]:
+    """The calibrated value of each parameter, by its dotted key."""
     return {key: p.value for key, p in parameters.items()}

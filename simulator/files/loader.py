@@ -143,13 +143,8 @@ def read_sources(t: Table) -> dict[str, Source]:
 def _data_location(t: Table, requested_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """``target = ["us", "eu"]``: the requested States whose providers hold data on that target
     profile (a target not listed: every requested State)."""
-    targets = load_catalogue().targets
     location = {}
-    for target in t.data:
-        if target not in targets:
-            t.problem(target, f"unknown target profile{suggestion(target, targets)}")
-            t.used.add(target)
-            continue
+    for target in t.named(load_catalogue().targets, "target profile"):
         value = t.data[target]
         holders = t.names(target, requested_ids)
         if isinstance(value, list) and not value:

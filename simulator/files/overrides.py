@@ -44,6 +44,8 @@ from simulator.files.reader import Problem, ScenarioError, Table, suggestion
 
 @frozen
 class Variant:
+    """A ``[[variant]]`` of a scenario file: its name, what it changes, and its dotted-key overrides."""
+
     name: str
     description: str
     overrides: Mapping[str, Any]  # dotted key -> value

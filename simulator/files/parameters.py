@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from simulator.domain.figures import PREFIX, citations, figure
@@ -99,17 +100,8 @@ class Parameter:
         return f"{self.low:g} - {self.high:g}{spread}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "value": self.value,
-            "low": self.low,
-            "high": self.high,
-            "source": self.source,
-            "distribution": self.distribution,
-            "integer": self.integer,
-            "meaning": self.meaning,
-            "unit": self.unit,
-        }
+        """For JSON: its fields by name, but where the file holds it, how it is written and its check."""
+        return attrs.asdict(self, filter=attrs.filters.exclude("path", "written", "check"))
 
 
 @frozen
@@ -123,6 +115,7 @@ class Source:
     note: str = ""
 
     def describe(self) -> str:
+        """The source in one line: its title, year and address."""
         year = f" ({self.year})" if self.year else ""
         url = f"; {self.url}" if self.url else ""
         return f"{self.title}{year}{url}"
@@ -140,6 +133,7 @@ class Parameters:
         self.found: list[Parameter] = []
 
     def add(self, parameter: Parameter) -> None:
+        """Record a number read."""
         self.found.append(parameter)
 
     def source_problem(self, source: str) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import enum
 import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import partial
 from typing import Any, TypeVar
 
@@ -29,6 +29,8 @@ REQUIRED: Any = _MISSING
 
 @frozen
 class Problem:
+    """One thing wrong in a file: the file, the dotted path of the field, what is wrong."""
+
     file: str
     path: str
     message: str
@@ -55,6 +57,7 @@ class ScenarioError(Exception):
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a misspelt ``word``, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -131,6 +134,7 @@ class Table:
         self.parameters = parameters
 
     def where(self, key: str | int) -> str:
+        """The dotted path of ``key`` (an index of an array: ``path[i]``) in this table."""
         if isinstance(key, int):
             return f"{self.path}[{key}]"
         return f"{self.path}.{key}" if self.path else key
@@ -146,10 +150,12 @@ class Table:
         )
 
     def problem(self, key: str | int | None, message: str) -> None:
+        """Report ``message`` about ``key`` of this table (None: about the table itself)."""
         path = self.path if key is None else self.where(key)
         self.problems.append(Problem(self.file, path, message))
 
     def has(self, key: str) -> bool:
+        """Whether the table holds ``key``."""
         return key in self.data
 
     def _raw(self, key: str, default: Any) -> Any:
@@ -163,6 +169,7 @@ class Table:
 
     # --- scalars ----------------------------------------------------------------------------------
     def text(self, key: str, default: Any = _MISSING) -> str:
+        """A string (``default`` when absent; required when no default)."""
         value = self._raw(key, default)
         if value is _MISSING:
             return default if default is not _MISSING else ""
@@ -172,6 +179,7 @@ class Table:
         return value
 
     def flag(self, key: str, default: Any = _MISSING) -> bool:
+        """``true`` or ``false`` (``default`` when absent; required when no default)."""
         value = self._raw(key, default)
         if value is _MISSING:
             return bool(default) if default is not _MISSING else False
@@ -269,6 +277,7 @@ class Table:
         return self.number(key, default, bound=_probability_problem)
 
     def choice(self, key: str, enum_type: type[E], default: Any = _MISSING) -> E:
+        """A member of ``enum_type``, written as its name or value (``default`` when absent)."""
         value = self._raw(key, default)
         if value is _MISSING:
             return default if default is not _MISSING else next(iter(enum_type))
@@ -333,13 +342,7 @@ class Table:
             self.problem(key, f"must be a table of name = weight, not {_type_name(sub)}")
             return {}
         table = self.child(sub, self.where(key), self.dotted(key))
-        result = {}
-        for name in sub:
-            if name not in allowed:
-                table.problem(name, f"unknown name{suggestion(name, allowed)}")
-                table.used.add(name)
-                continue
-            result[name] = table.number(name, minimum=0)
+        result = {name: table.number(name, minimum=0) for name in table.named(allowed, "name")}
         if result and sum(result.values()) <= 0:
             self.problem(key, "weights must not all be zero")
             return {}
@@ -351,6 +354,16 @@ class Table:
         if not sub:
             self.problem(key, "needs at least one name = weight entry")
         return result
+
+    def named(self, allowed: Collection[str], what: str) -> Iterator[str]:
+        """This table's keys that are names from ``allowed``, in order; each other key is reported, as it
+        comes, as an unknown ``what``."""
+        for name in self.data:
+            if name in allowed:
+                yield name
+            else:
+                self.problem(name, f"unknown {what}{suggestion(name, allowed)}")
+                self.used.add(name)
 
     def finish(self) -> None:
         """Report keys that were present but never read (misspellings, unsupported options).

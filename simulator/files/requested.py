@@ -23,7 +23,7 @@ from simulator.domain.settings import setting_of
 from simulator.files.channels import read_channels
 from simulator.files.monitoring import read_monitoring, read_reputation
 from simulator.files.providers import check_reviewers, read_direct_routes, read_providers, read_regimes
-from simulator.files.reader import REQUIRED, Table, suggestion
+from simulator.files.reader import REQUIRED, Table
 from simulator.files.safeguards import read_safeguards
 from simulator.files.settings import read_settings, read_value
 from simulator.files.values import stage_configs, state_id, unique_ids
@@ -53,28 +53,30 @@ def read_requested_states(root: Table) -> list[RequestedState]:
     """The requested States of a scenario document, in either form."""
     if not isinstance(root.data.get("requested_state"), list):
         info = root.table("requested_state", required=True)
-        for key in PARTS:
-            if info.has(key):
-                info.used.add(key)
-                info.problem(
-                    key,
-                    f"with one requested State [{key}] is a top-level table "
-                    "(or write [[requested_state]] entries, each with its own)",
-                )
+        _misplaced_parts(
+            info,
+            "with one requested State [{key}] is a top-level table "
+            "(or write [[requested_state]] entries, each with its own)",
+        )
         return [_requested_state(info, root, DEFAULT_ID)]
-    for key in PARTS:
-        if root.has(key):
-            root.used.add(key)
-            root.problem(
-                key,
-                f"a top-level [{key}] table cannot stand next to [[requested_state]] entries: "
-                f"give each entry its own (requested_state.{key})",
-            )
+    _misplaced_parts(
+        root,
+        "a top-level [{key}] table cannot stand next to [[requested_state]] entries: "
+        "give each entry its own (requested_state.{key})",
+    )
     states = [
         _requested_state(entry, entry, REQUIRED) for entry in root.tables("requested_state", required=True)
     ]
     unique_ids(root, "requested_state", [s.id for s in states])
     return states
+
+
+def _misplaced_parts(table: Table, why: str) -> None:
+    """A problem for each part of a requested State that ``table`` holds where it cannot stand."""
+    for key in PARTS:
+        if table.has(key):
+            table.used.add(key)
+            table.problem(key, why.format(key=key))
 
 
 def _requested_state(info: Table, parts: Table, default_id: Any) -> RequestedState:
@@ -139,13 +141,7 @@ def _requested_state(info: Table, parts: Table, default_id: Any) -> RequestedSta
 
 def _target_visibility(t: Table, targets: Mapping[str, Any]) -> dict[str, float]:
     """Per-scenario overrides of how recognisable each target profile is (``target = probability``)."""
-    visibility = {}
-    for target in t.data:
-        if target not in targets:
-            t.problem(target, f"unknown target profile{suggestion(target, targets)}")
-            t.used.add(target)
-            continue
-        visibility[target] = t.probability(target)
+    visibility = {target: t.probability(target) for target in t.named(targets, "target profile")}
     t.finish()
     return visibility
 

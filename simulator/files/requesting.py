@@ -73,14 +73,8 @@ def _abuse(a: Table) -> tuple[AbuseProfile, Mix]:
 
 def _penalties(t: Table) -> dict[str, float]:
     """``offence = years``: the requesting State's own maximum penalties, where they differ."""
-    offences = load_catalogue().offences
-    penalties = {}
-    for offence in t.data:
-        if offence not in offences:
-            t.problem(offence, f"unknown offence{suggestion(offence, offences)}")
-            t.used.add(offence)
-            continue
-        penalties[offence] = t.number(offence, minimum=0)
+    offences = t.named(load_catalogue().offences, "offence")
+    penalties = {offence: t.number(offence, minimum=0) for offence in offences}
     t.finish()
     return penalties
 

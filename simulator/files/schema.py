@@ -30,6 +30,7 @@ from simulator.domain.regimes import Treaty
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import Kind, Setting, declared, setting_of, word
 from simulator.files.parameters import ASSUMPTION, DISTRIBUTIONS
+from simulator.files.requested import PARTS
 from simulator.world.distributions import FAMILIES
 from simulator.world.scenario import (
     AbuseProfile,
@@ -218,21 +219,6 @@ def _channels() -> dict[str, Any]:
             for c in FAST_CHANNELS
         }
     )
-
-
-#: The parts of a requested State: top-level tables in the one-State form, nested in each entry otherwise.
-PARTS = (
-    "stages",
-    "routes",
-    "load_effect",
-    "safeguards",
-    "channels",
-    "reputation",
-    "monitoring",
-    "provider",
-    "regimes",
-    "direct_routes",
-)
 
 
 def _providers() -> dict[str, Any]:

@@ -91,6 +91,7 @@ class Target:
 
     @property
     def fitted(self) -> bool:
+        """Whether the figure is fitted to (else it is held out, to validate)."""
         return self.use == "fit"
 
     @property
@@ -143,6 +144,7 @@ class Range:
 
     @property
     def integer(self) -> bool:
+        """Whether the range is of whole numbers."""
         return isinstance(self.low, int) and isinstance(self.high, int)
 
 
@@ -157,10 +159,12 @@ class Targets:
 
     @property
     def fitting(self) -> tuple[Target, ...]:
+        """The figures fitted to."""
         return tuple(t for t in self.targets if t.fitted)
 
     @property
     def held_out(self) -> tuple[Target, ...]:
+        """The figures held out, to validate the fit."""
         return tuple(t for t in self.targets if not t.fitted)
 
 

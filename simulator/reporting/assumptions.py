@@ -33,6 +33,7 @@ def share_text(weight: Weight, metric: str) -> str:
 
 
 def value_text(value: float) -> str:
+    """A parameter's value in four significant digits (thousands separated)."""
     return f"{value:,.4g}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
@@ -109,6 +110,7 @@ def as_table(found: Screening, every: bool = False) -> str:
 
 
 def as_json(found: Screening) -> str:
+    """The screening as the JSON document ``--format json`` prints."""
     return json.dumps(found.to_dict(), indent=2, allow_nan=False)
 
 

@@ -405,6 +405,7 @@ class _Context:
 
 
 def decision_text(decision) -> str:
+    """One decision as a trace line: stage, verdict, the provision cited and the reason."""
     verdict = decision.verdict.value.replace("_", " ").upper()
     cited = f" [{provisions.cite(decision.provision)}]" if decision.provision else ""
     text = f"{decision.stage.value.replace('_', ' ')} -> {verdict}{cited}: {decision.reason}"

@@ -15,6 +15,7 @@ made from a saved JSON file has the same figures as one made straight after the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from simulator.domain import provisions
@@ -48,6 +49,7 @@ def cite(pid: str, entry: dict[str, Any] | None = None) -> str:
 
 
 def interval(entry: dict[str, Any] | None) -> Interval:
+    """A document entry's mean and interval (all None where it has none)."""
     if not entry:
         return (None, None, None)
     return (entry.get("mean"), entry.get("ci_low"), entry.get("ci_high"))
@@ -118,6 +120,7 @@ def metric_series(configurations: list[dict[str, Any]], metrics) -> list[tuple[s
 
 
 def pass_through(configurations: list[dict[str, Any]]) -> Chart:
+    """Abuse pass-through and legitimate refusals of each configuration."""
     return bar_chart(
         "pass-through",
         "Abuse pass-through and legitimate refusals, per configuration",
@@ -142,6 +145,7 @@ def _provisions(configurations: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def refusals(kind: str, configurations: list[dict[str, Any]]) -> list[Chart]:
+    """Refusals by provision, of abusive and of legitimate requests (none if nothing was refused)."""
     cited = _provisions(configurations)
     if not cited:
         return []
@@ -180,63 +184,58 @@ def refusals(kind: str, configurations: list[dict[str, Any]]) -> list[Chart]:
 
 
 def by_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
-    states = list(configurations[0].get("requesting_states", {}))
+    """Abuse pass-through of each requesting State's requests (and a run's legitimate refusals)."""
+    return _state_chart(
+        kind, configurations, "requesting_states", list(configurations[0].get("requesting_states", {})),
+        ("states", "By requesting State", "Abuse pass-through (and, for a single run, legitimate refusals) "
+         "of each requesting State's requests, with 95% confidence intervals; a State with no abusive "
+         "request decided has no bar."),
+    )  # fmt: skip
+
+
+def _state_chart(
+    kind: str, configurations: list[dict[str, Any]], key: str, states: list[str], text: tuple[str, str, str]
+) -> Chart | None:
+    """The bar chart of abuse pass-through by State (the entries of ``key``: requesting or requested
+    States), with legitimate refusals for a run; ``text``: the chart's name, title and caption."""
     if not states:
         return None
-    if kind == "run":
-        entries = configurations[0]["requesting_states"]
-        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
-    else:
-        series = [
-            (
-                c["label"],
-                [interval(c["requesting_states"].get(s, {}).get("abuse_pass_through")) for s in states],
-            )
-            for c in configurations
-        ]
-    return bar_chart(
-        "states",
-        "By requesting State",
-        "Abuse pass-through (and, for a single run, legitimate refusals) of each requesting State's "
-        "requests, with 95% confidence intervals; a State with no abusive request decided has no bar.",
-        states,
-        series,
-        "% of decided requests",
-        PERCENT,
-    )
+    series = _owner_series(kind, configurations, key, states, RATES, PASS)
+    return bar_chart(*text, states, series, "% of decided requests", PERCENT)
 
 
 def _owners(configurations: list[dict[str, Any]], key: str) -> list[str]:
     return list(dict.fromkeys(owner for c in configurations for owner in c.get(key) or {}))
 
 
+def _owner_series(
+    kind: str,
+    configurations: list[dict[str, Any]],
+    key: str,
+    owners: list[str],
+    run_metrics: Sequence[tuple[str, str]],
+    compared: str,
+) -> list[tuple[str, list[Interval]]]:
+    """The bars of a chart by owner (a State, a channel: the entries of ``key``): for a run, one series
+    per (metric, label) of ``run_metrics``; for several configurations, one series per configuration,
+    of its ``compared`` metric."""
+    if kind == "run":
+        entries = configurations[0][key]
+        return [(label, [interval(entries[o].get(metric)) for o in owners]) for metric, label in run_metrics]
+    return [
+        (c["label"], [interval((c.get(key) or {}).get(o, {}).get(compared)) for o in owners])
+        for c in configurations
+    ]
+
+
 def by_requested_state(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
     """Abuse pass-through where each request was submitted, in a scenario with several requested States."""
-    states = _owners(configurations, "requested_states")
-    if not states:
-        return None
-    if kind == "run":
-        entries = configurations[0]["requested_states"]
-        series = [(label, [interval(entries[s].get(metric)) for s in states]) for metric, label in RATES]
-    else:
-        series = [
-            (
-                c["label"],
-                [interval((c.get("requested_states") or {}).get(s, {}).get(PASS)) for s in states],
-            )
-            for c in configurations
-        ]
-    return bar_chart(
-        "requested-states",
-        "By requested State",
-        "Abuse pass-through (and, for a single run, legitimate refusals) at each requested State, of the "
-        "requests submitted there, with 95% confidence intervals; a State that decided no abusive request "
-        "has no pass-through bar.",
-        states,
-        series,
-        "% of decided requests",
-        PERCENT,
-    )
+    return _state_chart(
+        kind, configurations, "requested_states", _owners(configurations, "requested_states"),
+        ("requested-states", "By requested State", "Abuse pass-through (and, for a single run, "
+         "legitimate refusals) at each requested State, of the requests submitted there, with 95% "
+         "confidence intervals; a State that decided no abusive request has no pass-through bar."),
+    )  # fmt: skip
 
 
 CHANNEL_SERIES = (("abusive_handed_over", "abusive"), ("legitimate_handed_over", "legitimate"))
@@ -247,25 +246,8 @@ def by_channel(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
     channels = _owners(configurations, "channels")
     if not channels:
         return None
-    if kind == "run":
-        entries = configurations[0]["channels"]
-        series = [
-            (label, [interval(entries[ch].get(metric)) for ch in channels])
-            for metric, label in CHANNEL_SERIES
-        ]
-        what = "abusive and legitimate requests"
-    else:
-        series = [
-            (
-                c["label"],
-                [
-                    interval((c.get("channels") or {}).get(ch, {}).get("abusive_handed_over"))
-                    for ch in channels
-                ],
-            )
-            for c in configurations
-        ]
-        what = "abusive requests, per configuration"
+    series = _owner_series(kind, configurations, "channels", channels, CHANNEL_SERIES, "abusive_handed_over")
+    what = "abusive and legitimate requests" if kind == "run" else "abusive requests, per configuration"
     return bar_chart(
         "channels",
         "Data handed over, by channel",
@@ -279,6 +261,7 @@ def by_channel(kind: str, configurations: list[dict[str, Any]]) -> Chart | None:
 
 
 def days(configurations: list[dict[str, Any]]) -> Chart:
+    """The median and 90th percentile of legitimate requests' days to decision, per configuration."""
     return bar_chart(
         "days",
         "Days to decision of legitimate requests",
@@ -294,6 +277,7 @@ def days(configurations: list[dict[str, Any]]) -> Chart:
 
 
 def stage_waits(configurations: list[dict[str, Any]]) -> Chart | None:
+    """The mean wait for a reviewer at each stage, per configuration (None without stages)."""
     stages = list(dict.fromkeys(s for c in configurations for s in c.get("stages", {})))
     if not stages:
         return None
@@ -318,6 +302,7 @@ def _queue_wait(stage: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def differences(document: dict[str, Any]) -> list[Chart]:
+    """Forest plots of each alternative's paired differences with the baseline: shares, then days."""
     alternatives = document["configurations"][1:]
     baseline = document["baseline"]
     found = []
@@ -359,6 +344,7 @@ def flip_rows(entry: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def flips(document: dict[str, Any]) -> list[Chart]:
+    """For each alternative, the requests whose outcome flipped against the baseline, by kind."""
     found = []
     for i, entry in enumerate(document["configurations"][1:], start=1):
         rows = flip_rows(entry)

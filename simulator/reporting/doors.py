@@ -127,4 +127,5 @@ def ended_line(day: str, details: dict[str, Any]) -> str | None:
 
 
 def is_direct(channel: Channel) -> bool:
+    """Whether ``channel`` goes straight to a provider, around the central authority."""
     return channel in DIRECT_CHANNELS

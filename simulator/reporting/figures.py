@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from attrs import frozen
@@ -250,21 +251,8 @@ def heatmap(
     with _style(name):
         figure = _figure(7.0, max(2.6, 0.45 * len(y_values) + 1.4))
         ax = figure.add_subplot()
-        values = [v * scale for v in cells.values() if not math.isnan(v)]
-        low, high = (min(values), max(values)) if values else (0.0, 1.0)
-        norm = matplotlib.colors.Normalize(low, high if high > low else low + 1)
-        colormap = matplotlib.colormaps["viridis"]
-        marks = 0
-        for (ix, iy), value in sorted(cells.items()):
-            if math.isnan(value):
-                continue
-            shade = colormap(norm(value * scale))
-            cell = Rectangle((ix - 0.5, iy - 0.5), 1, 1, facecolor=shade, edgecolor="white")
-            cell.set_gid(f"{name}-mark-{marks}")
-            ax.add_patch(cell)
-            ink = "white" if sum(shade[:3]) < 1.5 else "black"
-            ax.text(ix, iy, f"{value * scale:.1f}", ha="center", va="center", color=ink, fontsize=8)
-            marks += 1
+        norm, colormap = colour_scale([v * scale for v in cells.values()])
+        marks = shade_cells(ax, (name, 0), cells, scale, (norm, colormap), 8)
         ax.set_xlim(-0.5, len(x_values) - 0.5)
         ax.set_ylim(-0.5, len(y_values) - 0.5)
         ax.set_xticks(range(len(x_values)), list(x_values))
@@ -273,6 +261,39 @@ def heatmap(
         ax.set_ylabel(y_label)
         figure.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, label=value_label)
     return Chart(name, title, caption, figure, marks)
+
+
+def colour_scale(values: Sequence[float]) -> tuple[Any, Any]:
+    """The colour scale of heatmap cells holding ``values`` (NaN left out): its norm and colour map."""
+    shown = [v for v in values if not math.isnan(v)]
+    low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
+    return matplotlib.colors.Normalize(low, high if high > low else low + 1), matplotlib.colormaps["viridis"]
+
+
+def shade_cells(
+    ax: Any,
+    marked: tuple[str, int],
+    cells: dict[tuple[int, int], float],
+    scale: float,
+    colours: tuple[Any, Any],
+    fontsize: int,
+) -> int:
+    """Draw each cell (not NaN) of a heatmap shaded on ``colours`` (a norm and a colour map) and
+    labelled with its value; ``marked``: the chart's name and the marks drawn so far, which the cells'
+    ids go on from. Returns the marks drawn so far, these cells included."""
+    name, marks = marked
+    norm, colormap = colours
+    for (ix, iy), value in sorted(cells.items()):
+        if math.isnan(value):
+            continue
+        shade = colormap(norm(value * scale))
+        cell = Rectangle((ix - 0.5, iy - 0.5), 1, 1, facecolor=shade, edgecolor="white")
+        cell.set_gid(f"{name}-mark-{marks}")
+        ax.add_patch(cell)
+        ink = "white" if sum(shade[:3]) < 1.5 else "black"
+        ax.text(ix, iy, f"{value * scale:.1f}", ha="center", va="center", color=ink, fontsize=fontsize)
+        marks += 1
+    return marks
 
 
 def _wrap(text: str, width: int = 40, lines: int = 3) -> str:

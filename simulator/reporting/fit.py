@@ -37,6 +37,7 @@ def observed_text(fit: Fit) -> str:
 
 
 def implausibility_text(fit: Fit) -> str:
+    """A fit's implausibility in one decimal, marked ✗ where it rules the scenario out."""
     value = fit.implausibility
     if math.isnan(value):
         return "n/a"

@@ -101,6 +101,7 @@ def _budget_lines(f: Frontier) -> list[str]:
 
 
 def as_json(f: Frontier) -> str:
+    """The frontier as the JSON document ``--format json`` prints."""
     return json.dumps(f.to_dict(), indent=2, allow_nan=False)
 
 
@@ -141,4 +142,5 @@ def robust_table(f) -> str:
 
 
 def robust_json(f) -> str:
+    """The robust frontier as the JSON document ``--format json`` prints."""
     return json.dumps(f.to_dict(), indent=2, allow_nan=False)

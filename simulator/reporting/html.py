@@ -19,7 +19,6 @@ The sections of each kind of page are in :mod:`simulator.reporting.sections`.
 
 from __future__ import annotations
 
-import math
 import re
 import shlex
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain import provisions
-from simulator.experiments.stats import INTERVAL_NAME, Estimate
+from simulator.experiments.stats import INTERVAL_NAME
 from simulator.reporting.charts import charts
 from simulator.reporting.figures import Chart
 from simulator.reporting.tables import isolate
@@ -67,17 +66,6 @@ def text(value: Any) -> str:
     return f"<bdi{long}>{escape(value)}</bdi>"
 
 
-def estimate(entry: dict[str, Any] | None) -> Estimate:
-    """An :class:`Estimate` from a document's ``{"mean", "ci_low", "ci_high", "n"}`` (None: NaN)."""
-    entry = entry or {}
-
-    def number(key: str) -> float:
-        value = entry.get(key)
-        return math.nan if value is None else float(value)
-
-    return Estimate(number("mean"), number("ci_low"), number("ci_high"), int(entry.get("n") or 0))
-
-
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = ()) -> str:
     """A table of cells already in HTML (header cells are text, escaped here)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -92,6 +80,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequenc
 
 
 def figure_html(chart: Chart) -> str:
+    """A chart as an HTML figure: its title, caption and inline SVG."""
     return (
         f'<figure id="figure-{escape(chart.name)}" data-marks="{chart.marks}">'
         f"<figcaption><b>{text(chart.title)}</b>{text(chart.caption)}</figcaption>"
@@ -175,6 +164,7 @@ def scenario_section(files: Sequence[dict[str, Any]]) -> str:
 
 
 def provenance_section(block: dict[str, Any]) -> str:
+    """The provenance block as an HTML table (the scenario's text left to its own section)."""
     rows = []
     for key, value in block.items():
         if key == "scenario_text":

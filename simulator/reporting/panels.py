@@ -19,9 +19,8 @@ import math
 from collections.abc import Sequence
 
 import matplotlib
-from matplotlib.patches import Rectangle
 
-from simulator.reporting.figures import COLOURS, Chart, _figure, _style, _wrap
+from simulator.reporting.figures import COLOURS, Chart, _figure, _style, _wrap, colour_scale, shade_cells
 
 #: (value label, mean, lowest, highest) of one value of a setting.
 Effect = tuple[str, float, float, float]
@@ -89,10 +88,7 @@ def heatmap_grid(
     (x_label, x_values), (y_label, y_values) = x, y
     columns = min(2 if len(x_values) > 4 or len(panels) == 4 else 3, len(panels))
     rows = math.ceil(len(panels) / columns)
-    values = [v * scale for _, cells in panels for v in cells.values() if not math.isnan(v)]
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
-    norm = matplotlib.colors.Normalize(low, high if high > low else low + 1)
-    colormap = matplotlib.colormaps["viridis"]
+    norm, colormap = colour_scale([v * scale for _, cells in panels for v in cells.values()])
     panel_height = max(1.6, 0.42 * len(y_values) + 0.9)
     with _style(name):
         figure = _figure(7.0, panel_height * rows + 0.6)
@@ -100,16 +96,7 @@ def heatmap_grid(
         marks = 0
         for index, (panel, cells) in enumerate(panels):
             ax = axes[index // columns][index % columns]
-            for (ix, iy), value in sorted(cells.items()):
-                if math.isnan(value):
-                    continue
-                shade = colormap(norm(value * scale))
-                cell = Rectangle((ix - 0.5, iy - 0.5), 1, 1, facecolor=shade, edgecolor="white")
-                cell.set_gid(f"{name}-mark-{marks}")
-                ax.add_patch(cell)
-                ink = "white" if sum(shade[:3]) < 1.5 else "black"
-                ax.text(ix, iy, f"{value * scale:.1f}", ha="center", va="center", color=ink, fontsize=7)
-                marks += 1
+            marks = shade_cells(ax, (name, marks), cells, scale, (norm, colormap), 7)
             ax.set_xlim(-0.5, len(x_values) - 0.5)
             ax.set_ylim(-0.5, len(y_values) - 0.5)
             bottom, left = index // columns == rows - 1, index % columns == 0

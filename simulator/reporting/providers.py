@@ -25,6 +25,7 @@ from typing import Any
 from simulator.domain import provisions
 from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
+from simulator.reporting.tables import section
 from simulator.world.metrics import Resolved, catalogue
 
 Estimates = Mapping[str, Estimate]
@@ -47,6 +48,7 @@ def _cell(estimates: Estimates, name: str) -> str:
 
 
 def provider_ids(estimates: Estimates) -> list[str]:
+    """The providers that have metrics among ``estimates``, in order."""
     found: dict[str, None] = {}
     for name in estimates:
         parts = name.split(".")
@@ -56,6 +58,7 @@ def provider_ids(estimates: Estimates) -> list[str]:
 
 
 def provider_pairs(estimates: Estimates) -> list[tuple[str, str]]:
+    """The (provider, requesting State) pairs that have metrics among ``estimates``, in order."""
     found: dict[tuple[str, str], None] = {}
     for name in estimates:
         parts = name.split(".")
@@ -65,10 +68,12 @@ def provider_pairs(estimates: Estimates) -> list[tuple[str, str]]:
 
 
 def bases(estimates: Estimates) -> list[str]:
+    """The provisions data were handed over under, among ``estimates``."""
     return list(dict.fromkeys(n.split(".")[1] for n in estimates if n.startswith("granted_under.")))
 
 
 def provider_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per provider: the data it handed over and what its direct reviews decided."""
     return [
         (p, *(_cell(estimates, f"provider.{p}.{s}") for s in PROVIDER_SUFFIXES))
         for p in provider_ids(estimates)
@@ -76,6 +81,8 @@ def provider_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def share_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per provider and requesting State: the shares of direct requests with some data
+    produced."""
     return [
         (p, r, *(_cell(estimates, f"provider.{p}.{r}.{s}") for s in SHARE_SUFFIXES))
         for p, r in provider_pairs(estimates)
@@ -105,23 +112,20 @@ BASIS_HEADER = ("provision", "abusive handed over", "legitimate handed over")
 
 def text_lines(estimates: Estimates, table) -> list[str]:
     """The provider and provision sections as text lines (``table`` lays out a header and rows)."""
-    lines: list[str] = []
-    rows = provider_rows(estimates)
-    if rows:
-        lines += ["", "By provider (data it held, handed over through any route; its direct reviews)"]
-        lines += table(PROVIDER_HEADER, rows)
-    rows = share_rows(estimates)
-    if rows:
-        lines += [
-            "",
+    return [
+        *section(
+            "By provider (data it held, handed over through any route; its direct reviews)",
+            PROVIDER_HEADER, provider_rows(estimates), table,
+        ),
+        *section(
             "Providers' direct answers (share of a State's direct requests with some data produced)",
-        ]
-        lines += table(SHARE_HEADER, rows)
-    rows = basis_rows(estimates)
-    if rows:
-        lines += ["", "By provision (data handed over under it: the pair's MLA treaty, or the route's basis)"]
-        lines += table(BASIS_HEADER, rows)
-    return lines
+            SHARE_HEADER, share_rows(estimates), table,
+        ),
+        *section(
+            "By provision (data handed over under it: the pair's MLA treaty, or the route's basis)",
+            BASIS_HEADER, basis_rows(estimates), table,
+        ),
+    ]  # fmt: skip
 
 
 def compared_metrics(names: Mapping[str, Any]) -> list[tuple[str, list[Resolved]]]:

@@ -59,6 +59,8 @@ def verdict(label: str, paired: Paired, metric: str) -> str:
 
 
 def as_table(found: Robust) -> str:
+    """The robust comparison as a text table: per metric, how often each alternative is better, its worst
+    case, its regret."""
     letters = [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(len(found.labels))]
     lines = [
         "Robust comparison over the assumptions: "
@@ -131,4 +133,5 @@ def _plain(value: float, metric: str) -> str:
 
 
 def as_json(found: Robust) -> str:
+    """The robust comparison as the JSON document ``--format json`` prints."""
     return json.dumps(found.to_dict(), indent=2, allow_nan=False)

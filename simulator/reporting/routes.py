@@ -32,6 +32,7 @@ from typing import Any
 from simulator.experiments.display import format_estimate
 from simulator.experiments.stats import Estimate
 from simulator.reporting import providers
+from simulator.reporting.tables import section
 from simulator.world.metrics import Resolved, catalogue
 
 Estimates = Mapping[str, Estimate]
@@ -82,18 +83,22 @@ def _owners(estimates: Estimates, prefix: str, depth: int = 1) -> list[tuple[str
 
 
 def requested_ids(estimates: Estimates) -> list[str]:
+    """The requested States that have metrics among ``estimates``, in order."""
     return [owner for (owner,) in _owners(estimates, "requested.")]
 
 
 def channel_names(estimates: Estimates) -> list[str]:
+    """The channels that have metrics among ``estimates``, in order."""
     return [owner for (owner,) in _owners(estimates, "channel.")]
 
 
 def monitored_pairs(estimates: Estimates) -> list[tuple[str, str]]:
+    """The (requested State, requester) pairs monitoring reports on, in order."""
     return [(a, b) for a, b in _owners(estimates, "monitoring.", 2)]
 
 
 def rushed_stages(estimates: Estimates) -> list[str]:
+    """The stages whose share of rushed reviews is among ``estimates``."""
     return [s for (s,) in _owners(estimates, "stage.") if f"stage.{s}.rushed_share" in estimates]
 
 
@@ -117,6 +122,7 @@ def days_to_flag_text(est: Estimate | None) -> str:
 
 
 def requested_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per requested State: requests submitted, granted and refused there, and its rates."""
     return [
         (state, *(_cell(estimates, f"requested.{state}.{m}", kind) for m, _, kind in REQUESTED_COLUMNS))
         for state in requested_ids(estimates)
@@ -124,6 +130,7 @@ def requested_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def channel_rows(estimates: Estimates) -> list[tuple[str, ...]]:
+    """One table row per channel: data handed over through it and the days to data."""
     return [
         (channel, *(_cell(estimates, f"channel.{channel}.{m}", kind) for m, _, kind in CHANNEL_COLUMNS))
         for channel in channel_names(estimates)
@@ -131,10 +138,13 @@ def channel_rows(estimates: Estimates) -> list[tuple[str, ...]]:
 
 
 def channel_extra_rows(estimates: Estimates) -> list[tuple[str, str]]:
+    """False emergencies seen through and preservations made or lapsed, where there are any."""
     return [(label, _cell(estimates, name, "count")) for name, label in CHANNEL_EXTRAS if name in estimates]
 
 
 def monitoring_rows(estimates: Estimates, rules: Mapping[str, str] | None = None) -> list[tuple[str, ...]]:
+    """One table row per monitored pair: flagged in how many replications, when, and at what cost
+    (``rules``: each State's rule and action)."""
     rows = []
     for requested, requester in monitored_pairs(estimates):
         prefix = f"monitoring.{requested}.{requester}."
@@ -162,6 +172,7 @@ CHANNEL_HEADER = ("channel", *(header for _, header, _ in CHANNEL_COLUMNS))
 
 
 def rushed_rows(estimates: Estimates) -> list[tuple[str, str]]:
+    """One table row per stage: the share of its reviews started below full thoroughness."""
     return [(s, _cell(estimates, f"stage.{s}.rushed_share", "share")) for s in rushed_stages(estimates)]
 
 
@@ -180,23 +191,24 @@ def text_lines(
     rules: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The route sections as text lines (``table`` lays out a header and rows)."""
-    lines: list[str] = []
-    rows = requested_rows(estimates)
-    if rows:
-        lines += ["", "By requested State (each request counted where it was submitted)"]
-        lines += table(REQUESTED_HEADER, rows)
-    rows = channel_rows(estimates)
-    if rows:
-        lines += ["", "By channel (requests whose data were handed over through it, mean per replication)"]
-        lines += table(CHANNEL_HEADER, rows)
-        lines += [f"  {label}: {value}" for label, value in channel_extra_rows(estimates)]
-    rows = monitoring_rows(estimates, rules)
-    if rows:
-        lines += [
-            "",
-            "Monitoring (flagged in k of n replications; days to flag over the replications that flagged)",
-        ]
-        lines += table(MONITORING_HEADER, rows)
+    lines = section(
+        "By requested State (each request counted where it was submitted)",
+        REQUESTED_HEADER,
+        requested_rows(estimates),
+        table,
+    )
+    channels = section(
+        "By channel (requests whose data were handed over through it, mean per replication)",
+        CHANNEL_HEADER,
+        channel_rows(estimates),
+        table,
+    )
+    if channels:
+        lines += channels + [f"  {label}: {value}" for label, value in channel_extra_rows(estimates)]
+    lines += section(
+        "Monitoring (flagged in k of n replications; days to flag over the replications that flagged)",
+        MONITORING_HEADER, monitoring_rows(estimates, rules), table,
+    )  # fmt: skip
     if "flood_submitted" in estimates:
         flood = _cell(estimates, "flood_submitted", "count")
         lines += ["", f"Flood requests submitted (mean per replication): {flood}"]
@@ -264,31 +276,21 @@ def document_blocks(estimates: Estimates) -> dict[str, Any]:
     return blocks
 
 
-def _estimate(entry: Mapping[str, Any] | None) -> Estimate:
-    entry = entry or {}
-
-    def number(key: str) -> float:
-        value = entry.get(key)
-        return math.nan if value is None else float(value)
-
-    return Estimate(number("mean"), number("ci_low"), number("ci_high"), int(entry.get("n") or 0))
-
-
 def flat_estimates(document: Mapping[str, Any]) -> dict[str, Estimate]:
     """The route metrics of a saved run document (or one configuration of a comparison), by name."""
     flat: dict[str, Estimate] = {}
     for key, prefix in (("requested_states", "requested"), ("channels", "channel")):
         for owner, metrics in (document.get(key) or {}).items():
             for metric, entry in metrics.items():
-                flat[f"{prefix}.{owner}.{metric}"] = _estimate(entry)
+                flat[f"{prefix}.{owner}.{metric}"] = Estimate.read(entry)
     for requested, by_requester in (document.get("monitoring") or {}).items():
         for requester, metrics in by_requester.items():
             for metric, entry in metrics.items():
-                flat[f"monitoring.{requested}.{requester}.{metric}"] = _estimate(entry)
+                flat[f"monitoring.{requested}.{requester}.{metric}"] = Estimate.read(entry)
     for name, entry in (document.get("counts") or {}).items():
-        flat[name] = _estimate(entry)
+        flat[name] = Estimate.read(entry)
     for stage, metrics in (document.get("stages") or {}).items():
         if "rushed_share" in metrics:
-            flat[f"stage.{stage}.rushed_share"] = _estimate(metrics["rushed_share"])
-    flat.update(providers.flat_estimates(document, _estimate))
+            flat[f"stage.{stage}.rushed_share"] = Estimate.read(metrics["rushed_share"])
+    flat.update(providers.flat_estimates(document, Estimate.read))
     return flat

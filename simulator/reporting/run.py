@@ -50,17 +50,20 @@ def as_table(result: RunResult, brief: bool = False) -> str:
     return "\n".join(wrapped(lines))
 
 
-def headline_lines(result: RunResult) -> list[str]:
-    """What was run, the headline metrics with their intervals, and the result's warnings."""
+def what_was_run(result: RunResult) -> list[str]:
+    """The scenario's name and file, then the replications, the seed and the run's time windows."""
     scenario = result.scenario
-    lines = [
+    return [
         f"{isolate(scenario.name)}  ({isolate(scenario.source)})",
         f"{result.replications} replications, seed {result.seed}; "
         f"arrivals over {scenario.horizon_days:g} days, follow-up {scenario.follow_up_days:g} days, "
         f"warm-up {scenario.warmup_days:g} days",
-        f"[low, high] = {INTERVAL_NAME}",
-        "",
     ]
+
+
+def headline_lines(result: RunResult) -> list[str]:
+    """What was run, the headline metrics with their intervals, and the result's warnings."""
+    lines = [*what_was_run(result), f"[low, high] = {INTERVAL_NAME}", ""]
     warnings = result.warnings
     rows = [
         (

@@ -15,7 +15,6 @@ from simulator.experiments.stats import Estimate
 from simulator.reporting import briefing, routes, settings
 from simulator.reporting.charts import FLIP_WORDS, cite, flip_rows
 from simulator.reporting.comparison import format_difference
-from simulator.reporting.html import estimate as _estimate
 from simulator.reporting.html import table as _table
 from simulator.reporting.html import text
 from simulator.reporting.run import format_estimate, format_value
@@ -53,10 +52,13 @@ def run_sections(document: dict[str, Any]) -> list[str]:
 
 
 def comparison_sections(document: dict[str, Any]) -> list[str]:
+    """The report's sections of a comparison: the headline, then the routes."""
     return [headline_comparison(document), routes_comparison(document)]
 
 
 def headline_run(document: dict[str, Any]) -> str:
+    """The headline metrics of a run as an HTML table, with their spread where the run drew over the
+    ranges."""
     from simulator.reporting.uncertainty import spread_cell
 
     warned = " (!)" if document.get("warnings") else ""
@@ -64,7 +66,7 @@ def headline_run(document: dict[str, Any]) -> str:
     spread = bool((document.get("uncertainty") or {}).get("metrics"))
     rows = [
         (text(spec.label + (warned if name == "abuse_pass_through" else "")),
-         escape(format_estimate(_estimate(entry), spec.kind)), str(entry.get("n", "")),
+         escape(format_estimate(Estimate.read(entry), spec.kind)), str(entry.get("n", "")),
          *([escape(spread_cell(document, name))] if spread else []),
          f'<span class="count">{escape(briefing.share_counts(name, counts))}</span>',
          escape(catalogue().meaning(name)))
@@ -78,8 +80,9 @@ def headline_run(document: dict[str, Any]) -> str:
 
 
 def requests_run(document: dict[str, Any]) -> str:
+    """The requests of a run by how they ended, as an HTML table (empty if none)."""
     rows = [
-        (text(spec.label), escape(format_estimate(_estimate(entry), spec.kind)))
+        (text(spec.label), escape(format_estimate(Estimate.read(entry), spec.kind)))
         for name, entry in document["metrics"].items()
         if (spec := HEADLINE.get(name)) is not None and spec.section == "requests"
     ]
@@ -94,7 +97,7 @@ def refusals_run(document: dict[str, Any]) -> str:
     """Refusals by provision: the citation (with its confidence mark), title, abusive and legitimate."""
     rows = []
     for pid, entry in (document.get("refusals") or {}).items():
-        cells = [_estimate(entry.get(truth)) for truth in ("abusive", "legitimate")]
+        cells = [Estimate.read(entry.get(truth)) for truth in ("abusive", "legitimate")]
         if not any(c.mean for c in cells):
             continue
         rows.append((text(cite(pid, entry)), text(entry.get("title", "")),
@@ -122,9 +125,9 @@ def states_run(document: dict[str, Any]) -> str:
                     _mean_count(metrics, name)
                     for name in ("submitted", "abusive_submitted", "abusive_granted")
                 ),
-                escape(format_estimate(_estimate(metrics.get("abuse_pass_through")), "share")),
-                escape(format_estimate(_estimate(metrics.get("legitimate_refusal_rate")), "share")),
-                escape(format_estimate(_estimate(metrics.get("legitimate_days_mean")), "days")),
+                escape(format_estimate(Estimate.read(metrics.get("abuse_pass_through")), "share")),
+                escape(format_estimate(Estimate.read(metrics.get("legitimate_refusal_rate")), "share")),
+                escape(format_estimate(Estimate.read(metrics.get("legitimate_days_mean")), "days")),
             )
         )
     header = (
@@ -147,7 +150,7 @@ STATE_COUNTS = ("submitted", "abusive_submitted", "abusive_granted")
 
 
 def _mean_count(metrics: dict[str, Any], name: str) -> str:
-    return escape(format_value(_estimate(metrics.get(name)).mean, "count"))
+    return escape(format_value(Estimate.read(metrics.get(name)).mean, "count"))
 
 
 def warnings_html(warnings: Sequence[str]) -> str:
@@ -161,6 +164,7 @@ def warnings_html(warnings: Sequence[str]) -> str:
 
 
 def headline_comparison(document: dict[str, Any]) -> str:
+    """The headline metrics of each configuration side by side, as an HTML table."""
     configurations = document["configurations"]
     rows = []
     for name in configurations[0]["metrics"]:
@@ -168,7 +172,7 @@ def headline_comparison(document: dict[str, Any]) -> str:
         if spec is None:
             continue
         cells = [
-            escape(format_estimate(_estimate(c["metrics"].get(name)), spec.kind)) for c in configurations
+            escape(format_estimate(Estimate.read(c["metrics"].get(name)), spec.kind)) for c in configurations
         ]
         rows.append((escape(spec.label), *cells, escape(catalogue().meaning(name))))
     header = ("metric", *(c["label"] for c in configurations), "what it means")
@@ -177,7 +181,7 @@ def headline_comparison(document: dict[str, Any]) -> str:
         diff_rows = [
             (
                 escape(HEADLINE[name].label),
-                escape(format_difference(_estimate(entry), HEADLINE[name].kind)),
+                escape(format_difference(Estimate.read(entry), HEADLINE[name].kind)),
                 "yes" if entry.get("excludes_zero") else "no",
             )
             for name, entry in c["difference"].items()
@@ -253,7 +257,7 @@ def routes_comparison(document: dict[str, Any]) -> str:
             ]  # fmt: skip
             for c in configurations[1:]:
                 entry = (c.get("route_differences") or {}).get(metric.name)
-                cells.append(format_difference(_estimate(entry), metric.kind) if entry else "n/a")
+                cells.append(format_difference(Estimate.read(entry), metric.kind) if entry else "n/a")
             rows.append((metric.label, *cells))
         header = (
             "metric",
@@ -269,13 +273,14 @@ def _flip_row(label: str, estimate: dict[str, Any] | None, example: dict[str, An
     example = example or {}
     return (
         escape(label).replace("  ", "&nbsp;&nbsp;"),
-        escape(format_estimate(_estimate(estimate), "count")),
+        escape(format_estimate(Estimate.read(estimate), "count")),
         escape(", ".join(str(i) for i in example.get("requests", [])) or "none"),
         f"<code>{escape(example['explain'])}</code>" if example else "",
     )
 
 
 def flip_tables(document: dict[str, Any]) -> str:
+    """For each alternative, the flipped requests by kind, with examples to explain, as HTML tables."""
     parts = []
     for c in document["configurations"][1:]:
         examples = c.get("flipped_examples", {})
@@ -299,12 +304,13 @@ def flip_tables(document: dict[str, Any]) -> str:
 
 
 def check_section(document: dict[str, Any]) -> str:
+    """The verdict of each property of a check, with its counterexample or estimate, as HTML."""
     rows, details = [], []
     for p in document["properties"]:
         status = p["status"]
         estimate = p.get("estimate")
         detail = (
-            f"share {format_estimate(_estimate(estimate), 'share')}"
+            f"share {format_estimate(Estimate.read(estimate), 'share')}"
             if estimate
             else f"{p['examples']} example(s)"
         )
@@ -373,7 +379,7 @@ def sweep_section(document: dict[str, Any]) -> str:
             str(c.get("index", i) + 1),
             *(text(settings.cell(c["parameters"].get(k))) for k in varied),
             *(
-                escape(format_estimate(_estimate(c["metrics"].get(m)), catalogue().kind(m)))
+                escape(format_estimate(Estimate.read(c["metrics"].get(m)), catalogue().kind(m)))
                 for m in SWEEP_SHOWN
             ),
         )

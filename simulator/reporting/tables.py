@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 WIDTH = 100
 LABEL_MIN = 24  # the row labels are never wrapped narrower than this
@@ -118,6 +118,12 @@ def text_table(
             [True, *(j < len(left) and left[j] for j in block)],
         )
     return lines
+
+
+def section(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], table: Callable) -> list[str]:
+    """A table under its title, after a blank line (``table`` lays out a header and rows); no rows,
+    no section."""
+    return ["", title, *table(header, rows)] if rows else []
 
 
 def wrap(line: str, width: int = WIDTH, indent: str | None = None) -> list[str]:

@@ -18,7 +18,8 @@ from simulator.experiments.run import RunResult
 from simulator.experiments.spread import HIGH_PERCENTILE, LOW_PERCENTILE, PRECISION
 from simulator.experiments.stats import INTERVAL_NAME
 from simulator.experiments.uncertainty import NO_RANGE, Spread, Uncertainty
-from simulator.reporting.tables import isolate, text_table
+from simulator.reporting.run import what_was_run
+from simulator.reporting.tables import text_table
 from simulator.world.metrics import catalogue, headline
 
 #: A spread of which replication noise makes up more than this share gets a warning.
@@ -41,12 +42,8 @@ def drivers_text(found: Spread, draws: int) -> str:
 def headline_lines(result: RunResult) -> list[str]:
     """What was run, each headline metric with both intervals, the drivers, the warnings."""
     found: Uncertainty = result.uncertainty
-    scenario = result.scenario
     lines = [
-        f"{isolate(scenario.name)}  ({isolate(scenario.source)})",
-        f"{result.replications} replications, seed {result.seed}; "
-        f"arrivals over {scenario.horizon_days:g} days, follow-up {scenario.follow_up_days:g} days, "
-        f"warm-up {scenario.warmup_days:g} days",
+        *what_was_run(result),
         f"central [95% CI] = at the central values; {INTERVAL_NAME} (the noise)",
         f"over the assumptions = {LOW_PERCENTILE:g}th to {HIGH_PERCENTILE:g}th percentile of {found.draws} "
         f"draws over the {len(found.parameters)} declared ranges (Latin hypercube, "
@@ -97,6 +94,7 @@ def noise_warnings(found: Uncertainty, spreads: dict[str, Spread]) -> list[str]:
 
 
 def no_range_lines() -> list[str]:
+    """What the table says when the file declares no range."""
     return [f"  {NO_RANGE}"]
 
 

@@ -54,6 +54,7 @@ class Case:
     routes: list[Channel] = field(factory=list)  # routes tried (route shopping), in order
 
     def next_serial(self) -> int:
+        """The serial number of the case's next request."""
         self.serial += 1
         return self.serial
 

@@ -66,6 +66,9 @@ class Resubmitted:
 
 @frozen
 class Ending:
+    """How a request's life ended: its outcome, the provision and decision behind it, the channel and
+    provider."""
+
     outcome: Outcome
     provision: str | None  # the provision cited by the last decision
     observation: Observation | None = None  # what the last review saw (shared with other States)

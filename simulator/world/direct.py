@@ -27,7 +27,8 @@ request's data is drawn by the providers' ``share`` (:func:`provider_for`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -55,7 +56,10 @@ from simulator.domain.signals import ReviewContext, observe
 from simulator.world.casefiles import CaseFiles, Standing
 from simulator.world.commands import OUTCOME_OF, Decided, Ending, Life, Resubmitted, Review
 from simulator.world.requesters import RoundSlot, RoutingSlot, provider_draws, screening_draws
-from simulator.world.scenario import ChannelRoute, Provider, RequestedState, RequestingState, Scenario
+from simulator.world.scenario import Provider, RequestedState, Scenario
+
+if TYPE_CHECKING:
+    from simulator.world.lifecycle import Venue
 
 _DESK = int(RoutingSlot.DESK_SERVICE)
 _PICK = int(RoutingSlot.FOLLOW_MEASURE)  # unused by a request that is no preservation
@@ -170,24 +174,21 @@ def _provider_review(doors: _Doors, provider: Provider, regime: Regime):
 
 def direct_life(
     request: Request,
-    requester: RequestingState,
-    requested: RequestedState,
-    context: ReviewContext | Standing,
+    venue: Venue,
     draws_for_round: Callable[[int], list[float]],
     routing: list[float],
-    provider: Provider,
-    regime: Regime,
-    mla_life: Callable[..., Life],
-    case_files: CaseFiles | None = None,
-    narrate: bool = True,
+    holder: tuple[Provider, Regime],
 ) -> Life:
-    """The life of ``request`` on its direct route to ``provider`` (see the module docstring).
+    """The life of ``request`` on its direct route to the provider of ``holder`` (see the module
+    docstring); the regime of ``holder`` (the pair's) says what a grant through the route rests on.
 
-    ``mla_life(request, draws_for_round)`` is the MLA life a request the provider sends back goes on
-    with; ``regime`` (the pair's) says what a grant through the route rests on."""
+    A request the provider sends back goes on as an MLA request (:meth:`Venue.mla_life`), recording
+    into the same case files."""
+    provider, regime = holder
+    requested, narrate = venue.requested, venue.narrate
     channel, rules = request.submission.channel, requested.direct_rules
-    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
-    doors = _Doors(request, requested, context, files, draws_for_round(0), routing, narrate)
+    files = venue.files()
+    doors = _Doors(request, requested, venue.context, files, draws_for_round(0), routing, narrate)
     done = {"provider": provider.id}
     if channel is _GIVING_EFFECT:  # Art 8: the provider's State decides first
         rule = rules.giving_effect
@@ -223,7 +224,7 @@ def direct_life(
         redirected = request.amended(submission, request.truth)
         if narrate:
             yield Resubmitted(redirected, 0.0, _REDIRECT)
-        ending = yield from mla_life(redirected, lambda r: draws_for_round(r + 1))
+        ending = yield from venue.mla_life(redirected, lambda r: draws_for_round(r + 1), files)
         return attrs.evolve(ending, **done)
     return Ending(OUTCOME_OF[decision.verdict], decision.provision, reading, decision, channel, **done)
 
@@ -250,45 +251,33 @@ def _taken(request: Request, regime: Regime, provider: Provider | None) -> Reque
 
 def routed(
     request: Request,
-    requester: RequestingState,
-    requested: RequestedState,
-    context: ReviewContext | Standing,
+    venue: Venue,
     draws_for_round: Callable[[int], list[float]],
     routing: list[float],
-    channels: Mapping[Channel, ChannelRoute],
-    case_files: CaseFiles | None = None,
-    narrate: bool = True,
 ) -> Life:
     """A request's life at a State with providers or regimes: the route its pair's regime opens
     (:meth:`~simulator.domain.regimes.Regime.route_for`), a fast channel's or MLA's life otherwise;
     data reached through MLA may be none on the account named
     (:func:`~simulator.domain.providers.held_at_execution`); its ending says which provider held its
     data and what they were handed over under (the route's basis, or the MLA treaty's)."""
-    from simulator.world.lifecycle import _offered, channel_life, life
+    from simulator.world.lifecycle import _offered, channel_life
 
-    regime = requested.regimes.of(requester.id)
+    requested, narrate = venue.requested, venue.narrate
+    regime = requested.regimes.of(venue.requester.id)
     provider = provider_for(requested, routing, request.holder)
     request = _taken(request, regime, provider)
     channel = request.submission.channel
-    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
-
-    def mla_life(redirected: Request, draws: Callable[[int], list[float]]) -> Life:
-        return life(redirected, requester, requested, context, draws, files, narrate)
-
-    route = _offered(channel, channels)
+    if venue.case_files is None:  # one set for the whole life, whichever routes it takes
+        venue = attrs.evolve(venue, case_files=venue.files())
+    route = _offered(channel, venue.channels)
     if channel in DIRECT_CHANNELS:
-        lifetime = direct_life(
-            request, requester, requested, context, draws_for_round, routing, provider, regime, mla_life,
-            files, narrate,
-        )  # fmt: skip
+        lifetime = direct_life(request, venue, draws_for_round, routing, (provider, regime))
     elif route is not None:
-        lifetime = channel_life(
-            request, requester, requested, context, draws_for_round, routing, route, files, narrate
-        )
+        lifetime = channel_life(request, venue, draws_for_round, routing, route)
     else:
         if channel is not _MLA:
             request = request.amended(attrs.evolve(request.submission, channel=_MLA), request.truth)
-        lifetime = mla_life(request, draws_for_round)
+        lifetime = venue.mla_life(request, draws_for_round, venue.files())
     ending = yield from lifetime
     if provider is None:
         return _with_basis(ending, regime)

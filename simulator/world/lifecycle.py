@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import attrs
+from attrs import field, frozen
 
 from simulator.domain import rules
 from simulator.domain.channels import decide_channel, read_emergency
@@ -249,16 +250,42 @@ CHANNEL_OUTCOME = {
 }
 
 
+@frozen
+class Venue:
+    """Where a request lives its life: who asks (``requester``), who is asked (``requested``), what the
+    requested State's reviewers know of the requester (``context``: fixed, or a :class:`Standing` read
+    afresh at every review), the fast channels it offers, the case files the requests of one run share
+    (None: a fresh set for each life) and whether a life tells its decisions (``narrate``, see
+    :func:`life`)."""
+
+    requester: RequestingState
+    requested: RequestedState
+    context: ReviewContext | Standing
+    channels: Mapping[Channel, ChannelRoute] = field(factory=dict)
+    case_files: CaseFiles | None = None
+    narrate: bool = True
+
+    def files(self) -> CaseFiles:
+        """The case files a life records into: the venue's, or a fresh set."""
+        if self.case_files is not None:
+            return self.case_files
+        return CaseFiles(self.requested.safeguards.memory)
+
+    def mla_life(
+        self, request: Request, draws_for_round: Callable[[int], list[float]], files: CaseFiles
+    ) -> Life:
+        """:func:`life`: ``request``'s life as an MLA request here, recording into ``files``."""
+        return life(
+            request, self.requester, self.requested, self.context, draws_for_round, files, self.narrate
+        )
+
+
 def channel_life(
     request: Request,
-    requester: RequestingState,
-    requested: RequestedState,
-    context: ReviewContext | Standing,
+    venue: Venue,
     draws_for_round: Callable[[int], list[float]],
     routing: list[float],
     route: tuple[Stage, ...],
-    case_files: CaseFiles | None = None,
-    narrate: bool = True,
 ) -> Life:
     """The life of a fast-channel request (Arts 40(4)-(5), 41-43) along ``route``.
 
@@ -268,8 +295,9 @@ def channel_life(
     the draws of rounds 1, 2...). ``routing`` holds the request's routing draws (RoutingSlot).
     """
     channel = request.submission.channel
+    requested, context, narrate = venue.requested, venue.context, venue.narrate
     rules_ = requested.channel_rules
-    files = case_files if case_files is not None else CaseFiles(requested.safeguards.memory)
+    files = venue.files()
     standing = context if isinstance(context, Standing) else None
     block = draws_for_round(0)
     draws = screening_draws(block)
@@ -294,10 +322,7 @@ def channel_life(
             redirected = request.amended(submission, request.truth)
             if narrate:
                 yield Resubmitted(redirected, 0.0, _REDIRECT)
-            later = life(
-                redirected, requester, requested, context, lambda r: draws_for_round(r + 1), files, narrate
-            )
-            ending = yield from later
+            ending = yield from venue.mla_life(redirected, lambda r: draws_for_round(r + 1), files)
             return attrs.evolve(ending, channel=_MLA, redirected=True)
         if decision.verdict is _REFUSE:
             return Ending(_REFUSED, decision.provision, observation, decision, channel)
@@ -326,34 +351,28 @@ def _offered(channel: Channel, channels: Mapping[Channel, ChannelRoute]) -> tupl
 
 def lived(
     request: Request,
-    requester: RequestingState,
-    requested: RequestedState,
-    context: ReviewContext | Standing,
+    venue: Venue,
     draws_for_round: Callable[[int], list[float]],
     routing: list[float],
-    channels: Mapping[Channel, ChannelRoute],
-    case_files: CaseFiles | None = None,
-    narrate: bool = True,
 ) -> Life:
-    """The life ``request`` lives at ``requested``, whose fast channels are ``channels``: a route
-    straight to a provider where the pair's regime opens it and the State has providers
-    (:mod:`simulator.world.direct`), a fast channel's life where that State offers the channel, else
-    an MLA request's life. The simulation and ``mlasim check`` both take a request's life from here."""
+    """The life ``request`` lives at the venue's requested State: a route straight to a provider where
+    the pair's regime opens it and the State has providers (:mod:`simulator.world.direct`), a fast
+    channel's life where that State offers the channel, else an MLA request's life. The simulation and
+    ``mlasim check`` both take a request's life from here."""
     request = as_lived(request)
+    requested = venue.requested
     if requested.providers or requested.regimes.declared:
         from simulator.world.direct import routed
 
-        return routed(
-            request, requester, requested, context, draws_for_round, routing, channels, case_files, narrate
-        )
-    route = _offered(request.submission.channel, channels)  # fast_route, for a request as lived
+        return routed(request, venue, draws_for_round, routing)
+    route = _offered(request.submission.channel, venue.channels)  # fast_route, for a request as lived
     if route is not None:
-        return channel_life(
-            request, requester, requested, context, draws_for_round, routing, route, case_files, narrate
-        )
+        return channel_life(request, venue, draws_for_round, routing, route)
     if request.submission.channel is not _MLA:  # a channel this State does not offer
         request = request.amended(attrs.evolve(request.submission, channel=Channel.MLA), request.truth)
-    return life(request, requester, requested, context, draws_for_round, case_files, narrate)
+    return life(
+        request, venue.requester, requested, venue.context, draws_for_round, venue.case_files, venue.narrate
+    )
 
 
 def settle(

@@ -100,6 +100,7 @@ class Metric:
 
     @property
     def placeholders(self) -> tuple[str, ...]:
+        """The placeholders of the name (``{requester}``...), in order."""
         return tuple(_PLACEHOLDER.findall(self.name))
 
     @property
@@ -109,6 +110,7 @@ class Metric:
 
     @property
     def units(self) -> str:
+        """The unit its values are in (the kind's unless declared)."""
         return self.unit or DEFAULT_UNITS[self.kind]
 
     def match(self, name: str) -> dict[str, str] | None:
@@ -127,22 +129,27 @@ class Resolved:
 
     @property
     def kind(self) -> Kind:
+        """The metric's kind (share, days, count)."""
         return self.metric.kind
 
     @property
     def label(self) -> str:
+        """The long label, its placeholders filled in."""
         return self.metric.label.format(**self.bindings)
 
     @property
     def short(self) -> str:
+        """The short label, its placeholders filled in."""
         return self.metric.short.format(**self.bindings)
 
     @property
     def meaning(self) -> str:
+        """What the metric means, its placeholders filled in."""
         return self.metric.meaning.format(**self.bindings)
 
     @property
     def bounds(self) -> tuple[float, float]:
+        """The values the metric can take."""
         return self.metric.bounds
 
 
@@ -188,18 +195,22 @@ class Catalogue:
         return UNBOUNDED if resolved is None else resolved.bounds
 
     def kind(self, name: str, default: Kind = Kind.COUNT) -> Kind:
+        """The kind of metric ``name`` (``default`` if no declaration matches it)."""
         resolved = self.resolve(name)
         return default if resolved is None else resolved.kind
 
     def label(self, name: str) -> str:
+        """The long label of metric ``name`` (the name itself if no declaration matches it)."""
         resolved = self.resolve(name)
         return name if resolved is None else resolved.label
 
     def short(self, name: str) -> str:
+        """The short label of metric ``name`` (the name itself if no declaration matches it)."""
         resolved = self.resolve(name)
         return name if resolved is None else resolved.short
 
     def meaning(self, name: str) -> str:
+        """What metric ``name`` means (empty if no declaration matches it)."""
         resolved = self.resolve(name)
         return "" if resolved is None else resolved.meaning
 

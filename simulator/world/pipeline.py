@@ -53,7 +53,7 @@ from simulator.world.aftermath import Aftermath
 from simulator.world.authority import Authority
 from simulator.world.clock import Clocked, Waits, run_until
 from simulator.world.journey import Journey
-from simulator.world.lifecycle import Ending, lived
+from simulator.world.lifecycle import Ending, Venue, lived
 from simulator.world.requesters import (
     FLOOD_BASE,
     FOLLOW_UP_BASE,
@@ -125,6 +125,8 @@ class Pipeline(Aftermath):
         self._guard_at = self.guard.next_check
 
     def run(self, on_day: DayHook | None = None, every_days: float = 30.0) -> Tally:
+        """Run the replication to its end and return its tally; ``on_day`` is told the day every
+        ``every_days``."""
         for state in self.scenario.requesting_states:
             self._clock(self._arrivals(state))
             flooding = state.strategies.flooding if state.abuse is not None else None
@@ -255,6 +257,7 @@ class Pipeline(Aftermath):
 
     # --- one request's life ---------------------------------------------------------------------
     def authority_of(self, request: Request) -> Authority:
+        """The requested State's authority a request is submitted to."""
         return self.authorities[request.submission.requested] if self.several else self.first
 
     def submit(self, request: Request, uniforms: np.ndarray, routing: list[float] | None = None) -> None:
@@ -305,17 +308,15 @@ class Pipeline(Aftermath):
     ):
         """The request's life: its decisions are told only when it is traced (see ``narrate``)."""
         requester = self.requesters[request.submission.requester]
-        return lived(
-            request,
+        venue = Venue(
             requester,
             authority.state,
             authority.standings[requester.id],
-            lambda round_index: round_draws(uniforms, round_index),
-            routing,
             authority.routes,
             authority.case_files,
             traced,
         )
+        return lived(request, venue, lambda round_index: round_draws(uniforms, round_index), routing)
 
 
 def simulate(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from simulator.domain.model import HANDED_OVER, Channel, Outcome
 from simulator.world.metrics import Better, Kind, Metric
+from simulator.world.summary import HEADLINE
 
 if TYPE_CHECKING:
     from simulator.world.tally import Tally
@@ -38,9 +39,13 @@ SHARE, DAYS, COUNT = Kind.SHARE, Kind.DAYS, Kind.COUNT
 LOWER, HIGHER, NEITHER = Better.LOWER, Better.HIGHER, Better.NEITHER
 
 
-def _requested(suffix: str, label: str, short: str, kind: Kind, better: Better, meaning: str) -> Metric:
-    return Metric(f"requested.{{requested}}.{suffix}", "{requested}: " + label, short, kind, better,
-                  meaning, "requested")  # fmt: skip
+def _requested(name: str, meaning: str, label: str = "") -> Metric:
+    """The headline metric ``name`` at one requested State, of the requests submitted there: its short
+    label, kind and direction as the headline declares them (``label``: where the headline's long
+    label does not fit)."""
+    whole = next(m for m in HEADLINE if m.name == name)
+    return Metric(f"requested.{{requested}}.{name}", "{requested}: " + (label or whole.label), whole.short,
+                  whole.kind, whole.better, meaning, "requested")  # fmt: skip
 
 
 def _monitoring(suffix: str, label: str, short: str, kind: Kind, better: Better, meaning: str) -> Metric:
@@ -68,24 +73,22 @@ METRICS = (
     Metric("channel.preservation.lapsed", "preservations lapsed before the disclosure request",
            "preservations lapsed", COUNT, LOWER, "Preservations whose disclosure request came after the "
            "retention period, in one replication (mean).", "channel"),
-    _requested("abusive_submitted", "abusive requests submitted", "abusive submitted", COUNT, NEITHER,
-               "Abusive requests submitted to this requested State, in one replication (mean)."),
-    _requested("abusive_granted", "abusive requests granted", "abusive granted", COUNT, LOWER,
-               "Abusive requests this requested State granted, in one replication (mean)."),
-    _requested("abusive_refused", "abusive requests refused", "abusive refused", COUNT, NEITHER,
-               "Abusive requests this requested State refused, in one replication (mean)."),
-    _requested("legitimate_submitted", "legitimate requests submitted", "legitimate submitted", COUNT,
-               NEITHER, "Legitimate requests submitted to this requested State, in one replication (mean)."),
-    _requested("legitimate_granted", "legitimate requests granted", "legitimate granted", COUNT, HIGHER,
-               "Legitimate requests this requested State granted, in one replication (mean)."),
-    _requested("legitimate_refused", "legitimate requests refused", "legitimate refused (count)", COUNT,
-               LOWER, "Legitimate requests this requested State refused, in one replication (mean)."),
-    _requested("abuse_pass_through", "abuse pass-through", "abuse pass-through", SHARE, LOWER,
-               "Of the abusive requests submitted to this requested State and decided there, the share "
-               "it granted."),
-    _requested("legitimate_refusal_rate", "legitimate requests refused / decided", "legitimate refused",
-               SHARE, LOWER, "Of the legitimate requests submitted to this requested State and decided "
-               "there, the share it refused."),
+    _requested("abusive_submitted", "Abusive requests submitted to this requested State, in one "
+               "replication (mean)."),
+    _requested("abusive_granted", "Abusive requests this requested State granted, in one replication "
+               "(mean)."),
+    _requested("abusive_refused", "Abusive requests this requested State refused, in one replication "
+               "(mean)."),
+    _requested("legitimate_submitted", "Legitimate requests submitted to this requested State, in one "
+               "replication (mean)."),
+    _requested("legitimate_granted", "Legitimate requests this requested State granted, in one "
+               "replication (mean)."),
+    _requested("legitimate_refused", "Legitimate requests this requested State refused, in one "
+               "replication (mean)."),
+    _requested("abuse_pass_through", "Of the abusive requests submitted to this requested State and "
+               "decided there, the share it granted.", "abuse pass-through"),
+    _requested("legitimate_refusal_rate", "Of the legitimate requests submitted to this requested State "
+               "and decided there, the share it refused."),
     Metric("flood_submitted", "flood requests submitted", "flood requests", COUNT, NEITHER, "Low-quality "
            "requests an adversary sent to tire the reviewers, in one replication (mean).", "counts"),
     Metric("stage.{stage}.rushed_share", "{stage}: reviews rushed", "rushed", SHARE, LOWER, "Of the reviews "

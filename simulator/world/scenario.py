@@ -74,6 +74,7 @@ class Mix:
 
     @classmethod
     def of(cls, weights: Mapping[str, float]) -> Mix:
+        """The mix of ``weights`` (names with weight 0 left out), normalised."""
         items = [(name, w) for name, w in weights.items() if w > 0]
         total = sum(w for _, w in items)
         running, cumulative = 0.0, []
@@ -84,9 +85,11 @@ class Mix:
         return cls(tuple(name for name, _ in items), tuple(cumulative))
 
     def pick(self, u: float) -> str:
+        """The name a uniform draw ``u`` picks."""
         return self.names[min(bisect.bisect_right(self.cumulative, u), len(self.names) - 1)]
 
     def shares(self) -> dict[str, float]:
+        """Each name's share of the mix."""
         previous, shares = 0.0, {}
         for name, c in zip(self.names, self.cumulative, strict=True):
             shares[name] = c - previous
@@ -252,6 +255,7 @@ class Strategies:
 
     @property
     def any(self) -> bool:
+        """Whether the requester uses any strategy."""
         return any(
             s is not None
             for s in (
@@ -352,6 +356,7 @@ class LoadEffect:
     )
 
     def thoroughness(self, queue_length: int) -> float:
+        """How thorough a review is when ``queue_length`` requests wait for the stage."""
         excess = queue_length - self.queue_threshold
         if excess <= 0:
             return 1.0
@@ -380,6 +385,7 @@ class InformationSharing:
 
     @property
     def enabled(self) -> bool:
+        """Whether requested States share what they learn about requesters."""
         return self.mode != "none"
 
 
@@ -428,6 +434,9 @@ class RequestedState:
 
 @frozen
 class Scenario:
+    """A scenario as built from its file: its States, their settings, the run's windows, replications and
+    seed."""
+
     name: str
     description: str
     source: str  # the file it was read from
@@ -443,6 +452,7 @@ class Scenario:
 
     @property
     def end_day(self) -> float:
+        """The day the run stops: the arrival window, then the follow-up."""
         return self.horizon_days + self.follow_up_days
 
     @property
@@ -452,6 +462,7 @@ class Scenario:
 
     @property
     def several(self) -> bool:
+        """Whether the scenario has more than one requested State."""
         return len(self.requested_states) > 1
 
     @property
@@ -469,6 +480,7 @@ class Scenario:
         return attrs.evolve(self, requested_states=states)
 
     def requester(self, state_id: str) -> RequestingState:
+        """The requesting State ``state_id`` (KeyError if there is none)."""
         for state in self.requesting_states:
             if state.id == state_id:
                 return state

@@ -93,6 +93,23 @@ _WITHDRAWN = Outcome.WITHDRAWN
 DAYS_PER_YEAR = 365.0
 
 
+def enabled_provisions(scenario: Scenario) -> set[str]:
+    """The provisions a refusal at any of the scenario's requested States can cite through the central
+    authority or a fast channel: its grounds switched on, its channels' own, and monitoring's suspension."""
+    from simulator.domain import grounds
+    from simulator.domain.channels import channel_provisions
+    from simulator.domain.monitoring import SUSPENSION_PROVISION
+
+    provisions: set[str] = set()
+    for state in scenario.requested_states:
+        provisions |= grounds.enabled_provisions(state.safeguards)
+        if state.channels:
+            provisions |= channel_provisions(state.channel_rules, state.safeguards)
+        if state.monitoring.enabled and state.monitoring.action.value == "suspend":
+            provisions.add(SUSPENSION_PROVISION)
+    return provisions
+
+
 class Tally:
     """Running counts for one replication."""
 
@@ -157,21 +174,10 @@ class Tally:
     @classmethod
     def for_scenario(cls, scenario: Scenario, keep_outcomes: bool = False) -> Tally:
         """A fresh tally for one replication of ``scenario``."""
-        from simulator.domain import grounds
-        from simulator.domain.channels import channel_provisions
-        from simulator.domain.monitoring import SUSPENSION_PROVISION
-
-        provisions: set[str] = set()
-        for state in scenario.requested_states:
-            provisions |= grounds.enabled_provisions(state.safeguards)
-            if state.channels:
-                provisions |= channel_provisions(state.channel_rules, state.safeguards)
-            if state.monitoring.enabled and state.monitoring.action.value == "suspend":
-                provisions.add(SUSPENSION_PROVISION)
         tally = cls(
             scenario.warmup_days,
             (s.id for s in scenario.requesting_states),
-            provisions,
+            enabled_provisions(scenario),
             keep_outcomes=keep_outcomes,
             surveillance_days=scenario.requested_state.surveillance_days,
             requested=(s.id for s in scenario.requested_states) if scenario.several else (),
@@ -187,9 +193,11 @@ class Tally:
         return tally
 
     def counts(self, request: Request) -> bool:
+        """Whether ``request`` counts in the metrics (submitted after the warm-up)."""
         return request.submitted_at >= self.warmup_days
 
     def arrived(self, request: Request) -> None:
+        """Count a request submitted."""
         self.arrivals += 1
         self.in_system += 1
         self.system.change(request.submitted_at, +1)
@@ -208,6 +216,7 @@ class Tally:
             self.outcomes.arrived(request, counted)
 
     def waited(self, request: Request, stage: Stage, days: float, thoroughness: float = 1.0) -> None:
+        """Count a request's wait for a reviewer at ``stage`` and whether the review was rushed."""
         if request.submitted_at >= self.warmup_days:
             entry = self.waits[stage]
             entry[0] += days
@@ -257,6 +266,7 @@ class Tally:
         day: float,
         channel: Channel = Channel.MLA,
     ) -> None:
+        """Count how a request ended: its outcome, the provision cited, the day, the channel."""
         self.in_system -= 1
         self.system.change(day, -1)
         submitted_at = request.submitted_at

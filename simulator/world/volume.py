@@ -78,9 +78,11 @@ class RequestVolume:
 
     @property
     def total(self) -> float:
+        """The requests one replication can make, from every source."""
         return sum(count for _, count in self.counts)
 
     def count(self, source: str) -> float:
+        """The requests from ``source`` (0 if none)."""
         return dict(self.counts).get(source, 0.0)
 
     def largest_follow_up(self) -> str:

@@ -28,7 +28,6 @@ from simulator.domain.channels import (
 from simulator.domain.model import (
     Channel,
     Measure,
-    Observation,
     Request,
     ScreeningDraws,
     Stage,
@@ -44,6 +43,7 @@ from simulator.domain.safeguards import (
     Safeguards,
     no_safeguards,
 )
+from tests.domain.conftest import observed
 from tests.strategies import (
     channel_observations,
     channel_rules,
@@ -145,22 +145,7 @@ def test_the_42_4_reservation_refuses_only_non_convention_offences_failing_dual_
 
 def _observation(offence: str, dual_criminality: bool, **changes):
     submission = Submission("r", Measure.PRESERVATION, offence, 5.0, 0, channel=Channel.PRESERVATION)
-    values = dict(
-        submission=submission,
-        requester_record=0.0,
-        data_protection_adequate=True,
-        conduct_read_as=offence,
-        disguise_penetrated=False,
-        dual_criminality=dual_criminality,
-        political_offence=False,
-        target_recognised=False,
-        apparent_ground=None,
-        factual_basis=0.5,
-        thoroughness=1.0,
-        emergency_credible=True,
-    )
-    values.update(changes)
-    return Observation(**values)
+    return observed(submission, dual_criminality=dual_criminality, emergency_credible=True, **changes)
 
 
 # --- grounds as the safeguards set them ---------------------------------------------------------

@@ -16,6 +16,7 @@ from simulator.domain.providers import (
     read_claim,
     review,
 )
+from tests.domain.conftest import observed
 
 BASIS = "us-2702-c-6"
 
@@ -36,21 +37,7 @@ def seen(
         channel=Channel.DIRECT_REQUEST,
         emergency_claim=emergency,
     )
-    defaults = dict(
-        submission=submission,
-        conduct_read_as="computer_fraud",
-        disguise_penetrated=False,
-        dual_criminality=True,
-        political_offence=False,
-        target_recognised=False,
-        requester_record=record,
-        data_protection_adequate=True,
-        apparent_ground=None,
-        factual_basis=0.8,
-        thoroughness=1.0,
-    )
-    defaults.update(fields)
-    return Observation(**defaults)
+    return observed(submission, **{"requester_record": record, "factual_basis": 0.8, **fields})
 
 
 HOLDS = ProviderDraws(data_held=0.0, partial=0.9, record=0.5, detection=0.9)

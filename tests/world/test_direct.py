@@ -10,7 +10,7 @@ from simulator.domain.model import Channel, Measure, Outcome, Request, Stage, Su
 from simulator.domain.regimes import regime_of
 from simulator.files.document import load_scenario
 from simulator.world.authority import review_contexts
-from simulator.world.lifecycle import Decided, lived, settle
+from simulator.world.lifecycle import Decided, Venue, lived, settle
 from simulator.world.pipeline import simulate
 from simulator.world.requesters import ROUND_SLOTS, ROUTING_SLOTS, RoundSlot, RoutingSlot
 from tests.conftest import ROOT, SCENARIOS
@@ -60,7 +60,7 @@ def live(scenario, request: Request, held: float = 0.0, pick: float = 0.1):
     requester = scenario.requester(request.submission.requester)
     state = scenario.requested_state
     context = review_contexts(scenario)[requester.id]
-    steps = lived(request, requester, state, context, lambda r: rounds[r], routing, state.channels)
+    steps = lived(request, Venue(requester, state, context, state.channels), lambda r: rounds[r], routing)
     return settle(steps)
 
 
