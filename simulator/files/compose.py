@@ -32,14 +32,12 @@ from typing import Any
 
 from simulator.files.examples import example_directory
 from simulator.files.reader import Problem, ScenarioError
+from simulator.files.requested import PARTS
 
 #: How many files a chain of ``extends`` and ``from`` may pass through.
 MAX_CHAIN = 8
 #: The arrays of tables whose entries are matched when a file extends another, and by which key.
 ENTRY_KEYS = {"requested_state": "id", "requesting_state": "id", "variant": "name"}
-#: The parts of a requested State: top-level tables in the one-State form, nested in an entry otherwise.
-PARTS = ("stages", "routes", "load_effect", "safeguards", "channels", "reputation", "monitoring")
-
 #: Reads another file's TOML document (phase 1 of reading, with all its checks).
 Reader = Callable[[str], dict[str, Any]]
 

@@ -9,7 +9,7 @@ from simulator.files.compose import MAX_CHAIN, laid_over
 from simulator.files.document import load_scenario, read_file
 from simulator.files.parameters import scenario_parameters
 from simulator.files.reader import ScenarioError
-from tests.conftest import BASELINE, ROOT, document
+from tests.conftest import BASELINE, ROOT, SCENARIOS, document
 
 
 def write(path, content) -> str:
@@ -123,3 +123,21 @@ def test_a_state_taken_from_another_file_brings_the_sources_its_ranges_cite(tmp_
     assert cited["requested_state.small.stages.legal_review.service.mean"] == "desk-study"
     own = write(tmp_path / "own.toml", taking + '[sources.desk-study]\ntitle = "My own study"\n')
     assert read_file(own).document["sources"]["desk-study"] == {"title": "My own study"}  # its own wins
+
+
+def test_a_one_state_file_gives_every_part_of_its_state_providers_and_regimes_included(tmp_path):
+    """Catches: a State taken with `from` from a one-State file losing the parts nested under it
+    there (its providers, regimes and direct routes), or a file extending it keeping them beside
+    its own several States."""
+    path = write(
+        tmp_path / "two.toml",
+        'extends = "regimes.toml"\n'
+        '[[requested_state]]\nfrom = "regimes.toml"\nid = "doors"\n'
+        '[[requested_state]]\nfrom = "provider-screening.toml"\nid = "screening"\n',
+    )
+    doors, screening = load_scenario(path).requested_states
+    assert doors.regimes == load_scenario(SCENARIOS / "regimes.toml").requested_state.regimes
+    assert (
+        screening.providers == load_scenario(SCENARIOS / "provider-screening.toml").requested_state.providers
+    )
+    assert screening.providers and doors.regimes is not None
