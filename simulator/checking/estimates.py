@@ -20,12 +20,11 @@ from typing import Any
 
 from simulator.checking.properties import Property, expand
 from simulator.domain.model import Outcome, Request
-from simulator.domain.rules import enabled_provisions
 from simulator.experiments.executors import Backend, tasks_for
 from simulator.experiments.run import expected_requests
 from simulator.world.pipeline import simulate
 from simulator.world.scenario import Scenario
-from simulator.world.tally import Tally
+from simulator.world.tally import Tally, enabled_provisions
 
 
 class MatchingTally(Tally):
@@ -61,7 +60,7 @@ def matching_shares(
             prop,
             scenario.warmup_days,
             [s.id for s in scenario.requesting_states],
-            enabled_provisions(scenario.requested_state.safeguards),
+            enabled_provisions(scenario),
         )
         simulate(scenario, seed, replication, tally=tally)
         shares.append((replication, tally.hits / tally.matching if tally.matching else math.nan))
