@@ -14,6 +14,7 @@ from simulator.domain.safeguards import (
     Discrimination,
     DualCriminality,
     DualCriminalityMode,
+    JudicialOrder,
     Safeguards,
 )
 from simulator.domain.settings import Kind, Stricter, declared, paths, setting_of, walk
@@ -37,6 +38,9 @@ def test_the_values_strategies_draw_are_distinct_ascending_and_allowed(cls):
         examples = list(setting.examples)
         assert examples == sorted(set(examples)), path
         assert all(setting.bound_problem(value) is None for value in examples), path
+        if setting.typical is not None:  # the range drawn from where the bounds leave it open
+            low, high = setting.typical
+            assert low < high and setting.bound_problem(low) is setting.bound_problem(high) is None, path
 
 
 def test_bounds_are_enforced_on_construction():
@@ -88,6 +92,8 @@ def test_strictness_is_declared_for_every_ground_switch():
     order = setting_of(DualCriminality, "mode").order
     assert order[0] is DualCriminalityMode.WAIVED and order[-1] is DualCriminalityMode.REQUIRED
     assert setting_of(Discrimination, "evidence_threshold").stricter is Stricter.LOWER
+    # a switch that adds a refusal where it is on (18 U.S.C. 3512(e): tests/domain/test_rules.py)
+    assert setting_of(JudicialOrder, "warrant_dual_criminality").stricter is Stricter.HIGHER
 
 
 def test_aliases_name_whole_sets():
