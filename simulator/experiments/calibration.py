@@ -27,7 +27,6 @@ so a resumed calibration runs exactly what an uninterrupted one would have.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import shutil
@@ -39,7 +38,7 @@ from attrs import frozen
 
 from simulator import __version__
 from simulator.experiments.rundirs import created_here, holding, refuse_occupied
-from simulator.experiments.sweeps import build_configurations
+from simulator.experiments.sweeps import build_configurations, utc_now
 from simulator.files.document import read_file
 from simulator.files.limits import DEFAULT_LIMITS, Limits
 from simulator.files.output import make_directory, write_atomically, write_text
@@ -178,7 +177,7 @@ def _start(scenario_path, targets_path, directory, ranges, plan, limits, force, 
             "final_replications": plan.final_replications or base.replications,
         },
         "allow_large": limits.allow_large,
-        "started": _now(),
+        "started": utc_now(),
         "waves": [],
         "finished": None,
     }
@@ -213,10 +212,6 @@ def plan_problems(plan: Plan, parameters: int, base, limits: Limits, source: str
 
 def _sha(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _save(directory: Path, manifest: Mapping[str, Any]) -> None:

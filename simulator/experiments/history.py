@@ -122,13 +122,8 @@ class Emulator:
         import numpy as np
 
         mean, emulated, spread = self.predict(unit)
-        t = self.target
-        if t.value is None and (t.low is None) != (t.high is None):
-            distance = np.maximum(0.0, t.low - mean) if t.low is not None else np.maximum(0.0, mean - t.high)
-        else:
-            distance = np.abs(mean - t.observed)
-        variance = t.sd**2 + t.discrepancy**2 + emulated + spread
-        return distance / np.sqrt(np.maximum(variance, TINY))
+        variance = self.target.observation_variance + emulated + spread
+        return self.target.distance(mean) / np.sqrt(np.maximum(variance, TINY))
 
 
 def _regressor(dimensions: int, seed: int):
@@ -208,8 +203,7 @@ def emulator_share(emulators: Sequence[Emulator], unit: np.ndarray) -> float:
     worst = 0.0
     for emulator in emulators:
         _, emulated, spread = emulator.predict(unit)
-        t = emulator.target
-        total = t.sd**2 + t.discrepancy**2 + emulated + spread
+        total = emulator.target.observation_variance + emulated + spread
         worst = max(worst, float(np.mean(emulated / np.maximum(total, TINY))))
     return worst
 

@@ -21,7 +21,6 @@ from simulator.experiments.calibration import (
     CONVERGED,
     SCENARIO_COPY,
     TARGETS_COPY,
-    _now,
     _save,
     ranges_of,
     read_manifest,
@@ -30,6 +29,7 @@ from simulator.experiments.calibration import (
 from simulator.experiments.draws import Points
 from simulator.experiments.execution import DEFAULT_EXECUTION, Execution
 from simulator.experiments.rundirs import holding
+from simulator.experiments.sweeps import utc_now
 from simulator.files.calibrated import rounded
 from simulator.files.reader import Problem, ScenarioError
 from simulator.files.targets import Targets, read_targets
@@ -132,12 +132,6 @@ def _stop_reason(manifest, count: int) -> str | None:
     return None
 
 
-def _np(points: Sequence[Sequence[float]]):
-    import numpy as np
-
-    return np.asarray(points, float)
-
-
 def _run_wave(directory: Path, manifest, wave, targets: Targets, execution: Execution, tell: Tell) -> None:
     plan, index = manifest["plan"], wave["index"]
     where = directory / f"wave-{index}"
@@ -152,8 +146,10 @@ def _run_wave(directory: Path, manifest, wave, targets: Targets, execution: Exec
     space = history.Space(tuple(ranges_of(manifest)))
     region = _region(manifest, space, targets, index)
     wave["share"], wave["survivors"] = region.share, len(region.sample)
+    import numpy as np
+
     known = _emulators(manifest, targets, index)[-1]
-    wave["emulator_share"] = history.emulator_share(known, _np(region.sample[:500]))
+    wave["emulator_share"] = history.emulator_share(known, np.asarray(region.sample[:500], float))
     wave["bounds"], wave["unit_bounds"] = _bounds(space, region), region.bounds() or None
     _save(directory, manifest)
     tell(
@@ -309,7 +305,7 @@ def _finish(directory: Path, manifest, space: history.Space, targets: Targets, e
     result = Calibration(directory, manifest, targets, found, best, bounds, region.share)
     _write_outputs(directory, manifest, result, space, region)
     manifest.update(best=best, best_implausibility=_json(least), share=region.share, bounds=bounds)
-    manifest["finished"] = manifest.get("finished") or _now()
+    manifest["finished"] = manifest.get("finished") or utc_now()
     _save(directory, manifest)
     return result
 

@@ -172,8 +172,3 @@ def header_lines(scenario: str, targets: str, fitted: Sequence[str], held_out: S
         "`mlasim calibrate --check THIS_FILE TARGETS` prints it again."
     )
     return textwrap.wrap(text, 98, break_on_hyphens=False, break_long_words=False)
-
-
-def values_of(parameters: Mapping[str, Calibrated]) -> dict[str, Any]:
-    """The calibrated value of each parameter, by its dotted key."""
-    return {key: p.value for key, p in parameters.items()}

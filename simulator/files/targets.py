@@ -52,13 +52,11 @@ from typing import Any
 
 from attrs import frozen
 
-from simulator.domain.figures import PublicFigure, citations, figure
+from simulator.domain.figures import SOLIDITY, PublicFigure, citations, figure
 from simulator.files.reader import REQUIRED, Problem, ScenarioError, Table, suggestion
 from simulator.world.metrics import Kind, catalogue
 
 USES = ("fit", "validate")
-SOLIDITY = {"A": "the official data or document itself", "B": "a reputable secondary source quoting it",
-            "C": "weak (a letter, an aggregator): a loose bound only"}  # fmt: skip
 #: Units a target may be given in, per kind of metric, and the factor to the metric's unit.
 UNITS: dict[Kind, dict[str, float]] = {
     Kind.DAYS: {"days": 1.0, "day": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25},
@@ -103,21 +101,30 @@ class Target:
             return (self.low + self.high) / 2
         return self.low if self.low is not None else self.high
 
-    def distance(self, simulated: float) -> float:
-        """How far a simulated value stands from what was observed (0 on the right side of a bound)."""
+    @property
+    def observation_variance(self) -> float:
+        """The figure's own variance plus the model discrepancy's: the part of the implausibility's
+        denominator that does not come from the simulation."""
+        return self.sd**2 + self.discrepancy**2
+
+    def distance(self, simulated: Any) -> Any:
+        """How far a simulated value (or an array of them) stands from what was observed (0 on the
+        right side of a bound)."""
+        import numpy as np
+
         if self.value is None and (self.low is None) != (self.high is None):
             if self.low is not None:
-                return max(0.0, self.low - simulated)
-            return max(0.0, simulated - self.high)
-        return abs(simulated - self.observed)
+                return np.maximum(0.0, self.low - simulated)
+            return np.maximum(0.0, simulated - self.high)
+        return np.abs(simulated - self.observed)
 
     def implausibility(self, simulated: float, simulation_variance: float = 0.0) -> float:
         """|simulated - observed| / sqrt(observation var + model discrepancy + simulation var)."""
-        variance = self.sd**2 + self.discrepancy**2 + max(0.0, simulation_variance)
+        variance = self.observation_variance + max(0.0, simulation_variance)
         distance = self.distance(simulated)
         if distance == 0:
             return 0.0
-        return distance / math.sqrt(variance) if variance > 0 else math.inf
+        return float(distance / math.sqrt(variance)) if variance > 0 else math.inf
 
     def shown(self, scale: float = 1.0) -> str:
         """The observed figure as a short text in the metric's unit times ``scale`` (a share: 100)."""

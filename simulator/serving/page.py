@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from simulator import __version__
 from simulator.domain import provisions
 from simulator.domain.settings import Kind
-from simulator.experiments.comparison import Comparison, excludes_zero
+from simulator.experiments.comparison import PRECISION_METRIC, Comparison, excludes_zero
 from simulator.experiments.stats import INTERVAL_NAME, Estimate
 from simulator.files.parameters import ASSUMPTION
 from simulator.reporting.comparison import format_difference
@@ -37,6 +37,8 @@ HEADLINE = (
     "legitimate_refusal_rate",
     "legitimate_days_median",
 )
+#: The headline metrics broken down by requesting State.
+BY_STATE = ("abuse_pass_through", "legitimate_refusal_rate")
 #: Flipped requests listed (the first, by replication and arrival).
 FLIPS_SHOWN = 20
 
@@ -222,7 +224,7 @@ def _status(job: Job, n: int) -> str:
     if job.state == "failed":
         return f"Stopped after {done}."
     comparison = job.comparison()
-    width = comparison.difference(1, "abuse_pass_through").half_width if comparison else math.nan
+    width = comparison.difference(1, PRECISION_METRIC).half_width if comparison else math.nan
     if n >= job.most:
         why = f"the most this server runs ({job.most})"
     else:
@@ -280,7 +282,7 @@ def breakdown(comparison: Comparison) -> str:
         parts = name.split(".")
         if not (
             (parts[0] == "refusals" and len(parts) == 3)
-            or (parts[0] == "state" and len(parts) == 3 and parts[2] in HEADLINE[::2])
+            or (parts[0] == "state" and len(parts) == 3 and parts[2] in BY_STATE)
         ):
             continue
         difference = comparison.difference(1, name)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from simulator.domain.model import HANDED_OVER, Channel, Outcome
 from simulator.world.metrics import Better, Kind, Metric
-from simulator.world.summary import HEADLINE
+from simulator.world.summary import HEADLINE, ratio, truth_name
 
 if TYPE_CHECKING:
     from simulator.world.tally import Tally
@@ -172,21 +172,13 @@ def provider_metrics(tally: Tally) -> dict[str, float]:
         for requester in tally.requesters:
             for emergency, name in ((False, "some_data_share"), (True, "emergency_some_data_share")):
                 counts = [reviews[provider, requester, emergency, kind] for kind in _KINDS]
-                row[f"{prefix}{requester}.{name}"] = _ratio(sum(counts[:2]), sum(counts))
+                row[f"{prefix}{requester}.{name}"] = ratio(sum(counts[:2]), sum(counts))
     for provision in sorted(tally.bases | {p for p, _ in tally.granted_under}):
         for abusive in (True, False):
-            row[f"granted_under.{provision}.{_truth(abusive)}"] = float(
+            row[f"granted_under.{provision}.{truth_name(abusive)}"] = float(
                 tally.granted_under[provision, abusive]
             )
     return row
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else float("nan")
-
-
-def _truth(abusive: bool) -> str:
-    return "abusive" if abusive else "legitimate"
 
 
 def route_metrics(tally: Tally) -> dict[str, float]:
@@ -199,7 +191,7 @@ def route_metrics(tally: Tally) -> dict[str, float]:
         row[prefix + "legitimate_handed_over"] = float(tally.channels[channel, False])
         if channel is not Channel.PRESERVATION:  # a preservation hands nothing over (Art 42)
             total, n = tally.channel_days.get(channel, (0.0, 0))
-            row[prefix + "days_to_data"] = _ratio(total, n)
+            row[prefix + "days_to_data"] = ratio(total, n)
     if Channel.EMERGENCY in tally.channel_used:
         row["channel.emergency.false_claims_detected"] = float(tally.redirected)
     if tally.preservation or Channel.PRESERVATION in tally.channel_used:
@@ -210,15 +202,15 @@ def route_metrics(tally: Tally) -> dict[str, float]:
         for truth in (True, False):
             granted = sum(tally.by_requested[requested, truth, o] for o in HANDED_OVER)
             refused = tally.by_requested[requested, truth, Outcome.REFUSED]
-            name = _truth(truth)
+            name = truth_name(truth)
             row[prefix + f"{name}_submitted"] = float(tally.submitted_to[requested, truth])
             row[prefix + f"{name}_granted"] = float(granted)
             row[prefix + f"{name}_refused"] = float(refused)
         granted = row[prefix + "abusive_granted"]
-        row[prefix + "abuse_pass_through"] = _ratio(granted, granted + row[prefix + "abusive_refused"])
+        row[prefix + "abuse_pass_through"] = ratio(granted, granted + row[prefix + "abusive_refused"])
         granted = row[prefix + "legitimate_granted"]
         refused = row[prefix + "legitimate_refused"]
-        row[prefix + "legitimate_refusal_rate"] = _ratio(refused, granted + refused)
+        row[prefix + "legitimate_refusal_rate"] = ratio(refused, granted + refused)
     if tally.flood:
         row["flood_submitted"] = float(tally.flood["submitted"])
     for stage, (_, n) in tally.waits.items():

@@ -201,7 +201,8 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else math.nan
 
 
-def _truth(abusive: bool) -> str:
+def truth_name(abusive: bool) -> str:
+    """How metric names say a request's hidden truth."""
     return "abusive" if abusive else "legitimate"
 
 
@@ -246,7 +247,7 @@ def summary(tally: Tally) -> dict[str, float]:
     cited = {provision for provision, _ in tally.refusals}
     for provision in sorted(set(tally.provisions) | cited):
         for flag in (True, False):
-            row[f"refusals.{provision}.{_truth(flag)}"] = float(tally.refusals[provision, flag])
+            row[f"refusals.{provision}.{truth_name(flag)}"] = float(tally.refusals[provision, flag])
     for state in tally.requesters:
         a, g = outcomes(tally, True, state), outcomes(tally, False, state)
         prefix = f"state.{state}."

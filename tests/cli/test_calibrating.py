@@ -113,6 +113,9 @@ def test_calibrate_writes_the_calibrated_file_and_prints_the_region(targets, tmp
 def test_the_shipped_us_targets_can_be_named():
     result = invoke("calibrate", "--check", ROOT / "scenarios" / "us-calibrated.toml", "nowhere-record")
     assert result.exit_code == 2 and "nowhere-record" in result.output
+    # a shipped name is read from the package (the small office has no authoritarian State to fit)
+    result = invoke("calibrate", "--check", ROOT / "tests" / "data" / "calibration.toml", "us-record")
+    assert result.exit_code == 2 and "domain/data/targets/us-record.toml: target[5].metric" in result.output
 
 
 def test_validate_checks_a_target_file_every_problem_at_once():

@@ -47,7 +47,9 @@ def test_the_outputs_are_a_calibrated_file_the_region_and_the_fit_table(calibrat
     staff = document["stages"]["legal_review"]["staff"]
     assert staff["value"] == result.best["stages.legal_review.staff"] and staff["source"] == "calibration"
     low, high = result.bounds["stages.legal_review.staff"]
-    assert (staff["low"], staff["high"]) == (min(low, staff["value"]), max(high, staff["value"]))
+    # the range written is the region's span, widened only where it must hold the value
+    assert staff["low"] <= staff["value"] <= staff["high"]
+    assert staff["low"] in (low, staff["value"]) and staff["high"] in (high, staff["value"])
     assert "fitted to targets volume, median, p90" in document["sources"]["calibration"]["title"]
     # each fitted value is written with 4 significant digits, and it is that point the final check ran
     volume = result.best["requesting_state.partner.requests_per_year"]

@@ -76,7 +76,7 @@ def test_a_share_may_be_given_in_percent():
         ({"high": None}, "t.toml: target[0].sd: is required above 0 with a single bound: how uncertain "
                          "the figure is"),
         ({"solidity": "D"}, "t.toml: target[0].solidity: must be A, B or C (A: the official data or "
-                            "document itself; B: a reputable secondary source quoting it; C: weak (a "
+                            "document itself; B: a reputable secondary source quoting the official figure; C: weak (a "
                             "letter, an aggregator): a loose bound only)"),
         ({"use": "train"}, "t.toml: target[0].use: must be 'fit' or 'validate' (held out of the fit), not 'train'"),
         ({"sd": -1}, "t.toml: target[0].sd: must be at least 0 (a standard deviation), not -1"),
