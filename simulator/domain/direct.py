@@ -39,6 +39,7 @@ from simulator.domain.catalogue import load as load_catalogue
 from simulator.domain.channels import CHANNEL_GROUNDS, ground_refusal
 from simulator.domain.model import MLA_STAGES, Channel, Decision, Observation, ScreeningDraws, Stage, Verdict
 from simulator.domain.providers import ProviderRules
+from simulator.domain.regimes import OVERRULED
 from simulator.domain.safeguards import Safeguards
 from simulator.domain.settings import Stricter, choice, flag, names, part, share
 
@@ -210,7 +211,7 @@ def overrules_objection(conditions: AgreementConditions, declined: Decision, dra
     return Decision(
         Verdict.GRANT,
         Stage.EXECUTION,
-        "us-uk-agreement-objection",
+        OVERRULED,
         f"the ordering State enforces the order over the provider's objection ({declined.provision})",
     )
 

@@ -120,6 +120,22 @@ def flipped_requests(
     return tuple(sorted(flipped, key=lambda f: f.request))
 
 
+def pairable_replication(
+    scenario: Scenario, seed: int, replication: int, limits: Limits, on_day: DayHook | None = None
+) -> Any:
+    """One replication of one configuration of a paired comparison: every request's outcome kept
+    (to pair them), stopped as ``limits`` say, ``on_day`` told the day :data:`DAY_STEPS` times."""
+    return simulate(
+        scenario,
+        seed,
+        replication,
+        keep_outcomes=True,
+        request_limit=limits.request_limit(scenario),
+        on_day=on_day,
+        every_days=scenario.end_day / DAY_STEPS,
+    )
+
+
 def compare_batch(
     task: tuple[tuple[Scenario, ...], int, tuple[int, ...]],
     limits: Limits = DEFAULT_LIMITS,
@@ -130,20 +146,8 @@ def compare_batch(
     a replication (it only watches the clock; an exception it raises stops the task)."""
     scenarios, seed, replications = task
     results = []
-    bounds = [limits.request_limit(s) for s in scenarios]
     for r in replications:
-        tallies = [
-            simulate(
-                s,
-                seed,
-                r,
-                keep_outcomes=True,
-                request_limit=bound,
-                on_day=on_day,
-                every_days=s.end_day / DAY_STEPS,
-            )
-            for s, bound in zip(scenarios, bounds, strict=True)
-        ]
+        tallies = [pairable_replication(s, seed, r, limits, on_day) for s in scenarios]
         rows = [t.summary() for t in tallies]
         flips = [flip_row(tallies[0].outcomes, t.outcomes) for t in tallies[1:]]
         ids = [flipped_requests(r, tallies[0].outcomes, t.outcomes) for t in tallies[1:]]

@@ -16,6 +16,7 @@ from typing import Any
 from simulator.domain import provisions
 from simulator.domain.model import DIRECT_CHANNELS, Channel, Observation, Request
 from simulator.domain.providers import persecution_score
+from simulator.world.direct import route_taken
 from simulator.world.scenario import RequestedState
 
 PAD = " " * 13
@@ -26,22 +27,12 @@ def words(channel: Channel) -> str:
     return "MLA" if channel is Channel.MLA else channel.value.replace("_", " ")
 
 
-def taken_route(state: RequestedState, request: Request) -> Channel:
-    """The route a request sent straight to a provider takes at ``state`` (the one it was sent by,
-    or its fallback where the pair's regime does not open it; MLA where the State has no provider)."""
-    submission = request.submission
-    if not state.providers:
-        return Channel.MLA
-    regime = state.regimes.of(submission.requester)
-    return regime.route_for(submission.channel, submission.measure)
-
-
 def arrival(state: RequestedState, request: Request, where: str) -> tuple[str, Channel]:
     """The arrival line of a request sent by a route straight to a provider, and the route it takes."""
     submission = request.submission
     channel = submission.channel
     regime = state.regimes.of(submission.requester)
-    route = taken_route(state, request)
+    route = route_taken(state, request)
     claim = ", claiming an emergency" if submission.emergency_claim else ""
     text = f"sent by {words(channel)} straight to a provider at {where}{claim}"
     if route is channel:

@@ -28,13 +28,11 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from simulator.experiments.comparison import flip_row, flipped_requests
-from simulator.experiments.run import DAY_STEPS
+from simulator.experiments.comparison import flip_row, flipped_requests, pairable_replication
 from simulator.files.limits import Limits
-from simulator.world.pipeline import DayHook, simulate
+from simulator.world.pipeline import DayHook
 from simulator.world.records import RequestOutcomes
 from simulator.world.scenario import Scenario
-from simulator.world.tally import Tally
 
 #: One replication of the scenario as loaded: its summary, and its outcome request by request.
 AsLoaded = tuple[dict[str, float], RequestOutcomes]
@@ -52,23 +50,10 @@ class Cancelled(Exception):
 _COLLECT_LATER = [False]
 
 
-def _run(scenario: Scenario, seed: int, replication: int, limits: Limits, on_day: DayHook | None) -> Tally:
-    """One replication, as :func:`~simulator.experiments.comparison.compare_batch` runs it."""
-    return simulate(
-        scenario,
-        seed,
-        replication,
-        keep_outcomes=True,
-        request_limit=limits.request_limit(scenario),
-        on_day=on_day,
-        every_days=scenario.end_day / DAY_STEPS,
-    )
-
-
 def as_loaded(task: tuple[Scenario, int, int, Limits]) -> tuple[int, AsLoaded]:
     """One replication of the scenario as loaded, to keep: ``(replication, (summary, outcomes))``."""
     scenario, seed, replication, limits = task
-    tally = _run(scenario, seed, replication, limits, None)
+    tally = pairable_replication(scenario, seed, replication, limits, None)
     return replication, (tally.summary(), tally.outcomes)
 
 
@@ -86,10 +71,10 @@ def paired(
     :func:`~simulator.experiments.comparison.compare_batch`."""
     ran = None
     if kept is None:
-        tally = _run(scenarios[0], seed, replication, limits, on_day)
+        tally = pairable_replication(scenarios[0], seed, replication, limits, on_day)
         kept = ran = (tally.summary(), tally.outcomes)
     summary, outcomes = kept
-    tallies = [_run(s, seed, replication, limits, on_day) for s in scenarios[1:]]
+    tallies = [pairable_replication(s, seed, replication, limits, on_day) for s in scenarios[1:]]
     rows = [summary, *(t.summary() for t in tallies)]
     flips = [flip_row(outcomes, t.outcomes) for t in tallies]
     ids = [flipped_requests(replication, outcomes, t.outcomes) for t in tallies]

@@ -235,14 +235,24 @@ _STANDS = Decision(
 )
 
 
-def _taken(request: Request, regime: Regime, provider: Provider | None) -> Request:
-    """The request as it goes: by the route its pair's regime opens for its measure (MLA without a
-    provider), an emergency claimed only on a route that takes one."""
+def route_taken(requested: RequestedState, request: Request) -> Channel:
+    """The route a request sent straight to a provider takes at ``requested``: the one it was sent
+    by, or its fallback where its pair's regime does not open it for the measure; MLA where the
+    State has no provider."""
+    submission = request.submission
+    if not requested.providers:
+        return _MLA
+    return requested.regimes.of(submission.requester).route_for(submission.channel, submission.measure)
+
+
+def _taken(request: Request, requested: RequestedState) -> Request:
+    """The request as it goes: by :func:`route_taken`, an emergency claimed only on a route that
+    takes one."""
     submission = request.submission
     channel = submission.channel
     if channel not in DIRECT_CHANNELS:
         return request
-    route = regime.route_for(channel, submission.measure) if provider is not None else _MLA
+    route = route_taken(requested, request)
     if route is channel:
         return request
     claim = route is Channel.EMERGENCY_DISCLOSURE and submission.emergency_claim
@@ -265,7 +275,7 @@ def routed(
     requested, narrate = venue.requested, venue.narrate
     regime = requested.regimes.of(venue.requester.id)
     provider = provider_for(requested, routing, request.holder)
-    request = _taken(request, regime, provider)
+    request = _taken(request, requested)
     channel = request.submission.channel
     if venue.case_files is None:  # one set for the whole life, whichever routes it takes
         venue = attrs.evolve(venue, case_files=venue.files())
