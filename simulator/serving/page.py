@@ -253,7 +253,7 @@ def headline(comparison: Comparison) -> str:
         kind = resolved.kind.value
         difference = comparison.difference(1, name)
         words = _words(difference)
-        verdict = "excludes" if words.startswith("enough") else "open"
+        verdict = "excludes" if difference.n >= 2 and excludes_zero(difference) else "open"
         rows.append(
             f'<tr data-metric="{name}" data-half-width="{_number_attr(difference.half_width)}" '
             f'data-mean="{_number_attr(difference.mean)}"><th>{escape(resolved.label)}</th>'
